@@ -1,0 +1,34 @@
+// Bundles the extension (and, later, the language server) with esbuild.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {import('esbuild').BuildOptions[]} */
+const entries = [
+  { entryPoints: { extension: 'src/extension/extension.ts' } },
+  // The language server gets its own entry here: { entryPoints: { server: 'src/server/server.ts' } }
+];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  outdir: 'dist',
+  external: ['vscode'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+for (const entry of entries) {
+  const options = { ...common, ...entry };
+  if (watch) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  } else {
+    await esbuild.build(options);
+  }
+}
+if (!watch) console.log(`built ${entries.length} bundle(s) into dist/`);

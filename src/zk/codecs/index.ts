@@ -1,0 +1,5 @@
+export { CodecError, type TextPosition } from './errors';
+export { decodeText, decodeUtf8Strict, encodeUtf8, isText } from './utf8';
+export { detectLanguage, type DataLanguage } from './language';
+export { hexDump, parseHex, toHex, type HexDumpOptions } from './hex';
+export { parseBase64, toBase64 } from './base64';

@@ -1,0 +1,297 @@
+import { createClient, type Client, type ConnectionManager, type NzcEvent, type Packet, type WireRequest } from 'node-zookeeper-client';
+import { Emitter } from '../events';
+import { JuteReader, JuteWriter } from './jute';
+import { EventType } from './protocol';
+import { readWatcherEvent, type WatcherEvent } from './records';
+import { plainTcp, type ServerEndpoint, type Transport } from './transport';
+
+/** node-zookeeper-client's ConnectionManager states. */
+export const WireState = {
+  disconnected: 0,
+  connecting: 1,
+  connected: 2,
+  connectedReadOnly: 3,
+  closing: -1,
+  closed: -2,
+  sessionExpired: -3,
+  authFailed: -4,
+} as const;
+
+const XID_NOTIFICATION = -1;
+const CONNECTION_LOSS = -4;
+/** Codes node-zookeeper-client's Exception.create knows; any other code would make it throw inside the socket handler. */
+const NZC_KNOWN_CODES = new Set([0, -1, -2, -3, -4, -5, -6, -7, -8, -100, -101, -102, -103, -108, -110, -111, -112, -113, -114, -115]);
+
+export interface WireReply {
+  /** 0 on success, else the KeeperException code. */
+  err: number;
+  body?: JuteReader;
+}
+
+export type WireCallback = (reply: WireReply) => void;
+
+interface OwnRequest extends WireRequest {
+  own: true;
+  reply: WireCallback;
+}
+
+export interface WireOptions {
+  connectString: string;
+  sessionTimeoutMs: number;
+  spinDelayMs?: number;
+  transport?: Transport;
+  sessionId?: Buffer;
+  sessionPassword?: Buffer;
+  /** The parsed hosts; node-zookeeper-client's own parser cannot read IPv6 addresses. */
+  servers?: ServerEndpoint[];
+}
+
+/**
+ * node-zookeeper-client's connection, extended with what it lacks: any request type (the reply is
+ * decoded by the caller), notifications of persistent watches, a pluggable transport, and a close
+ * that always releases the socket and timers. The wire client stays the pinned 1.1.3; this class
+ * wraps instance methods of its ConnectionManager and never changes the package's files.
+ */
+export class WireConnection {
+  readonly client: Client;
+  private readonly cm: ConnectionManager;
+  private readonly transport: Transport;
+  private frameBuffer: Buffer | null = null;
+  private shutDown = false;
+  /** The last socket error, for messages like "connect ECONNREFUSED 127.0.0.1:2181". */
+  lastSocketError: string | undefined;
+  private readonly stateEmitter = new Emitter<number>();
+  private readonly notificationEmitter = new Emitter<WatcherEvent>();
+  readonly onState = this.stateEmitter.event;
+  /** Every watch notification (one-shot and persistent), with the chroot already removed from its path. */
+  readonly onNotification = this.notificationEmitter.event;
+
+  constructor(options: WireOptions) {
+    this.transport = options.transport ?? plainTcp;
+    this.client = createClient(options.connectString, {
+      sessionTimeout: options.sessionTimeoutMs,
+      spinDelay: options.spinDelayMs ?? 1000,
+      retries: 0,
+      sessionId: options.sessionId,
+      sessionPassword: options.sessionPassword,
+    });
+    this.cm = this.client.connectionManager;
+    if (options.servers?.length) {
+      this.cm.servers = [...options.servers].sort(() => Math.random() - 0.5);
+      this.cm.updateTimeout(options.sessionTimeoutMs);
+    }
+    const originalOnSocketData = this.cm.onSocketData.bind(this.cm);
+    const originalOnSocketClosed = this.cm.onSocketClosed.bind(this.cm);
+    this.cm.onSocketData = (chunk) => this.onSocketData(chunk, originalOnSocketData);
+    this.cm.onSocketClosed = (hadError) => {
+      if (this.shutDown) {
+        this.failQueued();
+        this.cm.setState(WireState.closed);
+      } else {
+        originalOnSocketClosed(hadError);
+      }
+    };
+    this.cm.connect = () => this.connectSocket();
+    this.cm.on('state', (state: number) => this.stateEmitter.fire(state));
+  }
+
+  get state(): number {
+    return this.cm.state;
+  }
+
+  get chroot(): string | undefined {
+    return this.cm.chrootPath;
+  }
+
+  get sessionId(): bigint {
+    return this.client.getSessionId().readBigInt64BE(0);
+  }
+
+  get sessionPassword(): Buffer {
+    return this.client.getSessionPassword();
+  }
+
+  get negotiatedTimeoutMs(): number {
+    return this.client.getSessionTimeout();
+  }
+
+  get transportName(): string {
+    return this.transport.name;
+  }
+
+  /** The server the socket currently talks to, as host:port. */
+  get remoteAddress(): string | undefined {
+    const socket = this.cm.socket;
+    return socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : undefined;
+  }
+
+  connect(): void {
+    this.client.connect();
+  }
+
+  addAuth(scheme: string, auth: Buffer): void {
+    this.client.addAuthInfo(scheme, auth);
+  }
+
+  /**
+   * Queues a request. Requests are pipelined: nothing waits for an earlier reply. While the
+   * connection is down they wait in node-zookeeper-client's queue and are sent on reconnect.
+   */
+  send(opcode: number, body: JuteWriter | null, callback: WireCallback): void {
+    let done = false;
+    const reply = (result: WireReply): void => {
+      if (done) return;
+      done = true;
+      callback(result);
+    };
+    const request: OwnRequest = {
+      own: true,
+      reply,
+      header: { xid: 0, type: opcode },
+      // Paths in the body already carry the chroot (see withChroot).
+      payload: body ? { setChrootPath: () => undefined } : null,
+      toBuffer: () => {
+        const payload = body ? body.toBuffer() : Buffer.alloc(0);
+        const frame = Buffer.alloc(12 + payload.length);
+        frame.writeInt32BE(8 + payload.length, 0);
+        frame.writeInt32BE(request.header!.xid, 4);
+        frame.writeInt32BE(opcode, 8);
+        payload.copy(frame, 12);
+        return frame;
+      },
+    };
+    // node-zookeeper-client calls this callback only for errors it raises itself (connection
+    // loss, expiry, closed); replies from the server are dispatched in onFrame.
+    this.cm.queue(request, (error) => reply({ err: error ? error.code : CONNECTION_LOSS }));
+  }
+
+  /** The path as the server sees it. */
+  withChroot(path: string): string {
+    const chroot = this.cm.chrootPath;
+    if (!chroot) return path;
+    return path === '/' ? chroot : chroot + path;
+  }
+
+  /** The path as the user sees it. */
+  withoutChroot(path: string): string {
+    const chroot = this.cm.chrootPath;
+    if (!chroot || !path.startsWith(chroot)) return path;
+    const rest = path.slice(chroot.length);
+    return rest === '' ? '/' : rest.startsWith('/') ? rest : path;
+  }
+
+  registerWatcher(kind: 'data' | 'child' | 'exists', path: string, watcher: (event: NzcEvent) => void): void {
+    if (kind === 'data') this.cm.registerDataWatcher(path, watcher);
+    else if (kind === 'child') this.cm.registerChildWatcher(path, watcher);
+    else this.cm.registerExistenceWatcher(path, watcher);
+  }
+
+  /** Ends the session when possible, then releases the socket and every timer, whatever the state. */
+  async close(graceMs = 2000): Promise<void> {
+    if (this.shutDown) return;
+    const connected = this.cm.state === WireState.connected || this.cm.state === WireState.connectedReadOnly;
+    if (connected) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        const sub = this.onState((state) => {
+          if (state === WireState.closed || state === WireState.disconnected) {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          }
+        });
+        this.client.close();
+      });
+    }
+    this.shutDown = true;
+    if (this.cm.connectTimeoutHandler) clearTimeout(this.cm.connectTimeoutHandler);
+    this.cm.connectTimeoutHandler = null;
+    const socket = this.cm.socket;
+    if (socket && !socket.destroyed) socket.destroy();
+    this.failQueued();
+    this.cm.setState(WireState.closed);
+    this.stateEmitter.dispose();
+    this.notificationEmitter.dispose();
+  }
+
+  private failQueued(): void {
+    this.cm.cleanupPendingQueue(CONNECTION_LOSS);
+    let packet: Packet | undefined;
+    while ((packet = this.cm.packetQueue.shift()) !== undefined) {
+      packet.callback?.({ code: CONNECTION_LOSS });
+    }
+  }
+
+  private connectSocket(): void {
+    if (this.shutDown) return;
+    const cm = this.cm;
+    cm.setState(WireState.connecting);
+    cm.findNextServer((server) => {
+      if (this.shutDown) return;
+      this.frameBuffer = null;
+      const { socket, readyEvent } = this.transport.open({ host: server.host, port: Number(server.port) });
+      cm.socket = socket;
+      cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
+      socket.setNoDelay(true);
+      socket.on(readyEvent, () => cm.onSocketConnected());
+      socket.on('data', (data: Buffer) => cm.onSocketData(data));
+      socket.on('drain', () => cm.onSocketDrain());
+      socket.on('close', (hadError: boolean) => {
+        // A socket replaced by a newer one must not tear down its successor's state.
+        if (cm.socket === socket) cm.onSocketClosed(hadError);
+      });
+      socket.on('error', (error: Error) => {
+        this.lastSocketError = error.message;
+        cm.onSocketError(error);
+      });
+    });
+  }
+
+  /** Splits the stream into frames; frames this class owns are handled here, the rest go to node-zookeeper-client. */
+  private onSocketData(chunk: Buffer, original: (frame: Buffer) => void): void {
+    let buffer = this.frameBuffer ? Buffer.concat([this.frameBuffer, chunk]) : chunk;
+    this.frameBuffer = null;
+    while (buffer.length >= 4) {
+      const size = buffer.readInt32BE(0);
+      if (buffer.length < size + 4) break;
+      const frame = buffer.subarray(0, size + 4);
+      buffer = buffer.subarray(size + 4);
+      if (!this.onFrame(frame)) original(frame);
+      if (this.cm.socket?.destroyed) return;
+    }
+    if (buffer.length > 0) this.frameBuffer = Buffer.from(buffer);
+  }
+
+  /** Returns true when the frame was fully handled here. */
+  private onFrame(frame: Buffer): boolean {
+    if (this.cm.state === WireState.connecting) return false; // the ConnectResponse
+    const reader = new JuteReader(frame, 4);
+    const xid = reader.int();
+    const zxid = frame.subarray(8, 16);
+    reader.long();
+    const err = reader.int();
+    if (xid === XID_NOTIFICATION) {
+      const event = readWatcherEvent(reader);
+      event.path = this.withoutChroot(event.path);
+      this.notificationEmitter.fire(event);
+      // node-zookeeper-client throws on event types it does not know (watch-removed events).
+      return !(event.type >= EventType.nodeCreated && event.type <= EventType.nodeChildrenChanged);
+    }
+    if (xid < 0) return false; // ping, auth
+    const packet = this.cm.pendingQueue[0];
+    const own = packet && (packet.request as Partial<OwnRequest>).own === true;
+    if (!own && NZC_KNOWN_CODES.has(err)) return false;
+    this.cm.pendingQueue.shift();
+    if (!packet || packet.request.header?.xid !== xid) {
+      this.cm.socket?.destroy(); // out of order: reconnect, as node-zookeeper-client does
+      return true;
+    }
+    if (zxid.readBigInt64BE(0) > 0n) this.cm.zxid = Buffer.from(zxid);
+    if (own) {
+      (packet.request as OwnRequest).reply({ err, body: err === 0 ? reader : undefined });
+    } else {
+      packet.callback?.({ code: err });
+    }
+    return true;
+  }
+}

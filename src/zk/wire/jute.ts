@@ -1,0 +1,120 @@
+/** Jute (ZooKeeper's record serialization) primitives: big-endian ints, length-prefixed buffers and strings. */
+
+export class JuteWriter {
+  private buffer = Buffer.alloc(256);
+  private offset = 0;
+
+  private ensure(extra: number): void {
+    if (this.offset + extra <= this.buffer.length) return;
+    const next = Buffer.alloc(Math.max(this.buffer.length * 2, this.offset + extra));
+    this.buffer.copy(next, 0, 0, this.offset);
+    this.buffer = next;
+  }
+
+  int(value: number): this {
+    this.ensure(4);
+    this.buffer.writeInt32BE(value, this.offset);
+    this.offset += 4;
+    return this;
+  }
+
+  long(value: bigint | number): this {
+    this.ensure(8);
+    this.buffer.writeBigInt64BE(BigInt(value), this.offset);
+    this.offset += 8;
+    return this;
+  }
+
+  bool(value: boolean): this {
+    this.ensure(1);
+    this.buffer.writeUInt8(value ? 1 : 0, this.offset);
+    this.offset += 1;
+    return this;
+  }
+
+  /** A null buffer is written as length -1, which the server reads as null. */
+  buffer_(value: Uint8Array | null | undefined): this {
+    if (value == null) return this.int(-1);
+    this.int(value.length);
+    this.ensure(value.length);
+    this.buffer.set(value, this.offset);
+    this.offset += value.length;
+    return this;
+  }
+
+  string(value: string | null | undefined): this {
+    return this.buffer_(value == null ? null : Buffer.from(value, 'utf8'));
+  }
+
+  vector<T>(items: readonly T[] | null | undefined, write: (item: T) => void): this {
+    if (items == null) return this.int(-1);
+    this.int(items.length);
+    for (const item of items) write(item);
+    return this;
+  }
+
+  get length(): number {
+    return this.offset;
+  }
+
+  toBuffer(): Buffer {
+    return this.buffer.subarray(0, this.offset);
+  }
+}
+
+export class JuteReader {
+  constructor(
+    private readonly buffer: Buffer,
+    private offset = 0,
+  ) {}
+
+  private need(bytes: number): void {
+    if (this.offset + bytes > this.buffer.length) {
+      throw new RangeError(`Truncated ZooKeeper reply: needed ${bytes} bytes at offset ${this.offset} of ${this.buffer.length}.`);
+    }
+  }
+
+  int(): number {
+    this.need(4);
+    const value = this.buffer.readInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  long(): bigint {
+    this.need(8);
+    const value = this.buffer.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return value;
+  }
+
+  bool(): boolean {
+    this.need(1);
+    return this.buffer.readUInt8(this.offset++) !== 0;
+  }
+
+  buffer_(): Buffer | null {
+    const length = this.int();
+    if (length < 0) return null;
+    this.need(length);
+    const value = Buffer.from(this.buffer.subarray(this.offset, this.offset + length));
+    this.offset += length;
+    return value;
+  }
+
+  string(): string | null {
+    const bytes = this.buffer_();
+    return bytes === null ? null : bytes.toString('utf8');
+  }
+
+  vector<T>(read: () => T): T[] {
+    const count = this.int();
+    const items: T[] = [];
+    for (let i = 0; i < count; i++) items.push(read());
+    return items;
+  }
+
+  get remaining(): number {
+    return this.buffer.length - this.offset;
+  }
+}

@@ -1,0 +1,210 @@
+// Helpers for end-to-end tests that drive a real VS Code workbench like a person: code-server's
+// VS Code server + headless Debian chromium via playwright-core (scripts/lib/vscodeHost.js).
+//
+//   const wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [...] } });
+//   await wb.openView('ZooKeeper');
+//   await wb.treeItem('localhost:2181').click();
+//   await wb.runCommand('ZooKeeper: Refresh');
+//   await wb.screenshot('tree');                  // .test-output/screenshots/light/tree.png
+//   await wb.setTheme('dark');
+//   await wb.close();
+//
+// Environment: ZKE_E2E_EXTENSION_PATH loads another extension instead of the project (runner
+// development); ZKE_KEEP_TEMP=1 keeps the server's temp folder.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Locator, Page } from 'playwright-core';
+import type * as VSCodeHost from '../../../scripts/lib/vscodeHost';
+
+export type Theme = VSCodeHost.Theme;
+
+/** The project root: the folder of the package.json named "zookeeper-explorer" above this file. */
+export const PROJECT_ROOT: string = (() => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'zookeeper-explorer') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no zookeeper-explorer package.json above ${__dirname}`);
+  }
+})();
+
+/** scripts/lib/vscodeHost.js, loaded from the project (tsc does not copy it into out/). */
+export const host = createRequire(__filename)(path.join(PROJECT_ROOT, 'scripts', 'lib', 'vscodeHost.js')) as typeof VSCodeHost;
+
+export const SCREENSHOT_ROOT = path.join(PROJECT_ROOT, '.test-output', 'screenshots');
+
+export interface OpenOptions {
+  /** Default: the project root (or ZKE_E2E_EXTENSION_PATH). */
+  extensionDevelopmentPath?: string;
+  /** Workspace folder; default: a fresh empty temp folder (removed on close). */
+  folder?: string;
+  /** User settings over vscodeHost's defaults (e.g. zookeeper.connections). */
+  settings?: Record<string, unknown>;
+  /** Environment for the extension host. */
+  env?: Record<string, string>;
+  /** Default 'light'. */
+  theme?: Theme;
+  viewport?: { width: number; height: number };
+  log?: (message: string) => void;
+}
+
+export interface WorkbenchSession {
+  page: Page;
+  server: VSCodeHost.VSCodeServer;
+  readonly theme: Theme;
+  folder: string;
+  /** Waits until the workbench shows its activity bar and status bar and the extension host runs. */
+  waitUntilReady(timeoutMs?: number): Promise<void>;
+  /** F1, types the command's title, picks the entry with exactly that title. */
+  runCommand(title: string): Promise<void>;
+  /** Clicks the activity-bar item whose aria-label starts with title (no-op when already open). */
+  openView(title: string): Promise<void>;
+  /** aria-labels of the activity-bar items. */
+  activityBarLabels(): Promise<string[]>;
+  /** A tree row (any tree: explorer or an extension's view) by its accessible name. */
+  treeItem(label: string | RegExp, opts?: { exact?: boolean }): Locator;
+  /** Saves .test-output/screenshots/<theme>/<name>.png; returns the path. */
+  screenshot(name: string, opts?: { fullPage?: boolean; locator?: Locator }): Promise<string>;
+  /** Writes workbench.colorTheme into the user settings and waits until the workbench shows it. */
+  setTheme(theme: Theme): Promise<void>;
+  /** Merges into the user settings.json (the workbench applies it live). */
+  updateSettings(patch: Record<string, unknown>): Promise<void>;
+  /** Opens the notification centre and returns the messages (toasts don't pop up under the smoke-test driver). */
+  notifications(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const THEME_CLASS: Record<Theme, string> = { light: 'vs', dark: 'vs-dark' };
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function cssString(s: string): string {
+  return JSON.stringify(s);
+}
+
+export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSession> {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`[e2e] ${m}\n`));
+  let theme: Theme = opts.theme ?? 'light';
+  const extensionDevelopmentPath = opts.extensionDevelopmentPath ?? process.env.ZKE_E2E_EXTENSION_PATH ?? PROJECT_ROOT;
+  const ownFolder = !opts.folder;
+  const folder = opts.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zke-e2e-ws-'));
+  const server = await host.startVSCodeServer({
+    log,
+    env: opts.env,
+    settings: { ...opts.settings, 'workbench.colorTheme': host.THEMES[theme] },
+  });
+  let wb: VSCodeHost.Workbench;
+  try {
+    wb = await host.openWorkbench({ server, folder, extensionDevelopmentPath, env: opts.env, log, viewport: opts.viewport });
+  } catch (err) {
+    await server.stop();
+    if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
+    throw err;
+  }
+  const page = wb.page;
+
+  const activityBar = page.locator('.part.activitybar');
+  const activityItem = (title: string): Locator =>
+    activityBar.locator('li.action-item', { has: page.locator(`a.action-label[aria-label^=${cssString(title)}]`) });
+
+  const session: WorkbenchSession = {
+    page,
+    server,
+    folder,
+    get theme() {
+      return theme;
+    },
+
+    async waitUntilReady(timeoutMs = 60_000) {
+      await activityBar.locator('li.action-item').first().waitFor({ timeout: timeoutMs });
+      await page.locator('.part.statusbar').waitFor({ timeout: timeoutMs });
+      // The remote extension host announces itself in the status bar's remote indicator and the
+      // explorer shows the workspace folder once the file service is connected.
+      await page.locator('.part.sidebar, .part.editor').first().waitFor({ timeout: timeoutMs });
+      await page.locator(`.monaco-workbench.${THEME_CLASS[theme]}`).waitFor({ timeout: timeoutMs });
+    },
+
+    async runCommand(title: string) {
+      const widget = page.locator('.quick-input-widget');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await widget.waitFor({ state: 'visible' });
+      const input = widget.locator('input.input');
+      await input.fill(`>${title}`);
+      const row = widget
+        .locator('.monaco-list-row[role="option"]')
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+        .first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 10_000 });
+      } catch {
+        const shown = await widget.locator('.monaco-list-row[role="option"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')));
+        await page.keyboard.press('Escape');
+        throw new Error(`command "${title}" not found in the command palette; it shows: ${JSON.stringify(shown)}`);
+      }
+      await row.click();
+      await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    },
+
+    async openView(title: string) {
+      const item = activityItem(title);
+      await item.waitFor({ state: 'visible', timeout: 30_000 });
+      if ((await item.getAttribute('aria-selected')) !== 'true') await item.locator('a.action-label').click();
+      await activityBar
+        .locator('li.action-item[aria-selected="true"]', { has: page.locator(`a.action-label[aria-label^=${cssString(title)}]`) })
+        .waitFor({ timeout: 10_000 });
+      await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
+    },
+
+    async activityBarLabels() {
+      return activityBar.locator('li.action-item a.action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    },
+
+    treeItem(label: string | RegExp, o: { exact?: boolean } = {}) {
+      return page.getByRole('treeitem', { name: label, exact: o.exact ?? false });
+    },
+
+    async screenshot(name: string, o: { fullPage?: boolean; locator?: Locator } = {}) {
+      const file = path.join(SCREENSHOT_ROOT, theme, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      if (o.locator) await o.locator.screenshot({ path: file, animations: 'disabled' });
+      else await page.screenshot({ path: file, fullPage: o.fullPage ?? false, animations: 'disabled' });
+      return file;
+    },
+
+    async setTheme(next: Theme) {
+      await server.updateSettings({ 'workbench.colorTheme': host.THEMES[next] });
+      await page.locator(`.monaco-workbench.${THEME_CLASS[next]}`).waitFor({ timeout: 15_000 });
+      theme = next;
+      await page.waitForTimeout(300); // let the repaint settle before a screenshot
+    },
+
+    async updateSettings(patch: Record<string, unknown>) {
+      await server.updateSettings(patch);
+    },
+
+    async notifications() {
+      await session.runCommand('Notifications: Show Notifications');
+      const toasts = page.locator('.notifications-center .notification-list-item-message');
+      await page.locator('.notifications-center').waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+      return toasts.allInnerTexts();
+    },
+
+    async close() {
+      await wb.close();
+      await server.stop();
+      if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
+    },
+  };
+
+  try {
+    await session.waitUntilReady();
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+  return session;
+}

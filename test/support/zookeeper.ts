@@ -1,0 +1,64 @@
+// Real ZooKeeper servers for mocha tests. The unit tier can load this file as a root hook plugin
+// (`--require out/test/support/zookeeper.js`) so the shared server is stopped after the run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as ZooKeeperLib from '../../scripts/lib/zookeeper';
+
+export type { Ensemble, EnsembleServer, StartOptions, ZooKeeperServer } from '../../scripts/lib/zookeeper';
+
+/** The repository root: the nearest folder above this file holding package.json (works from test/ and out/test/). */
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
+
+/** scripts/lib/zookeeper.js, loaded at run time: a static import would point into out/ once compiled. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const zookeeper = require(path.join(repoRoot(), 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
+
+const log = process.env.ZK_TEST_LOG ? (message: string) => console.log(`[zookeeper] ${message}`) : undefined;
+let shared: Promise<ZooKeeperLib.ZooKeeperServer> | undefined;
+
+/** One standalone server per test process, started on first use (installed with apt-get in CI as root). */
+export function sharedZooKeeper(): Promise<ZooKeeperLib.ZooKeeperServer> {
+  shared ??= zookeeper.startZooKeeper({ install: true, log }).catch((err: unknown) => {
+    shared = undefined;
+    throw err;
+  });
+  return shared;
+}
+
+/** Stops the shared server if one was started. Also runs as a mocha root afterAll hook. */
+export async function stopSharedZooKeeper(): Promise<void> {
+  const server = shared;
+  shared = undefined;
+  if (server) await (await server).stop();
+}
+
+export const mochaHooks = {
+  async afterAll(): Promise<void> {
+    await stopSharedZooKeeper();
+  },
+};
+
+/** Runs `fn` against a fresh 3-server ensemble, stopped afterwards whatever happens. */
+export async function withEnsemble<T>(fn: (ensemble: ZooKeeperLib.Ensemble) => Promise<T> | T): Promise<T> {
+  const ensemble = await zookeeper.startEnsemble({ install: true, log });
+  try {
+    return await fn(ensemble);
+  } finally {
+    await ensemble.stop();
+  }
+}
+
+/** Runs `fn` against a fresh standalone server, stopped afterwards whatever happens. */
+export async function withZooKeeper<T>(fn: (server: ZooKeeperLib.ZooKeeperServer) => Promise<T> | T, options: ZooKeeperLib.StartOptions = {}): Promise<T> {
+  const server = await zookeeper.startZooKeeper({ install: true, log, ...options });
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}

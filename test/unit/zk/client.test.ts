@@ -1,0 +1,491 @@
+import * as assert from 'node:assert/strict';
+import { digestId, Perm } from '../../../src/zk/acl';
+import { ZkClient, type WatchEvent } from '../../../src/zk/client';
+import { ZkError } from '../../../src/zk/errors';
+import { isEphemeral } from '../../../src/zk/stat';
+import { eventually, expireSession } from '../../support/session';
+import { sharedZooKeeper, zookeeper, type ZooKeeperServer } from '../../support/zookeeper';
+
+const text = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+async function rejectsWith(promise: Promise<unknown>, code: string, messagePart?: RegExp): Promise<ZkError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ZkError, `expected a ZkError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    if (messagePart) assert.match(error.message, messagePart);
+    return error;
+  }
+  assert.fail(`expected ${code}, but it succeeded`);
+}
+
+describe('ZkClient against a real ZooKeeper', function () {
+  this.timeout(60000);
+  let server: ZooKeeperServer;
+  let client: ZkClient;
+  let base: string;
+  const others: ZkClient[] = [];
+
+  const another = async (options: Partial<Parameters<typeof ZkClient.connect>[0]> = {}): Promise<ZkClient> => {
+    const c = await ZkClient.connect({ connectString: server.connectString, ...options });
+    others.push(c);
+    return c;
+  };
+
+  before(async () => {
+    server = await sharedZooKeeper();
+    client = await ZkClient.connect({ connectString: server.connectString, sessionTimeoutMs: 10000 });
+  });
+
+  beforeEach(async function () {
+    base = `/t-${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-${Date.now()}`;
+    await client.create(base);
+  });
+
+  afterEach(async () => {
+    await Promise.all(others.splice(0).map((c) => c.close()));
+  });
+
+  after(async () => {
+    await client.close();
+  });
+
+  describe('connect', () => {
+    it('reports connected with a session id', () => {
+      assert.equal(client.state, 'connected');
+      assert.notEqual(client.sessionId, 0n);
+    });
+
+    it('fails with a sentence when no server answers', async () => {
+      const port = await zookeeper.freePort();
+      const started = Date.now();
+      const error = await rejectsWith(ZkClient.connect({ connectString: `127.0.0.1:${port}`, connectTimeoutMs: 1500 }), 'CONNECTFAILED', /Could not connect to ZooKeeper at 127\.0\.0\.1:\d+ within 2 s \(connect ECONNREFUSED/);
+      assert.ok(Date.now() - started < 10000);
+      assert.match(error.message, /Check that the hosts and ports are right/);
+    });
+
+    it('rejects a malformed connect string before connecting', () => {
+      assert.throws(() => new ZkClient({ connectString: 'zk1:99999' }), /port in "zk1:99999" must be a number from 1 to 65535/);
+      assert.throws(() => new ZkClient({ connectString: 'zk1:2181,,zk2' }), /empty host entry/);
+      assert.throws(() => new ZkClient({ connectString: 'zk1:2181/app/' }), /chroot/);
+    });
+
+    it('uses the next host of a multi-host connect string when one is down', async () => {
+      const dead = await zookeeper.freePort();
+      const c = await another({ connectString: `127.0.0.1:${dead},${server.connectString}`, connectTimeoutMs: 20000, spinDelayMs: 50 });
+      assert.equal(c.state, 'connected');
+      assert.ok((await c.exists(base)) !== undefined);
+    });
+
+    it('confines every operation to the chroot of the connect string', async () => {
+      const chrooted = await another({ connectString: `${server.connectString}${base}` });
+      const created = await chrooted.create('/inside', text('x'));
+      assert.equal(created.path, '/inside');
+      assert.ok(await client.exists(`${base}/inside`));
+      assert.deepEqual((await chrooted.getChildren('/')).children, ['inside']);
+      const seq = await chrooted.create('/e-', null, { mode: 'ephemeralSequential' });
+      assert.match(seq.path, /^\/e-\d{10}$/);
+      assert.deepEqual(await chrooted.getEphemerals('/'), [seq.path]);
+      const events: WatchEvent[] = [];
+      await chrooted.addWatch('/inside', 'persistent', (e) => events.push(e));
+      await client.set(`${base}/inside`, text('y'));
+      await eventually(() => events.length === 1, 5000, 'the watch event');
+      assert.deepEqual(events[0], { type: 'dataChanged', path: '/inside' });
+    });
+
+    it('close() ends the session, releases the socket, and later calls fail with CLOSED', async () => {
+      const c = await ZkClient.connect({ connectString: server.connectString });
+      const eph = await c.create(`${base}/eph`, null, { mode: 'ephemeral' });
+      await c.close();
+      assert.equal(c.state, 'closed');
+      assert.equal(await client.exists(eph.path), undefined, 'closing the session removes its ephemeral nodes at once');
+      await rejectsWith(c.get(base), 'CLOSED', /connection is closed/);
+    });
+
+    it('close() while no server answers returns promptly and stops retrying', async () => {
+      const port = await zookeeper.freePort();
+      const c = new ZkClient({ connectString: `127.0.0.1:${port}`, spinDelayMs: 20 });
+      const pending = c.get('/').catch((e: unknown) => e);
+      void c.start(60000).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = Date.now();
+      await c.close();
+      assert.ok(Date.now() - started < 3000);
+      const error = await pending;
+      assert.ok(error instanceof ZkError && (error.code === 'CONNECTIONLOSS' || error.code === 'CLOSED'), String(error));
+      assert.equal(c.state, 'closed');
+    });
+  });
+
+  describe('reads and writes', () => {
+    it('get returns data and stat; set with the read version bumps it', async () => {
+      const { path, stat } = await client.create(`${base}/cfg`, text('{"a":1}'));
+      assert.equal(stat.version, 0);
+      const read = await client.get(path);
+      assert.equal(read.data.toString(), '{"a":1}');
+      assert.equal(read.stat.dataLength, 7);
+      const after = await client.set(path, text('{"a":2}'), read.stat.version);
+      assert.equal(after.version, 1);
+      assert.ok(after.mzxid > read.stat.mzxid);
+    });
+
+    it('set with a stale version fails with BADVERSION and changes nothing', async () => {
+      const { path } = await client.create(`${base}/cfg`, text('one'));
+      await client.set(path, text('two'), 0);
+      await rejectsWith(client.set(path, text('three'), 0), 'BADVERSION', /changed by another client since it was read \(expected version 0\)/);
+      assert.equal((await client.get(path)).data.toString(), 'two');
+    });
+
+    it('an empty node reads as zero bytes and binary data round-trips byte for byte', async () => {
+      const { path } = await client.create(`${base}/empty`);
+      assert.equal((await client.get(path)).data.length, 0);
+      const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      await client.set(path, all);
+      assert.deepEqual((await client.get(path)).data, all);
+    });
+
+    it('exists returns undefined for a missing node and the stat otherwise', async () => {
+      assert.equal(await client.exists(`${base}/nope`), undefined);
+      const stat = await client.exists(base);
+      assert.ok(stat);
+      assert.equal(stat.ephemeralOwner, 0n);
+    });
+
+    it('errors name the operation, the path and what to do', async () => {
+      await rejectsWith(client.get(`${base}/missing`), 'NONODE', /Could not read ".*\/missing": the node does not exist/);
+      await rejectsWith(client.create(`${base}/a/b`), 'NONODE', /its parent does not exist/);
+      await client.create(`${base}/dup`);
+      await rejectsWith(client.create(`${base}/dup`), 'NODEEXISTS', /already exists/);
+      await client.create(`${base}/dup/child`);
+      await rejectsWith(client.delete(`${base}/dup`), 'NOTEMPTY', /still has children/);
+      await rejectsWith(client.delete(`${base}/dup/child`, 5), 'BADVERSION');
+      const eph = await client.create(`${base}/eph`, null, { mode: 'ephemeral' });
+      await rejectsWith(client.create(`${eph.path}/child`), 'NOCHILDRENFOREPHEMERALS', /ephemeral nodes cannot have children/);
+    });
+
+    it('invalid paths are refused before anything is sent', async () => {
+      await rejectsWith(client.get('relative'), 'INVALIDPATH');
+      await rejectsWith(client.create(`${base}//x`), 'INVALIDPATH');
+      await rejectsWith(client.create(`${base}/x/`), 'INVALIDPATH');
+      await rejectsWith(client.set(`${base}/./x`, text('')), 'INVALIDPATH');
+      await rejectsWith(client.delete(`${base}/a\u0000b`), 'INVALIDPATH');
+    });
+
+    it('delete honours the version', async () => {
+      const { path } = await client.create(`${base}/v`, text('x'));
+      await client.set(path, text('y'));
+      await rejectsWith(client.delete(path, 0), 'BADVERSION');
+      await client.delete(path, 1);
+      assert.equal(await client.exists(path), undefined);
+    });
+
+    it('getChildren returns the names and the parent stat', async () => {
+      await Promise.all(['b', 'a', 'c'].map((n) => client.create(`${base}/${n}`)));
+      const { children, stat } = await client.getChildren(base);
+      assert.deepEqual([...children].sort(), ['a', 'b', 'c']);
+      assert.equal(stat.numChildren, 3);
+      assert.equal(stat.cversion, 3);
+    });
+
+    it('refuses data over jute.maxbuffer before sending it, naming the limit, and accepts data at the limit', async () => {
+      const { path } = await client.create(`${base}/big`);
+      const error = await rejectsWith(client.set(path, Buffer.alloc(1024 * 1024 + 10)), 'DATATOOLARGE', /jute\.maxbuffer/);
+      const limit = Number(error.details.limit);
+      assert.match(error.message, /1\.00 MiB \(1048586 bytes\), over the server's limit of/);
+      assert.equal(client.state, 'connected');
+      await client.set(path, Buffer.alloc(limit, 7));
+      assert.equal((await client.exists(path))!.dataLength, limit);
+      await rejectsWith(client.set(path, Buffer.alloc(limit + 1, 7)), 'DATATOOLARGE');
+      assert.equal(client.state, 'connected', 'the connection survives');
+    });
+  });
+
+  describe('create modes', () => {
+    it('persistent and persistent sequential', async () => {
+      const p = await client.create(`${base}/p`, text('d'), { mode: 'persistent' });
+      assert.equal(p.path, `${base}/p`);
+      assert.equal(p.stat.ephemeralOwner, 0n);
+      const s1 = await client.create(`${base}/q-`, null, { mode: 'persistentSequential' });
+      const s2 = await client.create(`${base}/q-`, null, { mode: 'persistentSequential' });
+      assert.match(s1.path, /\/q-\d{10}$/);
+      assert.ok(s2.path > s1.path);
+    });
+
+    it('ephemeral and ephemeral sequential belong to the session', async () => {
+      const e = await client.create(`${base}/e`, null, { mode: 'ephemeral' });
+      assert.ok(isEphemeral(e.stat));
+      assert.equal(e.stat.ephemeralOwner, client.sessionId);
+      const es = await client.create(`${base}/lock-`, text('me'), { mode: 'ephemeralSequential' });
+      assert.match(es.path, /\/lock-\d{10}$/);
+      assert.equal(es.stat.ephemeralOwner, client.sessionId);
+      const c = await another();
+      const theirs = await c.create(`${base}/theirs`, null, { mode: 'ephemeral' });
+      await c.close();
+      assert.equal(await client.exists(theirs.path), undefined);
+      assert.ok(await client.exists(e.path));
+    });
+
+    it('container: really a container (reaped once its last child goes), never a plain persistent node', async () => {
+      const container = await client.create(`${base}/container`, null, { mode: 'container' });
+      const plain = await client.create(`${base}/plain`);
+      await client.create(`${container.path}/child`);
+      await client.create(`${plain.path}/child`);
+      await client.delete(`${container.path}/child`);
+      await client.delete(`${plain.path}/child`);
+      await eventually(async () => (await client.exists(container.path)) === undefined, 20000, 'the container to be reaped');
+      assert.ok(await client.exists(plain.path), 'a persistent node is not reaped');
+    });
+
+    it('TTL and TTL sequential nodes', async () => {
+      const ttl = await client.create(`${base}/ttl`, text('x'), { mode: 'ttl', ttlMs: 60000 });
+      assert.equal(ttl.path, `${base}/ttl`);
+      assert.equal(ttl.stat.ephemeralOwner, 0n, 'TTL nodes report no ephemeral owner');
+      const seq = await client.create(`${base}/ttl-`, null, { mode: 'ttlSequential', ttlMs: 60000 });
+      assert.match(seq.path, /\/ttl-\d{10}$/);
+      const short = await client.create(`${base}/short`, null, { mode: 'ttl', ttlMs: 1 });
+      await eventually(async () => (await client.exists(short.path)) === undefined, 20000, 'the TTL node to expire');
+    });
+
+    it('TTL without a valid time is refused locally', async () => {
+      await rejectsWith(client.create(`${base}/t`, null, { mode: 'ttl' }), 'INVALIDARGUMENT', /time to live/);
+      await rejectsWith(client.create(`${base}/t`, null, { mode: 'ttl', ttlMs: 0 }), 'INVALIDARGUMENT');
+      await rejectsWith(client.create(`${base}/t`, null, { mode: 'persistent', ttlMs: 10 }), 'INVALIDARGUMENT', /only to the TTL modes/);
+    });
+
+    it('TTL on a server without extendedTypesEnabled says how to enable it', async () => {
+      const plainServer = await zookeeper.startZooKeeper({ extendedTypes: false, install: true });
+      try {
+        const c = await ZkClient.connect({ connectString: plainServer.connectString });
+        try {
+          await rejectsWith(c.create('/ttl', null, { mode: 'ttl', ttlMs: 1000 }), 'UNIMPLEMENTED', /does not support TTL nodes\. Enable them with extendedTypesEnabled=true in zoo\.cfg/);
+          const container = await c.create('/container', null, { mode: 'container' });
+          assert.equal(container.path, '/container', 'containers need no flag');
+        } finally {
+          await c.close();
+        }
+      } finally {
+        await plainServer.stop();
+      }
+    });
+  });
+
+  describe('ACLs and auth', () => {
+    it('getACL/setACL with digest auth; others get NOAUTH with advice', async () => {
+      const { path } = await client.create(`${base}/guarded`, text('s3cret'));
+      const before = await client.getACL(path);
+      assert.deepEqual(before.acl, [{ perms: Perm.all, id: { scheme: 'world', id: 'anyone' } }]);
+      const stat = await client.setACL(path, [{ perms: Perm.all, id: { scheme: 'digest', id: digestId('alice', 'secret') } }], before.stat.aversion);
+      assert.equal(stat.aversion, 1);
+      await rejectsWith(client.get(path), 'NOAUTH', /Add credentials that the ACL grants/);
+      const alice = await another({ digest: [{ user: 'alice', password: 'secret' }] });
+      assert.equal((await alice.get(path)).data.toString(), 's3cret');
+      const mallory = await another({ digest: [{ user: 'alice', password: 'wrong' }] });
+      const error = await rejectsWith(mallory.get(path), 'NOAUTH');
+      assert.doesNotMatch(error.message, /wrong|secret/, 'credentials never appear in messages');
+      client.addDigest('alice', 'secret');
+      assert.equal((await client.get(path)).data.toString(), 's3cret');
+    });
+
+    it('setACL with a stale version fails and an empty ACL is refused', async () => {
+      const { path } = await client.create(`${base}/acl`);
+      await rejectsWith(client.setACL(path, [{ perms: Perm.read, id: { scheme: 'world', id: 'anyone' } }], 3), 'BADVERSION');
+      await rejectsWith(client.setACL(path, []), 'INVALIDACL');
+    });
+
+    it('whoAmI names the session identities', async () => {
+      const alice = await another({ digest: [{ user: 'alice', password: 'secret' }] });
+      const ids = await alice.whoAmI();
+      assert.ok(ids.some((id) => id.scheme === 'ip' && id.user === '127.0.0.1'), JSON.stringify(ids));
+      assert.ok(ids.some((id) => id.scheme === 'digest' && id.user === 'alice'), JSON.stringify(ids));
+    });
+  });
+
+  describe('multi, sync, getEphemerals, getAllChildrenNumber', () => {
+    it('multi applies all operations atomically and returns their results', async () => {
+      const { path } = await client.create(`${base}/m`, text('0'));
+      const results = await client.multi([
+        { type: 'check', path, version: 0 },
+        { type: 'set', path, data: text('1'), version: 0 },
+        { type: 'create', path: `${path}/seq-`, data: text('x'), mode: 'persistentSequential' },
+        { type: 'create', path: `${path}/c`, mode: 'container' },
+        { type: 'create', path: `${path}/ttl`, mode: 'ttl', ttlMs: 60000 },
+      ]);
+      assert.equal(results.length, 5);
+      assert.equal(results[1]!.stat!.version, 1);
+      assert.match(results[2]!.path!, /\/seq-\d{10}$/);
+      assert.equal(results[3]!.path, `${path}/c`);
+      assert.equal((await client.get(path)).data.toString(), '1');
+    });
+
+    it('a failing check with version 0 rolls everything back (version 0 is not "any")', async () => {
+      const { path } = await client.create(`${base}/m`, text('0'));
+      await client.set(path, text('1'));
+      const error = await rejectsWith(
+        client.multi([
+          { type: 'create', path: `${path}/new` },
+          { type: 'check', path, version: 0 },
+          { type: 'delete', path },
+        ]),
+        'BADVERSION',
+        /nothing was applied, because operation 2 \(check\)/,
+      );
+      const results = error.details.results as { error?: string }[];
+      assert.deepEqual(
+        results.map((r) => r.error),
+        ['RUNTIMEINCONSISTENCY', 'BADVERSION', 'RUNTIMEINCONSISTENCY'],
+      );
+      assert.equal(await client.exists(`${path}/new`), undefined);
+      assert.ok(await client.exists(path));
+    });
+
+    it('sync succeeds on an existing path', async () => {
+      await client.sync(base);
+      await client.sync('/');
+    });
+
+    it('getEphemerals lists only this session\'s ephemeral nodes under the prefix', async () => {
+      const mine = await client.create(`${base}/mine`, null, { mode: 'ephemeral' });
+      const c = await another();
+      await c.create(`${base}/theirs`, null, { mode: 'ephemeral' });
+      const list = await client.getEphemerals(base);
+      assert.deepEqual(list, [mine.path]);
+      assert.deepEqual(await c.getEphemerals(base), [`${base}/theirs`]);
+    });
+
+    it('getAllChildrenNumber counts every descendant', async () => {
+      await client.create(`${base}/a`);
+      await client.create(`${base}/a/b`);
+      await client.create(`${base}/a/b/c`);
+      await client.create(`${base}/d`);
+      assert.equal(await client.getAllChildrenNumber(base), 4);
+      await rejectsWith(client.getAllChildrenNumber(`${base}/none`), 'NONODE');
+    });
+  });
+
+  describe('watches', () => {
+    it('one-shot data and child watches fire once', async () => {
+      const { path } = await client.create(`${base}/w`, text('a'));
+      const events: WatchEvent[] = [];
+      await client.get(path, (e) => events.push(e));
+      await client.getChildren(path, (e) => events.push(e));
+      const other = await another();
+      await other.set(path, text('b'));
+      await other.create(`${path}/kid`);
+      await other.set(path, text('c'));
+      await eventually(() => events.length >= 2, 5000, 'two events');
+      assert.deepEqual(events, [
+        { type: 'dataChanged', path },
+        { type: 'childrenChanged', path },
+      ]);
+    });
+
+    it('exists on a missing node watches for its creation', async () => {
+      const path = `${base}/later`;
+      const events: WatchEvent[] = [];
+      assert.equal(await client.exists(path, (e) => events.push(e)), undefined);
+      await (await another()).create(path);
+      await eventually(() => events.length === 1, 5000, 'the created event');
+      assert.deepEqual(events[0], { type: 'created', path });
+    });
+
+    it('a persistent watch keeps firing; a recursive one sees descendants; remove() stops both', async () => {
+      const { path } = await client.create(`${base}/pw`, text('0'));
+      const flat: WatchEvent[] = [];
+      const deep: WatchEvent[] = [];
+      const w1 = await client.addWatch(path, 'persistent', (e) => flat.push(e));
+      const w2 = await client.addWatch(path, 'persistentRecursive', (e) => deep.push(e));
+      const other = await another();
+      await other.set(path, text('1'));
+      await other.set(path, text('2'));
+      await other.create(`${path}/a`);
+      await other.create(`${path}/a/b`, text('x'));
+      await other.set(`${path}/a/b`, text('y'));
+      await other.delete(`${path}/a/b`);
+      await eventually(() => deep.length >= 6 && flat.length >= 3, 5000, 'watch events');
+      assert.deepEqual(flat, [
+        { type: 'dataChanged', path },
+        { type: 'dataChanged', path },
+        { type: 'childrenChanged', path },
+      ]);
+      assert.deepEqual(deep, [
+        { type: 'dataChanged', path },
+        { type: 'dataChanged', path },
+        { type: 'created', path: `${path}/a` },
+        { type: 'created', path: `${path}/a/b` },
+        { type: 'dataChanged', path: `${path}/a/b` },
+        { type: 'deleted', path: `${path}/a/b` },
+      ]);
+      await w1.remove();
+      await w2.remove();
+      assert.deepEqual(client.listPersistentWatches(), []);
+      await other.set(path, text('3'));
+      await other.sync(path);
+      await client.sync(path);
+      await client.get(path);
+      assert.equal(flat.length, 3);
+      assert.equal(deep.length, 6);
+    });
+
+    it('removeWatches of a kind that is not set says so', async () => {
+      await rejectsWith(client.removeWatches(base, 'data'), 'NOWATCHER', /no such watch/);
+    });
+  });
+
+  describe('session expiry and recovery', () => {
+    it('after a forced expiry it builds a new session, tells listeners, and re-adds persistent watches', async () => {
+      const c = await another({ sessionTimeoutMs: 4000 });
+      const eph = await c.create(`${base}/eph`, null, { mode: 'ephemeral' });
+      const states: string[] = [];
+      c.onStateChange(({ state }) => states.push(state));
+      const renewed = new Promise<{ previousSessionId: bigint; sessionId: bigint }>((resolve) => c.onSessionRenewed(resolve));
+      const events: WatchEvent[] = [];
+      await c.addWatch(base, 'persistentRecursive', (e) => events.push(e));
+      const oldSession = c.sessionId;
+      await expireSession(c, server.connectString);
+      const renewal = await renewed;
+      assert.equal(renewal.previousSessionId, oldSession);
+      assert.notEqual(renewal.sessionId, oldSession);
+      assert.equal(c.sessionId, renewal.sessionId);
+      assert.equal(c.state, 'connected');
+      assert.ok(states.includes('expired'), states.join(','));
+      assert.equal(await c.exists(eph.path), undefined, 'the old session\'s ephemeral node is gone');
+      await client.create(`${base}/after`);
+      await eventually(() => events.some((e) => e.path === `${base}/after`), 5000, 'an event on the new session');
+    });
+
+    it('operations time out with a clear message when the server is gone', async () => {
+      const lone = await zookeeper.startZooKeeper({ install: true });
+      const c = await ZkClient.connect({ connectString: lone.connectString, operationTimeoutMs: 800, sessionTimeoutMs: 4000 });
+      try {
+        await lone.stop();
+        await c.waitFor((s) => s === 'suspended', 10000);
+        await rejectsWith(c.get('/'), 'OPERATIONTIMEOUT', /no answer from ZooKeeper within 800 ms \(connection suspended\)/);
+      } finally {
+        await c.close();
+      }
+    });
+
+    it('keeps its session across a server restart within the session timeout', async () => {
+      const lone = await zookeeper.startZooKeeper({ install: true });
+      const c = await ZkClient.connect({ connectString: lone.connectString, sessionTimeoutMs: 20000, spinDelayMs: 100 });
+      try {
+        const eph = await c.create('/held', null, { mode: 'ephemeral' });
+        const session = c.sessionId;
+        const queued = (async () => {
+          await c.waitFor((s) => s === 'suspended', 10000);
+          return c.create('/queued-while-down');
+        })();
+        await lone.restart();
+        await queued;
+        await c.waitFor((s) => s === 'connected', 20000);
+        assert.equal(c.sessionId, session);
+        assert.ok(await c.exists(eph.path));
+        assert.ok(await c.exists('/queued-while-down'));
+      } finally {
+        await c.close();
+        await lone.stop();
+      }
+    });
+  });
+});
