@@ -327,8 +327,8 @@ export class ZkClient implements Disposable {
     const results = await this.call('run the batch', undefined, OpCode.multi, body, (r) => decodeMultiResults(r, ops, (p) => this.wire.withoutChroot(p)), { dataLength });
     const failed = results.findIndex((result) => result.error && result.error !== 'RUNTIMEINCONSISTENCY');
     if (failed >= 0) {
-      const op = ops[failed]!;
-      throw new ZkError(results[failed]!.error!, `run the batch: nothing was applied, because operation ${failed + 1} (${op.type})`, op.path, undefined, { results });
+      const op = ops[failed];
+      throw new ZkError(results[failed].error!, `run the batch: nothing was applied, because operation ${failed + 1} (${op.type})`, op.path, undefined, { results });
     }
     return results;
   }

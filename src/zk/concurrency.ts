@@ -16,8 +16,10 @@ export async function forEachLimit<T>(items: Iterable<T>, limit: number, work: (
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, limit) }, lane));
-  if (failure !== undefined) throw failure;
+  // NaN would make no lane at all (nothing done, no error) and Infinity an invalid array length.
+  const lanes = Number.isNaN(limit) ? 1 : Math.max(1, Math.min(Math.floor(limit), 4096));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
 }
 
 export function throwIfCancelled(signal: AbortSignal | undefined, operation: string, path?: string): void {

@@ -28,7 +28,7 @@ export function parseConnectString(input: string): ParsedConnectString | string 
     if (!entry) return `The connect string "${text}" has an empty host entry; remove the extra comma.`;
     const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d*))?$/.exec(entry);
     if (!match) return `"${entry}" is not host:port. Write it like zk1.example.com:2181 or [::1]:2181.`;
-    const host = match[1]!.replace(/^\[|\]$/g, '');
+    const host = match[1].replace(/^\[|\]$/g, '');
     const port = match[2] === undefined || match[2] === '' ? DEFAULT_PORT : Number(match[2]);
     if (!Number.isInteger(port) || port < 1 || port > 65535) return `The port in "${entry}" must be a number from 1 to 65535.`;
     if (!/^[A-Za-z0-9._:-]+$/.test(host)) return `"${host}" is not a valid host name or address.`;

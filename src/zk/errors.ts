@@ -28,6 +28,11 @@ export function isZkError(error: unknown, code?: string): error is ZkError {
   return error instanceof ZkError && (code === undefined || error.code === code);
 }
 
+/** A detail value as text (details hold strings and numbers). */
+function detail(value: unknown, fallback: string): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : fallback;
+}
+
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`;
@@ -49,7 +54,7 @@ export function describeZkError(code: string, operation: string, path: string | 
     case 'NODEEXISTS':
       return `${what}: a node with that path already exists. Choose another name, or open the existing node.`;
     case 'BADVERSION':
-      return `${what}: the node was changed by another client since it was read (expected version ${String(details.expectedVersion ?? '?')}). Reload it and apply your change again.`;
+      return `${what}: the node was changed by another client since it was read (expected version ${detail(details.expectedVersion, '?')}). Reload it and apply your change again.`;
     case 'NOTEMPTY':
       return `${what}: it still has children. Delete them first, or delete the whole subtree.`;
     case 'NOAUTH':
@@ -63,7 +68,7 @@ export function describeZkError(code: string, operation: string, path: string | 
     case 'SESSIONMOVED':
       return `${what}: the session moved to another server meanwhile. Retry.`;
     case 'OPERATIONTIMEOUT':
-      return `${what}: no answer from ZooKeeper within ${String(details.timeoutMs ?? '?')} ms (connection ${String(details.state ?? 'unknown')}). Check that the server is reachable; the request may still be applied when it comes back.`;
+      return `${what}: no answer from ZooKeeper within ${detail(details.timeoutMs, '?')} ms (connection ${detail(details.state, 'unknown')}). Check that the server is reachable; the request may still be applied when it comes back.`;
     case 'REQUESTTIMEOUT':
       return `${what}: the server timed out the request. Check the ensemble's health and retry.`;
     case 'NOCHILDRENFOREPHEMERALS':
@@ -79,7 +84,7 @@ export function describeZkError(code: string, operation: string, path: string | 
         return `${what}: this server does not support TTL nodes. Enable them with extendedTypesEnabled=true in zoo.cfg (ZooKeeper 3.5.3 or newer) and restart the server.`;
       }
       if (details.feature) {
-        return `${what}: this server does not support ${String(details.feature)}; it needs ZooKeeper ${String(details.minVersion ?? '3.6')} or newer.`;
+        return `${what}: this server does not support ${detail(details.feature, 'this operation')}; it needs ZooKeeper ${detail(details.minVersion, '3.6')} or newer.`;
       }
       return `${what}: the server does not implement this operation; it may be older than this feature needs.`;
     case 'NOWATCHER':
@@ -105,7 +110,7 @@ export function describeZkError(code: string, operation: string, path: string | 
     case 'CANCELLED':
       return `${what}: cancelled.`;
     case 'CONNECTFAILED':
-      return String(details.reason ?? `Could not connect to ZooKeeper.`);
+      return detail(details.reason, 'Could not connect to ZooKeeper.');
     case 'SYSTEMERROR':
     case 'APIERROR':
     case 'DATAINCONSISTENCY':

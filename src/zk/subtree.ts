@@ -1,7 +1,7 @@
 import type { ZkClient } from './client';
 import { forEachLimit, throwIfCancelled } from './concurrency';
-import { ZkError } from './errors';
-import { joinPath } from './paths';
+import { isZkError, ZkError } from './errors';
+import { joinPath, parentPath, validatePath } from './paths';
 
 export interface WalkOptions {
   /** Requests in flight at once; the walk is pipelined, never one round trip after another. */
@@ -21,6 +21,8 @@ export interface WalkResult {
 
 /** Lists a subtree breadth-first with pipelined getChildren calls. Nodes deleted meanwhile are skipped. */
 export async function walkSubtree(client: ZkClient, root: string, options: WalkOptions = {}): Promise<WalkResult> {
+  const problem = validatePath(root);
+  if (problem) throw new ZkError('INVALIDPATH', 'list the subtree of', root, problem);
   const concurrency = options.concurrency ?? 32;
   const paths: string[] = [];
   const failures: WalkResult['failures'] = [];
@@ -83,75 +85,117 @@ export interface DeleteTreeReport {
 /**
  * Deletes a subtree bottom-up: the deepest level first, each level pipelined with a bound on requests
  * in flight. A node that vanished meanwhile counts as done; a parent that gained children meanwhile is
- * listed and emptied again once. Never throws for per-node failures: they are reported.
+ * listed and emptied again once. Never throws for per-node failures: they are reported. A root that
+ * does not exist is reported as one NONODE failure with nothing deleted (another client may have
+ * deleted it already); only an invalid root path throws.
  */
 export async function deleteTree(client: ZkClient, root: string, options: DeleteTreeOptions = {}): Promise<DeleteTreeReport> {
+  const problem = validatePath(root);
+  if (problem) throw new ZkError('INVALIDPATH', 'delete', root, problem);
   const concurrency = options.concurrency ?? 32;
+  const signal = options.signal;
+  const walkOptions: WalkOptions = signal ? { concurrency, signal } : { concurrency };
   const report: DeleteTreeReport = { deleted: 0, total: 0, cancelled: false, failed: [] };
-  const failedPaths = new Set<string>();
+  /** Nodes that must stay because a node below them could not be deleted. */
+  const blocked = new Set<string>();
+  /** Nodes whose children could not be listed: deleting them is still tried (they may have none). */
+  const unlisted = new Map<string, ZkError>();
+  const progress = (): void => options.onProgress?.({ deleted: report.deleted, total: report.total });
 
-  const deleteLevels = async (paths: string[], allowRetry: boolean): Promise<void> => {
-    const byDepth = new Map<number, string[]>();
-    for (const path of paths) {
-      const depth = path === '/' ? 0 : path.split('/').length - 1;
-      byDepth.set(depth, [...(byDepth.get(depth) ?? []), path]);
-    }
-    const depths = [...byDepth.keys()].sort((a, b) => b - a);
-    for (const depth of depths) {
-      const retry: string[] = [];
-      await forEachLimit(
-        byDepth.get(depth)!,
-        concurrency,
-        async (path) => {
-          if ([...failedPaths].some((failed) => failed.startsWith(path + '/'))) {
-            failedPaths.add(path);
-            report.failed.push({ path, code: 'NOTEMPTY', message: `Kept "${path}" because a node below it could not be deleted.` });
-            return;
-          }
-          try {
-            await client.delete(path);
-            report.deleted++;
-          } catch (error) {
-            if (error instanceof ZkError && error.code === 'NONODE') {
-              report.deleted++;
-            } else if (error instanceof ZkError && error.code === 'NOTEMPTY' && allowRetry) {
-              retry.push(path);
-              return;
-            } else {
-              failedPaths.add(path);
-              const zkError = error instanceof ZkError ? error : new ZkError('SYSTEMERROR', 'delete', path, String(error));
-              report.failed.push({ path, code: zkError.code, message: zkError.message });
-            }
-          }
-          options.onProgress?.({ deleted: report.deleted, total: report.total });
-        },
-        options.signal,
-      );
-      for (const path of retry) {
-        // Children appeared while we deleted (a client registering, a lock contender): empty it again, once.
-        const again = await walkSubtree(client, path, { concurrency, ...(options.signal ? { signal: options.signal } : {}) });
-        report.total += again.paths.length - 1;
-        await deleteLevels(again.paths, false);
-      }
-      if (options.signal?.aborted) return;
+  const fail = (path: string, code: string, message: string): void => {
+    report.failed.push({ path, code, message });
+    for (let p = path; p !== root && p !== '/'; ) {
+      p = parentPath(p) ?? '/';
+      blocked.add(p);
     }
   };
 
-  try {
-    const { paths, failures } = await walkSubtree(client, root, { concurrency, ...(options.signal ? { signal: options.signal } : {}) });
-    for (const failure of failures) {
-      failedPaths.add(failure.path + '/');
-      report.failed.push({ path: failure.path, code: failure.error.code, message: failure.error.message });
+  const deleteOne = async (path: string, retry: string[] | undefined): Promise<void> => {
+    if (blocked.has(path)) {
+      fail(path, 'NOTEMPTY', `Kept "${path}" because a node below it could not be deleted.`);
+    } else {
+      try {
+        await client.delete(path);
+        report.deleted++;
+      } catch (error) {
+        const zkError = error instanceof ZkError ? error : new ZkError('SYSTEMERROR', 'delete', path, String(error));
+        const listing = unlisted.get(path);
+        if (zkError.code === 'NONODE') {
+          report.deleted++;
+        } else if (zkError.code === 'NOTEMPTY' && listing) {
+          fail(path, listing.code, listing.message);
+        } else if (zkError.code === 'NOTEMPTY' && retry) {
+          retry.push(path);
+          return;
+        } else {
+          fail(path, zkError.code, zkError.message);
+        }
+      }
     }
-    report.total = paths.length;
-    options.onProgress?.({ deleted: 0, total: report.total });
-    await deleteLevels(
-      paths.filter((p) => p !== '/'),
-      true,
-    );
+    progress();
+  };
+
+  /** Deletes `paths` deepest first; false when the signal stopped it before it was done. */
+  const deleteLevels = async (paths: readonly string[], allowRetry: boolean): Promise<boolean> => {
+    const byDepth = new Map<number, string[]>();
+    for (const path of paths) {
+      if (path === '/') continue;
+      const depth = path.split('/').length - 1;
+      const level = byDepth.get(depth);
+      if (level) level.push(path);
+      else byDepth.set(depth, [path]);
+    }
+    for (const depth of [...byDepth.keys()].sort((a, b) => b - a)) {
+      if (signal?.aborted) return false;
+      const level = byDepth.get(depth)!;
+      const retry: string[] | undefined = allowRetry ? [] : undefined;
+      let done = 0;
+      await forEachLimit(
+        level,
+        concurrency,
+        async (path) => {
+          await deleteOne(path, retry);
+          done++;
+        },
+        signal,
+      );
+      if (done < level.length) return false;
+      for (const path of retry ?? []) {
+        // Children appeared while we deleted (a client registering, a lock contender): empty it again, once.
+        if (signal?.aborted) return false;
+        let again: WalkResult;
+        try {
+          again = await walkSubtree(client, path, walkOptions);
+        } catch (error) {
+          if (!isZkError(error, 'NONODE')) throw error;
+          report.deleted++; // someone else deleted it (and its new children) meanwhile
+          progress();
+          continue;
+        }
+        for (const failure of again.failures) unlisted.set(failure.path, failure.error);
+        report.total += again.paths.length - 1;
+        if (!(await deleteLevels(again.paths, false))) return false;
+      }
+    }
+    return true;
+  };
+
+  try {
+    let walk: WalkResult;
+    try {
+      walk = await walkSubtree(client, root, walkOptions);
+    } catch (error) {
+      if (!isZkError(error, 'NONODE')) throw error;
+      report.failed.push({ path: root, code: 'NONODE', message: new ZkError('NONODE', 'delete', root).message });
+      return report;
+    }
+    for (const failure of walk.failures) unlisted.set(failure.path, failure.error);
+    report.total = walk.paths.length;
+    progress();
+    report.cancelled = !(await deleteLevels(walk.paths, true));
   } catch (error) {
-    if (!(error instanceof ZkError && error.code === 'CANCELLED')) throw error;
+    if (!isZkError(error, 'CANCELLED')) throw error;
+    report.cancelled = true;
   }
-  report.cancelled = options.signal?.aborted ?? false;
   return report;
 }

@@ -312,9 +312,9 @@ describe('ZkClient against a real ZooKeeper', function () {
         { type: 'create', path: `${path}/ttl`, mode: 'ttl', ttlMs: 60000 },
       ]);
       assert.equal(results.length, 5);
-      assert.equal(results[1]!.stat!.version, 1);
-      assert.match(results[2]!.path!, /\/seq-\d{10}$/);
-      assert.equal(results[3]!.path, `${path}/c`);
+      assert.equal(results[1].stat!.version, 1);
+      assert.match(results[2].path!, /\/seq-\d{10}$/);
+      assert.equal(results[3].path, `${path}/c`);
       assert.equal((await client.get(path)).data.toString(), '1');
     });
 

@@ -1,0 +1,17 @@
+/** Every command the extension registers; a test checks this list against package.json both ways. */
+export const COMMANDS = {
+  addConnection: 'zookeeper.addConnection',
+  editConnection: 'zookeeper.editConnection',
+  removeConnection: 'zookeeper.removeConnection',
+  connect: 'zookeeper.connect',
+  disconnect: 'zookeeper.disconnect',
+  setCredentials: 'zookeeper.setCredentials',
+  refresh: 'zookeeper.refresh',
+  copyPath: 'zookeeper.copyPath',
+  loadMore: 'zookeeper.loadMore',
+} as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+export const VIEW_EXPLORER = 'zookeeper.explorer';
+export const CONTEXT_CONNECTION_COUNT = 'zookeeper.connectionCount';

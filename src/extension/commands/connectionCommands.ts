@@ -1,0 +1,171 @@
+import * as vscode from 'vscode';
+import { formatHex64 } from '../../zk/stat';
+import { COMMANDS } from '../commandIds';
+import { validateConnectionName, validateConnectString, type ConnectionConfig } from '../connections/connectionConfig';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { DigestCredentials } from '../connections/credentials';
+import type { ZkConnection } from '../connections/zkConnection';
+import { UserError } from '../errors';
+import type { Logger } from '../logging';
+import { asArgs, resolveConnection, type CommandArgs } from './resolve';
+import { registerCommand } from './registerCommand';
+
+function connectionResult(connection: ZkConnection): { connection: string; state: string; sessionId?: string } {
+  const client = connection.activeClient;
+  return { connection: connection.name, state: connection.status, ...(client ? { sessionId: formatHex64(client.sessionId) } : {}) };
+}
+
+function configFromArgs(args: CommandArgs, taken: readonly string[]): ConnectionConfig {
+  const name = typeof args.name === 'string' ? args.name.trim() : '';
+  const connectString = typeof args.connectString === 'string' ? args.connectString.trim() : '';
+  const problem = validateConnectionName(name, taken) ?? validateConnectString(connectString);
+  if (problem) throw new UserError(problem);
+  const config: ConnectionConfig = { name, connectString };
+  if (args.sessionTimeoutMs !== undefined) {
+    if (typeof args.sessionTimeoutMs !== 'number' || args.sessionTimeoutMs < 2000) throw new UserError('sessionTimeoutMs must be a number of milliseconds, at least 2000.');
+    config.sessionTimeoutMs = args.sessionTimeoutMs;
+  }
+  if (args.readOnly === true) config.readOnly = true;
+  return config;
+}
+
+function digestFromArgs(value: unknown): DigestCredentials | undefined {
+  if (value === undefined) return undefined;
+  const digest = value as Partial<DigestCredentials>;
+  if (typeof digest.user !== 'string' || !digest.user || typeof digest.password !== 'string') {
+    throw new UserError('digest must be { user, password }.');
+  }
+  return { user: digest.user, password: digest.password };
+}
+
+async function askDigest(connection: string, current?: DigestCredentials): Promise<DigestCredentials | undefined> {
+  const user = await vscode.window.showInputBox({
+    title: `Digest credentials for ${connection} (1/2)`,
+    prompt: 'User name for the digest scheme (as in addauth digest user:password)',
+    value: current?.user ?? '',
+    validateInput: (v) => (v.trim() && !v.includes(':') ? undefined : 'Enter a user name without ":".'),
+  });
+  if (user === undefined) return undefined;
+  const password = await vscode.window.showInputBox({
+    title: `Digest credentials for ${connection} (2/2)`,
+    prompt: `Password for ${user.trim()}; kept in the system keychain, never in settings`,
+    password: true,
+  });
+  if (password === undefined) return undefined;
+  return { user: user.trim(), password };
+}
+
+async function askConfig(connections: ConnectionManager, existing?: ConnectionConfig): Promise<ConnectionConfig | undefined> {
+  const taken = connections.list().map((c) => c.name).filter((n) => n !== existing?.name);
+  const name = await vscode.window.showInputBox({
+    title: existing ? `Edit connection ${existing.name} (1/3)` : 'Add ZooKeeper connection (1/3)',
+    prompt: 'A name for this cluster, e.g. prod-eu',
+    value: existing?.name ?? '',
+    validateInput: (v) => validateConnectionName(v.trim(), taken),
+  });
+  if (name === undefined) return undefined;
+  const connectString = await vscode.window.showInputBox({
+    title: existing ? `Edit connection ${existing.name} (2/3)` : 'Add ZooKeeper connection (2/3)',
+    prompt: 'Connect string: host:port[,host:port…][/chroot]',
+    placeHolder: 'zk1:2181,zk2:2181,zk3:2181/kafka',
+    value: existing?.connectString ?? '127.0.0.1:2181',
+    validateInput: (v) => validateConnectString(v),
+  });
+  if (connectString === undefined) return undefined;
+  const access = await vscode.window.showQuickPick(
+    [
+      { label: 'Read and write', readOnly: false },
+      { label: 'Read-only', description: 'refuse every write through this connection', readOnly: true },
+    ],
+    { title: existing ? `Edit connection ${existing.name} (3/3)` : 'Add ZooKeeper connection (3/3)', placeHolder: 'Access' },
+  );
+  if (!access) return undefined;
+  const config: ConnectionConfig = { name: name.trim(), connectString: connectString.trim() };
+  if (existing?.sessionTimeoutMs !== undefined) config.sessionTimeoutMs = existing.sessionTimeoutMs;
+  if (access.readOnly) config.readOnly = true;
+  return config;
+}
+
+export function registerConnectionCommands(subscriptions: vscode.Disposable[], log: Logger, connections: ConnectionManager, onConnected: (c: ZkConnection) => void): void {
+  registerCommand(subscriptions, log, COMMANDS.addConnection, async (arg?: unknown) => {
+    const args = asArgs(arg);
+    const config = args ? configFromArgs(args, connections.list().map((c) => c.name)) : await askConfig(connections);
+    if (!config) return undefined;
+    const digest = args ? digestFromArgs(args.digest) : undefined;
+    if (digest) await connections.credentials.set(config.name, digest);
+    await connections.add(config);
+    if (!args) {
+      const choice = await vscode.window.showInformationMessage(`Added ZooKeeper connection "${config.name}".`, 'Connect', 'Set Digest Credentials…');
+      if (choice === 'Connect') await vscode.commands.executeCommand(COMMANDS.connect, { connection: config.name });
+      if (choice === 'Set Digest Credentials…') await vscode.commands.executeCommand(COMMANDS.setCredentials, { connection: config.name, prompt: true });
+    }
+    return { connection: config.name };
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.editConnection, async (arg?: unknown) => {
+    const connection = await resolveConnection(connections, arg, 'Choose the connection to edit');
+    const args = asArgs(arg);
+    const config = args
+      ? configFromArgs({ ...connection.config, ...args, name: args.name ?? connection.name }, connections.list().map((c) => c.name).filter((n) => n !== connection.name))
+      : await askConfig(connections, connection.config);
+    if (!config) return undefined;
+    await connections.update(connection.name, config);
+    return { connection: config.name };
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.removeConnection, async (arg?: unknown) => {
+    const connection = await resolveConnection(connections, arg, 'Choose the connection to remove');
+    if (!asArgs(arg)) {
+      const answer = await vscode.window.showWarningMessage(
+        `Remove the connection "${connection.name}" (${connection.config.connectString})? Its stored credentials are deleted too; nothing on the server changes.`,
+        { modal: true },
+        'Remove',
+      );
+      if (answer !== 'Remove') return undefined;
+    }
+    await connections.remove(connection.name);
+    return { connection: connection.name, removed: true };
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.connect, async (arg?: unknown) => {
+    const connection = await resolveConnection(connections, arg, 'Choose the connection to open');
+    connections.markUsed(connection);
+    await vscode.window.withProgress(
+      { location: { viewId: 'zookeeper.explorer' }, title: `Connecting to ${connection.name}…` },
+      () => connection.connect(),
+    );
+    onConnected(connection);
+    return connectionResult(connection);
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.disconnect, async (arg?: unknown) => {
+    const connection = await resolveConnection(connections, arg, 'Choose the connection to close');
+    await connection.disconnect();
+    return connectionResult(connection);
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.setCredentials, async (arg?: unknown) => {
+    const connection = await resolveConnection(connections, arg, 'Choose the connection');
+    const args = asArgs(arg);
+    let digest: DigestCredentials | undefined;
+    if (args && !args.prompt) {
+      if (args.digest === null) {
+        await connections.credentials.delete(connection.name);
+      } else {
+        digest = digestFromArgs(args.digest);
+        if (!digest) throw new UserError('Pass { connection, digest: { user, password } }, or digest: null to remove the stored credentials.');
+      }
+    } else {
+      digest = await askDigest(connection.name, await connections.credentials.get(connection.name));
+      if (!digest) return undefined;
+    }
+    if (digest) await connections.credentials.set(connection.name, digest);
+    if (connection.isOpen) {
+      // A session cannot drop credentials, so reconnect to apply the new set exactly.
+      await connection.disconnect();
+      await connection.connect();
+    }
+    log.info(`${connection.name}: digest credentials ${digest ? `set for user ${digest.user}` : 'removed'}`);
+    return { connection: connection.name, user: digest?.user ?? null };
+  });
+}

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { normalizeUserPath, validatePath } from '../../zk/paths';
+import { ConnectionItem, LoadMoreItem, ZnodeItem } from '../../tree/explorerItems';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { ZkConnection } from '../connections/zkConnection';
+import { UserError } from '../errors';
+
+/** The argument object automation passes: { connection, path, … }. */
+export type CommandArgs = Record<string, unknown>;
+
+export function asArgs(arg: unknown): CommandArgs | undefined {
+  return typeof arg === 'object' && arg !== null && Object.getPrototypeOf(arg) === Object.prototype ? (arg as CommandArgs) : undefined;
+}
+
+/** The connection a command acts on: from a tree item, an argument object, or (from the palette) a pick. */
+export async function resolveConnection(connections: ConnectionManager, arg: unknown, placeHolder = 'Choose a ZooKeeper connection'): Promise<ZkConnection> {
+  if (arg instanceof ConnectionItem || arg instanceof ZnodeItem || arg instanceof LoadMoreItem) return arg.connection;
+  const args = asArgs(arg);
+  if (args) return connections.require(args.connection);
+  const all = connections.list();
+  if (all.length === 0) throw new UserError('There are no ZooKeeper connections yet. Run "ZooKeeper: Add Connection…" first.');
+  if (all.length === 1) return all[0];
+  const picked = await vscode.window.showQuickPick(
+    all.map((c) => ({ label: c.name, description: c.config.connectString, detail: c.statusText, connection: c })),
+    { placeHolder },
+  );
+  if (!picked) throw new vscode.CancellationError();
+  return picked.connection;
+}
+
+/** The znode a command acts on: a tree item, { connection, path }, or a path typed by the user. */
+export async function resolveNode(connections: ConnectionManager, arg: unknown): Promise<{ connection: ZkConnection; path: string }> {
+  if (arg instanceof ZnodeItem) return { connection: arg.connection, path: arg.path };
+  const connection = await resolveConnection(connections, arg);
+  const args = asArgs(arg);
+  if (args) {
+    if (typeof args.path !== 'string') throw new UserError('Pass the znode path: { connection, path: "/…" }.');
+    const problem = validatePath(args.path);
+    if (problem) throw new UserError(problem);
+    return { connection, path: args.path };
+  }
+  const typed = await vscode.window.showInputBox({
+    title: `Znode path on ${connection.name}`,
+    prompt: 'An absolute path, e.g. /config/app',
+    value: '/',
+    validateInput: (value) => validatePath(normalizeUserPath(value)),
+  });
+  if (typed === undefined) throw new vscode.CancellationError();
+  return { connection, path: normalizeUserPath(typed) };
+}

@@ -1,0 +1,126 @@
+import * as vscode from 'vscode';
+import { UserError } from '../errors';
+import type { Logger } from '../logging';
+import { affectsConnections, readConnectionConfigs, writeConnectionConfigs, type ConnectionConfig } from './connectionConfig';
+import type { CredentialStore } from './credentials';
+import { ZkConnection } from './zkConnection';
+
+/** The configured connections, kept in step with the zookeeper.connections setting. */
+export class ConnectionManager implements vscode.Disposable {
+  private readonly connections = new Map<string, ZkConnection>();
+  private readonly listEmitter = new vscode.EventEmitter<void>();
+  private readonly stateEmitter = new vscode.EventEmitter<ZkConnection>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private lastUsed: string | undefined;
+  /** The list of connections changed (added, removed, edited). */
+  readonly onDidChangeConnections = this.listEmitter.event;
+  /** One connection's state changed. */
+  readonly onDidChangeConnection = this.stateEmitter.event;
+  problems: string[] = [];
+
+  constructor(
+    readonly credentials: CredentialStore,
+    private readonly log: Logger,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsConnections(event)) this.reload();
+      }),
+    );
+    this.reload();
+  }
+
+  private connectTimeoutMs(): number {
+    return vscode.workspace.getConfiguration('zookeeper').get<number>('connectTimeoutMs', 10000);
+  }
+
+  reload(): void {
+    const { connections, problems } = readConnectionConfigs();
+    if (problems.join('\n') !== this.problems.join('\n')) {
+      for (const problem of problems) this.log.warn(problem);
+      if (problems.length > 0) void vscode.window.showWarningMessage(`Some ZooKeeper connections in settings are ignored: ${problems.join(' ')}`);
+    }
+    this.problems = problems;
+    const seen = new Set<string>();
+    for (const config of connections) {
+      seen.add(config.name);
+      const existing = this.connections.get(config.name);
+      if (!existing) {
+        const connection = new ZkConnection(config, this.credentials, this.log.scoped(config.name), () => this.connectTimeoutMs());
+        connection.onDidChange((c) => this.stateEmitter.fire(c));
+        this.connections.set(config.name, connection);
+      } else if (JSON.stringify(existing.config) !== JSON.stringify(config)) {
+        const reconnect = existing.isOpen && existing.config.connectString !== config.connectString;
+        existing.config = config;
+        if (reconnect) void existing.disconnect().then(() => existing.connect()).catch(() => undefined);
+      }
+    }
+    for (const [name, connection] of this.connections) {
+      if (!seen.has(name)) {
+        connection.dispose();
+        this.connections.delete(name);
+      }
+    }
+    this.listEmitter.fire();
+  }
+
+  list(): ZkConnection[] {
+    return [...this.connections.values()];
+  }
+
+  get(name: string): ZkConnection | undefined {
+    return this.connections.get(name);
+  }
+
+  require(name: unknown): ZkConnection {
+    if (typeof name !== 'string' || !name) throw new UserError('Name the connection: pass { connection: "<name>" }.');
+    const connection = this.connections.get(name);
+    if (!connection) {
+      const known = [...this.connections.keys()];
+      throw new UserError(`There is no ZooKeeper connection named "${name}".${known.length ? ` Known: ${known.join(', ')}.` : ' Add one first.'}`);
+    }
+    return connection;
+  }
+
+  /** The connection the user worked with last, for the status bar. */
+  get active(): ZkConnection | undefined {
+    return (this.lastUsed && this.connections.get(this.lastUsed)) || this.list().find((c) => c.isOpen);
+  }
+
+  markUsed(connection: ZkConnection): void {
+    this.lastUsed = connection.name;
+    this.stateEmitter.fire(connection);
+  }
+
+  async add(config: ConnectionConfig): Promise<void> {
+    await writeConnectionConfigs([...this.list().map((c) => c.config), config]);
+    this.reload();
+  }
+
+  async update(name: string, config: ConnectionConfig): Promise<void> {
+    const renamed = name !== config.name;
+    if (renamed) {
+      const secret = await this.credentials.get(name);
+      if (secret) await this.credentials.set(config.name, secret);
+      await this.get(name)?.disconnect();
+    }
+    await writeConnectionConfigs(this.list().map((c) => (c.name === name ? config : c.config)));
+    if (renamed) await this.credentials.delete(name);
+    this.reload();
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.get(name)?.disconnect();
+    await writeConnectionConfigs(this.list().filter((c) => c.name !== name).map((c) => c.config));
+    await this.credentials.delete(name);
+    this.reload();
+  }
+
+  dispose(): void {
+    for (const connection of this.connections.values()) connection.dispose();
+    this.connections.clear();
+    for (const d of this.disposables) d.dispose();
+    this.listEmitter.dispose();
+    this.stateEmitter.dispose();
+  }
+}

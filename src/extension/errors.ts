@@ -1,0 +1,15 @@
+import { ZkError } from '../zk/errors';
+import { InvalidPathError } from '../zk/paths';
+
+/** Any error as the sentence a user sees; ZooKeeper errors are already translated by src/zk/errors.ts. */
+export function userMessage(error: unknown): string {
+  if (error instanceof ZkError || error instanceof InvalidPathError) return error.message;
+  if (error instanceof UserError) return error.message;
+  if (error instanceof Error) return `Unexpected error: ${error.message}. See the "ZooKeeper" output channel for details.`;
+  return `Unexpected error: ${String(error)}.`;
+}
+
+/** A mistake in what the user asked for (unknown connection, read-only connection, bad argument). */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}

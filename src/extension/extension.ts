@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { ExplorerProvider } from '../tree/explorerProvider';
+import { CONTEXT_CONNECTION_COUNT, VIEW_EXPLORER } from './commandIds';
+import { registerConnectionCommands } from './commands/connectionCommands';
+import { registerNodeCommands } from './commands/nodeCommands';
+import { ConnectionManager } from './connections/connectionManager';
+import { CredentialStore } from './connections/credentials';
+import { createLogger } from './logging';
+import { ConnectionStatusBar } from './statusBar';
+
+/** What activate() returns: for other extensions and the extension tests. */
+export interface ZooKeeperExplorerApi {
+  readonly connections: ConnectionManager;
+  readonly explorer: ExplorerProvider;
+}
+
+let connectionManager: ConnectionManager | undefined;
+
+/** The one composition root: builds every part and hands each what it needs. */
+export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi {
+  const channel = vscode.window.createOutputChannel('ZooKeeper', { log: true });
+  const log = createLogger(channel);
+  const connections = new ConnectionManager(new CredentialStore(context.secrets), log.scoped('connections'));
+  connectionManager = connections;
+  const explorer = new ExplorerProvider(connections);
+  const treeView = vscode.window.createTreeView(VIEW_EXPLORER, { treeDataProvider: explorer, showCollapseAll: true });
+  const statusBar = new ConnectionStatusBar(connections);
+
+  const updateContext = (): void => {
+    void vscode.commands.executeCommand('setContext', CONTEXT_CONNECTION_COUNT, connections.list().length);
+  };
+  updateContext();
+
+  context.subscriptions.push(channel, connections, explorer, treeView, statusBar, connections.onDidChangeConnections(updateContext));
+  context.subscriptions.push(
+    treeView.onDidChangeSelection((event) => {
+      const first = event.selection[0];
+      if (first && 'connection' in first && typeof first.connection === 'object') connections.markUsed(first.connection);
+    }),
+  );
+
+  registerConnectionCommands(context.subscriptions, log.scoped('commands'), connections, (connection) => {
+    void treeView.reveal(explorer.connectionItem(connection), { expand: true }).then(undefined, () => undefined);
+  });
+  registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer);
+
+  log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
+  return { connections, explorer };
+}
+
+/** Closes every session so ephemeral nodes of this window go at once, not after the session timeout. */
+export async function deactivate(): Promise<void> {
+  const connections = connectionManager;
+  connectionManager = undefined;
+  if (connections) await Promise.all(connections.list().map((c) => c.disconnect().catch(() => undefined)));
+}

@@ -1,0 +1,161 @@
+import * as vscode from 'vscode';
+import type { ZkConnection } from '../extension/connections/zkConnection';
+import { baseName, parseSequence } from '../zk/paths';
+import { formatHex64, isEphemeral, type ZnodeStat } from '../zk/stat';
+
+export class ConnectionItem {
+  readonly kind = 'connection';
+  constructor(readonly connection: ZkConnection) {}
+}
+
+export class ZnodeItem {
+  readonly kind = 'znode';
+  constructor(
+    readonly connection: ZkConnection,
+    readonly path: string,
+    readonly stat: ZnodeStat | undefined,
+  ) {}
+}
+
+export class LoadMoreItem {
+  readonly kind = 'loadMore';
+  constructor(
+    readonly connection: ZkConnection,
+    readonly parentPath: string,
+    readonly remaining: number,
+  ) {}
+}
+
+/** A line that says what the tree is waiting for or why it cannot show more, with an action when there is one. */
+export class MessageItem {
+  readonly kind = 'message';
+  constructor(
+    readonly parentId: string,
+    readonly text: string,
+    readonly icon: string,
+    readonly command?: vscode.Command,
+    readonly tooltip?: string,
+  ) {}
+}
+
+export type ExplorerNode = ConnectionItem | ZnodeItem | LoadMoreItem | MessageItem;
+
+export function itemId(connection: string, path: string): string {
+  return `${connection}::${path}`;
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function statusIcon(connection: ZkConnection): vscode.ThemeIcon {
+  switch (connection.status) {
+    case 'connected':
+    case 'readOnly':
+      return new vscode.ThemeIcon('server-environment', new vscode.ThemeColor('testing.iconPassed'));
+    case 'connecting':
+    case 'suspended':
+    case 'expired':
+      return new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.yellow'));
+    case 'failed':
+    case 'authFailed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    default:
+      return new vscode.ThemeIcon('server-environment');
+  }
+}
+
+export function connectionTreeItem(item: ConnectionItem): vscode.TreeItem {
+  const { connection } = item;
+  const treeItem = new vscode.TreeItem(connection.name, vscode.TreeItemCollapsibleState.Collapsed);
+  treeItem.id = itemId(connection.name, '');
+  treeItem.description = `${connection.statusText} · ${connection.config.connectString}${connection.readOnly ? ' · read-only' : ''}`;
+  treeItem.iconPath = statusIcon(connection);
+  const open = connection.isOpen ? 'connected' : 'disconnected';
+  treeItem.contextValue = `connection.${open}${connection.readOnly ? '.readOnly' : ''}`;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${connection.name}**  \n`);
+  tooltip.appendText(`${connection.config.connectString}\n`);
+  tooltip.appendMarkdown(`\nState: ${connection.statusText}`);
+  const session = connection.describeSession();
+  if (session) tooltip.appendMarkdown(`  \n${session}`);
+  if (connection.readOnly) tooltip.appendMarkdown('  \nRead-only: writes are refused.');
+  if (connection.lastError) tooltip.appendText(`\n\n${connection.lastError}`);
+  treeItem.tooltip = tooltip;
+  return treeItem;
+}
+
+function znodeIcon(name: string, stat: ZnodeStat | undefined): vscode.ThemeIcon {
+  if (!stat) return new vscode.ThemeIcon('question');
+  const sequential = parseSequence(name) !== undefined;
+  if (isEphemeral(stat)) return new vscode.ThemeIcon(sequential ? 'pulse' : 'flame', new vscode.ThemeColor('charts.orange'));
+  if (sequential) return new vscode.ThemeIcon('list-ordered');
+  return new vscode.ThemeIcon(stat.numChildren > 0 ? 'folder' : 'file');
+}
+
+export function znodeKind(name: string, stat: ZnodeStat): string {
+  const sequential = parseSequence(name) !== undefined ? ' sequential' : '';
+  return isEphemeral(stat) ? `ephemeral${sequential}` : `persistent${sequential}`;
+}
+
+export function describeStat(stat: ZnodeStat): string[] {
+  const date = (ms: number): string => `${new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC')}`;
+  return [
+    `czxid: ${formatHex64(stat.czxid)}`,
+    `mzxid: ${formatHex64(stat.mzxid)}`,
+    `pzxid: ${formatHex64(stat.pzxid)}`,
+    `ctime: ${date(stat.ctime)}`,
+    `mtime: ${date(stat.mtime)}`,
+    `version: ${stat.version}`,
+    `cversion: ${stat.cversion}`,
+    `aversion: ${stat.aversion}`,
+    `ephemeralOwner: ${formatHex64(stat.ephemeralOwner)}${isEphemeral(stat) ? ' (session)' : ''}`,
+    `dataLength: ${stat.dataLength}`,
+    `numChildren: ${stat.numChildren}`,
+  ];
+}
+
+export function znodeTreeItem(item: ZnodeItem): vscode.TreeItem {
+  const name = item.path === '/' ? '/' : baseName(item.path);
+  const { stat } = item;
+  const collapsible = !stat || stat.numChildren > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const treeItem = new vscode.TreeItem(name, collapsible);
+  treeItem.id = itemId(item.connection.name, item.path);
+  treeItem.iconPath = znodeIcon(name, stat);
+  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}`;
+  if (stat) {
+    const parts: string[] = [];
+    if (stat.numChildren > 0) parts.push(`${stat.numChildren} ${stat.numChildren === 1 ? 'child' : 'children'}`);
+    parts.push(formatSize(stat.dataLength));
+    if (isEphemeral(stat)) parts.push('ephemeral');
+    treeItem.description = parts.join(' · ');
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${item.path === '/' ? '/' : name}** — ${znodeKind(name, stat)}  \n`);
+    tooltip.appendCodeblock([item.path, ...describeStat(stat)].join('\n'), 'text');
+    treeItem.tooltip = tooltip;
+  }
+  return treeItem;
+}
+
+export function loadMoreTreeItem(item: LoadMoreItem, pageSize: number): vscode.TreeItem {
+  const treeItem = new vscode.TreeItem(`Load more (${item.remaining.toLocaleString('en-US')} left)`, vscode.TreeItemCollapsibleState.None);
+  treeItem.id = `${itemId(item.connection.name, item.parentPath)}::more`;
+  treeItem.iconPath = new vscode.ThemeIcon('ellipsis');
+  treeItem.description = `next ${Math.min(pageSize, item.remaining)}`;
+  treeItem.contextValue = 'loadMore';
+  treeItem.command = { command: 'zookeeper.loadMore', title: 'Load more', arguments: [item] };
+  return treeItem;
+}
+
+export function messageTreeItem(item: MessageItem): vscode.TreeItem {
+  const treeItem = new vscode.TreeItem(item.text, vscode.TreeItemCollapsibleState.None);
+  treeItem.id = `${item.parentId}::message`;
+  treeItem.iconPath = new vscode.ThemeIcon(item.icon);
+  treeItem.contextValue = 'message';
+  if (item.command) treeItem.command = item.command;
+  treeItem.tooltip = item.tooltip ?? item.text;
+  return treeItem;
+}
+
