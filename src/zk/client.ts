@@ -175,18 +175,33 @@ export class ZkClient implements Disposable {
     return `session ${formatHex64(this.sessionId)} on ${this.serverAddress ?? this.connectString}`;
   }
 
+  /**
+   * Starts connecting and waits for the first session. Gives up early when every server has refused
+   * the connection twice: nothing listens there, and waiting longer would only delay the answer.
+   */
   async start(timeoutMs: number): Promise<void> {
+    let refused = 0;
+    let giveUp: () => void = () => undefined;
+    const refusedEverywhere = new Promise<void>((resolve) => (giveUp = resolve));
+    const sub = this.wire.onSocketError((error) => {
+      if (error.code === 'ECONNREFUSED' && ++refused >= this.parsed.servers.length * 2) giveUp();
+    });
     this.wire.connect();
     try {
-      await this.waitFor((s) => s === 'connected' || s === 'readOnly', timeoutMs);
+      await Promise.race([this.waitFor((s) => s === 'connected' || s === 'readOnly', timeoutMs), refusedEverywhere.then(() => Promise.reject(new Error('refused')))]);
     } catch {
       const reason =
         this.current === 'authFailed'
           ? `ZooKeeper at ${this.connectString} rejected the credentials. Check the user name and password.`
-          : `Could not connect to ZooKeeper at ${this.connectString} within ${Math.round(timeoutMs / 1000)} s` +
-            (this.wire.lastSocketError ? ` (${this.wire.lastSocketError})` : ': no server answered') +
-            '. Check that the hosts and ports are right, that the server runs, and that it is reachable from this machine.';
+          : refused >= this.parsed.servers.length * 2
+            ? `Could not connect to ZooKeeper at ${this.connectString}: the connection was refused (${this.wire.lastSocketError ?? 'ECONNREFUSED'}). ` +
+              'Nothing listens on that port: check the host and port, and that the server runs.'
+            : `Could not connect to ZooKeeper at ${this.connectString} within ${Math.round(timeoutMs / 1000)} s` +
+              (this.wire.lastSocketError ? ` (${this.wire.lastSocketError})` : ': no server answered') +
+              '. Check that the hosts and ports are right, that the server runs, and that it is reachable from this machine.';
       throw new ZkError('CONNECTFAILED', 'connect', undefined, reason);
+    } finally {
+      sub.dispose();
     }
   }
 

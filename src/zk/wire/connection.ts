@@ -62,6 +62,9 @@ export class WireConnection {
   lastSocketError: string | undefined;
   private readonly stateEmitter = new Emitter<number>();
   private readonly notificationEmitter = new Emitter<WatcherEvent>();
+  private readonly socketErrorEmitter = new Emitter<NodeJS.ErrnoException>();
+  /** Socket errors (connection refused, host unreachable, …) while connecting or connected. */
+  readonly onSocketError = this.socketErrorEmitter.event;
   readonly onState = this.stateEmitter.event;
   /** Every watch notification (one-shot and persistent), with the chroot already removed from its path. */
   readonly onNotification = this.notificationEmitter.event;
@@ -212,6 +215,7 @@ export class WireConnection {
     this.cm.setState(WireState.closed);
     this.stateEmitter.dispose();
     this.notificationEmitter.dispose();
+    this.socketErrorEmitter.dispose();
   }
 
   private failQueued(): void {
@@ -242,6 +246,7 @@ export class WireConnection {
       });
       socket.on('error', (error: Error) => {
         this.lastSocketError = error.message;
+        this.socketErrorEmitter.fire(error);
         cm.onSocketError(error);
       });
     });

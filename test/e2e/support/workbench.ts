@@ -66,10 +66,19 @@ export interface WorkbenchSession {
   treeItem(label: string | RegExp, opts?: { exact?: boolean }): Locator;
   /** Saves .test-output/screenshots/<theme>/<name>.png; returns the path. */
   screenshot(name: string, opts?: { fullPage?: boolean; locator?: Locator }): Promise<string>;
-  /** Writes workbench.colorTheme into the user settings and waits until the workbench shows it. */
+  /**
+   * Switches to "Light Modern" / "Dark Modern" through the colour-theme picker, which writes
+   * workbench.colorTheme into the user settings.json (checked); waits until the workbench shows it.
+   */
   setTheme(theme: Theme): Promise<void>;
-  /** Merges into the user settings.json (the workbench applies it live). */
-  updateSettings(patch: Record<string, unknown>): Promise<void>;
+  /**
+   * target 'user' (default): merges into the user settings.json on the server and reloads the
+   * window (outside edits of that file are not picked up live). target 'workspace': merges into
+   * <folder>/.vscode/settings.json, applied live without a reload (window/resource-scoped settings).
+   */
+  updateSettings(patch: Record<string, unknown>, opts?: { target?: 'user' | 'workspace' }): Promise<void>;
+  /** Reloads the page (the extension host restarts) and waits until ready. */
+  reload(): Promise<void>;
   /** Opens the notification centre and returns the messages (toasts don't pop up under the smoke-test driver). */
   notifications(): Promise<string[]>;
   close(): Promise<void>;
@@ -85,16 +94,39 @@ function cssString(s: string): string {
   return JSON.stringify(s);
 }
 
+/** Titles of the activity-bar view containers an extension's package.json contributes (no %nls% keys). */
+export function contributedContainers(extensionPath: string): string[] {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8')) as {
+      contributes?: { viewsContainers?: { activitybar?: { title?: string }[] } };
+    };
+    return (pkg.contributes?.viewsContainers?.activitybar ?? [])
+      .map((c) => c.title ?? '')
+      .filter((t) => t && !/^%.*%$/.test(t));
+  } catch {
+    return [];
+  }
+}
+
 export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSession> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`[e2e] ${m}\n`));
   let theme: Theme = opts.theme ?? 'light';
   const extensionDevelopmentPath = opts.extensionDevelopmentPath ?? process.env.ZKE_E2E_EXTENSION_PATH ?? PROJECT_ROOT;
   const ownFolder = !opts.folder;
   const folder = opts.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zke-e2e-ws-'));
+  if (ownFolder) {
+    // Present from the start so that the server watches it (a missing one is only polled).
+    fs.mkdirSync(path.join(folder, '.vscode'));
+    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{}\n');
+  }
   const server = await host.startVSCodeServer({
     log,
     env: opts.env,
-    settings: { ...opts.settings, 'workbench.colorTheme': host.THEMES[theme] },
+    settings: {
+      'files.exclude': { '**/.vscode': true }, // the helper's own workspace settings file, see updateSettings
+      ...opts.settings,
+      'workbench.colorTheme': host.THEMES[theme],
+    },
   });
   let wb: VSCodeHost.Workbench;
   try {
@@ -125,6 +157,15 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
       // explorer shows the workspace folder once the file service is connected.
       await page.locator('.part.sidebar, .part.editor').first().waitFor({ timeout: timeoutMs });
       await page.locator(`.monaco-workbench.${THEME_CLASS[theme]}`).waitFor({ timeout: timeoutMs });
+      // Extension contributions are registered a moment after the workbench shows: wait for the
+      // activity-bar containers the extension under development contributes.
+      for (const title of contributedContainers(extensionDevelopmentPath)) {
+        await activityItem(title)
+          .waitFor({ state: 'visible', timeout: timeoutMs })
+          .catch(() => {
+            throw new Error(`the activity bar shows no "${title}" (contributed by ${extensionDevelopmentPath}) within ${timeoutMs} ms`);
+          });
+      }
     },
 
     async runCommand(title: string) {
@@ -146,7 +187,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
         throw new Error(`command "${title}" not found in the command palette; it shows: ${JSON.stringify(shown)}`);
       }
       await row.click();
-      await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+      // Not waiting for the palette to close: some commands open a picker of their own.
     },
 
     async openView(title: string) {
@@ -176,14 +217,55 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     },
 
     async setTheme(next: Theme) {
-      await server.updateSettings({ 'workbench.colorTheme': host.THEMES[next] });
-      await page.locator(`.monaco-workbench.${THEME_CLASS[next]}`).waitFor({ timeout: 15_000 });
+      // Through the colour-theme picker, like a user: the workbench writes workbench.colorTheme
+      // into the user settings.json itself and applies it at once. (Editing that file from
+      // outside is only read at window load with code-server 4.139.1, see updateSettings.)
+      const label = host.themeSetting(next);
+      if (!(await page.locator(`.monaco-workbench.${THEME_CLASS[next]}`).count())) {
+        const widget = page.locator('.quick-input-widget');
+        const row = widget.locator(`.monaco-list-row[role="option"][aria-label=${cssString(label)}]`).first();
+        // The picker lists only the themes registered when it opens (none in the first seconds
+        // after load): reopen it until the theme shows up.
+        for (let attempt = 0; ; attempt++) {
+          await session.runCommand('Preferences: Color Theme');
+          await widget.locator('input.input[placeholder^="Select Color Theme"]').waitFor({ timeout: 10_000 });
+          // No typing: filtering this picker by name shows only "Browse Additional Color Themes...".
+          if (await row.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) break;
+          await page.keyboard.press('Escape');
+          if (attempt >= 15) throw new Error(`theme "${label}" is not offered by "Preferences: Color Theme"`);
+          await page.waitForTimeout(1_000);
+        }
+        await row.click();
+        await page.locator(`.monaco-workbench.${THEME_CLASS[next]}`).waitFor({ timeout: 15_000 });
+        const deadline = Date.now() + 10_000;
+        while (server.readSettings()['workbench.colorTheme'] !== label) {
+          if (Date.now() > deadline) throw new Error(`the workbench shows ${next}, but ${server.settingsPath} has no workbench.colorTheme "${label}"`);
+          await page.waitForTimeout(100);
+        }
+      }
       theme = next;
       await page.waitForTimeout(300); // let the repaint settle before a screenshot
     },
 
-    async updateSettings(patch: Record<string, unknown>) {
+    async updateSettings(patch: Record<string, unknown>, o: { target?: 'user' | 'workspace' } = {}) {
+      if (o.target === 'workspace') {
+        // <folder>/.vscode/settings.json is watched and applied live (~0.3 s); window- and
+        // resource-scoped settings only.
+        const file = path.join(folder, '.vscode', 'settings.json');
+        const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, JSON.stringify({ ...current, ...patch }, null, 2) + '\n');
+        return;
+      }
+      // User settings: the file is on the server, but with code-server 4.139.1 the workbench
+      // ignores outside edits to it after load, so reload the window to apply them.
       await server.updateSettings(patch);
+      await session.reload();
+    },
+
+    async reload() {
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await session.waitUntilReady();
     },
 
     async notifications() {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { digestId, Perm } from '../../../src/zk/acl';
 import { ZkClient, type WatchEvent } from '../../../src/zk/client';
 import { ZkError } from '../../../src/zk/errors';
@@ -60,9 +61,20 @@ describe('ZkClient against a real ZooKeeper', function () {
     it('fails with a sentence when no server answers', async () => {
       const port = await zookeeper.freePort();
       const started = Date.now();
-      const error = await rejectsWith(ZkClient.connect({ connectString: `127.0.0.1:${port}`, connectTimeoutMs: 1500 }), 'CONNECTFAILED', /Could not connect to ZooKeeper at 127\.0\.0\.1:\d+ within 2 s \(connect ECONNREFUSED/);
-      assert.ok(Date.now() - started < 10000);
-      assert.match(error.message, /Check that the hosts and ports are right/);
+      const error = await rejectsWith(ZkClient.connect({ connectString: `127.0.0.1:${port}`, connectTimeoutMs: 1500 }), 'CONNECTFAILED', /Could not connect to ZooKeeper at 127\.0\.0\.1:\d+: the connection was refused \(connect ECONNREFUSED/);
+      assert.ok(Date.now() - started < 10000, 'a refused connection is reported without waiting for the timeout');
+      assert.match(error.message, /Nothing listens on that port/);
+    });
+
+    it('gives up after the connect timeout when a server accepts but never answers', async () => {
+      const silent = net.createServer((socket) => socket.on('error', () => undefined));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const { port } = silent.address() as net.AddressInfo;
+      try {
+        await rejectsWith(ZkClient.connect({ connectString: `127.0.0.1:${port}`, connectTimeoutMs: 1500 }), 'CONNECTFAILED', /within 2 s: no server answered\. Check that the hosts and ports are right/);
+      } finally {
+        silent.close();
+      }
     });
 
     it('rejects a malformed connect string before connecting', () => {

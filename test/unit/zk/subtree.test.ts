@@ -1,0 +1,489 @@
+import * as assert from 'node:assert/strict';
+import { Perm, type ZkAcl } from '../../../src/zk/acl';
+import { ZkClient } from '../../../src/zk/client';
+import { ZkError } from '../../../src/zk/errors';
+import { parentPath } from '../../../src/zk/paths';
+import { deleteTree, walkSubtree, type DeleteProgress } from '../../../src/zk/subtree';
+import { sharedZooKeeper, type ZooKeeperServer } from '../../support/zookeeper';
+
+const OPEN: ZkAcl[] = [{ perms: Perm.all, id: { scheme: 'world', id: 'anyone' } }];
+/** create + read + admin: children can be listed and added, but not deleted; the ACL can be opened again. */
+const NO_DELETE: ZkAcl[] = [{ perms: Perm.create | Perm.read | Perm.admin, id: { scheme: 'world', id: 'anyone' } }];
+/** Everything but read: the children cannot be listed, the node itself can still be deleted (that needs delete on its parent). */
+const NO_READ: ZkAcl[] = [{ perms: Perm.all & ~Perm.read, id: { scheme: 'world', id: 'anyone' } }];
+
+/** Requests of one kind: how many were made, and the most in flight at once. */
+interface Calls {
+  made: number;
+  current: number;
+  peak: number;
+}
+
+/**
+ * Replaces `client.getChildren` (or `delete`) by a wrapper that counts calls in flight. `before` runs
+ * first, outside the count, so a test can change the tree from another client at an exact moment.
+ */
+function instrument(client: ZkClient, method: 'getChildren' | 'delete', before?: (path: string) => Promise<void> | void): Calls {
+  const calls: Calls = { made: 0, current: 0, peak: 0 };
+  const counted = async <T>(path: string, run: () => Promise<T>): Promise<T> => {
+    if (before) await before(path);
+    calls.made++;
+    calls.current++;
+    calls.peak = Math.max(calls.peak, calls.current);
+    try {
+      return await run();
+    } finally {
+      calls.current--;
+    }
+  };
+  if (method === 'getChildren') {
+    const original = client.getChildren.bind(client);
+    client.getChildren = (path, watch) => counted(path, () => original(path, watch));
+  } else {
+    const original = client.delete.bind(client);
+    client.delete = (path, version) => counted(path, () => original(path, version));
+  }
+  return calls;
+}
+
+/** Creates `root` and below it `fanouts[0]` children, each with `fanouts[1]` children, ...; returns every path, parents first. */
+async function createTree(client: ZkClient, root: string, fanouts: readonly number[]): Promise<string[]> {
+  await client.create(root);
+  const all = [root];
+  let level = [root];
+  for (const fanout of fanouts) {
+    const next = level.flatMap((parent) => Array.from({ length: fanout }, (_, i) => `${parent}/n${i}`));
+    await Promise.all(next.map((path) => client.create(path)));
+    all.push(...next);
+    level = next;
+  }
+  return all;
+}
+
+async function existing(client: ZkClient, paths: readonly string[]): Promise<string[]> {
+  const stats = await Promise.all(paths.map((path) => client.exists(path)));
+  return paths.filter((_, i) => stats[i] !== undefined);
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string, messagePart?: RegExp): Promise<ZkError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ZkError, `expected a ZkError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    if (messagePart) assert.match(error.message, messagePart);
+    return error;
+  }
+  assert.fail(`expected ${code}, but it succeeded`);
+}
+
+describe('zk/subtree against a real ZooKeeper', function () {
+  this.timeout(60000);
+  let server: ZooKeeperServer;
+  /** Builds fixtures and checks results; never instrumented. */
+  let admin: ZkClient;
+  /** The client under test, fresh for each test so its methods can be instrumented. */
+  let client: ZkClient;
+  let base: string;
+  const others: ZkClient[] = [];
+
+  before(async () => {
+    server = await sharedZooKeeper();
+    admin = await ZkClient.connect({ connectString: server.connectString });
+  });
+
+  beforeEach(async function () {
+    base = `/subtree-${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-${Date.now()}`;
+    await admin.create(base);
+    client = await ZkClient.connect({ connectString: server.connectString });
+  });
+
+  afterEach(async () => {
+    await Promise.all([client.close(), ...others.splice(0).map((c) => c.close())]);
+  });
+
+  after(async () => {
+    await admin.close();
+  });
+
+  const another = async (): Promise<ZkClient> => {
+    const c = await ZkClient.connect({ connectString: server.connectString });
+    others.push(c);
+    return c;
+  };
+
+  describe('walkSubtree', () => {
+    it('lists a 3-level tree, parents before children, with depths', async () => {
+      const root = `${base}/r`;
+      const tree = [root, `${root}/a`, `${root}/b`, `${root}/a/a1`, `${root}/a/a2`, `${root}/b/b1`, `${root}/a/a1/x`, `${root}/b/b1/y`, `${root}/b/b1/z`];
+      for (const path of tree) await admin.create(path);
+      const depths = new Map<string, number>();
+      const { paths, failures } = await walkSubtree(client, root, { onNode: (path, depth) => depths.set(path, depth) });
+      assert.deepEqual(failures, []);
+      assert.deepEqual([...paths].sort(), [...tree].sort());
+      assert.equal(paths[0], root);
+      for (const path of paths.slice(1)) {
+        assert.ok(paths.indexOf(parentPath(path)!) < paths.indexOf(path), `${path} comes after its parent in ${paths.join(' ')}`);
+      }
+      assert.deepEqual([...depths.keys()], paths, 'onNode sees the same order');
+      for (const path of tree) assert.equal(depths.get(path), path.split('/').length - root.split('/').length, path);
+    });
+
+    it('respects maxDepth', async () => {
+      const all = await createTree(admin, `${base}/r`, [2, 2, 2]);
+      const depthOf = (path: string): number => path.split('/').length - 3;
+      for (const maxDepth of [0, 1, 2, 3, 10]) {
+        const { paths } = await walkSubtree(client, `${base}/r`, { maxDepth });
+        assert.deepEqual([...paths].sort(), all.filter((p) => depthOf(p) <= maxDepth).sort(), `maxDepth ${maxDepth}`);
+      }
+      const listed = instrument(client, 'getChildren');
+      await walkSubtree(client, `${base}/r`, { maxDepth: 1 });
+      assert.equal(listed.made, 1, 'the children of the nodes at maxDepth are not even listed');
+    });
+
+    it('is pipelined: with concurrency 32 many getChildren are in flight at once, with 1 only one', async () => {
+      const all = await createTree(admin, `${base}/r`, [20, 100]);
+      assert.equal(all.length, 2021);
+      const serial = instrument(client, 'getChildren');
+      const one = await walkSubtree(client, `${base}/r`, { concurrency: 1 });
+      const wide = await another();
+      const pipelined = instrument(wide, 'getChildren');
+      const many = await walkSubtree(wide, `${base}/r`, { concurrency: 32 });
+      assert.deepEqual([...one.paths].sort(), [...all].sort());
+      assert.deepEqual([...many.paths].sort(), [...all].sort());
+      assert.equal(serial.made, all.length);
+      assert.equal(pipelined.made, all.length);
+      assert.equal(serial.peak, 1);
+      assert.ok(pipelined.peak > 1, `peak in flight ${pipelined.peak}`);
+      assert.ok(pipelined.peak <= 32, `peak in flight ${pipelined.peak}`);
+    });
+
+    it('a concurrency that is not a number still walks everything', async () => {
+      const all = await createTree(admin, `${base}/r`, [3, 3]);
+      const { paths } = await walkSubtree(client, `${base}/r`, { concurrency: Number.NaN });
+      assert.deepEqual([...paths].sort(), [...all].sort());
+    });
+
+    it('skips a node deleted during the walk instead of failing', async () => {
+      const root = `${base}/r`;
+      const all = await createTree(admin, root, [3, 3, 2]);
+      const doomed = `${root}/n1`;
+      instrument(client, 'getChildren', async (path) => {
+        if (path !== doomed) return;
+        // Found by listing its parent, deleted by someone else before its own children are listed.
+        await deleteTree(admin, doomed);
+      });
+      const { paths, failures } = await walkSubtree(client, root);
+      assert.deepEqual(failures, []);
+      assert.ok(paths.includes(doomed), 'it was found while it existed');
+      assert.deepEqual(paths.filter((p) => p.startsWith(`${doomed}/`)), [], 'nothing below it is listed');
+      assert.deepEqual([...paths].sort(), all.filter((p) => !p.startsWith(`${doomed}/`)).sort());
+    });
+
+    it('reports a node whose children it may not list, and lists the rest', async () => {
+      const root = `${base}/r`;
+      await createTree(admin, root, [2, 2]);
+      await admin.create(`${root}/n0/n0/hidden`);
+      await admin.setACL(`${root}/n0/n0`, NO_READ);
+      const { paths, failures } = await walkSubtree(client, root);
+      assert.equal(paths.length, 7);
+      assert.deepEqual(
+        failures.map((f) => [f.path, f.error.code]),
+        [[`${root}/n0/n0`, 'NOAUTH']],
+      );
+      assert.match(failures[0].error.message, /^Could not list the children of ".*\/n0\/n0": not authorized/);
+      await admin.setACL(`${root}/n0/n0`, OPEN);
+    });
+
+    it('a root that does not exist fails with NONODE; an invalid one with INVALIDPATH', async () => {
+      await rejectsWith(walkSubtree(client, `${base}/missing`), 'NONODE', /does not exist/);
+      await rejectsWith(walkSubtree(client, `${base}/bad/`), 'INVALIDPATH');
+    });
+
+    it('stops with a CANCELLED error when aborted, starting no request afterwards', async () => {
+      const root = `${base}/r`;
+      await createTree(admin, root, [10, 30]);
+      const listed = instrument(client, 'getChildren');
+      const controller = new AbortController();
+      let madeAtAbort = -1;
+      let seen = 0;
+      const error = await rejectsWith(
+        walkSubtree(client, root, {
+          concurrency: 4,
+          onNode: () => {
+            if (++seen === 50) {
+              controller.abort();
+              madeAtAbort = listed.made;
+            }
+          },
+          signal: controller.signal,
+        }),
+        'CANCELLED',
+      );
+      assert.equal(error.message, `Could not list the subtree of "${root}": cancelled.`);
+      assert.ok(madeAtAbort > 0);
+      assert.equal(listed.made, madeAtAbort, 'no getChildren after the abort');
+      assert.equal(listed.current, 0, 'the ones in flight were awaited');
+      assert.ok(listed.made < 311);
+    });
+
+    it('an already aborted signal lists nothing', async () => {
+      await createTree(admin, `${base}/r`, [2]);
+      const listed = instrument(client, 'getChildren');
+      const controller = new AbortController();
+      controller.abort();
+      await rejectsWith(walkSubtree(client, `${base}/r`, { signal: controller.signal }), 'CANCELLED');
+      assert.equal(listed.made, 0);
+    });
+  });
+
+  describe('deleteTree', () => {
+    it('deletes ~1500 nodes over 4 levels bottom-up with a bounded number of requests in flight, reporting progress', async () => {
+      const root = `${base}/r`;
+      const all = await createTree(admin, root, [4, 8, 6, 7]);
+      assert.equal(all.length, 1573);
+      const children = new Map<string, string[]>();
+      for (const path of all.slice(1)) children.set(parentPath(path)!, [...(children.get(parentPath(path)!) ?? []), path]);
+      const gone = new Set<string>();
+      const early: string[] = [];
+      const deletes = instrument(client, 'delete', (path) => {
+        if ((children.get(path) ?? []).some((child) => !gone.has(child))) early.push(path);
+      });
+      const listed = instrument(client, 'getChildren');
+      const original = client.delete.bind(client);
+      client.delete = async (path, version) => {
+        await original(path, version);
+        gone.add(path);
+      };
+      const progress: DeleteProgress[] = [];
+      const report = await deleteTree(client, root, { concurrency: 8, onProgress: (p) => progress.push({ ...p }) });
+
+      assert.deepEqual(report, { deleted: 1573, total: 1573, cancelled: false, failed: [] });
+      assert.equal(await admin.exists(root), undefined);
+      assert.deepEqual(await existing(admin, all), []);
+      assert.deepEqual(early, [], 'no node was deleted before all its children');
+      assert.equal(deletes.made, 1573);
+      assert.ok(deletes.peak > 1 && deletes.peak <= 8, `peak deletes in flight ${deletes.peak}`);
+      assert.ok(listed.peak > 1 && listed.peak <= 8, `peak getChildren in flight ${listed.peak}`);
+
+      assert.deepEqual(progress[0], { deleted: 0, total: 1573 });
+      assert.deepEqual(progress.at(-1), { deleted: 1573, total: 1573 });
+      assert.equal(progress.length, 1574);
+      for (let i = 1; i < progress.length; i++) {
+        assert.equal(progress[i].deleted, progress[i - 1].deleted + 1, `progress ${i}`);
+        assert.equal(progress[i].total, 1573);
+      }
+    });
+
+    it('cancelled midway: stops, reports cancelled, and leaves a consistent partial tree', async () => {
+      const root = `${base}/r`;
+      const all = await createTree(admin, root, [5, 10, 10]);
+      const deletes = instrument(client, 'delete');
+      const controller = new AbortController();
+      let madeAtAbort = -1;
+      const report = await deleteTree(client, root, {
+        concurrency: 16,
+        signal: controller.signal,
+        onProgress: ({ deleted }) => {
+          if (deleted === 300) {
+            controller.abort();
+            madeAtAbort = deletes.made;
+          }
+        },
+      });
+      assert.equal(report.cancelled, true);
+      assert.deepEqual(report.failed, []);
+      assert.equal(report.total, all.length);
+      assert.ok(report.deleted >= 300 && report.deleted < all.length, `deleted ${report.deleted}`);
+      assert.equal(deletes.made, madeAtAbort, 'no delete after the abort');
+      assert.equal(deletes.current, 0);
+      const left = await existing(admin, all);
+      assert.equal(left.length, all.length - report.deleted);
+      const leftSet = new Set(left);
+      for (const path of left) {
+        if (path !== root) assert.ok(leftSet.has(parentPath(path)!), `${path} is left but its parent is not`);
+      }
+      assert.ok(leftSet.has(root));
+    });
+
+    it('an abort that comes only after the last node was deleted is not reported as cancelled', async () => {
+      const all = await createTree(admin, `${base}/r`, [3, 3]);
+      const controller = new AbortController();
+      const report = await deleteTree(client, `${base}/r`, {
+        signal: controller.signal,
+        onProgress: ({ deleted, total }) => {
+          if (deleted === total) controller.abort();
+        },
+      });
+      assert.deepEqual(report, { deleted: all.length, total: all.length, cancelled: false, failed: [] });
+    });
+
+    it('an already aborted signal deletes nothing', async () => {
+      const all = await createTree(admin, `${base}/r`, [3, 3]);
+      const controller = new AbortController();
+      controller.abort();
+      const report = await deleteTree(client, `${base}/r`, { signal: controller.signal });
+      assert.equal(report.cancelled, true);
+      assert.equal(report.deleted, 0);
+      assert.deepEqual(await existing(admin, all), all);
+    });
+
+    it('a node it may not delete is reported with NOAUTH, its ancestors as kept, and the rest is deleted', async () => {
+      const root = `${base}/r`;
+      for (const path of ['', '/a', '/a/p', '/a/p/c1', '/a/p/c2', '/a/s', '/a/s/t', '/b', '/b/x', '/b/y', '/b/y/z']) await admin.create(root + path);
+      await admin.setACL(`${root}/a/p`, NO_DELETE);
+      const report = await deleteTree(client, root);
+      assert.equal(report.cancelled, false);
+      assert.equal(report.total, 11);
+      assert.equal(report.deleted, 6);
+      const failed = new Map(report.failed.map((f) => [f.path, f]));
+      assert.deepEqual([...failed.keys()].sort(), [root, `${root}/a`, `${root}/a/p`, `${root}/a/p/c1`, `${root}/a/p/c2`].sort());
+      assert.equal(report.failed.length, 5, 'each path once');
+      for (const child of ['c1', 'c2']) {
+        const f = failed.get(`${root}/a/p/${child}`)!;
+        assert.equal(f.code, 'NOAUTH');
+        assert.match(f.message, /^Could not delete ".*\/a\/p\/c\d": not authorized by the node's ACL/);
+      }
+      for (const kept of [`${root}/a/p`, `${root}/a`, root]) {
+        assert.equal(failed.get(kept)!.code, 'NOTEMPTY');
+        assert.equal(failed.get(kept)!.message, `Kept "${kept}" because a node below it could not be deleted.`);
+      }
+      const everything = ['', '/a', '/a/p', '/a/p/c1', '/a/p/c2', '/a/s', '/a/s/t', '/b', '/b/x', '/b/y', '/b/y/z'].map((p) => root + p);
+      assert.deepEqual(await existing(admin, everything), [root, `${root}/a`, `${root}/a/p`, `${root}/a/p/c1`, `${root}/a/p/c2`]);
+
+      await admin.setACL(`${root}/a/p`, OPEN);
+      assert.deepEqual(await deleteTree(client, root), { deleted: 5, total: 5, cancelled: false, failed: [] });
+    });
+
+    it('a node whose children it may not list is still deleted when it has none, else reported with the reason', async () => {
+      const root = `${base}/r`;
+      for (const path of ['', '/empty', '/full', '/full/k', '/other']) await admin.create(root + path);
+      await admin.setACL(`${root}/empty`, NO_READ);
+      await admin.setACL(`${root}/full`, NO_READ);
+      const report = await deleteTree(client, root);
+      assert.deepEqual(
+        report.failed.map((f) => [f.path, f.code]),
+        [
+          [`${root}/full`, 'NOAUTH'],
+          [root, 'NOTEMPTY'],
+        ],
+      );
+      assert.match(report.failed[0].message, /^Could not list the children of ".*\/full": not authorized/);
+      assert.equal(report.deleted, 2);
+      assert.equal(await admin.exists(`${root}/empty`), undefined);
+      assert.equal(await admin.exists(`${root}/other`), undefined);
+      await admin.setACL(`${root}/full`, OPEN);
+      assert.equal((await deleteTree(client, root)).deleted, 3);
+    });
+
+    it('removes a child another client created after the walk (the NOTEMPTY retry)', async () => {
+      const root = `${base}/r`;
+      const all = await createTree(admin, root, [3, 4, 5]);
+      const other = await another();
+      let registered: Promise<unknown> | undefined;
+      const deletes = instrument(client, 'delete', async () => {
+        await registered; // the create is applied before the first delete goes out
+      });
+      const progress: DeleteProgress[] = [];
+      const report = await deleteTree(client, root, {
+        onProgress: (p) => {
+          progress.push({ ...p });
+          registered ??= other.create(`${root}/n1/late`, null, { mode: 'ephemeral' });
+        },
+      });
+      assert.ok(registered);
+      assert.deepEqual(report, { deleted: all.length + 1, total: all.length + 1, cancelled: false, failed: [] });
+      assert.equal(await admin.exists(root), undefined);
+      assert.equal(deletes.made, all.length + 2, `${root}/n1 was tried twice`);
+      assert.deepEqual(progress[0], { deleted: 0, total: all.length });
+      assert.deepEqual(progress.at(-1), { deleted: all.length + 1, total: all.length + 1 });
+      for (let i = 1; i < progress.length; i++) assert.ok(progress[i].deleted >= progress[i - 1].deleted);
+      assert.equal(other.state, 'connected');
+    });
+
+    it('reports a parent that keeps gaining children, and keeps its ancestors', async () => {
+      const root = `${base}/r`;
+      const all = await createTree(admin, root, [2, 2]);
+      const parent = `${root}/n1`;
+      const other = await another();
+      let added = 0;
+      instrument(client, 'delete', async (path) => {
+        if (path !== parent) return;
+        await other.create(`${parent}/again-`, null, { mode: 'ephemeralSequential' });
+        added++;
+      });
+      const report = await deleteTree(client, root);
+      assert.equal(added, 2, 'tried, emptied once, tried again');
+      assert.deepEqual(
+        report.failed.map((f) => [f.path, f.code]),
+        [
+          [parent, 'NOTEMPTY'],
+          [root, 'NOTEMPTY'],
+        ],
+      );
+      assert.match(report.failed[0].message, /^Could not delete ".*\/n1": it still has children/);
+      assert.match(report.failed[1].message, /^Kept /);
+      assert.equal(report.total, all.length + 1);
+      assert.equal(report.deleted, all.length + 1 - 2);
+      const left = (await admin.getChildren(parent)).children;
+      assert.equal(left.length, 1);
+      assert.match(left[0], /^again-\d{10}$/);
+    });
+
+    it('counts a node someone else deleted meanwhile as done', async () => {
+      const root = `${base}/r`;
+      const all = await createTree(admin, root, [3, 3]);
+      instrument(client, 'delete', async (path) => {
+        if (path === `${root}/n2/n0`) await admin.delete(path);
+      });
+      assert.deepEqual(await deleteTree(client, root), { deleted: all.length, total: all.length, cancelled: false, failed: [] });
+    });
+
+    it('a node that gained a child and then vanished before the retry counts as done', async () => {
+      const root = `${base}/r`;
+      const all = await createTree(admin, root, [2, 2]);
+      const parent = `${root}/n0`;
+      const other = await another();
+      instrument(client, 'delete', async (path) => {
+        if (path === parent && !(await admin.exists(`${parent}/late`))) await other.create(`${parent}/late`);
+      });
+      instrument(client, 'getChildren', async (path) => {
+        if (path === parent && (await admin.exists(`${parent}/late`))) {
+          await admin.delete(`${parent}/late`);
+          await admin.delete(parent);
+        }
+      });
+      assert.deepEqual(await deleteTree(client, root), { deleted: all.length, total: all.length, cancelled: false, failed: [] });
+      assert.equal(await admin.exists(root), undefined);
+    });
+
+    it('a root that does not exist: nothing deleted, one NONODE failure that says so', async () => {
+      const progress: DeleteProgress[] = [];
+      const report = await deleteTree(client, `${base}/missing`, { onProgress: (p) => progress.push(p) });
+      assert.deepEqual(report, {
+        deleted: 0,
+        total: 0,
+        cancelled: false,
+        failed: [
+          {
+            path: `${base}/missing`,
+            code: 'NONODE',
+            message: `Could not delete "${base}/missing": the node does not exist (it may have been deleted by another client). Refresh the tree.`,
+          },
+        ],
+      });
+      assert.deepEqual(progress, []);
+    });
+
+    it('an invalid root path throws INVALIDPATH', async () => {
+      await rejectsWith(deleteTree(client, 'relative'), 'INVALIDPATH', /must start with "\/"/);
+      await rejectsWith(deleteTree(client, `${base}//x`), 'INVALIDPATH');
+    });
+
+    it('deletes a single leaf', async () => {
+      await admin.create(`${base}/leaf`);
+      assert.deepEqual(await deleteTree(client, `${base}/leaf`), { deleted: 1, total: 1, cancelled: false, failed: [] });
+      assert.ok(await admin.exists(base));
+    });
+  });
+});
