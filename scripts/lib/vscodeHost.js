@@ -105,6 +105,7 @@ const NOISE = [
   /\[AgentHost|\[AccountPolicyGate\]|\[mcp|copilot/i,
   /Resolving connection token|Resolved connection token|Creating a socket|reconnection-grace-time/,
   /Updating additional builtin extensions cache/,
+  /Creation of workbench contribution '.*' took \d+ms/,
   /^%c INFO/,
 ];
 

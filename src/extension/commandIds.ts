@@ -9,6 +9,16 @@ export const COMMANDS = {
   refresh: 'zookeeper.refresh',
   copyPath: 'zookeeper.copyPath',
   loadMore: 'zookeeper.loadMore',
+  goToPath: 'zookeeper.goToPath',
+  openNode: 'zookeeper.openNode',
+  createNode: 'zookeeper.createNode',
+  deleteNode: 'zookeeper.deleteNode',
+  showStat: 'zookeeper.showStat',
+  showAcl: 'zookeeper.showAcl',
+  filterChildren: 'zookeeper.filterChildren',
+  clearFilter: 'zookeeper.clearFilter',
+  editAsHex: 'zookeeper.editAsHex',
+  editAsBase64: 'zookeeper.editAsBase64',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

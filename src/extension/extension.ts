@@ -43,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     void treeView.reveal(explorer.connectionItem(connection), { expand: true }).then(undefined, () => undefined);
   });
   registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer);
+  // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
   return { connections, explorer };

@@ -152,7 +152,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
 
     async waitUntilReady(timeoutMs = 60_000) {
       await activityBar.locator('li.action-item').first().waitFor({ timeout: timeoutMs });
-      await page.locator('.part.statusbar').waitFor({ timeout: timeoutMs });
+      await page.locator('.part.statusbar').waitFor({ state: 'attached', timeout: timeoutMs });
       // The remote extension host announces itself in the status bar's remote indicator and the
       // explorer shows the workspace folder once the file service is connected.
       await page.locator('.part.sidebar, .part.editor').first().waitFor({ timeout: timeoutMs });
@@ -211,6 +211,10 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     async screenshot(name: string, o: { fullPage?: boolean; locator?: Locator } = {}) {
       const file = path.join(SCREENSHOT_ROOT, theme, `${name.replace(/[^\w.-]+/g, '-')}.png`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
+      // Park the mouse where it raises no hover (a clicked activity-bar item keeps its tooltip).
+      const size = page.viewportSize() ?? { width: 1400, height: 900 };
+      await page.mouse.move(size.width - 3, Math.round(size.height / 2));
+      await page.waitForTimeout(200);
       if (o.locator) await o.locator.screenshot({ path: file, animations: 'disabled' });
       else await page.screenshot({ path: file, fullPage: o.fullPage ?? false, animations: 'disabled' });
       return file;

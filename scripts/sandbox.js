@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// `npm run sandbox`: on a fresh machine, installs what is missing, builds the extension, starts a local
+// ZooKeeper with the demo world, and opens VS Code with ZooKeeper Explorer connected to it: desktop
+// VS Code when `code` is on PATH, otherwise the browser VS Code (code-server) on 127.0.0.1.
+// Ctrl-C stops everything it started.
+//   --big            also create /big/children with 10,000 children
+//   --browser        use the browser VS Code even when `code` is on PATH
+//   --port N         ZooKeeper client port (default 2181, or a free one when 2181 is taken)
+//   --no-open        start everything but do not open VS Code (print how to)
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const sandboxDir = path.join(root, '.sandbox');
+const log = (message) => console.log(`[sandbox] ${message}`);
+
+function option(name) {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+const flag = (name) => process.argv.includes(name);
+
+function which(command) {
+  const result = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function ensureInstalled() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  if (!fs.existsSync(marker)) {
+    log('installing npm dependencies (npm ci)…');
+    const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('npm ci failed; see above.');
+  }
+  log('building the extension…');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('The build failed; see above.');
+}
+
+/** A workspace folder whose settings point ZooKeeper Explorer at the sandbox server. */
+function writeWorkspace(connectString) {
+  const folder = path.join(sandboxDir, 'workspace');
+  fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+  const settings = {
+    'zookeeper.connections': [{ name: 'demo', connectString }],
+  };
+  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(folder, 'README.md'),
+    '# ZooKeeper Explorer sandbox\n\nOpen the ZooKeeper view in the activity bar and expand **demo**.\n' +
+      `The local ZooKeeper listens on ${connectString}; \`npm run sandbox\` stops it on Ctrl-C.\n`,
+  );
+  return { folder, settings };
+}
+
+async function main() {
+  const stops = [];
+  let stopping = false;
+  const stopAll = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        console.error(`[sandbox] ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    log('stopped everything it started.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    ensureInstalled();
+    const zookeeper = require('./lib/zookeeper');
+    const { startDemoWorld } = require('./lib/demo');
+
+    const wanted = Number(option('--port') ?? 2181);
+    const busy = !(await portFree(wanted));
+    const port = busy ? await zookeeper.freePort() : wanted;
+    if (busy) log(`port ${wanted} is taken; using ${port} instead`);
+    fs.mkdirSync(sandboxDir, { recursive: true });
+    const server = await zookeeper.startZooKeeper({ dir: path.join(sandboxDir, 'zookeeper'), port, forceSync: true, install: true, log });
+    stops.push(() => server.stop());
+    log(`ZooKeeper ${server.connectString} (data in .sandbox/zookeeper, log ${path.relative(root, server.logFile)})`);
+
+    const demo = await startDemoWorld({ connectString: server.connectString, big: flag('--big') ? 10000 : undefined, log });
+    stops.push(() => demo.stop());
+    log('demo world ready: /config, /services, /locks, /election, /queues, /kafka, /curator, /binary' + (flag('--big') ? ', /big' : ''));
+
+    const { folder, settings } = writeWorkspace(server.connectString);
+    const code = flag('--browser') ? undefined : which('code');
+    if (flag('--no-open')) {
+      log(`not opening VS Code. Open ${folder} with: code --extensionDevelopmentPath=${root} ${folder}`);
+    } else if (code) {
+      log(`opening desktop VS Code (${code}) with the extension under development…`);
+      const child = spawn(code, ['--new-window', `--extensionDevelopmentPath=${root}`, folder], { stdio: 'inherit' });
+      child.on('error', (error) => log(`could not start ${code}: ${error.message}`));
+    } else {
+      const host = require('./lib/vscodeHost');
+      log('no `code` on PATH: starting the browser VS Code (code-server)…');
+      await host.ensureCodeServer({ log });
+      const vscodeServer = await host.startVSCodeServer({
+        log,
+        userDataDir: path.join(sandboxDir, 'vscode-user'),
+        extensionsDir: path.join(sandboxDir, 'vscode-extensions'),
+        settings,
+      });
+      stops.push(() => vscodeServer.stop());
+      const url = host.workbenchUrl({ serverUrl: vscodeServer.url, folder, extensionDevelopmentPath: root });
+      console.log(`\n  Open this in a browser on this machine:\n\n    ${url}\n`);
+    }
+    log('running; press Ctrl-C to stop ZooKeeper, the demo clients' + (code ? '' : ' and the VS Code server') + '.');
+    await new Promise(() => undefined);
+  } catch (error) {
+    console.error(`[sandbox] ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll(1);
+  }
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const probe = require('node:net').createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+void main();
