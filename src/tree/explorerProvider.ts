@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from '../extension/connections/connectionManager';
 import type { ZkConnection } from '../extension/connections/zkConnection';
 import { forEachLimit } from '../zk/concurrency';
+import { ChildListing } from './childListing';
 import { ZkError, errorMessage } from '../zk/errors';
 import { joinPath, sortChildren } from '../zk/paths';
 import type { ZnodeStat } from '../zk/stat';
@@ -21,14 +22,8 @@ import {
 /** Stats are fetched only for the shown page, with this many requests in flight. */
 const STAT_CONCURRENCY = 64;
 
-interface ChildListing {
-  /** All children, sorted (sequential siblings in sequence order). */
-  names: string[];
-  /** How many of them are shown. */
-  shown: number;
-  /** Stats fetched so far, by name. */
-  stats: Map<string, ZnodeStat>;
-}
+/** Above this many children a getChildren reply may exceed the server's jute.maxbuffer (1 MB) and drop the connection. */
+export const HUGE_CHILD_COUNT = 100_000;
 
 /**
  * The ZooKeeper explorer: connections, then "/", then znodes, loaded lazily. ZooKeeper has no paged
@@ -41,6 +36,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly connectionItems = new Map<string, ConnectionItem>();
   /** The element objects handed to VS Code, by id: refreshes and reveal must pass those same objects. */
   private readonly znodeItems = new Map<string, ZnodeItem>();
+  private readonly filters = new Map<string, string>();
+  private readonly pins = new Map<string, Set<string>>();
+  private readonly hugeAllowed = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly connections: ConnectionManager) {
@@ -74,7 +72,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       case 'connection':
         return connectionTreeItem(element);
       case 'znode':
-        return znodeTreeItem(element);
+        return znodeTreeItem(element, this.filters.get(itemId(element.connection.name, element.path)));
       case 'loadMore':
         return loadMoreTreeItem(element, this.pageSize());
       case 'message':
@@ -114,20 +112,41 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       const client = await connection.connect();
       let listing = this.listings.get(key);
       if (!listing) {
+        const known = this.znodeItems.get(key)?.stat;
+        if (known && known.numChildren > HUGE_CHILD_COUNT && !this.hugeAllowed.has(key)) {
+          return [
+            new MessageItem(key, `${known.numChildren.toLocaleString('en-US')} children: listing them may exceed the server's 1 MB reply limit (jute.maxbuffer) — click to list anyway`, 'warning', {
+              command: 'zookeeper.refresh',
+              title: 'List anyway',
+              arguments: [{ connection: connection.name, path, listHuge: true }],
+            }),
+          ];
+        }
         const { children } = await client.getChildren(path);
-        listing = { names: sortChildren(children), shown: 0, stats: new Map() };
+        listing = new ChildListing(sortChildren(children));
+        listing.setFilter(this.filters.get(key));
+        for (const name of this.pins.get(key) ?? []) listing.pin(name);
         this.listings.set(key, listing);
       }
-      listing.shown = Math.min(listing.names.length, Math.max(listing.shown, this.pageSize()));
-      const page = listing.names.slice(0, listing.shown);
-      const missing = page.filter((name) => !listing.stats.has(name));
+      listing.showPage(this.pageSize());
+      const { names: page, remaining } = listing.page();
       const stats = listing.stats;
+      const missing = page.filter((name) => !stats.has(name));
       await forEachLimit(missing, STAT_CONCURRENCY, async (name) => {
         const stat = await client.exists(joinPath(path, name));
         if (stat) stats.set(name, stat);
       });
-      const items: ExplorerNode[] = page.filter((name) => stats.has(name)).map((name) => this.znodeItem(connection, joinPath(path, name), stats.get(name)));
-      const remaining = listing.names.length - listing.shown;
+      const items: ExplorerNode[] = [];
+      if (listing.filter !== undefined) {
+        items.push(
+          new MessageItem(key, `Filter "${listing.filter}": ${listing.matchCount.toLocaleString('en-US')} of ${listing.names.length.toLocaleString('en-US')} children`, 'filter', {
+            command: 'zookeeper.clearFilter',
+            title: 'Clear filter',
+            arguments: [{ connection: connection.name, path }],
+          }, 'Click to clear the filter'),
+        );
+      }
+      items.push(...page.filter((name) => stats.has(name)).map((name) => this.znodeItem(connection, joinPath(path, name), stats.get(name))));
       if (remaining > 0) items.push(new LoadMoreItem(connection, path, remaining));
       return items;
     } catch (error) {
@@ -142,10 +161,42 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }
   }
 
+  /** Lists a node with very many children despite the warning. */
+  allowHuge(connection: ZkConnection, path: string): void {
+    this.hugeAllowed.add(itemId(connection.name, path));
+  }
+
+  /** Narrows a node's children by a glob or substring (undefined clears it). Returns matched and total counts once listed. */
+  setFilter(connection: ZkConnection, path: string, filter: string | undefined): void {
+    const key = itemId(connection.name, path);
+    if (filter?.trim()) this.filters.set(key, filter.trim());
+    else this.filters.delete(key);
+    this.listings.get(key)?.setFilter(this.filters.get(key));
+    this.changeEmitter.fire(this.znodeItems.get(key));
+  }
+
+  filterOf(connection: ZkConnection, path: string): string | undefined {
+    return this.filters.get(itemId(connection.name, path));
+  }
+
+  listingOf(connection: ZkConnection, path: string): ChildListing | undefined {
+    return this.listings.get(itemId(connection.name, path));
+  }
+
+  /** Makes sure `path` will be among its parent's shown children (for Go to Path and reveal). */
+  pin(connection: ZkConnection, path: string): void {
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const key = itemId(connection.name, parent);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const pins = this.pins.get(key) ?? new Set<string>();
+    pins.add(name);
+    this.pins.set(key, pins);
+    this.listings.get(key)?.pin(name);
+  }
+
   /** Shows the next page under a node. */
   loadMore(item: LoadMoreItem): void {
-    const listing = this.listings.get(itemId(item.connection.name, item.parentPath));
-    if (listing) listing.shown = Math.min(listing.names.length, listing.shown + this.pageSize());
+    this.listings.get(itemId(item.connection.name, item.parentPath))?.showPage(this.pageSize(), true);
     this.changeEmitter.fire(this.nodeFor(item.connection, item.parentPath));
   }
 

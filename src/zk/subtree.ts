@@ -19,7 +19,11 @@ export interface WalkResult {
   failures: { path: string; error: ZkError }[];
 }
 
-/** Lists a subtree breadth-first with pipelined getChildren calls. Nodes deleted meanwhile are skipped. */
+/**
+ * Lists a subtree breadth-first with pipelined getChildren calls. A node deleted meanwhile is skipped:
+ * it keeps its place in `paths` (it existed when its parent was listed), nothing below it is listed,
+ * and it is no failure. A root that does not exist throws NONODE; an invalid root path INVALIDPATH.
+ */
 export async function walkSubtree(client: ZkClient, root: string, options: WalkOptions = {}): Promise<WalkResult> {
   const problem = validatePath(root);
   if (problem) throw new ZkError('INVALIDPATH', 'list the subtree of', root, problem);

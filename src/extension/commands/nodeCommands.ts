@@ -1,14 +1,30 @@
 import * as vscode from 'vscode';
 import type { ExplorerProvider } from '../../tree/explorerProvider';
+import { childMatcher } from '../../tree/childListing';
 import { ConnectionItem, LoadMoreItem, ZnodeItem } from '../../tree/explorerItems';
+import { ZkError } from '../../zk/errors';
+import { parentPath } from '../../zk/paths';
 import { COMMANDS } from '../commandIds';
 import type { ConnectionManager } from '../connections/connectionManager';
+import type { ZkConnection } from '../connections/zkConnection';
+import { UserError } from '../errors';
 import type { Logger } from '../logging';
 import { ZkUri } from '../zkUri';
-import { asArgs, resolveNode } from './resolve';
+import { askCreateRequest, createNode, createRequestFromArgs } from './createNode';
+import { deleteNodeInteractively, deleteNodeQuietly } from './deleteNode';
+import { askPath } from './goToPath';
+import { asArgs, resolveConnection, resolveNode } from './resolve';
 import { registerCommand } from './registerCommand';
 
-export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Logger, connections: ConnectionManager, explorer: ExplorerProvider): void {
+/** Shows a node in the explorer: expands its ancestors, selects and focuses it. */
+export type Reveal = (connection: ZkConnection, path: string) => Promise<void>;
+
+export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Logger, connections: ConnectionManager, explorer: ExplorerProvider, reveal: Reveal): void {
+  const refreshParentOf = (connection: ZkConnection, path: string): void => {
+    const parent = parentPath(path) ?? '/';
+    explorer.refresh(parent === '/' ? explorer.connectionItem(connection) : explorer.znodeItem(connection, parent, undefined));
+  };
+
   registerCommand(subscriptions, log, COMMANDS.refresh, (arg?: unknown) => {
     if (arg instanceof ConnectionItem || arg instanceof ZnodeItem) {
       explorer.refresh(arg);
@@ -18,6 +34,7 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
     if (args && typeof args.connection === 'string') {
       const connection = connections.require(args.connection);
       const path = typeof args.path === 'string' ? args.path : undefined;
+      if (path && args.listHuge === true) explorer.allowHuge(connection, path);
       explorer.refresh(path && path !== '/' ? explorer.znodeItem(connection, path, undefined) : explorer.connectionItem(connection));
       return { refreshed: true };
     }
@@ -37,5 +54,81 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
   registerCommand(subscriptions, log, COMMANDS.loadMore, (arg?: unknown) => {
     if (arg instanceof LoadMoreItem) explorer.loadMore(arg);
     return undefined;
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.createNode, async (arg?: unknown) => {
+    const args = asArgs(arg);
+    let connection: ZkConnection;
+    let request;
+    if (args) {
+      connection = connections.require(args.connection);
+      request = createRequestFromArgs(args);
+    } else {
+      const parent = arg instanceof ZnodeItem ? { connection: arg.connection, path: arg.path } : await resolveNode(connections, arg);
+      connection = parent.connection;
+      if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: creating nodes is refused.`);
+      request = await askCreateRequest(connection, parent.path);
+      if (!request) return undefined;
+    }
+    const result = await createNode(connection, request);
+    log.info(`${connection.name}: created ${result.path} (${request.mode})`);
+    refreshParentOf(connection, result.path);
+    if (!args) {
+      await reveal(connection, result.path);
+      if (request.mode === 'ephemeral' || request.mode === 'ephemeralSequential') {
+        void vscode.window.showInformationMessage(`Created ${result.path}. It is ephemeral: it lives as long as this window's session with ${connection.name} and goes when you disconnect or close VS Code.`);
+      }
+    }
+    return result;
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.deleteNode, async (arg?: unknown) => {
+    const args = asArgs(arg);
+    const { connection, path } = await resolveNode(connections, arg);
+    const result = args ? await deleteNodeQuietly(connection, path, args.recursive === true) : await deleteNodeInteractively(connection, path, log);
+    if (!result) return undefined;
+    log.info(`${connection.name}: deleted ${result.deleted} of ${result.total} node(s) at ${path}`);
+    refreshParentOf(connection, path);
+    return result;
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.goToPath, async (arg?: unknown) => {
+    const args = asArgs(arg);
+    const connection = arg instanceof ZnodeItem || arg instanceof ConnectionItem ? arg.connection : await resolveConnection(connections, arg, 'Go to a path on which connection?');
+    const path = args ? (await resolveNode(connections, arg)).path : await askPath(connection, arg instanceof ZnodeItem ? `${arg.path === '/' ? '' : arg.path}/` : '/');
+    if (!path) return undefined;
+    const client = await connection.connect();
+    if (!(await client.exists(path))) throw new ZkError('NONODE', 'go to', path);
+    await reveal(connection, path);
+    return { connection: connection.name, path };
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.filterChildren, async (arg?: unknown) => {
+    const { connection, path } = await resolveNode(connections, arg);
+    const args = asArgs(arg);
+    let filter: string | undefined;
+    if (args) {
+      if (typeof args.filter !== 'string') throw new UserError('Pass the filter: { connection, path, filter: "lock-*" }.');
+      filter = args.filter;
+    } else {
+      filter = await vscode.window.showInputBox({
+        title: `Filter the children of ${path}`,
+        prompt: 'A glob (* and ?) like "instance-*", or any part of the name; empty clears the filter',
+        value: explorer.filterOf(connection, path) ?? '',
+      });
+      if (filter === undefined) return undefined;
+    }
+    explorer.setFilter(connection, path, filter);
+    if (!args) await reveal(connection, path);
+    const client = await connection.connect();
+    const { children } = await client.getChildren(path);
+    const matches = childMatcher(filter);
+    return { connection: connection.name, path, filter: filter.trim() || null, matched: children.filter(matches).length, total: children.length };
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.clearFilter, async (arg?: unknown) => {
+    const { connection, path } = await resolveNode(connections, arg);
+    explorer.setFilter(connection, path, undefined);
+    return { connection: connection.name, path, filter: null };
   });
 }

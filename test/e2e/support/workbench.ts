@@ -90,6 +90,13 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** An attribute of every element a locator matches (no DOM types needed: lib is ES2022 only). */
+async function attributes(locator: Locator, name: string): Promise<string[]> {
+  const values: string[] = [];
+  for (const element of await locator.all()) values.push((await element.getAttribute(name)) ?? '');
+  return values;
+}
+
 function cssString(s: string): string {
   return JSON.stringify(s);
 }
@@ -182,7 +189,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
       try {
         await row.waitFor({ state: 'visible', timeout: 10_000 });
       } catch {
-        const shown = await widget.locator('.monaco-list-row[role="option"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')));
+        const shown = await attributes(widget.locator('.monaco-list-row[role="option"]'), 'aria-label');
         await page.keyboard.press('Escape');
         throw new Error(`command "${title}" not found in the command palette; it shows: ${JSON.stringify(shown)}`);
       }
@@ -201,7 +208,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     },
 
     async activityBarLabels() {
-      return activityBar.locator('li.action-item a.action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      return attributes(activityBar.locator('li.action-item a.action-label'), 'aria-label');
     },
 
     treeItem(label: string | RegExp, o: { exact?: boolean } = {}) {

@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { ZkError } from '../../zk/errors';
+import { deleteTree, type DeleteTreeReport } from '../../zk/subtree';
+import type { ZkConnection } from '../connections/zkConnection';
+import { UserError } from '../errors';
+import type { Logger } from '../logging';
+
+const PROTECTED = new Set(['/', '/zookeeper']);
+
+export interface DeleteResult {
+  deleted: number;
+  total: number;
+  cancelled: boolean;
+  failed: DeleteTreeReport['failed'];
+}
+
+function refuseProtected(connection: ZkConnection, path: string): void {
+  if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: deleting nodes is refused.`);
+  if (PROTECTED.has(path) || path.startsWith('/zookeeper/')) {
+    throw new UserError(`"${path}" belongs to ZooKeeper itself (the root or /zookeeper) and cannot be deleted.`);
+  }
+}
+
+/** Automation: deletes without prompts; without `recursive` a node with children fails with NOTEMPTY. */
+export async function deleteNodeQuietly(connection: ZkConnection, path: string, recursive: boolean): Promise<DeleteResult> {
+  refuseProtected(connection, path);
+  const client = await connection.connect();
+  if (!recursive) {
+    await client.delete(path);
+    return { deleted: 1, total: 1, cancelled: false, failed: [] };
+  }
+  const report = await deleteTree(client, path);
+  return { deleted: report.deleted, total: report.total, cancelled: report.cancelled, failed: report.failed };
+}
+
+/** The UI: a confirmation that states how many nodes go, progress with cancel, and a report of what stayed. */
+export async function deleteNodeInteractively(connection: ZkConnection, path: string, log: Logger): Promise<DeleteResult | undefined> {
+  refuseProtected(connection, path);
+  const client = await connection.connect();
+  const stat = await client.exists(path);
+  if (!stat) throw new ZkError('NONODE', 'delete', path);
+  let descendants = 0;
+  if (stat.numChildren > 0) {
+    descendants = await client.getAllChildrenNumber(path).catch(() => stat.numChildren);
+  }
+  const question =
+    descendants > 0
+      ? `Delete "${path}" on ${connection.name} and everything below it: ${(descendants + 1).toLocaleString('en-US')} nodes in all? This cannot be undone.`
+      : `Delete "${path}" on ${connection.name}? This cannot be undone.`;
+  const confirm = descendants > 0 ? `Delete ${(descendants + 1).toLocaleString('en-US')} Nodes` : 'Delete';
+  const answer = await vscode.window.showWarningMessage(question, { modal: true }, confirm);
+  if (answer !== confirm) return undefined;
+  if (descendants === 0) {
+    await client.delete(path);
+    return { deleted: 1, total: 1, cancelled: false, failed: [] };
+  }
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Deleting ${path}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      try {
+        return await deleteTree(client, path, {
+          signal: abort.signal,
+          onProgress: ({ deleted, total }) => {
+            const percent = total > 0 ? (deleted / total) * 100 : 0;
+            progress.report({ message: `${deleted.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} nodes`, increment: percent - reported });
+            reported = percent;
+          },
+        });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  if (report.failed.length > 0 || report.cancelled) {
+    for (const failure of report.failed) log.warn(`not deleted: ${failure.path}: ${failure.message}`);
+    const summary = report.cancelled
+      ? `Deletion of "${path}" cancelled after ${report.deleted.toLocaleString('en-US')} of ${report.total.toLocaleString('en-US')} nodes.`
+      : `Deleted ${report.deleted.toLocaleString('en-US')} of ${report.total.toLocaleString('en-US')} nodes under "${path}"; ${report.failed.length} could not be deleted, e.g. ${report.failed[0].message}`;
+    const choice = await vscode.window.showWarningMessage(summary, 'Show Details');
+    if (choice === 'Show Details') log.show();
+  } else {
+    vscode.window.setStatusBarMessage(`Deleted ${report.deleted.toLocaleString('en-US')} nodes under ${path}`, 5000);
+  }
+  return { deleted: report.deleted, total: report.total, cancelled: report.cancelled, failed: report.failed };
+}

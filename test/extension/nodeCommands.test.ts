@@ -1,0 +1,176 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
+import { COMMANDS } from '../../src/extension/commandIds';
+import type { ExplorerNode } from '../../src/tree/explorerItems';
+import { ZkClient } from '../../src/zk/client';
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+
+function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
+  return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
+}
+
+function label(api: ZooKeeperExplorerApi, node: ExplorerNode): string {
+  const value = api.explorer.getTreeItem(node).label;
+  return typeof value === 'string' ? value : (value?.label ?? '');
+}
+
+describe('node commands', function () {
+  this.timeout(60000);
+  const name = `nodes-${Date.now()}`;
+  const readOnlyName = `${name}-ro`;
+  const base = `/ext-nodes-${Date.now()}`;
+  let api: ZooKeeperExplorerApi;
+  let probe: ZkClient;
+
+  /** The explorer's children of a path, walking down from the connection like a user expanding nodes. */
+  async function childrenShown(path: string): Promise<ExplorerNode[]> {
+    const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
+    let [node] = await api.explorer.getChildren(connectionNode);
+    for (const segment of path.split('/').filter(Boolean)) {
+      const children = await api.explorer.getChildren(node);
+      const next = children.find((c) => c.kind === 'znode' && label(api, c) === segment);
+      assert.ok(next, `${segment} is shown under its parent`);
+      node = next;
+    }
+    return api.explorer.getChildren(node);
+  }
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    await run(COMMANDS.addConnection, { name, connectString: process.env.ZK_TEST_CONNECT });
+    await run(COMMANDS.addConnection, { name: readOnlyName, connectString: process.env.ZK_TEST_CONNECT, readOnly: true });
+    probe = await ZkClient.connect({ connectString: process.env.ZK_TEST_CONNECT! });
+    await probe.create(base);
+  });
+
+  after(async () => {
+    await run(COMMANDS.removeConnection, { connection: name });
+    await run(COMMANDS.removeConnection, { connection: readOnlyName });
+    await probe.close();
+  });
+
+  it('createNode makes every kind of node and returns its path and stat', async () => {
+    const persistent = await run<{ path: string; stat: { version: number; ephemeralOwner: string } }>(COMMANDS.createNode, { connection: name, path: `${base}/cfg`, data: '{"a":1}' });
+    assert.equal(persistent.path, `${base}/cfg`);
+    assert.equal(persistent.stat.version, 0);
+    assert.equal((await probe.get(`${base}/cfg`)).data.toString(), '{"a":1}');
+    const seq = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${base}/job-`, mode: 'persistentSequential' });
+    assert.match(seq.path, /\/job-\d{10}$/);
+    const eph = await run<{ path: string; stat: { ephemeralOwner: string } }>(COMMANDS.createNode, { connection: name, path: `${base}/me`, mode: 'ephemeral' });
+    assert.notEqual(eph.stat.ephemeralOwner, '0x0000000000000000');
+    const ephSeq = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${base}/lock-`, mode: 'ephemeralSequential' });
+    assert.match(ephSeq.path, /\/lock-\d{10}$/);
+    const container = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${base}/box`, mode: 'container' });
+    assert.equal(container.path, `${base}/box`);
+    const ttl = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${base}/ttl`, mode: 'ttl', ttlMs: 600000 });
+    assert.equal(ttl.path, `${base}/ttl`);
+    const bin = await run<{ stat: { dataLength: number } }>(COMMANDS.createNode, { connection: name, path: `${base}/bin`, dataBase64: Buffer.from([0, 255, 128]).toString('base64') });
+    assert.equal(bin.stat.dataLength, 3);
+    assert.deepEqual([...(await probe.get(`${base}/bin`)).data], [0, 255, 128]);
+  });
+
+  it('createNode refuses bad input and read-only connections with sentences', async () => {
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/a//b` }), /empty segment/);
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/t`, mode: 'ttl' }), /time to live/);
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/x`, mode: 'weird' }), /not a create mode/);
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/cfg` }), /already exists/);
+    await assert.rejects(run(COMMANDS.createNode, { connection: readOnlyName, path: `${base}/ro` }), /read-only/);
+    assert.equal(await probe.exists(`${base}/ro`), undefined);
+  });
+
+  it('the tree pages large nodes and fetches stats only for the shown page', async () => {
+    const big = `${base}/big`;
+    await probe.create(big);
+    const names = Array.from({ length: 1203 }, (_, i) => `n-${String(i).padStart(5, '0')}`);
+    for (let i = 0; i < names.length; i += 200) await probe.multi(names.slice(i, i + 200).map((n) => ({ type: 'create' as const, path: `${big}/${n}` })));
+    await run(COMMANDS.refresh, { connection: name, path: base });
+    const client = api.connections.get(name)!.activeClient!;
+    const originalExists = client.exists.bind(client);
+    let statCalls = 0;
+    let inFlight = 0;
+    let peak = 0;
+    client.exists = async (...args: Parameters<ZkClient['exists']>) => {
+      statCalls++;
+      peak = Math.max(peak, ++inFlight);
+      try {
+        return await originalExists(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    try {
+      const first = await childrenShown(big);
+      assert.equal(first.filter((n) => n.kind === 'znode').length, 500);
+      assert.equal(label(api, first[0]), 'n-00000');
+      const more = first.at(-1)!;
+      assert.equal(more.kind, 'loadMore');
+      assert.equal(label(api, more), 'Load more (703 left)');
+      assert.ok(statCalls < 600, `only the page's stats were fetched, not all 1203 (${statCalls})`);
+      assert.ok(peak > 1, `stats are pipelined (peak ${peak} in flight)`);
+      await vscode.commands.executeCommand(COMMANDS.loadMore, more);
+      const second = await childrenShown(big);
+      assert.equal(second.filter((n) => n.kind === 'znode').length, 1000);
+      assert.equal(label(api, second.at(-1)!), 'Load more (203 left)');
+    } finally {
+      client.exists = originalExists;
+    }
+  });
+
+  it('filterChildren narrows a node by glob or substring, and clearFilter restores it', async () => {
+    const big = `${base}/big`;
+    const result = await run<{ matched: number; total: number }>(COMMANDS.filterChildren, { connection: name, path: big, filter: 'n-0001?' });
+    assert.deepEqual({ matched: result.matched, total: result.total }, { matched: 10, total: 1203 });
+    const shown = await childrenShown(big);
+    assert.equal(shown[0].kind, 'message');
+    assert.match(label(api, shown[0]), /Filter "n-0001\?": 10 of 1,203 children/);
+    assert.deepEqual(
+      shown.filter((n) => n.kind === 'znode').map((n) => label(api, n)),
+      Array.from({ length: 10 }, (_, i) => `n-0001${i}`),
+    );
+    const sub = await run<{ matched: number }>(COMMANDS.filterChildren, { connection: name, path: big, filter: '120' });
+    assert.equal(sub.matched, 5); // n-00120, n-01120, n-01200, n-01201, n-01202
+    await run(COMMANDS.clearFilter, { connection: name, path: big });
+    const cleared = await childrenShown(big);
+    assert.equal(cleared.filter((n) => n.kind === 'znode').length, 500, 'back to the first page');
+    assert.equal(label(api, cleared.at(-1)!), 'Load more (703 left)');
+  });
+
+  it('sequential siblings are shown in sequence order', async () => {
+    const q = `${base}/q`;
+    await probe.create(q);
+    for (const prefix of ['b-', 'a-', 'c-', 'a-']) await probe.create(`${q}/${prefix}`, null, { mode: 'persistentSequential' });
+    await run(COMMANDS.refresh, { connection: name, path: base });
+    const shown = (await childrenShown(q)).map((n) => label(api, n));
+    assert.deepEqual(shown, ['b-0000000000', 'a-0000000001', 'c-0000000002', 'a-0000000003']);
+  });
+
+  it('goToPath reveals an existing path and refuses a missing one', async () => {
+    const result = await run<{ path: string }>(COMMANDS.goToPath, { connection: name, path: `${base}/big/n-01100` });
+    assert.equal(result.path, `${base}/big/n-01100`);
+    const shown = await childrenShown(`${base}/big`);
+    assert.ok(shown.some((n) => label(api, n) === 'n-01100'), 'the revealed child is shown even beyond the loaded page');
+    await assert.rejects(run(COMMANDS.goToPath, { connection: name, path: `${base}/nope` }), /does not exist/);
+  });
+
+  it('copyPath copies the path or the zk:// address', async () => {
+    const plain = await run<{ copied: string }>(COMMANDS.copyPath, { connection: name, path: `${base}/cfg` });
+    assert.equal(plain.copied, `${base}/cfg`);
+    assert.equal(await vscode.env.clipboard.readText(), `${base}/cfg`);
+    const uri = await run<{ copied: string }>(COMMANDS.copyPath, { connection: name, path: `${base}/cfg`, asUri: true });
+    assert.equal(uri.copied, `zk://${name}${base}/cfg`);
+  });
+
+  it('deleteNode deletes a leaf, refuses a parent without recursive, and deletes a subtree with recursive', async () => {
+    const leaf = await run<{ deleted: number }>(COMMANDS.deleteNode, { connection: name, path: `${base}/cfg` });
+    assert.equal(leaf.deleted, 1);
+    assert.equal(await probe.exists(`${base}/cfg`), undefined);
+    await assert.rejects(run(COMMANDS.deleteNode, { connection: name, path: `${base}/big` }), /still has children/);
+    await assert.rejects(run(COMMANDS.deleteNode, { connection: readOnlyName, path: `${base}/big`, recursive: true }), /read-only/);
+    await assert.rejects(run(COMMANDS.deleteNode, { connection: name, path: '/zookeeper', recursive: true }), /belongs to ZooKeeper itself/);
+    const tree = await run<{ deleted: number; total: number; failed: unknown[] }>(COMMANDS.deleteNode, { connection: name, path: `${base}/big`, recursive: true });
+    assert.deepEqual(tree, { deleted: 1204, total: 1204, cancelled: false, failed: [] });
+    assert.equal(await probe.exists(`${base}/big`), undefined);
+  });
+});
