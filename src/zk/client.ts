@@ -282,7 +282,7 @@ export class ZkClient implements Disposable {
     const mode = options.mode ?? 'persistent';
     const sequential = mode.endsWith('equential');
     const problem = validatePath(path, sequential);
-    if (problem) throw new ZkError('INVALIDPATH', 'create', path, problem);
+    if (problem) throw new ZkError('INVALIDPATH', 'create', path, `Could not create "${path}": ${problem}`);
     const { opcode, flags } = createOpcode(mode, options.ttlMs, path);
     const body = new JuteWriter();
     body.string(this.wire.withChroot(path)).buffer_(data ?? Buffer.alloc(0));
@@ -335,7 +335,7 @@ export class ZkClient implements Disposable {
     if (ops.length === 0) return [];
     for (const op of ops) {
       const problem = validatePath(op.path, op.type === 'create' && (op.mode ?? 'persistent').endsWith('equential'));
-      if (problem) throw new ZkError('INVALIDPATH', 'run the batch at', op.path, problem);
+      if (problem) throw new ZkError('INVALIDPATH', 'run the batch at', op.path, `Could not run the batch: "${op.path}": ${problem}`);
     }
     const body = encodeMultiOps(ops, (p) => this.wire.withChroot(p));
     const dataLength = ops.reduce((sum, op) => sum + ('data' in op && op.data ? op.data.length : 0), 0);
@@ -534,7 +534,7 @@ export class ZkClient implements Disposable {
 
   private checkPath(operation: string, path: string): void {
     const problem = validatePath(path);
-    if (problem) throw new ZkError('INVALIDPATH', operation, path, problem);
+    if (problem) throw new ZkError('INVALIDPATH', operation, path, `Could not ${operation} "${path}": ${problem}`);
   }
 
   private call<T>(
@@ -576,12 +576,12 @@ function createOpcode(mode: CreateMode, ttlMs: number | undefined, path: string)
   const isTtl = mode === 'ttl' || mode === 'ttlSequential';
   if (isTtl) {
     if (ttlMs === undefined || !Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > MAX_TTL_MS) {
-      throw new ZkError('INVALIDARGUMENT', 'create', path, `A TTL node needs a time to live in whole milliseconds from 1 to ${MAX_TTL_MS}; got ${String(ttlMs)}.`);
+      throw new ZkError('INVALIDARGUMENT', 'create', path, `Could not create "${path}": a TTL node needs a time to live in whole milliseconds from 1 to ${MAX_TTL_MS}; got ${String(ttlMs)}.`);
     }
     return { opcode: OpCode.createTTL, flags: mode === 'ttl' ? CreateFlag.persistentWithTtl : CreateFlag.persistentSequentialWithTtl };
   }
   if (ttlMs !== undefined) {
-    throw new ZkError('INVALIDARGUMENT', 'create', path, `A time to live applies only to the TTL modes, not to "${mode}".`);
+    throw new ZkError('INVALIDARGUMENT', 'create', path, `Could not create "${path}": a time to live applies only to the TTL modes, not to "${mode}".`);
   }
   switch (mode) {
     case 'persistent':
@@ -595,7 +595,7 @@ function createOpcode(mode: CreateMode, ttlMs: number | undefined, path: string)
     case 'container':
       return { opcode: OpCode.createContainer, flags: CreateFlag.container };
     default:
-      throw new ZkError('INVALIDARGUMENT', 'create', path, `"${String(mode)}" is not a create mode; use one of ${CREATE_MODES.join(', ')}.`);
+      throw new ZkError('INVALIDARGUMENT', 'create', path, `Could not create "${path}": "${String(mode)}" is not a create mode; use one of ${CREATE_MODES.join(', ')}.`);
   }
 }
 

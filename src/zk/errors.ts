@@ -60,7 +60,21 @@ export function describeZkError(code: string, operation: string, path: string | 
     case 'NOAUTH':
       return `${what}: not authorized by the node's ACL. Add credentials that the ACL grants (digest user:password) to the connection, or ask its owner for access.`;
     case 'AUTHFAILED':
-      return `Authentication failed on the server: the credentials were rejected. Check the user name and password of the connection.`;
+      return `${what}: the server rejected this session's credentials (authentication failed). Check the user name and password of the connection.`;
+    case 'SESSIONCLOSEDREQUIRESASLAUTH':
+      return `${what}: the server requires SASL authentication (enforce.auth.enabled) and closed the session. Configure SASL for this connection.`;
+    case 'NEWCONFIGNOQUORUM':
+      return `${what}: the new ensemble configuration has no quorum of running servers. Start more of the new servers, then retry.`;
+    case 'RECONFIGINPROGRESS':
+      return `${what}: another reconfiguration of the ensemble is in progress. Wait for it to finish, then retry.`;
+    case 'RECONFIGDISABLED':
+      return `${what}: dynamic reconfiguration is disabled on the server (reconfigEnabled=false).`;
+    case 'INVALIDCALLBACK':
+      return `${what}: the client sent an invalid callback, which is a bug in ZooKeeper Explorer; please report it.`;
+    case 'INVALIDPATH':
+      return `${what}: the path is not a valid ZooKeeper path (absolute, no empty, "." or ".." segments, no trailing "/").`;
+    case 'INVALIDARGUMENT':
+      return `${what}: an argument is not valid.`;
     case 'CONNECTIONLOSS':
       return `${what}: the connection to ZooKeeper was lost before the server answered. The client reconnects by itself; check whether the change was applied, then retry.`;
     case 'SESSIONEXPIRED':
@@ -104,13 +118,15 @@ export function describeZkError(code: string, operation: string, path: string | 
     case 'MARSHALLINGERROR':
       return `${what}: the request or reply could not be encoded; if the data is very large, it may exceed the server's jute.maxbuffer.`;
     case 'DATATOOLARGE':
-      return `${what}: the data is ${formatBytes(Number(details.size))}, over the server's limit of ${formatBytes(Number(details.limit))} per request (jute.maxbuffer). Make the data smaller, or raise jute.maxbuffer on every server and client.`;
+      return typeof details.size === 'number' && typeof details.limit === 'number'
+        ? `${what}: the data is ${formatBytes(details.size)}, over the server's limit of ${formatBytes(details.limit)} per request (jute.maxbuffer). Make the data smaller, or raise jute.maxbuffer on every server and client.`
+        : `${what}: the data is over the server's limit per request (jute.maxbuffer, 1 MiB by default). Make the data smaller, or raise jute.maxbuffer on every server and client.`;
     case 'CLOSED':
       return `${what}: the connection is closed. Connect again first.`;
     case 'CANCELLED':
       return `${what}: cancelled.`;
     case 'CONNECTFAILED':
-      return detail(details.reason, 'Could not connect to ZooKeeper.');
+      return detail(details.reason, `${what}: could not connect to ZooKeeper. Check the connect string and that the servers are reachable.`);
     case 'SYSTEMERROR':
     case 'APIERROR':
     case 'DATAINCONSISTENCY':
