@@ -723,6 +723,15 @@ async function openWorkbench(opts) {
     const page = await context.newPage();
     let resolveExit;
     const exitCode = new Promise((r) => (resolveExit = r));
+    // A crashed tab or browser would otherwise leave exitCode pending until the caller's timeout.
+    page.on('crash', () => {
+      log('the workbench tab crashed');
+      resolveExit(1);
+    });
+    browser.on('disconnected', () => {
+      if (!closed) log('the browser went away');
+      resolveExit(1);
+    });
     const onExtensionLog = opts.onLog || ((type, text) => (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : `${text}\n`));
     await page.exposeFunction('codeAutomationExit', (code) => {
       log(`extension host exited with code ${code}`);

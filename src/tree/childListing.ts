@@ -22,13 +22,14 @@ export class ChildListing {
   readonly pinned = new Set<string>();
   readonly stats = new Map<string, ZnodeStat>();
   private filterText: string | undefined;
-  private matching: string[];
+  /** The names matching the filter: `names` itself (not a copy) when there is no filter. */
+  private matching: readonly string[];
 
   constructor(
     /** All children, sorted. */
     readonly names: readonly string[],
   ) {
-    this.matching = [...names];
+    this.matching = names;
   }
 
   get filter(): string | undefined {
@@ -37,8 +38,7 @@ export class ChildListing {
 
   setFilter(filter: string | undefined): void {
     this.filterText = filter?.trim() ? filter.trim() : undefined;
-    const matches = childMatcher(this.filterText ?? '');
-    this.matching = this.names.filter(matches);
+    this.matching = this.filterText === undefined ? this.names : this.names.filter(childMatcher(this.filterText));
     this.shown = 0;
   }
 

@@ -127,8 +127,9 @@ export function znodeTreeItem(item: ZnodeItem, filter?: string): vscode.TreeItem
   treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}`;
   if (stat) {
     const parts: string[] = [];
-    if (stat.numChildren > 0) parts.push(`${stat.numChildren} ${stat.numChildren === 1 ? 'child' : 'children'}`);
-    parts.push(formatSize(stat.dataLength));
+    if (stat.numChildren > 0) parts.push(`${stat.numChildren.toLocaleString('en-US')} ${stat.numChildren === 1 ? 'child' : 'children'}`);
+    if (stat.dataLength > 0) parts.push(formatSize(stat.dataLength));
+    else if (stat.numChildren === 0) parts.push('empty');
     if (isEphemeral(stat)) parts.push('ephemeral');
     if (filter) parts.push(`filter: ${filter}`);
     treeItem.description = parts.join(' · ');

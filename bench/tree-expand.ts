@@ -1,0 +1,316 @@
+// Benchmark: expanding a znode with many children in the explorer tree.
+//
+//   node out/bench/tree-expand.js [--runs 7] [--sizes 1000,10000,50000]
+//
+// Starts its own ZooKeeper (scripts/lib/zookeeper.js), creates parents with 1,000, 10,000 and
+// 50,000 children (names like instance-0000012345, ~100 bytes of data each), then for each size
+// times the way from "expand" to the first page of items with their stats ready:
+//   ours  listChildren + loadPage (src/tree/pageLoader.ts, pageSize 500, a new listing each run):
+//         exactly what the explorer runs on expand, minus the vscode TreeItems;
+//   raw   node-zookeeper-client 1.1.3 doing the least that could show the same page: one
+//         getChildren, the first 500 names in the server's order (no sort), 500 exists all at once.
+// Runs alternate (ours/raw, then raw/ours) after one warm-up each, so both share the noise.
+// Prints median and p90 of each, and ours/raw of the medians against the goal (≤ 1.5).
+// Then the heap held by the listing of the 10k and 50k parents (ChildListing, its names and the
+// page's stats), after global.gc(), as MB per 10,000 children; next to it the raw client's names
+// array and page stats, for reference. Exits non-zero only when a result is wrong, never on time.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
+import type { ChildListing } from '../src/tree/childListing';
+import { listChildren, loadPage } from '../src/tree/pageLoader';
+import { ZkClient } from '../src/zk/client';
+import { forEachLimit } from '../src/zk/concurrency';
+import type { MultiOp } from '../src/zk/multi';
+import type { ZnodeStat } from '../src/zk/stat';
+
+const PAGE_SIZE = 500;
+const GOAL_RATIO = 1.5;
+const ROOT = '/bench-tree-expand';
+/** Creates per multi request (~180 KB each, well under jute.maxbuffer), a few requests in flight. */
+const CREATE_BATCH = 1000;
+const CREATE_BATCHES_IN_FLIGHT = 4;
+/** Listings held at once when measuring memory, and how many such measurements (median). */
+const MEMORY_COPIES = 3;
+const MEMORY_SAMPLES = 5;
+
+// node-zookeeper-client ships no types: just what the baseline uses.
+interface RawStat {
+  version: number;
+}
+interface RawClient {
+  once(event: 'connected', listener: () => void): void;
+  connect(): void;
+  close(): void;
+  getChildren(path: string, callback: (error: Error | null, children: string[]) => void): void;
+  exists(path: string, callback: (error: Error | null, stat: RawStat | null) => void): void;
+}
+
+interface Options {
+  runs: number;
+  sizes: number[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { runs: 7, sizes: [1000, 10000, 50000] };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--runs') options.runs = Number(value());
+    else if (flag === '--sizes') options.sizes = value().split(',').map(Number);
+    else throw new Error(`unknown argument ${argv[i]}; usage: node out/bench/tree-expand.js [--runs N] [--sizes 1000,10000,50000]`);
+  }
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer');
+  if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
+  return options;
+}
+
+/** The repository root: the nearest folder above this file holding package.json (works from bench/ and out/bench/). */
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
+
+function gc(): void {
+  const collect = globalThis.gc;
+  if (!collect) throw new Error('run node with --expose-gc');
+  collect();
+  collect();
+}
+
+const median = (values: number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+/** Nearest rank: with 7 runs this is the slowest one. */
+const p90 = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.9) - 1];
+
+const childName = (i: number): string => `instance-${String(i).padStart(10, '0')}`;
+
+/** ~100 bytes of JSON, like a service registration. */
+function childData(i: number): Buffer {
+  const json = JSON.stringify({ host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, port: 8080 + (i % 16), zone: 'eu-west-1a', version: '4.2.1' });
+  return Buffer.from(json.padEnd(100, ' '));
+}
+
+async function createChildren(client: ZkClient, parent: string, count: number): Promise<void> {
+  await client.create(parent);
+  const batches: number[] = [];
+  for (let start = 0; start < count; start += CREATE_BATCH) batches.push(start);
+  await forEachLimit(batches, CREATE_BATCHES_IN_FLIGHT, async (start) => {
+    const ops: MultiOp[] = [];
+    for (let i = start; i < Math.min(count, start + CREATE_BATCH); i++) ops.push({ type: 'create', path: `${parent}/${childName(i)}`, data: childData(i) });
+    await client.multi(ops);
+  });
+}
+
+async function connectRaw(connectString: string): Promise<RawClient> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createClient } = require('node-zookeeper-client') as { createClient: (connectString: string, options?: object) => RawClient };
+  const client = createClient(connectString, { sessionTimeout: 30000, spinDelay: 100 });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('node-zookeeper-client did not connect within 10 s')), 10000);
+    client.once('connected', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.connect();
+  });
+  return client;
+}
+
+/** Ours: what the explorer runs when a node is expanded. */
+async function expandOurs(client: ZkClient, parent: string): Promise<{ listing: ChildListing; entries: { name: string; stat: ZnodeStat }[]; remaining: number }> {
+  const listing = await listChildren(client, parent);
+  const { entries, remaining } = await loadPage(client, parent, listing, PAGE_SIZE);
+  return { listing, entries, remaining };
+}
+
+/** The baseline: one getChildren, the first page in the server's order, every exists at once. */
+function expandRaw(client: RawClient, parent: string): Promise<{ children: string[]; stats: RawStat[] }> {
+  return new Promise((resolve, reject) => {
+    client.getChildren(parent, (error, children) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      const page = children.slice(0, PAGE_SIZE);
+      const stats: RawStat[] = new Array<RawStat>(page.length);
+      let pending = page.length;
+      let failed = false;
+      if (pending === 0) resolve({ children, stats });
+      page.forEach((name, i) => {
+        client.exists(`${parent}/${name}`, (err, stat) => {
+          if (failed) return;
+          if (err || !stat) {
+            failed = true;
+            reject(err ?? new Error(`${parent}/${name} vanished`));
+            return;
+          }
+          stats[i] = stat;
+          if (--pending === 0) resolve({ children, stats });
+        });
+      });
+    });
+  });
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = performance.now();
+  const result = await work();
+  return { ms: performance.now() - start, result };
+}
+
+function checkOurs(size: number, result: Awaited<ReturnType<typeof expandOurs>>): void {
+  const shown = Math.min(size, PAGE_SIZE);
+  const expected = Array.from({ length: shown }, (_, i) => childName(i));
+  const names = result.entries.map((e) => e.name);
+  if (names.join() !== expected.join()) throw new Error(`ours: wrong first page for ${size} children (got ${names.slice(0, 3).join(', ')}…)`);
+  if (result.remaining !== size - shown) throw new Error(`ours: remaining ${result.remaining}, expected ${size - shown}`);
+  if (result.entries.some((e) => e.stat.dataLength !== 100)) throw new Error('ours: a stat with the wrong dataLength');
+  if (result.listing.names.length !== size) throw new Error(`ours: listed ${result.listing.names.length} of ${size}`);
+}
+
+function checkRaw(size: number, result: Awaited<ReturnType<typeof expandRaw>>): void {
+  if (result.children.length !== size) throw new Error(`raw: listed ${result.children.length} of ${size}`);
+  if (result.stats.length !== Math.min(size, PAGE_SIZE) || result.stats.some((s) => !s)) throw new Error('raw: missing stats');
+}
+
+interface Timing {
+  size: number;
+  ours: number[];
+  raw: number[];
+}
+
+async function measureSpeed(client: ZkClient, raw: RawClient, parent: string, size: number, runs: number): Promise<Timing> {
+  // Warm-up, and the correctness check of both sides.
+  checkOurs(size, await expandOurs(client, parent));
+  checkRaw(size, await expandRaw(raw, parent));
+  const timing: Timing = { size, ours: [], raw: [] };
+  const runOurs = async (): Promise<void> => {
+    const { ms, result } = await timed(() => expandOurs(client, parent));
+    checkOurs(size, result);
+    timing.ours.push(ms);
+  };
+  const runRaw = async (): Promise<void> => {
+    const { ms, result } = await timed(() => expandRaw(raw, parent));
+    checkRaw(size, result);
+    timing.raw.push(ms);
+  };
+  for (let i = 0; i < runs; i++) {
+    // ABBA order: neither side always runs right after the other's garbage.
+    if (i % 2 === 0) {
+      await runOurs();
+      await runRaw();
+    } else {
+      await runRaw();
+      await runOurs();
+    }
+  }
+  return timing;
+}
+
+/** Heap (after gc) held per copy of what `make` returns, the median of several samples. */
+async function heapHeldBy(make: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let s = 0; s < MEMORY_SAMPLES; s++) {
+    const held: unknown[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let c = 0; c < MEMORY_COPIES; c++) held.push(await make());
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    if (held.length !== MEMORY_COPIES) throw new Error('unreachable');
+    samples.push((after - before) / MEMORY_COPIES);
+  }
+  return median(samples);
+}
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+const count = (value: number): string => value.toLocaleString('en-US');
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+
+async function main(options: Options): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const zookeeper = require(path.join(repoRoot(), 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
+  const started = performance.now();
+  const server = await zookeeper.startZooKeeper({ install: true });
+  let client: ZkClient | undefined;
+  let raw: RawClient | undefined;
+  try {
+    const version = /^Zookeeper version: ([^,-]+)/m.exec(await zookeeper.fourLetterWord('srvr', server.port))?.[1] ?? '?';
+    client = await ZkClient.connect({ connectString: server.connectString });
+    raw = await connectRaw(server.connectString);
+    await client.create(ROOT);
+    const setupStart = performance.now();
+    for (const size of options.sizes) await createChildren(client, `${ROOT}/n${size}`, size);
+    const setupMs = performance.now() - setupStart;
+
+    console.log(`tree-expand: first page (${PAGE_SIZE}) of children with stats, from expand to ready`);
+    console.log(
+      `ZooKeeper ${version} standalone on ${server.connectString} (forceSync=no), Node ${process.version}, ` +
+        `${options.runs} runs per side after 1 warm-up, alternating; created ${count(options.sizes.reduce((a, b) => a + b, 0))} children in ${(setupMs / 1000).toFixed(1)} s`,
+    );
+    console.log('ours = listChildren + loadPage (sorted, stats 64 in flight); raw = node-zookeeper-client 1.1.3: getChildren, first 500 unsorted, 500 exists at once');
+    console.log('');
+    const header = ['children', 'ours median', 'ours p90', 'raw median', 'raw p90', 'ours/raw', 'goal'];
+    const rows: string[][] = [];
+    for (const size of options.sizes) {
+      const t = await measureSpeed(client, raw, `${ROOT}/n${size}`, size, options.runs);
+      const ratio = median(t.ours) / median(t.raw);
+      rows.push([count(size), ms(median(t.ours)), ms(p90(t.ours)), ms(median(t.raw)), ms(p90(t.raw)), ratio.toFixed(2), `≤ ${GOAL_RATIO} ${ratio <= GOAL_RATIO ? 'met' : 'MISSED'}`]);
+    }
+    printTable(header, rows);
+    console.log('(p90 is the nearest rank: with 7 runs, the slowest.)');
+
+    const memorySizes = options.sizes.filter((n) => n >= 10000);
+    if (memorySizes.length > 0) {
+      console.log('');
+      console.log(`Heap held per listing after gc (median of ${MEMORY_SAMPLES} samples of ${MEMORY_COPIES} listings held at once):`);
+      const memRows: string[][] = [];
+      for (const size of memorySizes) {
+        const parent = `${ROOT}/n${size}`;
+        const ours = await heapHeldBy(async () => (await expandOurs(client!, parent)).listing);
+        const base = await heapHeldBy(() => expandRaw(raw!, parent));
+        const per10k = 10000 / size;
+        memRows.push([count(size), mb(ours), mb(ours * per10k), mb(base * per10k), (ours / base).toFixed(2)]);
+      }
+      printTable(['children', 'ours total', 'ours per 10k', 'raw per 10k', 'ours/raw'], memRows);
+      console.log('(ours = the ChildListing: names, filter state and the page\'s stats; raw = the names array and 500 stats of node-zookeeper-client.)');
+    }
+    console.log('');
+    console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    raw?.close();
+    await client?.close();
+    await server.stop();
+  }
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+if (typeof globalThis.gc !== 'function') {
+  // Measuring memory needs global.gc(): run again with --expose-gc.
+  const result = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (result.signal) process.kill(process.pid, result.signal);
+  process.exitCode = result.status ?? 1;
+} else {
+  main(parseArgs(process.argv.slice(2))).catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  });
+}
