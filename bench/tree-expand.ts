@@ -9,7 +9,8 @@
 //         exactly what the explorer runs on expand, minus the vscode TreeItems;
 //   raw   node-zookeeper-client 1.1.3 doing the least that could show the same page: one
 //         getChildren, the first 500 names in the server's order (no sort), 500 exists all at once.
-// Runs alternate (ours/raw, then raw/ours) after one warm-up each, so both share the noise.
+// Runs alternate (ours/raw, then raw/ours), each on a collected heap, after one warm-up of each side
+// for every size, so both share the noise.
 // Prints median and p90 of each, and ours/raw of the medians against the goal (≤ 1.5).
 // Then the heap held by the listing of the 10k and 50k parents (ChildListing, its names and the
 // page's stats), after global.gc(), as MB per 10,000 children; next to it the raw client's names
@@ -19,8 +20,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
-import type { ChildListing } from '../src/tree/childListing';
-import { listChildren, loadPage } from '../src/tree/pageLoader';
+import { ChildListing } from '../src/tree/childListing';
+import { listChildren, loadPage, sortChildNames } from '../src/tree/pageLoader';
 import { ZkClient } from '../src/zk/client';
 import { forEachLimit } from '../src/zk/concurrency';
 import type { MultiOp } from '../src/zk/multi';
@@ -191,17 +192,23 @@ interface Timing {
   raw: number[];
 }
 
-async function measureSpeed(client: ZkClient, raw: RawClient, parent: string, size: number, runs: number): Promise<Timing> {
-  // Warm-up, and the correctness check of both sides.
+/** The warm-up (one run of each side) and the correctness check of both. */
+async function warmUp(client: ZkClient, raw: RawClient, parent: string, size: number): Promise<void> {
   checkOurs(size, await expandOurs(client, parent));
   checkRaw(size, await expandRaw(raw, parent));
+}
+
+async function measureSpeed(client: ZkClient, raw: RawClient, parent: string, size: number, runs: number): Promise<Timing> {
   const timing: Timing = { size, ours: [], raw: [] };
+  // Each run starts on a collected heap, so neither side pays for the other's garbage.
   const runOurs = async (): Promise<void> => {
+    gc();
     const { ms, result } = await timed(() => expandOurs(client, parent));
     checkOurs(size, result);
     timing.ours.push(ms);
   };
   const runRaw = async (): Promise<void> => {
+    gc();
     const { ms, result } = await timed(() => expandRaw(raw, parent));
     checkRaw(size, result);
     timing.raw.push(ms);
@@ -217,6 +224,53 @@ async function measureSpeed(client: ZkClient, raw: RawClient, parent: string, si
     }
   }
   return timing;
+}
+
+interface Phases {
+  size: number;
+  list: number[];
+  sort: number[];
+  stats: number[];
+  rawList: number[];
+  rawStats: number[];
+}
+
+/** Where the time goes: the steps of both sides timed one by one (separate runs, alternating like above). */
+async function measurePhases(client: ZkClient, raw: RawClient, parent: string, size: number, runs: number): Promise<Phases> {
+  const phases: Phases = { size, list: [], sort: [], stats: [], rawList: [], rawStats: [] };
+  const ours = async (): Promise<void> => {
+    gc();
+    let t = performance.now();
+    const { children } = await client.getChildren(parent);
+    phases.list.push(performance.now() - t);
+    t = performance.now();
+    const listing = new ChildListing(sortChildNames(children));
+    phases.sort.push(performance.now() - t);
+    t = performance.now();
+    await loadPage(client, parent, listing, PAGE_SIZE);
+    phases.stats.push(performance.now() - t);
+  };
+  const base = async (): Promise<void> => {
+    gc();
+    let t = performance.now();
+    const children = await new Promise<string[]>((resolve, reject) => raw.getChildren(parent, (error, names) => (error ? reject(error) : resolve(names))));
+    phases.rawList.push(performance.now() - t);
+    t = performance.now();
+    await Promise.all(
+      children.slice(0, PAGE_SIZE).map((name) => new Promise<void>((resolve, reject) => raw.exists(`${parent}/${name}`, (error) => (error ? reject(error) : resolve())))),
+    );
+    phases.rawStats.push(performance.now() - t);
+  };
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      await ours();
+      await base();
+    } else {
+      await base();
+      await ours();
+    }
+  }
+  return phases;
 }
 
 /** Heap (after gc) held per copy of what `make` returns, the median of several samples. */
@@ -258,11 +312,12 @@ async function main(options: Options): Promise<void> {
     console.log(`tree-expand: first page (${PAGE_SIZE}) of children with stats, from expand to ready`);
     console.log(
       `ZooKeeper ${version} standalone on ${server.connectString} (forceSync=no), Node ${process.version}, ` +
-        `${options.runs} runs per side after 1 warm-up, alternating; created ${count(options.sizes.reduce((a, b) => a + b, 0))} children in ${(setupMs / 1000).toFixed(1)} s`,
+        `${options.runs} runs per side after 1 warm-up, alternating, gc before each; created ${count(options.sizes.reduce((a, b) => a + b, 0))} children in ${(setupMs / 1000).toFixed(1)} s`,
     );
     console.log('ours = listChildren + loadPage (sorted, stats 64 in flight); raw = node-zookeeper-client 1.1.3: getChildren, first 500 unsorted, 500 exists at once');
     console.log('');
     const header = ['children', 'ours median', 'ours p90', 'raw median', 'raw p90', 'ours/raw', 'goal'];
+    for (const size of options.sizes) await warmUp(client, raw, `${ROOT}/n${size}`, size);
     const rows: string[][] = [];
     for (const size of options.sizes) {
       const t = await measureSpeed(client, raw, `${ROOT}/n${size}`, size, options.runs);
@@ -271,6 +326,15 @@ async function main(options: Options): Promise<void> {
     }
     printTable(header, rows);
     console.log('(p90 is the nearest rank: with 7 runs, the slowest.)');
+
+    console.log('');
+    console.log('Where the time goes (medians of as many separate runs, each step timed alone):');
+    const phaseRows: string[][] = [];
+    for (const size of options.sizes) {
+      const p = await measurePhases(client, raw, `${ROOT}/n${size}`, size, options.runs);
+      phaseRows.push([count(size), ms(median(p.list)), ms(median(p.sort)), ms(median(p.stats)), ms(median(p.rawList)), ms(median(p.rawStats))]);
+    }
+    printTable(['children', 'ours getChildren', 'sort+listing', 'loadPage', 'raw getChildren', 'raw 500 exists'], phaseRows);
 
     const memorySizes = options.sizes.filter((n) => n >= 10000);
     if (memorySizes.length > 0) {

@@ -247,6 +247,20 @@ def start_clients(clients, timeout=15.0):
                 client.demo_name, client.hosts, timeout))
 
 
+def create_ephemeral(client, path, data):
+    """Creates an ephemeral node; a leftover of an earlier demo run (its session not yet expired,
+    e.g. after a kill -9, and kept by the server across restarts) is replaced."""
+    from kazoo.exceptions import NodeExistsError, NoNodeError
+    try:
+        client.create(path, data, ephemeral=True)
+    except NodeExistsError:
+        try:
+            client.delete(path)
+        except NoNodeError:
+            pass
+        client.create(path, data, ephemeral=True)
+
+
 def session_hex(client):
     return "0x%x" % client.client_id[0]
 
@@ -398,12 +412,11 @@ class World(object):
                 "timestamp": now_ms(),
             }
             path = "/kafka/brokers/ids/%d" % broker["id"]
-            client.create(path, json.dumps(registration, separators=(",", ":")).encode(), ephemeral=True)
+            create_ephemeral(client, path, json.dumps(registration, separators=(",", ":")).encode())
             brokers.append({"path": path, "session": session_hex(client)})
         # Broker 1 is the active controller (an ephemeral node of its session too).
         controller = {"version": 1, "brokerid": 1, "timestamp": now_ms()}
-        clients[0].create("/kafka/controller", json.dumps(controller, separators=(",", ":")).encode(),
-                          ephemeral=True)
+        create_ephemeral(clients[0], "/kafka/controller", json.dumps(controller, separators=(",", ":")).encode())
         self.summary["kafka"] = {"brokers": brokers, "controller": "/kafka/controller"}
 
     def register_services(self):

@@ -258,11 +258,12 @@ let exitHandlerInstalled = false;
 function installExitHandler() {
   if (exitHandlerInstalled) return;
   exitHandlerInstalled = true;
-  // Synchronous last resort; the children also stop by themselves when their stdin pipe closes.
+  // Synchronous last resort (the parent is dying and cannot wait for a clean stop, which can hang
+  // when the server is already gone): SIGKILL; the sessions then expire on the server.
   process.on('exit', () => {
     for (const proc of live) {
       try {
-        proc.child.kill('SIGTERM');
+        proc.child.kill('SIGKILL');
       } catch {
         // already gone
       }

@@ -422,10 +422,16 @@ const live = new Set(); // of { pid, group, cleanupSync() }
 let signalsInstalled = false;
 
 function onSignal(sig) {
+  const listeners = process.listeners(sig);
+  // A program's own handler (the sandbox) owns the shutdown and stops the server itself; the
+  // 'exit' handler still cleans up what it leaves behind.
+  if (listeners.some((l) => !l.zkeCleanup)) return;
   for (const r of live) r.cleanupSync();
   live.clear();
-  process.exit(sig === 'SIGINT' ? 130 : 143);
+  // Only cleanup handlers of our libraries: the last one exits.
+  if (listeners[listeners.length - 1] === onSignal) process.exit(sig === 'SIGINT' ? 130 : 143);
 }
+onSignal.zkeCleanup = true;
 
 function track(res) {
   live.add(res);

@@ -235,13 +235,15 @@ function installExitHandlers() {
   process.on('exit', killTracked);
   for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
     const onSignal = () => {
+      const listeners = process.listeners(signal);
+      // A program's own handler (the sandbox) owns the shutdown and stops its servers in order;
+      // the 'exit' handler still kills whatever it leaves behind.
+      if (listeners.some((l) => !(/** @type {any} */ (l).zkeCleanup))) return;
       killTracked();
-      // If nobody else handles the signal, keep Node's default behaviour: die of it.
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
+      // Only cleanup handlers of our libraries: the last one keeps Node's default and dies of it.
+      if (listeners[listeners.length - 1] === onSignal) process.exit(signal === 'SIGINT' ? 130 : 143);
     };
+    /** @type {any} */ (onSignal).zkeCleanup = true;
     process.on(signal, onSignal);
   }
 }

@@ -3,6 +3,7 @@ import { ExplorerProvider } from '../tree/explorerProvider';
 import { CONTEXT_CONNECTION_COUNT, VIEW_EXPLORER } from './commandIds';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
+import { registerDocuments } from './fs';
 import { ConnectionManager } from './connections/connectionManager';
 import { CredentialStore } from './connections/credentials';
 import { createLogger } from './logging';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   };
   registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer, reveal);
   // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
+  registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
   return { connections, explorer };

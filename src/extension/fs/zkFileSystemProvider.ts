@@ -219,7 +219,8 @@ export interface ConflictOutcome {
 }
 
 interface ConflictEntry extends PendingConflict {
-  resolve(choice: ConflictChoice): Promise<ConflictOutcome>;
+  owner: object;
+  resolve: (choice: ConflictChoice) => Promise<ConflictOutcome>;
 }
 
 /**
@@ -236,7 +237,10 @@ function conflictRegistry(): Map<string, ConflictEntry> {
 export function pendingConflict(uri: vscode.Uri | string): PendingConflict | undefined {
   const entry = conflictRegistry().get(uri.toString());
   if (!entry) return undefined;
-  const { resolve: _resolve, ...conflict } = entry;
+  const conflict: PendingConflict = { uri: entry.uri, kind: entry.kind, connection: entry.connection, path: entry.path, yourVersion: entry.yourVersion, message: entry.message };
+  if (entry.serverVersion !== undefined) conflict.serverVersion = entry.serverVersion;
+  if (entry.snapshotUri !== undefined) conflict.snapshotUri = entry.snapshotUri;
+  if (entry.ephemeral !== undefined) conflict.ephemeral = entry.ephemeral;
   return conflict;
 }
 
@@ -343,7 +347,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
-    for (const [key, entry] of conflictRegistry()) if (entry.connection && this.served.size >= 0) conflictRegistry().delete(key);
+    for (const [key, entry] of conflictRegistry()) if (entry.owner === this) conflictRegistry().delete(key);
   }
 
   // ---- FileSystemProvider ----
@@ -438,7 +442,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
 
       const base = this.bases.get(key);
       const identity = override ?? base;
-      let expected = identity?.version ?? this.lastStatVersions.get(key) ?? -1;
+      const expected = identity?.version ?? this.lastStatVersions.get(key) ?? -1;
       if (identity) {
         const current = await client.exists(address.path);
         if (!current) throw this.deleted(uri, address, base);
@@ -459,10 +463,9 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         }
         throw error;
       }
-      expected = stat.version;
       this.bases.set(key, this.makeBase(stat, renderView(address.view, bytes).length));
       this.dirtyReads.delete(key);
-      this.lastStatVersions.set(key, expected);
+      this.lastStatVersions.set(key, stat.version);
       this.clearConflict(key);
       this.log.info(`saved ${address.connection}:${address.path} (${bytes.length} bytes) as version ${stat.version}${override ? ', overwriting the server\'s changes as chosen' : ''}`);
       this.fireForNode(address, vscode.FileChangeType.Changed);
@@ -551,6 +554,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         serverVersion,
         snapshotUri: snapshotUri.toString(),
         message,
+        owner: this,
         resolve: (choice) => this.resolveChanged(entry, choice, current.stat.czxid),
       };
       conflictRegistry().set(key, entry);
@@ -577,6 +581,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         yourVersion: base?.version ?? -1,
         ephemeral,
         message,
+        owner: this,
         resolve: (choice) => this.resolveDeleted(entry, choice),
       };
       conflictRegistry().set(key, entry);
@@ -665,9 +670,6 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       case 'cancel':
         this.clearConflict(entry.uri);
         return { choice };
-      case 'discard':
-        this.clearConflict(entry.uri);
-        return { choice, reverted: await this.revert(document) };
       default:
         throw new UserError(`"${choice}" does not answer a conflict about a deleted node; choose recreate or cancel.`);
     }
@@ -711,13 +713,11 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     if (document.uri.scheme !== ZK_SCHEME || document.isDirty) return;
     const key = document.uri.toString();
     const read = this.dirtyReads.get(key);
-    if (!read) return;
+    // The document is clean and holds what that read returned (a revert): it now holds that version.
+    // Until then the read stays aside (a clean state with other text, e.g. undo back to the saved text, is not it).
+    if (read?.text === undefined || !sameText(document.getText(), read.text)) return;
     this.dirtyReads.delete(key);
-    // The document turned clean holding what that read returned (a revert): it now holds that version.
-    if (read.text !== undefined && sameText(document.getText(), read.text)) {
-      const { text: _text, ...base } = read;
-      this.bases.set(key, base);
-    }
+    this.bases.set(key, { ...read, text: undefined });
   }
 
   private onDocumentClosed(document: vscode.TextDocument): void {

@@ -1,0 +1,401 @@
+'use strict';
+// The package tier: "the .vsix installs into code-server and activates".
+//
+// 1. Packages the extension with scripts/package.mjs (`npm run package`), or reuses the .vsix in the
+//    project folder when it is newer than every input of the package (sources, manifest, media, …).
+// 2. Lists the .vsix (a zip: `unzip -l`, else a small reader here) and fails when it holds anything
+//    but package.json, readme/license/changelog, dist/*.js and media/*.svg (plus vsce's own
+//    extension.vsixmanifest and [Content_Types].xml): no sources, tests, source maps or node_modules.
+// 3. Installs it with code-server's CLI (`entry.js --install-extension x.vsix --extensions-dir E`)
+//    into a fresh extensions folder.
+// 4. Starts the VS Code server on that folder and runs test/package (compiled to out/test/package)
+//    in it, next to an empty host extension (test/package/host): the suite checks that the
+//    INSTALLED copy is the one that runs, activates, registers its commands and connects to a real
+//    ZooKeeper named in the user setting zookeeper.connections.
+// Types in packageCheck.d.ts. Node built-ins only (plus scripts/lib/vscodeHost.js).
+
+const fs = require('node:fs');
+const fsp = require('node:fs/promises');
+const os = require('node:os');
+const path = require('node:path');
+const cp = require('node:child_process');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SUMMARY_PREFIX = 'PACKAGE_TESTS';
+
+/** Files vsce writes next to the extension folder inside every .vsix. */
+const VSIX_METADATA = new Set(['extension.vsixmanifest', '[Content_Types].xml']);
+/** What may be under extension/ in the .vsix. */
+const ALLOWED = [
+  /^extension\/package\.json$/,
+  /^extension\/(readme|license|changelog)(\.md|\.txt)?$/i,
+  /^extension\/dist\/[^/]+\.js$/,
+  /^extension\/media\/[^/]+\.svg$/,
+];
+/** Directory entries (vsce writes none, other zip tools do) that are harmless on their own. */
+const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/']);
+
+/** What the .vsix is made of: when one of these is newer than the .vsix, it is packaged again. */
+const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'tsconfig.json', 'scripts/build.mjs', 'scripts/package.mjs', 'src', 'media'];
+
+function defaultLog(message) {
+  process.stderr.write(`[package] ${message}\n`);
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Runs a command, collecting its output; resolves with { code, output }. */
+function runCollect(command, args, { cwd, env, timeoutMs = 5 * 60 * 1000 } = {}) {
+  return new Promise((resolve) => {
+    const child = cp.spawn(command, args, { cwd, env: env || process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk) => (output += chunk.toString());
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const timer = setTimeout(() => {
+      output += `\n(killed after ${seconds(timeoutMs)})`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: 1, output: `${output}\n${err.message}` });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 1 : 0), output });
+    });
+  });
+}
+
+/** Newest modification time (ms) of a file or of any file under a folder; 0 when missing. */
+function newestMtime(target) {
+  let stat;
+  try {
+    stat = fs.statSync(target);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs; // a deleted file shows as a newer folder
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+function readManifest(root) {
+  return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+}
+
+/**
+ * The project's .vsix: reused when newer than every package input, else built with scripts/package.mjs.
+ * package.mjs replaces dist/ with the production bundle; when dist/ held a development build
+ * (it has source maps) that build is made again afterwards, so later tiers see what they saw before.
+ */
+async function ensureVsix({ root, log, rebuild, restoreDevBuild }) {
+  const manifest = readManifest(root);
+  const vsix = path.join(root, `${manifest.name}-${manifest.version}.vsix`);
+  if (!rebuild && fs.existsSync(vsix)) {
+    const newestInput = Math.max(...PACKAGE_INPUTS.map((p) => newestMtime(path.join(root, p))));
+    if (fs.statSync(vsix).mtimeMs >= newestInput) {
+      log(`reusing ${path.basename(vsix)}: newer than every package input (set ZKE_PACKAGE_REBUILD=1 to package again)`);
+      return { vsix, reused: true };
+    }
+  }
+  const hadDevBuild = fs.existsSync(path.join(root, 'dist', 'extension.js.map'));
+  log('packaging: node scripts/package.mjs');
+  const packaged = await runCollect(process.execPath, ['scripts/package.mjs'], { cwd: root });
+  if (packaged.code !== 0 || !fs.existsSync(vsix)) {
+    throw new Error(`node scripts/package.mjs failed (exit code ${packaged.code}):\n${packaged.output.trim()}`);
+  }
+  if (hadDevBuild && restoreDevBuild) {
+    const rebuilt = await runCollect(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    if (rebuilt.code !== 0) throw new Error(`restoring the development build (node scripts/build.mjs) failed:\n${rebuilt.output.trim()}`);
+    log('restored the development build in dist/ (package.mjs leaves the production bundle there)');
+  }
+  return { vsix, reused: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listing the zip
+
+/** Entries of a zip read from its central directory (no ZIP64: a .vsix of this size never needs it). */
+function listZipWithNode(file) {
+  const buf = fs.readFileSync(file);
+  const EOCD = 0x06054b50;
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error(`${file} is not a zip file (no end of central directory record)`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let offset = buf.readUInt32LE(eocd + 16);
+  if (count === 0xffff || offset === 0xffffffff) throw new Error(`${file} is a ZIP64 archive, which this reader does not handle`);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${i}`);
+    const flags = buf.readUInt16LE(offset + 8);
+    const size = buf.readUInt32LE(offset + 24);
+    const nameLength = buf.readUInt16LE(offset + 28);
+    const extraLength = buf.readUInt16LE(offset + 30);
+    const commentLength = buf.readUInt16LE(offset + 32);
+    const name = buf.toString(flags & 0x800 ? 'utf8' : 'latin1', offset + 46, offset + 46 + nameLength);
+    entries.push({ name, size });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** `unzip -l` output: "  Length  Date  Time  Name" rows between two dashed lines. */
+function parseUnzipList(output) {
+  const lines = output.split('\n');
+  const dashes = lines.map((l, i) => (/^-{4,}/.test(l.trim()) ? i : -1)).filter((i) => i >= 0);
+  if (dashes.length < 2) throw new Error(`unexpected unzip -l output:\n${output}`);
+  const entries = [];
+  for (const line of lines.slice(dashes[0] + 1, dashes[1])) {
+    const m = /^\s*(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    if (!m) throw new Error(`unexpected unzip -l line: ${line}`);
+    entries.push({ name: m[2], size: Number(m[1]) });
+  }
+  return entries;
+}
+
+function hasUnzip() {
+  const r = cp.spawnSync('unzip', ['-v'], { stdio: 'ignore' });
+  return !r.error && r.status === 0;
+}
+
+/**
+ * The entries of a zip: `unzip -l` when it is on PATH, else read with Node.
+ * @param {string} file
+ * @param {{ method?: 'auto' | 'unzip' | 'node' }} [opts]
+ */
+function listZip(file, opts = {}) {
+  const method = opts.method || 'auto';
+  if (method === 'unzip' || (method === 'auto' && hasUnzip())) {
+    const r = cp.spawnSync('unzip', ['-l', file], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) throw new Error(`unzip -l ${file} failed: ${r.error ? r.error.message : r.stderr}`);
+    return parseUnzipList(r.stdout);
+  }
+  return listZipWithNode(file);
+}
+
+/**
+ * What is wrong with a .vsix's entries: files that must not be there, files that must.
+ * @param {string[]} names entry names as in the zip (extension/…)
+ * @param {Record<string, unknown>} manifest the package.json the .vsix was made from
+ * @returns {string[]} problems, empty when fine
+ */
+function checkVsixEntries(names, manifest) {
+  const problems = [];
+  const present = new Set(names);
+  for (const name of names) {
+    if (VSIX_METADATA.has(name) || ALLOWED_DIRS.has(name)) continue;
+    if (!ALLOWED.some((re) => re.test(name))) problems.push(`must not be packaged: ${name}`);
+  }
+  const required = new Set(['extension.vsixmanifest', 'extension/package.json']);
+  if (typeof manifest.main === 'string') required.add(`extension/${path.posix.normalize(manifest.main)}`);
+  // every media/*.svg the manifest points at (activity bar and view icons)
+  const walk = (value) => {
+    if (typeof value === 'string') {
+      if (/^(\.\/)?media\/[^/]+\.svg$/.test(value)) required.add(`extension/${path.posix.normalize(value)}`);
+    } else if (value && typeof value === 'object') {
+      for (const v of Object.values(value)) walk(v);
+    }
+  };
+  walk(manifest.contributes);
+  for (const name of required) if (!present.has(name)) problems.push(`missing from the package: ${name}`);
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Installing with code-server's CLI
+
+/** Environment for code-server's CLI: config and data under tempRoot, nothing from an enclosing VS Code or npm. */
+function cliEnv(tempRoot) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(VSCODE_|ELECTRON_)/.test(k) || /^npm_/i.test(k)) continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    TMPDIR: path.join(tempRoot, 'tmp'),
+    XDG_CONFIG_HOME: path.join(tempRoot, 'xdg-config'),
+    XDG_DATA_HOME: path.join(tempRoot, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(tempRoot, 'xdg-cache'),
+  };
+}
+
+/**
+ * `node24 <code-server>/out/node/entry.js --extensions-dir E --user-data-dir U --install-extension x.vsix`
+ * @returns {Promise<string>} the folder the extension was installed into
+ */
+async function installVsix({ vsix, extensionsDir, tempRoot, manifest, log }) {
+  const { ensureCodeServer } = require('./vscodeHost');
+  const { node, codeServerDir } = await ensureCodeServer({ log });
+  const entry = path.join(codeServerDir, 'out', 'node', 'entry.js');
+  for (const d of ['tmp', 'xdg-config', 'xdg-data', 'xdg-cache']) await fsp.mkdir(path.join(tempRoot, d), { recursive: true });
+  const args = [entry, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(tempRoot, 'cli-user-data'), '--install-extension', vsix];
+  const r = await runCollect(node, args, { cwd: tempRoot, env: cliEnv(tempRoot), timeoutMs: 120000 });
+  const prefix = `${manifest.publisher}.${manifest.name}-`.toLowerCase();
+  const folders = fs.existsSync(extensionsDir) ? fs.readdirSync(extensionsDir).filter((f) => f.toLowerCase().startsWith(prefix)) : [];
+  if (r.code !== 0 || folders.length !== 1) {
+    throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (exit code ${r.code}; folders in ${extensionsDir}: ${folders.join(', ') || 'none'}):\n${r.output.trim()}`);
+  }
+  const installed = path.join(extensionsDir, folders[0]);
+  const registry = path.join(extensionsDir, 'extensions.json');
+  const listed = fs.existsSync(registry) && JSON.parse(fs.readFileSync(registry, 'utf8')).some((e) => e && e.identifier && String(e.identifier.id).toLowerCase() === `${manifest.publisher}.${manifest.name}`.toLowerCase());
+  if (!listed) throw new Error(`code-server installed ${folders[0]} but did not list it in ${registry}:\n${r.output.trim()}`);
+  return installed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The in-VS-Code suite
+
+/** Compiles the tests (tsc -p tsconfig.test.json) when out/test/package is missing or older than test/package. */
+async function ensureCompiledSuite(root, log) {
+  const index = path.join(root, 'out', 'test', 'package', 'index.js');
+  const sources = path.join(root, 'test', 'package');
+  const stale = fs.readdirSync(sources).filter((f) => f.endsWith('.ts')).some((f) => {
+    const compiled = path.join(root, 'out', 'test', 'package', f.replace(/\.ts$/, '.js'));
+    return !fs.existsSync(compiled) || fs.statSync(compiled).mtimeMs < fs.statSync(path.join(sources, f)).mtimeMs;
+  });
+  if (stale) {
+    log('compiling the tests: tsc -p tsconfig.test.json');
+    const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+    const r = await runCollect(process.execPath, [tsc, '-p', 'tsconfig.test.json'], { cwd: root });
+    if (r.code !== 0) throw new Error(`tsc -p tsconfig.test.json failed:\n${r.output.trim()}`);
+  }
+  return index;
+}
+
+function summaryCounts(output) {
+  const m = new RegExp(`${SUMMARY_PREFIX} passed=(\\d+) failed=(\\d+)`).exec(output);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+}
+
+async function runInstalledSuite({ root, extensionsDir, tempRoot, manifest, connectString, connectionName, log, onLog, timeoutMs, verbose }) {
+  const { startVSCodeServer, openWorkbench } = require('./vscodeHost');
+  const extensionTestsPath = await ensureCompiledSuite(root, log);
+  const host = path.join(root, 'test', 'package', 'host');
+  const env = {
+    ZKE_PACKAGE_EXTENSIONS_DIR: extensionsDir,
+    ZKE_PACKAGE_VERSION: String(manifest.version),
+    ZKE_PACKAGE_CONNECTION: connectionName,
+    ZKE_PACKAGE_PROJECT_ROOT: root,
+  };
+  const settings = {
+    'zookeeper.connections': [{ name: connectionName, connectString }],
+    'zookeeper.connectTimeoutMs': 5000,
+  };
+  const folder = path.join(tempRoot, 'workspace');
+  await fsp.mkdir(folder, { recursive: true });
+  let output = '';
+  const echo = onLog || ((type, text) => (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : `${text}\n`));
+  let server;
+  let wb;
+  let timer;
+  try {
+    server = await startVSCodeServer({ log, extensionsDir, settings, env, verbose });
+    wb = await openWorkbench({
+      server,
+      folder,
+      extensionDevelopmentPath: host,
+      extensionTestsPath,
+      env,
+      log,
+      waitForReady: false,
+      verbose,
+      onLog: (type, text) => {
+        output += `${text}\n`;
+        echo(type, text);
+      },
+    });
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the package tests did not finish within ${seconds(timeoutMs)} (ZKE_PACKAGE_TEST_TIMEOUT_MS)`)), timeoutMs);
+    });
+    const code = await Promise.race([wb.exitCode, timeout]);
+    const counts = summaryCounts(output) || { passed: 0, failed: 1 };
+    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    return counts;
+  } finally {
+    clearTimeout(timer);
+    if (wb) await wb.close();
+    if (server) await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @param {import('./packageCheck').PackageCheckOptions} opts
+ * @returns {Promise<import('./packageCheck').PackageCheckResult>}
+ */
+async function checkPackagedExtension(opts) {
+  if (!opts || !opts.connectString) throw new Error('checkPackagedExtension needs connectString (a running ZooKeeper, e.g. from startZooKeeper)');
+  const log = opts.log || defaultLog;
+  const root = path.resolve(opts.root || ROOT);
+  const rebuild = opts.rebuild ?? process.env.ZKE_PACKAGE_REBUILD === '1';
+  const timeoutMs = opts.timeoutMs || Number(process.env.ZKE_PACKAGE_TEST_TIMEOUT_MS) || 5 * 60 * 1000;
+  const keepTemp = opts.keepTemp || process.env.ZKE_KEEP_TEMP === '1';
+  const timings = {};
+  const counts = { passed: 0, failed: 0 };
+  const t0 = Date.now();
+  const step = async (name, fn) => {
+    const started = Date.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = Date.now() - started;
+    }
+  };
+
+  const { vsix, reused } = await step('package', () => ensureVsix({ root, log, rebuild, restoreDevBuild: opts.restoreDevBuild !== false }));
+  const manifest = readManifest(root);
+  const vsixBytes = fs.statSync(vsix).size;
+
+  const entries = await step('list', () => listZip(vsix));
+  const files = entries.map((e) => e.name);
+  log(`${path.basename(vsix)}: ${vsixBytes} bytes (${(vsixBytes / 1024).toFixed(1)} KiB), ${files.length} entries`);
+  for (const e of entries) log(`  ${String(e.size).padStart(8)}  ${e.name}`);
+  const problems = checkVsixEntries(files, manifest);
+  if (problems.length === 0) {
+    counts.passed++;
+    log('contents: ok (package.json, readme/license, dist/*.js, media/*.svg only)');
+  } else {
+    counts.failed++;
+    for (const p of problems) log(`contents: FAIL ${p}`);
+  }
+
+  const tempRoot = await fsp.mkdtemp(path.join(os.tmpdir(), 'zke-package-'));
+  const extensionsDir = path.join(tempRoot, 'extensions');
+  await fsp.mkdir(extensionsDir, { recursive: true });
+  try {
+    let installedAt;
+    try {
+      installedAt = await step('install', () => installVsix({ vsix, extensionsDir, tempRoot, manifest, log }));
+      counts.passed++;
+      log(`installed with code-server's CLI into ${installedAt} in ${timings.install} ms`);
+    } catch (err) {
+      counts.failed++;
+      log(`install: FAIL ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (installedAt) {
+      const suite = await step('vscode', () =>
+        runInstalledSuite({ root, extensionsDir, tempRoot, manifest, connectString: opts.connectString, connectionName: opts.connectionName || 'pkg', log, onLog: opts.onLog, timeoutMs, verbose: opts.verbose }),
+      );
+      counts.passed += suite.passed;
+      counts.failed += suite.failed;
+    }
+  } finally {
+    if (keepTemp) log(`kept ${tempRoot}`);
+    else await fsp.rm(tempRoot, { recursive: true, force: true, maxRetries: 3 });
+  }
+  timings.total = Date.now() - t0;
+  log(`package check: ${counts.passed} passed, ${counts.failed} failed; ${Object.entries(timings).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}${reused ? ' (reused .vsix)' : ''}`);
+  return { ...counts, vsixBytes, files, vsix, reused, timings };
+}
+
+module.exports = { checkPackagedExtension, listZip, checkVsixEntries, SUMMARY_PREFIX };

@@ -1,0 +1,531 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../src/extension/commandIds';
+import type { AclResult, OpenNodeResult } from '../../src/extension/commands/dataCommands';
+import { pendingConflict, resolveConflict } from '../../src/extension/fs/zkFileSystemProvider';
+import { digestId, Perm } from '../../src/zk/acl';
+import { ZkClient } from '../../src/zk/client';
+import { hexDump, parseHex, toBase64 } from '../../src/zk/codecs';
+import { toPlainStat } from '../../src/zk/stat';
+import { deleteTree } from '../../src/zk/subtree';
+
+// Everything here goes through the real zk:// provider in a real VS Code, against a real ZooKeeper.
+// "Another program" is a separate ZkClient. Notifications cannot be clicked here, so conflicts are
+// answered with resolveConflict(), the function the notification's buttons call.
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+
+function connectString(): string {
+  const value = process.env.ZK_TEST_CONNECT;
+  assert.ok(value, 'ZK_TEST_CONNECT must name the test ZooKeeper (the test runner sets it)');
+  return value;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await sleep(25);
+  }
+}
+
+function bytes(text: string): Buffer {
+  return Buffer.from(text, 'utf8');
+}
+
+const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
+describe('znode data in the editor', function () {
+  this.timeout(30000);
+  const stamp = Date.now();
+  const name = `fs-${stamp}`;
+  const readOnlyName = `fs-ro-${stamp}`;
+  /** Nodes directly under "/" (workspace.fs.writeFile can only reach those: see the provider's notes). */
+  const top = (label: string): string => `/fs-test-${stamp}-${label}`;
+  const created: string[] = [];
+  let other: ZkClient;
+  let extensionSession: string;
+
+  const zk = (path: string, query = ''): vscode.Uri => vscode.Uri.from({ scheme: 'zk', authority: name, path, query });
+
+  async function node(path: string, data: Uint8Array | string = '', mode: 'persistent' | 'ephemeral' = 'persistent', client = other): Promise<string> {
+    await client.create(path, typeof data === 'string' ? bytes(data) : data, { mode });
+    if (!path.slice(1).includes('/')) created.push(path);
+    return path;
+  }
+
+  async function replaceAll(document: vscode.TextDocument, text: string): Promise<void> {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+    assert.ok(await vscode.workspace.applyEdit(edit), 'edit applied');
+  }
+
+  /** Makes the document dirty without changing its text: a save then writes exactly what the editor holds. */
+  async function touch(document: vscode.TextDocument): Promise<void> {
+    const insert = new vscode.WorkspaceEdit();
+    insert.insert(document.uri, new vscode.Position(0, 0), 'x');
+    assert.ok(await vscode.workspace.applyEdit(insert));
+    const remove = new vscode.WorkspaceEdit();
+    remove.delete(document.uri, new vscode.Range(0, 0, 0, 1));
+    assert.ok(await vscode.workspace.applyEdit(remove));
+    assert.ok(document.isDirty, 'the document is dirty');
+  }
+
+  async function openNode(path: string): Promise<{ result: OpenNodeResult; document: vscode.TextDocument }> {
+    const result = await vscode.commands.executeCommand<OpenNodeResult>(COMMANDS.openNode, { connection: name, path });
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(result.uri));
+    return { result, document };
+  }
+
+  async function rejection(promise: Thenable<unknown>): Promise<Error> {
+    try {
+      await promise;
+    } catch (error) {
+      assert.ok(error instanceof Error, 'rejects with an Error');
+      return error;
+    }
+    return assert.fail('expected a rejection');
+  }
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name, connectString: connectString() });
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name: readOnlyName, connectString: connectString(), readOnly: true });
+    const connected = await vscode.commands.executeCommand<{ sessionId: string }>(COMMANDS.connect, { connection: name });
+    extensionSession = connected.sessionId;
+    other = await ZkClient.connect({ connectString: connectString() });
+  });
+
+  afterEach(async () => {
+    // Leave no unsaved editors behind (closing them would ask), then close everything.
+    for (const document of vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'zk' && d.isDirty)) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.revert').then(undefined, () => undefined);
+      if (document.isDirty) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    for (const path of created) await deleteTree(other, path).catch(() => undefined);
+    await other?.close();
+    for (const connection of [name, readOnlyName]) {
+      await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection }).then(undefined, () => undefined);
+    }
+  });
+
+  describe('through vscode.workspace.fs', () => {
+    it('stat, readFile and readDirectory show the znode', async () => {
+      const path = await node(top('read'), '{"a":1}');
+      await node(`${path}/b`);
+      await node(`${path}/a`);
+      const { stat } = await other.get(path);
+      const fileStat = await vscode.workspace.fs.stat(zk(path));
+      assert.equal(fileStat.type, vscode.FileType.File);
+      assert.equal(fileStat.size, 7);
+      assert.equal(fileStat.mtime, stat.mtime);
+      assert.equal(fileStat.ctime, stat.ctime);
+      assert.equal(fileStat.permissions, undefined, 'writable');
+      assert.equal(Buffer.from(await vscode.workspace.fs.readFile(zk(path))).toString(), '{"a":1}');
+      assert.deepEqual(await vscode.workspace.fs.readDirectory(zk(path)), [
+        ['a', vscode.FileType.File],
+        ['b', vscode.FileType.File],
+      ]);
+      const missing = await rejection(vscode.workspace.fs.stat(zk(`${path}/nope`)));
+      assert.ok(missing instanceof vscode.FileSystemError && missing.code === 'FileNotFound', String(missing));
+      assert.match(missing.message, /does not exist/);
+    });
+
+    it('writeFile saves with the version that was read and refuses a stale write', async () => {
+      const path = await node(top('write'), 'one');
+      await vscode.workspace.fs.readFile(zk(path));
+      await vscode.workspace.fs.writeFile(zk(path), bytes('two'));
+      let server = await other.get(path);
+      assert.equal(server.data.toString(), 'two');
+      assert.equal(server.stat.version, 1);
+
+      await other.set(path, bytes('from another program'));
+      const error = await rejection(vscode.workspace.fs.writeFile(zk(path), bytes('three')));
+      assert.match(error.message, /changed on the server since you opened it \(your version 1, the server's version 2\)/);
+      server = await other.get(path);
+      assert.equal(server.data.toString(), 'from another program', 'nothing was overwritten');
+
+      const gone = await rejection(vscode.workspace.fs.writeFile(zk(top('never-created')), bytes('x')));
+      assert.match(gone.message, /does not exist\. Saving never creates nodes/);
+      assert.equal(await other.exists(top('never-created')), undefined);
+    });
+
+    it('refuses data over jute.maxbuffer before sending it', async () => {
+      const path = await node(top('big'), 'small');
+      await vscode.workspace.fs.readFile(zk(path));
+      const error = await rejection(vscode.workspace.fs.writeFile(zk(path), Buffer.alloc(1024 * 1024 + 100, 0x61)));
+      assert.match(error.message, /jute\.maxbuffer/);
+      assert.match(error.message, /1\.00 MiB \(1048676 bytes\)/);
+      const server = await other.get(path);
+      assert.equal(server.data.toString(), 'small');
+      assert.equal(server.stat.version, 0);
+    });
+
+    it('deletes nodes (a subtree only when asked) and refuses to rename', async () => {
+      const leaf = await node(top('leaf'));
+      await vscode.workspace.fs.delete(zk(leaf));
+      assert.equal(await other.exists(leaf), undefined);
+
+      const parent = await node(top('parent'));
+      await node(`${parent}/child`);
+      const notEmpty = await rejection(vscode.workspace.fs.delete(zk(parent)));
+      assert.match(notEmpty.message, /still has children/);
+      await vscode.workspace.fs.delete(zk(parent), { recursive: true });
+      assert.equal(await other.exists(parent), undefined);
+
+      const source = await node(top('rename'));
+      const error = await rejection(vscode.workspace.fs.rename(zk(source), zk(top('renamed'))));
+      assert.match(error.message, /ZooKeeper has no rename/);
+      assert.ok(await other.exists(source));
+    });
+
+    it('a read-only connection reports read-only files and refuses every write', async () => {
+      const path = await node(top('readonly'), 'keep');
+      const uri = vscode.Uri.from({ scheme: 'zk', authority: readOnlyName, path });
+      assert.equal((await vscode.workspace.fs.stat(uri)).permissions, vscode.FilePermission.Readonly);
+      assert.equal((await vscode.workspace.fs.stat(uri.with({ query: 'encoding=base64' }))).permissions, vscode.FilePermission.Readonly);
+      await vscode.workspace.fs.readFile(uri);
+      const write = await rejection(vscode.workspace.fs.writeFile(uri, bytes('changed')));
+      assert.ok(write instanceof vscode.FileSystemError && write.code === 'NoPermissions', String(write));
+      assert.match(write.message, new RegExp(`the connection "${readOnlyName}" is read-only`));
+      const remove = await rejection(vscode.workspace.fs.delete(uri));
+      assert.match(remove.message, /is read-only/);
+      assert.equal((await other.get(path)).data.toString(), 'keep');
+
+      const { document } = await vscode.commands
+        .executeCommand<OpenNodeResult>(COMMANDS.openNode, { connection: readOnlyName, path })
+        .then(async (r) => ({ document: await vscode.workspace.openTextDocument(vscode.Uri.parse(r.uri)) }));
+      assert.equal(document.getText(), 'keep');
+    });
+  });
+
+  describe('saving documents', () => {
+    it('save is a setData with the version that was read; later saves use the version saved', async () => {
+      const path = await node(`${await node(top('docs'))}/config`, 'a=1\nb=2\n');
+      const { result, document } = await openNode(path);
+      assert.equal(result.binary, false);
+      assert.equal(result.version, 0);
+      assert.equal(result.language, 'properties');
+      await replaceAll(document, 'a=1\nb=3\n');
+      assert.equal(await document.save(), true);
+      assert.equal(document.isDirty, false);
+      let server = await other.get(path);
+      assert.equal(server.data.toString(), 'a=1\nb=3\n');
+      assert.equal(server.stat.version, 1);
+      await replaceAll(document, 'a=2\nb=3\n');
+      assert.equal(await document.save(), true);
+      server = await other.get(path);
+      assert.equal(server.data.toString(), 'a=2\nb=3\n');
+      assert.equal(server.stat.version, 2);
+    });
+
+    it('a node changed by another program fails the save, overwrites nothing, and offers compare and overwrite', async () => {
+      const path = await node(top('conflict'), '{"port": 1}');
+      const { document } = await openNode(path);
+      assert.equal(document.languageId, 'json');
+      await other.set(path, bytes('{"port": 2, "host": "b"}'));
+      await replaceAll(document, '{"port": 3}');
+      assert.equal(await document.save(), false, 'the save fails');
+      assert.equal(document.isDirty, true, 'nothing typed is lost');
+      assert.equal((await other.get(path)).data.toString(), '{"port": 2, "host": "b"}', 'nothing was overwritten');
+
+      const conflict = pendingConflict(document.uri);
+      assert.ok(conflict, 'a conflict waits for a choice');
+      assert.equal(conflict.kind, 'changed');
+      assert.equal(conflict.yourVersion, 0);
+      assert.equal(conflict.serverVersion, 1);
+      assert.match(conflict.message, /your version 0, the server's version 1/);
+
+      const compared = await resolveConflict(document.uri, 'compare');
+      assert.equal(compared.compared, conflict.snapshotUri);
+      const snapshotUri = vscode.Uri.parse(conflict.snapshotUri!);
+      const snapshot = await vscode.workspace.openTextDocument(snapshotUri);
+      assert.equal(snapshot.getText(), '{"port": 2, "host": "b"}', 'the diff shows the server\'s data');
+      assert.equal(snapshot.languageId, 'json');
+      assert.equal((await vscode.workspace.fs.stat(snapshotUri)).permissions, vscode.FilePermission.Readonly);
+      assert.ok(
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.toString() === snapshotUri.toString()),
+        'a diff editor is open',
+      );
+      assert.ok(pendingConflict(document.uri), 'compare leaves the choice open');
+
+      const overwritten = await resolveConflict(document.uri, 'overwrite');
+      assert.equal(overwritten.saved, true);
+      assert.equal(document.isDirty, false);
+      const server = await other.get(path);
+      assert.equal(server.data.toString(), '{"port": 3}');
+      assert.equal(server.stat.version, 2);
+      assert.equal(pendingConflict(document.uri), undefined);
+    });
+
+    it('overwrite is still conditional: a node that changed yet again asks again', async () => {
+      const path = await node(top('again'), 'v0');
+      const { document } = await openNode(path);
+      await other.set(path, bytes('v1'));
+      await replaceAll(document, 'mine');
+      assert.equal(await document.save(), false);
+      await other.set(path, bytes('v2'));
+      const first = await resolveConflict(document.uri, 'overwrite');
+      assert.equal(first.saved, false);
+      assert.equal((await other.get(path)).data.toString(), 'v2');
+      assert.equal(pendingConflict(document.uri)?.serverVersion, 2);
+      const second = await resolveConflict(document.uri, 'overwrite');
+      assert.equal(second.saved, true);
+      assert.equal((await other.get(path)).data.toString(), 'mine');
+    });
+
+    it('VS Code\'s own mtime check: a later, longer change and a same-size change both end in the conflict flow', async () => {
+      // VS Code refuses a save by itself only when the mtime grew AND the size changed; a same-size change
+      // slips through its check. While a document is dirty the provider reports the mtime it was read at,
+      // so both reach writeFile and the conditional setData, and neither overwrites anything.
+      for (const [label, change] of [
+        ['longer', 'a much longer value than before'],
+        ['same-size', 'v9'],
+      ] as const) {
+        const path = await node(top(`mtime-${label}`), 'v0');
+        const { document } = await openNode(path);
+        const opened = await vscode.workspace.fs.stat(document.uri);
+        await sleep(5);
+        await other.set(path, bytes(change));
+        const changed = await other.exists(path);
+        assert.ok(changed && changed.mtime > opened.mtime, 'the server mtime grew');
+        assert.equal((await vscode.workspace.fs.stat(document.uri)).mtime, changed.mtime, 'a clean document sees the true mtime');
+        await replaceAll(document, 'v1');
+        assert.equal((await vscode.workspace.fs.stat(document.uri)).mtime, opened.mtime, 'a dirty document sees the mtime it was read at');
+        assert.equal(await document.save(), false, `${label}: save fails`);
+        assert.equal(pendingConflict(document.uri)?.kind, 'changed', `${label}: our conflict flow, not VS Code's`);
+        assert.equal((await other.get(path)).data.toString(), change, `${label}: nothing overwritten`);
+        const discarded = await resolveConflict(document.uri, 'discard');
+        assert.equal(discarded.reverted, true);
+      }
+    });
+
+    it('discard reverts to the server\'s data, and the next save builds on that version', async () => {
+      const path = await node(top('discard'), 'original');
+      const { document } = await openNode(path);
+      await other.set(path, bytes('theirs'));
+      await replaceAll(document, 'mine');
+      assert.equal(await document.save(), false);
+      const outcome = await resolveConflict(document.uri, 'discard');
+      assert.equal(outcome.reverted, true);
+      assert.equal(document.getText(), 'theirs');
+      assert.equal(document.isDirty, false);
+      assert.equal(pendingConflict(document.uri), undefined);
+      await replaceAll(document, 'theirs, then mine');
+      assert.equal(await document.save(), true, 'no false conflict after the revert');
+      const server = await other.get(path);
+      assert.equal(server.data.toString(), 'theirs, then mine');
+      assert.equal(server.stat.version, 2);
+    });
+
+    it('a node deleted meanwhile offers re-create; cancel keeps the changes unsaved', async () => {
+      const parent = await node(top('deleted'));
+      const path = await node(`${parent}/gone`, 'before');
+      const { document } = await openNode(path);
+      await other.delete(path);
+      await replaceAll(document, 'after');
+      assert.equal(await document.save(), false);
+      const conflict = pendingConflict(document.uri);
+      assert.equal(conflict?.kind, 'deleted');
+      assert.match(conflict.message, /was deleted on the server/);
+      assert.deepEqual(await resolveConflict(document.uri, 'cancel'), { choice: 'cancel' });
+      assert.equal(document.isDirty, true);
+      assert.equal(await other.exists(path), undefined);
+
+      assert.equal(await document.save(), false, 'asks again');
+      const outcome = await resolveConflict(document.uri, 'recreate');
+      assert.equal(outcome.saved, true);
+      assert.equal(document.isDirty, false);
+      const server = await other.get(path);
+      assert.equal(server.data.toString(), 'after');
+      assert.equal(server.stat.ephemeralOwner, 0n, 'persistent, as it was');
+    });
+
+    it('an ephemeral node deleted meanwhile is re-created as ephemeral, owned by the extension\'s session', async () => {
+      const parent = await node(top('ephemeral'));
+      const owner = await ZkClient.connect({ connectString: connectString() });
+      const path = await node(`${parent}/lock`, 'holder-1', 'ephemeral', owner);
+      const { document } = await openNode(path);
+      await owner.close(); // its session ends: the node goes
+      await eventually(async () => (await other.exists(path)) === undefined, 'the ephemeral node is gone');
+      await replaceAll(document, 'holder-2');
+      assert.equal(await document.save(), false);
+      assert.equal(pendingConflict(document.uri)?.ephemeral, true);
+      assert.equal((await resolveConflict(document.uri, 'recreate')).saved, true);
+      const server = await other.get(path);
+      assert.equal(server.data.toString(), 'holder-2');
+      assert.equal(`0x${server.stat.ephemeralOwner.toString(16).padStart(16, '0')}`, extensionSession);
+    });
+  });
+
+  describe('bytes', () => {
+    it('binary data opens in a read-only hex view; ?encoding=hex round-trips all 256 byte values', async () => {
+      const parent = await node(top('binary'));
+      const path = await node(`${parent}/all-bytes`, ALL_BYTES);
+      const { result, document } = await openNode(path);
+      assert.equal(result.binary, true);
+      assert.match(result.reason ?? '', /not valid UTF-8/);
+      assert.equal(document.uri.query, 'view=hex');
+      assert.equal(document.getText(), `${hexDump(ALL_BYTES)}\n`);
+      assert.equal((await vscode.workspace.fs.stat(document.uri)).permissions, vscode.FilePermission.Readonly);
+      assert.equal((await vscode.workspace.fs.stat(zk(path))).permissions, vscode.FilePermission.Readonly, 'the raw view of binary data is read-only too');
+      const refused = await rejection(vscode.workspace.fs.writeFile(document.uri, bytes('00')));
+      assert.ok(refused instanceof vscode.FileSystemError && refused.code === 'NoPermissions', String(refused));
+
+      const { uri } = await vscode.commands.executeCommand<{ uri: string }>(COMMANDS.editAsHex, { connection: name, path });
+      const hex = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      assert.deepEqual(Buffer.from(parseHex(hex.getText())), ALL_BYTES);
+      await touch(hex);
+      assert.equal(await hex.save(), true);
+      let server = await other.get(path);
+      assert.deepEqual(server.data, ALL_BYTES, 'an unchanged save keeps every byte');
+      assert.equal(server.stat.version, 1, 'and it was written');
+
+      const reversed = Buffer.from(ALL_BYTES).reverse();
+      await replaceAll(hex, reversed.toString('hex').toUpperCase());
+      assert.equal(await hex.save(), true);
+      server = await other.get(path);
+      assert.deepEqual(server.data, reversed);
+      await eventually(() => document.getText() === `${hexDump(reversed)}\n`, 'the open hex view follows the save');
+    });
+
+    it('?encoding=base64 round-trips all 256 byte values', async () => {
+      const parent = await node(top('base64'));
+      const path = await node(`${parent}/all-bytes`, ALL_BYTES);
+      const { uri } = await vscode.commands.executeCommand<{ uri: string }>(COMMANDS.editAsBase64, { connection: name, path });
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      assert.equal(document.getText().replace(/\s/g, ''), toBase64(ALL_BYTES));
+      await touch(document);
+      assert.equal(await document.save(), true);
+      let server = await other.get(path);
+      assert.deepEqual(server.data, ALL_BYTES);
+      assert.equal(server.stat.version, 1);
+      const changed = Buffer.concat([ALL_BYTES, Buffer.from([0, 0xff])]);
+      await replaceAll(document, toBase64(changed));
+      assert.equal(await document.save(), true);
+      server = await other.get(path);
+      assert.deepEqual(server.data, changed);
+    });
+
+    it('bad hex or base64 fails the save with its position and writes nothing', async () => {
+      const path = await node(top('badhex'), Buffer.from([1, 2, 3]));
+      await vscode.workspace.fs.readFile(zk(path, 'encoding=hex'));
+      const hexError = await rejection(vscode.workspace.fs.writeFile(zk(path, 'encoding=hex'), bytes('01 02\n0g')));
+      assert.match(hexError.message, /"g" at line 2, column 2 is not a hex digit.*Nothing was written/);
+      await vscode.workspace.fs.readFile(zk(path, 'encoding=base64'));
+      const base64Error = await rejection(vscode.workspace.fs.writeFile(zk(path, 'encoding=base64'), bytes('AQID-A==')));
+      assert.match(base64Error.message, /line 1, column 5 is not a base64 character/);
+      const server = await other.get(path);
+      assert.deepEqual(server.data, Buffer.from([1, 2, 3]));
+      assert.equal(server.stat.version, 0);
+
+      const { uri } = await vscode.commands.executeCommand<{ uri: string }>(COMMANDS.editAsHex, { connection: name, path });
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      await replaceAll(document, 'zz');
+      assert.equal(await document.save(), false);
+      assert.equal((await other.get(path)).stat.version, 0);
+    });
+
+    it('an unchanged save keeps every byte: CRLF, a UTF-8 BOM, no final newline, compact JSON', async () => {
+      const parent = await node(top('bytes'));
+      const samples: [string, Buffer][] = [
+        ['crlf', bytes('first\r\nsecond\r\nthird')],
+        ['bom', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes('{"key": "value"}\n')])],
+        ['no-final-newline', bytes('line one\nline two')],
+        ['compact-json', bytes('{"a":[1,2,{"b":null}],"c":"\u00e9\u4e2d"}')],
+        ['empty', Buffer.alloc(0)],
+      ];
+      for (const [label, data] of samples) {
+        const path = await node(`${parent}/${label}`, data);
+        const { result, document } = await openNode(path);
+        assert.equal(result.binary, false, `${label} opens as text`);
+        if (label === 'empty') {
+          await replaceAll(document, 'x');
+          await replaceAll(document, '');
+        } else {
+          await touch(document);
+        }
+        assert.equal(await document.save(), true, `${label} saves`);
+        const server = await other.get(path);
+        assert.deepEqual(server.data, data, `${label}: every byte kept`);
+        assert.equal(server.stat.version, 1, `${label}: it was written`);
+      }
+
+      // An edit on one CRLF line leaves the other line breaks as they were.
+      const crlf = `${parent}/crlf`;
+      const document = await vscode.workspace.openTextDocument(zk(crlf));
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, new vscode.Range(1, 0, 1, 6), 'SECOND');
+      await vscode.workspace.applyEdit(edit);
+      assert.equal(await document.save(), true);
+      assert.equal((await other.get(crlf)).data.toString(), 'first\r\nSECOND\r\nthird');
+    });
+
+    it('mixed line endings, a lone CR and invalid UTF-8 open in the read-only hex view', async () => {
+      const parent = await node(top('unsafe'));
+      for (const [label, data, reason] of [
+        ['mixed', bytes('a\r\nb\nc'), /mixed line endings/],
+        ['lone-cr', bytes('a\rb'), /carriage return/],
+        ['latin1', Buffer.from([0x63, 0x61, 0x66, 0xe9]), /not valid UTF-8/],
+      ] as const) {
+        const path = await node(`${parent}/${label}`, data);
+        const { result } = await openNode(path);
+        assert.equal(result.binary, true, label);
+        assert.match(result.reason ?? '', reason);
+        assert.equal((await vscode.workspace.fs.stat(zk(path))).permissions, vscode.FilePermission.Readonly, `${label}: raw view read-only`);
+        assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(zk(path))), data, `${label}: raw bytes still readable`);
+      }
+    });
+  });
+
+  describe('stat and ACL documents', () => {
+    it('showStat returns every field of the stat and opens a readable document', async () => {
+      const path = await node(top('stat'), 'twelve bytes');
+      await node(`${path}/child`);
+      const stat = await vscode.commands.executeCommand<ReturnType<typeof toPlainStat>>(COMMANDS.showStat, { connection: name, path });
+      assert.deepEqual(stat, toPlainStat((await other.exists(path))!));
+      assert.equal(stat.dataLength, 12);
+      assert.equal(stat.numChildren, 1);
+      assert.match(stat.czxid, /^0x[0-9a-f]{16}$/);
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.scheme, 'zk-info');
+      const text = editor.document.getText();
+      for (const field of ['czxid', 'mzxid', 'pzxid', 'ctime', 'mtime', 'version', 'cversion', 'aversion', 'ephemeralOwner', 'dataLength', 'numChildren']) {
+        assert.match(text, new RegExp(`^${field} `, 'm'), field);
+      }
+      assert.match(text, /not ephemeral/);
+      assert.match(text, / UTC/);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.showStat, { connection: name, path: `${path}/nope` })), /does not exist/);
+    });
+
+    it('showAcl returns scheme, id and cdrwa letters, and the aversion', async () => {
+      const path = await node(top('acl'));
+      let acl = await vscode.commands.executeCommand<AclResult>(COMMANDS.showAcl, { connection: name, path });
+      assert.deepEqual(acl, { acl: [{ scheme: 'world', id: 'anyone', perms: 'cdrwa' }], aversion: 0 });
+      const id = digestId('alice', 'secret');
+      await other.setACL(path, [
+        { perms: Perm.read, id: { scheme: 'world', id: 'anyone' } },
+        { perms: Perm.all, id: { scheme: 'digest', id } },
+      ]);
+      acl = await vscode.commands.executeCommand<AclResult>(COMMANDS.showAcl, { connection: name, path });
+      assert.deepEqual(acl, {
+        acl: [
+          { scheme: 'world', id: 'anyone', perms: 'r' },
+          { scheme: 'digest', id, perms: 'cdrwa' },
+        ],
+        aversion: 1,
+      });
+      const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+      assert.match(text, /^world:anyone:r$/m);
+      assert.match(text, new RegExp(`^digest:${id.replace(/[+/=]/g, '\\$&')}:cdrwa$`, 'm'));
+      assert.match(text, /digest user "alice"/);
+    });
+  });
+});

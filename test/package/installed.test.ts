@@ -1,0 +1,92 @@
+// The package tier: checks the extension as a user gets it, i.e. the .vsix that
+// scripts/lib/packageCheck.js built and installed with code-server's CLI into a fresh extensions
+// folder. Nothing here imports the project's sources: the code under test is the installed bundle.
+// Environment (set by packageCheck): ZKE_PACKAGE_EXTENSIONS_DIR, ZKE_PACKAGE_VERSION,
+// ZKE_PACKAGE_CONNECTION (a connection in the user setting zookeeper.connections),
+// ZKE_PACKAGE_PROJECT_ROOT (where the development copy lives, which must not be what runs).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+/** What an installed copy of the .vsix may hold at its top level (.vsixmanifest: written by the installer). */
+const INSTALLED_ENTRIES = /^(package\.json|readme\.md|license(\.md|\.txt)?|changelog\.md|\.vsixmanifest|dist|media)$/i;
+
+interface Manifest {
+  version: string;
+  main: string;
+  contributes: { commands: { command: string }[] };
+}
+
+function env(name: string): string {
+  const value = process.env[name];
+  assert.ok(value, `${name} must be set (scripts/lib/packageCheck.js sets it)`);
+  return value;
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(fs.realpathSync(parent), fs.realpathSync(child));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+function installed(): vscode.Extension<unknown> {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  const others = vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.'));
+  assert.ok(extension, `${EXTENSION_ID} is not installed; extensions seen: ${others.join(', ') || '(none)'}`);
+  return extension;
+}
+
+describe('the installed .vsix', function () {
+  this.timeout(60_000);
+
+  it('is the copy in the fresh extensions folder, not a development copy', () => {
+    const extension = installed();
+    const manifest = extension.packageJSON as Manifest;
+    console.log(`${EXTENSION_ID} ${manifest.version} at ${extension.extensionPath} (VS Code ${vscode.version}, node ${process.version}, remote ${vscode.env.remoteName ?? '(none)'})`);
+    assert.equal(extension.extensionUri.scheme, 'file');
+    assert.ok(isInside(extension.extensionPath, env('ZKE_PACKAGE_EXTENSIONS_DIR')), `${extension.extensionPath} is inside ${env('ZKE_PACKAGE_EXTENSIONS_DIR')}`);
+    assert.ok(!isInside(extension.extensionPath, env('ZKE_PACKAGE_PROJECT_ROOT')), `${extension.extensionPath} is not inside the project`);
+    assert.equal(manifest.version, env('ZKE_PACKAGE_VERSION'));
+    assert.equal(vscode.extensions.all.filter((e) => e.id.toLowerCase() === EXTENSION_ID).length, 1, 'exactly one copy is loaded');
+    const entries = fs.readdirSync(extension.extensionPath);
+    assert.ok(entries.includes('.vsixmanifest'), `installed from a .vsix (has .vsixmanifest): ${entries.join(', ')}`);
+    assert.deepEqual(entries.filter((e) => !INSTALLED_ENTRIES.test(e)), [], 'nothing but the packaged files');
+    assert.ok(fs.existsSync(path.join(extension.extensionPath, manifest.main)), `main ${manifest.main} is in the package`);
+  });
+
+  it('activates', async () => {
+    const extension = installed();
+    const api = (await extension.activate()) as { connections?: unknown } | undefined;
+    assert.equal(extension.isActive, true);
+    assert.ok(api && api.connections, 'activate() returns the API (connections)');
+  });
+
+  it('registers every command its package.json declares', async () => {
+    const extension = installed();
+    await extension.activate();
+    const declared = (extension.packageJSON as Manifest).contributes.commands.map((c) => c.command);
+    assert.ok(declared.length > 0);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(declared.filter((id) => !registered.has(id)), [], 'declared commands that are not registered');
+  });
+
+  it('connects to a real ZooKeeper through zookeeper.connect and lists its root', async () => {
+    const name = env('ZKE_PACKAGE_CONNECTION');
+    await installed().activate();
+    const configured = vscode.workspace.getConfiguration('zookeeper').get<{ name: string; connectString: string }[]>('connections') ?? [];
+    const config = configured.find((c) => c.name === name);
+    assert.ok(config, `the setting zookeeper.connections names "${name}": ${JSON.stringify(configured)}`);
+    try {
+      const result = await vscode.commands.executeCommand<{ connection: string; state: string; sessionId?: string }>('zookeeper.connect', { connection: name });
+      console.log(`zookeeper.connect ${config.connectString} -> ${JSON.stringify(result)}`);
+      assert.equal(result.state, 'connected');
+      assert.equal(result.connection, name);
+      assert.match(result.sessionId ?? '', /^0x[0-9a-f]+$/i);
+      const root = await vscode.workspace.fs.readDirectory(vscode.Uri.from({ scheme: 'zk', authority: name, path: '/' }));
+      assert.ok(root.some(([child]) => child === 'zookeeper'), `zk://${name}/ lists /zookeeper: ${root.map(([child]) => child).join(', ')}`);
+    } finally {
+      await vscode.commands.executeCommand('zookeeper.disconnect', { connection: name }).then(undefined, () => undefined);
+    }
+  });
+});
