@@ -26,7 +26,7 @@ export interface PackageCheckOptions {
   restoreDevBuild?: boolean;
   /** Name of the connection written into the user setting zookeeper.connections. Default 'pkg'. */
   connectionName?: string;
-  /** For the in-VS-Code suite. Default: ZKE_PACKAGE_TEST_TIMEOUT_MS or 5 minutes. */
+  /** For the in-VS-Code suite, counted from when the workbench page is open (server start and page load have their own 60 s limits). Default: ZKE_PACKAGE_TEST_TIMEOUT_MS or 5 minutes. */
   timeoutMs?: number;
   /** Keep the temp folder (extensions dir, CLI data). Also: ZKE_KEEP_TEMP=1. */
   keepTemp?: boolean;
@@ -49,7 +49,7 @@ export interface PackageCheckResult {
   vsix: string;
   /** True when an up-to-date .vsix was reused instead of packaging again. */
   reused: boolean;
-  /** Milliseconds per step: package, list, install, vscode (server + workbench + suite), total. */
+  /** Milliseconds per step: package, list, install, compile (tsc, only when out/test/package is stale), vscode (server + workbench + suite), total. */
   timings: Record<string, number>;
 }
 

@@ -19,6 +19,7 @@ const fsp = require('node:fs/promises');
 const os = require('node:os');
 const path = require('node:path');
 const cp = require('node:child_process');
+const { TextDecoder } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUMMARY_PREFIX = 'PACKAGE_TESTS';
@@ -117,6 +118,18 @@ async function ensureVsix({ root, log, rebuild, restoreDevBuild }) {
 // ---------------------------------------------------------------------------------------------
 // Listing the zip
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Entry names are UTF-8 when flagged, and in practice also when they merely decode as UTF-8 (Info-ZIP). */
+function decodeName(bytes, flaggedUtf8) {
+  if (flaggedUtf8) return bytes.toString('utf8');
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
 /** Entries of a zip read from its central directory (no ZIP64: a .vsix of this size never needs it). */
 function listZipWithNode(file) {
   const buf = fs.readFileSync(file);
@@ -140,7 +153,7 @@ function listZipWithNode(file) {
     const nameLength = buf.readUInt16LE(offset + 28);
     const extraLength = buf.readUInt16LE(offset + 30);
     const commentLength = buf.readUInt16LE(offset + 32);
-    const name = buf.toString(flags & 0x800 ? 'utf8' : 'latin1', offset + 46, offset + 46 + nameLength);
+    const name = decodeName(buf.subarray(offset + 46, offset + 46 + nameLength), (flags & 0x800) !== 0);
     entries.push({ name, size });
     offset += 46 + nameLength + extraLength + commentLength;
   }
@@ -276,9 +289,8 @@ function summaryCounts(output) {
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
-async function runInstalledSuite({ root, extensionsDir, tempRoot, manifest, connectString, connectionName, log, onLog, timeoutMs, verbose }) {
+async function runInstalledSuite({ root, extensionsDir, extensionTestsPath, tempRoot, manifest, connectString, connectionName, log, onLog, timeoutMs, verbose }) {
   const { startVSCodeServer, openWorkbench } = require('./vscodeHost');
-  const extensionTestsPath = await ensureCompiledSuite(root, log);
   const host = path.join(root, 'test', 'package', 'host');
   const env = {
     ZKE_PACKAGE_EXTENSIONS_DIR: extensionsDir,
@@ -383,11 +395,17 @@ async function checkPackagedExtension(opts) {
       log(`install: FAIL ${err instanceof Error ? err.message : String(err)}`);
     }
     if (installedAt) {
-      const suite = await step('vscode', () =>
-        runInstalledSuite({ root, extensionsDir, tempRoot, manifest, connectString: opts.connectString, connectionName: opts.connectionName || 'pkg', log, onLog: opts.onLog, timeoutMs, verbose: opts.verbose }),
-      );
-      counts.passed += suite.passed;
-      counts.failed += suite.failed;
+      try {
+        const extensionTestsPath = await step('compile', () => ensureCompiledSuite(root, log));
+        const suite = await step('vscode', () =>
+          runInstalledSuite({ root, extensionsDir, extensionTestsPath, tempRoot, manifest, connectString: opts.connectString, connectionName: opts.connectionName || 'pkg', log, onLog: opts.onLog, timeoutMs, verbose: opts.verbose }),
+        );
+        counts.passed += suite.passed;
+        counts.failed += suite.failed;
+      } catch (err) {
+        counts.failed++;
+        log(`in-VS-Code suite: FAIL ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
   } finally {
     if (keepTemp) log(`kept ${tempRoot}`);

@@ -42,6 +42,13 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     }),
   );
 
+  context.subscriptions.push(
+    connections.onDidRenewSession((connection) => {
+      void vscode.window.showWarningMessage(
+        `The ZooKeeper session with ${connection.name} expired (the connection was down longer than the session timeout). A new session has started: ephemeral nodes this window had created are gone.`,
+      );
+    }),
+  );
   registerConnectionCommands(context.subscriptions, log.scoped('commands'), connections, (connection) => {
     void treeView.reveal(explorer.connectionItem(connection), { expand: true }).then(undefined, () => undefined);
   });

@@ -87,9 +87,23 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
 
   async getChildren(element?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!element) return this.connections.list().map((c) => this.connectionItem(c));
+    if (element.kind === 'connection' || element.kind === 'znode') {
+      const waiting = this.waitingMessage(element);
+      if (waiting) return [waiting];
+    }
     if (element.kind === 'connection') return this.rootOf(element.connection);
     if (element.kind === 'znode') return this.childrenOf(element.connection, element.path);
     return [];
+  }
+
+  /** While a session is being re-established, say so instead of waiting for requests to time out. */
+  private waitingMessage(element: ConnectionItem | ZnodeItem): MessageItem | undefined {
+    const { connection } = element;
+    const status = connection.status;
+    if (!connection.isOpen || (status !== 'suspended' && status !== 'expired')) return undefined;
+    const id = element.kind === 'connection' ? itemId(connection.name, '') : itemId(connection.name, element.path);
+    const text = status === 'expired' ? `Session expired: starting a new one with ${connection.name}…` : `Reconnecting to ${connection.name}…`;
+    return new MessageItem(id, text, 'sync~spin', undefined, 'The tree updates by itself when the connection is back.');
   }
 
   private async rootOf(connection: ZkConnection): Promise<ExplorerNode[]> {

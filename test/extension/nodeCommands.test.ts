@@ -75,7 +75,8 @@ describe('node commands', function () {
     await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/a//b` }), /empty segment/);
     await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/t`, mode: 'ttl' }), /time to live/);
     await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/x`, mode: 'weird' }), /not a create mode/);
-    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/cfg` }), /already exists/);
+    await probe.create(`${base}/dup`);
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/dup` }), /already exists/);
     await assert.rejects(run(COMMANDS.createNode, { connection: readOnlyName, path: `${base}/ro` }), /read-only/);
     assert.equal(await probe.exists(`${base}/ro`), undefined);
   });

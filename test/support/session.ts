@@ -30,7 +30,10 @@ async function takeOverAndClose(client: ZkClient, connectString: string): Promis
   sessionId.writeBigInt64BE(client.sessionId);
   const thief = createClient(connectString, { sessionId, sessionPassword: client.sessionPassword, sessionTimeout: client.negotiatedSessionTimeoutMs });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the second client could not take over the session')), 10000);
+    const timer = setTimeout(() => {
+      thief.close();
+      reject(new Error('the second client could not take over the session within 30 s'));
+    }, 30000);
     thief.once('connected', () => {
       clearTimeout(timer);
       thief.close();

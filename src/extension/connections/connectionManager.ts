@@ -10,6 +10,9 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly connections = new Map<string, ZkConnection>();
   private readonly listEmitter = new vscode.EventEmitter<void>();
   private readonly stateEmitter = new vscode.EventEmitter<ZkConnection>();
+  private readonly renewedEmitter = new vscode.EventEmitter<ZkConnection>();
+  /** A connection's session expired and a new one replaced it. */
+  readonly onDidRenewSession = this.renewedEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private lastUsed: string | undefined;
   /** The list of connections changed (added, removed, edited). */
@@ -48,6 +51,7 @@ export class ConnectionManager implements vscode.Disposable {
       if (!existing) {
         const connection = new ZkConnection(config, this.credentials, this.log.scoped(config.name), () => this.connectTimeoutMs());
         connection.onDidChange((c) => this.stateEmitter.fire(c));
+        connection.onDidRenewSession((c) => this.renewedEmitter.fire(c));
         this.connections.set(config.name, connection);
       } else if (JSON.stringify(existing.config) !== JSON.stringify(config)) {
         const reconnect = existing.isOpen && existing.config.connectString !== config.connectString;
@@ -122,5 +126,6 @@ export class ConnectionManager implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.listEmitter.dispose();
     this.stateEmitter.dispose();
+    this.renewedEmitter.dispose();
   }
 }

@@ -84,7 +84,9 @@ function describeId(scheme: string, id: string): string {
       return 'whoever authenticated on the session that set it (stored as their ids)';
     case 'digest': {
       const colon = id.indexOf(':');
-      return colon >= 0 ? `digest user "${id.slice(0, colon)}" (password hash ${id.slice(colon + 1)})` : `digest id "${id}"`;
+      if (colon < 0) return `digest id "${id}"`;
+      const hash = id.slice(colon + 1);
+      return `digest user "${id.slice(0, colon)}" ${hash === 'x' ? '(password hash hidden: the server shows it only to sessions with ADMIN permission on the node)' : `(password hash ${hash})`}`;
     }
     case 'ip':
       return `clients from ${id.includes('/') ? 'the network' : 'the address'} ${id}`;
@@ -132,6 +134,9 @@ export class InfoDocumentProvider implements vscode.TextDocumentContentProvider,
     this.contents.set(key, text);
     if (open) this.changeEmitter.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
+    // A refresh is fetched by VS Code after onDidChange; wait for it so the caller sees the new text.
+    const deadline = Date.now() + 3000;
+    while (document.getText().replace(/\r\n/g, '\n') !== text && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     await vscode.window.showTextDocument(document, options);
   }
 

@@ -333,6 +333,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   /** Uris whose conflict notification is on screen, with the server version it names. */
   private readonly notified = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly closeTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly connections: ConnectionManager,
@@ -347,6 +348,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+    for (const timer of this.closeTimers) clearTimeout(timer);
     for (const [key, entry] of conflictRegistry()) if (entry.owner === this) conflictRegistry().delete(key);
   }
 
@@ -720,13 +722,22 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     this.bases.set(key, { ...read, text: undefined });
   }
 
+  /**
+   * Forgets a closed document's version a little later: setTextDocumentLanguage closes and reopens the
+   * document in the extension host, and the reopened one still holds the same version.
+   */
   private onDocumentClosed(document: vscode.TextDocument): void {
     if (document.uri.scheme !== ZK_SCHEME) return;
     const key = document.uri.toString();
-    this.bases.delete(key);
-    this.dirtyReads.delete(key);
-    this.lastStatVersions.delete(key);
-    this.clearConflict(key);
+    const timer = setTimeout(() => {
+      this.closeTimers.delete(timer);
+      if (findDocument(key)) return;
+      this.bases.delete(key);
+      this.dirtyReads.delete(key);
+      this.lastStatVersions.delete(key);
+      this.clearConflict(key);
+    }, 2000);
+    this.closeTimers.add(timer);
   }
 
   // ---- helpers ----
