@@ -3,15 +3,17 @@
 //   static     tsc --noEmit and eslint
 //   unit       mocha, no VS Code, a real ZooKeeper (started once for the tier)
 //   extension  the mocha suite inside a real VS Code (code-server's VS Code server + headless chromium)
+//   package    `npm run package`, the .vsix's contents, code-server --install-extension, then a mocha
+//              suite in VS Code against the INSTALLED extension
 //   e2e        Playwright clicking the real workbench, on the demo world
-// Usage: node scripts/test.js [static|unit|extension|e2e ...]. Ends with "N passed, N failed".
+// Usage: node scripts/test.js [static|unit|extension|package|e2e ...]. Ends with "N passed, N failed".
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const TIERS = ['static', 'unit', 'extension', 'e2e'];
+const TIERS = ['static', 'unit', 'extension', 'package', 'e2e'];
 const log = (message) => console.log(`[test] ${message}`);
 
 function run(command, args, options = {}) {
@@ -113,6 +115,15 @@ async function tierExtension() {
   });
 }
 
+async function tierPackage() {
+  const { checkPackagedExtension } = require('./lib/packageCheck');
+  return withZooKeeper(async (server) => {
+    const { passed, failed, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString });
+    log(`package: ${(vsixBytes / 1024).toFixed(1)} KiB, ${files.length} entries`);
+    return { passed, failed };
+  });
+}
+
 async function tierE2E() {
   const { startDemoWorld } = require('./lib/demo');
   return withZooKeeper(async (server) => {
@@ -131,7 +142,7 @@ async function tierE2E() {
 async function prepare(tiers) {
   const { findZooKeeper } = require('./lib/zookeeper');
   await findZooKeeper({ install: true, log });
-  if (tiers.includes('extension') || tiers.includes('e2e')) {
+  if (tiers.includes('extension') || tiers.includes('package') || tiers.includes('e2e')) {
     const { ensureCodeServer, ensureChromium } = require('./lib/vscodeHost');
     await ensureChromium({ log });
     await ensureCodeServer({ log });
@@ -150,7 +161,7 @@ async function main() {
   ensureNodeModules();
   await prepare(tiers);
   await build();
-  const runners = { static: tierStatic, unit: tierUnit, extension: tierExtension, e2e: tierE2E };
+  const runners = { static: tierStatic, unit: tierUnit, extension: tierExtension, package: tierPackage, e2e: tierE2E };
   const totals = { passed: 0, failed: 0 };
   const lines = [];
   for (const tier of tiers) {
