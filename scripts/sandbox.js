@@ -105,14 +105,23 @@ async function main() {
       const host = require('./lib/vscodeHost');
       log('no `code` on PATH: starting the browser VS Code (code-server)…');
       await host.ensureCodeServer({ log });
+      // Installed from a fresh .vsix rather than loaded as a development extension: that needs the
+      // smoke-test driver, which hides notifications (save conflicts, confirmations) from the user.
+      const extensionsDir = path.join(sandboxDir, 'vscode-extensions');
+      const vsix = packageVsix();
+      fs.rmSync(extensionsDir, { recursive: true, force: true });
+      fs.mkdirSync(extensionsDir, { recursive: true });
+      const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+      await require('./lib/packageCheck').installVsix({ vsix, extensionsDir, tempRoot: fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'zke-sandbox-')), manifest, log });
       const vscodeServer = await host.startVSCodeServer({
         log,
         userDataDir: path.join(sandboxDir, 'vscode-user'),
-        extensionsDir: path.join(sandboxDir, 'vscode-extensions'),
+        extensionsDir,
         settings,
+        smokeTestDriver: false,
       });
       stops.push(() => vscodeServer.stop());
-      const url = host.workbenchUrl({ serverUrl: vscodeServer.url, folder, extensionDevelopmentPath: root });
+      const url = `${vscodeServer.url}/?folder=${encodeURIComponent(folder)}`;
       console.log(`\n  Open this in a browser on this machine:\n\n    ${url}\n`);
     }
     log('running; press Ctrl-C to stop ZooKeeper, the demo clients' + (code ? '' : ' and the VS Code server') + '.');
@@ -121,6 +130,14 @@ async function main() {
     console.error(`[sandbox] ${error instanceof Error ? error.message : String(error)}`);
     await stopAll(1);
   }
+}
+
+/** Builds the .vsix (scripts/package.mjs) and returns its path. */
+function packageVsix() {
+  const result = spawnSync(process.execPath, ['scripts/package.mjs'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`Packaging the extension failed:\n${result.stdout}${result.stderr}`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  return path.join(root, `${manifest.name}-${manifest.version}.vsix`);
 }
 
 function portFree(port) {

@@ -71,3 +71,6 @@ export declare function listZip(file: string, opts?: { method?: 'auto' | 'unzip'
 
 /** Problems with a .vsix's entry names (disallowed files, missing main/package.json/icons); empty when fine. */
 export declare function checkVsixEntries(names: string[], manifest: Record<string, unknown>): string[];
+
+/** Installs a .vsix with code-server's CLI into extensionsDir; resolves with the installed folder. */
+export declare function installVsix(opts: { vsix: string; extensionsDir: string; tempRoot: string; manifest: { publisher: string; name: string }; log?: Log }): Promise<string>;

@@ -416,4 +416,4 @@ async function checkPackagedExtension(opts) {
   return { ...counts, vsixBytes, files, vsix, reused, timings };
 }
 
-module.exports = { checkPackagedExtension, listZip, checkVsixEntries, SUMMARY_PREFIX };
+module.exports = { checkPackagedExtension, listZip, checkVsixEntries, installVsix, SUMMARY_PREFIX };

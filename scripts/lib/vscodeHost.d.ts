@@ -52,6 +52,11 @@ export interface StartServerOptions {
   /** Echo the server's own output through log. */
   verbose?: boolean;
   extraArgs?: string[];
+  /**
+   * Default true: --enable-smoke-test-driver, needed for extensionDevelopmentPath/extensionTestsPath
+   * payloads; it also hides notification toasts. false: a plain workbench (installed extensions only).
+   */
+  smokeTestDriver?: boolean;
 }
 
 export interface VSCodeServer {

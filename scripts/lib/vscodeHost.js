@@ -557,7 +557,8 @@ async function startVSCodeServer(opts = {}) {
     '--port', String(opts.port || 0),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--enable-smoke-test-driver',
+    // Lets the payload load an extension under development and run tests; hides notification toasts.
+    ...(opts.smokeTestDriver === false ? [] : ['--enable-smoke-test-driver']),
     '--user-data-dir', userDataDir,
     '--server-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,

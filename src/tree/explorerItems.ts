@@ -101,7 +101,8 @@ export function znodeKind(name: string, stat: ZnodeStat): string {
 }
 
 export function describeStat(stat: ZnodeStat): string[] {
-  const date = (ms: number): string => `${new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC')}`;
+  // The root and /zookeeper were never created by a transaction: their times are 0.
+  const date = (ms: number): string => (ms === 0 ? '— (never set)' : new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC'));
   return [
     `czxid: ${formatHex64(stat.czxid)}`,
     `mzxid: ${formatHex64(stat.mzxid)}`,
