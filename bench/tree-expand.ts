@@ -11,17 +11,20 @@
 //         getChildren, the first 500 names in the server's order (no sort), 500 exists all at once.
 // Runs alternate (ours/raw, then raw/ours), each on a collected heap, after one warm-up of each side
 // for every size, so both share the noise.
-// Prints median and p90 of each, and ours/raw of the medians against the goal (≤ 1.5).
+// Prints median and p90 of each, and ours/raw of the medians against the goal (≤ 1.5); then the
+// same steps timed one by one (getChildren, sort, stats), to show where a difference comes from.
 // Then the heap held by the listing of the 10k and 50k parents (ChildListing, its names and the
 // page's stats), after global.gc(), as MB per 10,000 children; next to it the raw client's names
 // array and page stats, for reference. Exits non-zero only when a result is wrong, never on time.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
 import { ChildListing } from '../src/tree/childListing';
-import { listChildren, loadPage, sortChildNames } from '../src/tree/pageLoader';
+import { listChildren, loadPage } from '../src/tree/pageLoader';
+import { sortChildren } from '../src/zk/paths';
 import { ZkClient } from '../src/zk/client';
 import { forEachLimit } from '../src/zk/concurrency';
 import type { MultiOp } from '../src/zk/multi';
@@ -244,7 +247,7 @@ async function measurePhases(client: ZkClient, raw: RawClient, parent: string, s
     const { children } = await client.getChildren(parent);
     phases.list.push(performance.now() - t);
     t = performance.now();
-    const listing = new ChildListing(sortChildNames(children));
+    const listing = new ChildListing(sortChildren(children));
     phases.sort.push(performance.now() - t);
     t = performance.now();
     await loadPage(client, parent, listing, PAGE_SIZE);
@@ -312,7 +315,7 @@ async function main(options: Options): Promise<void> {
 
     console.log(`tree-expand: first page (${PAGE_SIZE}) of children with stats, from expand to ready`);
     console.log(
-      `ZooKeeper ${version} standalone on ${server.connectString} (forceSync=no), Node ${process.version}, ` +
+      `ZooKeeper ${version} standalone on ${server.connectString} (forceSync=no), Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}, ` +
         `${options.runs} runs per side after 1 warm-up, alternating, gc before each; created ${count(options.sizes.reduce((a, b) => a + b, 0))} children in ${(setupMs / 1000).toFixed(1)} s`,
     );
     console.log('ours = listChildren + loadPage (sorted, stats 64 in flight); raw = node-zookeeper-client 1.1.3: getChildren, first 500 unsorted, 500 exists at once');

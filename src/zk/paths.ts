@@ -209,17 +209,25 @@ const INT_MAX = 2147483647;
  * without knowing the prefix the creator used.
  */
 export function parseSequence(name: string): SequenceSuffix | undefined {
-  const last10 = name.slice(-10);
-  if (/^\d{10}$/.test(last10)) {
-    const value = Number(last10);
-    if (value <= INT_MAX) return { prefix: name.slice(0, -10), sequence: value };
-    if (value === INT_MAX + 1 && name.at(-11) === '-') return { prefix: name.slice(0, -11), sequence: -value };
-    return undefined;
+  const sequence = sequenceOf(name);
+  if (sequence === undefined) return undefined;
+  return { prefix: name.slice(0, sequence === -(INT_MAX + 1) ? -11 : -10), sequence };
+}
+
+/** parseSequence's number alone, without allocating: the hot path when sorting large listings. */
+export function sequenceOf(name: string): number | undefined {
+  const length = name.length;
+  if (length < 10) return undefined;
+  const negative = name.charCodeAt(length - 10) === 45; // "-" and 9 digits
+  let value = 0;
+  for (let i = length - (negative ? 9 : 10); i < length; i++) {
+    const digit = name.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
   }
-  if (/^-\d{9}$/.test(last10)) {
-    const value = Number(last10);
-    return value === 0 ? undefined : { prefix: name.slice(0, -10), sequence: value };
-  }
+  if (negative) return value === 0 ? undefined : -value;
+  if (value <= INT_MAX) return value;
+  if (value === INT_MAX + 1 && name.charCodeAt(length - 11) === 45) return -value;
   return undefined;
 }
 
@@ -251,7 +259,23 @@ export function compareBySequence(a: string, b: string): number {
   return compareCodePoints(a, b);
 }
 
-/** A sorted copy: sequential siblings in sequence order, then the others by code point. */
+/** `a < b` by UTF-16 units is code point order unless a surrogate pair is involved. */
+function compareNames(a: string, b: string): number {
+  if (a === b) return 0;
+  return /[\ud800-\udfff]/.test(a) || /[\ud800-\udfff]/.test(b) ? compareCodePoints(a, b) : a < b ? -1 : 1;
+}
+
+/**
+ * A sorted copy in the order of compareBySequence. Each name is parsed once (not once per
+ * comparison), which keeps 50,000 children to a few tens of milliseconds.
+ */
 export function sortChildren(names: readonly string[]): string[] {
-  return [...names].sort(compareBySequence);
+  const keyed = names.map((name) => ({ name, sequence: sequenceOf(name) }));
+  keyed.sort((a, b) => {
+    if (a.sequence !== undefined && b.sequence !== undefined) return a.sequence - b.sequence || compareNames(a.name, b.name);
+    if (a.sequence !== undefined) return -1;
+    if (b.sequence !== undefined) return 1;
+    return compareNames(a.name, b.name);
+  });
+  return keyed.map((k) => k.name);
 }

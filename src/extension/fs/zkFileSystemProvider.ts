@@ -383,7 +383,6 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         throw error;
       }
       this.lastStatVersions.set(key, node.stat.version);
-      console.log(`DBG stat ${key} node=v${node.stat.version} base=${base ? 'v' + base.version : 'none'} dirty=${dirty} docs=${vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'zk').map((d) => d.uri.toString() + (d.isDirty ? '*' : '')).join(',')}`);
       const moved = base !== undefined && (node.stat.czxid !== base.czxid || node.stat.version !== base.version);
       return {
         type: vscode.FileType.File,
@@ -407,7 +406,6 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const { data, stat } = await client.get(address.path);
       const rendered = renderView(address.view, data);
       const base = this.makeBase(stat, rendered.length);
-      console.log(`DBG read ${key} v${stat.version} dirty=${String(findDocument(key)?.isDirty)}`);
       if (findDocument(key)?.isDirty) {
         this.dirtyReads.set(key, { ...base, text: this.textOf(address.view, data, rendered) });
       } else {
@@ -447,7 +445,6 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const base = this.bases.get(key);
       const identity = override ?? base;
       const expected = identity?.version ?? this.lastStatVersions.get(key) ?? -1;
-      console.log(`DBG write ${key} base=${base ? 'v' + base.version : 'none'} override=${override ? 'v' + override.version : 'none'} expected=${expected}`);
       if (identity) {
         const current = await client.exists(address.path);
         if (!current) throw this.deleted(uri, address, base);
@@ -721,7 +718,6 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     // The document is clean and holds what that read returned (a revert): it now holds that version.
     // Until then the read stays aside (a clean state with other text, e.g. undo back to the saved text, is not it).
     if (read?.text === undefined || !sameText(document.getText(), read.text)) return;
-    console.log(`DBG adopt ${key} v${read.version}`);
     this.dirtyReads.delete(key);
     this.bases.set(key, { ...read, text: undefined });
   }
@@ -733,7 +729,6 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   private onDocumentClosed(document: vscode.TextDocument): void {
     if (document.uri.scheme !== ZK_SCHEME) return;
     const key = document.uri.toString();
-    console.log(`DBG closed ${key}`);
     const timer = setTimeout(() => {
       this.closeTimers.delete(timer);
       if (findDocument(key)) return;

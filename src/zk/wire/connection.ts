@@ -56,7 +56,9 @@ export class WireConnection {
   readonly client: Client;
   private readonly cm: ConnectionManager;
   private readonly transport: Transport;
-  private frameBuffer: Buffer | null = null;
+  /** Received bytes not yet split into frames. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
   private shutDown = false;
   /** The last socket error, for messages like "connect ECONNREFUSED 127.0.0.1:2181". */
   lastSocketError: string | undefined;
@@ -232,7 +234,8 @@ export class WireConnection {
     cm.setState(WireState.connecting);
     cm.findNextServer((server) => {
       if (this.shutDown) return;
-      this.frameBuffer = null;
+      this.chunks = [];
+      this.buffered = 0;
       const { socket, readyEvent } = this.transport.open({ host: server.host, port: Number(server.port) });
       cm.socket = socket;
       cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
@@ -252,19 +255,33 @@ export class WireConnection {
     });
   }
 
-  /** Splits the stream into frames; frames this class owns are handled here, the rest go to node-zookeeper-client. */
+  /**
+   * Splits the stream into frames; frames this class owns are handled here, the rest go to
+   * node-zookeeper-client. Chunks of a large reply are kept until the frame is complete and joined
+   * once, instead of being copied again with every chunk.
+   */
   private onSocketData(chunk: Buffer, original: (frame: Buffer) => void): void {
-    let buffer = this.frameBuffer ? Buffer.concat([this.frameBuffer, chunk]) : chunk;
-    this.frameBuffer = null;
-    while (buffer.length >= 4) {
-      const size = buffer.readInt32BE(0);
-      if (buffer.length < size + 4) break;
-      const frame = buffer.subarray(0, size + 4);
-      buffer = buffer.subarray(size + 4);
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      if (this.buffered < 4) return;
+      if (this.chunks[0].length < 4) this.joinChunks();
+      const size = this.chunks[0].readInt32BE(0);
+      if (this.buffered < size + 4) return;
+      if (this.chunks[0].length < size + 4) this.joinChunks();
+      const head = this.chunks[0];
+      const frame = head.subarray(0, size + 4);
+      const rest = head.subarray(size + 4);
+      if (rest.length > 0) this.chunks[0] = rest;
+      else this.chunks.shift();
+      this.buffered -= size + 4;
       if (!this.onFrame(frame)) original(frame);
       if (this.cm.socket?.destroyed) return;
     }
-    if (buffer.length > 0) this.frameBuffer = Buffer.from(buffer);
+  }
+
+  private joinChunks(): void {
+    this.chunks = [Buffer.concat(this.chunks, this.buffered)];
   }
 
   /** Returns true when the frame was fully handled here. */

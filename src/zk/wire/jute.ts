@@ -103,8 +103,13 @@ export class JuteReader {
   }
 
   string(): string | null {
-    const bytes = this.buffer_();
-    return bytes === null ? null : bytes.toString('utf8');
+    const length = this.int();
+    if (length < 0) return null;
+    this.need(length);
+    // Decoded straight from the reply: a listing of 50,000 names would otherwise copy each one first.
+    const value = this.buffer.toString('utf8', this.offset, this.offset + length);
+    this.offset += length;
+    return value;
   }
 
   vector<T>(read: () => T): T[] {
