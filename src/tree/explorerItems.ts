@@ -126,6 +126,10 @@ export function znodeTreeItem(item: ZnodeItem, filter?: string): vscode.TreeItem
   treeItem.id = itemId(item.connection.name, item.path);
   treeItem.iconPath = znodeIcon(name, stat);
   treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}`;
+  if (stat && (stat.dataLength > 0 || stat.numChildren === 0)) {
+    // Nodes that hold data open it on click; pure folders only expand (their twistie still works either way).
+    treeItem.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
+  }
   if (stat) {
     const parts: string[] = [];
     if (stat.numChildren > 0) parts.push(`${stat.numChildren.toLocaleString('en-US')} ${stat.numChildren === 1 ? 'child' : 'children'}`);

@@ -3,6 +3,7 @@ import type { ZkClient } from '../../zk/client';
 import { CodecError, decodeText, decodeUtf8Strict, encodeUtf8, hexDump, parseBase64, parseHex, toBase64, toHex } from '../../zk/codecs';
 import { isZkError, ZkError } from '../../zk/errors';
 import { isEphemeral, type ZnodeStat } from '../../zk/stat';
+import { sortChildren } from '../../zk/paths';
 import { deleteTree } from '../../zk/subtree';
 import type { ConnectionManager } from '../connections/connectionManager';
 import type { ZkConnection } from '../connections/zkConnection';
@@ -315,6 +316,10 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<b
  * - The version a document holds is what readFile returned while the document had no unsaved changes
  *   (loads and reloads). Reads made while it is dirty (Compare with Saved, a revert in progress) are kept
  *   aside and adopted only when the document turns clean holding exactly that text.
+ * - A uri with no recorded read (a document restored after the extension host restarted, or a
+ *   workspace.fs.writeFile without a readFile) saves on the version the latest stat saw (VS Code's own
+ *   check guarded that save), or unconditionally when nothing was seen, like `zkCli set`.
+ * - Only documents with unsaved changes get the conflict notification; workspace.fs callers get the error.
  */
 export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -479,7 +484,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const address = parseDocumentUri(uri);
       const client = await this.connection(address.connection).connect();
       const { children } = await client.getChildren(address.path);
-      return children.sort().map((name): [string, vscode.FileType] => [name, vscode.FileType.File]);
+      return sortChildren(children).map((name): [string, vscode.FileType] => [name, vscode.FileType.File]);
     });
   }
 
@@ -544,8 +549,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       `${how ? ` (${how})` : ''} (your version ${yourVersion}, the server's version ${serverVersion}). ` +
       'Nothing was written. Compare the two, overwrite the server\'s data with yours, or discard your changes.';
     this.log.warn(`save conflict on ${address.connection}:${address.path}: read at version ${yourVersion}, server at ${serverVersion}`);
-    const document = findDocument(uri);
-    if (document) {
+    if (findDocument(uri)?.isDirty) {
       const key = uri.toString();
       const entry: ConflictEntry = {
         uri: key,
@@ -573,7 +577,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       `${ephemeral ? ' (it was ephemeral, so it went with the session that owned it)' : ''}. ` +
       'Nothing was written. Re-create it with your data, or cancel and keep your changes unsaved.';
     this.log.warn(`save of deleted node ${address.connection}:${address.path}`);
-    if (findDocument(uri)) {
+    if (findDocument(uri)?.isDirty) {
       const key = uri.toString();
       const entry: ConflictEntry = {
         uri: key,
