@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import type { DataView } from '../../zk/codecs';
+import { userMessage } from '../errors';
+import { ZkUri } from '../zkUri';
+
+// What a zk:// address shows:
+//   zk://c/p                    the raw bytes (editable for text that survives the editor unchanged)
+//   zk://c/p?view=hex           a hexdump -C style dump, always read-only
+//   zk://c/p?encoding=hex       hex pairs, editable; saving parses them back into bytes
+//   zk://c/p?encoding=base64    base64, editable; saving decodes it back into bytes
+//   …&snapshot=<version>        the server's data captured at a save conflict, read-only
+
+export interface DocumentAddress {
+  connection: string;
+  path: string;
+  view: DataView;
+  /** The server's version captured for a conflict's Compare. */
+  snapshot?: number;
+}
+
+const VIEW_QUERY: Record<DataView, string> = { text: '', hexdump: 'view=hex', hex: 'encoding=hex', base64: 'encoding=base64' };
+
+export function documentUri(connection: string, path: string, view: DataView = 'text', snapshot?: number): vscode.Uri {
+  const parts = [VIEW_QUERY[view], snapshot === undefined ? '' : `snapshot=${snapshot}`].filter((p) => p !== '');
+  return ZkUri.create(connection, path).toUri().with({ query: parts.join('&') });
+}
+
+/** The address of a zk:// uri; a FileNotFound error with a sentence when the uri names no view we serve. */
+export function parseDocumentUri(uri: vscode.Uri): DocumentAddress {
+  let zk: ZkUri;
+  try {
+    zk = ZkUri.parse(uri);
+  } catch (error) {
+    throw vscode.FileSystemError.FileNotFound(userMessage(error));
+  }
+  const params = new URLSearchParams(uri.query);
+  let view: DataView = 'text';
+  let snapshot: number | undefined;
+  for (const [key, value] of params) {
+    if (key === 'view' && value === 'hex' && view === 'text') view = 'hexdump';
+    else if (key === 'encoding' && (value === 'hex' || value === 'base64') && view === 'text') view = value;
+    else if (key === 'snapshot' && /^\d+$/.test(value)) snapshot = Number(value);
+    else {
+      throw vscode.FileSystemError.FileNotFound(
+        `"${uri.toString()}" asks for "${key}=${value}", which is not a view of znode data. Use ?view=hex, ?encoding=hex or ?encoding=base64, or no query for the data itself.`,
+      );
+    }
+  }
+  return { connection: zk.connection, path: zk.path, view, ...(snapshot === undefined ? {} : { snapshot }) };
+}
