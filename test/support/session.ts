@@ -34,11 +34,14 @@ async function takeOverAndClose(client: ZkClient, connectString: string): Promis
       thief.close();
       reject(new Error('the second client could not take over the session within 30 s'));
     }, 30000);
-    thief.once('connected', () => {
+    const done = (): void => {
       clearTimeout(timer);
       thief.close();
       resolve();
-    });
+    };
+    thief.once('connected', done);
+    // The session is already gone (an earlier attempt closed it before the victim noticed): done too.
+    thief.once('expired', done);
     thief.connect();
   });
 }
