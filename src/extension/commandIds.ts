@@ -19,9 +19,16 @@ export const COMMANDS = {
   clearFilter: 'zookeeper.clearFilter',
   editAsHex: 'zookeeper.editAsHex',
   editAsBase64: 'zookeeper.editAsBase64',
+  watch: 'zookeeper.watch',
+  unwatch: 'zookeeper.unwatch',
+  filterWatchEvents: 'zookeeper.filterWatchEvents',
+  clearWatchEvents: 'zookeeper.clearWatchEvents',
+  exportWatchEvents: 'zookeeper.exportWatchEvents',
+  compareWatchEvent: 'zookeeper.compareWatchEvent',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 export const VIEW_EXPLORER = 'zookeeper.explorer';
+export const VIEW_WATCHES = 'zookeeper.watches';
 export const CONTEXT_CONNECTION_COUNT = 'zookeeper.connectionCount';

@@ -8,6 +8,7 @@ import { ConnectionManager } from './connections/connectionManager';
 import { CredentialStore } from './connections/credentials';
 import { createLogger } from './logging';
 import { ConnectionStatusBar } from './statusBar';
+import { registerWatches, type Watches } from './watches';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 
@@ -15,6 +16,7 @@ import { ancestors } from '../zk/paths';
 export interface ZooKeeperExplorerApi {
   readonly connections: ConnectionManager;
   readonly explorer: ExplorerProvider;
+  readonly watches: Watches;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -58,10 +60,19 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   };
   registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer, reveal);
   // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
-  registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections });
+  const documents = registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections });
+  const watches = registerWatches(context, log, connections);
+  explorer.watchedKinds = (connection, path) => watches.service.kindsOf(connection, path);
+  context.subscriptions.push(
+    watches.service.onDidChangeWatches(() => explorer.redraw()),
+    // Open editors of a watched node learn that the server's data changed.
+    watches.service.onDidReceiveEvent((event) => {
+      if (event.type !== 'childrenChanged') documents.fileSystem.notifyServerChange(event.connection, event.path);
+    }),
+  );
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  return { connections, explorer };
+  return { connections, explorer, watches };
 }
 
 /** Closes every session so ephemeral nodes of this window go at once, not after the session timeout. */

@@ -118,14 +118,14 @@ export function describeStat(stat: ZnodeStat): string[] {
   ];
 }
 
-export function znodeTreeItem(item: ZnodeItem, filter?: string): vscode.TreeItem {
+export function znodeTreeItem(item: ZnodeItem, filter?: string, watched: readonly string[] = []): vscode.TreeItem {
   const name = item.path === '/' ? '/' : baseName(item.path);
   const { stat } = item;
   const collapsible = !stat || stat.numChildren > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
   const treeItem = new vscode.TreeItem(name, collapsible);
   treeItem.id = itemId(item.connection.name, item.path);
   treeItem.iconPath = znodeIcon(name, stat);
-  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}`;
+  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}`;
   if (stat && (stat.dataLength > 0 || stat.numChildren === 0)) {
     // Nodes that hold data open it on click; pure folders only expand (their twistie still works either way).
     treeItem.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
@@ -136,6 +136,7 @@ export function znodeTreeItem(item: ZnodeItem, filter?: string): vscode.TreeItem
     if (stat.dataLength > 0) parts.push(formatSize(stat.dataLength));
     else if (stat.numChildren === 0) parts.push('empty');
     if (isEphemeral(stat)) parts.push('ephemeral');
+    if (watched.length) parts.push(`watching ${watched.join(', ')}`);
     if (filter) parts.push(`filter: ${filter}`);
     treeItem.description = parts.join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);

@@ -21,6 +21,8 @@ import {
 
 /** Above this many children a getChildren reply may exceed the server's jute.maxbuffer (1 MB) and drop the connection. */
 export const HUGE_CHILD_COUNT = 100_000;
+/** Changes under an expanded node within this long make one refresh. */
+const LIVE_DEBOUNCE_MS = 250;
 
 /**
  * The ZooKeeper explorer: connections, then "/", then znodes, loaded lazily. ZooKeeper has no paged
@@ -36,6 +38,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly filters = new Map<string, string>();
   private readonly pins = new Map<string, Set<string>>();
   private readonly hugeAllowed = new Set<string>();
+  private readonly liveTimers = new Map<string, NodeJS.Timeout>();
+  private readonly pagesShown = new Map<string, number>();
+  /** Which watches a node has, for its mark in the tree. */
+  watchedKinds: (connection: string, path: string) => readonly string[] = () => [];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly connections: ConnectionManager) {
@@ -69,7 +75,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       case 'connection':
         return connectionTreeItem(element);
       case 'znode':
-        return znodeTreeItem(element, this.filters.get(itemId(element.connection.name, element.path)));
+        return znodeTreeItem(element, this.filters.get(itemId(element.connection.name, element.path)), this.watchedKinds(element.connection.name, element.path));
       case 'loadMore':
         return loadMoreTreeItem(element, this.pageSize());
       case 'message':
@@ -133,9 +139,14 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
             }),
           ];
         }
-        listing = await listChildren(client, path);
+        listing = await listChildren(client, path, () => this.onChildrenChanged(connection, path));
         listing.setFilter(this.filters.get(key));
         for (const name of this.pins.get(key) ?? []) listing.pin(name);
+        const shownBefore = this.pagesShown.get(key);
+        if (shownBefore !== undefined) {
+          this.pagesShown.delete(key);
+          listing.showPage(shownBefore);
+        }
         this.listings.set(key, listing);
       }
       const { entries, remaining } = await loadPage(client, path, listing, this.pageSize());
@@ -162,6 +173,29 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       }
       return [new MessageItem(key, errorMessage(error), 'warning', { command: 'zookeeper.refresh', title: 'Retry', arguments: [this.znodeItem(connection, path, undefined)] })];
     }
+  }
+
+  /** A one-shot children watch of a listed node fired: re-list it soon (live tree), debounced. */
+  private onChildrenChanged(connection: ZkConnection, path: string): void {
+    const key = itemId(connection.name, path);
+    if (!vscode.workspace.getConfiguration('zookeeper').get<boolean>('tree.live', true)) return;
+    if (this.liveTimers.has(key)) return;
+    this.liveTimers.set(
+      key,
+      setTimeout(() => {
+        this.liveTimers.delete(key);
+        const listing = this.listings.get(key);
+        this.listings.delete(key);
+        // Keep how far the user had paged; the new listing picks up the same page count.
+        if (listing) this.pagesShown.set(key, listing.shown);
+        this.changeEmitter.fire(this.nodeFor(connection, path));
+      }, LIVE_DEBOUNCE_MS),
+    );
+  }
+
+  /** Redraws items (watch marks, descriptions) without asking the server again. */
+  redraw(): void {
+    this.changeEmitter.fire(undefined);
   }
 
   /** Lists a node with very many children despite the warning. */
@@ -248,6 +282,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   dispose(): void {
+    for (const timer of this.liveTimers.values()) clearTimeout(timer);
     for (const d of this.disposables) d.dispose();
     this.changeEmitter.dispose();
   }

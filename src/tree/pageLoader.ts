@@ -8,8 +8,8 @@ import { ChildListing } from './childListing';
 export const STAT_CONCURRENCY = 64;
 
 /** One getChildren for all names (ZooKeeper has no paged listing); the tree then shows pages of it. */
-export async function listChildren(client: ZkClient, path: string): Promise<ChildListing> {
-  const { children } = await client.getChildren(path);
+export async function listChildren(client: ZkClient, path: string, onChildrenChanged?: () => void): Promise<ChildListing> {
+  const { children } = await client.getChildren(path, onChildrenChanged && (() => onChildrenChanged()));
   return new ChildListing(sortChildren(children));
 }
 

@@ -92,6 +92,9 @@ const EVENT_NAMES: Record<number, WatchEventType> = {
   [EventType.persistentWatchRemoved]: 'watchRemoved',
 };
 
+/** KeeperException.Code.NONODE. */
+const NONODE = -101;
+
 /** The largest TTL the server accepts (EphemeralType.TTL's 40-bit limit). */
 export const MAX_TTL_MS = 0xffffffffff;
 
@@ -250,15 +253,18 @@ export class ZkClient implements Disposable {
   async exists(path: string, watch?: WatchListener): Promise<ZnodeStat | undefined> {
     this.checkPath('check', path);
     const body = new JuteWriter().string(this.wire.withChroot(path)).bool(!!watch);
+    const onReply = watch
+      ? (err: number): void => {
+          if (err === 0) this.registerOneShot('data', path, watch);
+          else if (err === NONODE) this.registerOneShot('exists', path, watch);
+        }
+      : undefined;
+    const pending = this.call('check', path, OpCode.exists, body, readStat, {}, onReply);
+    if (watch) this.keepPersistentMode(path, 'data');
     try {
-      const stat = await this.call('check', path, OpCode.exists, body, readStat);
-      if (watch) this.registerOneShot('data', path, watch);
-      return stat;
+      return await pending;
     } catch (error) {
-      if (error instanceof ZkError && error.code === 'NONODE') {
-        if (watch) this.registerOneShot('exists', path, watch);
-        return undefined;
-      }
+      if (error instanceof ZkError && error.code === 'NONODE') return undefined;
       throw error;
     }
   }
@@ -266,9 +272,10 @@ export class ZkClient implements Disposable {
   async get(path: string, watch?: WatchListener): Promise<{ data: Buffer; stat: ZnodeStat }> {
     this.checkPath('read', path);
     const body = new JuteWriter().string(this.wire.withChroot(path)).bool(!!watch);
-    const result = await this.call('read', path, OpCode.getData, body, (r) => ({ data: r.buffer_() ?? Buffer.alloc(0), stat: readStat(r) }));
-    if (watch) this.registerOneShot('data', path, watch);
-    return result;
+    const onReply = watch ? (err: number): void => (err === 0 ? this.registerOneShot('data', path, watch) : undefined) : undefined;
+    const pending = this.call('read', path, OpCode.getData, body, (r) => ({ data: r.buffer_() ?? Buffer.alloc(0), stat: readStat(r) }), {}, onReply);
+    if (watch) this.keepPersistentMode(path, 'data');
+    return pending;
   }
 
   /** Writes data; with a version other than -1 the write fails with BADVERSION if the node changed since. */
@@ -302,12 +309,21 @@ export class ZkClient implements Disposable {
   async getChildren(path: string, watch?: WatchListener): Promise<{ children: string[]; stat: ZnodeStat }> {
     this.checkPath('list the children of', path);
     const body = new JuteWriter().string(this.wire.withChroot(path)).bool(!!watch);
-    const result = await this.call('list the children of', path, OpCode.getChildren2, body, (r) => ({
-      children: r.vector(() => r.string() ?? ''),
-      stat: readStat(r),
-    }));
-    if (watch) this.registerOneShot('child', path, watch);
-    return result;
+    const onReply = watch ? (err: number): void => (err === 0 ? this.registerOneShot('child', path, watch) : undefined) : undefined;
+    const pending = this.call(
+      'list the children of',
+      path,
+      OpCode.getChildren2,
+      body,
+      (r) => ({
+        children: r.vector(() => r.string() ?? ''),
+        stat: readStat(r),
+      }),
+      {},
+      onReply,
+    );
+    if (watch) this.keepPersistentMode(path, 'child');
+    return pending;
   }
 
   async getACL(path: string): Promise<{ acl: ZkAcl[]; stat: ZnodeStat }> {
@@ -385,9 +401,13 @@ export class ZkClient implements Disposable {
     const listeners = mode === 'persistent' ? entry.persistent : entry.recursive;
     const probe = new Set(listeners).add(listener);
     const after = serverMode(mode === 'persistent' ? { ...entry, persistent: probe } : { ...entry, recursive: probe });
-    if (after !== before) await this.sendAddWatch(path, after!);
-    listeners.add(listener);
-    this.watches.set(path, entry);
+    const register = (): void => {
+      listeners.add(listener);
+      this.watches.set(path, entry);
+    };
+    // Registered the moment the reply is read, so a notification in the same chunk reaches the listener.
+    if (after !== before) await this.sendAddWatch(path, after!, register);
+    register();
     return {
       path,
       mode,
@@ -497,9 +517,26 @@ export class ZkClient implements Disposable {
     }
   }
 
-  private sendAddWatch(path: string, mode: PersistentWatchMode): Promise<void> {
+  private sendAddWatch(path: string, mode: PersistentWatchMode, onAdded?: () => void): Promise<void> {
     const body = new JuteWriter().string(this.wire.withChroot(path)).int(AddWatchMode[mode]);
-    return this.call('watch', path, OpCode.addWatch, body, () => undefined, { feature: 'persistent watches' });
+    const onReply = onAdded ? (err: number): void => (err === 0 ? onAdded() : undefined) : undefined;
+    return this.call('watch', path, OpCode.addWatch, body, () => undefined, { feature: 'persistent watches' }, onReply);
+  }
+
+  /**
+   * ZooKeeper 3.6–3.8 keep one watch mode per path and connection (ZOOKEEPER-4466): a one-shot watch
+   * set on a path that has a persistent watch silently turns that watch into a one-shot one (a data
+   * watch even ends a recursive watch). Re-adding the persistent mode right behind the request that set
+   * the one-shot watch restores it; the one-shot listener still fires on the next matching event,
+   * which the persistent watch delivers. A children watch does not touch a recursive watch.
+   */
+  private keepPersistentMode(path: string, table: 'data' | 'child'): void {
+    const entry = this.watches.get(path);
+    const mode = entry && serverMode(entry);
+    if (!mode || (table === 'child' && mode === 'persistentRecursive')) return;
+    this.sendAddWatch(path, mode).catch(() => {
+      // The connection dropped; the persistent watch is re-added on reconnect anyway.
+    });
   }
 
   private onNotification(type: number, path: string): void {
@@ -544,6 +581,8 @@ export class ZkClient implements Disposable {
     body: JuteWriter | null,
     read: (reader: JuteReader) => T,
     details: Record<string, unknown> = {},
+    /** Runs synchronously when the reply (or the client's own error) is read, before any later frame. */
+    onReply?: (err: number) => void,
   ): Promise<T> {
     if (this.closing) return Promise.reject(new ZkError('CLOSED', operation, path));
     const packetBytes = 8 + (body?.length ?? 0);
@@ -558,6 +597,7 @@ export class ZkClient implements Disposable {
       }, this.operationTimeoutMs);
       this.wire.send(opcode, body, (reply: WireReply) => {
         clearTimeout(timer);
+        onReply?.(reply.err);
         if (reply.err !== 0) {
           reject(ZkError.fromCode(reply.err, operation, path, details));
           return;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { AclResult, OpenNodeResult } from '../../src/extension/commands/dataCommands';
-import { pendingConflict, resolveConflict } from '../../src/extension/fs/zkFileSystemProvider';
+import { pendingConflict, resolveConflict } from '../../src/extension/fs/saveConflicts';
 import { digestId, Perm } from '../../src/zk/acl';
 import { ZkClient } from '../../src/zk/client';
 import { hexDump, parseHex, toBase64 } from '../../src/zk/codecs';
@@ -145,6 +145,44 @@ describe('znode data in the editor', function () {
       const missing = await rejection(vscode.workspace.fs.stat(zk(`${path}/nope`)));
       assert.ok(missing instanceof vscode.FileSystemError && missing.code === 'FileNotFound', String(missing));
       assert.match(missing.message, /does not exist/);
+    });
+
+    it('stat follows every change of the data (size, text or binary) and of the ACL', async () => {
+      // stat() reuses what it learned from the data while the node is unchanged: none of this may be missed.
+      const path = await node(top('stat-follows'), 'text');
+      const raw = zk(path);
+      const hex = zk(path, 'encoding=hex');
+      const stats = async (): Promise<[vscode.FileStat, vscode.FileStat]> => [await vscode.workspace.fs.stat(raw), await vscode.workspace.fs.stat(hex)];
+      for (let i = 0; i < 2; i++) {
+        const [rawStat, hexStat] = await stats();
+        assert.equal(rawStat.size, 4);
+        assert.equal(rawStat.permissions, undefined);
+        assert.equal(hexStat.size, '74 65 78 74\n'.length);
+      }
+
+      await other.set(path, Buffer.from([0, 1, 2, 3]));
+      let [rawStat, hexStat] = await stats();
+      assert.equal(rawStat.size, 4, 'the same size');
+      assert.equal(rawStat.permissions, vscode.FilePermission.Readonly, 'binary now, so read-only');
+      assert.equal(rawStat.mtime, (await other.exists(path))!.mtime);
+      assert.equal(hexStat.permissions, undefined, 'hex stays editable');
+
+      await other.set(path, bytes('eleven char'));
+      [rawStat, hexStat] = await stats();
+      assert.equal(rawStat.size, 11);
+      assert.equal(rawStat.permissions, undefined, 'text again');
+      assert.equal(hexStat.size, '65 6c 65 76 65 6e 20 63  68 61 72\n'.length);
+
+      await other.setACL(path, [{ perms: Perm.all & ~Perm.read, id: { scheme: 'world', id: 'anyone' } }]);
+      try {
+        for (const uri of [raw, hex]) {
+          const denied = await rejection(vscode.workspace.fs.stat(uri));
+          assert.ok(denied instanceof vscode.FileSystemError && denied.code === 'NoPermissions', String(denied));
+        }
+      } finally {
+        await other.setACL(path, [{ perms: Perm.all, id: { scheme: 'world', id: 'anyone' } }]);
+      }
+      assert.equal((await vscode.workspace.fs.stat(raw)).size, 11);
     });
 
     it('writeFile saves with the version that was read and refuses a stale write', async () => {

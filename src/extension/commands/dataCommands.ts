@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { formatPerms } from '../../zk/acl';
-import { detectLanguage } from '../../zk/codecs';
+import { classifyData, detectLanguage, type DataView } from '../../zk/codecs';
 import { ZkError } from '../../zk/errors';
 import { toPlainStat, type PlainStat } from '../../zk/stat';
 import { COMMANDS } from '../commandIds';
 import type { ConnectionManager } from '../connections/connectionManager';
+import { documentUri } from '../fs/documentAddress';
 import { infoUri, renderAcl, renderStat, type InfoDocumentProvider } from '../fs/infoDocuments';
-import { classifyData, documentUri, type DataView } from '../fs/zkFileSystemProvider';
 import type { Logger } from '../logging';
 import { asArgs, resolveNode } from './resolve';
 import { registerCommand } from './registerCommand';

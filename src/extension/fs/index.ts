@@ -6,7 +6,7 @@ import { ZK_SCHEME } from '../zkUri';
 import { INFO_SCHEME, InfoDocumentProvider } from './infoDocuments';
 import { ZkFileSystemProvider } from './zkFileSystemProvider';
 
-export { pendingConflict, resolveConflict, type ConflictChoice, type ConflictOutcome, type PendingConflict } from './zkFileSystemProvider';
+export { pendingConflict, resolveConflict, type ConflictChoice, type ConflictOutcome, type PendingConflict } from './saveConflicts';
 
 export interface DocumentsParams {
   subscriptions: vscode.Disposable[];

@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
+import { COMMANDS } from '../../src/extension/commandIds';
+import type { ExplorerNode } from '../../src/tree/explorerItems';
+import { ZkClient } from '../../src/zk/client';
+import { eventually } from '../support/session';
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+
+function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
+  return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
+}
+
+describe('watches and the ZooKeeper Watches panel', function () {
+  this.timeout(60000);
+  const stamp = Date.now();
+  const name = `watch-${stamp}`;
+  const base = `/ext-watch-${stamp}`;
+  const connectString = process.env.ZK_TEST_CONNECT!;
+  let api: ZooKeeperExplorerApi;
+  let other: ZkClient;
+
+  const events = () => api.watches.service.log.entries().filter((e) => e.connection === name);
+  const label = (node: ExplorerNode): string => {
+    const value = api.explorer.getTreeItem(node).label;
+    return typeof value === 'string' ? value : (value?.label ?? '');
+  };
+  async function explorerChildren(nodePath: string): Promise<ExplorerNode[]> {
+    const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
+    let [node] = await api.explorer.getChildren(connectionNode);
+    for (const segment of nodePath.split('/').filter(Boolean)) {
+      const next = (await api.explorer.getChildren(node)).find((c) => c.kind === 'znode' && label(c) === segment);
+      assert.ok(next, `${segment} is shown`);
+      node = next;
+    }
+    return api.explorer.getChildren(node);
+  }
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    await run(COMMANDS.addConnection, { name, connectString });
+    other = await ZkClient.connect({ connectString });
+    await other.create(base);
+  });
+
+  after(async () => {
+    for (const watch of api.watches.service.list().filter((w) => w.connection === name)) {
+      await run(COMMANDS.unwatch, { connection: name, path: watch.spec.path });
+    }
+    await run(COMMANDS.removeConnection, { connection: name });
+    await other.close();
+  });
+
+  it('a data watch logs a change by another client with both versions, and Compare opens the diff', async () => {
+    const node = `${base}/config`;
+    await other.create(node, Buffer.from('{"v":1}'));
+    const result = await run<{ mode: string }>(COMMANDS.watch, { connection: name, path: node, kind: 'data' });
+    assert.equal(result.mode, 'persistent');
+    await other.set(node, Buffer.from('{"v":2}'));
+    await eventually(() => events().some((e) => e.path === node && e.type === 'dataChanged' && e.after?.data !== undefined), 10000, 'the data change in the log, with its data');
+    const event = events().find((e) => e.path === node && e.type === 'dataChanged')!;
+    assert.equal(event.before?.version, 0);
+    assert.equal(event.after?.version, 1);
+    assert.equal(Buffer.from(event.before.data!).toString(), '{"v":1}');
+    assert.equal(Buffer.from(event.after.data!).toString(), '{"v":2}');
+
+    const groups = api.watches.panel.getChildren();
+    const shown = api.watches.panel.getChildren(groups[1]);
+    const item = shown.find((n) => n.kind === 'event' && n.event.seq === event.seq)!;
+    const treeItem = api.watches.panel.getTreeItem(item);
+    assert.equal(treeItem.contextValue, 'watchEvent.compare');
+    assert.match(treeItem.label as string, /^\d\d:\d\d:\d\d\.\d{3} {2}data changed \(v0 → v1\)$/);
+    await vscode.commands.executeCommand(COMMANDS.compareWatchEvent, item);
+    await eventually(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff, 5000, 'a diff editor');
+    const diff = vscode.window.tabGroups.activeTabGroup.activeTab!.input as vscode.TabInputTextDiff;
+    assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText(), '{"v":1}');
+    assert.equal((await vscode.workspace.openTextDocument(diff.modified)).getText(), '{"v":2}');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a children watch logs the names added and removed; the explorer marks watched nodes', async () => {
+    const registry = `${base}/services`;
+    await other.create(registry);
+    await run(COMMANDS.watch, { connection: name, path: registry, kind: 'children' });
+    const instance = await other.create(`${registry}/instance-`, Buffer.from('10.0.0.1:8080'), { mode: 'ephemeralSequential' });
+    await eventually(() => events().some((e) => e.path === registry && e.added?.includes(instance.path.split('/').pop()!)), 10000, 'the added child');
+    await other.delete(instance.path);
+    await eventually(() => events().some((e) => e.path === registry && e.removed?.includes(instance.path.split('/').pop()!)), 10000, 'the removed child');
+
+    const shown = await explorerChildren(base);
+    const services = shown.find((n) => label(n) === 'services')!;
+    const treeItem = api.explorer.getTreeItem(services);
+    assert.match(String(treeItem.description), /watching children/);
+    assert.match(treeItem.contextValue ?? '', /\.watched/);
+  });
+
+  it('a subtree watch reports changes deep below, and unwatch stops them', async () => {
+    const root = `${base}/tree`;
+    await other.create(root);
+    await run(COMMANDS.watch, { connection: name, path: root, kind: 'subtree' });
+    await other.create(`${root}/a`);
+    await other.create(`${root}/a/b`, Buffer.from('x'));
+    await other.set(`${root}/a/b`, Buffer.from('y'));
+    await eventually(() => events().some((e) => e.path === `${root}/a/b` && e.type === 'dataChanged'), 10000, 'the deep change');
+    assert.ok(events().some((e) => e.path === `${root}/a/b` && e.type === 'created'));
+    const removed = await run<{ removed: string[] }>(COMMANDS.unwatch, { connection: name, path: root });
+    assert.deepEqual(removed.removed, ['subtree']);
+    const count = events().length;
+    await other.set(`${root}/a/b`, Buffer.from('z'));
+    await other.sync(root);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(events().length, count, 'no events after unwatch');
+  });
+
+  it('watches are kept (workspace state) across a disconnect and set again when the connection comes back', async () => {
+    const node = `${base}/config`;
+    await run(COMMANDS.disconnect, { connection: name });
+    const listed = api.watches.service.list().find((w) => w.connection === name && w.spec.path === node);
+    assert.ok(listed, 'still listed while disconnected');
+    assert.equal(listed.connected, false);
+    await other.set(node, Buffer.from('{"v":3}'));
+    await run(COMMANDS.connect, { connection: name });
+    await eventually(() => api.watches.service.list().some((w) => w.connection === name && w.spec.path === node && w.connected), 10000, 'the watch set again');
+    const version = (await other.set(node, Buffer.from('{"v":4}'))).version;
+    await eventually(() => events().some((e) => e.path === node && e.after?.version === version && e.detectedBy === 'event'), 10000, 'a live event after reconnecting');
+  });
+
+  it('the live tree shows a child another client created, without a manual refresh', async () => {
+    const parent = `${base}/live`;
+    await other.create(parent);
+    await run(COMMANDS.refresh, { connection: name, path: base });
+    assert.deepEqual((await explorerChildren(parent)).map(label), []);
+    await other.create(`${parent}/new-child`);
+    await eventually(async () => (await explorerChildren(parent)).map(label).includes('new-child'), 10000, 'the new child in the tree');
+  });
+
+  it('an open editor of a watched node shows the server\'s new data', async () => {
+    const node = `${base}/config`;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'zk', authority: name, path: node }));
+    await vscode.window.showTextDocument(document);
+    assert.equal(document.getText(), (await other.get(node)).data.toString());
+    await other.set(node, Buffer.from('{"v":5}'));
+    await eventually(() => document.getText() === '{"v":5}', 10000, 'the editor to show the new data');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('filter, export and clear the log', async () => {
+    const filtered = await run<{ shown: number }>(COMMANDS.filterWatchEvents, { path: `${base}/services`, types: ['childrenChanged'] });
+    assert.ok(filtered.shown >= 2);
+    assert.ok(api.watches.panel.shownEvents().every((e) => e.path.includes(`${base}/services`) && e.type === 'childrenChanged'));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zke-export-')), 'events.json');
+    const exported = await run<{ count: number }>(COMMANDS.exportWatchEvents, { uri: vscode.Uri.file(file).toString() });
+    const body = JSON.parse(fs.readFileSync(file, 'utf8')) as { events: { type: string; added?: string[] }[] };
+    assert.equal(body.events.length, exported.count);
+    assert.ok(body.events.every((e) => e.type === 'childrenChanged'));
+    await run(COMMANDS.filterWatchEvents, {});
+    const cleared = await run<{ cleared: number }>(COMMANDS.clearWatchEvents, {});
+    assert.ok(cleared.cleared > 0);
+    assert.equal(api.watches.service.log.entries().length, 0);
+  });
+});
