@@ -1,0 +1,90 @@
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { ZkClient } from '../../src/zk/client';
+import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
+
+const row = (wb: WorkbenchSession, name: string | RegExp) =>
+  wb.treeItem(typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s|,|$)`) : name).first();
+
+async function clickRow(wb: WorkbenchSession, name: string): Promise<void> {
+  const size = wb.page.viewportSize() ?? { width: 1400, height: 900 };
+  await wb.page.mouse.move(size.width - 5, size.height - 5);
+  await wb.page.keyboard.press('Escape');
+  const target = row(wb, name);
+  await target.waitFor({ timeout: 30_000 });
+  await target.click();
+}
+
+/** Right-click a tree row and pick a context-menu entry, like a person. */
+async function contextMenu(page: Page, wb: WorkbenchSession, name: string, entry: string): Promise<void> {
+  await row(wb, name).click({ button: 'right' });
+  const item = page.locator('.context-view .action-item .action-label', { hasText: entry }).first();
+  await item.waitFor({ timeout: 10_000 });
+  await item.click();
+}
+
+async function pick(page: Page, label: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: 10_000 });
+  await widget.locator('.monaco-list-row', { hasText: label }).first().click();
+}
+
+describe('e2e: watches and the ZooKeeper Watches panel on the demo world', function () {
+  let wb: WorkbenchSession | undefined;
+  let probe: ZkClient;
+  const connectString = process.env.ZK_E2E_CONNECT;
+
+  before(async function () {
+    this.timeout(180_000);
+    assert.ok(connectString, 'ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
+    probe = await ZkClient.connect({ connectString });
+    wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
+  });
+
+  after(async () => {
+    await wb?.close();
+    await probe.close();
+  });
+
+  it('watches /config/app and /services/orders from the context menu', async function () {
+    this.timeout(120_000);
+    const page = wb!.page;
+    await wb!.openView('ZooKeeper');
+    for (const name of ['demo', '/', 'config']) await clickRow(wb!, name);
+    await row(wb!, 'app').waitFor({ timeout: 30_000 });
+    await contextMenu(page, wb!, 'app', 'Watch…');
+    await pick(page, 'Data');
+    await row(wb!, /^app .*watching data/).waitFor({ timeout: 15_000 });
+    await clickRow(wb!, 'services');
+    await row(wb!, 'orders').waitFor({ timeout: 30_000 });
+    await contextMenu(page, wb!, 'orders', 'Watch…');
+    await pick(page, 'Children');
+    await row(wb!, /^orders .*watching children/).waitFor({ timeout: 15_000 });
+  });
+
+  it('the panel shows the events after other programs change the configuration and a service comes and goes', async function () {
+    this.timeout(120_000);
+    const page = wb!.page;
+    const current = await probe.get('/config/app');
+    const config = JSON.parse(current.data.toString()) as Record<string, unknown>;
+    await probe.set('/config/app', Buffer.from(JSON.stringify({ ...config, maintenance: true }, null, 2)));
+    const instance = await probe.create('/services/orders/instance-', Buffer.from('{"host":"10.0.1.99","port":8080}'), { mode: 'ephemeralSequential' });
+    const name = instance.path.split('/').pop()!;
+    await wb!.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
+    await wb!.treeItem(/data changed \(v\d+ → v\d+\)/).first().waitFor({ timeout: 20_000 });
+    await wb!.treeItem(new RegExp(`children changed \\(\\+${name}\\)`)).first().waitFor({ timeout: 20_000 });
+    await probe.delete(instance.path);
+    await wb!.treeItem(new RegExp(`children changed \\(−${name}\\)`)).first().waitFor({ timeout: 20_000 });
+    await page.mouse.move(5, 5);
+    await wb!.screenshot('watches-panel');
+  });
+
+  for (const theme of ['dark'] as Theme[]) {
+    it(`the panel in the ${theme} theme (screenshot)`, async function () {
+      this.timeout(60_000);
+      await wb!.setTheme(theme);
+      await wb!.treeItem(/data changed \(v\d+ → v\d+\)/).first().waitFor({ timeout: 20_000 });
+      await wb!.screenshot('watches-panel');
+    });
+  }
+});
