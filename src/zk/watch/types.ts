@@ -73,9 +73,10 @@ export interface WatchManagerOptions {
   /** Reads in flight for capturing data of subtree events; beyond it data is not captured. Default 32. */
   captureConcurrency?: number;
   /**
-   * Reads a second for capturing data (a bucket holding twice as many), so that a storm of changes
-   * does not become a storm of reads against the ensemble. Beyond it records go out without data and
-   * the newest version of each such node is read as the bucket refills. Default 200.
+   * Reads a second for capturing data of subtree events (a bucket holding twice as many), so that a
+   * storm of changes does not become a storm of reads against the ensemble. Beyond it records go out
+   * without data, and the newest version of each such node is read as the bucket refills. Default 200.
+   * (A data watch's node has at most one read in flight, so it needs no such bound.)
    */
   maxCapturesPerSecond?: number;
   /** Data kept by the manager's version cache (for the "before" of the next change), in all. Default 16 MiB. */

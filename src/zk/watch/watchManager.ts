@@ -508,7 +508,8 @@ export class WatchManager implements WatchManagerApi {
   /** Persistent mode: reads the data of the version a record announced (bounded for subtrees). */
   private capture(w: ActiveWatch, node: NodeState): void {
     if (node.dataRead) return; // its answer covers this notification or is followed by another read
-    if (this.captureInFlight >= this.captureConcurrency || !this.takeCaptureToken()) {
+    // A data watch's node has at most one read in flight, whatever the rate; a subtree's many nodes share the bounds.
+    if (w.spec.kind === 'subtree' && (this.captureInFlight >= this.captureConcurrency || !this.takeCaptureToken())) {
       // Behind: the record goes out without data; the node's newest version is read when there is room.
       this.stats.capturesSkipped++;
       this.deferCapture(w, node);
@@ -577,7 +578,7 @@ export class WatchManager implements WatchManagerApi {
   private async readData(w: ActiveWatch, node: NodeState, reason: ReadReason, arm: boolean): Promise<void> {
     const token: ReadToken = { notifications: 0 };
     node.dataRead = token;
-    const bounded = !arm && reason === 'event';
+    const bounded = !arm && reason === 'event' && w.spec.kind === 'subtree';
     if (bounded) this.stats.capturePeak = Math.max(this.stats.capturePeak, ++this.captureInFlight);
     let observed: Observed;
     try {
