@@ -17,15 +17,17 @@ async function clickRow(wb: WorkbenchSession, name: string): Promise<void> {
 
 /** Right-click a tree row and pick a context-menu entry, like a person. */
 async function contextMenu(page: Page, wb: WorkbenchSession, name: string, entry: string): Promise<void> {
+  await page.keyboard.press('Escape');
   await row(wb, name).click({ button: 'right' });
   const item = page.locator('.context-view .action-item .action-label', { hasText: entry }).first();
   await item.waitFor({ timeout: 10_000 });
+  await item.hover();
   await item.click();
 }
 
 async function pick(page: Page, label: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: 10_000 });
+  await widget.waitFor({ state: 'visible', timeout: 30_000 });
   await widget.locator('.monaco-list-row', { hasText: label }).first().click();
 }
 

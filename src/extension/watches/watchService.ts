@@ -34,7 +34,7 @@ function settings(): { logSize: number; notifications: 'off' | 'first' | 'every'
  */
 export class WatchService implements vscode.Disposable {
   readonly log: EventLog;
-  private readonly managers = new Map<string, { connection: ZkConnection; client: ZkClient; manager: WatchManager; subscriptions: { dispose(): void }[] }>();
+  private readonly managers = new Map<string, { connection: ZkConnection; client: ZkClient; manager: WatchManager; subscriptions: { dispose(): void }[]; ready: boolean }>();
   private readonly toasts = new ToastLimiter();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly watchesEmitter = new vscode.EventEmitter<void>();
@@ -84,6 +84,8 @@ export class WatchService implements vscode.Disposable {
         manager.onEvent((record) => this.onEvent(connection.name, record)),
         manager.onNotice((notice) => this.onNotice(connection.name, notice)),
       ],
+      /** True once the stored watches are set on the server. */
+      ready: false,
     };
     this.managers.set(connection.name, entry);
     for (const spec of this.store.get(connection.name)) {
@@ -93,6 +95,7 @@ export class WatchService implements vscode.Disposable {
         this.onNotice(connection.name, { time: Date.now(), level: 'warning', message: `Could not watch ${spec.path} (${spec.kind}): ${errorMessage(error)}` });
       }
     }
+    entry.ready = true;
     this.watchesEmitter.fire();
   }
 
@@ -158,7 +161,7 @@ export class WatchService implements vscode.Disposable {
 
   private describe(connection: string, spec: WatchSpec): ActiveWatch {
     const entry = this.managers.get(connection);
-    return { connection, spec, mode: entry?.manager.mode ?? 'unknown', connected: !!entry && entry.connection.status === 'connected' };
+    return { connection, spec, mode: entry?.manager.mode ?? 'unknown', connected: !!entry && entry.ready && entry.connection.status === 'connected' };
   }
 
   list(): ActiveWatch[] {
