@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
 import { ChildListing } from '../src/tree/childListing';
-import { listChildren, loadPage } from '../src/tree/pageLoader';
+import { listChildren, loadPage, STAT_CONCURRENCY } from '../src/tree/pageLoader';
 import { sortChildren } from '../src/zk/paths';
 import { ZkClient } from '../src/zk/client';
 import { forEachLimit } from '../src/zk/concurrency';
@@ -318,7 +318,7 @@ async function main(options: Options): Promise<void> {
       `ZooKeeper ${version} standalone on ${server.connectString} (forceSync=no), Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}, ` +
         `${options.runs} runs per side after 1 warm-up, alternating, gc before each; created ${count(options.sizes.reduce((a, b) => a + b, 0))} children in ${(setupMs / 1000).toFixed(1)} s`,
     );
-    console.log('ours = listChildren + loadPage (sorted, stats 64 in flight); raw = node-zookeeper-client 1.1.3: getChildren, first 500 unsorted, 500 exists at once');
+    console.log(`ours = listChildren + loadPage (sorted, stats ${STAT_CONCURRENCY} in flight); raw = node-zookeeper-client 1.1.3: getChildren, first 500 unsorted, 500 exists at once`);
     console.log('');
     const header = ['children', 'ours median', 'ours p90', 'raw median', 'raw p90', 'ours/raw', 'goal'];
     for (const size of options.sizes) await warmUp(client, raw, `${ROOT}/n${size}`, size);

@@ -5,7 +5,7 @@ import type { ZnodeStat } from '../zk/stat';
 import { ChildListing } from './childListing';
 
 /** Stats are fetched only for the shown page, with this many requests in flight. */
-export const STAT_CONCURRENCY = 64;
+export const STAT_CONCURRENCY = 256;
 
 /** One getChildren for all names (ZooKeeper has no paged listing); the tree then shows pages of it. */
 export async function listChildren(client: ZkClient, path: string, onChildrenChanged?: () => void): Promise<ChildListing> {

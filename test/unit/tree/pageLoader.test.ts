@@ -172,21 +172,21 @@ describe('pageLoader against a real ZooKeeper', function () {
     }
   });
 
-  it('loadPage keeps at most 64 stat requests in flight, and more than one (pipelined)', async () => {
-    await createChildren(base, 300);
+  it('loadPage keeps at most STAT_CONCURRENCY (256) stat requests in flight, and more than one (pipelined)', async () => {
+    await createChildren(base, 600);
     const listing = await listChildren(client, base);
     const counter = countExists(client);
     let result;
     try {
-      result = await loadPage(client, base, listing, 250);
+      result = await loadPage(client, base, listing, 550);
     } finally {
       counter.restore();
     }
-    assert.equal(STAT_CONCURRENCY, 64);
-    assert.equal(counter.paths.length, 250);
+    assert.equal(STAT_CONCURRENCY, 256);
+    assert.equal(counter.paths.length, 550);
     assert.ok(counter.peak() <= STAT_CONCURRENCY, `peak ${counter.peak()} in flight`);
     assert.ok(counter.peak() > 1, `peak ${counter.peak()} in flight: not pipelined`);
-    assert.equal(result.entries.length, 250);
+    assert.equal(result.entries.length, 550);
     assert.equal(result.remaining, 50);
   });
 
