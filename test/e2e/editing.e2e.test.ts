@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { ZkClient } from '../../src/zk/client';
+import { clickRow, row } from './support/tree';
 import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 /** Types into the open quick input (input box or quick pick) and accepts. */
@@ -11,18 +12,6 @@ async function answer(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-const row = (wb: WorkbenchSession, name: string) => wb.treeItem(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s|,|$)`)).first();
-
-/** Clicks a tree row like a person who has moved the mouse there: no tooltip left over from the last click covers it. */
-async function clickRow(wb: WorkbenchSession, name: string): Promise<void> {
-  const size = wb.page.viewportSize() ?? { width: 1400, height: 900 };
-  await wb.page.mouse.move(size.width - 5, size.height - 5);
-  await wb.page.keyboard.press('Escape');
-  const target = row(wb, name);
-  await target.waitFor({ timeout: 30_000 });
-  await target.hover();
-  await target.click();
-}
 
 describe('e2e: add a connection, edit a node, meet a conflict', function () {
   let wb: WorkbenchSession | undefined;
@@ -37,6 +26,10 @@ describe('e2e: add a connection, edit a node, meet a conflict', function () {
     probe = await ZkClient.connect({ connectString });
     await probe.create(path, Buffer.from(original));
     wb = await openWorkbench({ theme: 'light' });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') wb?.dumpLogs();
   });
 
   after(async () => {

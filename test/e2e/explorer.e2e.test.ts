@@ -12,6 +12,10 @@ describe('e2e: the ZooKeeper explorer on the demo world', function () {
     wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') wb?.dumpLogs();
+  });
+
   after(async () => {
     await wb?.close();
   });

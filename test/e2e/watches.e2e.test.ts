@@ -1,19 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { ZkClient } from '../../src/zk/client';
+import { clickRow, row } from './support/tree';
 import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
-
-const row = (wb: WorkbenchSession, name: string | RegExp) =>
-  wb.treeItem(typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s|,|$)`) : name).first();
-
-async function clickRow(wb: WorkbenchSession, name: string): Promise<void> {
-  const size = wb.page.viewportSize() ?? { width: 1400, height: 900 };
-  await wb.page.mouse.move(size.width - 5, size.height - 5);
-  await wb.page.keyboard.press('Escape');
-  const target = row(wb, name);
-  await target.waitFor({ timeout: 30_000 });
-  await target.click();
-}
 
 /** Right-click a tree row and pick a context-menu entry, like a person. */
 async function contextMenu(page: Page, wb: WorkbenchSession, name: string, entry: string): Promise<void> {
@@ -41,6 +30,10 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
     assert.ok(connectString, 'ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
     probe = await ZkClient.connect({ connectString });
     wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') wb?.dumpLogs();
   });
 
   after(async () => {

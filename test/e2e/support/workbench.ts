@@ -81,6 +81,8 @@ export interface WorkbenchSession {
   reload(): Promise<void>;
   /** Opens the notification centre and returns the messages (toasts don't pop up under the smoke-test driver). */
   notifications(): Promise<string[]>;
+  /** Prints the tail of the server's, the extension host's and the extension's own logs (for a failed test). */
+  dumpLogs(lines?: number): void;
   close(): Promise<void>;
 }
 
@@ -282,6 +284,22 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
       const toasts = page.locator('.notifications-center .notification-list-item-message');
       await page.locator('.notifications-center').waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
       return toasts.allInnerTexts();
+    },
+
+    dumpLogs(lines = 40) {
+      const files: string[] = [server.logFile];
+      const walk = (dir: string): void => {
+        for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else if (/exthost|ZooKeeper|remoteagent/i.test(full) && entry.name.endsWith('.log')) files.push(full);
+        }
+      };
+      walk(path.join(server.userDataDir, 'logs'));
+      for (const file of files) {
+        const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(missing)';
+        process.stderr.write(`[e2e] ── ${file} ──\n${text}\n`);
+      }
     },
 
     async close() {
