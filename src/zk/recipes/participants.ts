@@ -1,0 +1,101 @@
+import { joinPath, sequenceOf } from '../paths';
+import type { ChildNode, Participant, RecipeAnalysis, RecipeKind, RecipeLibrary, Waiter } from './types';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The data as text when it is valid UTF-8 without control characters other than whitespace. */
+export function dataText(data: Uint8Array | undefined): string | undefined {
+  if (data === undefined || data.length === 0) return undefined;
+  try {
+    const text = utf8.decode(data);
+    // eslint-disable-next-line no-control-regex
+    return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+export function toParticipant(parentPath: string, child: ChildNode, now: number): Participant {
+  return {
+    name: child.name,
+    path: joinPath(parentPath, child.name),
+    sequence: sequenceOf(child.name),
+    sessionId: child.stat.ephemeralOwner,
+    data: dataText(child.data),
+    ageMs: Math.max(0, now - child.stat.ctime),
+  };
+}
+
+/** Numeric sequence order (never the plain name order); ties and names without a sequence by name. */
+export function bySequence(a: Participant, b: Participant): number {
+  if (a.sequence !== undefined && b.sequence !== undefined && a.sequence !== b.sequence) return a.sequence - b.sequence;
+  if (a.sequence !== undefined && b.sequence === undefined) return -1;
+  if (a.sequence === undefined && b.sequence !== undefined) return 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** What a participant is called in a summary: its data (id or address) when it is short text, else its node name. */
+export function label(p: Participant): string {
+  const text = p.data?.trim();
+  return text && text.length <= 80 && !text.includes('\n') ? text : p.name;
+}
+
+export interface Base {
+  kind: RecipeKind;
+  library: RecipeLibrary | undefined;
+  recipe: string | undefined;
+  participants: Participant[];
+  notes?: string[];
+}
+
+/** An exclusive sequential lock: the lowest holds, each waiter watches the node just before it. */
+export function exclusive(base: Base, asLeader: boolean): RecipeAnalysis {
+  const [first, ...rest] = base.participants;
+  const waiters: Waiter[] = rest.map((participant, i) => ({ participant, waitsOn: base.participants[i] }));
+  const holders = first ? [first] : [];
+  let summary: string;
+  if (asLeader) {
+    const n = base.participants.length;
+    summary = first ? `leader: ${label(first)} (${n} candidate${n === 1 ? '' : 's'})` : 'leader: none';
+  } else {
+    summary = first ? `lock: held by ${label(first)}, ${waiters.length} waiting` : 'lock: free';
+  }
+  return { ...base, notes: base.notes ?? [], holders, ...(asLeader && first ? { leader: first } : {}), waiters, summary };
+}
+
+/**
+ * A read/write lock in sequence order. A writer waits on the node just before it (any kind); a reader
+ * on the last writer before it, or with `readerWatchesFirstWriter` (Curator) on the first writer.
+ * A participant without anything to wait on holds.
+ */
+export function readWrite(base: Base, isWriter: (p: Participant) => boolean, readerWatchesFirstWriter: boolean): RecipeAnalysis {
+  const holders: Participant[] = [];
+  const waiters: Waiter[] = [];
+  let firstWriter: Participant | undefined;
+  let lastWriter: Participant | undefined;
+  base.participants.forEach((p, i) => {
+    const writer = isWriter(p);
+    p.role = writer ? 'write' : 'read';
+    const waitsOn = writer ? base.participants[i - 1] : readerWatchesFirstWriter ? firstWriter : lastWriter;
+    if (waitsOn) waiters.push({ participant: p, waitsOn });
+    else holders.push(p);
+    if (writer) {
+      firstWriter ??= p;
+      lastWriter = p;
+    }
+  });
+  let summary: string;
+  if (holders.length === 0) summary = 'read/write lock: free';
+  else if (isWriter(holders[0])) summary = `read/write lock: write-held by ${label(holders[0])}, ${waiters.length} waiting`;
+  else summary = `read/write lock: read-held by ${holders.length} reader${holders.length === 1 ? '' : 's'}, ${waiters.length} waiting`;
+  return { ...base, notes: base.notes ?? [], holders, waiters, summary };
+}
+
+/** Every participant holds (a lease, a membership, a registration). */
+export function allHold(base: Base, summary: string): RecipeAnalysis {
+  return { ...base, notes: base.notes ?? [], holders: [...base.participants], waiters: [], summary };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { ZkClient } from '../../../../src/zk/client';
+import { analyzeNode, type RecipeAnalysis } from '../../../../src/zk/recipes/analyze';
+import { startParticipant, stopAllParticipants, type RecipeProcess } from '../../../support/recipes/participants';
+import { eventually } from '../../../support/session';
+import { sharedZooKeeper } from '../../../support/zookeeper';
+
+const sessionOf = (proc: RecipeProcess): bigint => BigInt(proc.session);
+const sessions = (list: { sessionId: bigint }[]): bigint[] => list.map((p) => p.sessionId);
+
+describe("recipe recognition: ZooKeeper's shipped recipes (real zookeeper-recipes-*.jar participants)", function () {
+  this.timeout(120000);
+  let client: ZkClient;
+  let connectString: string;
+  const base = `/recipes-zk-${process.pid}-${Date.now()}`;
+  const zk = (recipe: string, path: string, id?: string, args?: string[]): Promise<RecipeProcess> =>
+    startParticipant({ library: 'curator', recipe, path: `${base}${path}`, id, connectString, args });
+  const analyze = (path: string): Promise<RecipeAnalysis> => analyzeNode(client, `${base}${path}`);
+
+  before(async () => {
+    connectString = (await sharedZooKeeper()).connectString;
+    client = await ZkClient.connect({ connectString });
+  });
+  afterEach(stopAllParticipants);
+  after(async () => {
+    await stopAllParticipants();
+    await client?.close();
+  });
+
+  it('WriteLock (x-<session>-N): holder and waiters; release hands over; a killed holder vanishes', async () => {
+    const a1 = await zk('zk-writelock', '/lock', 'a');
+    await a1.waitFor('acquired');
+    const b = await zk('zk-writelock', '/lock', 'b');
+    const c = await zk('zk-writelock', '/lock', 'c');
+    let a = await analyze('/lock');
+    assert.equal(a.kind, 'lock');
+    assert.equal(a.library, 'zookeeper');
+    assert.equal(a.recipe, 'ZooKeeper WriteLock');
+    assert.deepEqual(sessions(a.participants), [a1, b, c].map(sessionOf));
+    assert.deepEqual(sessions(a.holders), [sessionOf(a1)]);
+    assert.deepEqual(
+      a.waiters.map((w) => [w.participant.sessionId, w.waitsOn?.sessionId]),
+      [
+        [sessionOf(b), sessionOf(a1)],
+        [sessionOf(c), sessionOf(b)],
+      ],
+    );
+
+    await a1.stop();
+    await b.waitFor('acquired');
+    a = await analyze('/lock');
+    assert.deepEqual(sessions(a.holders), [sessionOf(b)]);
+
+    await b.kill();
+    await c.waitFor('acquired', 30000);
+    await eventually(async () => (a = await analyze('/lock')).participants.length === 1, 30000, 'the killed holder to vanish');
+    assert.deepEqual(sessions(a.holders), [sessionOf(c)]);
+    assert.equal(a.waiters.length, 0);
+  });
+
+  it('LeaderElectionSupport (n_N, data = host name): the leader', async () => {
+    const h1 = await zk('zk-election', '/election', 'host-1');
+    await h1.waitFor('leader');
+    await zk('zk-election', '/election', 'host-2');
+    const a = await analyze('/election');
+    assert.equal(a.kind, 'leaderElection');
+    assert.equal(a.library, 'zookeeper');
+    assert.equal(a.recipe, 'ZooKeeper LeaderElectionSupport');
+    assert.equal(a.summary, 'leader: host-1 (2 candidates)');
+  });
+
+  it('DistributedQueue (qn-N): the items in sequence order', async () => {
+    await zk('zk-queue', '/queue', undefined, ['--item', 'first', '--item', 'second', '--item', 'third']);
+    const a = await analyze('/queue');
+    assert.equal(a.kind, 'queue');
+    assert.equal(a.library, undefined, "Curator's SimpleDistributedQueue makes the same nodes");
+    assert.equal(a.summary, 'queue: 3 items');
+    assert.deepEqual(
+      a.participants.map((p) => p.data),
+      ['first', 'second', 'third'],
+    );
+  });
+});
