@@ -118,7 +118,16 @@ export function describeStat(stat: ZnodeStat): string[] {
   ];
 }
 
-export function znodeTreeItem(item: ZnodeItem, filter?: string, watched: readonly string[] = []): vscode.TreeItem {
+export interface ZnodeDecorations {
+  filter?: string | undefined;
+  watched?: readonly string[];
+  /** The recognized recipe's summary ("lock: held by worker-1, 1 waiting"). */
+  recipe?: string | undefined;
+  /** This node's role in its parent's recipe ("holds the lock", "waiting on …"). */
+  role?: string | undefined;
+}
+
+export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, role }: ZnodeDecorations = {}): vscode.TreeItem {
   const name = item.path === '/' ? '/' : baseName(item.path);
   const { stat } = item;
   const collapsible = !stat || stat.numChildren > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
@@ -132,7 +141,9 @@ export function znodeTreeItem(item: ZnodeItem, filter?: string, watched: readonl
   }
   if (stat) {
     const parts: string[] = [];
-    if (stat.numChildren > 0) parts.push(`${stat.numChildren.toLocaleString('en-US')} ${stat.numChildren === 1 ? 'child' : 'children'}`);
+    if (recipe) parts.push(recipe);
+    if (role) parts.push(role);
+    if (stat.numChildren > 0 && !recipe) parts.push(`${stat.numChildren.toLocaleString('en-US')} ${stat.numChildren === 1 ? 'child' : 'children'}`);
     if (stat.dataLength > 0) parts.push(formatSize(stat.dataLength));
     else if (stat.numChildren === 0) parts.push('empty');
     if (isEphemeral(stat)) parts.push('ephemeral');

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../extension/connections/connectionManager';
 import type { ZkConnection } from '../extension/connections/zkConnection';
+import { analyzeNode } from '../zk/recipes/analyze';
+import type { RecipeAnalysis } from '../zk/recipes/types';
+import { forEachLimit } from '../zk/concurrency';
 import type { ChildListing } from './childListing';
+import { describeRole } from './recipeRoles';
 import { listChildren, loadPage } from './pageLoader';
 import { ZkError, errorMessage } from '../zk/errors';
 import { joinPath } from '../zk/paths';
@@ -21,6 +25,11 @@ import {
 
 /** Above this many children a getChildren reply may exceed the server's jute.maxbuffer (1 MB) and drop the connection. */
 export const HUGE_CHILD_COUNT = 100_000;
+/** Nodes with more children than this are not analyzed for recipes (locks and registries are small). */
+const RECIPE_MAX_CHILDREN = 500;
+/** Collapsed children are analyzed only when they have at most this many children, and only this many per page. */
+const RECIPE_MAX_CHILDREN_COLLAPSED = 100;
+const RECIPE_MAX_SIBLINGS = 50;
 /** Changes under an expanded node within this long make one refresh. */
 const LIVE_DEBOUNCE_MS = 250;
 
@@ -40,6 +49,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly hugeAllowed = new Set<string>();
   private readonly liveTimers = new Map<string, NodeJS.Timeout>();
   private readonly pagesShown = new Map<string, number>();
+  /** Recognized coordination recipes, per listing (a new listing, e.g. after a live refresh, is analyzed again). */
+  private readonly recipes = new WeakMap<ChildListing, RecipeAnalysis>();
+  private readonly recipeOf = new Map<string, RecipeAnalysis>();
   /** Which watches a node has, for its mark in the tree. */
   watchedKinds: (connection: string, path: string) => readonly string[] = () => [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -75,7 +87,12 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       case 'connection':
         return connectionTreeItem(element);
       case 'znode':
-        return znodeTreeItem(element, this.filters.get(itemId(element.connection.name, element.path)), this.watchedKinds(element.connection.name, element.path));
+        return znodeTreeItem(element, {
+          filter: this.filters.get(itemId(element.connection.name, element.path)),
+          watched: this.watchedKinds(element.connection.name, element.path),
+          recipe: this.recipeOf.get(itemId(element.connection.name, element.path))?.summary,
+          role: this.roleOf(element.connection.name, element.path),
+        });
       case 'loadMore':
         return loadMoreTreeItem(element, this.pageSize());
       case 'message':
@@ -128,6 +145,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     try {
       const client = await connection.connect();
       let listing = this.listings.get(key);
+      const fresh = !listing;
       if (!listing) {
         const known = this.znodeItems.get(key)?.stat;
         if (known && known.numChildren > HUGE_CHILD_COUNT && !this.hugeAllowed.has(key)) {
@@ -148,8 +166,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
           listing.showPage(shownBefore);
         }
         this.listings.set(key, listing);
+        if (listing.names.length > 0 && listing.names.length <= RECIPE_MAX_CHILDREN) this.recognize(connection, path, listing);
       }
       const { entries, remaining } = await loadPage(client, path, listing, this.pageSize());
+      if (fresh) this.recognizeChildren(connection, path, entries);
       const items: ExplorerNode[] = [];
       if (listing.filter !== undefined) {
         items.push(
@@ -175,6 +195,79 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }
   }
 
+  /**
+   * Finds out in the background whether an expanded node is a lock, an election, a queue, a
+   * semaphore or a service registry, then redraws it and its children with their roles.
+   */
+  private recognize(connection: ZkConnection, path: string, listing: ChildListing): void {
+    const client = connection.activeClient;
+    if (!client) return;
+    const key = itemId(connection.name, path);
+    analyzeNode(client, path).then(
+      (analysis) => {
+        if (this.listings.get(key) !== listing) return; // re-listed meanwhile: that listing gets its own analysis
+        if (analysis.kind === 'unknown') {
+          if (this.recipeOf.delete(key)) this.changeEmitter.fire(this.nodeFor(connection, path));
+          return;
+        }
+        this.recipes.set(listing, analysis);
+        this.recipeOf.set(key, analysis);
+        this.changeEmitter.fire(this.nodeFor(connection, path));
+      },
+      () => undefined, // the tree shows the node anyway; recognition is a bonus
+    );
+  }
+
+  /**
+   * Shown children that have a few children of their own may be locks, elections, queues or
+   * registries: analyze them in the background (a few at a time) so their description says so
+   * before anyone expands them.
+   */
+  private recognizeChildren(connection: ZkConnection, parent: string, entries: readonly { name: string; stat: ZnodeStat }[]): void {
+    const client = connection.activeClient;
+    if (!client) return;
+    const candidates = entries.filter((e) => e.stat.numChildren > 0 && e.stat.numChildren <= RECIPE_MAX_CHILDREN_COLLAPSED).slice(0, RECIPE_MAX_SIBLINGS);
+    void forEachLimit(candidates, 4, async ({ name }) => {
+      const path = joinPath(parent, name);
+      const key = itemId(connection.name, path);
+      try {
+        const analysis = await analyzeNode(client, path);
+        const known = analysis.kind !== 'unknown';
+        if (known) this.recipeOf.set(key, analysis);
+        if (known || this.recipeOf.delete(key)) this.changeEmitter.fire(this.znodeItems.get(key));
+      } catch {
+        // Recognition is a bonus: the node is shown anyway.
+      }
+    });
+  }
+
+  private reanalyze(connection: ZkConnection, path: string): void {
+    const client = connection.activeClient;
+    if (!client) return;
+    const key = itemId(connection.name, path);
+    analyzeNode(client, path).then(
+      (analysis) => {
+        if (analysis.kind === 'unknown') this.recipeOf.delete(key);
+        else this.recipeOf.set(key, analysis);
+        this.changeEmitter.fire(this.nodeFor(connection, path));
+      },
+      () => undefined,
+    );
+  }
+
+  /** The recognized recipe of a node, if its children were listed and matched one. */
+  recipeAt(connection: string, path: string): RecipeAnalysis | undefined {
+    return this.recipeOf.get(itemId(connection, path));
+  }
+
+  /** The role of a child in its parent's recognized recipe ("holds the lock", "waiting on …", "leader"). */
+  private roleOf(connection: string, path: string): string | undefined {
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const analysis = this.recipeOf.get(itemId(connection, parent));
+    if (!analysis) return undefined;
+    return describeRole(analysis, path);
+  }
+
   /** A one-shot children watch of a listed node fired: re-list it soon (live tree), debounced. */
   private onChildrenChanged(connection: ZkConnection, path: string): void {
     const key = itemId(connection.name, path);
@@ -186,6 +279,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         this.liveTimers.delete(key);
         const listing = this.listings.get(key);
         this.listings.delete(key);
+        // A recognized recipe (a lock changing hands, an instance going) is re-read even while collapsed.
+        if (this.recipeOf.has(key)) this.reanalyze(connection, path);
         // Keep how far the user had paged; the new listing picks up the same page count.
         if (listing) this.pagesShown.set(key, listing.shown);
         this.changeEmitter.fire(this.nodeFor(connection, path));
@@ -279,6 +374,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const prefix = itemId(connection, '');
     for (const key of [...this.listings.keys()]) if (key.startsWith(prefix)) this.listings.delete(key);
     for (const key of [...this.znodeItems.keys()]) if (key.startsWith(prefix)) this.znodeItems.delete(key);
+    for (const key of [...this.recipeOf.keys()]) if (key.startsWith(prefix)) this.recipeOf.delete(key);
   }
 
   dispose(): void {

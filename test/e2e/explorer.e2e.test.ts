@@ -36,6 +36,9 @@ describe('e2e: the ZooKeeper explorer on the demo world', function () {
     await wb.treeItem(/^services(\s|,|$)/).first().click();
     await wb.treeItem(/^orders(\s|,|$)/).first().click();
     await wb.treeItem(/^instance-0000000000/).first().waitFor({ timeout: 30_000 });
+    await wb.treeItem(/^locks(\s|,|$)/).first().click();
+    await wb.treeItem(/^inventory lock: held by inventory-worker-1, 1 waiting/).first().waitFor({ timeout: 30_000 });
+    await wb.treeItem(/^orders 3 instances/).first().waitFor({ timeout: 30_000 });
     await wb.treeItem(/^config(\s|,|$)/).first().click();
     await wb.treeItem(/^app(\s|,|$)/).first().waitFor({ timeout: 30_000 });
     const status = wb.page.locator('.statusbar-item', { hasText: 'ZooKeeper: demo' });

@@ -240,7 +240,21 @@ export class WireConnection {
       cm.socket = socket;
       cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
       socket.setNoDelay(true);
-      socket.on(readyEvent, () => cm.onSocketConnected());
+      socket.on(readyEvent, () => {
+        cm.onSocketConnected();
+        // A server that accepts but never answers the handshake (one still starting, say) would
+        // otherwise hold this attempt forever: give up on it after the connect timeout and try again.
+        const handshake = setTimeout(() => {
+          if (cm.socket === socket && cm.state === WireState.connecting) socket.destroy();
+        }, cm.connectTimeout);
+        socket.once('close', () => clearTimeout(handshake));
+        const sub = this.onState((state) => {
+          if (state !== WireState.connecting) {
+            clearTimeout(handshake);
+            sub.dispose();
+          }
+        });
+      });
       socket.on('data', (data: Buffer) => cm.onSocketData(data));
       socket.on('drain', () => cm.onSocketDrain());
       socket.on('close', (hadError: boolean) => {
