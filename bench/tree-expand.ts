@@ -16,12 +16,8 @@
 // Then the heap held by the listing of the 10k and 50k parents (ChildListing, its names and the
 // page's stats), after global.gc(), as MB per 10,000 children; next to it the raw client's names
 // array and page stats, for reference. Exits non-zero only when a result is wrong, never on time.
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
 import { ChildListing } from '../src/tree/childListing';
 import { listChildren, loadPage, STAT_CONCURRENCY } from '../src/tree/pageLoader';
 import { sortChildren } from '../src/zk/paths';
@@ -29,6 +25,7 @@ import { ZkClient } from '../src/zk/client';
 import { forEachLimit } from '../src/zk/concurrency';
 import type { MultiOp } from '../src/zk/multi';
 import type { ZnodeStat } from '../src/zk/stat';
+import { connectRaw, count, formatMb, formatMs, gc, median, parseFlags, percentile, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const PAGE_SIZE = 500;
 const GOAL_RATIO = 1.5;
@@ -44,10 +41,7 @@ const MEMORY_SAMPLES = 5;
 interface RawStat {
   version: number;
 }
-interface RawClient {
-  once(event: 'connected', listener: () => void): void;
-  connect(): void;
-  close(): void;
+interface RawClient extends RawConnection {
   getChildren(path: string, callback: (error: Error | null, children: string[]) => void): void;
   exists(path: string, callback: (error: Error | null, stat: RawStat | null) => void): void;
 }
@@ -59,44 +53,19 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const options: Options = { runs: 7, sizes: [1000, 10000, 50000] };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
+  parseFlags(argv, 'node out/bench/tree-expand.js [--runs N] [--sizes 1000,10000,50000]', (flag, value) => {
     if (flag === '--runs') options.runs = Number(value());
     else if (flag === '--sizes') options.sizes = value().split(',').map(Number);
-    else throw new Error(`unknown argument ${argv[i]}; usage: node out/bench/tree-expand.js [--runs N] [--sizes 1000,10000,50000]`);
-  }
+    else return false;
+    return true;
+  });
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer');
   if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
   return options;
 }
 
-/** The repository root: the nearest folder above this file holding package.json (works from bench/ and out/bench/). */
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-
-function gc(): void {
-  const collect = globalThis.gc;
-  if (!collect) throw new Error('run node with --expose-gc');
-  collect();
-  collect();
-}
-
-const median = (values: number[]): number => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 /** Nearest rank: of 7 runs the slowest, of 21 the 19th fastest. */
-const p90 = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.9) - 1];
+const p90 = (values: number[]): number => percentile(values, 0.9);
 
 const childName = (i: number): string => `instance-${String(i).padStart(10, '0')}`;
 
@@ -115,21 +84,6 @@ async function createChildren(client: ZkClient, parent: string, count: number): 
     for (let i = start; i < Math.min(count, start + CREATE_BATCH); i++) ops.push({ type: 'create', path: `${parent}/${childName(i)}`, data: childData(i) });
     await client.multi(ops);
   });
-}
-
-async function connectRaw(connectString: string): Promise<RawClient> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createClient } = require('node-zookeeper-client') as { createClient: (connectString: string, options?: object) => RawClient };
-  const client = createClient(connectString, { sessionTimeout: 30000, spinDelay: 100 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('node-zookeeper-client did not connect within 10 s')), 10000);
-    client.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.connect();
-  });
-  return client;
 }
 
 /** Ours: what the explorer runs when a node is expanded. */
@@ -293,21 +247,17 @@ async function heapHeldBy(make: () => Promise<unknown>): Promise<number> {
 }
 
 const ordinal = (n: number): string => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
-const ms = (value: number): string => `${value.toFixed(1)} ms`;
-const count = (value: number): string => value.toLocaleString('en-US');
-const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+const ms = (value: number): string => formatMs(value, 1);
+const mb = (bytes: number): string => formatMb(bytes, 2);
 
 async function main(options: Options): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const zookeeper = require(path.join(repoRoot(), 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
   const started = performance.now();
-  const server = await zookeeper.startZooKeeper({ install: true });
+  const { server, version } = await startBenchZooKeeper();
   let client: ZkClient | undefined;
   let raw: RawClient | undefined;
   try {
-    const version = /^Zookeeper version: ([^,-]+)/m.exec(await zookeeper.fourLetterWord('srvr', server.port))?.[1] ?? '?';
     client = await ZkClient.connect({ connectString: server.connectString });
-    raw = await connectRaw(server.connectString);
+    raw = await connectRaw<RawClient>(server.connectString);
     await client.create(ROOT);
     const setupStart = performance.now();
     for (const size of options.sizes) await createChildren(client, `${ROOT}/n${size}`, size);
@@ -328,7 +278,7 @@ async function main(options: Options): Promise<void> {
       const ratio = median(t.ours) / median(t.raw);
       rows.push([count(size), ms(median(t.ours)), ms(p90(t.ours)), ms(median(t.raw)), ms(p90(t.raw)), ratio.toFixed(2), `≤ ${GOAL_RATIO} ${ratio <= GOAL_RATIO ? 'met' : 'MISSED'}`]);
     }
-    printTable(header, rows);
+    printTable(header, rows, { leftAlignLast: true });
     console.log(`(p90 is the nearest rank: of ${options.runs} runs, the ${ordinal(Math.ceil(options.runs * 0.9))} fastest${Math.ceil(options.runs * 0.9) === options.runs ? ', i.e. the slowest' : ''}.)`);
 
     console.log('');
@@ -338,7 +288,7 @@ async function main(options: Options): Promise<void> {
       const p = await measurePhases(client, raw, `${ROOT}/n${size}`, size, options.runs);
       phaseRows.push([count(size), ms(median(p.list)), ms(median(p.sort)), ms(median(p.stats)), ms(median(p.rawList)), ms(median(p.rawStats))]);
     }
-    printTable(['children', 'ours getChildren', 'sort+listing', 'loadPage', 'raw getChildren', 'raw 500 exists'], phaseRows);
+    printTable(['children', 'ours getChildren', 'sort+listing', 'loadPage', 'raw getChildren', 'raw 500 exists'], phaseRows, { leftAlignLast: true });
 
     const memorySizes = options.sizes.filter((n) => n >= 10000);
     if (memorySizes.length > 0) {
@@ -352,7 +302,7 @@ async function main(options: Options): Promise<void> {
         const per10k = 10000 / size;
         memRows.push([count(size), mb(ours), mb(ours * per10k), mb(base * per10k), (ours / base).toFixed(2)]);
       }
-      printTable(['children', 'ours total', 'ours per 10k', 'raw per 10k', 'ours/raw'], memRows);
+      printTable(['children', 'ours total', 'ours per 10k', 'raw per 10k', 'ours/raw'], memRows, { leftAlignLast: true });
       console.log('(ours = the ChildListing: names, filter state and the page\'s stats; raw = the names array and 500 stats of node-zookeeper-client.)');
     }
     console.log('');
@@ -364,21 +314,5 @@ async function main(options: Options): Promise<void> {
   }
 }
 
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
-if (typeof globalThis.gc !== 'function') {
-  // Measuring memory needs global.gc(): run again with --expose-gc.
-  const result = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (result.signal) process.kill(process.pid, result.signal);
-  process.exitCode = result.status ?? 1;
-} else {
-  main(parseArgs(process.argv.slice(2))).catch((error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exitCode = 1;
-  });
-}
+// Measuring memory needs global.gc(): runBench runs it again with --expose-gc.
+runBench(() => main(parseArgs(process.argv.slice(2))), { exposeGc: true });

@@ -15,14 +15,12 @@
 // error bound, printed). Each run gives p50 and p95 of both; the table shows every run and the median of
 // the runs. Goal (persistent mode): ours p95 ≤ 2 × raw p95, and < 50 ms.
 // Exits non-zero only when a result is wrong (a change missing, a wrong version or data), never on time.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
 import { ZkClient } from '../src/zk/client';
 import { EventLog } from '../src/zk/watch/eventLog';
 import type { WatchCapture, WatchEventRecord } from '../src/zk/watch/types';
 import { WatchManager } from '../src/zk/watch/watchManager';
+import { connectRaw, formatMs, median, parseFlags, percentile, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
 import { WriterProcess } from './watch-writer';
 
 const GOAL_RATIO = 2;
@@ -41,64 +39,27 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const options: Options = { runs: 5, changes: 1000, modes: ['persistent', 'one-shot'] };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
+  parseFlags(argv, 'node out/bench/watch-latency.js [--runs N] [--changes N] [--modes persistent,one-shot]', (flag, value) => {
     if (flag === '--runs') options.runs = Number(value());
     else if (flag === '--changes') options.changes = Number(value());
     else if (flag === '--modes') options.modes = value().split(',') as Options['modes'];
-    else throw new Error(`unknown argument ${argv[i]}; usage: node out/bench/watch-latency.js [--runs N] [--changes N] [--modes persistent,one-shot]`);
-  }
+    else return false;
+    return true;
+  });
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer');
   if (!Number.isInteger(options.changes) || options.changes < 20) throw new Error('--changes must be an integer ≥ 20');
   if (options.modes.some((m) => m !== 'persistent' && m !== 'one-shot')) throw new Error('--modes takes persistent and/or one-shot');
   return options;
 }
 
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-
 const now = (): number => performance.timeOrigin + performance.now();
-const median = (values: number[]): number => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-/** Nearest rank. */
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(values.length * p) - 1)];
-const ms = (value: number): string => `${value.toFixed(3)} ms`;
+const ms = (value: number): string => formatMs(value, 3);
 
 interface RawStat {
   version: number;
 }
-interface RawClient {
-  once(event: 'connected', listener: () => void): void;
-  connect(): void;
-  close(): void;
+interface RawClient extends RawConnection {
   getData(path: string, watcher: (event: unknown) => void, callback: (error: Error | null, data: Buffer, stat: RawStat) => void): void;
-}
-
-async function connectRaw(connectString: string): Promise<RawClient> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createClient } = require('node-zookeeper-client') as { createClient: (connectString: string, options?: object) => RawClient };
-  const client = createClient(connectString, { sessionTimeout: 30000, spinDelay: 100 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('node-zookeeper-client did not connect within 10 s')), 10000);
-    client.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.connect();
-  });
-  return client;
 }
 
 /** Resolves when `check` holds; checked whenever `poke` is called. Rejects after MISSING_AFTER_MS. */
@@ -231,20 +192,17 @@ async function measure(
 }
 
 async function main(options: Options): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const zookeeper = require(path.join(repoRoot(), 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
   const started = performance.now();
-  const server = await zookeeper.startZooKeeper({ install: true });
+  const { server, version } = await startBenchZooKeeper();
   let writer: WriterProcess | undefined;
   let rawClient: RawClient | undefined;
   try {
-    const version = /^Zookeeper version: ([^,-]+)/m.exec(await zookeeper.fourLetterWord('srvr', server.port))?.[1] ?? '?';
     const setup = await ZkClient.connect({ connectString: server.connectString });
     await setup.create(NODE, Buffer.from('start'));
     await setup.close();
     writer = await WriterProcess.start(server.connectString);
     const { offsetMs, roundTripMs } = await writer.clockOffset();
-    rawClient = await connectRaw(server.connectString);
+    rawClient = await connectRaw<RawClient>(server.connectString);
     const waiter = new Waiter();
     const raw = new RawWatch(rawClient, waiter);
     await raw.arm();
@@ -300,14 +258,4 @@ async function main(options: Options): Promise<void> {
   }
 }
 
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
-main(parseArgs(process.argv.slice(2))).catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-});
+runBench(() => main(parseArgs(process.argv.slice(2))));

@@ -19,17 +19,14 @@
 // many it dropped. Medians of the runs are printed with the goals met or missed.
 // Exits non-zero only when a result is wrong (the last version reported for a node is not the server's,
 // the ring's counts do not add up), never on time.
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
 import { ZkClient } from '../src/zk/client';
 import { forEachLimit } from '../src/zk/concurrency';
 import type { MultiOp } from '../src/zk/multi';
 import { EventLog } from '../src/zk/watch/eventLog';
 import { WatchManager } from '../src/zk/watch/watchManager';
+import { count, formatMb, formatMs, gc, median, parseFlags, printTable, runBench, startBenchZooKeeper } from './support';
 import { WriterProcess, type StormResult } from './watch-writer';
 
 const ROOT = '/bench-watch-storm';
@@ -51,20 +48,16 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const options: Options = { runs: 3, seconds: 10, rate: 10000, nodes: 1000, logSize: 1000 };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = (): number => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return Number(v);
-    };
+  parseFlags(argv, 'node out/bench/watch-storm.js [--runs N] [--seconds S] [--rate R] [--nodes N] [--log-size N]', (flag, text) => {
+    const value = (): number => Number(text());
     if (flag === '--runs') options.runs = value();
     else if (flag === '--seconds') options.seconds = value();
     else if (flag === '--rate') options.rate = value();
     else if (flag === '--nodes') options.nodes = value();
     else if (flag === '--log-size') options.logSize = value();
-    else throw new Error(`unknown argument ${argv[i]}; usage: node out/bench/watch-storm.js [--runs N] [--seconds S] [--rate R] [--nodes N] [--log-size N]`);
-  }
+    else return false;
+    return true;
+  });
   for (const [name, value] of Object.entries(options)) {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   }
@@ -72,28 +65,8 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-
-function gc(): void {
-  const collect = globalThis.gc;
-  if (!collect) throw new Error('run node with --expose-gc');
-  collect();
-  collect();
-}
-
-const median = (values: number[]): number => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const msText = (value: number): string => `${value.toFixed(1)} ms`;
-const count = (value: number): string => value.toLocaleString('en-US');
+const mb = (bytes: number): string => formatMb(bytes, 1);
+const msText = (value: number): string => formatMs(value, 1);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const leafPaths = (nodes: number): string[] => {
@@ -240,14 +213,11 @@ async function stormOnce(
 }
 
 async function main(options: Options): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const zookeeper = require(path.join(repoRoot(), 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
   const started = performance.now();
-  const server = await zookeeper.startZooKeeper({ install: true });
+  const { server, version } = await startBenchZooKeeper();
   let writer: WriterProcess | undefined;
   let checker: ZkClient | undefined;
   try {
-    const version = /^Zookeeper version: ([^,-]+)/m.exec(await zookeeper.fourLetterWord('srvr', server.port))?.[1] ?? '?';
     checker = await ZkClient.connect({ connectString: server.connectString });
     const leaves = leafPaths(options.nodes);
     await createTree(checker, leaves);
@@ -342,21 +312,5 @@ async function main(options: Options): Promise<void> {
   }
 }
 
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  console.log(line(header));
-  for (const r of rows) console.log(line(r));
-}
-
-if (typeof globalThis.gc !== 'function') {
-  // Memory is measured after global.gc(): run again with --expose-gc.
-  const result = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (result.signal) process.kill(process.pid, result.signal);
-  process.exitCode = result.status ?? 1;
-} else {
-  main(parseArgs(process.argv.slice(2))).catch((error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exitCode = 1;
-  });
-}
+// Memory is measured after global.gc(): runBench runs it again with --expose-gc.
+runBench(() => main(parseArgs(process.argv.slice(2))), { exposeGc: true });

@@ -4,8 +4,12 @@ import { ZkClient } from '../../src/zk/client';
 import { clickRow, row } from './support/tree';
 import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
-/** Types into the open quick input (input box or quick pick) and accepts. */
-async function answer(page: Page, text: string): Promise<void> {
+/**
+ * Types into the input box whose title contains `step` and accepts. Waiting for the step matters: the
+ * widget is reused from one prompt to the next, so the previous prompt's input is still visible for a moment.
+ */
+async function answer(page: Page, step: string, text: string): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: step }).first().waitFor({ state: 'visible', timeout: 30_000 });
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(text);
@@ -28,8 +32,10 @@ describe('e2e: add a connection, edit a node, meet a conflict', function () {
     wb = await openWorkbench({ theme: 'light' });
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') wb?.dumpLogs();
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    wb?.dumpLogs();
+    await wb?.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -48,9 +54,13 @@ describe('e2e: add a connection, edit a node, meet a conflict', function () {
     await add.first().waitFor({ timeout: 60_000 });
     await wb!.screenshot('welcome');
     await add.first().click();
-    await answer(page, 'e2e');
-    await answer(page, connectString!);
-    await answer(page, 'Read and write');
+    await answer(page, '(1/3)', 'e2e');
+    await answer(page, '(2/3)', connectString!);
+    // A quick pick: wait for the item and click it (Enter before the list has rendered accepts nothing).
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(3/3)' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const access = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Read and write' }).first();
+    await access.waitFor({ timeout: 30_000 });
+    await access.click();
     await row(wb!, 'e2e').waitFor({ timeout: 30_000 });
   });
 

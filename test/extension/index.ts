@@ -1,52 +1,21 @@
 // Test entry for the extension host. Both runners load this file as `extensionTestsPath`:
 // - offline: scripts/lib/vscodeHost.js runExtensionTests() (code-server in headless chromium)
 // - online:  test/extension/runElectron.ts (@vscode/test-electron)
-// It runs mocha (bdd: describe/it) over every *.test.js next to it. The spec reporter writes with
-// console.log, which the extension host forwards to the runner; the last line is a summary:
+// It runs mocha (bdd: describe/it) over every *.test.js next to it (test/support/mochaSuite.ts).
+// The spec reporter writes with console.log, which the extension host forwards to the runner;
+// the last line is a summary:
 //   EXTENSION_TESTS passed=N failed=M pending=P
 // Environment: ZKE_TEST_GREP (mocha grep), ZKE_TEST_TIMEOUT_MS (per-test timeout, default 20 s).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import Mocha from 'mocha';
+import { runMochaSuite } from '../support/mochaSuite';
 
 export const SUMMARY_PREFIX = 'EXTENSION_TESTS';
 
-export async function run(): Promise<void> {
-  const mocha = new Mocha({
-    ui: 'bdd',
-    reporter: 'spec',
-    color: false,
-    timeout: Number(process.env.ZKE_TEST_TIMEOUT_MS) || 20_000,
+export function run(): Promise<void> {
+  return runMochaSuite({
+    dir: __dirname,
+    prefix: SUMMARY_PREFIX,
+    label: 'extension',
+    timeoutMs: Number(process.env.ZKE_TEST_TIMEOUT_MS) || 20_000,
+    grep: process.env.ZKE_TEST_GREP,
   });
-  if (process.env.ZKE_TEST_GREP) mocha.grep(process.env.ZKE_TEST_GREP);
-
-  const files = fs
-    .readdirSync(__dirname)
-    .filter((f) => f.endsWith('.test.js'))
-    .sort();
-  if (files.length === 0) {
-    console.log(`${SUMMARY_PREFIX} passed=0 failed=1 pending=0 (no *.test.js files in ${__dirname})`);
-    throw new Error(`no *.test.js files in ${__dirname}`);
-  }
-  for (const f of files) mocha.addFile(path.join(__dirname, f));
-
-  let passed = 0;
-  let failed = 0;
-  let pending = 0;
-  await new Promise<void>((resolve, reject) => {
-    try {
-      const runner = mocha.run(() => resolve());
-      runner.on('pass', () => passed++);
-      runner.on('fail', () => failed++);
-      runner.on('pending', () => pending++);
-    } catch (err) {
-      // a test file that throws while loading
-      failed++;
-      console.error(err);
-      reject(err instanceof Error ? err : new Error(String(err)));
-    }
-  }).finally(() => {
-    console.log(`${SUMMARY_PREFIX} passed=${passed} failed=${failed} pending=${pending}`);
-  });
-  if (failed > 0) throw new Error(`${failed} extension test(s) failed`);
 }

@@ -4,22 +4,11 @@ import { digestId, Perm } from '../../../src/zk/acl';
 import { ZkClient, type WatchEvent } from '../../../src/zk/client';
 import { ZkError } from '../../../src/zk/errors';
 import { isEphemeral } from '../../../src/zk/stat';
+import { rejectsWith } from '../../support/assertions';
 import { eventually, expireSession } from '../../support/session';
 import { sharedZooKeeper, zookeeper, type ZooKeeperServer } from '../../support/zookeeper';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
-
-async function rejectsWith(promise: Promise<unknown>, code: string, messagePart?: RegExp): Promise<ZkError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ZkError, `expected a ZkError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (messagePart) assert.match(error.message, messagePart);
-    return error;
-  }
-  assert.fail(`expected ${code}, but it succeeded`);
-}
 
 describe('ZkClient against a real ZooKeeper', function () {
   this.timeout(60000);

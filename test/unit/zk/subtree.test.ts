@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { Perm, type ZkAcl } from '../../../src/zk/acl';
 import { ZkClient } from '../../../src/zk/client';
-import { ZkError } from '../../../src/zk/errors';
 import { parentPath } from '../../../src/zk/paths';
 import { deleteTree, walkSubtree, type DeleteProgress } from '../../../src/zk/subtree';
+import { rejectsWith } from '../../support/assertions';
 import { sharedZooKeeper, type ZooKeeperServer } from '../../support/zookeeper';
 
 const OPEN: ZkAcl[] = [{ perms: Perm.all, id: { scheme: 'world', id: 'anyone' } }];
@@ -63,18 +63,6 @@ async function createTree(client: ZkClient, root: string, fanouts: readonly numb
 async function existing(client: ZkClient, paths: readonly string[]): Promise<string[]> {
   const stats = await Promise.all(paths.map((path) => client.exists(path)));
   return paths.filter((_, i) => stats[i] !== undefined);
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string, messagePart?: RegExp): Promise<ZkError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ZkError, `expected a ZkError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (messagePart) assert.match(error.message, messagePart);
-    return error;
-  }
-  assert.fail(`expected ${code}, but it succeeded`);
 }
 
 describe('zk/subtree against a real ZooKeeper', function () {

@@ -1,31 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { ZkClient } from '../../../../src/zk/client';
-import { analyzeNode, type RecipeAnalysis } from '../../../../src/zk/recipes/analyze';
-import { startParticipant, stopAllParticipants, type RecipeProcess } from '../../../support/recipes/participants';
+import { ids, sessionOf, useRecipeFixture } from '../../../support/recipes/recipeFixture';
 import { eventually } from '../../../support/session';
-import { sharedZooKeeper } from '../../../support/zookeeper';
-
-const ids = (list: { data: string | undefined }[]): (string | undefined)[] => list.map((p) => p.data);
-const sessionOf = (proc: RecipeProcess): bigint => BigInt(proc.session);
 
 describe('recipe recognition: kazoo (real python3-kazoo participants)', function () {
   this.timeout(90000);
-  let client: ZkClient;
-  let connectString: string;
-  const base = `/recipes-kazoo-${process.pid}-${Date.now()}`;
-  const kazoo = (recipe: string, path: string, id?: string, args?: string[]): Promise<RecipeProcess> =>
-    startParticipant({ library: 'kazoo', recipe, path: `${base}${path}`, id, connectString, args });
-  const analyze = (path: string): Promise<RecipeAnalysis> => analyzeNode(client, `${base}${path}`);
-
-  before(async () => {
-    connectString = (await sharedZooKeeper()).connectString;
-    client = await ZkClient.connect({ connectString });
-  });
-  afterEach(stopAllParticipants);
-  after(async () => {
-    await stopAllParticipants();
-    await client?.close();
-  });
+  const { participant: kazoo, analyze } = useRecipeFixture('kazoo', 'recipes-kazoo');
 
   it('Lock: the holder and the waiters in sequence order, each waiting on its predecessor; release hands over', async () => {
     const w1 = await kazoo('lock', '/locks/inventory', 'inventory-worker-1');

@@ -1,31 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { ZkClient } from '../../../../src/zk/client';
-import { analyzeNode, type RecipeAnalysis } from '../../../../src/zk/recipes/analyze';
-import { startParticipant, stopAllParticipants, type RecipeProcess } from '../../../support/recipes/participants';
+import { sessionOf, sessions, useRecipeFixture } from '../../../support/recipes/recipeFixture';
 import { eventually } from '../../../support/session';
-import { sharedZooKeeper } from '../../../support/zookeeper';
-
-const sessionOf = (proc: RecipeProcess): bigint => BigInt(proc.session);
-const sessions = (list: { sessionId: bigint }[]): bigint[] => list.map((p) => p.sessionId);
 
 describe("recipe recognition: ZooKeeper's shipped recipes (real zookeeper-recipes-*.jar participants)", function () {
   this.timeout(120000);
-  let client: ZkClient;
-  let connectString: string;
-  const base = `/recipes-zk-${process.pid}-${Date.now()}`;
-  const zk = (recipe: string, path: string, id?: string, args?: string[]): Promise<RecipeProcess> =>
-    startParticipant({ library: 'curator', recipe, path: `${base}${path}`, id, connectString, args });
-  const analyze = (path: string): Promise<RecipeAnalysis> => analyzeNode(client, `${base}${path}`);
-
-  before(async () => {
-    connectString = (await sharedZooKeeper()).connectString;
-    client = await ZkClient.connect({ connectString });
-  });
-  afterEach(stopAllParticipants);
-  after(async () => {
-    await stopAllParticipants();
-    await client?.close();
-  });
+  const { participant: zk, analyze } = useRecipeFixture('curator', 'recipes-zk');
 
   it('WriteLock (x-<session>-N): holder and waiters; release hands over; a killed holder vanishes', async () => {
     const a1 = await zk('zk-writelock', '/lock', 'a');

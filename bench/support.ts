@@ -1,0 +1,113 @@
+// Shared helpers of the benchmarks (bench/tree-expand.ts, bench/watch-latency.ts, bench/watch-storm.ts):
+// starting and stopping the throwaway ZooKeeper, the node-zookeeper-client baseline connection,
+// statistics, number formatting, the result table and the --expose-gc relaunch.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
+
+/** The repository root: the nearest folder above this file holding package.json (works from bench/ and out/bench/). */
+export function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
+
+/**
+ * Walks `--flag value` and `--flag=value` arguments: `apply(flag, value)` handles one (calling `value()`
+ * for its value) and returns false for a flag it does not know, which throws with `usage`.
+ */
+export function parseFlags(argv: string[], usage: string, apply: (flag: string, value: () => string) => boolean): void {
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (!apply(flag, value)) throw new Error(`unknown argument ${argv[i]}; usage: ${usage}`);
+  }
+}
+
+/** Starts a standalone ZooKeeper (installing it when needed) and reads its version; stop it with `server.stop()`. */
+export async function startBenchZooKeeper(): Promise<{ server: ZooKeeperLib.ZooKeeperServer; version: string }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const zookeeper = require(path.join(repoRoot(), 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
+  const server = await zookeeper.startZooKeeper({ install: true });
+  try {
+    const version = /^Zookeeper version: ([^,-]+)/m.exec(await zookeeper.fourLetterWord('srvr', server.port))?.[1] ?? '?';
+    return { server, version };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+/** What connectRaw() needs of a node-zookeeper-client client; each bench extends it with the calls it makes. */
+export interface RawConnection {
+  once(event: 'connected', listener: () => void): void;
+  connect(): void;
+  close(): void;
+}
+
+/** The baseline: a node-zookeeper-client connection, connected (or rejected after 10 s). */
+export async function connectRaw<T extends RawConnection>(connectString: string): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createClient } = require('node-zookeeper-client') as { createClient: (connectString: string, options?: object) => T };
+  const client = createClient(connectString, { sessionTimeout: 30000, spinDelay: 100 });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('node-zookeeper-client did not connect within 10 s')), 10000);
+    client.once('connected', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.connect();
+  });
+  return client;
+}
+
+/** Two full collections (needs --expose-gc, see runBench). */
+export function gc(): void {
+  const collect = globalThis.gc;
+  if (!collect) throw new Error('run node with --expose-gc');
+  collect();
+  collect();
+}
+
+export const median = (values: number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+/** Nearest rank: p = 0.9 of 7 runs is the slowest, of 21 the 19th fastest. */
+export const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(values.length * p) - 1)];
+
+export const formatMs = (value: number, digits: number): string => `${value.toFixed(digits)} ms`;
+export const formatMb = (bytes: number, digits: number): string => `${(bytes / 1024 / 1024).toFixed(digits)} MB`;
+export const count = (value: number): string => value.toLocaleString('en-US');
+
+/** Prints a table, every column right-aligned (the last one left-aligned with `leftAlignLast`). */
+export function printTable(header: string[], rows: string[][], { leftAlignLast = false } = {}): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (leftAlignLast && i === cells.length - 1 ? c : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+/**
+ * Runs `main`, printing its error and setting a non-zero exit code when it fails. With `exposeGc`
+ * (benches that measure memory after gc()), first relaunches the script with --expose-gc when needed.
+ */
+export function runBench(main: () => Promise<void>, { exposeGc = false } = {}): void {
+  if (exposeGc && typeof globalThis.gc !== 'function') {
+    const result = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+    if (result.signal) process.kill(process.pid, result.signal);
+    process.exitCode = result.status ?? 1;
+    return;
+  }
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  });
+}
