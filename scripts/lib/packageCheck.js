@@ -225,33 +225,18 @@ function checkVsixEntries(names, manifest) {
 // ---------------------------------------------------------------------------------------------
 // Installing with code-server's CLI
 
-/** Environment for code-server's CLI: config and data under tempRoot, nothing from an enclosing VS Code or npm. */
-function cliEnv(tempRoot) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(VSCODE_|ELECTRON_)/.test(k) || /^npm_/i.test(k)) continue;
-    env[k] = v;
-  }
-  return {
-    ...env,
-    TMPDIR: path.join(tempRoot, 'tmp'),
-    XDG_CONFIG_HOME: path.join(tempRoot, 'xdg-config'),
-    XDG_DATA_HOME: path.join(tempRoot, 'xdg-data'),
-    XDG_CACHE_HOME: path.join(tempRoot, 'xdg-cache'),
-  };
-}
 
 /**
  * `node24 <code-server>/out/node/entry.js --extensions-dir E --user-data-dir U --install-extension x.vsix`
  * @returns {Promise<string>} the folder the extension was installed into
  */
 async function installVsix({ vsix, extensionsDir, tempRoot, manifest, log }) {
-  const { ensureCodeServer } = require('./vscodeHost');
+  const { ensureCodeServer, serverEnv } = require('./vscodeHost');
   const { node, codeServerDir } = await ensureCodeServer({ log });
   const entry = path.join(codeServerDir, 'out', 'node', 'entry.js');
-  for (const d of ['tmp', 'xdg-config', 'xdg-data', 'xdg-cache']) await fsp.mkdir(path.join(tempRoot, d), { recursive: true });
+  for (const d of ['tmp', 'xdg-config', 'xdg-data', 'xdg-cache', 'xdg-runtime']) await fsp.mkdir(path.join(tempRoot, d), { recursive: true });
   const args = [entry, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(tempRoot, 'cli-user-data'), '--install-extension', vsix];
-  const r = await runCollect(node, args, { cwd: tempRoot, env: cliEnv(tempRoot), timeoutMs: 120000 });
+  const r = await runCollect(node, args, { cwd: tempRoot, env: serverEnv(tempRoot), timeoutMs: 120000 });
   const prefix = `${manifest.publisher}.${manifest.name}-`.toLowerCase();
   const folders = fs.existsSync(extensionsDir) ? fs.readdirSync(extensionsDir).filter((f) => f.toLowerCase().startsWith(prefix)) : [];
   if (r.code !== 0 || folders.length !== 1) {

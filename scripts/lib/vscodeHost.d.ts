@@ -152,3 +152,6 @@ export declare function workbenchUrl(opts: {
 
 /** True for known harmless log lines (open-vsx.org, api.github.com, telemetry, offline 404s, …). */
 export declare function isNoise(text: string): boolean;
+
+/** The environment for the VS Code server and code-server's CLI: temp/XDG folders under tempRoot, nothing from an enclosing VS Code or npm. */
+export declare function serverEnv(tempRoot: string, extra?: Record<string, string>): Record<string, string>;

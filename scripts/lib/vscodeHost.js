@@ -840,6 +840,7 @@ async function runExtensionTests(opts) {
 }
 
 module.exports = {
+  serverEnv,
   NODE_VERSION,
   CODE_SERVER_VERSION,
   DEFAULT_SETTINGS,
