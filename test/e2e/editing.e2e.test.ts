@@ -1,21 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { ZkClient } from '../../src/zk/client';
+import { answer, pick } from './support/prompts';
 import { clickRow, row } from './support/tree';
 import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
-
-/**
- * Types into the input box whose title contains `step` and accepts. Waiting for the step matters: the
- * widget is reused from one prompt to the next, so the previous prompt's input is still visible for a moment.
- */
-async function answer(page: Page, step: string, text: string): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: step }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
-  await page.keyboard.press('Enter');
-}
-
 
 describe('e2e: add a connection, edit a node, meet a conflict', function () {
   let wb: WorkbenchSession | undefined;
@@ -33,9 +20,7 @@ describe('e2e: add a connection, edit a node, meet a conflict', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    wb?.dumpLogs();
-    await wb?.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed') await wb?.captureFailure(this.currentTest.title);
   });
 
   after(async () => {
@@ -56,11 +41,7 @@ describe('e2e: add a connection, edit a node, meet a conflict', function () {
     await add.first().click();
     await answer(page, '(1/3)', 'e2e');
     await answer(page, '(2/3)', connectString!);
-    // A quick pick: wait for the item and click it (Enter before the list has rendered accepts nothing).
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(3/3)' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    const access = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Read and write' }).first();
-    await access.waitFor({ timeout: 30_000 });
-    await access.click();
+    await pick(page, '(3/3)', 'Read and write');
     await row(wb!, 'e2e').waitFor({ timeout: 30_000 });
   });
 

@@ -12,8 +12,8 @@ describe('e2e: the ZooKeeper explorer on the demo world', function () {
     wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') wb?.dumpLogs();
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.captureFailure(this.currentTest.title);
   });
 
   after(async () => {

@@ -1,24 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { ZkClient } from '../../src/zk/client';
+import { contextMenu, pick } from './support/prompts';
 import { clickRow, row } from './support/tree';
 import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
-
-/** Right-click a tree row and pick a context-menu entry, like a person. */
-async function contextMenu(page: Page, wb: WorkbenchSession, name: string, entry: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await row(wb, name).click({ button: 'right' });
-  const item = page.locator('.context-view .action-item .action-label', { hasText: entry }).first();
-  await item.waitFor({ timeout: 10_000 });
-  await item.hover();
-  await item.click();
-}
-
-async function pick(page: Page, label: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: 30_000 });
-  await widget.locator('.monaco-list-row', { hasText: label }).first().click();
-}
 
 describe('e2e: watches and the ZooKeeper Watches panel on the demo world', function () {
   let wb: WorkbenchSession | undefined;
@@ -32,8 +16,8 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
     wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') wb?.dumpLogs();
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.captureFailure(this.currentTest.title);
   });
 
   after(async () => {
@@ -47,13 +31,13 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
     await wb!.openView('ZooKeeper');
     for (const name of ['demo', '/', 'config']) await clickRow(wb!, name);
     await row(wb!, 'app').waitFor({ timeout: 30_000 });
-    await contextMenu(page, wb!, 'app', 'Watch…');
-    await pick(page, 'Data');
+    await contextMenu(wb!, 'app', 'Watch…');
+    await pick(page, 'Watch /config/app on demo', 'Data');
     await row(wb!, /^app .*watching data/).waitFor({ timeout: 15_000 });
     await clickRow(wb!, 'services');
     await row(wb!, 'orders').waitFor({ timeout: 30_000 });
-    await contextMenu(page, wb!, 'orders', 'Watch…');
-    await pick(page, 'Children');
+    await contextMenu(wb!, 'orders', 'Watch…');
+    await pick(page, 'Watch /services/orders on demo', 'Children');
     await row(wb!, /^orders .*watching children/).waitFor({ timeout: 15_000 });
   });
 

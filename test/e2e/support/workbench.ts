@@ -83,6 +83,10 @@ export interface WorkbenchSession {
   notifications(): Promise<string[]>;
   /** Prints the tail of the server's, the extension host's and the extension's own logs (for a failed test). */
   dumpLogs(lines?: number): void;
+  /** What a person would see right now, as text: the open quick input, context menu, dialogs and tree rows. */
+  describeScreen(): Promise<string>;
+  /** For a failed test: a screenshot (failed-<title>.png), what describeScreen() says, and the logs. */
+  captureFailure(title: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -295,11 +299,35 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
           else if (/exthost|ZooKeeper|remoteagent/i.test(full) && entry.name.endsWith('.log')) files.push(full);
         }
       };
+      walk(path.join(server.tempRoot, 'logs'));
       walk(path.join(server.userDataDir, 'logs'));
       for (const file of files) {
         const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(missing)';
         process.stderr.write(`[e2e] ── ${file} ──\n${text}\n`);
       }
+    },
+
+    async describeScreen() {
+      const texts = async (selector: string): Promise<string[]> =>
+        (await page.locator(selector).allInnerTexts().catch(() => [] as string[])).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+      const quickInput = page.locator('.quick-input-widget');
+      const lines: string[] = [];
+      if (await quickInput.isVisible().catch(() => false)) {
+        const placeholder = await quickInput.locator('input.input').getAttribute('placeholder').catch(() => '');
+        lines.push(`quick input: title ${JSON.stringify(await texts('.quick-input-widget .quick-input-title'))}, placeholder ${JSON.stringify(placeholder)}, rows ${JSON.stringify(await attributes(quickInput.locator('.monaco-list-row'), 'aria-label'))}`);
+      } else lines.push('quick input: hidden');
+      lines.push(`context menu: ${JSON.stringify(await texts('.context-view .action-item .action-label'))}`);
+      lines.push(`dialogs: ${JSON.stringify(await texts('.monaco-dialog-box'))}`);
+      lines.push(`tree rows: ${JSON.stringify(await attributes(page.getByRole('treeitem'), 'aria-label'))}`);
+      lines.push(`notifications: ${JSON.stringify(await texts('.notification-list-item-message'))}`);
+      return lines.join('\n');
+    },
+
+    async captureFailure(title: string) {
+      const shot = await session.screenshot(`failed-${title.slice(0, 50)}`).catch((err: unknown) => `(no screenshot: ${String(err)})`);
+      const screen = await session.describeScreen().catch((err: unknown) => `(could not read the screen: ${String(err)})`);
+      process.stderr.write(`[e2e] failed: ${title}\n[e2e] screenshot ${shot}\n${screen.replace(/^/gm, '[e2e]   ')}\n`);
+      session.dumpLogs();
     },
 
     async close() {
