@@ -1,4 +1,4 @@
-// Bundles the extension (and, later, the language server) with esbuild.
+// Bundles the extension and the language server with esbuild.
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -7,7 +7,8 @@ const production = process.argv.includes('--production');
 /** @type {import('esbuild').BuildOptions[]} */
 const entries = [
   { entryPoints: { extension: 'src/extension/extension.ts' } },
-  // The language server gets its own entry here: { entryPoints: { server: 'src/server/server.ts' } }
+  // The language server: its own process, talked to over IPC (src/extension/language).
+  { entryPoints: { server: 'src/server/server.ts' }, external: [] },
 ];
 
 const common = {

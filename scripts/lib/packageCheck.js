@@ -4,7 +4,7 @@
 // 1. Packages the extension with scripts/package.mjs (`npm run package`), or reuses the .vsix in the
 //    project folder when it is newer than every input of the package (sources, manifest, media, …).
 // 2. Lists the .vsix (a zip: `unzip -l`, else a small reader here) and fails when it holds anything
-//    but package.json, readme/license/changelog, dist/*.js and media/*.svg (plus vsce's own
+//    but package.json, readme/license/changelog, dist/*.js, media/*.svg and syntaxes/*.json (plus vsce's own
 //    extension.vsixmanifest and [Content_Types].xml): no sources, tests, source maps or node_modules.
 // 3. Installs it with code-server's CLI (`entry.js --install-extension x.vsix --extensions-dir E`)
 //    into a fresh extensions folder.
@@ -32,12 +32,13 @@ const ALLOWED = [
   /^extension\/(readme|license|changelog)(\.md|\.txt)?$/i,
   /^extension\/dist\/[^/]+\.js$/,
   /^extension\/media\/[^/]+\.svg$/,
+  /^extension\/syntaxes\/[^/]+\.json$/,
 ];
 /** Directory entries (vsce writes none, other zip tools do) that are harmless on their own. */
-const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/']);
+const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/syntaxes/']);
 
 /** What the .vsix is made of: when one of these is newer than the .vsix, it is packaged again. */
-const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'tsconfig.json', 'scripts/build.mjs', 'scripts/package.mjs', 'src', 'media'];
+const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'tsconfig.json', 'scripts/build.mjs', 'scripts/package.mjs', 'src', 'media', 'syntaxes'];
 
 function defaultLog(message) {
   process.stderr.write(`[package] ${message}\n`);
@@ -209,10 +210,12 @@ function checkVsixEntries(names, manifest) {
   }
   const required = new Set(['extension.vsixmanifest', 'extension/package.json']);
   if (typeof manifest.main === 'string') required.add(`extension/${path.posix.normalize(manifest.main)}`);
-  // every media/*.svg the manifest points at (activity bar and view icons)
+  // the language server's bundle, started by the extension from dist/server.js
+  required.add('extension/dist/server.js');
+  // every media/*.svg and syntaxes/*.json the manifest points at (icons, grammars, language configurations)
   const walk = (value) => {
     if (typeof value === 'string') {
-      if (/^(\.\/)?media\/[^/]+\.svg$/.test(value)) required.add(`extension/${path.posix.normalize(value)}`);
+      if (/^(\.\/)?(media\/[^/]+\.svg|syntaxes\/[^/]+\.json)$/.test(value)) required.add(`extension/${path.posix.normalize(value)}`);
     } else if (value && typeof value === 'object') {
       for (const v of Object.values(value)) walk(v);
     }

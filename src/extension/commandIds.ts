@@ -25,10 +25,17 @@ export const COMMANDS = {
   clearWatchEvents: 'zookeeper.clearWatchEvents',
   exportWatchEvents: 'zookeeper.exportWatchEvents',
   compareWatchEvent: 'zookeeper.compareWatchEvent',
+  scanCoordination: 'zookeeper.scanCoordination',
+  cancelCoordinationScan: 'zookeeper.cancelCoordinationScan',
+  showCoordination: 'zookeeper.showCoordination',
+  refreshServices: 'zookeeper.refreshServices',
+  runScript: 'zookeeper.runScript',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 export const VIEW_EXPLORER = 'zookeeper.explorer';
 export const VIEW_WATCHES = 'zookeeper.watches';
+export const VIEW_COORDINATION = 'zookeeper.coordination';
+export const VIEW_SERVICES = 'zookeeper.services';
 export const CONTEXT_CONNECTION_COUNT = 'zookeeper.connectionCount';

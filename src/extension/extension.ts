@@ -9,6 +9,9 @@ import { CredentialStore } from './connections/credentials';
 import { createLogger } from './logging';
 import { ConnectionStatusBar } from './statusBar';
 import { registerWatches, type Watches } from './watches';
+import { registerCoordination, type Coordination } from './coordination';
+import { startLanguageClient, type ZooKeeperLanguageClient } from './language/languageClient';
+import { registerScripts } from './scripts/runScript';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 
@@ -17,6 +20,8 @@ export interface ZooKeeperExplorerApi {
   readonly connections: ConnectionManager;
   readonly explorer: ExplorerProvider;
   readonly watches: Watches;
+  readonly coordination: Coordination;
+  readonly language: ZooKeeperLanguageClient;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -71,8 +76,23 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     }),
   );
 
+  const coordination = registerCoordination(context, log, connections);
+  const language = startLanguageClient(context, log.scoped('language'), connections);
+  context.subscriptions.push(language);
+  registerScripts(context.subscriptions, log.scoped('scripts'), {
+    connections,
+    watches: watches.service,
+    version: `ZooKeeper Explorer ${String((context.extension.packageJSON as { version?: string }).version)} (node-zookeeper-client wire client)`,
+    onChanged: (connection, paths) => {
+      for (const path of paths) {
+        explorer.refresh(path === '/' ? explorer.connectionItem(connection) : explorer.znodeItem(connection, path, undefined));
+        documents.fileSystem.notifyServerChange(connection.name, path);
+      }
+    },
+  });
+
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  return { connections, explorer, watches };
+  return { connections, explorer, watches, coordination, language };
 }
 
 /** Closes every session so ephemeral nodes of this window go at once, not after the session timeout. */

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
 /** What an installed copy of the .vsix may hold at its top level (.vsixmanifest: written by the installer). */
-const INSTALLED_ENTRIES = /^(package\.json|readme\.md|license(\.md|\.txt)?|changelog\.md|\.vsixmanifest|dist|media)$/i;
+const INSTALLED_ENTRIES = /^(package\.json|readme\.md|license(\.md|\.txt)?|changelog\.md|\.vsixmanifest|dist|media|syntaxes)$/i;
 
 interface Manifest {
   version: string;

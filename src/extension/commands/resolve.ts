@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { normalizeUserPath, validatePath } from '../../zk/paths';
 import { ConnectionItem, LoadMoreItem, ZnodeItem } from '../../tree/explorerItems';
 import type { ConnectionManager } from '../connections/connectionManager';
-import type { ZkConnection } from '../connections/zkConnection';
+import { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 
 /** The argument object automation passes: { connection, path, … }. */
@@ -12,9 +12,18 @@ export function asArgs(arg: unknown): CommandArgs | undefined {
   return typeof arg === 'object' && arg !== null && Object.getPrototypeOf(arg) === Object.prototype ? (arg as CommandArgs) : undefined;
 }
 
+/** A tree item of another view (a recipe, a participant, a service instance) that names a node. */
+function nodeRef(arg: unknown): { connection: ZkConnection; path: string } | undefined {
+  if (typeof arg !== 'object' || arg === null || asArgs(arg)) return undefined;
+  const { connection, path } = arg as { connection?: unknown; path?: unknown };
+  return connection instanceof ZkConnection && typeof path === 'string' ? { connection, path } : undefined;
+}
+
 /** The connection a command acts on: from a tree item, an argument object, or (from the palette) a pick. */
 export async function resolveConnection(connections: ConnectionManager, arg: unknown, placeHolder = 'Choose a ZooKeeper connection'): Promise<ZkConnection> {
   if (arg instanceof ConnectionItem || arg instanceof ZnodeItem || arg instanceof LoadMoreItem) return arg.connection;
+  const owner = typeof arg === 'object' && arg !== null && !asArgs(arg) ? (arg as { connection?: unknown }).connection : undefined;
+  if (owner instanceof ZkConnection) return owner;
   const args = asArgs(arg);
   if (args) return connections.require(args.connection);
   const all = connections.list();
@@ -31,6 +40,8 @@ export async function resolveConnection(connections: ConnectionManager, arg: unk
 /** The znode a command acts on: a tree item, { connection, path }, or a path typed by the user. */
 export async function resolveNode(connections: ConnectionManager, arg: unknown): Promise<{ connection: ZkConnection; path: string }> {
   if (arg instanceof ZnodeItem) return { connection: arg.connection, path: arg.path };
+  const ref = nodeRef(arg);
+  if (ref) return ref;
   const connection = await resolveConnection(connections, arg);
   const args = asArgs(arg);
   if (args) {

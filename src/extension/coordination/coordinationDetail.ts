@@ -1,0 +1,116 @@
+import type { ZkClient } from '../../zk/client';
+import { isZkError } from '../../zk/errors';
+import { analyzeNode } from '../../zk/recipes/analyze';
+import { plainRecipe, type PlainParticipant, type PlainRecipe } from '../../zk/recipes/plain';
+import { findEphemerals } from '../../zk/recipes/scan';
+import { formatHex64 } from '../../zk/stat';
+import { formatAge } from '../../tree/coordinationItems';
+import { describeRole } from '../../tree/recipeRoles';
+
+export interface SessionEphemerals {
+  session: string;
+  /** This window's own session (listed by the server itself with getEphemerals). */
+  own: boolean;
+  ephemerals: string[];
+  /** 'getEphemerals': the server's own list; 'walk': found by walking the tree (bounded, see complete). */
+  source: 'getEphemerals' | 'walk';
+  /** false when the walk stopped at its node limit: the session may own more. */
+  complete: boolean;
+}
+
+export interface CoordinationDetail extends PlainRecipe {
+  connection: string;
+  readAt: string;
+  /** Each participant's role in a few words, by path. */
+  roles: Record<string, string>;
+  sessions: SessionEphemerals[];
+}
+
+/**
+ * Reads a recipe and, for every session taking part, the ephemeral nodes it owns: the server lists
+ * them only for the caller's own session (getEphemerals), so other sessions' are found by a walk of
+ * the tree, bounded by maxNodes.
+ */
+export async function loadDetail(client: ZkClient, connection: string, path: string, options: { maxNodes: number; signal?: AbortSignal }): Promise<CoordinationDetail> {
+  const analysis = await analyzeNode(client, path);
+  const plain = plainRecipe(path, analysis);
+  const roles: Record<string, string> = {};
+  for (const p of analysis.participants) {
+    const role = describeRole(analysis, p.path);
+    if (role) roles[p.path] = role;
+  }
+  const sessionIds = [...new Set(analysis.participants.map((p) => p.sessionId).filter((id) => id !== 0n))];
+  const sessions: SessionEphemerals[] = [];
+  const others = sessionIds.filter((id) => id !== client.sessionId);
+  if (sessionIds.includes(client.sessionId)) {
+    try {
+      sessions.push({ session: formatHex64(client.sessionId), own: true, ephemerals: (await client.getEphemerals('/')).sort(), source: 'getEphemerals', complete: true });
+    } catch (error) {
+      if (!isZkError(error, 'UNIMPLEMENTED')) throw error;
+      others.push(client.sessionId); // a server older than 3.6: walk for it like for the others
+    }
+  }
+  if (others.length > 0) {
+    const found = await findEphemerals(client, others, { roots: ['/'], maxNodes: options.maxNodes, signal: options.signal });
+    for (const id of others) {
+      sessions.push({ session: formatHex64(id), own: id === client.sessionId, ephemerals: [...(found.bySession.get(id) ?? [])].sort(), source: 'walk', complete: !found.truncated });
+    }
+  }
+  sessions.sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
+  return { ...plain, connection, readAt: new Date().toISOString(), roles, sessions };
+}
+
+function who(p: PlainParticipant): string {
+  const text = p.address ?? p.data?.trim();
+  return text && text.length <= 60 && !text.includes('\n') ? `${p.name} (${text})` : p.name;
+}
+
+function cell(text: string | null | undefined): string {
+  return (text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').slice(0, 80);
+}
+
+/** The detail as Markdown: who holds, who leads, the wait chain, the participants and each session's ephemerals. */
+export function renderDetail(d: CoordinationDetail): string {
+  const lines: string[] = [];
+  lines.push(`# ${d.recipe ?? 'Unrecognized pattern'} at ${d.path}`, '');
+  lines.push(`Connection **${d.connection}**, read ${d.readAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}. ${d.summary}.`, '');
+  if (d.kind === 'unknown') lines.push('The children of this node match no known recipe; nothing is guessed.', '');
+  if (d.leader) lines.push('## Leader', '', `- ${who(d.leader)}, session ${d.leader.session ?? '—'}, up ${formatAge(d.leader.ageMs)}`, '');
+  if (d.holders.length > 0 && d.kind !== 'serviceRegistry') {
+    lines.push(d.holders.length === 1 ? '## Holder' : '## Holders', '');
+    for (const h of d.holders) lines.push(`- ${who(h)}, session ${h.session ?? '—'}, holding for ${formatAge(h.ageMs)}`);
+    lines.push('');
+  }
+  if (d.kind === 'serviceRegistry') {
+    lines.push('## Instances', '');
+    for (const p of d.participants) lines.push(`- ${p.address ?? p.name} (\`${p.name}\`), session ${p.session ?? '—'}, up ${formatAge(p.ageMs)}`);
+    lines.push('');
+  }
+  if (d.waiters.length > 0) {
+    lines.push('## Wait chain', '', 'Each waiter watches the node before it; when that node goes, the next one in line takes over.', '');
+    d.waiters.forEach((w, i) => lines.push(`${i + 1}. ${who(w.participant)} waits on \`${w.waitsOn ? w.waitsOn.slice(w.waitsOn.lastIndexOf('/') + 1) : '—'}\``));
+    lines.push('');
+  }
+  if (d.participants.length > 0) {
+    lines.push('## Participants (in sequence order)', '', '| Node | Sequence | Role | Session | Age | Data |', '| --- | ---: | --- | --- | --- | --- |');
+    for (const p of d.participants) {
+      lines.push(`| ${cell(p.name)} | ${p.sequence ?? ''} | ${cell(d.roles[p.path] ?? '')} | ${p.session ?? 'persistent'} | ${formatAge(p.ageMs)} | ${cell(p.data)} |`);
+    }
+    lines.push('');
+  }
+  if (d.sessions.length > 0) {
+    lines.push('## Sessions and the ephemeral nodes they own', '');
+    for (const s of d.sessions) {
+      const how = s.source === 'getEphemerals' ? 'listed by the server (getEphemerals)' : s.complete ? 'found by walking the whole tree' : 'found by a walk that stopped at zookeeper.coordination.maxNodes: there may be more';
+      lines.push(`### ${s.session}${s.own ? ' (this window)' : ''}: ${s.ephemerals.length} ephemeral ${s.ephemerals.length === 1 ? 'node' : 'nodes'}`, '', `_${how}_`, '');
+      for (const e of s.ephemerals) lines.push(`- \`${e}\``);
+      lines.push('');
+    }
+  }
+  if (d.notes.length > 0) {
+    lines.push('## Notes', '');
+    for (const n of d.notes) lines.push(`- ${n}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import { CoordinationProvider, scanSettings } from '../../tree/coordinationProvider';
+import { RecipeItem } from '../../tree/coordinationItems';
+import { ServicesProvider } from '../../tree/servicesProvider';
+import { COMMANDS, VIEW_COORDINATION, VIEW_SERVICES } from '../commandIds';
+import { registerCommand } from '../commands/registerCommand';
+import { asArgs, resolveConnection, resolveNode } from '../commands/resolve';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { Logger } from '../logging';
+import type { CoordinationDetail } from './coordinationDetail';
+import { COORDINATION_SCHEME, CoordinationDocuments, detailUri } from './detailDocuments';
+
+export interface Coordination {
+  provider: CoordinationProvider;
+  services: ServicesProvider;
+}
+
+/** The Coordination and Services views, the coordination detail documents and their commands. */
+export function registerCoordination(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): Coordination {
+  const provider = new CoordinationProvider(connections);
+  const services = new ServicesProvider(connections);
+  const documents = new CoordinationDocuments(connections, () => scanSettings().maxNodes);
+  const view = vscode.window.createTreeView(VIEW_COORDINATION, { treeDataProvider: provider, showCollapseAll: true });
+  const servicesView = vscode.window.createTreeView(VIEW_SERVICES, { treeDataProvider: services });
+  context.subscriptions.push(
+    provider,
+    services,
+    documents,
+    view,
+    servicesView,
+    vscode.workspace.registerTextDocumentContentProvider(COORDINATION_SCHEME, documents),
+    provider.onDidChangeRecipe(({ connection, path }) => documents.recipeChanged(connection, path)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('zookeeper.coordination')) view.message = 'The scan settings changed: run "Scan for Recipes" to scan again with them.';
+    }),
+  );
+  const commandLog = log.scoped('commands');
+
+  registerCommand(context.subscriptions, commandLog, COMMANDS.scanCoordination, async (arg?: unknown) => {
+    const connection = await resolveConnection(connections, arg, 'Scan which connection for locks, leaders, queues and services?');
+    await connection.connect();
+    view.message = undefined;
+    const result = await vscode.window.withProgress(
+      { location: { viewId: VIEW_COORDINATION } },
+      () =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Scanning ${connection.name} for recipes`, cancellable: true }, (progress, token) =>
+          provider.scan(connection, token, (visited, found) => progress.report({ message: `${visited.toLocaleString('en-US')} znodes, ${found} found` })),
+        ),
+    );
+    if (!result) return undefined;
+    return {
+      connection: connection.name,
+      visited: result.visited,
+      truncated: result.truncated,
+      cancelled: result.cancelled,
+      missingRoots: result.missingRoots,
+      recipes: result.recipes.map((r) => ({ path: r.path, kind: r.analysis.kind, recipe: r.analysis.recipe ?? null, summary: r.analysis.summary })),
+    };
+  });
+
+  registerCommand(context.subscriptions, commandLog, COMMANDS.cancelCoordinationScan, async (arg?: unknown) => {
+    const connection = await resolveConnection(connections, arg);
+    provider.cancel(connection.name);
+  });
+
+  registerCommand(context.subscriptions, commandLog, COMMANDS.showCoordination, async (arg?: unknown): Promise<CoordinationDetail> => {
+    const { connection, path } = arg instanceof RecipeItem ? { connection: arg.connection, path: arg.path } : await resolveNode(connections, arg);
+    const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${path}` }, () => documents.load(connection.name, path));
+    const document = await vscode.workspace.openTextDocument(detailUri(connection.name, path));
+    await vscode.languages.setTextDocumentLanguage(document, 'markdown').then(undefined, () => undefined);
+    const args = asArgs(arg);
+    if (args?.reveal !== false) await vscode.window.showTextDocument(document, { preview: !args, preserveFocus: !!args });
+    return detail;
+  });
+
+  registerCommand(context.subscriptions, commandLog, COMMANDS.refreshServices, () => {
+    services.refresh();
+  });
+
+  return { provider, services };
+}

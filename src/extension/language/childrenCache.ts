@@ -1,0 +1,63 @@
+import type { ZkClient } from '../../zk/client';
+import { isZkError } from '../../zk/errors';
+import { sortChildren } from '../../zk/paths';
+
+interface Entry {
+  children: Promise<string[] | undefined>;
+  /** The session the watch was set on: after a new session the entry cannot be trusted. */
+  sessionId: bigint;
+}
+
+/**
+ * Children of znodes for completion, read once and kept until a one-shot children watch says they
+ * changed (then `onInvalidate` tells the language server to forget its copy too). Bounded: the
+ * oldest entries go first.
+ */
+export class ChildrenCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly onInvalidate: (connection: string, path: string) => void,
+    private readonly maxEntries = 500,
+  ) {}
+
+  /** Sorted child names, or undefined when the node does not exist. */
+  children(connection: string, client: ZkClient, path: string): Promise<string[] | undefined> {
+    const key = `${connection}::${path}`;
+    const cached = this.entries.get(key);
+    if (cached && cached.sessionId === client.sessionId) {
+      this.entries.delete(key); // keep the map in least-recently-used order
+      this.entries.set(key, cached);
+      return cached.children;
+    }
+    const children = client.getChildren(path, () => this.invalidate(connection, path)).then(
+      (r) => sortChildren(r.children),
+      (error: unknown) => {
+        this.entries.delete(key);
+        if (isZkError(error, 'NONODE')) return undefined;
+        throw error;
+      },
+    );
+    this.entries.set(key, { children, sessionId: client.sessionId });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value!;
+      this.entries.delete(oldest);
+      // Its watch may never be looked at again: have the server forget its copy as well.
+      const at = oldest.indexOf('::');
+      this.onInvalidate(oldest.slice(0, at), oldest.slice(at + 2));
+    }
+    return children;
+  }
+
+  invalidate(connection: string, path: string): void {
+    if (this.entries.delete(`${connection}::${path}`)) this.onInvalidate(connection, path);
+  }
+
+  clear(connection?: string): void {
+    for (const key of [...this.entries.keys()]) if (!connection || key.startsWith(`${connection}::`)) this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,39 @@
+import type { ZkClient } from '../../zk/client';
+import { dataText } from '../../zk/recipes/participants';
+import { formatHex64, isEphemeral } from '../../zk/stat';
+
+const PREVIEW_BYTES = 600;
+
+function fence(text: string, language = ''): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const marks = '`'.repeat(longest + 1);
+  return `${marks}${language}\n${text}\n${marks}`;
+}
+
+/** Markdown for a hover on a path: what the node is, its versions and a preview of its data. */
+export async function describeZnode(client: ZkClient, connection: string, path: string): Promise<string | null> {
+  let node: Awaited<ReturnType<ZkClient['get']>>;
+  try {
+    node = await client.get(path);
+  } catch {
+    const stat = await client.exists(path).catch(() => undefined);
+    if (!stat) return `**${path}** does not exist on ${connection}.`;
+    return `**${path}** on ${connection}: its data cannot be read (not authorized?).`;
+  }
+  const { data, stat } = node;
+  const lines = [
+    `**${path}** on ${connection}`,
+    '',
+    `${isEphemeral(stat) ? `ephemeral (session ${formatHex64(stat.ephemeralOwner)})` : 'persistent'} · version ${stat.version} · ${stat.numChildren} ${stat.numChildren === 1 ? 'child' : 'children'} · ${stat.dataLength} bytes · modified ${new Date(stat.mtime).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`,
+  ];
+  if (data.length > 0) {
+    const head = data.subarray(0, PREVIEW_BYTES);
+    // A cut inside a multi-byte character is not binary data: step back to a character boundary.
+    let text = dataText(head);
+    for (let back = 1; text === undefined && back <= 3 && data.length > PREVIEW_BYTES; back++) text = dataText(head.subarray(0, PREVIEW_BYTES - back));
+    lines.push('');
+    if (text !== undefined) lines.push(fence(text + (data.length > PREVIEW_BYTES ? '\n…' : '')));
+    else lines.push(`binary: ${fence(Buffer.from(head.subarray(0, 64)).toString('hex').replace(/(..)/g, '$1 ').trim() + (data.length > 64 ? ' …' : ''))}`);
+  }
+  return lines.join('\n');
+}

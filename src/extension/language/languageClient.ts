@@ -1,0 +1,145 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CHILDREN_REQUEST,
+  CONNECTIONS_REQUEST,
+  DESCRIBE_REQUEST,
+  EXISTS_REQUEST,
+  INVALIDATE_NOTIFICATION,
+  type ChildrenParams,
+  type ChildrenResult,
+  type ConnectionsResult,
+  type DescribeParams,
+  type DescribeResult,
+  type ExistsParams,
+  type ExistsResult,
+  type InvalidateParams,
+} from '../../server/protocol';
+import { forEachLimit } from '../../zk/concurrency';
+import { errorMessage } from '../../zk/errors';
+import type { ZkClient } from '../../zk/client';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { ZkConnection } from '../connections/zkConnection';
+import type { Logger } from '../logging';
+import { ChildrenCache } from './childrenCache';
+import { describeZnode } from './describeZnode';
+
+export const SCRIPT_LANGUAGE = 'zookeeper-script';
+export const CONFIG_LANGUAGE = 'zookeeper-config';
+/** Restarts of a crashed server within three minutes before the client gives up (and says so). */
+const MAX_RESTARTS = 4;
+
+export interface ZooKeeperLanguageClient extends vscode.Disposable {
+  readonly client: LanguageClient;
+  readonly children: ChildrenCache;
+  /** Resolves once the server answered initialize. */
+  readonly ready: Promise<void>;
+}
+
+/** The connection a script names, or the active one. */
+export function scriptConnection(connections: ConnectionManager, name: string | undefined): ZkConnection | undefined {
+  return name ? connections.get(name) : connections.active;
+}
+
+/**
+ * Starts the language server (dist/server.js over IPC) for ZooKeeper scripts and zoo.cfg, and
+ * answers its questions about the clusters: children for completion (cached, invalidated by
+ * watches), existence for warnings, a znode's stat and data for hovers.
+ */
+export function startLanguageClient(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): ZooKeeperLanguageClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const outputChannel = vscode.window.createOutputChannel('ZooKeeper Language Server');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: SCRIPT_LANGUAGE },
+      { language: CONFIG_LANGUAGE },
+    ],
+    outputChannel,
+    connectionOptions: { maxRestartCount: MAX_RESTARTS },
+    initializationFailedHandler: (error) => {
+      log.error(`the ZooKeeper language server did not start: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(`The ZooKeeper language server did not start (${errorMessage(error)}). Scripts and zoo.cfg get no completion or checks; see the "ZooKeeper Language Server" output.`);
+      return false;
+    },
+  };
+  const client = new LanguageClient('zookeeperLanguageServer', 'ZooKeeper Language Server', serverOptions, clientOptions);
+  const notify = (params: InvalidateParams): void => {
+    if (client.isRunning()) void client.sendNotification(INVALIDATE_NOTIFICATION, params).then(undefined, () => undefined);
+  };
+  const children = new ChildrenCache((connection, p) => notify({ connection, path: p }));
+
+  const clientOf = async (name: string | undefined): Promise<{ connection: ZkConnection; zk: ZkClient } | undefined> => {
+    const connection = scriptConnection(connections, name);
+    if (!connection) return undefined;
+    try {
+      return { connection, zk: await connection.connect() };
+    } catch {
+      return undefined;
+    }
+  };
+
+  client.onRequest(CHILDREN_REQUEST, async (params: ChildrenParams): Promise<ChildrenResult> => {
+    const target = await clientOf(params.connection);
+    if (!target) return { connection: null, children: null };
+    const names = await children.children(target.connection.name, target.zk, params.path).catch(() => undefined);
+    return { connection: target.connection.name, children: names ?? null };
+  });
+  client.onRequest(EXISTS_REQUEST, async (params: ExistsParams): Promise<ExistsResult> => {
+    const result: ExistsResult = params.paths.map(() => null);
+    const target = await clientOf(params.connection);
+    if (!target) return result;
+    await forEachLimit(
+      params.paths.map((p, i) => ({ p, i })),
+      64,
+      async ({ p, i }) => {
+        result[i] = await target.zk.exists(p).then(
+          (stat) => stat !== undefined,
+          () => null,
+        );
+      },
+    );
+    return result;
+  });
+  client.onRequest(DESCRIBE_REQUEST, async (params: DescribeParams): Promise<DescribeResult> => {
+    const target = await clientOf(params.connection);
+    if (!target) return null;
+    return describeZnode(target.zk, target.connection.name, params.path);
+  });
+  client.onRequest(CONNECTIONS_REQUEST, (): ConnectionsResult => {
+    const active = connections.active?.name;
+    return connections.list().map((c) => ({ name: c.name, active: c.name === active, readOnly: c.readOnly }));
+  });
+
+  const subscriptions: vscode.Disposable[] = [
+    outputChannel,
+    connections.onDidChangeConnection((c) => {
+      if (!c.isOpen) {
+        children.clear(c.name);
+        notify({ connection: c.name });
+      }
+    }),
+    connections.onDidRenewSession((c) => {
+      children.clear(c.name);
+      notify({ connection: c.name });
+    }),
+    connections.onDidChangeConnections(() => notify({})),
+  ];
+  const ready = client.start().then(
+    () => log.info('language server started'),
+    (error: unknown) => log.error(`language server failed to start: ${errorMessage(error)}`),
+  );
+  return {
+    client,
+    children,
+    ready,
+    dispose: () => {
+      for (const s of subscriptions) s.dispose();
+      void client.stop().then(undefined, () => undefined);
+    },
+  };
+}

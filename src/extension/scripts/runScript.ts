@@ -1,0 +1,167 @@
+import * as vscode from 'vscode';
+import { diagnose, isDestructive, parseScript, type ParsedCommand } from '../../server/script';
+import { errorMessage } from '../../zk/errors';
+import { COMMANDS } from '../commandIds';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { ZkConnection } from '../connections/zkConnection';
+import { UserError } from '../errors';
+import { registerCommand } from '../commands/registerCommand';
+import { asArgs } from '../commands/resolve';
+import type { Logger } from '../logging';
+import type { WatchService } from '../watches/watchService';
+import { executeCommand, type ScriptHooks } from './execute';
+
+export const SCRIPT_LANGUAGE = 'zookeeper-script';
+
+/** What a CodeLens or the editor title passes: a UI run (it may ask), unlike a plain argument object. */
+export class ScriptRunRequest {
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly line?: number,
+  ) {}
+}
+
+export interface CommandResult {
+  line: number;
+  command: string;
+  ok: boolean;
+  output: string;
+  error?: string;
+}
+
+export interface ScriptRunResult {
+  connection: string;
+  results: CommandResult[];
+  /** Commands not run because an earlier one failed (without continueOnError). */
+  skipped: number;
+  ok: boolean;
+}
+
+export interface ScriptDependencies {
+  connections: ConnectionManager;
+  watches: WatchService;
+  /** After a run: the tree and open editors show the server's new state. */
+  onChanged(connection: ZkConnection, paths: string[]): void;
+  version: string;
+}
+
+/** The text of a command line for the transcript, with the secret of `addauth` masked. */
+function echo(line: string, command: ParsedCommand): string {
+  if (command.spec?.name !== 'addauth') return line.trim();
+  return line.trim().replace(/(addauth\s+\S+\s+)(\S+?):(\S+)/, '$1$2:****');
+}
+
+export function registerScripts(subscriptions: vscode.Disposable[], log: Logger, deps: ScriptDependencies): void {
+  const output = vscode.window.createOutputChannel('ZooKeeper Script');
+  subscriptions.push(output);
+
+  const run = async (arg?: unknown): Promise<ScriptRunResult | undefined> => {
+    const args = asArgs(arg);
+    const request = arg instanceof ScriptRunRequest ? arg : undefined;
+    const uriArg = request?.uri ?? (args && typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args?.uri instanceof vscode.Uri ? args.uri : arg instanceof vscode.Uri ? arg : undefined);
+    const uri = uriArg ?? vscode.window.activeTextEditor?.document.uri;
+    if (!uri) throw new UserError('Open a ZooKeeper script (.zk) first, or pass { uri }.');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const script = parseScript(document.getText());
+    const onlyLine = request?.line ?? (args && typeof args.line === 'number' ? args.line : undefined);
+    const commands = onlyLine === undefined ? script.commands : script.commands.filter((c) => c.line === onlyLine);
+    if (commands.length === 0) throw new UserError(onlyLine === undefined ? 'The script has no commands.' : `Line ${onlyLine + 1} holds no command.`);
+
+    const errors = diagnose(script).filter((d) => d.severity === 1 && commands.some((c) => c.line === d.range.start.line));
+    if (errors.length > 0) {
+      const first = errors[0];
+      throw new UserError(`Line ${first.range.start.line + 1}: ${first.message} Nothing was run; fix the script first (${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}).`);
+    }
+
+    const name = (args && typeof args.connection === 'string' ? args.connection : undefined) ?? (script.directive?.name || undefined);
+    const connection = name ? deps.connections.require(name) : deps.connections.active;
+    if (!connection) throw new UserError('No connection to run the script on: add "# connection: <name>" as its first line, or connect to a cluster first.');
+
+    const writes = commands.filter((c) => c.spec?.writes);
+    if (connection.readOnly && writes.length > 0) {
+      throw new UserError(`${connection.name} is read-only: the script writes (line ${writes.map((c) => c.line + 1).join(', ')}). Nothing was run.`);
+    }
+    const destructive = commands.filter((c) => isDestructive(c));
+    const sandbox = vscode.workspace.getConfiguration('zookeeper.scripts').get<string[]>('sandboxConnections', []).includes(connection.name);
+    if (destructive.length > 0 && !sandbox) {
+      const list = destructive.map((c) => `line ${c.line + 1}: ${echo(script.lines[c.line], c)}`).join('\n');
+      if (args) {
+        if (args.confirmDestructive !== true) throw new UserError(`The script deletes or changes ACLs on ${connection.name} (${destructive.length} ${destructive.length === 1 ? 'command' : 'commands'}). Pass confirmDestructive: true, or list the connection in zookeeper.scripts.sandboxConnections.`);
+      } else {
+        const answer = await vscode.window.showWarningMessage(`Run destructive commands on ${connection.name}?`, { modal: true, detail: `${list}\n\n${connection.name} is not in zookeeper.scripts.sandboxConnections.` }, 'Run');
+        if (answer !== 'Run') return undefined;
+      }
+    }
+
+    const client = await connection.connect();
+    const continueOnError = args?.continueOnError === true;
+    const hooks: ScriptHooks = {
+      version: deps.version,
+      watch: async (path, kind) => {
+        await deps.watches.watch(connection, { path, kind });
+      },
+      unwatch: async (path, kind) => (await deps.watches.unwatch(connection.name, path, kind)).length,
+    };
+    const results: CommandResult[] = [];
+    const changed = new Set<string>();
+    let skipped = 0;
+    output.appendLine(`# ${new Date().toISOString()} ${vscode.workspace.asRelativePath(uri)} on ${connection.name}`);
+    for (let i = 0; i < commands.length; i++) {
+      const command = commands[i];
+      const text = echo(script.lines[command.line], command);
+      output.appendLine(`[zk: ${connection.name}(${connection.status.toUpperCase()})] ${text}`);
+      try {
+        const outcome = await executeCommand(client, command, hooks);
+        for (const p of outcome.changed) changed.add(p);
+        if (outcome.output) output.appendLine(outcome.output);
+        results.push({ line: command.line, command: text, ok: true, output: outcome.output });
+      } catch (error) {
+        const message = errorMessage(error);
+        output.appendLine(`Error: ${message}`);
+        results.push({ line: command.line, command: text, ok: false, output: '', error: message });
+        if (!continueOnError) {
+          skipped = commands.length - i - 1;
+          if (skipped > 0) output.appendLine(`Stopped at line ${command.line + 1}; ${skipped} ${skipped === 1 ? 'command' : 'commands'} not run.`);
+          break;
+        }
+      }
+    }
+    output.appendLine('');
+    if (changed.size > 0) deps.onChanged(connection, [...changed]);
+    const failed = results.filter((r) => !r.ok);
+    log.info(`script ${uri.toString()} on ${connection.name}: ${results.length - failed.length} ok, ${failed.length} failed, ${skipped} skipped`);
+    if (!args) {
+      output.show(true);
+      if (failed.length > 0) void vscode.window.showErrorMessage(`Line ${failed[0].line + 1}: ${failed[0].error ?? ''}${skipped ? ` The rest of the script (${skipped}) was not run.` : ''}`);
+      else vscode.window.setStatusBarMessage(`Ran ${results.length} ${results.length === 1 ? 'command' : 'commands'} on ${connection.name}.`, 5000);
+    }
+    return { connection: connection.name, results, skipped, ok: failed.length === 0 };
+  };
+  registerCommand(subscriptions, log, COMMANDS.runScript, run);
+
+  subscriptions.push(vscode.languages.registerCodeLensProvider({ language: SCRIPT_LANGUAGE }, new ScriptCodeLenses(deps.connections)));
+}
+
+/** "Run script on <connection>" above the first command, and "Run" on each command. */
+class ScriptCodeLenses implements vscode.CodeLensProvider {
+  constructor(private readonly connections: ConnectionManager) {}
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const script = parseScript(document.getText());
+    if (script.commands.length === 0) return [];
+    const target = script.directive?.name || this.connections.active?.name;
+    const top = new vscode.Range(script.commands[0].line, 0, script.commands[0].line, 0);
+    const lenses = [
+      new vscode.CodeLens(top, {
+        title: target ? `$(play) Run script on ${target}` : '$(play) Run script (no connection yet)',
+        command: COMMANDS.runScript,
+        arguments: [new ScriptRunRequest(document.uri)],
+      }),
+    ];
+    for (const command of script.commands) {
+      if (!command.spec) continue;
+      lenses.push(new vscode.CodeLens(new vscode.Range(command.line, 0, command.line, 0), { title: '$(play) Run', command: COMMANDS.runScript, arguments: [new ScriptRunRequest(document.uri, command.line)] }));
+    }
+    return lenses;
+  }
+}

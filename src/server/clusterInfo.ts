@@ -1,0 +1,110 @@
+// What the server knows about the clusters, asked from the extension and cached: children for
+// completion (until the extension says a watch fired), existence and descriptions for a few seconds.
+import {
+  CHILDREN_REQUEST,
+  CONNECTIONS_REQUEST,
+  DESCRIBE_REQUEST,
+  EXISTS_REQUEST,
+  type ChildrenParams,
+  type ChildrenResult,
+  type ConnectionsResult,
+  type DescribeParams,
+  type DescribeResult,
+  type ExistsParams,
+  type ExistsResult,
+  type InvalidateParams,
+} from './protocol';
+
+/** The one call the cache needs from the LSP connection (a seam for tests without VS Code). */
+export type SendRequest = <R>(method: string, params?: unknown) => Promise<R>;
+
+const SHORT_LIVED_MS = 5000;
+
+interface Timed<T> {
+  value: Promise<T>;
+  at: number;
+}
+
+export class ClusterInfo {
+  private readonly children = new Map<string, Promise<string[] | undefined>>();
+  private readonly exists = new Map<string, Timed<boolean | undefined>>();
+  private readonly descriptions = new Map<string, Timed<string | undefined>>();
+  /** Answers served from the cache / asked from the extension (for tests and the completion bench). */
+  readonly stats = { hits: 0, requests: 0 };
+
+  constructor(
+    private readonly send: SendRequest,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private static key(connection: string | undefined, path: string): string {
+    return `${connection ?? ''}::${path}`;
+  }
+
+  childrenOf(connection: string | undefined, path: string): Promise<string[] | undefined> {
+    const key = ClusterInfo.key(connection, path);
+    const cached = this.children.get(key);
+    if (cached) {
+      this.stats.hits++;
+      return cached;
+    }
+    this.stats.requests++;
+    const params: ChildrenParams = { path, ...(connection ? { connection } : {}) };
+    const value = this.send<ChildrenResult>(CHILDREN_REQUEST, params).then(
+      (r) => {
+        // Not found or not connected is not worth keeping: the next keystroke asks again.
+        if (r.children === null) this.children.delete(key);
+        return r.children ?? undefined;
+      },
+      () => {
+        this.children.delete(key);
+        return undefined;
+      },
+    );
+    this.children.set(key, value);
+    return value;
+  }
+
+  existsOf(connection: string | undefined, path: string): Promise<boolean | undefined> {
+    return this.timed(this.exists, connection, path, async () => {
+      const params: ExistsParams = { paths: [path], ...(connection ? { connection } : {}) };
+      const [answer] = await this.send<ExistsResult>(EXISTS_REQUEST, params);
+      return answer ?? undefined;
+    });
+  }
+
+  describe(connection: string | undefined, path: string): Promise<string | undefined> {
+    return this.timed(this.descriptions, connection, path, async () => {
+      const params: DescribeParams = { path, ...(connection ? { connection } : {}) };
+      return (await this.send<DescribeResult>(DESCRIBE_REQUEST, params)) ?? undefined;
+    });
+  }
+
+  async connections(): Promise<ConnectionsResult> {
+    return this.send<ConnectionsResult>(CONNECTIONS_REQUEST).catch(() => []);
+  }
+
+  private timed<T>(map: Map<string, Timed<T | undefined>>, connection: string | undefined, path: string, ask: () => Promise<T | undefined>): Promise<T | undefined> {
+    const key = ClusterInfo.key(connection, path);
+    const cached = map.get(key);
+    if (cached && this.now() - cached.at < SHORT_LIVED_MS) return cached.value;
+    const value = ask().catch(() => undefined);
+    map.set(key, { value, at: this.now() });
+    return value;
+  }
+
+  /** The extension says a node's children changed (or a connection went away): forget what depends on it. */
+  invalidate(params: InvalidateParams): void {
+    for (const map of [this.children, this.exists, this.descriptions] as Map<string, unknown>[]) {
+      for (const key of [...map.keys()]) {
+        const at = key.indexOf('::');
+        const connection = key.slice(0, at);
+        const path = key.slice(at + 2);
+        // '' is "the active connection", which may be the one that changed.
+        const connectionMatches = params.connection === undefined || connection === '' || connection === params.connection;
+        const pathMatches = params.path === undefined || path === params.path || (map !== this.children && (path.startsWith(`${params.path}/`) || params.path === '/'));
+        if (connectionMatches && pathMatches) map.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// The custom messages between the language server (src/server) and the extension
+// (src/extension/language): the server knows the documents, the extension knows the clusters.
+
+/** Server → extension request: the children of a znode, sorted; null when the node does not exist or the connection is unavailable. */
+export const CHILDREN_REQUEST = 'zookeeper/children';
+export interface ChildrenParams {
+  /** The script's `# connection:` name; absent: the extension's active connection. */
+  connection?: string;
+  path: string;
+}
+export interface ChildrenResult {
+  /** The connection that answered (the active one when none was named); null when there is none. */
+  connection: string | null;
+  children: string[] | null;
+}
+
+/** Server → extension request: whether znodes exist (for the "does not exist" warnings); null entries: unknown. */
+export const EXISTS_REQUEST = 'zookeeper/exists';
+export interface ExistsParams {
+  connection?: string;
+  paths: string[];
+}
+export type ExistsResult = (boolean | null)[];
+
+/** Server → extension request: Markdown describing a znode (stat and a data preview) for a hover. */
+export const DESCRIBE_REQUEST = 'zookeeper/describe';
+export interface DescribeParams {
+  connection?: string;
+  path: string;
+}
+export type DescribeResult = string | null;
+
+/** Server → extension request: the configured connection names (for `# connection:` completion). */
+export const CONNECTIONS_REQUEST = 'zookeeper/connections';
+export type ConnectionsResult = { name: string; active: boolean; readOnly: boolean }[];
+
+/** Extension → server notification: a node's children changed (or the cluster went away): forget cached answers. */
+export const INVALIDATE_NOTIFICATION = 'zookeeper/invalidate';
+export interface InvalidateParams {
+  /** Absent: every connection. */
+  connection?: string;
+  /** Absent: every path of the connection. */
+  path?: string;
+}

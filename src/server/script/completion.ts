@@ -1,0 +1,122 @@
+import type { CompletionItem, Position, Range } from 'vscode-languageserver-types';
+import { sortChildren, validatePath } from '../../zk/paths';
+import { ACL_SCHEMES } from './aclSyntax';
+import { COMMANDS, commandMarkdown, type CommandSpec, type FlagSpec } from './commands';
+import { isComment, lexLine, type ScriptToken } from './lexer';
+import { ItemKind, PlainTextFormat, range } from './lsp';
+import { buildCommand, toScript, type ScriptInput } from './parser';
+import { WATCH_MODES } from './values';
+
+/** The names of a node's children; undefined when they cannot be had (not connected, no node). */
+export type ChildrenLookup = (path: string) => Promise<readonly string[] | undefined>;
+
+const MODE_DOCS: Readonly<Record<string, string>> = {
+  PERSISTENT: 'Fires for data and child changes of the node itself, and stays.',
+  PERSISTENT_RECURSIVE: 'Fires for changes of the node and of every descendant, and stays.',
+};
+
+const AUTH_SCHEMES: readonly [string, string][] = [
+  ['digest', 'user:password'],
+  ['sasl', 'authenticated through SASL (Kerberos)'],
+  ['x509', 'authenticated through the TLS client certificate'],
+  ['ip', "the client's address; the auth text is ignored"],
+];
+
+const ACL_TEMPLATES: readonly [string, string][] = [
+  ['world:anyone:cdrwa', 'Anyone may do anything (the default).'],
+  ['world:anyone:r', 'Anyone may read.'],
+  ['auth::cdrwa', 'Whoever this session authenticated as (addauth) may do anything.'],
+  ...ACL_SCHEMES.filter((s) => s !== 'world' && s !== 'auth').map((s): [string, string] => [`${s}:`, `An ACL entry of the ${s} scheme.`]),
+];
+
+function item(label: string, kind: CompletionItem['kind'], r: Range, detail?: string, newText = label): CompletionItem {
+  return { label, kind, detail, textEdit: { range: r, newText }, insertTextFormat: PlainTextFormat };
+}
+
+function commandItems(r: Range): CompletionItem[] {
+  return COMMANDS.map((spec) => ({ ...item(spec.name, ItemKind.Function, r, spec.syntax), documentation: { kind: 'markdown', value: commandMarkdown(spec) } }));
+}
+
+/** Flags not used yet and not in conflict with one that is. */
+function flagItems(spec: CommandSpec, used: ReadonlySet<string>, r: Range): CompletionItem[] {
+  const allowed = (f: FlagSpec): boolean =>
+    !used.has(f.flag) && !spec.conflicts.some((c) => c.flags.includes(f.flag) && c.flags.some((other) => other !== f.flag && used.has(other)));
+  return spec.flags.filter(allowed).map((f) => item(f.flag, ItemKind.Property, r, f.doc));
+}
+
+function listItems(entries: readonly (readonly [string, string])[], kind: CompletionItem['kind'], r: Range): CompletionItem[] {
+  return entries.map(([label, doc]) => item(label, kind, r, doc));
+}
+
+/**
+ * Children of the partial path's parent whose name starts with the partial last segment (ignoring
+ * case), in sequence order; each item replaces only that segment. With nothing typed, "/name".
+ */
+async function pathItems(token: ScriptToken | undefined, cursor: Position, children: ChildrenLookup): Promise<CompletionItem[]> {
+  const line = cursor.line;
+  const start = token?.range.start.character ?? cursor.character;
+  const partial = token ? token.text.slice(0, cursor.character - start) : '';
+  if (partial !== '' && !partial.startsWith('/')) return [];
+  const slash = partial.lastIndexOf('/');
+  // "/a/b/" of "/a/b/pre". Checking it with a name after it also refuses "//pre", whose parent is no node.
+  const dir = partial.slice(0, slash + 1);
+  if (dir !== '' && validatePath(`${dir}x`) !== undefined) return [];
+  const parent = dir.length <= 1 ? '/' : dir.slice(0, -1);
+  const names = await children(parent);
+  if (names === undefined) return [];
+  const prefix = partial.slice(slash + 1).toLowerCase();
+  const matching = prefix === '' ? names : names.filter((n) => n.length >= prefix.length && n.slice(0, prefix.length).toLowerCase() === prefix);
+  const text = token?.text ?? '';
+  const nextSlash = text.indexOf('/', cursor.character - start);
+  const r = range(line, start + slash + 1, nextSlash === -1 ? start + text.length : start + nextSlash);
+  const lead = partial === '' ? '/' : '';
+  const width = String(matching.length).length;
+  return sortChildren(matching).map((name, i) => ({
+    label: lead + name,
+    kind: ItemKind.Folder,
+    sortText: String(i).padStart(width, '0'),
+    textEdit: { range: r, newText: lead + name },
+    insertTextFormat: PlainTextFormat,
+  }));
+}
+
+/**
+ * Completions at `position`: command names first on a line, then the command's flags, flag values
+ * (watch modes), and its arguments (paths from `children`, addauth schemes, ACL templates).
+ * Nothing in comments, the "# connection:" directive included: the caller completes that one.
+ */
+export async function complete(input: ScriptInput, position: Position, children: ChildrenLookup): Promise<CompletionItem[]> {
+  const lineText = toScript(input).lines[position.line];
+  if (lineText === undefined || isComment(lineText)) return [];
+  const cursor = { line: position.line, character: Math.min(position.character, lineText.length) };
+  const tokens = lexLine(lineText, cursor.line).tokens;
+  const current = tokens.find((t) => t.range.start.character <= cursor.character && cursor.character <= t.range.end.character);
+  const before = tokens.filter((t) => t.range.end.character < cursor.character && t !== current);
+  const r = current?.range ?? range(cursor.line, cursor.character, cursor.character);
+  if (before.length === 0) return commandItems(r);
+
+  const command = buildCommand(before, cursor.line);
+  const spec = command.spec;
+  if (spec === undefined || current?.quoted) return [];
+  const lastFlag = command.flags[command.flags.length - 1];
+  const last = before[before.length - 1];
+  if (lastFlag?.spec?.value !== undefined && lastFlag.value === undefined && lastFlag.range === last.range) {
+    return lastFlag.spec.value === 'mode' ? WATCH_MODES.map((mode) => item(mode, ItemKind.EnumMember, r, MODE_DOCS[mode])) : [];
+  }
+
+  const flagsEnded = before.some((t) => !t.quoted && t.text === '--');
+  const typed = current?.text ?? '';
+  const flags = flagsEnded ? [] : flagItems(spec, new Set(command.flags.map((f) => f.flag)), r);
+  if (current !== undefined && !current.quoted && current.text.startsWith('-')) return flags;
+  const items = typed === '' ? flags : [];
+  switch (spec.args[command.args.length]?.kind) {
+    case 'path':
+      return items.concat(await pathItems(current, cursor, children));
+    case 'scheme':
+      return items.concat(listItems(AUTH_SCHEMES, ItemKind.EnumMember, r));
+    case 'acl':
+      return typed.includes(':') ? items : items.concat(listItems(ACL_TEMPLATES, ItemKind.Value, r));
+    default:
+      return items;
+  }
+}

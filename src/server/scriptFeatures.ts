@@ -1,0 +1,53 @@
+import type { CompletionItem, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver-types';
+import type { ClusterInfo } from './clusterInfo';
+import { complete, diagnose, diagnosePathsExist, documentSymbols, hover, parseScript, type ParsedScript } from './script';
+
+/** The script services bound to the clusters: the connection is the script's `# connection:` or the active one. */
+export class ScriptFeatures {
+  constructor(private readonly cluster: ClusterInfo) {}
+
+  private static connectionOf(script: ParsedScript): string | undefined {
+    return script.directive?.name || undefined;
+  }
+
+  /** Syntax problems at once; the "does not exist" warnings need the server and come with them. */
+  async diagnostics(text: string): Promise<Diagnostic[]> {
+    const script = parseScript(text);
+    const syntax = diagnose(script);
+    const connection = ScriptFeatures.connectionOf(script);
+    const missing = await diagnosePathsExist(script, (path) => this.cluster.existsOf(connection, path));
+    return [...syntax, ...missing];
+  }
+
+  syntaxDiagnostics(text: string): Diagnostic[] {
+    return diagnose(parseScript(text));
+  }
+
+  async completion(text: string, position: Position): Promise<CompletionItem[]> {
+    const script = parseScript(text);
+    const d = script.directive;
+    if (d && position.line === d.line && position.character >= d.range.start.character) {
+      const typed = d.name;
+      return (await this.cluster.connections())
+        .filter((c) => c.name.toLowerCase().startsWith(typed.toLowerCase()))
+        .map((c) => ({
+          label: c.name,
+          kind: 12,
+          detail: [c.active ? 'active connection' : undefined, c.readOnly ? 'read-only' : undefined].filter(Boolean).join(', ') || 'connection',
+          textEdit: { range: d.range, newText: c.name },
+        }));
+    }
+    const connection = ScriptFeatures.connectionOf(script);
+    return complete(script, position, (path) => this.cluster.childrenOf(connection, path));
+  }
+
+  async hover(text: string, position: Position): Promise<Hover | undefined> {
+    const script = parseScript(text);
+    const connection = ScriptFeatures.connectionOf(script);
+    return hover(script, position, (path) => this.cluster.describe(connection, path));
+  }
+
+  symbols(text: string): DocumentSymbol[] {
+    return documentSymbols(text);
+  }
+}

@@ -1,0 +1,314 @@
+import * as vscode from 'vscode';
+import type { ConnectionManager } from '../extension/connections/connectionManager';
+import type { ZkConnection } from '../extension/connections/zkConnection';
+import { errorMessage, isZkError } from '../zk/errors';
+import { parentPath } from '../zk/paths';
+import { analyzeNode } from '../zk/recipes/analyze';
+import { scanRecipes, type ScanResult } from '../zk/recipes/scan';
+import type { RecipeAnalysis } from '../zk/recipes/types';
+import { ParticipantItem, RecipeItem, ScanConnectionItem, ScanMessageItem, participantTreeItem, recipeTreeItem, type CoordinationNode } from './coordinationItems';
+import { LiveChildren } from './liveChildren';
+
+export interface ScanSettings {
+  roots: string[];
+  maxDepth: number;
+  maxNodes: number;
+}
+
+export function scanSettings(): ScanSettings {
+  const config = vscode.workspace.getConfiguration('zookeeper.coordination');
+  const roots = config.get<string[]>('roots', ['/']).filter((r) => typeof r === 'string' && r.length > 0);
+  return {
+    roots: roots.length ? roots : ['/'],
+    maxDepth: Math.max(0, Math.min(64, config.get<number>('maxDepth', 8))),
+    maxNodes: Math.max(1, config.get<number>('maxNodes', 100_000)),
+  };
+}
+
+interface TrackedRecipe {
+  analysis: RecipeAnalysis;
+  idle: boolean;
+}
+
+interface ConnectionScan {
+  result?: ScanResult;
+  settings?: ScanSettings;
+  recipes: Map<string, TrackedRecipe>;
+  running?: { controller: AbortController; visited: number; promise: Promise<void> };
+  error?: string;
+}
+
+const key = (connection: string, path: string): string => `${connection}::${path}`;
+
+/**
+ * The Coordination view: every recognized recipe (locks, elections, semaphores, queues, service
+ * registries) a bounded scan found on each connected cluster, each kept live with a children watch.
+ */
+export class CoordinationProvider implements vscode.TreeDataProvider<CoordinationNode>, vscode.Disposable {
+  private readonly scans = new Map<string, ConnectionScan>();
+  private readonly connectionItems = new Map<string, ScanConnectionItem>();
+  private readonly recipeItems = new Map<string, RecipeItem>();
+  private readonly changeEmitter = new vscode.EventEmitter<CoordinationNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly recipeEmitter = new vscode.EventEmitter<{ connection: string; path: string }>();
+  /** A tracked recipe was re-read after a change on the server. */
+  readonly onDidChangeRecipe = this.recipeEmitter.event;
+  private readonly live = new LiveChildren((k) => this.onLiveChange(k));
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly settings: () => ScanSettings = scanSettings,
+  ) {
+    this.subscriptions.push(
+      connections.onDidChangeConnections(() => this.changeEmitter.fire(undefined)),
+      connections.onDidChangeConnection((connection) => this.onConnectionChange(connection)),
+      connections.onDidRenewSession((connection) => this.rearm(connection)),
+    );
+  }
+
+  getTreeItem(node: CoordinationNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'scanConnection':
+        return this.connectionTreeItem(node);
+      case 'recipe':
+        return recipeTreeItem(node);
+      case 'participant':
+        return participantTreeItem(node);
+      case 'scanMessage': {
+        const t = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        t.id = `message::${node.parentId}::${node.text}`;
+        t.iconPath = new vscode.ThemeIcon(node.icon);
+        t.command = node.command;
+        t.tooltip = node.tooltip ?? node.text;
+        return t;
+      }
+    }
+  }
+
+  private connectionTreeItem(item: ScanConnectionItem): vscode.TreeItem {
+    const connection = item.connection;
+    const scan = this.scans.get(connection.name);
+    const t = new vscode.TreeItem(connection.name, vscode.TreeItemCollapsibleState.Expanded);
+    t.id = `scan::${connection.name}`;
+    t.iconPath = new vscode.ThemeIcon('server-environment');
+    if (scan?.running) {
+      t.description = `scanning… ${scan.running.visited.toLocaleString('en-US')} znodes`;
+      t.contextValue = 'zk.scanConnection.scanning';
+    } else {
+      t.contextValue = 'zk.scanConnection';
+      if (!connection.isOpen) t.description = connection.statusText;
+      else if (scan?.result) t.description = describeResult(scan.result, scan.recipes.size);
+    }
+    return t;
+  }
+
+  getParent(node: CoordinationNode): CoordinationNode | undefined {
+    if (node.kind === 'recipe') return this.connectionItem(node.connection);
+    if (node.kind === 'participant') return this.recipeItems.get(key(node.connection.name, node.recipePath));
+    return undefined;
+  }
+
+  connectionItem(connection: ZkConnection): ScanConnectionItem {
+    let item = this.connectionItems.get(connection.name);
+    if (!item || item.connection !== connection) {
+      item = new ScanConnectionItem(connection);
+      this.connectionItems.set(connection.name, item);
+    }
+    return item;
+  }
+
+  getChildren(node?: CoordinationNode): CoordinationNode[] {
+    if (!node) return this.connections.list().map((c) => this.connectionItem(c));
+    if (node.kind === 'recipe') return node.analysis.participants.map((p) => new ParticipantItem(node.connection, node.path, node.analysis, p));
+    if (node.kind !== 'scanConnection') return [];
+    const connection = node.connection;
+    const id = connection.name;
+    if (!connection.isOpen) {
+      return [new ScanMessageItem(id, 'Connect to find its locks, leaders, queues and services', 'plug', { command: 'zookeeper.connect', title: 'Connect', arguments: [node] })];
+    }
+    const scan = this.scans.get(id);
+    if (!scan || (!scan.result && !scan.running && !scan.error)) {
+      this.startScan(connection);
+      return [new ScanMessageItem(id, 'Scanning…', 'loading~spin')];
+    }
+    const items: CoordinationNode[] = [];
+    if (scan.error) items.push(new ScanMessageItem(id, scan.error, 'warning', { command: 'zookeeper.scanCoordination', title: 'Scan again', arguments: [node] }));
+    if (scan.running && scan.recipes.size === 0) items.push(new ScanMessageItem(id, 'Scanning…', 'loading~spin'));
+    const result = scan.result;
+    if (result?.cancelled) items.push(new ScanMessageItem(id, `Scan cancelled after ${result.visited.toLocaleString('en-US')} znodes: showing what it found`, 'debug-pause', this.rescanCommand(id)));
+    if (result?.truncated) items.push(new ScanMessageItem(id, `Stopped at ${result.visited.toLocaleString('en-US')} znodes (zookeeper.coordination.maxNodes): narrow the roots or raise the limit`, 'warning', this.rescanCommand(id)));
+    for (const root of result?.missingRoots ?? []) items.push(new ScanMessageItem(id, `${root} does not exist (zookeeper.coordination.roots)`, 'circle-slash'));
+    const paths = [...scan.recipes.keys()].sort();
+    for (const path of paths) items.push(this.recipeItem(connection, path, scan.recipes.get(path)!));
+    if (result && !scan.running && paths.length === 0) {
+      const where = (scan.settings?.roots ?? []).join(', ');
+      items.push(new ScanMessageItem(id, `No locks, leaders, queues or services under ${where} (${result.visited.toLocaleString('en-US')} znodes, depth ${scan.settings?.maxDepth ?? '?'})`, 'info', this.rescanCommand(id)));
+    }
+    return items;
+  }
+
+  private rescanCommand(connection: string): vscode.Command {
+    const zk = this.connections.get(connection);
+    return { command: 'zookeeper.scanCoordination', title: 'Scan again', arguments: zk ? [this.connectionItem(zk)] : [] };
+  }
+
+  private recipeItem(connection: ZkConnection, path: string, tracked: TrackedRecipe): RecipeItem {
+    const item = new RecipeItem(connection, path, tracked.analysis, tracked.idle);
+    this.recipeItems.set(key(connection.name, path), item);
+    return item;
+  }
+
+  /** The recipes the last scan found (and the live updates since), by path. */
+  recipesOf(connection: string): Map<string, RecipeAnalysis> {
+    return new Map([...(this.scans.get(connection)?.recipes ?? new Map<string, TrackedRecipe>())].map(([p, t]) => [p, t.analysis]));
+  }
+
+  lastScan(connection: string): ScanResult | undefined {
+    return this.scans.get(connection)?.result;
+  }
+
+  isScanning(connection: string): boolean {
+    return !!this.scans.get(connection)?.running;
+  }
+
+  /** Starts a scan (cancelling a running one) and resolves when it ends. */
+  scan(connection: ZkConnection, token?: vscode.CancellationToken, onProgress?: (visited: number, found: number) => void): Promise<ScanResult | undefined> {
+    this.cancel(connection.name);
+    this.startScan(connection, onProgress);
+    const running = this.scans.get(connection.name)?.running;
+    token?.onCancellationRequested(() => running?.controller.abort());
+    return (running?.promise ?? Promise.resolve()).then(() => this.scans.get(connection.name)?.result);
+  }
+
+  cancel(connection: string): void {
+    this.scans.get(connection)?.running?.controller.abort();
+  }
+
+  private startScan(connection: ZkConnection, onProgress?: (visited: number, found: number) => void): void {
+    const client = connection.activeClient;
+    if (!client) return;
+    const name = connection.name;
+    const previous = this.scans.get(name);
+    const settings = this.settings();
+    const scan: ConnectionScan = { recipes: previous?.recipes ?? new Map<string, TrackedRecipe>(), settings, result: previous?.result };
+    const controller = new AbortController();
+    const running: NonNullable<ConnectionScan['running']> = { controller, visited: 0, promise: Promise.resolve() };
+    scan.running = running;
+    this.scans.set(name, scan);
+    let lastRedraw = 0;
+    running.promise = scanRecipes(client, {
+      roots: settings.roots,
+      maxDepth: settings.maxDepth,
+      maxNodes: settings.maxNodes,
+      signal: controller.signal,
+      onProgress: ({ visited, found }) => {
+        running.visited = visited;
+        onProgress?.(visited, found);
+        if (Date.now() - lastRedraw > 500) {
+          lastRedraw = Date.now();
+          this.changeEmitter.fire(this.connectionItem(connection));
+        }
+      },
+    }).then(
+      async (result) => {
+        if (this.scans.get(name) !== scan) return;
+        this.live.forget((k) => k.startsWith(`${name}::`));
+        scan.recipes = new Map(result.recipes.map((r) => [r.path, { analysis: r.analysis, idle: false }]));
+        scan.result = result;
+        scan.error = undefined;
+        scan.running = undefined;
+        this.changeEmitter.fire(this.connectionItem(connection));
+        await Promise.all([...scan.recipes.keys()].map((path) => this.arm(connection, path)));
+      },
+      (error: unknown) => {
+        if (this.scans.get(name) !== scan) return;
+        scan.running = undefined;
+        scan.error = `The scan failed: ${errorMessage(error)}`;
+        this.changeEmitter.fire(this.connectionItem(connection));
+      },
+    );
+  }
+
+  /** Watches the recipe node's children (and, for nested layouts, the participants' parent). */
+  private async arm(connection: ZkConnection, path: string): Promise<void> {
+    const client = connection.activeClient;
+    const tracked = this.scans.get(connection.name)?.recipes.get(path);
+    if (!client || !tracked) return;
+    const watched = new Set([path, ...tracked.analysis.participants.map((p) => parentPath(p.path) ?? '/')]);
+    try {
+      await Promise.all([...watched].map((p) => this.live.list(client, p, key(connection.name, path))));
+    } catch (error) {
+      if (isZkError(error, 'NONODE')) this.dropRecipe(connection, path);
+    }
+  }
+
+  private onLiveChange(k: string): void {
+    const at = k.indexOf('::');
+    const connection = this.connections.get(k.slice(0, at));
+    if (connection) void this.reanalyze(connection, k.slice(at + 2));
+  }
+
+  /** Re-reads one recipe after its children changed; re-arms its watches first so nothing is missed. */
+  async reanalyze(connection: ZkConnection, path: string): Promise<void> {
+    const client = connection.activeClient;
+    const scan = this.scans.get(connection.name);
+    const tracked = scan?.recipes.get(path);
+    if (!client || !scan || !tracked) return;
+    try {
+      await this.arm(connection, path);
+      const analysis = await analyzeNode(client, path);
+      if (scan.recipes.get(path) !== tracked) return;
+      if (analysis.kind === 'unknown' && analysis.participants.length === 0) {
+        scan.recipes.set(path, { analysis: { ...tracked.analysis, holders: [], waiters: [], participants: [], leader: undefined }, idle: true });
+      } else if (analysis.kind === 'unknown') {
+        this.dropRecipe(connection, path);
+        return;
+      } else {
+        scan.recipes.set(path, { analysis, idle: false });
+      }
+      await this.arm(connection, path);
+      this.changeEmitter.fire(this.recipeItems.get(key(connection.name, path)) ?? this.connectionItem(connection));
+      this.recipeEmitter.fire({ connection: connection.name, path });
+    } catch (error) {
+      if (isZkError(error, 'NONODE')) this.dropRecipe(connection, path);
+    }
+  }
+
+  private dropRecipe(connection: ZkConnection, path: string): void {
+    const scan = this.scans.get(connection.name);
+    if (!scan?.recipes.delete(path)) return;
+    this.live.forget((k) => k === key(connection.name, path));
+    this.recipeItems.delete(key(connection.name, path));
+    this.changeEmitter.fire(this.connectionItem(connection));
+    this.recipeEmitter.fire({ connection: connection.name, path });
+  }
+
+  private onConnectionChange(connection: ZkConnection): void {
+    if (!connection.isOpen) {
+      this.cancel(connection.name);
+      this.scans.delete(connection.name);
+      this.live.forget((k) => k.startsWith(`${connection.name}::`));
+    }
+    this.changeEmitter.fire(this.connectionItem(connection));
+  }
+
+  /** After a new session replaced an expired one the one-shot watches are gone: set them again and re-read. */
+  private rearm(connection: ZkConnection): void {
+    this.live.forget((k) => k.startsWith(`${connection.name}::`));
+    for (const path of this.scans.get(connection.name)?.recipes.keys() ?? []) void this.reanalyze(connection, path);
+  }
+
+  dispose(): void {
+    for (const scan of this.scans.values()) scan.running?.controller.abort();
+    this.live.dispose();
+    this.changeEmitter.dispose();
+    this.recipeEmitter.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+function describeResult(result: ScanResult, recipes: number): string {
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  return `${recipes} ${recipes === 1 ? 'recipe' : 'recipes'} · ${result.visited.toLocaleString('en-US')} znodes scanned in ${seconds} s${result.cancelled ? ' (cancelled)' : result.truncated ? ' (limit reached)' : ''}`;
+}

@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
+import { COMMANDS } from '../../src/extension/commandIds';
+import type { CoordinationDetail } from '../../src/extension/coordination/coordinationDetail';
+import type { CoordinationNode } from '../../src/tree/coordinationItems';
+import type { ServicesNode } from '../../src/tree/servicesProvider';
+import { ZkClient } from '../../src/zk/client';
+import { formatHex64 } from '../../src/zk/stat';
+import { startParticipant, stopAllParticipants, type RecipeProcess } from '../support/recipes/participants';
+import { eventually } from '../support/session';
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+
+interface ScanReply {
+  visited: number;
+  truncated: boolean;
+  cancelled: boolean;
+  missingRoots: string[];
+  recipes: { path: string; kind: string; recipe: string | null; summary: string }[];
+}
+
+describe('the Coordination and Services views', function () {
+  this.timeout(120000);
+  const stamp = Date.now();
+  const name = `coordination-${stamp}`;
+  const base = `/ext-coordination-${stamp}`;
+  const connectString = process.env.ZK_TEST_CONNECT!;
+  let api: ZooKeeperExplorerApi;
+  let probe: ZkClient;
+  const global = vscode.ConfigurationTarget.Global;
+
+  const label = (item: vscode.TreeItem): string => `${typeof item.label === 'string' ? item.label : (item.label?.label ?? '')} ${typeof item.description === 'string' ? item.description : ''}`;
+  const coordinationText = (node: CoordinationNode): string => label(api.coordination.provider.getTreeItem(node));
+  const servicesText = (node: ServicesNode): string => label(api.coordination.services.getTreeItem(node));
+
+  function recipeRows(): string[] {
+    const connection = api.coordination.provider.getChildren().find((n) => n.kind === 'scanConnection' && n.connection.name === name)!;
+    return api.coordination.provider.getChildren(connection).map(coordinationText);
+  }
+  function participantRows(path: string): string[] {
+    const connection = api.coordination.provider.getChildren().find((n) => n.kind === 'scanConnection' && n.connection.name === name)!;
+    const recipe = api.coordination.provider.getChildren(connection).find((n) => n.kind === 'recipe' && n.path === path);
+    return recipe ? api.coordination.provider.getChildren(recipe).map(coordinationText) : [];
+  }
+  const scan = (): Thenable<ScanReply> => vscode.commands.executeCommand<ScanReply>(COMMANDS.scanCoordination, { connection: name });
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    probe = await ZkClient.connect({ connectString });
+    await probe.create(base);
+    for (const p of ['locks', 'election', 'services', 'services/orders', 'services/billing', 'plain', 'plain/a', 'plain/a/b']) await probe.create(`${base}/${p}`);
+    await vscode.workspace.getConfiguration('zookeeper.coordination').update('roots', [base, `${base}/missing`], global);
+    await vscode.workspace.getConfiguration('zookeeper.services').update('roots', [`${base}/services`], global);
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name, connectString });
+    await vscode.commands.executeCommand(COMMANDS.connect, { connection: name });
+  });
+
+  after(async () => {
+    await stopAllParticipants();
+    await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: name });
+    await vscode.workspace.getConfiguration('zookeeper.coordination').update('roots', undefined, global);
+    await vscode.workspace.getConfiguration('zookeeper.services').update('roots', undefined, global);
+    await probe.close();
+  });
+
+  let holder: RecipeProcess;
+  let waiter: RecipeProcess;
+  let leaders: RecipeProcess[] = [];
+
+  it('a scan finds a kazoo lock, a Curator leader latch and a service registry, nothing else, and says which roots are missing', async () => {
+    holder = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${base}/locks/inventory`, id: 'worker-1', connectString });
+    await holder.waitFor('acquired');
+    waiter = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${base}/locks/inventory`, id: 'worker-2', connectString });
+    leaders = [await startParticipant({ library: 'curator', recipe: 'latch', path: `${base}/election/scheduler`, id: 'node-a', connectString })];
+    await leaders[0].waitFor('leader');
+    leaders.push(await startParticipant({ library: 'curator', recipe: 'latch', path: `${base}/election/scheduler`, id: 'node-b', connectString }));
+    await probe.create(`${base}/services/orders/instance-`, Buffer.from('{"host":"10.0.1.11","port":8080}'), { mode: 'ephemeralSequential' });
+
+    const result = await scan();
+    assert.deepEqual(result.missingRoots, [`${base}/missing`]);
+    assert.equal(result.cancelled, false);
+    assert.equal(result.truncated, false);
+    assert.deepEqual(
+      result.recipes.map((r) => [r.path, r.kind]),
+      [
+        [`${base}/election/scheduler`, 'leaderLatch'],
+        [`${base}/locks/inventory`, 'lock'],
+        [`${base}/services/orders`, 'serviceRegistry'],
+      ],
+    );
+    const rows = recipeRows();
+    assert.ok(rows.some((r) => r.includes(`${base}/missing does not exist`)), rows.join(' | '));
+    assert.ok(rows.some((r) => new RegExp(`^${base}/locks/inventory lock: held by worker-1, 1 waiting`).test(r)), rows.join(' | '));
+    assert.ok(rows.some((r) => new RegExp(`^${base}/election/scheduler leader: node-a`).test(r)), rows.join(' | '));
+    const contenders = participantRows(`${base}/locks/inventory`);
+    assert.ok(contenders.some((r) => /^worker-1 holds: worker-1/.test(r)), contenders.join(' | '));
+    assert.ok(contenders.some((r) => /^worker-2 waiting on /.test(r)), contenders.join(' | '));
+  });
+
+  it('the holder releases: the view shows the next waiter holding, without a new scan', async () => {
+    await holder.stop();
+    await waiter.waitFor('acquired');
+    await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/locks/inventory lock: held by worker-2`).test(r)), 15000, 'worker-2 holding');
+    assert.ok(participantRows(`${base}/locks/inventory`).every((r) => !r.startsWith('worker-1')));
+  });
+
+  it('the leader goes: the view shows the new leader', async () => {
+    await leaders[1].waitFor('ready');
+    await leaders[0].stop();
+    await leaders[1].waitFor('leader');
+    await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/election/scheduler leader: node-b`).test(r)), 15000, 'node-b leading');
+  });
+
+  it("a participant's process dies (kill -9): its node and role vanish once the server expires its session", async () => {
+    await waiter.kill();
+    await eventually(() => participantRows(`${base}/locks/inventory`).length === 0, 30000, 'the dead holder gone');
+    const rows = recipeRows();
+    assert.ok(rows.some((r) => new RegExp(`^${base}/locks/inventory kazoo Lock: no participants now`).test(r)), rows.join(' | '));
+  });
+
+  it('showCoordination returns the detail: holder, wait chain, sessions and the ephemeral nodes each owns', async () => {
+    const lock = `${base}/locks/zk-${stamp}`;
+    const first = await startParticipant({ library: 'kazoo', recipe: 'lock', path: lock, id: 'alpha', connectString });
+    await first.waitFor('acquired');
+    const second = await startParticipant({ library: 'kazoo', recipe: 'lock', path: lock, id: 'beta', connectString });
+    await eventually(async () => (await probe.getChildren(lock)).children.length === 2, 10000, 'two contenders');
+    const detail = await vscode.commands.executeCommand<CoordinationDetail>(COMMANDS.showCoordination, { connection: name, path: lock, reveal: false });
+    assert.equal(detail.kind, 'lock');
+    assert.equal(detail.recipe, 'kazoo Lock');
+    assert.deepEqual(detail.holders.map((h) => h.data), ['alpha']);
+    assert.equal(detail.waiters.length, 1);
+    assert.equal(detail.waiters[0].participant.data, 'beta');
+    assert.equal(detail.waiters[0].waitsOn, detail.holders[0].path);
+    assert.equal(detail.roles[detail.holders[0].path], 'holds: alpha');
+    const bySession = new Map(detail.sessions.map((s) => [s.session, s]));
+    for (const proc of [first, second]) {
+      const entry = bySession.get(formatHex64(BigInt(proc.session)));
+      assert.ok(entry, `session ${proc.session} listed`);
+      assert.equal(entry.source, 'walk');
+      assert.equal(entry.complete, true);
+      assert.deepEqual(entry.ephemerals, [proc.node]);
+    }
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'zk-coordination' && d.uri.path.startsWith(lock));
+    assert.ok(document, 'the detail document is open');
+    const text = document.getText();
+    assert.match(text, /# kazoo Lock at /);
+    assert.match(text, /## Wait chain/);
+    assert.match(text, /beta.* waits on /);
+    await first.stop();
+    await second.stop();
+  });
+
+  it("showCoordination on a registry of this window's own session lists its ephemerals with getEphemerals", async () => {
+    const registry = `${base}/services/billing`;
+    const created = await vscode.commands.executeCommand<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${registry}/instance-`, data: '10.0.2.5:9090', mode: 'ephemeralSequential' });
+    const detail = await vscode.commands.executeCommand<CoordinationDetail>(COMMANDS.showCoordination, { connection: name, path: registry, reveal: false });
+    assert.equal(detail.kind, 'serviceRegistry');
+    assert.equal(detail.participants[0].address, '10.0.2.5:9090');
+    assert.equal(detail.sessions.length, 1);
+    assert.equal(detail.sessions[0].own, true);
+    assert.equal(detail.sessions[0].source, 'getEphemerals');
+    assert.ok(detail.sessions[0].ephemerals.includes(created.path), detail.sessions[0].ephemerals.join(', '));
+    await vscode.commands.executeCommand(COMMANDS.deleteNode, { connection: name, path: created.path });
+  });
+
+  it('showCoordination on a plain node says unknown and guesses nothing', async () => {
+    const detail = await vscode.commands.executeCommand<CoordinationDetail>(COMMANDS.showCoordination, { connection: name, path: `${base}/plain`, reveal: false });
+    assert.equal(detail.kind, 'unknown');
+    assert.deepEqual(detail.holders, []);
+    assert.equal(detail.leader, null);
+  });
+
+  it('the Services view lists each service with its instances and follows them as they come and go', async () => {
+    const services = api.coordination.services;
+    const rows = async (): Promise<string[]> => {
+      const connection = (await services.getChildren()).find((n) => n.kind === 'servicesConnection' && n.connection.name === name)!;
+      const out: string[] = [];
+      for (const service of await services.getChildren(connection)) {
+        out.push(servicesText(service));
+        for (const instance of await services.getChildren(service)) out.push(`  ${servicesText(instance)}`);
+      }
+      return out;
+    };
+    await eventually(async () => {
+      const r = await rows();
+      return r.some((x) => /^orders 1 instance up/.test(x)) && r.some((x) => /^ {2}10\.0\.1\.11:8080 instance-\d{10}/.test(x)) && r.some((x) => /^billing no instances up/.test(x));
+    }, 10000, 'orders up with 1 instance, billing down');
+    const owner = await ZkClient.connect({ connectString });
+    try {
+      await owner.create(`${base}/services/billing/instance-`, Buffer.from('{"address":"10.0.2.7","port":9090}'), { mode: 'ephemeralSequential' });
+      await eventually(() => services.instancesOf(name, `${base}/services/billing`)?.length === 1, 10000, 'billing instance shown (live)');
+      assert.ok((await rows()).some((x) => /^ {2}10\.0\.2\.7:9090/.test(x)));
+      await owner.create(`${base}/services/payments`);
+      await eventually(async () => (await rows()).some((x) => /^payments no instances up/.test(x)), 10000, 'a new service shown (live)');
+    } finally {
+      await owner.close();
+    }
+    await eventually(() => services.instancesOf(name, `${base}/services/billing`)?.length === 0, 10000, 'billing instance gone with its session');
+  });
+});

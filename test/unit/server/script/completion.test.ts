@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import type { CompletionItem, TextEdit } from 'vscode-languageserver-types';
+import { COMMANDS } from '../../../../src/server/script/commands';
+import { complete, type ChildrenLookup } from '../../../../src/server/script/completion';
+import { parseCommandline } from './completionSupport';
+import { r } from './support';
+
+const noChildren: ChildrenLookup = () => Promise.resolve(undefined);
+
+function labels(items: CompletionItem[]): string[] {
+  return items.map((i) => i.label);
+}
+
+function edit(item: CompletionItem): TextEdit {
+  assert.ok(item.textEdit && 'range' in item.textEdit, `${item.label} has a TextEdit`);
+  return item.textEdit;
+}
+
+/** `|` marks the cursor. */
+async function completeAt(textWithCursor: string, children: ChildrenLookup = noChildren): Promise<CompletionItem[]> {
+  const { text, position } = parseCommandline(textWithCursor);
+  return complete(text, position, children);
+}
+
+describe('server/script/completion', () => {
+  describe('commands', () => {
+    it('offers every command on an empty line, inserted as plain text', async () => {
+      const items = await completeAt('|');
+      assert.deepEqual(labels(items), COMMANDS.map((c) => c.name));
+      const create = items.find((i) => i.label === 'create');
+      assert.equal(create?.detail, 'create [-s] [-e] [-c] [-t ttl] path [data] [acl]');
+      assert.equal(create?.insertTextFormat, 1);
+      assert.match(JSON.stringify(create?.documentation), /Creates a node/);
+      assert.deepEqual(create && edit(create), { range: r(0, 0, 0), newText: 'create' });
+    });
+
+    it('replaces the word being typed', async () => {
+      const items = await completeAt('  cr|eate');
+      assert.deepEqual(edit(items[0]).range, r(0, 2, 8));
+      assert.deepEqual(edit((await completeAt('get /a\n\tse|'))[0]).range, r(1, 1, 3));
+    });
+
+    it('offers nothing in comments and in the connection directive', async () => {
+      assert.deepEqual(await completeAt('# connection: |'), []);
+      assert.deepEqual(await completeAt('  # get |'), []);
+      assert.deepEqual(await complete('get /a', { line: 5, character: 0 }, noChildren), []);
+    });
+  });
+
+  describe('flags', () => {
+    it('offers the flags of the command, with their docs', async () => {
+      const items = await completeAt('create -|');
+      assert.deepEqual(labels(items), ['-s', '-e', '-c', '-t']);
+      assert.deepEqual(edit(items[0]), { range: r(0, 7, 8), newText: '-s' });
+      assert.match(items[0].detail ?? '', /^Sequential/);
+    });
+
+    it('leaves out flags already used and flags they exclude', async () => {
+      assert.deepEqual(labels(await completeAt('create -e -|')), ['-s']);
+      assert.deepEqual(labels(await completeAt('create -c -|')), []);
+      assert.deepEqual(labels(await completeAt('create -t 100 -|')), ['-s']);
+      assert.deepEqual(labels(await completeAt('removewatches /a -d -|')), ['-l']);
+      assert.deepEqual(labels(await completeAt('get -s /a -|')), ['-w']);
+    });
+
+    it('offers nothing after "--" but arguments', async () => {
+      assert.deepEqual(labels(await completeAt('set -- /a |')), []);
+    });
+
+    it('offers flags and paths where either may come', async () => {
+      const items = await completeAt('get |', () => Promise.resolve(['zookeeper', 'app']));
+      assert.deepEqual(labels(items), ['-s', '-w', '/app', '/zookeeper']);
+      assert.deepEqual(edit(items[2]), { range: r(0, 4, 4), newText: '/app' });
+    });
+
+    it('offers flags only where no argument is left', async () => {
+      assert.deepEqual(labels(await completeAt('get /a |', () => Promise.resolve(['x']))), ['-s', '-w']);
+      assert.deepEqual(labels(await completeAt('set /a |')), ['-s', '-v']);
+      assert.deepEqual(await completeAt('whoami |'), []);
+    });
+
+    it('offers nothing for an unknown command', async () => {
+      assert.deepEqual(await completeAt('frob |'), []);
+      assert.deepEqual(await completeAt('frob -|'), []);
+    });
+  });
+
+  describe('values', () => {
+    it('offers watch modes after -m', async () => {
+      const items = await completeAt('addWatch -m PER|');
+      assert.deepEqual(labels(items), ['PERSISTENT', 'PERSISTENT_RECURSIVE']);
+      assert.deepEqual(edit(items[1]).range, r(0, 12, 15));
+      assert.deepEqual(labels(await completeAt('addWatch -m |')), ['PERSISTENT', 'PERSISTENT_RECURSIVE']);
+    });
+
+    it('offers nothing for a number', async () => {
+      assert.deepEqual(await completeAt('delete -v |'), []);
+      assert.deepEqual(await completeAt('create -t 1|'), []);
+    });
+
+    it('offers schemes to addauth', async () => {
+      const items = await completeAt('addauth di|');
+      assert.deepEqual(labels(items), ['digest', 'sasl', 'x509', 'ip']);
+      assert.deepEqual(edit(items[0]).range, r(0, 8, 10));
+      assert.deepEqual(await completeAt('addauth digest |'), []);
+    });
+
+    it('offers ACL templates to setAcl and create', async () => {
+      assert.deepEqual(labels(await completeAt('setAcl /a |')).slice(0, 6), ['-s', '-v', '-R', 'world:anyone:cdrwa', 'world:anyone:r', 'auth::cdrwa']);
+      assert.ok(labels(await completeAt('create /a data w|')).includes('digest:'));
+      assert.deepEqual(await completeAt('setAcl /a world:|'), []);
+    });
+  });
+
+  describe('paths', () => {
+    const asked: string[] = [];
+    const tree: Record<string, string[]> = {
+      '/': ['zookeeper', 'app', 'App2'],
+      '/app': ['config', 'lock-0000000010', 'lock-0000000002', 'cache', 'lock-0000000001'],
+      '/app/config': [],
+    };
+    const children = (path: string) => {
+      asked.push(path);
+      return Promise.resolve(tree[path]);
+    };
+    beforeEach(() => (asked.length = 0));
+
+    it('completes the last segment from the children of its parent', async () => {
+      const items = await completeAt('get /app/c|', children);
+      assert.deepEqual(asked, ['/app']);
+      assert.deepEqual(labels(items), ['cache', 'config']);
+      assert.deepEqual(edit(items[0]), { range: r(0, 9, 10), newText: 'cache' });
+      assert.equal(items[0].kind, 19);
+    });
+
+    it('completes under the root', async () => {
+      const items = await completeAt('ls /|', children);
+      assert.deepEqual(asked, ['/']);
+      assert.deepEqual(labels(items), ['App2', 'app', 'zookeeper']);
+      assert.deepEqual(edit(items[0]).range, r(0, 4, 4));
+    });
+
+    it('matches the typed prefix whatever its case', async () => {
+      assert.deepEqual(labels(await completeAt('ls /AP|', children)), ['App2', 'app']);
+    });
+
+    it('puts sequential siblings in sequence order, by sortText', async () => {
+      const items = await completeAt('delete /app/|', children);
+      assert.deepEqual(labels(items), ['lock-0000000001', 'lock-0000000002', 'lock-0000000010', 'cache', 'config']);
+      assert.deepEqual(
+        items.map((i) => i.sortText),
+        ['0', '1', '2', '3', '4'],
+      );
+    });
+
+    it('replaces the segment under the cursor up to the next "/"', async () => {
+      const items = await completeAt('get /app/lo|ck-x/deeper', children);
+      assert.deepEqual(edit(items[0]).range, r(0, 9, 15));
+      const atEnd = await completeAt('get /app/lo|ck-x', children);
+      assert.deepEqual(edit(atEnd[0]).range, r(0, 9, 15));
+    });
+
+    it('completes the path of a command with flags before it', async () => {
+      assert.deepEqual(labels(await completeAt('create -s -e /app/config/|', children)), []);
+      assert.deepEqual(asked, ['/app/config']);
+      assert.deepEqual(labels(await completeAt('delete -v 3 /app/ca|', children)), ['cache']);
+    });
+
+    it('asks nothing for an invalid parent, a relative path or a quoted token', async () => {
+      assert.deepEqual(await completeAt('get //x|', children), []);
+      assert.deepEqual(await completeAt('get /a//|', children), []);
+      assert.deepEqual(await completeAt('get /./|', children), []);
+      assert.deepEqual(await completeAt('get app|', children), []);
+      assert.deepEqual(await completeAt('get "/app/|', children), []);
+      assert.deepEqual(asked, []);
+    });
+
+    it('offers nothing when the children are unknown', async () => {
+      assert.deepEqual(await completeAt('get /nothing/|', children), []);
+    });
+
+    it('completes on the right line of a CRLF document', async () => {
+      const items = await completeAt('get /a\r\nls /app/co|\r\n', children);
+      assert.deepEqual(edit(items[0]), { range: r(1, 8, 10), newText: 'config' });
+    });
+
+    describe('with 10,000 children', () => {
+      const names: string[] = [];
+      for (let i = 0; i < 5000; i++) names.push(`item-${i}`, `lock-${String((i * 7919) % 5000).padStart(10, '0')}`);
+      const big = (path: string) => Promise.resolve(path === '/big' ? names : undefined);
+
+      it('returns every sequential sibling in sequence order', async () => {
+        const items = await completeAt('get /big/lock|', big);
+        assert.equal(items.length, 5000);
+        const sequences = items.map((i) => Number(i.label.slice(5)));
+        assert.deepEqual(sequences, [...sequences].sort((a, b) => a - b));
+        assert.equal(sequences[0], 0);
+        const sortTexts = items.map((i) => i.sortText ?? '');
+        assert.deepEqual(sortTexts, [...sortTexts].sort());
+        assert.deepEqual(edit(items[4999]), { range: r(0, 9, 13), newText: 'lock-0000004999' });
+      });
+
+      it('filters by prefix', async () => {
+        const items = await completeAt('get /big/ITEM-99|', big);
+        assert.deepEqual(labels(items), ['item-99', ...Array.from({ length: 10 }, (_, i) => `item-99${i}`)]);
+        assert.deepEqual(edit(items[0]).range, r(0, 9, 16));
+      });
+
+      it('returns all of them for an empty prefix', async () => {
+        assert.equal((await completeAt('get /big/|', big)).length, 10_000);
+      });
+    });
+  });
+});
