@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { ZkConnection } from '../extension/connections/zkConnection';
-import { baseName } from '../zk/paths';
 import { formatHex64 } from '../zk/stat';
 import type { Participant, RecipeAnalysis, RecipeKind } from '../zk/recipes/types';
 import { describeRole } from './recipeRoles';
@@ -74,7 +73,8 @@ export function formatAge(ms: number): string {
 
 export function recipeTreeItem(item: RecipeItem): vscode.TreeItem {
   const { analysis } = item;
-  const t = new vscode.TreeItem(item.path, analysis.participants.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  // Collapsed: the description already says who holds and who waits; a big cluster has many recipes.
+  const t = new vscode.TreeItem(item.path, analysis.participants.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   t.id = `recipe::${item.connection.name}::${item.path}`;
   t.description = item.idle ? `${analysis.recipe ?? analysis.kind}: no participants now` : analysis.summary;
   t.iconPath = new vscode.ThemeIcon(KIND_ICON[analysis.kind], item.idle ? new vscode.ThemeColor('disabledForeground') : undefined);
@@ -84,6 +84,7 @@ export function recipeTreeItem(item: RecipeItem): vscode.TreeItem {
   tip.appendText(item.idle ? 'No participants right now.' : analysis.summary);
   for (const note of analysis.notes) tip.appendMarkdown(`\n\n_${note.replace(/[_*`]/g, '\\$&')}_`);
   t.tooltip = tip;
+  t.accessibilityInformation = { label: `${item.path} ${String(t.description)}` };
   t.command = { command: 'zookeeper.showCoordination', title: 'Show Coordination Detail', arguments: [item] };
   return t;
 }
@@ -97,6 +98,21 @@ function participantIcon(analysis: RecipeAnalysis, p: Participant): vscode.Theme
   return new vscode.ThemeIcon('circle-outline');
 }
 
+function shortWho(p: Participant): string {
+  const text = p.address ?? p.data?.trim();
+  return text && text.length <= 40 && !text.includes('\n') ? text : (p.sequence !== undefined ? `#${p.sequence}` : p.name);
+}
+
+/** The role in this view, where the label already names the participant: "holds", "waiting on worker-1". */
+export function shortRole(analysis: RecipeAnalysis, p: Participant): string | undefined {
+  if (analysis.kind === 'serviceRegistry') return 'instance';
+  if (analysis.leader?.path === p.path) return 'leader';
+  if (analysis.holders.some((h) => h.path === p.path)) return analysis.kind === 'semaphore' ? 'holds a lease' : 'holds';
+  const waiter = analysis.waiters.find((w) => w.participant.path === p.path);
+  if (waiter) return waiter.waitsOn ? `waiting on ${shortWho(waiter.waitsOn)}` : 'waiting';
+  return p.takenBy ? 'taken' : undefined;
+}
+
 export function participantTreeItem(item: ParticipantItem): vscode.TreeItem {
   const p = item.participant;
   const text = p.data?.trim();
@@ -104,7 +120,7 @@ export function participantTreeItem(item: ParticipantItem): vscode.TreeItem {
   const t = new vscode.TreeItem(who, vscode.TreeItemCollapsibleState.None);
   t.id = `participant::${item.connection.name}::${p.path}`;
   const role = describeRole(item.analysis, p.path);
-  t.description = [role, who === p.name ? undefined : p.name, `up ${formatAge(p.ageMs)}`].filter(Boolean).join(' · ');
+  t.description = [shortRole(item.analysis, p), p.sequence !== undefined ? `#${p.sequence}` : who === p.name ? undefined : p.name, `up ${formatAge(p.ageMs)}`].filter(Boolean).join(' · ');
   t.iconPath = participantIcon(item.analysis, p);
   t.contextValue = p.sessionId === 0n ? 'zk.participant' : 'zk.participant.ephemeral';
   t.tooltip = [
@@ -117,11 +133,7 @@ export function participantTreeItem(item: ParticipantItem): vscode.TreeItem {
   ]
     .filter(Boolean)
     .join('\n');
+  t.accessibilityInformation = { label: `${who} ${String(t.description)}` };
   t.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
   return t;
-}
-
-export function waitChainText(analysis: RecipeAnalysis): string | undefined {
-  if (analysis.waiters.length === 0) return undefined;
-  return analysis.waiters.map((w) => `${baseName(w.participant.path)} → ${w.waitsOn ? baseName(w.waitsOn.path) : '(none)'}`).join(', ');
 }

@@ -227,6 +227,7 @@ function serviceTreeItem(item: ServiceItem, showRoot: boolean): vscode.TreeItem 
     t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
   }
   t.tooltip = `${item.path} on ${item.connection.name}`;
+  t.accessibilityInformation = { label: `${name} ${String(t.description)}` };
   t.contextValue = 'zk.service';
   return t;
 }
@@ -238,6 +239,7 @@ function instanceTreeItem(item: InstanceItem): vscode.TreeItem {
   t.description = `${p.address ? `${p.name} · ` : ''}up ${formatAge(p.ageMs)}`;
   t.iconPath = new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'));
   t.tooltip = [p.path, p.address ? `Address: ${p.address}` : undefined, `Session: ${formatHex64(p.sessionId)}`, `Up for ${formatAge(p.ageMs)}`, p.data ? `Data: ${p.data.slice(0, 300)}` : undefined].filter(Boolean).join('\n');
+  t.accessibilityInformation = { label: `${p.address ?? p.name} ${String(t.description)}` };
   t.contextValue = 'zk.participant.ephemeral';
   t.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
   return t;

@@ -25,22 +25,27 @@ describe('e2e: the Coordination and Services views on the demo world', function 
     const page = wb!.page;
     await wb!.openView('ZooKeeper');
     await clickRow(wb!, 'demo'); // the explorer's row: connects
-    // Give the Coordination and Services views the room: collapse the Explorer section.
+    // Give the Coordination and Services views the room: collapse the Explorer section, widen the sidebar.
     await page.locator('.pane-header', { hasText: /^Explorer/ }).first().click();
+    await wb!.widenSidebar(620);
     for (const name of [
-      /^\/locks\/inventory .*lock: held by inventory-worker-1, 1 waiting/,
-      /^\/election\/scheduler .*leader: scheduler-a/,
-      /^\/curator\/locks\/orders .*lock: held by orders-worker-A, 1 waiting/,
-      /^\/curator\/leader\/billing .*leader: billing-1/,
-      /^\/queues\/jobs .*queue: \d+ items?/,
-      /^\/services\/orders .*instances/,
+      /^\/locks\/inventory lock: held by inventory-worker-1, 1 waiting/,
+      /^\/election\/scheduler leader: scheduler-a \(2 candidates\)/,
+      /^\/curator\/locks\/orders lock: held by .*, 1 waiting/,
+      /^\/curator\/leader\/billing leader: billing-1/,
+      /^\/queues\/jobs queue: \d+ items?/,
+      /^\/kafka\/brokers\/ids 3 instances/,
+      /^\/services\/orders 3 instances/,
     ]) {
       await row(wb!, name).waitFor({ timeout: 30_000 });
     }
-    await row(wb!, /^inventory-worker-1 .*holds: inventory-worker-1/).waitFor({ timeout: 10_000 });
-    await row(wb!, /^inventory-worker-2 .*waiting on /).waitFor({ timeout: 10_000 });
-    await row(wb!, /^orders .*instances up/).waitFor({ timeout: 30_000 });
-    await row(wb!, /^payments .*instances? up/).waitFor({ timeout: 30_000 });
+    // Expand the inventory lock (its twistie: a click on the row opens the detail) to see the roles.
+    await row(wb!, /^\/locks\/inventory /).locator('.monaco-tl-twistie').click();
+    await row(wb!, /^inventory-worker-1 holds · #0 · up /).waitFor({ timeout: 10_000 });
+    await row(wb!, /^inventory-worker-2 waiting on inventory-worker-1 · #1/).waitFor({ timeout: 10_000 });
+    await row(wb!, /^orders 3 instances up/).waitFor({ timeout: 30_000 });
+    await row(wb!, /^payments 2 instances up/).waitFor({ timeout: 30_000 });
+    await row(wb!, /^10\.0\.1\.11:8080 instance-\d{10} · up /).waitFor({ timeout: 10_000 });
     await wb!.screenshot('coordination-view');
   });
 
@@ -48,9 +53,11 @@ describe('e2e: the Coordination and Services views on the demo world', function 
     this.timeout(60_000);
     const page = wb!.page;
     await row(wb!, /^\/locks\/inventory /).click();
-    const editor = page.locator('.editor-instance .view-lines');
-    await editor.filter({ hasText: 'kazoo Lock at /locks/inventory' }).first().waitFor({ timeout: 30_000 });
-    await editor.filter({ hasText: 'Wait chain' }).first().waitFor({ timeout: 10_000 });
+    // The detail opens as a rendered Markdown preview (a webview: its content is two frames down).
+    const preview = page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    await preview.locator('h1', { hasText: 'kazoo Lock at /locks/inventory' }).waitFor({ timeout: 30_000 });
+    await preview.locator('h2', { hasText: 'Wait chain' }).waitFor({ timeout: 10_000 });
+    await preview.locator('td', { hasText: 'inventory-worker-2' }).first().waitFor({ timeout: 10_000 });
     await wb!.screenshot('coordination-detail');
   });
 

@@ -94,8 +94,8 @@ describe('the Coordination and Services views', function () {
     assert.ok(rows.some((r) => new RegExp(`^${base}/locks/inventory lock: held by worker-1, 1 waiting`).test(r)), rows.join(' | '));
     assert.ok(rows.some((r) => new RegExp(`^${base}/election/scheduler leader: node-a`).test(r)), rows.join(' | '));
     const contenders = participantRows(`${base}/locks/inventory`);
-    assert.ok(contenders.some((r) => /^worker-1 holds: worker-1/.test(r)), contenders.join(' | '));
-    assert.ok(contenders.some((r) => /^worker-2 waiting on /.test(r)), contenders.join(' | '));
+    assert.ok(contenders.some((r) => /^worker-1 holds · #\d+ · up /.test(r)), contenders.join(' | '));
+    assert.ok(contenders.some((r) => /^worker-2 waiting on worker-1 · #\d+/.test(r)), contenders.join(' | '));
   });
 
   it('the holder releases: the view shows the next waiter holding, without a new scan', async () => {

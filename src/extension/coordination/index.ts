@@ -69,7 +69,16 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
     const document = await vscode.workspace.openTextDocument(detailUri(connection.name, path));
     await vscode.languages.setTextDocumentLanguage(document, 'markdown').then(undefined, () => undefined);
     const args = asArgs(arg);
-    if (args?.reveal !== false) await vscode.window.showTextDocument(document, { preview: !args, preserveFocus: !!args });
+    if (args) {
+      if (args.reveal !== false) await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
+      return detail;
+    }
+    // A person gets it rendered (tables, headings); without the built-in Markdown extension, the text.
+    const rendered = await vscode.commands.executeCommand('markdown.showPreview', document.uri).then(
+      () => true,
+      () => false,
+    );
+    if (!rendered) await vscode.window.showTextDocument(document, { preview: true });
     return detail;
   });
 

@@ -43,6 +43,8 @@ export function describeMarkdown(info: PropertyInfo, key = info.key): string {
   if (info.required) lines.push('- Required');
   if (info.since) lines.push(`- Since ZooKeeper ${info.since}`);
   const property = systemPropertyOf(info);
+  if (info.readBy === 'config') lines.push('- Read by QuorumPeerConfig: a bad value stops the server at start-up');
+  if (info.readBy === 'provider') lines.push('- Handed to the metrics provider');
   if (info.readBy === 'jvm') lines.push(`- Only as a JVM option: \`-D${property ?? key}\``);
   else if (property) lines.push(`- Becomes the system property \`${property.replace(info.key, key)}\``);
   if (info.guideName) lines.push(`- Called *${info.guideName}* in the Administrator's Guide`);

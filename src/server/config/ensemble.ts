@@ -17,8 +17,8 @@ const FAMILY = /^(server|group|weight)\.(.*)$/;
 export function checkEnsemble(settings: Settings, report: Reporter, familyEntries: readonly ConfigEntry[]): ServerEntry[] {
   const multiAddress = settings.flag('multiAddress.enabled');
   const servers: ServerEntry[] = [];
-  const groups: { entry: ConfigEntry; id?: number }[] = [];
-  const weights: { entry: ConfigEntry; id?: number }[] = [];
+  const groups: ConfigEntry[] = [];
+  const weights: ConfigEntry[] = [];
   for (const entry of familyEntries) {
     const [, family, suffix] = FAMILY.exec(entry.key) ?? [];
     const id = checkId(report, entry, family, suffix);
@@ -27,9 +27,9 @@ export function checkEnsemble(settings: Settings, report: Reporter, familyEntrie
       for (const issue of line.issues) report.issue(entry, issue);
       servers.push({ entry, id, line });
     } else if (family === 'group') {
-      groups.push({ entry, id });
+      groups.push(entry);
     } else {
-      weights.push({ entry, id });
+      weights.push(entry);
       const weight = parseJavaInteger(entry.value, 'long');
       if (weight === undefined) numberIssue(report, entry, entry.value, 0, 'weight');
       else if (weight < 0) report.add('warning', 'weight', 'A negative weight makes no sense; use 0 to keep the server from counting.', issueRange(entry, {}));
@@ -130,10 +130,10 @@ function checkLimits(settings: Settings, report: Reporter, anchor: ConfigEntry):
   }
 }
 
-function checkHierarchy(report: Reporter, servers: readonly ServerEntry[], groups: readonly { entry: ConfigEntry; id?: number }[]): void {
+function checkHierarchy(report: Reporter, servers: readonly ServerEntry[], groups: readonly ConfigEntry[]): void {
   const serverIds = new Set(servers.map((s) => s.id));
-  const grouped = new Map<number, { entry: ConfigEntry; gid?: number }>();
-  for (const { entry, id: gid } of groups) {
+  const grouped = new Map<number, ConfigEntry>();
+  for (const entry of groups) {
     for (const piece of javaSplit({ text: entry.value, start: 0 }, ':')) {
       const sid = parseJavaInteger(piece.text, 'long');
       if (sid === undefined) {
@@ -143,10 +143,10 @@ function checkHierarchy(report: Reporter, servers: readonly ServerEntry[], group
       const earlier = grouped.get(sid);
       const range = issueRange(entry, spanOf(piece));
       if (earlier) {
-        const related: Related[] = [{ range: earlier.entry.keyRange, message: `${earlier.entry.key} also lists server ${sid}` }];
-        report.add('error', 'group-overlap', `Server ${sid} is already in ${earlier.entry.key}: groups must be disjoint, and ZooKeeper refuses to start.`, range, undefined, related);
+        const related: Related[] = [{ range: earlier.keyRange, message: `${earlier.key} also lists server ${sid}` }];
+        report.add('error', 'group-overlap', `Server ${sid} is already in ${earlier.key}: groups must be disjoint, and ZooKeeper refuses to start.`, range, undefined, related);
       } else {
-        grouped.set(sid, { entry, gid });
+        grouped.set(sid, entry);
         if (!serverIds.has(sid)) report.add('warning', 'group-member', `Server ${sid} has no server.${sid} line.`, range);
       }
     }

@@ -34,7 +34,7 @@ function consequence(info: PropertyInfo, lenient: boolean): { severity: Severity
   if (info.readBy === 'config' || (info.readBy === 'provider' && !lenient)) {
     return { severity: 'error', effect: 'ZooKeeper refuses to start' };
   }
-  return { severity: 'warning', effect: 'the server ignores it and uses the default' };
+  return { severity: 'warning', effect: 'the server cannot use it' };
 }
 
 /** Type checks for one trimmed value (server, group and weight lines are checked elsewhere). */

@@ -60,6 +60,8 @@ export interface WorkbenchSession {
   runCommand(title: string): Promise<void>;
   /** Clicks the activity-bar item whose aria-label starts with title (no-op when already open). */
   openView(title: string): Promise<void>;
+  /** Drags the sash right of the sidebar until the sidebar is about `width` pixels wide. */
+  widenSidebar(width: number): Promise<void>;
   /** aria-labels of the activity-bar items. */
   activityBarLabels(): Promise<string[]>;
   /** A tree row (any tree: explorer or an extension's view) by its accessible name. */
@@ -209,6 +211,20 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
         .locator('li.action-item[aria-selected="true"]', { has: page.locator(`a.action-label[aria-label^=${cssString(title)}]`) })
         .waitFor({ timeout: 10_000 });
       await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
+    },
+
+    async widenSidebar(width: number) {
+      const sidebar = await page.locator('.part.sidebar').boundingBox();
+      if (!sidebar || sidebar.width >= width) return;
+      const edge = sidebar.x + sidebar.width;
+      const y = sidebar.y + sidebar.height / 2;
+      await page.mouse.move(edge, y);
+      await page.mouse.down();
+      await page.mouse.move(edge + (width - sidebar.width) / 2, y, { steps: 5 });
+      await page.mouse.move(sidebar.x + width, y, { steps: 5 });
+      await page.mouse.up();
+      const after = await page.locator('.part.sidebar').boundingBox();
+      if (!after || after.width < width - 40) throw new Error(`the sidebar is ${after?.width ?? '?'} px wide after dragging its sash to ${width} px`);
     },
 
     async activityBarLabels() {
