@@ -1,0 +1,156 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../src/extension/commandIds';
+import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
+import type { ScriptRunResult } from '../../src/extension/scripts/runScript';
+import { ZkClient } from '../../src/zk/client';
+import { eventually } from '../support/session';
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+
+describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code', function () {
+  this.timeout(60000);
+  const stamp = Date.now();
+  const name = `lang-${stamp}`;
+  const readOnlyName = `lang-ro-${stamp}`;
+  const base = `/ext-lang-${stamp}`;
+  const connectString = process.env.ZK_TEST_CONNECT!;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-lang-'));
+  let api: ZooKeeperExplorerApi;
+  let probe: ZkClient;
+
+  async function open(file: string, text: string): Promise<vscode.TextDocument> {
+    const full = path.join(folder, file);
+    fs.writeFileSync(full, text);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(full));
+    await vscode.window.showTextDocument(document);
+    return document;
+  }
+  const messages = (uri: vscode.Uri): string[] => vscode.languages.getDiagnostics(uri).map((d) => `${d.range.start.line}:${vscode.DiagnosticSeverity[d.severity]}:${d.message}`);
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    await api.language.ready;
+    probe = await ZkClient.connect({ connectString });
+    await probe.create(base);
+    await probe.create(`${base}/config`, Buffer.from('{"feature": true}'));
+    for (const child of ['alpha', 'beta', 'gamma']) await probe.create(`${base}/config/${child}`);
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name, connectString });
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name: readOnlyName, connectString, readOnly: true });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const n of [name, readOnlyName]) await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: n });
+    await probe.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('a .zk file is a ZooKeeper script with diagnostics as you type: unknown commands, bad flags, paths, ACLs, missing nodes', async () => {
+    const document = await open(
+      'mistakes.zk',
+      [`# connection: ${name}`, 'crate /a', `get -x ${base}/config`, 'ls config', `create -t ${base}/ttl`, `setAcl ${base}/config world:anyone:xyz`, `stat ${base}/nowhere`, `ls ${base}/config`].join('\n'),
+    );
+    assert.equal(document.languageId, 'zookeeper-script');
+    await eventually(() => messages(document.uri).some((m) => m.startsWith('6:Warning')), 20000, 'the "does not exist" warning');
+    const found = messages(document.uri);
+    const expect = (line: number, pattern: RegExp): void => assert.ok(found.some((m) => m.startsWith(`${line}:`) && pattern.test(m)), `line ${line} ${String(pattern)} in ${JSON.stringify(found)}`);
+    expect(1, /Error:.*did you mean "create"/i);
+    expect(2, /Error:.*-x/);
+    expect(3, /Error:.*\//);
+    expect(4, /Error:.*(TTL|ttl)/);
+    expect(5, /Error:.*(perm|xyz)/i);
+    expect(6, /Warning:.*does not exist/);
+    assert.ok(!found.some((m) => m.startsWith('7:')), `line 7 is fine: ${JSON.stringify(found)}`);
+  });
+
+  it('completion lists commands, flags and the live children of a znode from the test ZooKeeper', async () => {
+    const document = await open('complete.zk', `# connection: ${name}\nget ${base}/config/\ncr`);
+    const items = async (line: number, character: number): Promise<string[]> => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(line, character));
+      return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    };
+    const children = await items(1, document.lineAt(1).text.length);
+    for (const child of ['alpha', 'beta', 'gamma']) assert.ok(children.includes(child), `${child} in ${JSON.stringify(children)}`);
+    assert.ok((await items(2, 2)).includes('create'));
+    // A child created by another program shows up: the extension's watch invalidates both caches.
+    await probe.create(`${base}/config/delta`);
+    await eventually(async () => (await items(1, document.lineAt(1).text.length)).includes('delta'), 10000, 'delta completed after it was created');
+  });
+
+  it('hover on a path shows its stat and data', async () => {
+    const document = await open('hover.zk', `# connection: ${name}\nget ${base}/config`);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(1, 8));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /version 0/);
+    assert.match(text, /"feature": true/);
+  });
+
+  it('runScript runs the commands, returns zkCli-like output, and an open editor of a changed node shows the new data', async () => {
+    await probe.create(`${base}/edited`, Buffer.from('before'));
+    const opened = await vscode.commands.executeCommand<{ uri: string }>(COMMANDS.openNode, { connection: name, path: `${base}/edited` });
+    const editor = await vscode.workspace.openTextDocument(vscode.Uri.parse(opened.uri));
+    assert.equal(editor.getText(), 'before');
+    const setter = await open('setter.zk', [`# connection: ${name}`, `set ${base}/edited "after the script"`].join('\n'));
+    const set = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri: setter.uri.toString() });
+    assert.equal(set.ok, true, JSON.stringify(set));
+    await eventually(() => editor.getText() === 'after the script', 10000, 'the open editor follows the script');
+
+    const document = await open('run.zk', [`# connection: ${name}`, `create ${base}/run "hello world"`, `set ${base}/run 'second'`, `get ${base}/run`, `ls ${base}/config`].join('\n'));
+    const result = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri: document.uri.toString() });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.connection, name);
+    assert.deepEqual(result.results.map((r) => r.output), [`Created ${base}/run`, '', 'second', '[alpha, beta, delta, gamma]']);
+    assert.equal((await probe.get(`${base}/run`)).data.toString(), 'second');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+    assert.ok(lenses.some((l) => l.command?.title.includes(`Run script on ${name}`)), JSON.stringify(lenses.map((l) => l.command?.title)));
+    assert.equal(lenses.filter((l) => l.command?.command === COMMANDS.runScript).length, 5);
+  });
+
+  it('stops at the first error unless told to continue; asks before destructive commands; a read-only connection refuses writes', async () => {
+    const failing = await open('failing.zk', [`# connection: ${name}`, `create ${base}/run "again"`, `create ${base}/after`].join('\n'));
+    const stopped = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri: failing.uri.toString() });
+    assert.equal(stopped.ok, false);
+    assert.match(stopped.results[0].error ?? '', /already exists/);
+    assert.equal(stopped.skipped, 1);
+    assert.equal(await probe.exists(`${base}/after`), undefined);
+    const continued = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri: failing.uri.toString(), continueOnError: true });
+    assert.deepEqual(continued.results.map((r) => r.ok), [false, true]);
+    assert.ok(await probe.exists(`${base}/after`));
+
+    const destructive = await open('destructive.zk', [`# connection: ${name}`, `deleteall ${base}/config`].join('\n'));
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.runScript, { uri: destructive.uri.toString() })), /confirmDestructive/);
+    assert.ok(await probe.exists(`${base}/config/alpha`), 'nothing deleted without confirmation');
+
+    const readOnly = await open('readonly.zk', [`# connection: ${readOnlyName}`, `ls ${base}`, `create ${base}/forbidden`].join('\n'));
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.runScript, { uri: readOnly.uri.toString() })), /read-only.*line 3/);
+    assert.equal(await probe.exists(`${base}/forbidden`), undefined);
+
+    const confirmed = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri: destructive.uri.toString(), confirmDestructive: true });
+    assert.equal(confirmed.ok, true);
+    assert.equal(await probe.exists(`${base}/config`), undefined);
+  });
+
+  it('a script with syntax errors is not run at all', async () => {
+    const broken = await open('broken.zk', [`# connection: ${name}`, `create ${base}/never`, 'bogus command'].join('\n'));
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.runScript, { uri: broken.uri.toString() })), /Line 3:.*Nothing was run/);
+    assert.equal(await probe.exists(`${base}/never`), undefined);
+  });
+
+  it('a zoo.cfg with mistakes gets the right diagnostics and a quick fix for a typo', async () => {
+    const document = await open('zoo.cfg', ['tickTime=2000', 'dataDir=/var/lib/zookeeper', 'clientPort=70000', 'initLimt=10', 'syncLimit=5', 'server.1=zk1:2888:3888', 'server.2=zk2:2888', 'server.3=zk3:2888:3888', ''].join('\n'));
+    assert.equal(document.languageId, 'zookeeper-config');
+    await eventually(() => vscode.languages.getDiagnostics(document.uri).length >= 3, 20000, 'zoo.cfg diagnostics');
+    const found = messages(document.uri);
+    const expect = (line: number, pattern: RegExp): void => assert.ok(found.some((m) => m.startsWith(`${line}:`) && pattern.test(m)), `line ${line} ${String(pattern)} in ${JSON.stringify(found)}`);
+    expect(2, /65535|port/i);
+    expect(3, /initLimit/);
+    expect(6, /server\.2|port/i);
+    const typo = vscode.languages.getDiagnostics(document.uri).find((d) => d.range.start.line === 3)!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, typo.range);
+    assert.ok(actions.some((a) => /initLimit/.test(a.title)), JSON.stringify(actions.map((a) => a.title)));
+  });
+});
