@@ -1,4 +1,4 @@
-import type { CompletionItem, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver-types';
+import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver-types';
 import type { ClusterInfo } from './clusterInfo';
 import { complete, diagnose, diagnosePathsExist, documentSymbols, hover, parseScript, type ParsedScript } from './script';
 
@@ -49,5 +49,14 @@ export class ScriptFeatures {
 
   symbols(text: string): DocumentSymbol[] {
     return documentSymbols(text);
+  }
+
+  /** "Did you mean" diagnostics carry their replacement: offer it as the preferred quick fix. */
+  codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+    return diagnostics.flatMap((diagnostic) => {
+      const replacement = (diagnostic.data as { replacement?: unknown } | undefined)?.replacement;
+      if (typeof replacement !== 'string') return [];
+      return [{ title: `Change to "${replacement}"`, kind: 'quickfix', isPreferred: true, diagnostics: [diagnostic], edit: { changes: { [uri]: [{ range: diagnostic.range, newText: replacement }] } } }];
+    });
   }
 }

@@ -81,8 +81,9 @@ export function startServer(connection: Connection): void {
   });
   connection.onCodeAction(({ textDocument, context }) => {
     const document = documents.get(textDocument.uri);
-    if (document?.languageId !== CONFIG_LANGUAGE) return [];
-    return configs.codeActions(textDocument.uri, context.diagnostics);
+    if (document?.languageId === SCRIPT_LANGUAGE) return scripts.codeActions(textDocument.uri, context.diagnostics);
+    if (document?.languageId === CONFIG_LANGUAGE) return configs.codeActions(textDocument.uri, context.diagnostics);
+    return [];
   });
   connection.onNotification(INVALIDATE_NOTIFICATION, (params: InvalidateParams) => {
     cluster.invalidate(params);

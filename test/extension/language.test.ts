@@ -65,6 +65,12 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
     expect(5, /Error:.*(perm|xyz)/i);
     expect(6, /Warning:.*does not exist/);
     assert.ok(!found.some((m) => m.startsWith('7:')), `line 7 is fine: ${JSON.stringify(found)}`);
+    const typo = vscode.languages.getDiagnostics(document.uri).find((d) => d.range.start.line === 1)!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, typo.range);
+    const fix = actions.find((a) => a.title === 'Change to "create"');
+    assert.ok(fix?.edit, JSON.stringify(actions.map((a) => a.title)));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(document.lineAt(1).text, 'create /a');
   });
 
   it('completion lists commands, flags and the live children of a znode from the test ZooKeeper', async () => {

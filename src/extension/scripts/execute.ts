@@ -146,6 +146,7 @@ export async function executeCommand(client: ZkClient, command: ParsedCommand, h
     case 'deleteall': {
       const path = requirePath(command);
       const report = await deleteTree(client, path, { concurrency: intValue(flagValue(command, '-b'), 'The batch size') ?? 32 });
+      if (report.total === 0 && report.failed[0]?.code === 'NONODE') throw new ZkError('NONODE', 'delete', path); // the root is missing
       if (report.failed.length > 0) {
         const first = report.failed[0];
         throw new Error(`deleteall ${path}: ${report.deleted} of ${report.total} nodes deleted; ${report.failed.length} could not be (${first.path}: ${first.message}).`);

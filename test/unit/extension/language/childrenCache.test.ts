@@ -1,0 +1,224 @@
+import * as assert from 'node:assert/strict';
+import { ChildrenCache } from '../../../../src/extension/language/childrenCache';
+import { ZkClient } from '../../../../src/zk/client';
+import { rejectsWith } from '../../../support/assertions';
+import { eventually } from '../../../support/session';
+import { sharedZooKeeper, type ZooKeeperServer } from '../../../support/zookeeper';
+
+/** Counts a client's getChildren calls (the cache's only request) by wrapping the method of that one object. */
+function countGetChildren(client: ZkClient): { paths: string[]; restore(): void } {
+  const original = client.getChildren.bind(client);
+  const spy = {
+    paths: [] as string[],
+    restore: (): void => {
+      client.getChildren = original;
+    },
+  };
+  client.getChildren = (path, watch) => {
+    spy.paths.push(path);
+    return original(path, watch);
+  };
+  return spy;
+}
+
+describe('extension/language/ChildrenCache against a real ZooKeeper', function () {
+  this.timeout(60000);
+  let server: ZooKeeperServer;
+  let client: ZkClient;
+  let other: ZkClient;
+  let base: string;
+  let invalidated: [string, string][];
+  let cache: ChildrenCache;
+  let spy: ReturnType<typeof countGetChildren>;
+  const extra: ZkClient[] = [];
+
+  before(async () => {
+    server = await sharedZooKeeper();
+    client = await ZkClient.connect({ connectString: server.connectString });
+    other = await ZkClient.connect({ connectString: server.connectString });
+  });
+
+  beforeEach(async function () {
+    base = `/cc-${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-${Date.now()}`;
+    await client.create(base);
+    invalidated = [];
+    cache = new ChildrenCache((connection, path) => invalidated.push([connection, path]));
+    spy = countGetChildren(client);
+  });
+
+  afterEach(async () => {
+    spy.restore();
+    await Promise.all(extra.splice(0).map((c) => c.close()));
+    const { children } = await client.getChildren(base);
+    for (const child of children) await client.delete(`${base}/${child}`).catch(() => undefined);
+    await client.delete(base).catch(() => undefined);
+  });
+
+  after(async () => {
+    await other.close();
+    await client.close();
+  });
+
+  it('lists once, sorted with sequential names first in sequence order, then serves the cache', async () => {
+    for (const name of ['zeta', 'alpha']) await client.create(`${base}/${name}`);
+    const seq = [];
+    for (let i = 0; i < 3; i++) seq.push((await client.create(`${base}/job-`, null, { mode: 'persistentSequential' })).path.slice(base.length + 1));
+    await client.create(`${base}/Beta`);
+    const first = await cache.children('prod', client, base);
+    assert.deepEqual(first, [...seq, 'Beta', 'alpha', 'zeta']);
+    assert.deepEqual(spy.paths, [base]);
+    const second = await cache.children('prod', client, base);
+    assert.deepEqual(second, first);
+    assert.deepEqual(spy.paths, [base], 'the second call asks the server nothing');
+    assert.equal(cache.size, 1);
+    assert.deepEqual(invalidated, []);
+  });
+
+  it('concurrent calls for the same node share one request', async () => {
+    await client.create(`${base}/a`);
+    const answers = await Promise.all([cache.children('prod', client, base), cache.children('prod', client, base), cache.children('prod', client, base)]);
+    assert.deepEqual(answers, [['a'], ['a'], ['a']]);
+    assert.equal(spy.paths.length, 1);
+  });
+
+  it('a child created by another client fires the watch: onInvalidate(connection, path), then a fresh listing', async () => {
+    await client.create(`${base}/a`);
+    assert.deepEqual(await cache.children('prod', client, base), ['a']);
+    await other.create(`${base}/b`);
+    await eventually(() => invalidated.length > 0, 10000, 'the children watch to fire');
+    assert.deepEqual(invalidated, [['prod', base]]);
+    assert.equal(cache.size, 0);
+    assert.deepEqual(await cache.children('prod', client, base), ['a', 'b']);
+    assert.equal(spy.paths.length, 2);
+    // The new listing set a new watch: a second change is seen too.
+    await other.delete(`${base}/a`);
+    await eventually(() => invalidated.length > 1, 10000, 'the second children watch to fire');
+    assert.deepEqual(invalidated, [
+      ['prod', base],
+      ['prod', base],
+    ]);
+    assert.deepEqual(await cache.children('prod', client, base), ['b']);
+    assert.equal(spy.paths.length, 3);
+  });
+
+  it('a data change does not invalidate the children (a children watch only)', async () => {
+    await client.create(`${base}/a`);
+    await cache.children('prod', client, base);
+    await other.set(base, Buffer.from('new data'));
+    await other.set(`${base}/a`, Buffer.from('new data'));
+    // A children change afterwards is the first event the cache sees.
+    await other.create(`${base}/b`);
+    await eventually(() => invalidated.length > 0, 10000, 'the children watch to fire');
+    assert.deepEqual(invalidated, [['prod', base]]);
+  });
+
+  it('the node deleted by another client invalidates, and then the node is undefined', async () => {
+    await client.create(`${base}/gone`);
+    assert.deepEqual(await cache.children('prod', client, `${base}/gone`), []);
+    await other.delete(`${base}/gone`);
+    await eventually(() => invalidated.length > 0, 10000, 'the watch to fire for the deletion');
+    assert.deepEqual(invalidated, [['prod', `${base}/gone`]]);
+    assert.equal(await cache.children('prod', client, `${base}/gone`), undefined);
+  });
+
+  it('NONODE: undefined, and not cached (the next call asks again)', async () => {
+    assert.equal(await cache.children('prod', client, `${base}/missing`), undefined);
+    assert.equal(cache.size, 0);
+    assert.equal(await cache.children('prod', client, `${base}/missing`), undefined);
+    assert.equal(spy.paths.length, 2);
+    // Once it exists it is listed (no stale "undefined").
+    await other.create(`${base}/missing`);
+    await other.create(`${base}/missing/child`);
+    assert.deepEqual(await cache.children('prod', client, `${base}/missing`), ['child']);
+    assert.equal(cache.size, 1);
+    await other.delete(`${base}/missing/child`);
+    await eventually(() => invalidated.length > 0, 10000, 'the watch to fire');
+    await other.delete(`${base}/missing`);
+  });
+
+  it('other errors reject and are not cached either', async () => {
+    await client.create(`${base}/secret`, null, { acl: [{ id: { scheme: 'world', id: 'anyone' }, perms: 31 & ~1 }] }); // no read
+    await rejectsWith(cache.children('prod', client, `${base}/secret`), 'NOAUTH');
+    assert.equal(cache.size, 0);
+    await rejectsWith(cache.children('prod', client, `${base}/secret`), 'NOAUTH');
+    assert.equal(spy.paths.length, 2);
+    await rejectsWith(cache.children('prod', client, 'no-slash'), 'INVALIDPATH');
+    assert.equal(cache.size, 0);
+  });
+
+  it('LRU bound: the least recently used entry is evicted and reported with onInvalidate', async () => {
+    const small = new ChildrenCache((connection, path) => invalidated.push([connection, path]), 2);
+    for (const name of ['a', 'b', 'c']) await client.create(`${base}/${name}`);
+    await small.children('prod', client, `${base}/a`);
+    await small.children('prod', client, `${base}/b`);
+    await small.children('prod', client, `${base}/a`); // a is now the most recently used
+    assert.equal(spy.paths.length, 2);
+    await small.children('prod', client, `${base}/c`);
+    assert.equal(small.size, 2);
+    assert.deepEqual(invalidated, [['prod', `${base}/b`]], 'b, not a, was the oldest');
+    await small.children('prod', client, `${base}/a`);
+    await small.children('prod', client, `${base}/c`);
+    assert.equal(spy.paths.length, 3, 'a and c are still cached');
+    await small.children('prod', client, `${base}/b`);
+    assert.equal(spy.paths.length, 4, 'b was evicted and is listed again');
+    assert.deepEqual(invalidated, [
+      ['prod', `${base}/b`],
+      ['prod', `${base}/a`],
+    ]);
+    // The evicted entry's watch may still fire later: it reports nothing more.
+    invalidated.length = 0;
+    await other.create(`${base}/a/x`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(invalidated, [], 'a was evicted already; its late watch is no news');
+    await other.delete(`${base}/a/x`);
+  });
+
+  it('an entry from another session is not served: the new session lists again', async () => {
+    await client.create(`${base}/a`);
+    assert.deepEqual(await cache.children('prod', client, base), ['a']);
+    const renewed = await ZkClient.connect({ connectString: server.connectString });
+    extra.push(renewed);
+    assert.notEqual(renewed.sessionId, client.sessionId);
+    const renewedSpy = countGetChildren(renewed);
+    await client.create(`${base}/b`); // also fires the first session's watch
+    await eventually(() => invalidated.length > 0, 10000, 'the watch to fire');
+    assert.deepEqual(await cache.children('prod', renewed, base), ['a', 'b']);
+    assert.equal(renewedSpy.paths.length, 1);
+    assert.deepEqual(await cache.children('prod', renewed, base), ['a', 'b']);
+    assert.equal(renewedSpy.paths.length, 1, 'then cached for that session');
+    renewedSpy.restore();
+  });
+
+  it('an entry of the old session is replaced even while its watch never fired', async () => {
+    await client.create(`${base}/a`);
+    await cache.children('prod', client, base);
+    const renewed = await ZkClient.connect({ connectString: server.connectString });
+    extra.push(renewed);
+    const renewedSpy = countGetChildren(renewed);
+    assert.deepEqual(await cache.children('prod', renewed, base), ['a']);
+    assert.equal(renewedSpy.paths.length, 1, 'not served from the entry of the other session');
+    assert.equal(cache.size, 1, 'one entry per connection and path');
+    renewedSpy.restore();
+  });
+
+  it('connections are kept apart; invalidate() and clear()', async () => {
+    await client.create(`${base}/a`);
+    await cache.children('prod', client, base);
+    await cache.children('test', client, base);
+    await cache.children('test', client, `${base}/a`);
+    assert.equal(spy.paths.length, 3, 'the same path under another connection name is another entry');
+    cache.invalidate('prod', base);
+    assert.deepEqual(invalidated, [['prod', base]]);
+    cache.invalidate('prod', base);
+    cache.invalidate('prod', '/never-listed');
+    assert.deepEqual(invalidated, [['prod', base]], 'nothing to forget: nothing reported');
+    assert.equal(cache.size, 2);
+    cache.clear('test');
+    assert.equal(cache.size, 0);
+    await cache.children('prod', client, base);
+    await cache.children('test', client, base);
+    cache.clear();
+    assert.equal(cache.size, 0);
+    assert.deepEqual(invalidated, [['prod', base]], 'clear() reports nothing');
+  });
+});
