@@ -190,10 +190,10 @@ class ExtensionSide {
   }
 
   /** Resolves once the server published the full diagnostics of `version` (so none are running). */
-  settled(version: number): Promise<void> {
+  settled(version: number, timeoutMs = SETTLE_TIMEOUT_MS): Promise<void> {
     if ((this.published.get(version) ?? 0) >= 2) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for version ${version} within ${SETTLE_TIMEOUT_MS} ms`)), SETTLE_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for version ${version} within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({
         version,
         resolve: () => {
@@ -335,7 +335,8 @@ async function main(options: Options): Promise<void> {
   let toClient: PassThrough | undefined;
   let serverConnection: Connection | undefined;
   let rpc: MessageConnection | undefined;
-  let serverUp = false;
+  /** Set once the server answered initialize and the document is open: then it is stopped like a client does. */
+  let session: { extension: ExtensionSide; doc: Document } | undefined;
   try {
     zk = await ZkClient.connect({ connectString: server.connectString });
     raw = await connectRaw<RawClient>(server.connectString);
@@ -359,10 +360,10 @@ async function main(options: Options): Promise<void> {
     // processId null: no watchdog timer; `exit` is never sent (the server would end this process).
     const init: InitializeParams = { processId: null, rootUri: null, capabilities: {}, workspaceFolders: null };
     await rpc.sendRequest('initialize', init);
-    serverUp = true;
     await rpc.sendNotification('initialized', {});
     const doc = new Document(rpc);
     await doc.open();
+    session = { extension, doc };
     await extension.settled(doc.version);
 
     const s: Samples = { raw: [], coldBare: [], coldTyped: [], warmBare: [], warmTyped: [], warmKeystrokes: [], coldZk: [], coldHandler: [] };
@@ -520,13 +521,15 @@ async function main(options: Options): Promise<void> {
     }
     console.log('');
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-
-    // Stop the server the way a client does (without `exit`, which would end this process).
-    await rpc.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });
-    await rpc.sendRequest('shutdown');
-    serverUp = false;
   } finally {
-    if (serverUp) await rpc?.sendRequest('shutdown').then(undefined, () => undefined);
+    if (session && rpc) {
+      // Stop the server the way a client does, but without `exit` (the server would end this process).
+      // First let a pending diagnostics check finish (after an error mid-typing one is due): once the
+      // connection is gone it would fail, and the server's logging of that throws.
+      await session.extension.settled(session.doc.version, 2000).catch(() => undefined);
+      await rpc.sendNotification('textDocument/didClose', { textDocument: { uri: URI } }).catch(() => undefined);
+      await rpc.sendRequest('shutdown').catch(() => undefined);
+    }
     rpc?.dispose();
     serverConnection?.dispose();
     toServer?.end();

@@ -45,6 +45,8 @@ function writeWorkspace(connectString) {
   fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
   const settings = {
     'zookeeper.connections': [{ name: 'demo', connectString }],
+    // The sandbox's own throwaway server: scripts may delete there without asking.
+    'zookeeper.scripts.sandboxConnections': ['demo'],
   };
   fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
   fs.writeFileSync(
@@ -52,6 +54,33 @@ function writeWorkspace(connectString) {
     '# ZooKeeper Explorer sandbox\n\nOpen the ZooKeeper view in the activity bar and expand **demo**.\n' +
       `The local ZooKeeper listens on ${connectString}; \`npm run sandbox\` stops it on Ctrl-C.\n`,
   );
+  // Examples for the language server: a script to run against the demo world and a zoo.cfg to check.
+  const example = (name, lines) => {
+    const file = path.join(folder, name);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, lines.join('\n') + '\n');
+  };
+  example('feature-flags.zk', [
+    '# connection: demo',
+    '# Turn on the new checkout for the orders service, then look at who serves it.',
+    'get -s /config/app',
+    'create /config/flags ""',
+    'create /config/flags/new-checkout "{\\"enabled\\": true, \\"rollout\\": 25}"',
+    'ls /services/orders',
+    'getAllChildrenNumber /services',
+  ]);
+  example('zoo.cfg', [
+    '# A three-server ensemble (the sandbox itself runs one standalone server).',
+    'tickTime=2000',
+    'initLimit=10',
+    'syncLimit=5',
+    'dataDir=/var/lib/zookeeper',
+    'clientPort=2181',
+    'autopurge.snapRetainCount=3',
+    'autopurge.purgeInterval=24',
+    'server.1=zk1.example.com:2888:3888',
+    'server.2=zk2.example.com:2888:3888',
+    'server.3=zk3.example.com:2888:3888',
+  ]);
   return { folder, settings };
 }
 

@@ -53,11 +53,11 @@ export class ClusterInfo {
     const value = this.send<ChildrenResult>(CHILDREN_REQUEST, params).then(
       (r) => {
         // Not found or not connected is not worth keeping: the next keystroke asks again.
-        if (r.children === null) this.children.delete(key);
+        if (r.children === null && this.children.get(key) === value) this.children.delete(key);
         return r.children ?? undefined;
       },
       () => {
-        this.children.delete(key);
+        if (this.children.get(key) === value) this.children.delete(key); // not a newer entry made after an invalidation
         return undefined;
       },
     );
