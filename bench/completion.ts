@@ -346,8 +346,8 @@ async function main(options: Options): Promise<void> {
     await createChildren(zk, names);
     const setupMs = performance.now() - setupStart;
     const sorted = sortChildren(names);
-    const TYPED = typedPrefix(sorted);
-    const typedExpected = expectedNames(sorted, TYPED);
+    const typedTarget = typedPrefix(sorted);
+    const typedExpected = expectedNames(sorted, typedTarget);
 
     // The language server in this process, over two in-memory streams.
     toServer = new PassThrough();
@@ -412,11 +412,11 @@ async function main(options: Options): Promise<void> {
       let { ms, list } = await doc.complete();
       checkItems(`warm completion of "${doc.path}"`, list, sorted, '');
       if (record) s.warmBare.push(ms);
-      for (let i = 0; i < TYPED.length; i++) {
-        const typed = TYPED.slice(0, i + 1);
-        await doc.type(TYPED[i]);
+      for (let i = 0; i < typedTarget.length; i++) {
+        const typed = typedTarget.slice(0, i + 1);
+        await doc.type(typedTarget[i]);
         ({ ms, list } = await doc.complete());
-        checkItems(`warm completion of "${doc.path}"`, list, i === TYPED.length - 1 ? typedExpected : expectedNames(sorted, typed), typed);
+        checkItems(`warm completion of "${doc.path}"`, list, i === typedTarget.length - 1 ? typedExpected : expectedNames(sorted, typed), typed);
         if (record) s.warmKeystrokes.push(ms);
       }
       if (record) s.warmTyped.push(ms);
@@ -425,7 +425,7 @@ async function main(options: Options): Promise<void> {
     };
     const runOurs = async (record: boolean): Promise<void> => {
       await runCold('', record);
-      await runCold(TYPED, record);
+      await runCold(typedTarget, record);
       await runWarm(record);
     };
 
@@ -481,7 +481,7 @@ async function main(options: Options): Promise<void> {
       (p95(values) / rawP95).toFixed(2),
       trips,
     ];
-    const typedPath = `…/${TYPED}`;
+    const typedPath = `…/${typedTarget}`;
     printTable(
       ['sample', 'items', 'p50', 'p95', 'p50/raw', 'p95/raw', 'round trips'],
       [
@@ -490,7 +490,7 @@ async function main(options: Options): Promise<void> {
         row(`cold completion, typed ${typedPath}`, count(typedExpected.length), s.coldTyped, '1 zookeeper/children + 1 ZooKeeper'),
         row('warm completion, bare …/', count(options.children), s.warmBare, 'none'),
         row(`warm completion, typed ${typedPath}`, count(typedExpected.length), s.warmTyped, 'none'),
-        row(`warm completion, each keystroke of ${TYPED}`, 'all', s.warmKeystrokes, 'none'),
+        row(`warm completion, each keystroke of ${typedTarget}`, 'all', s.warmKeystrokes, 'none'),
       ],
       { leftAlignLast: true },
     );

@@ -363,7 +363,7 @@ async function checkPackagedExtension(opts) {
   const problems = checkVsixEntries(files, manifest);
   if (problems.length === 0) {
     counts.passed++;
-    log('contents: ok (package.json, readme/license, dist/*.js, media/*.svg only)');
+    log('contents: ok (package.json, readme/license, dist/*.js, media/*.svg, syntaxes/*.json only)');
   } else {
     counts.failed++;
     for (const p of problems) log(`contents: FAIL ${p}`);

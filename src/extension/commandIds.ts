@@ -30,6 +30,7 @@ export const COMMANDS = {
   showCoordination: 'zookeeper.showCoordination',
   refreshServices: 'zookeeper.refreshServices',
   runScript: 'zookeeper.runScript',
+  restartLanguageServer: 'zookeeper.restartLanguageServer',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -42,3 +42,9 @@ export interface InvalidateParams {
   /** Absent: every path of the connection. */
   path?: string;
 }
+
+/** Extension → server request: which process serves (for the log, and to test crash recovery). */
+export const SERVER_INFO_REQUEST = 'zookeeper/serverInfo';
+export interface ServerInfoResult {
+  pid: number;
+}

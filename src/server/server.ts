@@ -3,8 +3,9 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ClusterInfo } from './clusterInfo';
+import { compactCompletions } from './compactCompletions';
 import { ConfigFeatures } from './configFeatures';
-import { INVALIDATE_NOTIFICATION, type InvalidateParams } from './protocol';
+import { INVALIDATE_NOTIFICATION, SERVER_INFO_REQUEST, type InvalidateParams, type ServerInfoResult } from './protocol';
 import { ScriptFeatures } from './scriptFeatures';
 
 export const SCRIPT_LANGUAGE = 'zookeeper-script';
@@ -41,16 +42,21 @@ export function startServer(connection: Connection): void {
     );
   };
 
-  connection.onInitialize(() => ({
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: ['/', ' ', '-', ':', '.', '='] },
-      hoverProvider: true,
-      documentSymbolProvider: true,
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
-    },
-    serverInfo: { name: 'zookeeper-language-server' },
-  }));
+  let defaults = { editRange: false, insertTextFormat: false };
+  connection.onInitialize((params) => {
+    const supported = params.capabilities.textDocument?.completion?.completionList?.itemDefaults ?? [];
+    defaults = { editRange: supported.includes('editRange'), insertTextFormat: supported.includes('insertTextFormat') };
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['/', ' ', '-', ':', '.', '='] },
+        hoverProvider: true,
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: 'zookeeper-language-server' },
+    };
+  });
 
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => schedule(e.document));
@@ -64,7 +70,7 @@ export function startServer(connection: Connection): void {
     const document = documents.get(textDocument.uri);
     if (!document) return [];
     // Incomplete: a path's children are filtered by what is typed, so deleting characters must ask again.
-    if (document.languageId === SCRIPT_LANGUAGE) return { isIncomplete: true, items: await scripts.completion(document.getText(), position) };
+    if (document.languageId === SCRIPT_LANGUAGE) return compactCompletions(await scripts.completion(document.getText(), position), defaults, true);
     if (document.languageId === CONFIG_LANGUAGE) return configs.completion(document.getText(), position);
     return [];
   });
@@ -90,6 +96,8 @@ export function startServer(connection: Connection): void {
     // Existence warnings may have changed: check the open scripts again.
     for (const document of documents.all()) if (document.languageId === SCRIPT_LANGUAGE) schedule(document, 500);
   });
+
+  connection.onRequest(SERVER_INFO_REQUEST, (): ServerInfoResult => ({ pid: process.pid }));
 
   documents.listen(connection);
   connection.listen();

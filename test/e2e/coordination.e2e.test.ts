@@ -25,8 +25,11 @@ describe('e2e: the Coordination and Services views on the demo world', function 
     const page = wb!.page;
     await wb!.openView('ZooKeeper');
     await clickRow(wb!, 'demo'); // the explorer's row: connects
-    // Give the Coordination and Services views the room: collapse the Explorer section, widen the sidebar.
-    await page.locator('.pane-header', { hasText: /^Explorer/ }).first().click();
+    // The Coordination and Services sections start collapsed (the explorer gets the room): open
+    // Coordination, collapse the Explorer section, widen the sidebar.
+    const header = (section: string) => page.locator('.pane-header', { hasText: new RegExp(`^${section}`) }).first();
+    await header('Coordination').click();
+    await header('Explorer').click();
     await wb!.widenSidebar(620);
     for (const name of [
       /^\/locks\/inventory lock: held by inventory-worker-1, 1 waiting/,
@@ -43,10 +46,13 @@ describe('e2e: the Coordination and Services views on the demo world', function 
     await row(wb!, /^\/locks\/inventory /).locator('.monaco-tl-twistie').click();
     await row(wb!, /^inventory-worker-1 holds · #0 · up /).waitFor({ timeout: 10_000 });
     await row(wb!, /^inventory-worker-2 waiting on inventory-worker-1 · #1/).waitFor({ timeout: 10_000 });
+    await wb!.screenshot('coordination-view');
+    // Then the Services section below it.
+    await header('Services').click();
     await row(wb!, /^orders 3 instances up/).waitFor({ timeout: 30_000 });
     await row(wb!, /^payments 2 instances up/).waitFor({ timeout: 30_000 });
     await row(wb!, /^10\.0\.1\.11:8080 instance-\d{10} · up /).waitFor({ timeout: 10_000 });
-    await wb!.screenshot('coordination-view');
+    await wb!.screenshot('services-view');
   });
 
   it('opens the detail of the inventory lock: holder, wait chain and sessions', async function () {
@@ -66,7 +72,7 @@ describe('e2e: the Coordination and Services views on the demo world', function 
       this.timeout(60_000);
       await wb!.setTheme(theme);
       await row(wb!, /^\/locks\/inventory .*lock: held by/).waitFor({ timeout: 20_000 });
-      await wb!.screenshot('coordination-view');
+      await wb!.screenshot('services-view');
     });
   }
 });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
+import { MAX_RESTARTS } from '../../src/extension/language/languageClient';
 import type { ScriptRunResult } from '../../src/extension/scripts/runScript';
 import { ZkClient } from '../../src/zk/client';
 import { eventually } from '../support/session';
@@ -144,6 +145,35 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
     const broken = await open('broken.zk', [`# connection: ${name}`, `create ${base}/never`, 'bogus command'].join('\n'));
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.runScript, { uri: broken.uri.toString() })), /Line 3:.*Nothing was run/);
     assert.equal(await probe.exists(`${base}/never`), undefined);
+  });
+
+  it('a crashed server is restarted a bounded number of times, then stays down until asked to restart', async function () {
+    this.timeout(120000);
+    const probeDocument = await open('crash.zk', `# connection: ${name}\ncr`);
+    const completes = async (): Promise<boolean> => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', probeDocument.uri, new vscode.Position(1, 2));
+      return list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'create');
+    };
+    const pids = [await api.language.serverPid()];
+    for (let crash = 1; crash <= MAX_RESTARTS; crash++) {
+      process.kill(pids[pids.length - 1], 'SIGKILL');
+      let next = 0;
+      await eventually(async () => {
+        next = await api.language.serverPid().catch(() => 0);
+        return next !== 0 && !pids.includes(next);
+      }, 30000, `restart ${crash}`);
+      pids.push(next);
+    }
+    assert.ok(await completes(), 'the restarted server completes');
+    // One crash more than allowed within three minutes: it stays down.
+    process.kill(pids[pids.length - 1], 'SIGKILL');
+    await eventually(() => !api.language.client.isRunning(), 30000, 'the client gave up');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(api.language.client.isRunning(), false, 'not restarted a fifth time');
+    const restarted = await vscode.commands.executeCommand<{ running: boolean; pid: number }>(COMMANDS.restartLanguageServer);
+    assert.equal(restarted.running, true);
+    assert.ok(!pids.includes(restarted.pid));
+    await eventually(completes, 20000, 'completion after the manual restart');
   });
 
   it('a zoo.cfg with mistakes gets the right diagnostics and a quick fix for a typo', async () => {

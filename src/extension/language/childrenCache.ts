@@ -15,6 +15,8 @@ interface Entry {
  */
 export class ChildrenCache {
   private readonly entries = new Map<string, Entry>();
+  /** Keys whose children watch is set on this session and has not fired: a re-read needs no second watch. */
+  private readonly armed = new Map<string, bigint>();
 
   constructor(
     private readonly onInvalidate: (connection: string, path: string) => void,
@@ -30,15 +32,25 @@ export class ChildrenCache {
       this.entries.set(key, cached);
       return cached.children;
     }
-    const children = client.getChildren(path, () => this.invalidate(connection, path)).then(
+    const sessionId = client.sessionId;
+    const watched = this.armed.get(key) === sessionId;
+    if (!watched) this.armed.set(key, sessionId);
+    const listing = watched
+      ? client.getChildren(path)
+      : client.getChildren(path, () => {
+          if (this.armed.get(key) === sessionId) this.armed.delete(key);
+          this.invalidate(connection, path);
+        });
+    const children = listing.then(
       (r) => sortChildren(r.children),
       (error: unknown) => {
         this.entries.delete(key);
+        if (!watched) this.armed.delete(key);
         if (isZkError(error, 'NONODE')) return undefined;
         throw error;
       },
     );
-    this.entries.set(key, { children, sessionId: client.sessionId });
+    this.entries.set(key, { children, sessionId });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value!;
       this.entries.delete(oldest);
@@ -54,7 +66,9 @@ export class ChildrenCache {
   }
 
   clear(connection?: string): void {
-    for (const key of [...this.entries.keys()]) if (!connection || key.startsWith(`${connection}::`)) this.entries.delete(key);
+    for (const map of [this.entries, this.armed] as Map<string, unknown>[]) {
+      for (const key of [...map.keys()]) if (!connection || key.startsWith(`${connection}::`)) map.delete(key);
+    }
   }
 
   get size(): number {

@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, Trace, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CHILDREN_REQUEST,
   CONNECTIONS_REQUEST,
   DESCRIBE_REQUEST,
   EXISTS_REQUEST,
   INVALIDATE_NOTIFICATION,
+  SERVER_INFO_REQUEST,
+  type ServerInfoResult,
   type ChildrenParams,
   type ChildrenResult,
   type ConnectionsResult,
@@ -22,19 +24,54 @@ import type { ZkClient } from '../../zk/client';
 import type { ConnectionManager } from '../connections/connectionManager';
 import type { ZkConnection } from '../connections/zkConnection';
 import type { Logger } from '../logging';
+import { COMMANDS } from '../commandIds';
+import { registerCommand } from '../commands/registerCommand';
 import { ChildrenCache } from './childrenCache';
 import { describeZnode } from './describeZnode';
 
 export const SCRIPT_LANGUAGE = 'zookeeper-script';
 export const CONFIG_LANGUAGE = 'zookeeper-config';
 /** Restarts of a crashed server within three minutes before the client gives up (and says so). */
-const MAX_RESTARTS = 4;
+export const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 export interface ZooKeeperLanguageClient extends vscode.Disposable {
   readonly client: LanguageClient;
   readonly children: ChildrenCache;
   /** Resolves once the server answered initialize. */
   readonly ready: Promise<void>;
+  /** The server process's id (it changes when the server is restarted). */
+  serverPid(): Promise<number>;
+}
+
+/**
+ * Restarts a crashed server up to MAX_RESTARTS times in three minutes; then stops and says so, with
+ * a way to start it again (vscode-languageclient's own message offers none).
+ */
+function crashHandler(log: Logger, client: () => LanguageClient, output: vscode.OutputChannel): ErrorHandler {
+  const crashes: number[] = [];
+  return {
+    // Writes to a dead server fail before its close is noticed; shutting down on them (the library's
+    // default after three) would skip the restart below, so the close alone decides.
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length > 0 && now - crashes[0] > RESTART_WINDOW_MS) crashes.shift();
+      if (crashes.length <= MAX_RESTARTS) {
+        log.warn(`the language server stopped unexpectedly; restarting it (${crashes.length} of ${MAX_RESTARTS} restarts in 3 minutes)`);
+        return { action: CloseAction.Restart, handled: true };
+      }
+      crashes.length = 0;
+      const message = `The ZooKeeper language server crashed ${MAX_RESTARTS + 1} times in 3 minutes and was not restarted: scripts and zoo.cfg get no completion or checks until it runs again.`;
+      log.error(message);
+      void vscode.window.showErrorMessage(message, 'Restart', 'Show Output').then((choice) => {
+        if (choice === 'Restart') void client().start().then(undefined, (e: unknown) => log.error(`restart failed: ${errorMessage(e)}`));
+        if (choice === 'Show Output') output.show();
+      });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
 }
 
 /** The connection a script names, or the active one. */
@@ -60,7 +97,7 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
       { language: CONFIG_LANGUAGE },
     ],
     outputChannel,
-    connectionOptions: { maxRestartCount: MAX_RESTARTS },
+    errorHandler: crashHandler(log, () => client, outputChannel),
     initializationFailedHandler: (error) => {
       log.error(`the ZooKeeper language server did not start: ${errorMessage(error)}`);
       void vscode.window.showErrorMessage(`The ZooKeeper language server did not start (${errorMessage(error)}). Scripts and zoo.cfg get no completion or checks; see the "ZooKeeper Language Server" output.`);
@@ -82,6 +119,12 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
       return undefined;
     }
   };
+
+  registerCommand(context.subscriptions, log, COMMANDS.restartLanguageServer, async () => {
+    log.info('restarting the language server on request');
+    await (client.isRunning() ? client.restart() : client.start());
+    return { running: client.isRunning(), pid: (await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST)).pid };
+  });
 
   client.onRequest(CHILDREN_REQUEST, async (params: ChildrenParams): Promise<ChildrenResult> => {
     const target = await clientOf(params.connection);
@@ -115,8 +158,17 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
     return connections.list().map((c) => ({ name: c.name, active: c.name === active, readOnly: c.readOnly }));
   });
 
+  // Scripts without "# connection:" complete against the active connection: when another one
+  // becomes active, what the server cached for "the active one" is wrong.
+  let active = connections.active?.name;
   const subscriptions: vscode.Disposable[] = [
     outputChannel,
+    connections.onDidChangeConnection(() => {
+      if (connections.active?.name !== active) {
+        active = connections.active?.name;
+        notify({ connection: active ?? '' });
+      }
+    }),
     connections.onDidChangeConnection((c) => {
       if (!c.isOpen) {
         children.clear(c.name);
@@ -129,14 +181,29 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
     }),
     connections.onDidChangeConnections(() => notify({})),
   ];
+  // vscode-languageclient reads "<client id>.trace.server"; ours is the documented zookeeper.trace.server.
+  const applyTrace = (): void => {
+    const value = vscode.workspace.getConfiguration('zookeeper').get<string>('trace.server', 'off');
+    if (client.isRunning()) void client.setTrace(Trace.fromString(value)).then(undefined, () => undefined);
+  };
+  subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('zookeeper.trace.server')) applyTrace();
+    }),
+  );
   const ready = client.start().then(
-    () => log.info('language server started'),
+    async () => {
+      applyTrace();
+      const info = await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST).catch(() => undefined);
+      log.info(`language server started${info ? ` (pid ${info.pid})` : ''}`);
+    },
     (error: unknown) => log.error(`language server failed to start: ${errorMessage(error)}`),
   );
   return {
     client,
     children,
     ready,
+    serverPid: async () => (await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST)).pid,
     dispose: () => {
       for (const s of subscriptions) s.dispose();
       void client.stop().then(undefined, () => undefined);

@@ -126,7 +126,18 @@ export async function executeCommand(client: ZkClient, command: ParsedCommand, h
     }
     case 'ls': {
       const path = requirePath(command);
-      if (has(command, '-R')) return none((await walkSubtree(client, path)).paths.join('\n'));
+      if (has(command, '-R')) {
+        const walk = await walkSubtree(client, path);
+        if (walk.failures.length > 0) throw walk.failures[0].error; // as zkCli: not a silently partial listing
+        // zkCli prints depth first, each node right before its descendants.
+        const depthFirst = walk.paths.slice().sort((a, b) => {
+          const x = a.split('/');
+          const y = b.split('/');
+          for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+          return x.length - y.length;
+        });
+        return none(depthFirst.join('\n'));
+      }
       const { children, stat } = await client.getChildren(path);
       if (has(command, '-w')) await hooks.watch(path, 'children');
       return none([`[${[...children].sort().join(', ')}]`, ...(has(command, '-s') ? [formatStat(stat)] : [])].join('\n'));
@@ -163,7 +174,8 @@ export async function executeCommand(client: ZkClient, command: ParsedCommand, h
       const acl = parseAclList(arg(command, 1) ?? '');
       const version = intValue(flagValue(command, '-v'), 'The version') ?? -1;
       if (has(command, '-R')) {
-        const { paths } = await walkSubtree(client, path);
+        const { paths, failures } = await walkSubtree(client, path);
+        if (failures.length > 0) throw failures[0].error; // as zkCli: not a silently partial -R
         for (const p of paths) await client.setACL(p, acl, p === path ? version : -1);
         return none('', []);
       }
@@ -180,7 +192,7 @@ export async function executeCommand(client: ZkClient, command: ParsedCommand, h
     }
     case 'addWatch': {
       const path = requirePath(command);
-      const mode = flagValue(command, '-m') ?? 'PERSISTENT_RECURSIVE';
+      const mode = (flagValue(command, '-m') ?? 'PERSISTENT_RECURSIVE').toUpperCase(); // zkCli ignores the case
       if (mode === 'PERSISTENT_RECURSIVE') await hooks.watch(path, 'subtree');
       else {
         await hooks.watch(path, 'data');

@@ -111,7 +111,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'deleteall',
     syntax: 'deleteall path [-b batch size]',
     doc: 'Deletes a node and its whole subtree.',
-    flags: [{ flag: '-b', value: 'count', valueDoc: 'a batch size', doc: 'Delete in batches of this many nodes per request.' }],
+    flags: [{ flag: '-b', value: 'count', valueDoc: 'a batch size', doc: 'How many deletes to keep in flight at once (zkCli: nodes per batch).' }],
     args: [path('exists')],
     writes: true,
     destructive: true,
@@ -149,7 +149,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'addWatch',
     syntax: 'addWatch [-m mode] path',
     doc: 'Adds a persistent watch, which stays after it fires. The node need not exist yet.',
-    flags: [{ flag: '-m', value: 'mode', valueDoc: 'a watch mode: PERSISTENT or PERSISTENT_RECURSIVE', doc: 'PERSISTENT_RECURSIVE also watches every descendant; the default is PERSISTENT.' }],
+    flags: [{ flag: '-m', value: 'mode', valueDoc: 'a watch mode: PERSISTENT or PERSISTENT_RECURSIVE', doc: 'PERSISTENT watches the node (its data and children); PERSISTENT_RECURSIVE, the default, also every descendant.' }],
     args: [path()],
   }),
   command({

@@ -6,16 +6,19 @@ import { eventually } from '../../../support/session';
 import { sharedZooKeeper, type ZooKeeperServer } from '../../../support/zookeeper';
 
 /** Counts a client's getChildren calls (the cache's only request) by wrapping the method of that one object. */
-function countGetChildren(client: ZkClient): { paths: string[]; restore(): void } {
+function countGetChildren(client: ZkClient): { paths: string[]; watched: boolean[]; restore(): void } {
   const original = client.getChildren.bind(client);
   const spy = {
     paths: [] as string[],
+    /** Per call: whether it set a children watch. */
+    watched: [] as boolean[],
     restore: (): void => {
       client.getChildren = original;
     },
   };
   client.getChildren = (path, watch) => {
     spy.paths.push(path);
+    spy.watched.push(watch !== undefined);
     return original(path, watch);
   };
   return spy;
@@ -171,6 +174,44 @@ describe('extension/language/ChildrenCache against a real ZooKeeper', function (
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(invalidated, [], 'a was evicted already; its late watch is no news');
     await other.delete(`${base}/a/x`);
+  });
+
+  it('an evicted entry read again sets no second watch, and the first watch still invalidates it', async () => {
+    const small = new ChildrenCache((connection, path) => invalidated.push([connection, path]), 1);
+    for (const name of ['a', 'b']) await client.create(`${base}/${name}`);
+    assert.deepEqual(await small.children('prod', client, `${base}/a`), []);
+    await small.children('prod', client, `${base}/b`); // evicts a; a's watch stays set on the server
+    assert.deepEqual(invalidated, [['prod', `${base}/a`]]);
+    invalidated.length = 0;
+    assert.deepEqual(await small.children('prod', client, `${base}/a`), []); // evicts b
+    assert.deepEqual(spy.watched, [true, true, false], 'the re-read of a relies on the watch already set');
+    await other.create(`${base}/a/new`);
+    await eventually(() => invalidated.some(([, p]) => p === `${base}/a`), 10000, 'the first watch of a to fire');
+    assert.deepEqual(invalidated, [
+      ['prod', `${base}/b`],
+      ['prod', `${base}/a`],
+    ]);
+    assert.deepEqual(await small.children('prod', client, `${base}/a`), ['new'], 'the re-read entry was dropped: no stale answer');
+    assert.deepEqual(spy.watched, [true, true, false, true], 'the watch fired, so the next read sets a new one');
+    await other.delete(`${base}/a/new`);
+    await eventually(() => invalidated.filter(([, p]) => p === `${base}/a`).length === 2, 10000, 'the new watch of a to fire');
+  });
+
+  it('a read that fails leaves no watch behind to rely on', async () => {
+    assert.equal(await cache.children('prod', client, `${base}/later`), undefined);
+    await other.create(`${base}/later`);
+    assert.deepEqual(await cache.children('prod', client, `${base}/later`), []);
+    assert.deepEqual(spy.watched, [true, true], 'the NONODE read set no watch (ZooKeeper sets none), so the next read sets one');
+    await other.create(`${base}/later/x`);
+    await eventually(() => invalidated.length > 0, 10000, 'the watch to fire');
+    await other.delete(`${base}/later/x`);
+  });
+
+  it('clear() forgets the watches too: the next read sets its own', async () => {
+    await cache.children('prod', client, base);
+    cache.clear('prod');
+    await cache.children('prod', client, base);
+    assert.deepEqual(spy.watched, [true, true]);
   });
 
   it('an entry from another session is not served: the new session lists again', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { executeCommand, formatStat, parseAclList, type CommandOutcome, type ScriptHooks } from '../../../../src/extension/scripts/execute';
-import { parseScript } from '../../../../src/server/script';
+import { diagnose, parseScript } from '../../../../src/server/script';
 import { digestId, Perm, type ZkAcl } from '../../../../src/zk/acl';
 import { ZkClient } from '../../../../src/zk/client';
 import { ZkError } from '../../../../src/zk/errors';
@@ -300,12 +300,9 @@ describe('extension/scripts/execute against a real ZooKeeper', function () {
       await rejectsWith(run(`ls ${base}/gone`), 'NONODE');
     });
 
-    it('-R lists the whole subtree, one path a line, parents before children', async () => {
+    it('-R lists the whole subtree, one path a line, depth first like zkCli', async () => {
       const paths = (await run(`ls -R ${base}`)).output.split('\n');
-      const expected = [base, `${base}/a`, `${base}/b`, `${base}/c`, `${base}/a/x`, `${base}/c/y`, `${base}/a/x/deep`];
-      assert.deepEqual([...paths].sort(), [...expected].sort());
-      assert.equal(paths[0], base);
-      for (const p of paths.slice(1)) assert.ok(paths.indexOf(p.slice(0, p.lastIndexOf('/'))) < paths.indexOf(p), `${p} after its parent`);
+      assert.deepEqual(paths, [base, `${base}/a`, `${base}/a/x`, `${base}/a/x/deep`, `${base}/b`, `${base}/c`, `${base}/c/y`]);
       assert.equal((await run(`ls -R ${base}/b`)).output, `${base}/b`, 'a leaf lists itself');
       await rejectsWith(run(`ls -R ${base}/gone`), 'NONODE');
     });
@@ -385,6 +382,15 @@ describe('extension/scripts/execute against a real ZooKeeper', function () {
       await rejectsWith(run(`set ${base}/t/a/deep x`), 'NOAUTH');
     });
 
+    it('setAcl -R on a subtree with a node it cannot list fails instead of skipping what lies below it', async () => {
+      for (const p of ['/t', '/t/hidden', '/t/hidden/deep']) await client.create(`${base}${p}`);
+      await run(`setAcl ${base}/t/hidden world:anyone:cdwa`); // no "r": its children cannot be listed
+      await rejectsWith(run(`setAcl -R ${base}/t world:anyone:cdra`), 'NOAUTH', new RegExp(`"${base}/t/hidden"`));
+      assert.equal((await client.getACL(`${base}/t/hidden/deep`)).acl[0].perms, Perm.all);
+      await rejectsWith(run(`ls -R ${base}/t`), 'NOAUTH', new RegExp(`"${base}/t/hidden"`));
+      await run(`setAcl ${base}/t/hidden world:anyone:cdrwa`);
+    });
+
     it('addauth digest user:pass, then create with an auth ACL: the digest is stored, others are refused', async () => {
       const mine = await another();
       assert.deepEqual(await run('addauth digest alice:s3cret', mine), { output: '', changed: [] });
@@ -432,6 +438,19 @@ describe('extension/scripts/execute against a real ZooKeeper', function () {
         [base, 'children'],
       ]);
       assert.equal(outcome.output, `Watching ${base} (PERSISTENT); the events appear in the ZooKeeper Watches panel.`);
+    });
+
+    it('addWatch -m ignores case, as zkCli (and the diagnostics) do', async () => {
+      const recursive = await run(`addWatch -m persistent_recursive ${base}`);
+      const plain = await run(`addWatch -m Persistent ${base}/p`);
+      assert.deepEqual(hooks.watched, [
+        [base, 'subtree'],
+        [`${base}/p`, 'data'],
+        [`${base}/p`, 'children'],
+      ]);
+      assert.equal(recursive.output, `Watching ${base} (PERSISTENT_RECURSIVE); the events appear in the ZooKeeper Watches panel.`);
+      assert.equal(plain.output, `Watching ${base}/p (PERSISTENT); the events appear in the ZooKeeper Watches panel.`);
+      assert.deepEqual(diagnose(`addWatch -m persistent_recursive ${base}\naddWatch -m Persistent ${base}/p`), [], 'the diagnostics let these lines run');
     });
 
     it('removewatches: -c children, -d data, -a or nothing every kind; none removed is NOWATCHER', async () => {
