@@ -307,10 +307,12 @@ function checkItems(what: string, list: CompletionList, expected: string[], type
   for (let i = 0; i < items.length; i++) {
     if (items[i].label !== expected[i]) throw new Error(`${what}: item ${i} is ${items[i].label}, expected ${expected[i]}`);
   }
-  const edit = items[0]?.textEdit;
+  // The edit range comes once in itemDefaults (the client announced support) or on each item.
+  const first = items[0]?.textEdit;
+  const range = list.itemDefaults?.editRange ?? (first && 'range' in first ? first.range : undefined);
   const start = PATH_START + PARENT.length + 1;
-  if (edit && (!('range' in edit) || edit.range.start.character !== start || edit.range.end.character !== start + typed.length || edit.range.start.line !== LINE)) {
-    throw new Error(`${what}: the first item's edit does not replace the typed "${typed}"`);
+  if (items.length > 0 && (!range || !('start' in range) || range.start.character !== start || range.end.character !== start + typed.length || range.start.line !== LINE)) {
+    throw new Error(`${what}: the edit range does not replace the typed "${typed}"`);
   }
 }
 
@@ -358,7 +360,9 @@ async function main(options: Options): Promise<void> {
     const extension = new ExtensionSide(rpc, zk);
     rpc.listen();
     // processId null: no watchdog timer; `exit` is never sent (the server would end this process).
-    const init: InitializeParams = { processId: null, rootUri: null, capabilities: {}, workspaceFolders: null };
+    // What VS Code's client announces (LSP 3.17): the server then sends the shared edit range once.
+    const capabilities = { textDocument: { completion: { completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] } } } };
+    const init: InitializeParams = { processId: null, rootUri: null, capabilities, workspaceFolders: null };
     await rpc.sendRequest('initialize', init);
     await rpc.sendNotification('initialized', {});
     const doc = new Document(rpc);
