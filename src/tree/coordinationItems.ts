@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ZkConnection } from '../extension/connections/zkConnection';
 import { formatHex64 } from '../zk/stat';
 import type { Participant, RecipeAnalysis, RecipeKind } from '../zk/recipes/types';
+import type { MessageItem } from './explorerItems';
 import { describeRole } from './recipeRoles';
 
 export class ScanConnectionItem {
@@ -35,18 +36,7 @@ export class ParticipantItem {
   }
 }
 
-export class ScanMessageItem {
-  readonly kind = 'scanMessage';
-  constructor(
-    readonly parentId: string,
-    readonly text: string,
-    readonly icon: string,
-    readonly command?: vscode.Command,
-    readonly tooltip?: string,
-  ) {}
-}
-
-export type CoordinationNode = ScanConnectionItem | RecipeItem | ParticipantItem | ScanMessageItem;
+export type CoordinationNode = ScanConnectionItem | RecipeItem | ParticipantItem | MessageItem;
 
 const KIND_ICON: Record<RecipeKind, string> = {
   lock: 'lock',

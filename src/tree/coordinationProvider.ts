@@ -6,7 +6,8 @@ import { parentPath } from '../zk/paths';
 import { analyzeNode } from '../zk/recipes/analyze';
 import { scanRecipes, type ScanResult } from '../zk/recipes/scan';
 import type { RecipeAnalysis } from '../zk/recipes/types';
-import { ParticipantItem, RecipeItem, ScanConnectionItem, ScanMessageItem, participantTreeItem, recipeTreeItem, type CoordinationNode } from './coordinationItems';
+import { ParticipantItem, RecipeItem, ScanConnectionItem, participantTreeItem, recipeTreeItem, type CoordinationNode } from './coordinationItems';
+import { MessageItem, messageTreeItem } from './explorerItems';
 import { LiveChildren } from './liveChildren';
 
 export interface ScanSettings {
@@ -75,14 +76,8 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
         return recipeTreeItem(node);
       case 'participant':
         return participantTreeItem(node);
-      case 'scanMessage': {
-        const t = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        t.id = `message::${node.parentId}::${node.text}`;
-        t.iconPath = new vscode.ThemeIcon(node.icon);
-        t.command = node.command;
-        t.tooltip = node.tooltip ?? node.text;
-        return t;
-      }
+      case 'message':
+        return messageTreeItem(node);
     }
   }
 
@@ -125,25 +120,25 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     const connection = node.connection;
     const id = connection.name;
     if (!connection.isOpen) {
-      return [new ScanMessageItem(id, 'Connect to find its locks, leaders, queues and services', 'plug', { command: 'zookeeper.connect', title: 'Connect', arguments: [node] })];
+      return [new MessageItem(id, 'Connect to find its locks, leaders, queues and services', 'plug', { command: 'zookeeper.connect', title: 'Connect', arguments: [node] })];
     }
     const scan = this.scans.get(id);
     if (!scan || (!scan.result && !scan.running && !scan.error)) {
       this.startScan(connection);
-      return [new ScanMessageItem(id, 'Scanning…', 'loading~spin')];
+      return [new MessageItem(id, 'Scanning…', 'loading~spin')];
     }
     const items: CoordinationNode[] = [];
-    if (scan.error) items.push(new ScanMessageItem(id, scan.error, 'warning', { command: 'zookeeper.scanCoordination', title: 'Scan again', arguments: [node] }));
-    if (scan.running && scan.recipes.size === 0) items.push(new ScanMessageItem(id, 'Scanning…', 'loading~spin'));
+    if (scan.error) items.push(new MessageItem(id, scan.error, 'warning', { command: 'zookeeper.scanCoordination', title: 'Scan again', arguments: [node] }));
+    if (scan.running && scan.recipes.size === 0) items.push(new MessageItem(id, 'Scanning…', 'loading~spin'));
     const result = scan.result;
-    if (result?.cancelled) items.push(new ScanMessageItem(id, `Scan cancelled after ${result.visited.toLocaleString('en-US')} znodes: showing what it found`, 'debug-pause', this.rescanCommand(id)));
-    if (result?.truncated) items.push(new ScanMessageItem(id, `Stopped at ${result.visited.toLocaleString('en-US')} znodes (zookeeper.coordination.maxNodes): narrow the roots or raise the limit`, 'warning', this.rescanCommand(id)));
-    for (const root of result?.missingRoots ?? []) items.push(new ScanMessageItem(id, `${root} does not exist (zookeeper.coordination.roots)`, 'circle-slash'));
+    if (result?.cancelled) items.push(new MessageItem(id, `Scan cancelled after ${result.visited.toLocaleString('en-US')} znodes: showing what it found`, 'debug-pause', this.rescanCommand(id)));
+    if (result?.truncated) items.push(new MessageItem(id, `Stopped at ${result.visited.toLocaleString('en-US')} znodes (zookeeper.coordination.maxNodes): narrow the roots or raise the limit`, 'warning', this.rescanCommand(id)));
+    for (const root of result?.missingRoots ?? []) items.push(new MessageItem(id, `${root} does not exist (zookeeper.coordination.roots)`, 'circle-slash'));
     const paths = [...scan.recipes.keys()].sort();
     for (const path of paths) items.push(this.recipeItem(connection, path, scan.recipes.get(path)!));
     if (result && !scan.running && paths.length === 0) {
       const where = (scan.settings?.roots ?? []).join(', ');
-      items.push(new ScanMessageItem(id, `No locks, leaders, queues or services under ${where} (${result.visited.toLocaleString('en-US')} znodes, depth ${scan.settings?.maxDepth ?? '?'})`, 'info', this.rescanCommand(id)));
+      items.push(new MessageItem(id, `No locks, leaders, queues or services under ${where} (${result.visited.toLocaleString('en-US')} znodes, depth ${scan.settings?.maxDepth ?? '?'})`, 'info', this.rescanCommand(id)));
     }
     return items;
   }

@@ -170,7 +170,7 @@ export function loadMoreTreeItem(item: LoadMoreItem, pageSize: number): vscode.T
 
 export function messageTreeItem(item: MessageItem): vscode.TreeItem {
   const treeItem = new vscode.TreeItem(item.text, vscode.TreeItemCollapsibleState.None);
-  treeItem.id = `${item.parentId}::message`;
+  treeItem.id = `${item.parentId}::message::${item.text}`;
   treeItem.iconPath = new vscode.ThemeIcon(item.icon);
   treeItem.contextValue = 'message';
   if (item.command) treeItem.command = item.command;

@@ -8,6 +8,7 @@ import { analyzeNode } from '../zk/recipes/analyze';
 import type { Participant, RecipeAnalysis } from '../zk/recipes/types';
 import { formatHex64 } from '../zk/stat';
 import { formatAge } from './coordinationItems';
+import { MessageItem, messageTreeItem } from './explorerItems';
 import { LiveChildren } from './liveChildren';
 
 export class ServicesConnectionItem {
@@ -39,17 +40,7 @@ export class InstanceItem {
   }
 }
 
-export class ServicesMessageItem {
-  readonly kind = 'servicesMessage';
-  constructor(
-    readonly parentId: string,
-    readonly text: string,
-    readonly icon: string,
-    readonly command?: vscode.Command,
-  ) {}
-}
-
-export type ServicesNode = ServicesConnectionItem | ServiceItem | InstanceItem | ServicesMessageItem;
+export type ServicesNode = ServicesConnectionItem | ServiceItem | InstanceItem | MessageItem;
 
 export function serviceRoots(): string[] {
   const roots = vscode.workspace.getConfiguration('zookeeper.services').get<string[]>('roots', ['/services']);
@@ -111,13 +102,8 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
         return serviceTreeItem(node, this.roots().length > 1);
       case 'instance':
         return instanceTreeItem(node);
-      case 'servicesMessage': {
-        const t = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        t.id = `services-message::${node.parentId}::${node.text}`;
-        t.iconPath = new vscode.ThemeIcon(node.icon);
-        t.command = node.command;
-        return t;
-      }
+      case 'message':
+        return messageTreeItem(node);
     }
   }
 
@@ -134,21 +120,21 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
     const connection = node.connection;
     const client = connection.activeClient;
     if (!client) {
-      return [new ServicesMessageItem(connection.name, 'Connect to see its services', 'plug', { command: 'zookeeper.connect', title: 'Connect', arguments: [node] })];
+      return [new MessageItem(connection.name, 'Connect to see its services', 'plug', { command: 'zookeeper.connect', title: 'Connect', arguments: [node] })];
     }
     const roots = this.roots();
-    if (roots.length === 0) return [new ServicesMessageItem(connection.name, 'No registry roots: set zookeeper.services.roots', 'settings-gear')];
+    if (roots.length === 0) return [new MessageItem(connection.name, 'No registry roots: set zookeeper.services.roots', 'settings-gear')];
     const items: ServicesNode[] = [];
     const shown = new Set<string>();
     for (const root of roots) {
       try {
         const names = sortChildren(await this.live.list(client, root, key(connection.name, root)));
-        if (names.length === 0) items.push(new ServicesMessageItem(connection.name, `${root} has no services`, 'info'));
+        if (names.length === 0) items.push(new MessageItem(connection.name, `${root} has no services`, 'info'));
         const services = await Promise.all(names.map((name) => this.loadService(connection, client, root, joinPath(root, name))));
         for (const s of services) shown.add(key(connection.name, s.path));
         items.push(...services);
       } catch (error) {
-        items.push(new ServicesMessageItem(connection.name, isZkError(error, 'NONODE') ? `${root} does not exist on ${connection.name}` : `${root}: ${errorMessage(error)}`, isZkError(error, 'NONODE') ? 'circle-slash' : 'warning'));
+        items.push(new MessageItem(connection.name, isZkError(error, 'NONODE') ? `${root} does not exist on ${connection.name}` : `${root}: ${errorMessage(error)}`, isZkError(error, 'NONODE') ? 'circle-slash' : 'warning'));
       }
     }
     for (const k of [...this.serviceItems.keys()]) if (k.startsWith(`${connection.name}::`) && !shown.has(k)) this.serviceItems.delete(k);
