@@ -56,6 +56,7 @@ import {
   type InvalidateParams,
 } from '../src/server/protocol';
 import { complete, parseScript } from '../src/server/script';
+import { compactCompletions } from '../src/server/compactCompletions';
 import { SCRIPT_LANGUAGE, startServer } from '../src/server/server';
 import { ZkClient } from '../src/zk/client';
 import { forEachLimit } from '../src/zk/concurrency';
@@ -462,7 +463,8 @@ async function main(options: Options): Promise<void> {
       const items = await complete(script, { line: LINE, character: PATH_START + PARENT.length + 1 }, () => Promise.resolve(sorted));
       buildMs.push(performance.now() - t);
       t = performance.now();
-      const json = JSON.stringify({ id: 1, jsonrpc: '2.0', result: { isIncomplete: true, items } });
+      // What the server sends to a client that announced itemDefaults (as VS Code does).
+      const json = JSON.stringify({ id: 1, jsonrpc: '2.0', result: compactCompletions(items, { editRange: true, insertTextFormat: true }, true) });
       JSON.parse(json);
       jsonMs.push(performance.now() - t);
       itemsBytes = Buffer.byteLength(json);
