@@ -208,8 +208,14 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     }).then(
       async (result) => {
         if (this.scans.get(name) !== scan) return;
-        this.live.forget((k) => k.startsWith(`${name}::`));
-        scan.recipes = new Map(result.recipes.map((r) => [r.path, { analysis: r.analysis, idle: false }]));
+        const found = new Map(result.recipes.map((r) => [r.path, { analysis: r.analysis, idle: false }]));
+        if (result.cancelled) {
+          // An interrupted scan proves nothing gone: keep the recipes already known (they are live).
+          for (const [path, tracked] of scan.recipes) if (!found.has(path)) found.set(path, tracked);
+        } else {
+          this.live.forget((k) => k.startsWith(`${name}::`));
+        }
+        scan.recipes = found;
         scan.result = result;
         scan.error = undefined;
         scan.running = undefined;

@@ -7,6 +7,7 @@ import type { CoordinationNode } from '../../src/tree/coordinationItems';
 import type { ServicesNode } from '../../src/tree/servicesProvider';
 import { ZkClient } from '../../src/zk/client';
 import { formatHex64 } from '../../src/zk/stat';
+import { deleteTree } from '../../src/zk/subtree';
 import { startParticipant, stopAllParticipants, type RecipeProcess } from '../support/recipes/participants';
 import { eventually } from '../support/session';
 
@@ -169,6 +170,31 @@ describe('the Coordination and Services views', function () {
     assert.equal(detail.kind, 'unknown');
     assert.deepEqual(detail.holders, []);
     assert.equal(detail.leader, null);
+  });
+
+  it('a scan can be cancelled: the view keeps what it found and says the scan was cancelled', async () => {
+    const big = `${base}/big`;
+    await probe.create(big);
+    for (let batch = 0; batch < 12; batch++) {
+      await probe.multi(Array.from({ length: 500 }, (_, i) => ({ type: 'create' as const, path: `${big}/node-${batch}-${i}`, data: null })));
+    }
+    const connection = api.connections.get(name)!;
+    const source = new vscode.CancellationTokenSource();
+    let reports = 0;
+    const result = await api.coordination.provider.scan(connection, source.token, () => {
+      if (++reports === 1) source.cancel();
+    });
+    assert.ok(result, 'a result');
+    assert.equal(result.cancelled, true);
+    assert.ok(result.visited < 6000, `stopped early (${result.visited} visited)`);
+    const rows = recipeRows();
+    assert.ok(rows.some((r) => /^Scan cancelled after [\d,]+ znodes/.test(r)), rows.join(' | '));
+    assert.ok(rows.some((r) => r.startsWith(`${base}/services/orders `)), `the recipes found before are kept: ${rows.join(' | ')}`);
+    // Scanning again finds everything again.
+    const again = await scan();
+    assert.equal(again.cancelled, false);
+    assert.ok(again.visited > 6000);
+    await deleteTree(probe, big);
   });
 
   it('the Services view lists each service with its instances and follows them as they come and go', async () => {
