@@ -19,6 +19,7 @@ import {
 export type SendRequest = <R>(method: string, params?: unknown) => Promise<R>;
 
 const SHORT_LIVED_MS = 5000;
+const MAX_SHORT_LIVED = 1000;
 
 interface Timed<T> {
   value: Promise<T>;
@@ -29,6 +30,8 @@ export class ClusterInfo {
   private readonly children = new Map<string, Promise<string[] | undefined>>();
   private readonly exists = new Map<string, Timed<boolean | undefined>>();
   private readonly descriptions = new Map<string, Timed<string | undefined>>();
+  /** The configured connection the last children request found not connected, if that was its answer. */
+  lastNotConnected: string | undefined;
   /** Answers served from the cache / asked from the extension (for tests and the completion bench). */
   readonly stats = { hits: 0, requests: 0 };
 
@@ -54,6 +57,8 @@ export class ClusterInfo {
       (r) => {
         // Not found or not connected is not worth keeping: the next keystroke asks again.
         if (r.children === null && this.children.get(key) === value) this.children.delete(key);
+        if (r.notConnected && r.connection) this.lastNotConnected = r.connection;
+        else if (r.children !== null) this.lastNotConnected = undefined;
         return r.children ?? undefined;
       },
       () => {
@@ -88,6 +93,8 @@ export class ClusterInfo {
     const key = ClusterInfo.key(connection, path);
     const cached = map.get(key);
     if (cached && this.now() - cached.at < SHORT_LIVED_MS) return cached.value;
+    // Every prefix typed leaves an entry: drop the expired ones now and then.
+    if (map.size > MAX_SHORT_LIVED) for (const [k, v] of map) if (this.now() - v.at >= SHORT_LIVED_MS) map.delete(k);
     const value = ask().catch(() => undefined);
     map.set(key, { value, at: this.now() });
     return value;

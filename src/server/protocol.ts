@@ -12,6 +12,8 @@ export interface ChildrenResult {
   /** The connection that answered (the active one when none was named); null when there is none. */
   connection: string | null;
   children: string[] | null;
+  /** Why there are no children: the connection is configured but not connected (nothing connects on its own). */
+  notConnected?: boolean;
 }
 
 /** Server → extension request: whether znodes exist (for the "does not exist" warnings); null entries: unknown. */

@@ -38,7 +38,31 @@ export class ScriptFeatures {
         }));
     }
     const connection = ScriptFeatures.connectionOf(script);
-    return complete(script, position, (path) => this.cluster.childrenOf(connection, path));
+    let askedForChildren = false;
+    this.cluster.lastNotConnected = undefined;
+    const items = await complete(script, position, (path) => {
+      askedForChildren = true;
+      return this.cluster.childrenOf(connection, path);
+    });
+    const notConnected = this.notConnected();
+    if (askedForChildren && items.length === 0 && notConnected) {
+      // Typing never connects a cluster by itself (the user may have disconnected it on purpose): offer to.
+      return [
+        {
+          label: `Connect to ${notConnected} to complete its znodes`,
+          kind: 23, // Event
+          filterText: script.lines[position.line].slice(0, position.character).split(/\s/).pop() ?? '',
+          textEdit: { range: { start: position, end: position }, newText: '' },
+          command: { title: 'Connect', command: 'zookeeper.connect', arguments: [{ connection: notConnected }] },
+        },
+      ];
+    }
+    return items;
+  }
+
+  /** Read through a method: the lookup above sets it, which TypeScript's narrowing cannot see. */
+  private notConnected(): string | undefined {
+    return this.cluster.lastNotConnected;
   }
 
   async hover(text: string, position: Position): Promise<Hover | undefined> {

@@ -15,9 +15,10 @@ export class RecipeItem {
   constructor(
     readonly connection: ZkConnection,
     readonly path: string,
-    readonly analysis: RecipeAnalysis,
+    /** Updated in place by live changes, so redrawing this item shows them. */
+    public analysis: RecipeAnalysis,
     /** The participants are gone but the node is still there (a free lock, an empty registry). */
-    readonly idle: boolean,
+    public idle: boolean,
   ) {}
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../extension/connections/connectionManager';
 import type { ZkConnection } from '../extension/connections/zkConnection';
+import { UserError } from '../extension/errors';
 import { errorMessage, isZkError } from '../zk/errors';
 import { parentPath } from '../zk/paths';
 import { analyzeNode } from '../zk/recipes/analyze';
@@ -54,6 +55,9 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
   private readonly recipeEmitter = new vscode.EventEmitter<{ connection: string; path: string }>();
   /** A tracked recipe was re-read after a change on the server. */
   readonly onDidChangeRecipe = this.recipeEmitter.event;
+  private readonly scanEmitter = new vscode.EventEmitter<string>();
+  /** A scan of the named connection started (with the settings of that moment). */
+  readonly onDidStartScan = this.scanEmitter.event;
   private readonly live = new LiveChildren((k) => this.onLiveChange(k));
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -62,7 +66,14 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     private readonly settings: () => ScanSettings = scanSettings,
   ) {
     this.subscriptions.push(
-      connections.onDidChangeConnections(() => this.changeEmitter.fire(undefined)),
+      connections.onDidChangeConnections(() => {
+        // A connection removed (or replaced by one of the same name) takes its scan and watches along.
+        for (const [name] of this.scans) {
+          const now = connections.get(name);
+          if (!now || this.connectionItems.get(name)?.connection !== now) this.forgetConnection(name);
+        }
+        this.changeEmitter.fire(undefined);
+      }),
       connections.onDidChangeConnection((connection) => this.onConnectionChange(connection)),
       connections.onDidRenewSession((connection) => this.rearm(connection)),
     );
@@ -148,9 +159,17 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     return { command: 'zookeeper.scanCoordination', title: 'Scan again', arguments: zk ? [this.connectionItem(zk)] : [] };
   }
 
+  /** One item per recipe, kept and updated in place: VS Code redraws (and re-lists) the object it was given. */
   private recipeItem(connection: ZkConnection, path: string, tracked: TrackedRecipe): RecipeItem {
+    const k = key(connection.name, path);
+    const existing = this.recipeItems.get(k);
+    if (existing && existing.connection === connection) {
+      existing.analysis = tracked.analysis;
+      existing.idle = tracked.idle;
+      return existing;
+    }
     const item = new RecipeItem(connection, path, tracked.analysis, tracked.idle);
-    this.recipeItems.set(key(connection.name, path), item);
+    this.recipeItems.set(k, item);
     return item;
   }
 
@@ -173,7 +192,11 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     this.startScan(connection, onProgress);
     const running = this.scans.get(connection.name)?.running;
     token?.onCancellationRequested(() => running?.controller.abort());
-    return (running?.promise ?? Promise.resolve()).then(() => this.scans.get(connection.name)?.result);
+    return (running?.promise ?? Promise.resolve()).then(() => {
+      const scan = this.scans.get(connection.name);
+      if (scan?.error) throw new UserError(scan.error);
+      return scan?.result;
+    });
   }
 
   cancel(connection: string): void {
@@ -186,6 +209,7 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     const name = connection.name;
     const previous = this.scans.get(name);
     const settings = this.settings();
+    this.scanEmitter.fire(name);
     const scan: ConnectionScan = { recipes: previous?.recipes ?? new Map<string, TrackedRecipe>(), settings, result: previous?.result };
     const controller = new AbortController();
     const running: NonNullable<ConnectionScan['running']> = { controller, visited: 0, promise: Promise.resolve() };
@@ -237,6 +261,8 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     const tracked = this.scans.get(connection.name)?.recipes.get(path);
     if (!client || !tracked) return;
     const watched = new Set([path, ...tracked.analysis.participants.map((p) => parentPath(p.path) ?? '/')]);
+    // kazoo LockingQueue: which entries are being processed lives under taken/, next to entries/.
+    for (const p of [...watched]) if (p.endsWith('/entries') && tracked.analysis.kind === 'queue') watched.add(`${p.slice(0, -'/entries'.length)}/taken`);
     try {
       await Promise.all([...watched].map((p) => this.live.list(client, p, key(connection.name, path))));
     } catch (error) {
@@ -260,16 +286,20 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
       await this.arm(connection, path);
       const analysis = await analyzeNode(client, path);
       if (scan.recipes.get(path) !== tracked) return;
-      if (analysis.kind === 'unknown' && analysis.participants.length === 0) {
-        scan.recipes.set(path, { analysis: { ...tracked.analysis, holders: [], waiters: [], participants: [], leader: undefined }, idle: true });
-      } else if (analysis.kind === 'unknown') {
-        this.dropRecipe(connection, path);
-        return;
-      } else {
-        scan.recipes.set(path, { analysis, idle: false });
-      }
+      // Nobody left (a free lock, an empty semaphore or queue: its leases/entries node alone, or a
+      // kazoo Semaphore's bare number): the recipe stays, idle. Only its node's deletion drops it.
+      const next: TrackedRecipe =
+        analysis.kind === 'unknown' || analysis.kind === 'counter'
+          ? { analysis: { ...tracked.analysis, holders: [], waiters: [], participants: [], leader: undefined }, idle: true }
+          : { analysis, idle: false };
+      scan.recipes.set(path, next);
       await this.arm(connection, path);
-      this.changeEmitter.fire(this.recipeItems.get(key(connection.name, path)) ?? this.connectionItem(connection));
+      const item = this.recipeItems.get(key(connection.name, path));
+      if (item && item.connection === connection) {
+        item.analysis = next.analysis;
+        item.idle = next.idle;
+      }
+      this.changeEmitter.fire(item ?? this.connectionItem(connection));
       this.recipeEmitter.fire({ connection: connection.name, path });
     } catch (error) {
       if (isZkError(error, 'NONODE')) this.dropRecipe(connection, path);
@@ -285,12 +315,21 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     this.recipeEmitter.fire({ connection: connection.name, path });
   }
 
+  private forgetConnection(name: string): void {
+    this.cancel(name);
+    this.scans.delete(name);
+    this.live.forget((k) => k.startsWith(`${name}::`));
+    for (const k of [...this.recipeItems.keys()]) if (k.startsWith(`${name}::`)) this.recipeItems.delete(k);
+  }
+
+  private readonly lastStatus = new Map<string, string>();
+
   private onConnectionChange(connection: ZkConnection): void {
-    if (!connection.isOpen) {
-      this.cancel(connection.name);
-      this.scans.delete(connection.name);
-      this.live.forget((k) => k.startsWith(`${connection.name}::`));
-    }
+    // Also fired when a connection is merely selected (markUsed): redraw only on a real change.
+    const status = `${connection.status}/${connection.isOpen}`;
+    if (this.lastStatus.get(connection.name) === status) return;
+    this.lastStatus.set(connection.name, status);
+    if (!connection.isOpen) this.forgetConnection(connection.name);
     this.changeEmitter.fire(this.connectionItem(connection));
   }
 
@@ -305,6 +344,7 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     this.live.dispose();
     this.changeEmitter.dispose();
     this.recipeEmitter.dispose();
+    this.scanEmitter.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }

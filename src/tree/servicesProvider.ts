@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from '../extension/connections/connectionManager';
 import type { ZkConnection } from '../extension/connections/zkConnection';
 import type { ZkClient } from '../zk/client';
+import { forEachLimit } from '../zk/concurrency';
 import { errorMessage, isZkError } from '../zk/errors';
 import { joinPath, sortChildren, validatePath } from '../zk/paths';
 import { analyzeNode } from '../zk/recipes/analyze';
@@ -48,6 +49,8 @@ export function serviceRoots(): string[] {
 }
 
 const key = (connection: string, path: string): string => `${connection}::${path}`;
+/** Services read at once (each reads its instances, pipelined). */
+const SERVICE_LOADS = 8;
 
 /** Service instances under the configured registry roots (default /services), kept live with children watches. */
 export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, vscode.Disposable {
@@ -56,6 +59,7 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
   private readonly connectionItems = new Map<string, ServicesConnectionItem>();
   private readonly serviceItems = new Map<string, ServiceItem>();
   private readonly live = new LiveChildren((k) => this.onLiveChange(k));
+  private readonly lastStatus = new Map<string, string>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -63,8 +67,20 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
     private readonly roots: () => string[] = serviceRoots,
   ) {
     this.subscriptions.push(
-      connections.onDidChangeConnections(() => this.changeEmitter.fire(undefined)),
+      connections.onDidChangeConnections(() => {
+        for (const name of [...this.lastStatus.keys()]) {
+          if (connections.get(name)) continue;
+          this.lastStatus.delete(name);
+          this.live.forget((k) => k.startsWith(`${name}::`));
+          for (const k of [...this.serviceItems.keys()]) if (k.startsWith(`${name}::`)) this.serviceItems.delete(k);
+        }
+        this.changeEmitter.fire(undefined);
+      }),
       connections.onDidChangeConnection((c) => {
+        // Also fired when a connection is merely selected (markUsed): reload only on a real change.
+        const status = `${c.status}/${c.isOpen}`;
+        if (this.lastStatus.get(c.name) === status) return;
+        this.lastStatus.set(c.name, status);
         if (!c.isOpen) this.live.forget((k) => k.startsWith(`${c.name}::`));
         this.changeEmitter.fire(this.connectionItem(c));
       }),
@@ -130,7 +146,10 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
       try {
         const names = sortChildren(await this.live.list(client, root, key(connection.name, root)));
         if (names.length === 0) items.push(new MessageItem(connection.name, `${root} has no services`, 'info'));
-        const services = await Promise.all(names.map((name) => this.loadService(connection, client, root, joinPath(root, name))));
+        const services: ServiceItem[] = new Array<ServiceItem>(names.length);
+        await forEachLimit(names.map((name, i) => ({ name, i })), SERVICE_LOADS, async ({ name, i }) => {
+          services[i] = await this.loadService(connection, client, root, joinPath(root, name));
+        });
         for (const s of services) shown.add(key(connection.name, s.path));
         items.push(...services);
       } catch (error) {

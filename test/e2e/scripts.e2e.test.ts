@@ -40,6 +40,9 @@ describe('e2e: a ZooKeeper script and a zoo.cfg in the editor', function () {
   it('completes the live children of /services and underlines the unknown command', async function () {
     this.timeout(120_000);
     const page = wb!.page;
+    // Scripts complete against open connections only (typing never connects by itself).
+    await wb!.runCommand('ZooKeeper: Connect');
+    await page.locator('.statusbar-item', { hasText: 'ZooKeeper: demo (connected)' }).first().waitFor({ timeout: 30_000 });
     await openFile('flags.zk');
     // The unknown command gets a squiggle (the language server's diagnostic).
     await page.locator('.view-overlays .squiggly-error').first().waitFor({ timeout: 30_000 });

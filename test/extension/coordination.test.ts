@@ -100,8 +100,22 @@ describe('the Coordination and Services views', function () {
   });
 
   it('the holder releases: the view shows the next waiter holding, without a new scan', async () => {
+    // VS Code redraws the item objects it was given: the same object must show the change.
+    const provider = api.coordination.provider;
+    const connectionNode = provider.getChildren().find((n) => n.kind === 'scanConnection' && n.connection.name === name)!;
+    const shown = provider.getChildren(connectionNode).find((n) => n.kind === 'recipe' && n.path === `${base}/locks/inventory`)!;
+    const redrawn = new Promise<void>((resolve) => {
+      const sub = provider.onDidChangeTreeData((node) => {
+        if (node === shown || node === undefined || node === connectionNode) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
     await holder.stop();
     await waiter.waitFor('acquired');
+    await redrawn;
+    await eventually(() => /lock: held by worker-2/.test(String(provider.getTreeItem(shown).description)), 15000, 'the shown item says worker-2 holds');
     await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/locks/inventory lock: held by worker-2`).test(r)), 15000, 'worker-2 holding');
     assert.ok(participantRows(`${base}/locks/inventory`).every((r) => !r.startsWith('worker-1')));
   });

@@ -43,6 +43,16 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
     await vscode.commands.executeCommand(COMMANDS.addConnection, { name: readOnlyName, connectString, readOnly: true });
   });
 
+  it('typing never connects a cluster by itself: completion offers to connect instead', async () => {
+    const document = await open('offline.zk', `# connection: ${name}\nget ${base}/config/`);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(1, document.lineAt(1).text.length));
+    const offer = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === `Connect to ${name} to complete its znodes`);
+    assert.ok(offer, JSON.stringify(list.items.map((i) => i.label)));
+    assert.equal(offer.command?.command, COMMANDS.connect);
+    assert.equal(api.connections.get(name)?.isOpen, false, 'still not connected');
+    await vscode.commands.executeCommand(COMMANDS.connect, { connection: name });
+  });
+
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const n of [name, readOnlyName]) await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: n });
@@ -139,6 +149,16 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
     const confirmed = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri: destructive.uri.toString(), confirmDestructive: true });
     assert.equal(confirmed.ok, true);
     assert.equal(await probe.exists(`${base}/config`), undefined);
+  });
+
+  it('addauth credentials never reach the transcript or the results', async () => {
+    const document = await open('auth.zk', [`# connection: ${name}`, 'addauth digest "alice:s3cret pw"', 'addauth digest bob:hunter2', 'whoami'].join('\n'));
+    const result = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri: document.uri.toString() });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.deepEqual(result.results.slice(0, 2).map((r) => r.command), ['addauth digest ****', 'addauth digest ****']);
+    const everything = JSON.stringify(result);
+    for (const secret of ['s3cret', 'hunter2']) assert.ok(!everything.includes(secret), `${secret} leaked: ${everything}`);
+    assert.match(result.results[2].output, /digest: bob/);
   });
 
   it('a script with syntax errors is not run at all', async () => {

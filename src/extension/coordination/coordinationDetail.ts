@@ -31,7 +31,17 @@ export interface CoordinationDetail extends PlainRecipe {
  * them only for the caller's own session (getEphemerals), so other sessions' are found by a walk of
  * the tree, bounded by maxNodes.
  */
-export async function loadDetail(client: ZkClient, connection: string, path: string, options: { maxNodes: number; signal?: AbortSignal }): Promise<CoordinationDetail> {
+/** Other sessions' ephemeral nodes: found by a bounded walk (callers may cache the answer). */
+export type EphemeralsLookup = (client: ZkClient, sessionIds: bigint[]) => Promise<Map<bigint, { paths: string[]; complete: boolean }>>;
+
+export function walkForEphemerals(maxNodes: number): EphemeralsLookup {
+  return async (client, sessionIds) => {
+    const found = await findEphemerals(client, sessionIds, { roots: ['/'], maxNodes });
+    return new Map(sessionIds.map((id) => [id, { paths: found.bySession.get(id) ?? [], complete: !found.truncated }]));
+  };
+}
+
+export async function loadDetail(client: ZkClient, connection: string, path: string, ephemeralsOf: EphemeralsLookup): Promise<CoordinationDetail> {
   const analysis = await analyzeNode(client, path);
   const plain = plainRecipe(path, analysis);
   const roles: Record<string, string> = {};
@@ -51,9 +61,10 @@ export async function loadDetail(client: ZkClient, connection: string, path: str
     }
   }
   if (others.length > 0) {
-    const found = await findEphemerals(client, others, { roots: ['/'], maxNodes: options.maxNodes, signal: options.signal });
+    const found = await ephemeralsOf(client, others);
     for (const id of others) {
-      sessions.push({ session: formatHex64(id), own: id === client.sessionId, ephemerals: [...(found.bySession.get(id) ?? [])].sort(), source: 'walk', complete: !found.truncated });
+      const entry = found.get(id) ?? { paths: [], complete: false };
+      sessions.push({ session: formatHex64(id), own: id === client.sessionId, ephemerals: [...entry.paths].sort(), source: 'walk', complete: entry.complete });
     }
   }
   sessions.sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));

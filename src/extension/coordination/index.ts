@@ -30,6 +30,7 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
     servicesView,
     vscode.workspace.registerTextDocumentContentProvider(COORDINATION_SCHEME, documents),
     provider.onDidChangeRecipe(({ connection, path }) => documents.recipeChanged(connection, path)),
+    provider.onDidStartScan(() => (view.message = undefined)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('zookeeper.coordination')) view.message = 'The scan settings changed: run "Scan for Recipes" to scan again with them.';
     }),
@@ -39,7 +40,6 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
   registerCommand(context.subscriptions, commandLog, COMMANDS.scanCoordination, async (arg?: unknown) => {
     const connection = await resolveConnection(connections, arg, 'Scan which connection for locks, leaders, queues and services?');
     await connection.connect();
-    view.message = undefined;
     const result = await vscode.window.withProgress(
       { location: { viewId: VIEW_COORDINATION } },
       () =>

@@ -1,4 +1,5 @@
 import type { ZkClient } from '../../zk/client';
+import { errorMessage, isZkError } from '../../zk/errors';
 import { dataText } from '../../zk/recipes/participants';
 import { formatHex64, isEphemeral } from '../../zk/stat';
 
@@ -15,10 +16,10 @@ export async function describeZnode(client: ZkClient, connection: string, path: 
   let node: Awaited<ReturnType<ZkClient['get']>>;
   try {
     node = await client.get(path);
-  } catch {
-    const stat = await client.exists(path).catch(() => undefined);
-    if (!stat) return `**${path}** does not exist on ${connection}.`;
-    return `**${path}** on ${connection}: its data cannot be read (not authorized?).`;
+  } catch (error) {
+    if (isZkError(error, 'NONODE')) return `**${path}** does not exist on ${connection}.`;
+    if (isZkError(error, 'NOAUTH')) return `**${path}** on ${connection}: not authorized to read its data (set digest credentials for the connection).`;
+    return `**${path}** on ${connection}: could not be read: ${errorMessage(error)}`;
   }
   const { data, stat } = node;
   const lines = [

@@ -110,14 +110,12 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
   };
   const children = new ChildrenCache((connection, p) => notify({ connection, path: p }));
 
-  const clientOf = async (name: string | undefined): Promise<{ connection: ZkConnection; zk: ZkClient } | undefined> => {
+  // Only a connection that is open answers: typing in a script must never (re)connect a cluster the
+  // user disconnected, nor keep retrying one that is unreachable.
+  const clientOf = (name: string | undefined): Promise<{ connection: ZkConnection; zk: ZkClient } | undefined> => {
     const connection = scriptConnection(connections, name);
-    if (!connection) return undefined;
-    try {
-      return { connection, zk: await connection.connect() };
-    } catch {
-      return undefined;
-    }
+    const zk = connection?.activeClient;
+    return Promise.resolve(connection && zk ? { connection, zk } : undefined);
   };
 
   registerCommand(context.subscriptions, log, COMMANDS.restartLanguageServer, async () => {
@@ -128,7 +126,10 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
 
   client.onRequest(CHILDREN_REQUEST, async (params: ChildrenParams): Promise<ChildrenResult> => {
     const target = await clientOf(params.connection);
-    if (!target) return { connection: null, children: null };
+    if (!target) {
+      const configured = scriptConnection(connections, params.connection);
+      return { connection: configured?.name ?? null, children: null, notConnected: configured !== undefined };
+    }
     const names = await children.children(target.connection.name, target.zk, params.path).catch(() => undefined);
     return { connection: target.connection.name, children: names ?? null };
   });
@@ -179,7 +180,10 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
       children.clear(c.name);
       notify({ connection: c.name });
     }),
-    connections.onDidChangeConnections(() => notify({})),
+    connections.onDidChangeConnections(() => {
+      children.clear();
+      notify({});
+    }),
   ];
   // vscode-languageclient reads "<client id>.trace.server"; ours is the documented zookeeper.trace.server.
   const applyTrace = (): void => {

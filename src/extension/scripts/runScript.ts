@@ -48,7 +48,8 @@ export interface ScriptDependencies {
 /** The text of a command line for the transcript, with the secret of `addauth` masked. */
 function echo(line: string, command: ParsedCommand): string {
   if (command.spec?.name !== 'addauth') return line.trim();
-  return line.trim().replace(/(addauth\s+\S+\s+)(\S+?):(\S+)/, '$1$2:****');
+  // Everything after the scheme may be secret (user:password, quoted or not): mask all of it.
+  return line.trim().replace(/^(addauth\s+\S+)(\s+).*$/, '$1$2****');
 }
 
 export function registerScripts(subscriptions: vscode.Disposable[], log: Logger, deps: ScriptDependencies): void {
