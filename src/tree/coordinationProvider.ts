@@ -41,6 +41,11 @@ interface ConnectionScan {
 }
 
 const key = (connection: string, path: string): string => `${connection}::${path}`;
+/** Live keys that are not a recipe's own: the parent of recipes, and a sibling that may become one. */
+const PARENT = '@parent:';
+const CANDIDATE = '@candidate:';
+/** Siblings are watched only under a parent with at most this many children. */
+const MAX_SIBLINGS = 200;
 
 /**
  * The Coordination view: every recognized recipe (locks, elections, semaphores, queues, service
@@ -245,6 +250,9 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
         scan.running = undefined;
         this.changeEmitter.fire(this.connectionItem(connection));
         await Promise.all([...scan.recipes.keys()].map((path) => this.arm(connection, path)));
+        // Siblings of the recipes found (an empty registry, a lock nobody took yet) are watched too.
+        const parents = new Set([...scan.recipes.keys()].map((p) => parentPath(p)).filter((p): p is string => p !== undefined));
+        await Promise.all([...parents].map((p) => this.recheckSiblings(connection, p)));
       },
       (error: unknown) => {
         if (this.scans.get(name) !== scan) return;
@@ -268,12 +276,54 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     } catch (error) {
       if (isZkError(error, 'NONODE')) this.dropRecipe(connection, path);
     }
+    // Recipes come in families (/locks/orders, /locks/payments, …): a new sibling is found without a rescan.
+    const parent = parentPath(path);
+    if (parent !== undefined) await this.live.list(client, parent, key(connection.name, `${PARENT}${parent}`)).catch(() => undefined);
   }
 
   private onLiveChange(k: string): void {
     const at = k.indexOf('::');
     const connection = this.connections.get(k.slice(0, at));
-    if (connection) void this.reanalyze(connection, k.slice(at + 2));
+    const rest = k.slice(at + 2);
+    if (!connection) return;
+    if (rest.startsWith(PARENT)) void this.recheckSiblings(connection, rest.slice(PARENT.length));
+    else if (rest.startsWith(CANDIDATE)) void this.recheckCandidate(connection, rest.slice(CANDIDATE.length));
+    else void this.reanalyze(connection, rest);
+  }
+
+  /** The parent of known recipes changed: its new children may be recipes (now, or once they get children). */
+  private async recheckSiblings(connection: ZkConnection, parent: string): Promise<void> {
+    const client = connection.activeClient;
+    const scan = this.scans.get(connection.name);
+    if (!client || !scan) return;
+    try {
+      const names = await this.live.list(client, parent, key(connection.name, `${PARENT}${parent}`));
+      if (names.length > MAX_SIBLINGS) return;
+      const prefix = parent === '/' ? '/' : `${parent}/`;
+      await Promise.all(names.map((n) => prefix + n).filter((p) => !scan.recipes.has(p)).map((p) => this.recheckCandidate(connection, p)));
+    } catch {
+      // The parent went away or cannot be listed: the known recipes say so themselves.
+    }
+  }
+
+  /** A sibling of known recipes: watched until its children make it a recipe. */
+  private async recheckCandidate(connection: ZkConnection, path: string): Promise<void> {
+    const client = connection.activeClient;
+    const scan = this.scans.get(connection.name);
+    if (!client || !scan || scan.recipes.has(path)) return;
+    const candidateKey = key(connection.name, `${CANDIDATE}${path}`);
+    try {
+      await this.live.list(client, path, candidateKey);
+      const analysis = await analyzeNode(client, path);
+      if (analysis.kind === 'unknown' || analysis.kind === 'counter' || scan.recipes.has(path) || this.scans.get(connection.name) !== scan) return;
+      this.live.forget((k) => k === candidateKey);
+      scan.recipes.set(path, { analysis, idle: false });
+      await this.arm(connection, path);
+      this.changeEmitter.fire(this.connectionItem(connection));
+      this.recipeEmitter.fire({ connection: connection.name, path });
+    } catch {
+      this.live.forget((k) => k === candidateKey);
+    }
   }
 
   /** Re-reads one recipe after its children changed; re-arms its watches first so nothing is missed. */

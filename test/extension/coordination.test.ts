@@ -127,6 +127,20 @@ describe('the Coordination and Services views', function () {
     await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/election/scheduler leader: node-b`).test(r)), 15000, 'node-b leading');
   });
 
+  it('a new lock next to a known one, and a registry that gets its first instance, show up without a rescan', async () => {
+    const payments = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${base}/locks/payments`, id: 'payer-1', connectString });
+    await payments.waitFor('acquired');
+    await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/locks/payments lock: held by payer-1`).test(r)), 15000, 'the new lock listed');
+    const owner = await ZkClient.connect({ connectString });
+    try {
+      await owner.create(`${base}/services/billing/instance-`, Buffer.from('10.0.2.9:9090'), { mode: 'ephemeralSequential' });
+      await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/services/billing 1 instance`).test(r)), 15000, 'billing listed once it has an instance');
+    } finally {
+      await owner.close();
+    }
+    await payments.stop();
+  });
+
   it("a participant's process dies (kill -9): its node and role vanish once the server expires its session", async () => {
     await waiter.kill();
     await eventually(() => participantRows(`${base}/locks/inventory`).length === 0, 30000, 'the dead holder gone');
