@@ -14,6 +14,7 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.item.name = 'ZooKeeper Connection';
     this.disposables.push(
       connections.onDidChangeConnection(() => this.update()),
+      connections.onDidChangeActive(() => this.update()),
       connections.onDidChangeConnections(() => this.update()),
     );
     this.update();

@@ -1,6 +1,10 @@
 // The custom messages between the language server (src/server) and the extension
 // (src/extension/language): the server knows the documents, the extension knows the clusters.
 
+/** The languages the server serves (package.json contributes them). */
+export const SCRIPT_LANGUAGE = 'zookeeper-script';
+export const CONFIG_LANGUAGE = 'zookeeper-config';
+
 /** Server → extension request: the children of a znode, sorted; null when the node does not exist or the connection is unavailable. */
 export const CHILDREN_REQUEST = 'zookeeper/children';
 export interface ChildrenParams {

@@ -5,11 +5,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ClusterInfo } from './clusterInfo';
 import { compactCompletions } from './compactCompletions';
 import { ConfigFeatures } from './configFeatures';
-import { INVALIDATE_NOTIFICATION, SERVER_INFO_REQUEST, type InvalidateParams, type ServerInfoResult } from './protocol';
+import { CONFIG_LANGUAGE, INVALIDATE_NOTIFICATION, SCRIPT_LANGUAGE, SERVER_INFO_REQUEST, type InvalidateParams, type ServerInfoResult } from './protocol';
 import { ScriptFeatures } from './scriptFeatures';
 
-export const SCRIPT_LANGUAGE = 'zookeeper-script';
-export const CONFIG_LANGUAGE = 'zookeeper-config';
+export { CONFIG_LANGUAGE, SCRIPT_LANGUAGE } from './protocol';
 const DIAGNOSTICS_DELAY_MS = 250;
 
 export function startServer(connection: Connection): void {

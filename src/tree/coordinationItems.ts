@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ZkConnection } from '../extension/connections/zkConnection';
+import { label } from '../zk/recipes/participants';
 import { formatHex64 } from '../zk/stat';
 import type { Participant, RecipeAnalysis, RecipeKind } from '../zk/recipes/types';
 import type { MessageItem } from './explorerItems';
@@ -106,8 +107,7 @@ export function shortRole(analysis: RecipeAnalysis, p: Participant): string | un
 
 export function participantTreeItem(item: ParticipantItem): vscode.TreeItem {
   const p = item.participant;
-  const text = p.data?.trim();
-  const who = item.analysis.kind === 'serviceRegistry' ? (p.address ?? p.name) : text && text.length <= 60 && !text.includes('\n') ? text : p.name;
+  const who = item.analysis.kind === 'serviceRegistry' ? (p.address ?? p.name) : label(p, 60);
   const t = new vscode.TreeItem(who, vscode.TreeItemCollapsibleState.None);
   t.id = `participant::${item.connection.name}::${p.path}`;
   const role = describeRole(item.analysis, p.path);

@@ -372,13 +372,7 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     for (const k of [...this.recipeItems.keys()]) if (k.startsWith(`${name}::`)) this.recipeItems.delete(k);
   }
 
-  private readonly lastStatus = new Map<string, string>();
-
   private onConnectionChange(connection: ZkConnection): void {
-    // Also fired when a connection is merely selected (markUsed): redraw only on a real change.
-    const status = `${connection.status}/${connection.isOpen}`;
-    if (this.lastStatus.get(connection.name) === status) return;
-    this.lastStatus.set(connection.name, status);
     if (!connection.isOpen) this.forgetConnection(connection.name);
     this.changeEmitter.fire(this.connectionItem(connection));
   }

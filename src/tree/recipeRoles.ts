@@ -1,9 +1,8 @@
 import { baseName } from '../zk/paths';
+import { label } from '../zk/recipes/participants';
 import type { Participant, RecipeAnalysis } from '../zk/recipes/types';
 
-function who(participant: Participant): string {
-  return participant.data && participant.data.length <= 40 ? participant.data : participant.name;
-}
+const who = (participant: Participant): string => label(participant, 40);
 
 /** What a child does in its parent's recipe, in a few words for the tree. */
 export function describeRole(analysis: RecipeAnalysis, path: string): string | undefined {

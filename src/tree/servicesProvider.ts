@@ -59,7 +59,6 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
   private readonly connectionItems = new Map<string, ServicesConnectionItem>();
   private readonly serviceItems = new Map<string, ServiceItem>();
   private readonly live = new LiveChildren((k) => this.onLiveChange(k));
-  private readonly lastStatus = new Map<string, string>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -68,19 +67,15 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
   ) {
     this.subscriptions.push(
       connections.onDidChangeConnections(() => {
-        for (const name of [...this.lastStatus.keys()]) {
+        for (const name of [...this.connectionItems.keys()]) {
           if (connections.get(name)) continue;
-          this.lastStatus.delete(name);
+          this.connectionItems.delete(name);
           this.live.forget((k) => k.startsWith(`${name}::`));
           for (const k of [...this.serviceItems.keys()]) if (k.startsWith(`${name}::`)) this.serviceItems.delete(k);
         }
         this.changeEmitter.fire(undefined);
       }),
       connections.onDidChangeConnection((c) => {
-        // Also fired when a connection is merely selected (markUsed): reload only on a real change.
-        const status = `${c.status}/${c.isOpen}`;
-        if (this.lastStatus.get(c.name) === status) return;
-        this.lastStatus.set(c.name, status);
         if (!c.isOpen) this.live.forget((k) => k.startsWith(`${c.name}::`));
         this.changeEmitter.fire(this.connectionItem(c));
       }),

@@ -1,24 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
+import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 
 describe('e2e: the ZooKeeper explorer on the demo world', function () {
   let wb: WorkbenchSession | undefined;
-  const connectString = process.env.ZK_E2E_CONNECT;
-
-  before(async function () {
-    this.timeout(180_000);
-    assert.ok(connectString, 'ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
-    wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.captureFailure(this.currentTest.title);
-  });
-
-  after(async () => {
-    await wb?.close();
-  });
+  useDemoWorkbench((session) => (wb = session));
 
   it('opens the ZooKeeper view, shows the connection, expands / and shows the seeded nodes', async function () {
     this.timeout(120_000);

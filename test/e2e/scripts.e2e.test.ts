@@ -1,29 +1,17 @@
-import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
+import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 const SCRIPT = ['# connection: demo', '# Feature flags for the orders service', 'get -s /config/app', 'ls /services/', 'crate /config/typo "x"', ''].join('\n');
 const ZOO_CFG = ['tickTime=2000', 'dataDir=/var/lib/zookeeper', 'clientPort=2181', 'initLimt=10', 'syncLimit=5', 'server.1=zk1:2888:3888', 'server.2=zk2:2888', ''].join('\n');
 
 describe('e2e: a ZooKeeper script and a zoo.cfg in the editor', function () {
   let wb: WorkbenchSession | undefined;
-  const connectString = process.env.ZK_E2E_CONNECT;
+  useDemoWorkbench((session) => (wb = session));
 
-  before(async function () {
-    this.timeout(180_000);
-    assert.ok(connectString, 'ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
-    wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
-    fs.writeFileSync(path.join(wb.folder, 'flags.zk'), SCRIPT);
-    fs.writeFileSync(path.join(wb.folder, 'zoo.cfg'), ZOO_CFG);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.captureFailure(this.currentTest.title);
-  });
-
-  after(async () => {
-    await wb?.close();
+  before(() => {
+    fs.writeFileSync(path.join(wb!.folder, 'flags.zk'), SCRIPT);
+    fs.writeFileSync(path.join(wb!.folder, 'zoo.cfg'), ZOO_CFG);
   });
 
   async function openFile(name: string): Promise<void> {

@@ -1,27 +1,18 @@
-import * as assert from 'node:assert/strict';
 import { ZkClient } from '../../src/zk/client';
 import { contextMenu, pick } from './support/prompts';
 import { clickRow, row } from './support/tree';
-import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
+import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 describe('e2e: watches and the ZooKeeper Watches panel on the demo world', function () {
   let wb: WorkbenchSession | undefined;
   let probe: ZkClient;
-  const connectString = process.env.ZK_E2E_CONNECT;
+  const connectString = useDemoWorkbench((session) => (wb = session));
 
-  before(async function () {
-    this.timeout(180_000);
-    assert.ok(connectString, 'ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
+  before(async () => {
     probe = await ZkClient.connect({ connectString });
-    wb = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.captureFailure(this.currentTest.title);
   });
 
   after(async () => {
-    await wb?.close();
     await probe.close();
   });
 

@@ -34,7 +34,7 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
 
   before(async () => {
     api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
-    await api.language.ready;
+    await api.language.start();
     probe = await ZkClient.connect({ connectString });
     await probe.create(base);
     await probe.create(`${base}/config`, Buffer.from('{"feature": true}'));

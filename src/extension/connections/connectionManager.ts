@@ -19,6 +19,9 @@ export class ConnectionManager implements vscode.Disposable {
   readonly onDidChangeConnections = this.listEmitter.event;
   /** One connection's state changed. */
   readonly onDidChangeConnection = this.stateEmitter.event;
+  private readonly activeEmitter = new vscode.EventEmitter<ZkConnection>();
+  /** Another connection became the active one (the user selected something of it). */
+  readonly onDidChangeActive = this.activeEmitter.event;
   problems: string[] = [];
 
   constructor(
@@ -92,8 +95,9 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   markUsed(connection: ZkConnection): void {
+    if (this.lastUsed === connection.name) return;
     this.lastUsed = connection.name;
-    this.stateEmitter.fire(connection);
+    this.activeEmitter.fire(connection);
   }
 
   async add(config: ConnectionConfig): Promise<void> {
@@ -126,6 +130,7 @@ export class ConnectionManager implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.listEmitter.dispose();
     this.stateEmitter.dispose();
+    this.activeEmitter.dispose();
     this.renewedEmitter.dispose();
   }
 }

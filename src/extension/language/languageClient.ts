@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, Trace, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CHILDREN_REQUEST,
+  CONFIG_LANGUAGE,
   CONNECTIONS_REQUEST,
   DESCRIBE_REQUEST,
   EXISTS_REQUEST,
   INVALIDATE_NOTIFICATION,
+  SCRIPT_LANGUAGE,
   SERVER_INFO_REQUEST,
   type ServerInfoResult,
   type ChildrenParams,
@@ -29,8 +31,6 @@ import { registerCommand } from '../commands/registerCommand';
 import { ChildrenCache } from './childrenCache';
 import { describeZnode } from './describeZnode';
 
-export const SCRIPT_LANGUAGE = 'zookeeper-script';
-export const CONFIG_LANGUAGE = 'zookeeper-config';
 /** Restarts of a crashed server within three minutes before the client gives up (and says so). */
 export const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
@@ -38,8 +38,8 @@ const RESTART_WINDOW_MS = 3 * 60 * 1000;
 export interface ZooKeeperLanguageClient extends vscode.Disposable {
   readonly client: LanguageClient;
   readonly children: ChildrenCache;
-  /** Resolves once the server answered initialize. */
-  readonly ready: Promise<void>;
+  /** Starts the server unless it runs already (it starts by itself with the first script or zoo.cfg); resolves once it answered initialize. */
+  start(): Promise<void>;
   /** The server process's id (it changes when the server is restarted). */
   serverPid(): Promise<number>;
 }
@@ -120,7 +120,9 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
 
   registerCommand(context.subscriptions, log, COMMANDS.restartLanguageServer, async () => {
     log.info('restarting the language server on request');
-    await (client.isRunning() ? client.restart() : client.start());
+    if (client.isRunning()) await client.restart();
+    else if (started) await client.start();
+    else await start();
     return { running: client.isRunning(), pid: (await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST)).pid };
   });
 
@@ -162,14 +164,15 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
   // Scripts without "# connection:" complete against the active connection: when another one
   // becomes active, what the server cached for "the active one" is wrong.
   let active = connections.active?.name;
+  const checkActive = (): void => {
+    if (connections.active?.name === active) return;
+    active = connections.active?.name;
+    notify({ connection: active ?? '' });
+  };
   const subscriptions: vscode.Disposable[] = [
     outputChannel,
-    connections.onDidChangeConnection(() => {
-      if (connections.active?.name !== active) {
-        active = connections.active?.name;
-        notify({ connection: active ?? '' });
-      }
-    }),
+    connections.onDidChangeActive(checkActive),
+    connections.onDidChangeConnection(checkActive),
     connections.onDidChangeConnection((c) => {
       if (!c.isOpen) {
         children.clear(c.name);
@@ -195,18 +198,28 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
       if (e.affectsConfiguration('zookeeper.trace.server')) applyTrace();
     }),
   );
-  const ready = client.start().then(
-    async () => {
-      applyTrace();
-      const info = await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST).catch(() => undefined);
-      log.info(`language server started${info ? ` (pid ${info.pid})` : ''}`);
-    },
-    (error: unknown) => log.error(`language server failed to start: ${errorMessage(error)}`),
+  // Started with the first script or zoo.cfg, not at activation: most windows never open one.
+  let started: Promise<void> | undefined;
+  const start = (): Promise<void> =>
+    (started ??= client.start().then(
+      async () => {
+        applyTrace();
+        const info = await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST).catch(() => undefined);
+        log.info(`language server started${info ? ` (pid ${info.pid})` : ''}`);
+      },
+      (error: unknown) => log.error(`language server failed to start: ${errorMessage(error)}`),
+    ));
+  const served = (document: vscode.TextDocument): boolean => document.languageId === SCRIPT_LANGUAGE || document.languageId === CONFIG_LANGUAGE;
+  subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((document) => {
+      if (served(document)) void start();
+    }),
   );
+  if (vscode.workspace.textDocuments.some(served)) void start();
   return {
     client,
     children,
-    ready,
+    start,
     serverPid: async () => (await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST)).pid,
     dispose: () => {
       for (const s of subscriptions) s.dispose();

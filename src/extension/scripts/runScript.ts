@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { SCRIPT_LANGUAGE } from '../../server/protocol';
 import { diagnose, isDestructive, parseScript, type ParsedCommand } from '../../server/script';
 import { errorMessage } from '../../zk/errors';
 import { COMMANDS } from '../commandIds';
@@ -11,7 +12,6 @@ import type { Logger } from '../logging';
 import type { WatchService } from '../watches/watchService';
 import { executeCommand, type ScriptHooks } from './execute';
 
-export const SCRIPT_LANGUAGE = 'zookeeper-script';
 
 /** What a CodeLens or the editor title passes: a UI run (it may ask), unlike a plain argument object. */
 export class ScriptRunRequest {

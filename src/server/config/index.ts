@@ -17,6 +17,3 @@ export {
   type Section,
 } from './properties';
 export { parseServerValue, type ServerLine } from './serverLine';
-
-/** The language id of ZooKeeper server configuration files (zoo.cfg, zoo*.cfg). */
-export const ZOOKEEPER_CONFIG_LANGUAGE_ID = 'zookeeper-config';

@@ -35,9 +35,9 @@ export function bySequence(a: Participant, b: Participant): number {
 }
 
 /** What a participant is called in a summary: its data (id or address) when it is short text, else its node name. */
-export function label(p: Participant): string {
+export function label(p: Participant, maxLength = 80): string {
   const text = p.data?.trim();
-  return text && text.length <= 80 && !text.includes('\n') ? text : p.name;
+  return text && text.length <= maxLength && !text.includes('\n') ? text : p.name;
 }
 
 export interface Base {

@@ -361,3 +361,26 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
   }
   return session;
 }
+
+/**
+ * Mocha hooks of a suite on the demo world (ZK_E2E_CONNECT, started by npm test): a light workbench
+ * with the connection "demo" handed to `use` before the tests, a screenshot, the screen as text and
+ * the logs after a failed test, and the workbench closed at the end. Returns the connect string.
+ */
+export function useDemoWorkbench(use: (session: WorkbenchSession) => void): string {
+  const connectString = process.env.ZK_E2E_CONNECT ?? '';
+  let session: WorkbenchSession | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
+    session = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
+    use(session);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await session?.captureFailure(this.currentTest.title);
+  });
+  after(async () => {
+    await session?.close();
+  });
+  return connectString;
+}
