@@ -42,7 +42,7 @@ describe('znode data in the editor', function () {
   const stamp = Date.now();
   const name = `fs-${stamp}`;
   const readOnlyName = `fs-ro-${stamp}`;
-  /** Nodes directly under "/" (workspace.fs.writeFile can only reach those: see the provider's notes). */
+  /** A node directly under "/" for one test; what a test makes lives below it (deleted in after()). */
   const top = (label: string): string => `/fs-test-${stamp}-${label}`;
   const created: string[] = [];
   let other: ZkClient;
@@ -85,7 +85,7 @@ describe('znode data in the editor', function () {
    * could then land before or after that check. Editing starts from what the document holds either way.
    */
   async function openForEdit(path: string): Promise<vscode.TextDocument> {
-    return vscode.workspace.openTextDocument(zk(path));
+    return vscode.workspace.openTextDocument(zk(path, 'view=text'));
   }
 
   async function rejection(promise: Thenable<unknown>): Promise<Error> {
@@ -125,87 +125,155 @@ describe('znode data in the editor', function () {
     }
   });
 
-  describe('through vscode.workspace.fs', () => {
-    it('stat, readFile and readDirectory show the znode', async () => {
-      const path = await node(top('read'), '{"a":1}');
+  describe('through vscode.workspace.fs, at any depth (the znode address: file and directory)', () => {
+    // Another extension, a task or a keybinding sees only vscode.workspace.fs: everything here goes through it,
+    // on nodes two and three levels down (VS Code's extension host stats every parent of a written uri and
+    // wants it to be a directory; that is what once made every write below the top level fail).
+    const NODE = vscode.FileType.File | vscode.FileType.Directory;
+    const fsError = (error: Error, code: string): void => assert.ok(error instanceof vscode.FileSystemError && error.code === code, `${code}: ${String(error)}`);
+
+    it('stat, readFile and readDirectory: every znode is a file and a directory', async () => {
+      const parent = await node(`${await node(top('read'))}/app`);
+      const path = await node(`${parent}/cfg`, '{"a":1}');
       await node(`${path}/b`);
       await node(`${path}/a`);
       const { stat } = await other.get(path);
       const fileStat = await vscode.workspace.fs.stat(zk(path));
-      assert.equal(fileStat.type, vscode.FileType.File);
+      assert.equal(fileStat.type, NODE);
       assert.equal(fileStat.size, 7);
       assert.equal(fileStat.mtime, stat.mtime);
       assert.equal(fileStat.ctime, stat.ctime);
       assert.equal(fileStat.permissions, undefined, 'writable');
+      assert.equal((await vscode.workspace.fs.stat(zk(`${path}/a`))).type, NODE, 'a leaf is a directory too: it may get children');
+      assert.equal((await vscode.workspace.fs.stat(zk('/'))).type, NODE);
+      assert.equal((await vscode.workspace.fs.stat(zk(path, 'view=text'))).type, vscode.FileType.File, "an editor's document of the data is a file only");
       assert.equal(Buffer.from(await vscode.workspace.fs.readFile(zk(path))).toString(), '{"a":1}');
       assert.deepEqual(await vscode.workspace.fs.readDirectory(zk(path)), [
-        ['a', vscode.FileType.File],
-        ['b', vscode.FileType.File],
+        ['a', NODE],
+        ['b', NODE],
       ]);
+      assert.deepEqual(await vscode.workspace.fs.readDirectory(zk(`${path}/a`)), []);
       const missing = await rejection(vscode.workspace.fs.stat(zk(`${path}/nope`)));
-      assert.ok(missing instanceof vscode.FileSystemError && missing.code === 'FileNotFound', String(missing));
+      fsError(missing, 'FileNotFound');
       assert.match(missing.message, /does not exist/);
+      fsError(await rejection(vscode.workspace.fs.readFile(zk(`${path}/nope`))), 'FileNotFound');
+      fsError(await rejection(vscode.workspace.fs.readDirectory(zk(`${path}/nope`))), 'FileNotFound');
     });
 
     it('stat follows every change of the data (size, text or binary) and of the ACL', async () => {
       // stat() reuses what it learned from the data while the node is unchanged: none of this may be missed.
-      const path = await node(top('stat-follows'), 'text');
+      const path = await node(`${await node(top('stat-follows'))}/n`, 'text');
       const raw = zk(path);
+      const text = zk(path, 'view=text');
       const hex = zk(path, 'encoding=hex');
-      const stats = async (): Promise<[vscode.FileStat, vscode.FileStat]> => [await vscode.workspace.fs.stat(raw), await vscode.workspace.fs.stat(hex)];
+      const stats = async (): Promise<[vscode.FileStat, vscode.FileStat, vscode.FileStat]> => [
+        await vscode.workspace.fs.stat(raw),
+        await vscode.workspace.fs.stat(text),
+        await vscode.workspace.fs.stat(hex),
+      ];
       for (let i = 0; i < 2; i++) {
-        const [rawStat, hexStat] = await stats();
+        const [rawStat, textStat, hexStat] = await stats();
         assert.equal(rawStat.size, 4);
-        assert.equal(rawStat.permissions, undefined);
+        assert.equal(textStat.size, 4);
+        assert.equal(textStat.permissions, undefined);
         assert.equal(hexStat.size, '74 65 78 74\n'.length);
       }
 
       await other.set(path, Buffer.from([0, 1, 2, 3]));
-      let [rawStat, hexStat] = await stats();
-      assert.equal(rawStat.size, 4, 'the same size');
-      assert.equal(rawStat.permissions, vscode.FilePermission.Readonly, 'binary now, so read-only');
+      let [rawStat, textStat, hexStat] = await stats();
+      assert.equal(textStat.size, 4, 'the same size');
+      assert.equal(textStat.permissions, vscode.FilePermission.Readonly, 'binary now, so its text document is read-only');
+      assert.equal(rawStat.permissions, undefined, 'the znode itself takes any bytes');
       assert.equal(rawStat.mtime, (await other.exists(path))!.mtime);
+      assert.equal(textStat.mtime, rawStat.mtime);
       assert.equal(hexStat.permissions, undefined, 'hex stays editable');
 
       await other.set(path, bytes('eleven char'));
-      [rawStat, hexStat] = await stats();
+      [rawStat, textStat, hexStat] = await stats();
       assert.equal(rawStat.size, 11);
-      assert.equal(rawStat.permissions, undefined, 'text again');
+      assert.equal(textStat.size, 11);
+      assert.equal(textStat.permissions, undefined, 'text again');
       assert.equal(hexStat.size, '65 6c 65 76 65 6e 20 63  68 61 72\n'.length);
 
       await other.setACL(path, [{ perms: Perm.all & ~Perm.read, id: { scheme: 'world', id: 'anyone' } }]);
       try {
-        for (const uri of [raw, hex]) {
-          const denied = await rejection(vscode.workspace.fs.stat(uri));
-          assert.ok(denied instanceof vscode.FileSystemError && denied.code === 'NoPermissions', String(denied));
-        }
+        for (const uri of [text, hex]) fsError(await rejection(vscode.workspace.fs.stat(uri)), 'NoPermissions');
+        fsError(await rejection(vscode.workspace.fs.readFile(raw)), 'NoPermissions');
       } finally {
         await other.setACL(path, [{ perms: Perm.all, id: { scheme: 'world', id: 'anyone' } }]);
       }
-      assert.equal((await vscode.workspace.fs.stat(raw)).size, 11);
+      assert.equal((await vscode.workspace.fs.stat(text)).size, 11);
     });
 
-    it('writeFile saves with the version that was read and refuses a stale write', async () => {
-      const path = await node(top('write'), 'one');
+    it('writeFile of an existing nested node saves with the version that was read and refuses a stale write', async () => {
+      const path = await node(`${await node(`${await node(top('write'))}/hidden`)}/cfg`, 'one');
       await vscode.workspace.fs.readFile(zk(path));
       await vscode.workspace.fs.writeFile(zk(path), bytes('two'));
       let server = await other.get(path);
       assert.equal(server.data.toString(), 'two');
       assert.equal(server.stat.version, 1);
+      await vscode.workspace.fs.writeFile(zk(path), bytes('three'));
+      assert.equal((await other.get(path)).stat.version, 2, 'the next write builds on the version written');
 
       await other.set(path, bytes('from another program'));
-      const error = await rejection(vscode.workspace.fs.writeFile(zk(path), bytes('three')));
-      assert.match(error.message, /changed on the server since you opened it \(your version 1, the server's version 2\)/);
+      const error = await rejection(vscode.workspace.fs.writeFile(zk(path), bytes('four')));
+      assert.match(error.message, /changed on the server since you opened it \(your version 2, the server's version 3\)/);
       server = await other.get(path);
       assert.equal(server.data.toString(), 'from another program', 'nothing was overwritten');
 
-      const gone = await rejection(vscode.workspace.fs.writeFile(zk(top('never-created')), bytes('x')));
-      assert.match(gone.message, /does not exist\. Saving never creates nodes/);
-      assert.equal(await other.exists(top('never-created')), undefined);
+      // Deleted and created again by someone else: a different node, refused too.
+      await vscode.workspace.fs.readFile(zk(path));
+      await other.delete(path);
+      await other.create(path, bytes('reborn'));
+      const recreated = await rejection(vscode.workspace.fs.writeFile(zk(path), bytes('five')));
+      assert.match(recreated.message, /deleted and created again by another client/);
+      assert.equal((await other.get(path)).data.toString(), 'reborn');
+    });
+
+    it('writeFile creates a node under an existing parent, and missing parents like mkdir -p; bytes round-trip', async () => {
+      const parent = await node(`${await node(top('create'))}/app`);
+      const created = `${parent}/new-node`;
+      await vscode.workspace.fs.writeFile(zk(created), ALL_BYTES);
+      const server = await other.get(created);
+      assert.deepEqual(server.data, ALL_BYTES, 'every byte value as given');
+      assert.equal(server.stat.ephemeralOwner, 0n, 'persistent');
+      assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(zk(created))), ALL_BYTES);
+
+      const deep = `${parent}/x/y/z`;
+      await vscode.workspace.fs.writeFile(zk(deep), bytes('deep'));
+      assert.equal((await other.get(deep)).data.toString(), 'deep');
+      assert.equal((await other.get(`${parent}/x`)).data.length, 0, 'a missing parent is created empty');
+
+      // Read, then deleted by another program: the write is refused once (nobody re-creates it unknowingly) …
+      await vscode.workspace.fs.readFile(zk(created));
+      await other.delete(created);
+      const gone = await rejection(vscode.workspace.fs.writeFile(zk(created), bytes('again')));
+      fsError(gone, 'FileNotFound');
+      assert.match(gone.message, /deleted on the server after you read it/);
+      assert.equal(await other.exists(created), undefined);
+      // … and the next write creates it anew, as the message said.
+      await vscode.workspace.fs.writeFile(zk(created), bytes('again'));
+      assert.equal((await other.get(created)).data.toString(), 'again');
+
+      const invalid = await rejection(vscode.workspace.fs.writeFile(zk(`${parent}/bad\u0001name`), bytes('x')));
+      assert.match(invalid.message, /character|not allowed|invalid/i);
+    });
+
+    it('createDirectory makes an empty persistent node; an existing one is left as it is', async () => {
+      const parent = await node(`${await node(top('mkdir'))}/app`);
+      await vscode.workspace.fs.createDirectory(zk(`${parent}/dir`));
+      const made = await other.get(`${parent}/dir`);
+      assert.equal(made.data.length, 0);
+      assert.equal(made.stat.ephemeralOwner, 0n);
+      await vscode.workspace.fs.createDirectory(zk(`${parent}/a/b/c`));
+      assert.ok(await other.exists(`${parent}/a/b/c`), 'missing parents made too');
+      await other.set(parent, bytes('keep'));
+      await vscode.workspace.fs.createDirectory(zk(parent));
+      assert.equal((await other.get(parent)).data.toString(), 'keep', 'an existing node is not touched');
     });
 
     it('refuses data over jute.maxbuffer before sending it', async () => {
-      const path = await node(top('big'), 'small');
+      const path = await node(`${await node(top('big'))}/n`, 'small');
       await vscode.workspace.fs.readFile(zk(path));
       const error = await rejection(vscode.workspace.fs.writeFile(zk(path), Buffer.alloc(1024 * 1024 + 100, 0x61)));
       assert.match(error.message, /jute\.maxbuffer/);
@@ -213,43 +281,129 @@ describe('znode data in the editor', function () {
       const server = await other.get(path);
       assert.equal(server.data.toString(), 'small');
       assert.equal(server.stat.version, 0);
+      const tooBigNew = await rejection(vscode.workspace.fs.writeFile(zk(`${path}/new`), Buffer.alloc(1024 * 1024 + 100, 0x61)));
+      assert.match(tooBigNew.message, /jute\.maxbuffer/);
+      assert.equal(await other.exists(`${path}/new`), undefined);
     });
 
-    it('deletes nodes (a subtree only when asked) and refuses to rename', async () => {
-      const leaf = await node(top('leaf'));
+    it('deletes nested nodes, a subtree only when asked; never / or /zookeeper', async () => {
+      const root = await node(top('delete'));
+      const leaf = await node(`${root}/leaf`);
       await vscode.workspace.fs.delete(zk(leaf));
       assert.equal(await other.exists(leaf), undefined);
 
-      const parent = await node(top('parent'));
+      const parent = await node(`${root}/parent`);
       await node(`${parent}/child`);
+      await node(`${parent}/child/grandchild`);
       const notEmpty = await rejection(vscode.workspace.fs.delete(zk(parent)));
       assert.match(notEmpty.message, /still has children/);
+      assert.ok(await other.exists(`${parent}/child/grandchild`), 'nothing deleted');
       await vscode.workspace.fs.delete(zk(parent), { recursive: true });
       assert.equal(await other.exists(parent), undefined);
-
-      const source = await node(top('rename'));
-      const error = await rejection(vscode.workspace.fs.rename(zk(source), zk(top('renamed'))));
-      assert.match(error.message, /ZooKeeper has no rename/);
-      assert.ok(await other.exists(source));
+      fsError(await rejection(vscode.workspace.fs.delete(zk(parent))), 'FileNotFound');
+      for (const path of ['/', '/zookeeper']) {
+        const refused = await rejection(vscode.workspace.fs.delete(zk(path), { recursive: true }));
+        fsError(refused, 'NoPermissions');
+      }
+      assert.ok(await other.exists('/zookeeper'));
     });
 
-    it('a read-only connection reports read-only files and refuses every write', async () => {
-      const path = await node(top('readonly'), 'keep');
-      const uri = vscode.Uri.from({ scheme: 'zk', authority: readOnlyName, path });
-      assert.equal((await vscode.workspace.fs.stat(uri)).permissions, vscode.FilePermission.Readonly);
-      assert.equal((await vscode.workspace.fs.stat(uri.with({ query: 'encoding=base64' }))).permissions, vscode.FilePermission.Readonly);
-      await vscode.workspace.fs.readFile(uri);
-      const write = await rejection(vscode.workspace.fs.writeFile(uri, bytes('changed')));
-      assert.ok(write instanceof vscode.FileSystemError && write.code === 'NoPermissions', String(write));
-      assert.match(write.message, new RegExp(`the connection "${readOnlyName}" is read-only`));
-      const remove = await rejection(vscode.workspace.fs.delete(uri));
-      assert.match(remove.message, /is read-only/);
+    it('rename moves a subtree with its data and ACLs in one atomic batch', async () => {
+      const root = await node(top('rename'));
+      const source = await node(`${root}/from`, 'parent data');
+      await node(`${source}/child`, ALL_BYTES);
+      await node(`${source}/child/grandchild`, 'gc');
+      const acl = [{ perms: Perm.read | Perm.write | Perm.create | Perm.delete, id: { scheme: 'world', id: 'anyone' } }];
+      await other.setACL(`${source}/child`, acl);
+      await node(`${root}/to`);
+
+      await vscode.workspace.fs.rename(zk(source), zk(`${root}/to/moved`));
+      assert.equal(await other.exists(source), undefined, 'the source is gone');
+      assert.equal((await other.get(`${root}/to/moved`)).data.toString(), 'parent data');
+      assert.deepEqual((await other.get(`${root}/to/moved/child`)).data, ALL_BYTES);
+      assert.equal((await other.get(`${root}/to/moved/child/grandchild`)).data.toString(), 'gc');
+      assert.deepEqual((await other.getACL(`${root}/to/moved/child`)).acl, acl, 'the ACL came along');
+
+      // An existing target is never replaced (VS Code would delete it first on overwrite; we refuse instead).
+      await node(`${root}/other`, 'mine');
+      const exists = await rejection(vscode.workspace.fs.rename(zk(`${root}/other`), zk(`${root}/to/moved`)));
+      fsError(exists, 'FileExists');
+      assert.equal((await other.get(`${root}/other`)).data.toString(), 'mine');
+
+      const into = await rejection(vscode.workspace.fs.rename(zk(`${root}/to`), zk(`${root}/to/moved/inside`)));
+      assert.match(into.message, /inside|parent/i);
+      assert.ok(await other.exists(`${root}/to/moved`), 'nothing moved');
+    });
+
+    it('rename refuses what it cannot carry over: ephemerals, sequential children, another connection', async () => {
+      const root = await node(top('rename-refused'));
+      const withEphemeral = await node(`${root}/services`);
+      await other.create(`${withEphemeral}/instance`, bytes('up'), { mode: 'ephemeral' });
+      const ephemeral = await rejection(vscode.workspace.fs.rename(zk(withEphemeral), zk(`${root}/moved-services`)));
+      assert.match(ephemeral.message, /ephemeral node, owned by the session/);
+      assert.ok(await other.exists(`${withEphemeral}/instance`));
+      assert.equal(await other.exists(`${root}/moved-services`), undefined, 'nothing created');
+
+      const queue = await node(`${root}/queue`);
+      await other.create(`${queue}/item-`, bytes('job'), { mode: 'persistentSequential' });
+      const sequential = await rejection(vscode.workspace.fs.rename(zk(queue), zk(`${root}/moved-queue`)));
+      assert.match(sequential.message, /sequence suffix/);
+      assert.equal(await other.exists(`${root}/moved-queue`), undefined);
+
+      const plain = await node(`${root}/plain`, 'p');
+      const across = await rejection(vscode.workspace.fs.rename(zk(plain), vscode.Uri.from({ scheme: 'zk', authority: readOnlyName, path: `${root}/plain2` })));
+      assert.match(across.message, /inside one connection/);
+      assert.ok(await other.exists(plain));
+    });
+
+    it("copy keeps the node's own data as well as its children", async () => {
+      const root = await node(top('copy'));
+      const source = await node(`${root}/src`, 'own data');
+      await node(`${source}/c`, 'child data');
+      await vscode.workspace.fs.copy(zk(source), zk(`${root}/dst`));
+      assert.equal((await other.get(`${root}/dst`)).data.toString(), 'own data');
+      assert.equal((await other.get(`${root}/dst/c`)).data.toString(), 'child data');
+      assert.equal((await other.get(source)).data.toString(), 'own data', 'the source stays');
+    });
+
+    it('a read-only connection reports read-only nodes and refuses every write at any depth', async () => {
+      const parent = await node(`${await node(top('readonly'))}/app`);
+      const path = await node(`${parent}/cfg`, 'keep');
+      const ro = (p: string, query = ''): vscode.Uri => vscode.Uri.from({ scheme: 'zk', authority: readOnlyName, path: p, query });
+      assert.equal((await vscode.workspace.fs.stat(ro(path))).permissions, vscode.FilePermission.Readonly);
+      assert.equal((await vscode.workspace.fs.stat(ro(path, 'encoding=base64'))).permissions, vscode.FilePermission.Readonly);
+      await vscode.workspace.fs.readFile(ro(path));
+      for (const [label, attempt] of [
+        ['write', () => vscode.workspace.fs.writeFile(ro(path), bytes('changed'))],
+        ['create', () => vscode.workspace.fs.writeFile(ro(`${parent}/new`), bytes('x'))],
+        ['createDirectory', () => vscode.workspace.fs.createDirectory(ro(`${parent}/dir`))],
+        ['delete', () => vscode.workspace.fs.delete(ro(path))],
+        ['rename', () => vscode.workspace.fs.rename(ro(path), ro(`${parent}/renamed`))],
+      ] as const) {
+        const error = await rejection(attempt());
+        fsError(error, 'NoPermissions');
+        assert.match(error.message, new RegExp(`the connection "${readOnlyName}" is read-only`), label);
+      }
       assert.equal((await other.get(path)).data.toString(), 'keep');
+      assert.deepEqual((await other.getChildren(parent)).children, ['cfg'], 'nothing created or moved');
 
       const { document } = await vscode.commands
         .executeCommand<OpenNodeResult>(COMMANDS.openNode, { connection: readOnlyName, path })
         .then(async (r) => ({ document: await vscode.workspace.openTextDocument(vscode.Uri.parse(r.uri)) }));
       assert.equal(document.getText(), 'keep');
+    });
+
+    it('the znode address cannot open in an editor by mistake; documents are ?view=text, listing them is refused', async () => {
+      const path = await node(`${await node(top('views'))}/n`, 'x');
+      const listing = await rejection(vscode.workspace.fs.readDirectory(zk(path, 'view=text')));
+      fsError(listing, 'FileNotADirectory');
+      const { result } = await openNode(path);
+      assert.equal(vscode.Uri.parse(result.uri).query, 'view=text', 'editors open the data document');
+      // VS Code itself refuses to open a directory as text; the address for that is ?view=text.
+      const asText = await rejection(vscode.workspace.openTextDocument(zk(path)));
+      assert.match(asText.message, /directory/i);
+      const bad = await rejection(vscode.workspace.fs.stat(zk(path, 'view=nonsense')));
+      assert.match(bad.message, /not a view of znode data/);
     });
   });
 
@@ -421,7 +575,8 @@ describe('znode data in the editor', function () {
       assert.equal(document.uri.query, 'view=hex');
       assert.equal(document.getText(), `${hexDump(ALL_BYTES)}\n`);
       assert.equal((await vscode.workspace.fs.stat(document.uri)).permissions, vscode.FilePermission.Readonly);
-      assert.equal((await vscode.workspace.fs.stat(zk(path))).permissions, vscode.FilePermission.Readonly, 'the raw view of binary data is read-only too');
+      assert.equal((await vscode.workspace.fs.stat(zk(path, 'view=text'))).permissions, vscode.FilePermission.Readonly, 'the text document of binary data is read-only too');
+      assert.equal((await vscode.workspace.fs.stat(zk(path))).permissions, undefined, 'the znode itself takes any bytes through workspace.fs');
       const refused = await rejection(vscode.workspace.fs.writeFile(document.uri, bytes('00')));
       assert.ok(refused instanceof vscode.FileSystemError && refused.code === 'NoPermissions', String(refused));
 
@@ -506,7 +661,7 @@ describe('znode data in the editor', function () {
 
       // An edit on one CRLF line leaves the other line breaks as they were.
       const crlf = `${parent}/crlf`;
-      const document = await vscode.workspace.openTextDocument(zk(crlf));
+      const document = await vscode.workspace.openTextDocument(zk(crlf, 'view=text'));
       const edit = new vscode.WorkspaceEdit();
       edit.replace(document.uri, new vscode.Range(1, 0, 1, 6), 'SECOND');
       await vscode.workspace.applyEdit(edit);
@@ -525,7 +680,7 @@ describe('znode data in the editor', function () {
         const { result } = await openNode(path);
         assert.equal(result.binary, true, label);
         assert.match(result.reason ?? '', reason);
-        assert.equal((await vscode.workspace.fs.stat(zk(path))).permissions, vscode.FilePermission.Readonly, `${label}: raw view read-only`);
+        assert.equal((await vscode.workspace.fs.stat(zk(path, 'view=text'))).permissions, vscode.FilePermission.Readonly, `${label}: text document read-only`);
         assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(zk(path))), data, `${label}: raw bytes still readable`);
       }
     });

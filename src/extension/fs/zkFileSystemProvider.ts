@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import type { ZkClient } from '../../zk/client';
 import { CodecError, classifyData, decodeUtf8Strict, parseView, renderView, type DataView } from '../../zk/codecs';
-import { isZkError } from '../../zk/errors';
+import { isZkError, ZkError } from '../../zk/errors';
 import { isEphemeral, type ZnodeStat } from '../../zk/stat';
 import { sortChildren } from '../../zk/paths';
 import { deleteTree } from '../../zk/subtree';
+import { relocateSubtree } from '../../zk/transfer/relocate';
 import type { ConnectionManager } from '../connections/connectionManager';
 import type { ZkConnection } from '../connections/zkConnection';
 import { userMessage } from '../errors';
@@ -30,6 +31,9 @@ interface Base {
   text?: string;
 }
 
+/** A znode is both: its data (a file) and a parent of children (a directory). See documentAddress.ts. */
+const NODE_TYPE = vscode.FileType.File | vscode.FileType.Directory;
+
 function sameText(a: string, b: string): boolean {
   const norm = (s: string): string => s.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   return norm(a) === norm(b);
@@ -46,7 +50,8 @@ function sameText(a: string, b: string): boolean {
  *   and the node moved on, stat() reports the mtime the document was read at (the rest is true), VS Code
  *   hands every save to writeFile, and the conditional setData decides. One flow, ours, for every case.
  * - A save of a deleted node never reaches writeFile either (VS Code's mkdirp wants the parent to be a
- *   directory, and znodes are files here); while the document is dirty, stat() keeps reporting the node
+ *   directory, and the parent of a document address keeps its ?view= query, so it is a document, a file);
+ *   while the document is dirty, stat() keeps reporting the node
  *   as the document knows it, so the save arrives and can offer Re-create.
  * - The version a document holds is what readFile returned while the document had no unsaved changes
  *   (loads and reloads). Reads made while it is dirty (Compare with Saved, a revert in progress) are kept
@@ -55,6 +60,8 @@ function sameText(a: string, b: string): boolean {
  *   workspace.fs.writeFile without a readFile) saves on the version the latest stat saw (VS Code's own
  *   check guarded that save), or unconditionally when nothing was seen, like `zkCli set`.
  * - Only documents with unsaved changes get the conflict notification; workspace.fs callers get the error.
+ * - The bare address zk://c/p is the znode itself, a file AND a directory (see documentAddress.ts): what
+ *   workspace.fs callers read, write (create included), list, delete, copy and move. Editors open ?view=text.
  */
 export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -72,6 +79,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   private readonly conflicts: SaveConflicts;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly closeTimers = new Set<NodeJS.Timeout>();
+  /** Bare addresses have no document whose closing would forget them: the oldest are dropped past this. */
+  private static readonly MAX_NODE_ENTRIES = 5000;
 
   constructor(
     private readonly connections: ConnectionManager,
@@ -109,6 +118,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const client = await connection.connect();
       const key = uri.toString();
       this.remember(address, key);
+      if (address.node) return this.statNode(client, connection, address, key);
       const base = this.bases.get(key);
       const dirty = base !== undefined && findDocument(key)?.isDirty === true;
       let node: StatAndFacts;
@@ -155,14 +165,16 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         this.dirtyReads.delete(key);
       }
       this.lastStatVersions.set(key, stat.version);
+      if (address.node) this.trimNodeEntries();
       return rendered;
     });
   }
 
-  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+  async writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean } = { create: false, overwrite: true }): Promise<void> {
     return asFileSystemErrors(async () => {
       const address = parseDocumentUri(uri);
       const connection = this.connection(address.connection);
+      if (address.node) return this.writeNode(uri, address, connection, content, options);
       if (address.snapshot !== undefined || address.view === 'hexdump') {
         throw vscode.FileSystemError.NoPermissions(
           `"${address.path}" is shown ${address.snapshot !== undefined ? `as the server's data at version ${address.snapshot}` : 'as a hex dump'}, which is read-only. ` +
@@ -219,8 +231,12 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     return asFileSystemErrors(async () => {
       const address = parseDocumentUri(uri);
       const client = await this.connection(address.connection).connect();
+      if (!address.node) {
+        throw vscode.FileSystemError.FileNotADirectory(`"${uri.toString()}" is a document of the data of "${address.path}"; list its children at zk://${address.connection}${address.path} (no query).`);
+      }
       const { children } = await client.getChildren(address.path);
-      return sortChildren(children).map((name): [string, vscode.FileType] => [name, vscode.FileType.File]);
+      // Every znode is both a file and a directory (see documentAddress.ts): no stat per child needed.
+      return sortChildren(children).map((name): [string, vscode.FileType] => [name, NODE_TYPE]);
     });
   }
 
@@ -228,6 +244,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     return asFileSystemErrors(async () => {
       const address = parseDocumentUri(uri);
       const connection = this.connection(address.connection);
+      this.refuseIfNotNode(address, uri, 'create a node at');
       this.refuseIfReadOnly(connection, 'create', address.path);
       const client = await connection.connect();
       await client.create(address.path, null, { mode: 'persistent' });
@@ -241,6 +258,9 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const connection = this.connection(address.connection);
       if (address.snapshot !== undefined) throw vscode.FileSystemError.NoPermissions(`A snapshot of "${address.path}" cannot be deleted; it is a read-only copy.`);
       this.refuseIfReadOnly(connection, 'delete', address.path);
+      if (address.path === '/' || address.path === '/zookeeper' || address.path.startsWith('/zookeeper/')) {
+        throw vscode.FileSystemError.NoPermissions(`Could not delete "${address.path}": ${address.path === '/' ? 'the root node cannot be deleted' : '/zookeeper belongs to the server (quotas, configuration)'}.`);
+      }
       const client = await connection.connect();
       if (options.recursive) {
         const report = await deleteTree(client, address.path);
@@ -259,10 +279,137 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     });
   }
 
-  rename(oldUri: vscode.Uri): void {
-    const path = oldUri.path || '/';
+  /** A move inside one connection: one multi of creates and version-checked deletes (src/zk/transfer/relocate.ts). */
+  async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
+    return this.relocate(oldUri, newUri, options, true);
+  }
+
+  /** A copy inside one connection; without it VS Code would copy a "directory" as its children only, losing the node's own data. */
+  async copy(source: vscode.Uri, destination: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
+    return this.relocate(source, destination, options, false);
+  }
+
+  private async relocate(from: vscode.Uri, to: vscode.Uri, options: { readonly overwrite: boolean }, move: boolean): Promise<void> {
+    return asFileSystemErrors(async () => {
+      const verb = move ? 'move' : 'copy';
+      const source = parseDocumentUri(from);
+      const target = parseDocumentUri(to);
+      this.refuseIfNotNode(source, from, verb);
+      this.refuseIfNotNode(target, to, `${verb} onto`);
+      if (source.connection !== target.connection) {
+        throw vscode.FileSystemError.NoPermissions(
+          `Could not ${verb} "${source.path}" from "${source.connection}" to "${target.connection}": a ${verb} works inside one connection (one atomic batch on one ensemble).`,
+        );
+      }
+      const connection = this.connection(source.connection);
+      this.refuseIfReadOnly(connection, verb, source.path);
+      const client = await connection.connect();
+      if (await client.exists(target.path)) {
+        // VS Code deletes an existing target itself (when asked to overwrite) before it calls us; replacing a
+        // subtree here would not be atomic, so an existing target is always refused.
+        throw vscode.FileSystemError.FileExists(
+          `Could not ${verb} "${source.path}" to "${target.path}": "${target.path}" already exists${options.overwrite ? ' (it is not replaced: that could not be done atomically)' : ''}. Delete it first, or choose another name.`,
+        );
+      }
+      const { nodes } = await relocateSubtree(client, source.path, target.path, { move });
+      this.log.info(`${move ? 'moved' : 'copied'} ${source.connection}:${source.path} to ${target.path} (${nodes} ${nodes === 1 ? 'node' : 'nodes'}, one multi)`);
+      if (move) this.fireForNode(source, vscode.FileChangeType.Deleted, from);
+      this.fireForNode(target, vscode.FileChangeType.Created, to);
+    });
+  }
+
+  // ---- the bare address: the znode as file and directory ----
+
+  private async statNode(client: ZkClient, connection: ZkConnection, address: DocumentAddress, key: string): Promise<vscode.FileStat> {
+    const stat = await client.exists(address.path);
+    if (!stat) throw new ZkError('NONODE', 'read', address.path);
+    this.lastStatVersions.set(key, stat.version);
+    this.trimNodeEntries();
+    return {
+      type: NODE_TYPE,
+      ctime: stat.ctime,
+      mtime: stat.mtime,
+      size: stat.dataLength,
+      ...(connection.readOnly ? { permissions: vscode.FilePermission.Readonly } : {}),
+    };
+  }
+
+  /**
+   * workspace.fs.writeFile of a znode: raw bytes, checked like an editor save. An existing node is written
+   * with the version the last readFile of this address returned (or, with none, the last stat; or
+   * unconditionally, like `zkCli set`); a stale write is refused with the editor's message. A missing node
+   * is created (persistent) when `create` is set (VS Code's extension host has already created missing
+   * parents); a node deleted after it was read is refused once, so nobody re-creates it unknowingly.
+   */
+  private async writeNode(
+    uri: vscode.Uri,
+    address: DocumentAddress,
+    connection: ZkConnection,
+    content: Uint8Array,
+    options: { readonly create: boolean; readonly overwrite: boolean },
+  ): Promise<void> {
+    this.refuseIfReadOnly(connection, 'save', address.path);
+    const client = await connection.connect();
+    const key = uri.toString();
+    this.remember(address, key);
+    const base = this.bases.get(key);
+    const current = await client.exists(address.path);
+    if (!current) {
+      if (base) {
+        this.bases.delete(key);
+        this.lastStatVersions.delete(key);
+        throw vscode.FileSystemError.FileNotFound(
+          `Could not save "${address.path}": the node was deleted on the server after you read it (version ${base.version}). Nothing was written. Write it again to create it anew.`,
+        );
+      }
+      if (!options.create) throw vscode.FileSystemError.FileNotFound(`Could not save "${address.path}": the node does not exist. Nothing was written.`);
+      let stat: ZnodeStat;
+      try {
+        ({ stat } = await client.create(address.path, content, { mode: 'persistent' }));
+      } catch (error) {
+        if (isZkError(error, 'NODEEXISTS')) throw vscode.FileSystemError.FileExists(`Could not create "${address.path}": another client created it meanwhile. Nothing was written; read it and write again.`);
+        throw error;
+      }
+      this.bases.set(key, this.makeBase(stat, content.length));
+      this.lastStatVersions.set(key, stat.version);
+      this.log.info(`created ${address.connection}:${address.path} (${content.length} bytes) through workspace.fs`);
+      this.fireForNode(address, vscode.FileChangeType.Created, uri);
+      return;
+    }
+    if (!options.overwrite) throw vscode.FileSystemError.FileExists(`Could not create "${address.path}": it already exists. Nothing was written.`);
+    if (base && current.czxid !== base.czxid) {
+      throw await this.changed(uri, address, client, base.version, 'it was deleted and created again by another client');
+    }
+    const expected = base?.version ?? this.lastStatVersions.get(key) ?? -1;
+    let stat: ZnodeStat;
+    try {
+      stat = await client.set(address.path, content, expected);
+    } catch (error) {
+      if (isZkError(error, 'BADVERSION')) throw await this.changed(uri, address, client, expected);
+      throw error;
+    }
+    this.bases.set(key, this.makeBase(stat, content.length));
+    this.lastStatVersions.set(key, stat.version);
+    this.trimNodeEntries();
+    this.log.info(`saved ${address.connection}:${address.path} (${content.length} bytes) as version ${stat.version} through workspace.fs`);
+    this.fireForNode(address, vscode.FileChangeType.Changed);
+  }
+
+  /** Forgets the oldest bare-address versions (a workspace.fs reader that never writes leaves them behind). */
+  private trimNodeEntries(): void {
+    for (const map of [this.bases, this.lastStatVersions] as Map<string, unknown>[]) {
+      if (map.size <= ZkFileSystemProvider.MAX_NODE_ENTRIES) continue;
+      for (const key of map.keys()) {
+        if (map.size <= ZkFileSystemProvider.MAX_NODE_ENTRIES * 0.9) break;
+        if (!key.includes('?')) map.delete(key);
+      }
+    }
+  }
+
+  private refuseIfNotNode(address: DocumentAddress, uri: vscode.Uri, operation: string): void {
+    if (address.node) return;
     throw vscode.FileSystemError.NoPermissions(
-      `Could not rename "${path}": ZooKeeper has no rename or move. Create a node at the new path with the same data, then delete the old one.`,
+      `Could not ${operation} "${uri.toString()}": it is a document of the data of "${address.path}". Use the znode's own address, zk://${address.connection}${address.path} (no query).`,
     );
   }
 
@@ -396,7 +543,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
    */
   notifyServerChange(connection: string, path: string): void {
     if (!this.served.has(`${connection}\u0000${path}`)) return;
-    this.fireForNode({ connection, path, view: 'text' }, vscode.FileChangeType.Changed);
+    this.fireForNode({ connection, path, view: 'text', node: false }, vscode.FileChangeType.Changed);
   }
 
   /** Tells every open view of the node (raw, hex, base64, hex dump) that its data changed. */
