@@ -140,7 +140,7 @@ describe('watches and the ZooKeeper Watches panel', function () {
 
   it('an open editor of a watched node shows the server\'s new data', async () => {
     const node = `${base}/config`;
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'zk', authority: name, path: node }));
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'zk', authority: name, path: node, query: 'view=text' }));
     await vscode.window.showTextDocument(document);
     assert.equal(document.getText(), (await other.get(node)).data.toString());
     await other.set(node, Buffer.from('{"v":5}'));
