@@ -6,7 +6,8 @@
 //   --big            also create /big/children with 10,000 children
 //   --browser        use the browser VS Code even when `code` is on PATH
 //   --port N         ZooKeeper client port (default 2181, or a free one when 2181 is taken)
-//   --no-open        start everything but do not open VS Code (print how to)
+//   --no-open        start everything but do not open desktop VS Code (print how to); without `code`
+//                    the browser VS Code's server is started as usual and its URL printed (nothing opens a browser)
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -124,7 +125,7 @@ async function main() {
 
     const { folder, settings } = writeWorkspace(server.connectString);
     const code = flag('--browser') ? undefined : which('code');
-    if (flag('--no-open')) {
+    if (flag('--no-open') && code) {
       log(`not opening VS Code. Open ${folder} with: code --extensionDevelopmentPath=${root} ${folder}`);
     } else if (code) {
       log(`opening desktop VS Code (${code}) with the extension under development…`);
