@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { aptInstall, canAptInstall } = require('./apt');
 
 const DEMO_DIR = path.join(__dirname, '..', 'demo');
 const WORLD_PY = path.join(DEMO_DIR, 'world.py');
@@ -97,26 +98,6 @@ function which(name) {
   return null;
 }
 
-function canAptInstall() {
-  return process.platform === 'linux' && process.getuid?.() === 0 && fs.existsSync('/etc/debian_version') && which('apt-get') !== null;
-}
-
-/** `apt-get install -y PACKAGES`, with one `apt-get update` first if it fails without. */
-async function aptInstall(packages, log) {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  log(`apt-get install -y ${packages.join(' ')}`);
-  let result = await run('apt-get', ['install', '-y', ...packages], { env });
-  if (result.code !== 0) {
-    log('apt-get install failed; running apt-get update and retrying');
-    await run('apt-get', ['update'], { env });
-    result = await run('apt-get', ['install', '-y', ...packages], { env });
-  }
-  if (result.code !== 0) {
-    const tail = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-20).join('\n');
-    throw new Error(`apt-get install -y ${packages.join(' ')} failed (exit ${result.code}):\n${tail}`);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Python + kazoo
 
@@ -149,7 +130,7 @@ async function findPython(log) {
     if (version) return { python, kazoo: version };
   }
   if (canAptInstall()) {
-    await aptInstall(['python3-kazoo'], log);
+    await aptInstall(['python3-kazoo'], { log });
     const version = await kazooVersion('/usr/bin/python3');
     if (version) return { python: '/usr/bin/python3', kazoo: version };
   }
@@ -191,7 +172,7 @@ async function findCurator(log) {
     const packages = new Set(['libcurator-recipes-java', 'libcurator-framework-java']);
     for (const jar of missing) packages.add(JAR_PACKAGES[/** @type {keyof typeof JAR_PACKAGES} */ (jar)]);
     if (!javac) packages.add('default-jdk-headless');
-    await aptInstall([...packages], log);
+    await aptInstall([...packages], { log });
     missing = missingJars();
     java = findJdkTool('java');
     javac = findJdkTool('javac');

@@ -33,6 +33,7 @@ const path = require('node:path');
 const http = require('node:http');
 const cp = require('node:child_process');
 const util = require('node:util');
+const { aptInstall: sharedAptInstall } = require('./apt');
 
 const NODE_VERSION = '24.9.0';
 const CODE_SERVER_VERSION = '4.139.1';
@@ -225,17 +226,9 @@ function runLogged(cmd, args, { cwd, env, logFile, log, label, heartbeatMs = 200
   });
 }
 
-async function aptInstall(pkg, log) {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const logFile = path.join(os.tmpdir(), `zke-apt-${pkg}.log`);
-  log(`apt-get install -y ${pkg} (log: ${logFile})`);
-  try {
-    await runLogged('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, logFile, log, label: `apt-get install ${pkg}`, killable: false });
-  } catch {
-    log('apt-get install failed; running apt-get update and retrying');
-    await runLogged('apt-get', ['update'], { env, logFile, log, label: 'apt-get update', killable: false });
-    await runLogged('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, logFile, log, label: `apt-get install ${pkg}`, killable: false });
-  }
+/** One Debian package through the shared, serialized installer (scripts/lib/apt.js). */
+function aptInstall(pkg, log) {
+  return sharedAptInstall([pkg], { log, logFile: path.join(os.tmpdir(), `zke-apt-${pkg}.log`), noInstallRecommends: true });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
+const { aptInstall, canAptInstall } = require('./apt');
 
 /** @typedef {import('./zookeeper').Log} Log */
 /** @typedef {import('./zookeeper').ZooKeeperSetup} ZooKeeperSetup */
@@ -76,27 +77,6 @@ function locateJava() {
   }) ?? null;
 }
 
-function canAptInstall() {
-  return process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-/** Runs `apt-get install -y ...packages`, with one `apt-get update` first if it fails without. @param {string[]} packages @param {Log} log */
-function aptInstall(packages, log) {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const run = (/** @type {string[]} */ args) => spawnSync('apt-get', args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  log(`apt-get install -y ${packages.join(' ')}`);
-  let result = run(['install', '-y', ...packages]);
-  if (result.status !== 0) {
-    log('apt-get install failed; running apt-get update and retrying');
-    run(['update']);
-    result = run(['install', '-y', ...packages]);
-  }
-  if (result.status !== 0) {
-    const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
-    throw new Error(`apt-get install -y ${packages.join(' ')} failed (exit ${result.status}):\n${tail}`);
-  }
-}
-
 /**
  * Finds a ZooKeeper distribution and a Java runtime; when `install` is true and we are root on
  * Debian, installs what is missing with apt-get. Throws an Error explaining how to get them.
@@ -109,11 +89,11 @@ async function findZooKeeper(options = {}) {
   let java = locateJava();
   if ((!found || !java) && options.install && canAptInstall()) {
     // The zookeeper package pulls in a JRE; default-jre-headless covers a missing java alone.
-    aptInstall(found ? ['default-jre-headless'] : ['zookeeper', 'netcat-openbsd'], log);
+    await aptInstall(found ? ['default-jre-headless'] : ['zookeeper', 'netcat-openbsd'], { log });
     found = locateZooKeeper();
     java = locateJava();
     if (found && !java) {
-      aptInstall(['default-jre-headless'], log);
+      await aptInstall(['default-jre-headless'], { log });
       java = locateJava();
     }
   }
