@@ -7,6 +7,13 @@
 //              suite in VS Code against the INSTALLED extension
 //   e2e        Playwright clicking the real workbench, on the demo world
 // Usage: node scripts/test.js [static|unit|extension|package|e2e ...]. Ends with "N passed, N failed".
+//
+// A green run must mean the suite ran. So a tier fails when it ran no test, or fewer tests (passed +
+// failed) than its floor in scripts/test-floors.json (a test file that stops loading or a describe
+// that stops registering would otherwise vanish quietly); every tier forbids `.only`; pending
+// (skipped) tests are listed by name at the end. A tier can be narrowed with its grep variable
+// (GREP_VARS below); any ZKE_*GREP in the environment is announced at the top and at the bottom,
+// and a narrowed tier is not held to its floor (which is said too).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -15,6 +22,58 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const TIERS = ['static', 'unit', 'extension', 'package', 'e2e'];
 const log = (message) => console.log(`[test] ${message}`);
+
+/** The environment variable that narrows each tier to the tests whose full title matches it (mocha grep). */
+const GREP_VARS = { unit: 'ZKE_UNIT_GREP', extension: 'ZKE_TEST_GREP', package: 'ZKE_PACKAGE_GREP', e2e: 'ZKE_E2E_GREP' };
+/** The summary line prefix each tier's runner prints (see summaryCounts). */
+const PREFIXES = { unit: 'UNIT_TESTS', extension: 'EXTENSION_TESTS', package: 'PACKAGE_TESTS', e2e: 'E2E_TESTS' };
+
+/** Every ZKE_*GREP set in the environment, known to a tier or not (a misspelt one narrows nothing but is still shown). */
+function grepsInEnvironment() {
+  return Object.entries(process.env)
+    .filter(([name, value]) => /^ZKE_\w*GREP$/.test(name) && value !== undefined && value !== '')
+    .map(([name, value]) => ({ name, value: String(value), tier: Object.keys(GREP_VARS).find((t) => GREP_VARS[t] === name) }));
+}
+
+/** Loud enough to be seen in a scrolled CI log, at the top and the bottom of the run. */
+function announceGreps(greps, where) {
+  if (greps.length === 0) return;
+  const bar = '!'.repeat(100);
+  console.log(bar);
+  console.log(`!!! ${where}: the suite is NARROWED by a grep in the environment; this is NOT a full run:`);
+  for (const g of greps) {
+    console.log(`!!!   ${g.name}=${JSON.stringify(g.value)}  ${g.tier ? `(narrows the ${g.tier} tier; its floor is not applied)` : '(no tier reads this variable: misspelt?)'}`);
+  }
+  console.log('!!! Unset it for a full run.');
+  console.log(bar);
+}
+
+/** scripts/test-floors.json: the fewest tests each tier must run. */
+function readFloors() {
+  const file = path.join(__dirname, 'test-floors.json');
+  const floors = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const tier of Object.keys(GREP_VARS)) {
+    if (!Number.isInteger(floors[tier]) || floors[tier] < 1) throw new Error(`${file}: "${tier}" must be a whole number of tests above 0`);
+  }
+  return floors;
+}
+
+/**
+ * The tier's verdict on its counts: no test run, or fewer than the floor, adds a failure (with a
+ * reason printed at the end); a tier narrowed by its grep only has to run at least one test.
+ * @returns {{ failed: number, notes: string[] }}
+ */
+function judgeCounts(tier, counts, floors) {
+  if (!(tier in GREP_VARS)) return { failed: 0, notes: [] };
+  const ran = counts.passed + counts.failed;
+  const grep = process.env[GREP_VARS[tier]];
+  if (ran === 0) return { failed: 1, notes: [`${tier}: ran NO test${grep ? ` (${GREP_VARS[tier]}=${JSON.stringify(grep)} matched nothing?)` : ''}: failed`] };
+  if (grep) return { failed: 0, notes: [`${tier}: narrowed by ${GREP_VARS[tier]}=${JSON.stringify(grep)}; its floor (${floors[tier]}) was NOT applied (${ran} ran)`] };
+  if (ran < floors[tier]) {
+    return { failed: 1, notes: [`${tier}: ran ${ran} tests, fewer than its floor of ${floors[tier]} (scripts/test-floors.json): a test file did not load or a suite vanished: failed`] };
+  }
+  return { failed: 0, notes: [] };
+}
 
 function run(command, args, options = {}) {
   return new Promise((resolve) => {
@@ -40,16 +99,15 @@ function ensureNodeModules() {
   if (result.status !== 0) throw new Error('npm ci failed; see above.');
 }
 
-/** Mocha's spec reporter summary: "N passing", "N failing", "N pending". */
-function mochaCounts(output) {
-  const count = (word) => Number((new RegExp(`(\\d+) ${word}`).exec(output) ?? [])[1] ?? 0);
-  return { passed: count('passing'), failed: count('failing') };
-}
-
-/** The summary line our in-VS-Code and e2e runners print: PREFIX passed=N failed=M. */
+/**
+ * The lines every runner prints (scripts/lib/mochaSummaryReporter.js, test/support/mochaSuite.ts,
+ * test/e2e/run.ts): `PREFIX_PENDING: <title>` per pending test, then `PREFIX passed=N failed=M`.
+ * Undefined when the summary is missing (the runner crashed before its end).
+ */
 function summaryCounts(output, prefix) {
   const match = new RegExp(`${prefix} passed=(\\d+) failed=(\\d+)`).exec(output);
-  return match ? { passed: Number(match[1]), failed: Number(match[2]) } : undefined;
+  const pending = [...output.matchAll(new RegExp(`${prefix}_PENDING: (.*)$`, 'gm'))].map((m) => m[1].trim());
+  return match ? { passed: Number(match[1]), failed: Number(match[2]), pending } : undefined;
 }
 
 async function build() {
@@ -76,10 +134,13 @@ async function tierStatic() {
 
 async function tierUnit() {
   const mocha = require.resolve('mocha/bin/mocha.js', { paths: [root] });
-  const { code, output } = await run(process.execPath, [mocha, '--timeout', '60000', '--require', 'out/test/support/zookeeper.js', '--recursive', 'out/test/unit/**/*.test.js'], {
-    env: { ...process.env, ZK_TEST_INSTALL: '1' },
-  });
-  const counts = mochaCounts(output);
+  const grep = process.env[GREP_VARS.unit];
+  const args = [mocha, '--forbid-only', '--timeout', '60000', '--require', 'out/test/support/zookeeper.js'];
+  args.push('--reporter', path.join(__dirname, 'lib', 'mochaSummaryReporter.js'), '--reporter-option', `prefix=${PREFIXES.unit}`);
+  if (grep) args.push('--grep', grep);
+  args.push('--recursive', 'out/test/unit/**/*.test.js');
+  const { code, output } = await run(process.execPath, args, { env: { ...process.env, ZK_TEST_INSTALL: '1' } });
+  const counts = summaryCounts(output, PREFIXES.unit) ?? { passed: 0, failed: 1, pending: [] };
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
 }
@@ -109,7 +170,7 @@ async function tierExtension() {
         (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
       },
     });
-    const counts = summaryCounts(output, 'EXTENSION_TESTS') ?? { passed: 0, failed: 1 };
+    const counts = summaryCounts(output, PREFIXES.extension) ?? { passed: 0, failed: 1, pending: [] };
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
     return counts;
   });
@@ -118,9 +179,9 @@ async function tierExtension() {
 async function tierPackage() {
   const { checkPackagedExtension } = require('./lib/packageCheck');
   return withZooKeeper(async (server) => {
-    const { passed, failed, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString });
+    const { passed, failed, pending, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString });
     log(`package: ${(vsixBytes / 1024).toFixed(1)} KiB, ${files.length} entries`);
-    return { passed, failed };
+    return { passed, failed, pending };
   });
 }
 
@@ -130,7 +191,7 @@ async function tierE2E() {
     const demo = await startDemoWorld({ connectString: server.connectString, log });
     try {
       const { code, output } = await run(process.execPath, ['out/test/e2e/run.js'], { env: { ...process.env, ZK_E2E_CONNECT: server.connectString } });
-      const counts = summaryCounts(output, 'E2E_TESTS') ?? { passed: 0, failed: 1 };
+      const counts = summaryCounts(output, PREFIXES.e2e) ?? { passed: 0, failed: 1, pending: [] };
       if (code !== 0 && counts.failed === 0) counts.failed = 1;
       return counts;
     } finally {
@@ -158,12 +219,17 @@ async function main() {
   }
   const tiers = requested.length ? requested : TIERS;
   const started = Date.now();
+  const greps = grepsInEnvironment();
+  const floors = readFloors();
+  announceGreps(greps, 'START');
   ensureNodeModules();
   await prepare(tiers);
   await build();
   const runners = { static: tierStatic, unit: tierUnit, extension: tierExtension, package: tierPackage, e2e: tierE2E };
   const totals = { passed: 0, failed: 0 };
   const lines = [];
+  const notes = [];
+  const pending = [];
   for (const tier of tiers) {
     const tierStart = Date.now();
     log(`── tier ${tier} ──`);
@@ -174,18 +240,30 @@ async function main() {
       console.error(`[test] tier ${tier} could not run: ${error instanceof Error ? error.stack : String(error)}`);
       counts = { passed: 0, failed: 1 };
     }
+    const verdict = judgeCounts(tier, counts, floors);
+    for (const note of verdict.notes) log(note);
+    notes.push(...verdict.notes);
+    for (const title of counts.pending ?? []) pending.push(`${tier}: ${title}`);
     totals.passed += counts.passed;
-    totals.failed += counts.failed;
-    lines.push(`${tier}: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - tierStart) / 1000).toFixed(1)} s)`);
+    totals.failed += counts.failed + verdict.failed;
+    const pendingText = counts.pending?.length ? `, ${counts.pending.length} pending` : '';
+    lines.push(`${tier}: ${counts.passed} passed, ${counts.failed + verdict.failed} failed${pendingText} (${((Date.now() - tierStart) / 1000).toFixed(1)} s)`);
   }
   for (const line of lines) log(line);
+  for (const note of notes) log(note);
+  if (pending.length > 0) {
+    log(`${pending.length} pending (skipped) test(s), not run:`);
+    for (const title of pending) log(`  - ${title}`);
+  }
   log(`total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  announceGreps(greps, 'END');
   console.log(`${totals.passed} passed, ${totals.failed} failed`);
   process.exit(totals.failed > 0 ? 1 : 0);
 }
 
 main().catch((error) => {
   console.error(error instanceof Error ? error.message : String(error));
+  announceGreps(grepsInEnvironment(), 'END');
   console.log('0 passed, 1 failed');
   process.exit(1);
 });

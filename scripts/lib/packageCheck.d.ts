@@ -41,6 +41,8 @@ export interface PackageCheckResult {
    */
   passed: number;
   failed: number;
+  /** Full titles of the in-VS-Code suite's pending (skipped) tests. */
+  pending: string[];
   /** Size of the .vsix file. */
   vsixBytes: number;
   /** Entry names in the .vsix, e.g. "extension/dist/extension.js". */

@@ -272,9 +272,11 @@ async function ensureCompiledSuite(root, log) {
   return index;
 }
 
+/** The suite's last line (PACKAGE_TESTS passed=N failed=M) and the titles of its pending tests. */
 function summaryCounts(output) {
   const m = new RegExp(`${SUMMARY_PREFIX} passed=(\\d+) failed=(\\d+)`).exec(output);
-  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+  const pending = [...output.matchAll(new RegExp(`${SUMMARY_PREFIX}_PENDING: (.*)$`, 'gm'))].map((p) => p[1].trim());
+  return m ? { passed: Number(m[1]), failed: Number(m[2]), pending } : undefined;
 }
 
 async function runInstalledSuite({ root, extensionsDir, extensionTestsPath, tempRoot, manifest, connectString, connectionName, log, onLog, timeoutMs, verbose }) {
@@ -317,7 +319,7 @@ async function runInstalledSuite({ root, extensionsDir, extensionTestsPath, temp
       timer = setTimeout(() => reject(new Error(`the package tests did not finish within ${seconds(timeoutMs)} (ZKE_PACKAGE_TEST_TIMEOUT_MS)`)), timeoutMs);
     });
     const code = await Promise.race([wb.exitCode, timeout]);
-    const counts = summaryCounts(output) || { passed: 0, failed: 1 };
+    const counts = summaryCounts(output) || { passed: 0, failed: 1, pending: [] };
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
     return counts;
   } finally {
@@ -342,6 +344,8 @@ async function checkPackagedExtension(opts) {
   const keepTemp = opts.keepTemp || process.env.ZKE_KEEP_TEMP === '1';
   const timings = {};
   const counts = { passed: 0, failed: 0 };
+  /** @type {string[]} titles of the in-VS-Code suite's pending tests */
+  let pending = [];
   const t0 = Date.now();
   const step = async (name, fn) => {
     const started = Date.now();
@@ -390,6 +394,7 @@ async function checkPackagedExtension(opts) {
         );
         counts.passed += suite.passed;
         counts.failed += suite.failed;
+        pending = suite.pending;
       } catch (err) {
         counts.failed++;
         log(`in-VS-Code suite: FAIL ${err instanceof Error ? err.message : String(err)}`);
@@ -401,7 +406,7 @@ async function checkPackagedExtension(opts) {
   }
   timings.total = Date.now() - t0;
   log(`package check: ${counts.passed} passed, ${counts.failed} failed; ${Object.entries(timings).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}${reused ? ' (reused .vsix)' : ''}`);
-  return { ...counts, vsixBytes, files, vsix, reused, timings };
+  return { ...counts, pending, vsixBytes, files, vsix, reused, timings };
 }
 
 module.exports = { checkPackagedExtension, listZip, checkVsixEntries, installVsix, SUMMARY_PREFIX };

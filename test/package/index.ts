@@ -4,6 +4,7 @@
 // It runs mocha (bdd) over every *.test.js next to it (test/support/mochaSuite.ts); the last
 // line is a summary:
 //   PACKAGE_TESTS passed=N failed=M pending=P
+// Environment: ZKE_PACKAGE_GREP (mocha grep), ZKE_TEST_TIMEOUT_MS (per-test timeout, default 20 s).
 import { runMochaSuite } from '../support/mochaSuite';
 
 export const SUMMARY_PREFIX = 'PACKAGE_TESTS';
@@ -14,5 +15,6 @@ export function run(): Promise<void> {
     prefix: SUMMARY_PREFIX,
     label: 'package',
     timeoutMs: Number(process.env.ZKE_TEST_TIMEOUT_MS) || 20_000,
+    grep: process.env.ZKE_PACKAGE_GREP,
   });
 }

@@ -1,8 +1,12 @@
 // Shared mocha runner of the in-VS-Code suites (test/extension/index.ts, test/package/index.ts).
 // Runs mocha (bdd, spec reporter, no colour) over every file in `dir` matching `pattern`, counts the
-// results and prints, as its last line, the summary the runner scripts parse:
+// results and prints, as its last lines, what the runner scripts parse (scripts/lib/vscodeHost.js,
+// scripts/lib/packageCheck.js and scripts/test.js; the unit tier's scripts/lib/mochaSummaryReporter.js
+// prints the same):
+//   <prefix>_PENDING: <full title>        one per pending (skipped) test
 //   <prefix> passed=N failed=M pending=P
-// (scripts/lib/vscodeHost.js, scripts/lib/packageCheck.js and scripts/test.js read it).
+// `.only` is forbidden (forbidOnly): a focused test left in a file would silently skip the rest.
+// Whether a tier ran enough tests is for scripts/test.js to judge (scripts/test-floors.json).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -29,6 +33,7 @@ export async function runMochaSuite(options: MochaSuiteOptions): Promise<void> {
     reporter: 'spec',
     color: false,
     timeout: timeoutMs,
+    forbidOnly: true,
   });
   if (grep) mocha.grep(grep);
 
@@ -44,13 +49,13 @@ export async function runMochaSuite(options: MochaSuiteOptions): Promise<void> {
 
   let passed = 0;
   let failed = 0;
-  let pending = 0;
+  const pending: string[] = [];
   await new Promise<void>((resolve, reject) => {
     try {
       const runner = mocha.run(() => resolve());
       runner.on('pass', () => passed++);
       runner.on('fail', () => failed++);
-      runner.on('pending', () => pending++);
+      runner.on('pending', (test) => pending.push(test.fullTitle()));
     } catch (err) {
       // a test file that throws while loading
       failed++;
@@ -58,7 +63,8 @@ export async function runMochaSuite(options: MochaSuiteOptions): Promise<void> {
       reject(err instanceof Error ? err : new Error(String(err)));
     }
   }).finally(() => {
-    console.log(`${prefix} passed=${passed} failed=${failed} pending=${pending}`);
+    for (const title of pending) console.log(`${prefix}_PENDING: ${title}`);
+    console.log(`${prefix} passed=${passed} failed=${failed} pending=${pending.length}`);
   });
   if (failed > 0) throw new Error(`${failed} ${label} test(s) failed`);
 }

@@ -1,0 +1,33 @@
+'use strict';
+// Mocha's spec reporter plus the machine-readable lines scripts/test.js reads, for the unit tier
+// (mocha's CLI: `--reporter scripts/lib/mochaSummaryReporter.js`). The in-VS-Code suites
+// (test/support/mochaSuite.ts) and the e2e runner (test/e2e/run.ts) print the same lines:
+//   <PREFIX>_PENDING: <full title>          one per pending (skipped) test
+//   <PREFIX> passed=N failed=M pending=P    last
+// PREFIX comes from `--reporter-option prefix=UNIT_TESTS` (default MOCHA_TESTS).
+const Mocha = require('mocha');
+
+const { EVENT_RUN_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+
+class SummaryReporter extends Mocha.reporters.Spec {
+  /** @param {import('mocha').Runner} runner @param {{ reporterOptions?: { prefix?: string } }} options */
+  constructor(runner, options = {}) {
+    super(runner, options);
+    const prefix = options.reporterOptions?.prefix || 'MOCHA_TESTS';
+    let passed = 0;
+    let failed = 0;
+    /** @type {string[]} */
+    const pending = [];
+    runner.on(EVENT_TEST_PASS, () => passed++);
+    // Hook failures and a forbidden `.only` arrive here too: each one fails the tier.
+    runner.on(EVENT_TEST_FAIL, () => failed++);
+    runner.on(EVENT_TEST_PENDING, (test) => pending.push(test.fullTitle()));
+    // After the spec reporter's own epilogue, which it registers (once) on the same event.
+    runner.once(EVENT_RUN_END, () => {
+      for (const title of pending) console.log(`${prefix}_PENDING: ${title}`);
+      console.log(`${prefix} passed=${passed} failed=${failed} pending=${pending.length}`);
+    });
+  }
+}
+
+module.exports = SummaryReporter;
