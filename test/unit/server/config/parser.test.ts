@@ -173,14 +173,16 @@ describe('server/config/parser', () => {
   });
 
   describe('robustness', () => {
-    it('reads a huge file quickly', () => {
+    // The time is printed, not asserted (a busy machine is slow, not wrong); the tier's per-test
+    // timeout is the hang guard.
+    it('reads a huge file (time printed)', () => {
       const lines: string[] = [];
       for (let i = 0; i < 50_000; i++) lines.push(i % 5 === 0 ? `# comment ${i}` : `key${i}=value ${i} \\u0041`);
       const started = Date.now();
       const parsed = parseConfig(lines.join('\n'));
       assert.equal(parsed.entries.length, 40_000);
       assert.equal(parsed.entries[39_999].value, 'value 49999 A');
-      assert.ok(Date.now() - started < 5000, 'parsed 50,000 lines in under 5 s');
+      console.log(`        parsed 50,000 lines in ${Date.now() - started} ms`);
     });
 
     it('never throws, whatever the input', () => {
