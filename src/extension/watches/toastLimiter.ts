@@ -7,12 +7,17 @@ export class ToastLimiter {
   private readonly seen = new Set<string>();
   private readonly shownAt: number[] = [];
   private suppressed = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: { cancel(): void } | undefined;
   private show: ((message: string) => void) | undefined;
 
+  /** `now` and `schedule` are the clock and the timer; tests pass their own so no test has to sleep. */
   constructor(
     private readonly perSecond = 3,
     private readonly now: () => number = Date.now,
+    private readonly schedule: (run: () => void, ms: number) => { cancel(): void } = (run, ms) => {
+      const timer = setTimeout(run, ms);
+      return { cancel: () => clearTimeout(timer) };
+    },
   ) {}
 
   offer(key: string, firstOnly: boolean, message: string, show: (message: string) => void): boolean {
@@ -23,7 +28,7 @@ export class ToastLimiter {
     if (this.shownAt.length >= this.perSecond) {
       this.suppressed++;
       this.show = show;
-      this.timer ??= setTimeout(() => this.flush(), 1000);
+      this.timer ??= this.schedule(() => this.flush(), 1000);
       return false;
     }
     this.shownAt.push(now);
@@ -38,6 +43,7 @@ export class ToastLimiter {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
+    this.timer = undefined;
   }
 }

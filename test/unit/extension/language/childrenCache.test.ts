@@ -168,12 +168,17 @@ describe('extension/language/ChildrenCache against a real ZooKeeper', function (
       ['prod', `${base}/b`],
       ['prod', `${base}/a`],
     ]);
-    // The evicted entry's watch may still fire later: it reports nothing more.
+    // The evicted entry's watch may still fire later: it reports nothing more. Proven against a
+    // sentinel, not a sleep: c is still cached with its watch set on the same session, and
+    // ZooKeeper delivers one session's watch events in order, so once c's invalidation (made
+    // after a's change) is seen, a's late watch has fired too.
     invalidated.length = 0;
     await other.create(`${base}/a/x`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.deepEqual(invalidated, [], 'a was evicted already; its late watch is no news');
+    await other.create(`${base}/c/sentinel`);
+    await eventually(() => invalidated.length > 0, 30000, "the sentinel: c's watch to fire");
+    assert.deepEqual(invalidated, [['prod', `${base}/c`]], 'a was evicted already; its late watch is no news');
     await other.delete(`${base}/a/x`);
+    await other.delete(`${base}/c/sentinel`);
   });
 
   it('an evicted entry read again sets no second watch, and the first watch still invalidates it', async () => {

@@ -5,16 +5,41 @@ describe('ToastLimiter', () => {
   let now = 0;
   const clock = (): number => now;
 
-  it('shows at most N per second, then one summary of what it held back', async () => {
-    const limiter = new ToastLimiter(3, clock);
+  /** A timer the test fires by hand: no test waits for real time to pass. */
+  function manualTimers() {
+    const timers: { run: () => void; ms: number; cancelled: boolean }[] = [];
+    const schedule = (run: () => void, ms: number) => {
+      const timer = { run, ms, cancelled: false };
+      timers.push(timer);
+      return { cancel: () => (timer.cancelled = true) };
+    };
+    return { timers, schedule };
+  }
+
+  it('shows at most N per second, then one summary of what it held back', () => {
+    const { timers, schedule } = manualTimers();
+    const limiter = new ToastLimiter(3, clock, schedule);
     const shown: string[] = [];
     for (let i = 0; i < 100; i++) limiter.offer(`w${i}`, false, `event ${i}`, (m) => shown.push(m));
     assert.deepEqual(shown, ['event 0', 'event 1', 'event 2']);
+    // One summary timer for the whole burst, a second after it was first held back.
+    assert.deepEqual(timers.map((t) => t.ms), [1000]);
     now += 1000;
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    assert.equal(shown.length, 4);
-    assert.match(shown[3], /^97 more watch events: see the ZooKeeper Watches panel\.$/);
+    timers[0].run();
+    assert.deepEqual(shown.slice(3), ['97 more watch events: see the ZooKeeper Watches panel.']);
     limiter.dispose();
+  });
+
+  it('dispose cancels a pending summary', () => {
+    const { timers, schedule } = manualTimers();
+    const limiter = new ToastLimiter(1, clock, schedule);
+    const shown: string[] = [];
+    limiter.offer('a', false, 'a', (m) => shown.push(m));
+    limiter.offer('b', false, 'b', (m) => shown.push(m));
+    assert.deepEqual(shown, ['a']);
+    assert.equal(timers.length, 1);
+    limiter.dispose();
+    assert.equal(timers[0].cancelled, true);
   });
 
   it('with firstOnly, one notification per watch', () => {

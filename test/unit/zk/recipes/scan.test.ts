@@ -155,7 +155,12 @@ describe('scanRecipes / findEphemerals (real ZooKeeper, real kazoo and Curator p
     assert.equal(result.cancelled, true);
     assert.ok(result.visited < 50, `visited ${result.visited}`);
     assert.deepEqual(result.recipes, []);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The scan resolved at once, leaving listings issued before the abort in flight. A sentinel
+    // request on the same session is answered after all of them (ZooKeeper answers one session's
+    // requests in order); one event-loop turn after its answer, every earlier answer has been
+    // handled, so any request the walk would make after the abort has been made and counted.
+    await client.getChildren(base);
+    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(requests, 50, 'no request after the abort');
     assert.ok(paths.length > 50);
 
