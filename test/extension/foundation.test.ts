@@ -36,13 +36,14 @@ function viewItemPatterns(when: string | undefined): RegExp[] {
   return [...(when ?? '').matchAll(/viewItem =~ \/(.+?)\/(?=\s|$|\))/g)].map((m) => new RegExp(m[1]));
 }
 
+// Each test that needs a connection adds its own and removes it, so any one runs alone
+// (ZKE_TEST_GREP) and none depends on another's connection.
 describe('foundation', function () {
   this.timeout(30000);
   const name = `test-${Date.now()}`;
-
-  after(async () => {
-    await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: name }).then(undefined, () => undefined);
-  });
+  const remove = async (connection: string): Promise<void> => {
+    await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection }).then(undefined, () => undefined);
+  };
 
   it('activates in a remote-style extension host', async () => {
     const exports = await api();
@@ -95,11 +96,23 @@ describe('foundation', function () {
       await probe.delete(marker);
     } finally {
       await probe.close();
+      await remove(name);
     }
   });
 
   it('menus appear on the items they are meant for (context values match the when-clauses)', async () => {
     const exports = await api();
+    const menusName = `${name}-menus`;
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name: menusName, connectString: connectString() });
+    try {
+      await menusFor(exports, menusName);
+    } finally {
+      await remove(menusName);
+    }
+  });
+
+  async function menusFor(exports: ZooKeeperExplorerApi, name: string): Promise<void> {
+    await vscode.commands.executeCommand(COMMANDS.connect, { connection: name });
     const connectionNode = (await exports.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
     const [root] = await exports.explorer.getChildren(connectionNode);
     const items: [ExplorerNode, string][] = [
@@ -119,7 +132,7 @@ describe('foundation', function () {
     const after = (await exports.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
     assert.ok(shown(after).includes(COMMANDS.connect));
     assert.ok(!shown(after).includes(COMMANDS.disconnect));
-  });
+  }
 
   it('an unreachable cluster gives a clear message, not a hang', async () => {
     const bad = `${name}-unreachable`;

@@ -4,6 +4,7 @@ import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ExplorerNode } from '../../src/tree/explorerItems';
 import { ZkClient } from '../../src/zk/client';
+import { deleteTree } from '../../src/zk/subtree';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
 
@@ -16,6 +17,9 @@ function label(api: ZooKeeperExplorerApi, node: ExplorerNode): string {
   return typeof value === 'string' ? value : (value?.label ?? '');
 }
 
+// Each test works in its own folder of `base` (beforeEach) and makes every node it needs there, so
+// any one of them runs alone (ZKE_TEST_GREP); the connections and `base` are made in before() and
+// removed, with everything under `base`, in after().
 describe('node commands', function () {
   this.timeout(60000);
   const name = `nodes-${Date.now()}`;
@@ -23,6 +27,18 @@ describe('node commands', function () {
   const base = `/ext-nodes-${Date.now()}`;
   let api: ZooKeeperExplorerApi;
   let probe: ZkClient;
+  /** This test's own folder under `base`. */
+  let dir: string;
+
+  /** `${parent}/big` with 1203 children n-00000…n-01202, and the tree told to read `parent` again. */
+  async function makeBig(parent: string): Promise<string> {
+    const big = `${parent}/big`;
+    await probe.create(big);
+    const names = Array.from({ length: 1203 }, (_, i) => `n-${String(i).padStart(5, '0')}`);
+    for (let i = 0; i < names.length; i += 200) await probe.multi(names.slice(i, i + 200).map((n) => ({ type: 'create' as const, path: `${big}/${n}` })));
+    await run(COMMANDS.refresh, { connection: name, path: parent });
+    return big;
+  }
 
   /** The explorer's children of a path, walking down from the connection like a user expanding nodes. */
   async function childrenShown(path: string): Promise<ExplorerNode[]> {
@@ -41,52 +57,57 @@ describe('node commands', function () {
     api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
     await run(COMMANDS.addConnection, { name, connectString: process.env.ZK_TEST_CONNECT });
     await run(COMMANDS.addConnection, { name: readOnlyName, connectString: process.env.ZK_TEST_CONNECT, readOnly: true });
+    await run(COMMANDS.connect, { connection: name });
     probe = await ZkClient.connect({ connectString: process.env.ZK_TEST_CONNECT! });
     await probe.create(base);
+  });
+
+  beforeEach(async function () {
+    dir = `${base}/${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 30)}`;
+    await probe.create(dir);
+    // The tree may have read `base` before this folder existed.
+    await run(COMMANDS.refresh, { connection: name, path: base });
   });
 
   after(async () => {
     await run(COMMANDS.removeConnection, { connection: name });
     await run(COMMANDS.removeConnection, { connection: readOnlyName });
+    await deleteTree(probe, base);
     await probe.close();
   });
 
   it('createNode makes every kind of node and returns its path and stat', async () => {
-    const persistent = await run<{ path: string; stat: { version: number; ephemeralOwner: string } }>(COMMANDS.createNode, { connection: name, path: `${base}/cfg`, data: '{"a":1}' });
-    assert.equal(persistent.path, `${base}/cfg`);
+    const persistent = await run<{ path: string; stat: { version: number; ephemeralOwner: string } }>(COMMANDS.createNode, { connection: name, path: `${dir}/cfg`, data: '{"a":1}' });
+    assert.equal(persistent.path, `${dir}/cfg`);
     assert.equal(persistent.stat.version, 0);
-    assert.equal((await probe.get(`${base}/cfg`)).data.toString(), '{"a":1}');
-    const seq = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${base}/job-`, mode: 'persistentSequential' });
+    assert.equal((await probe.get(`${dir}/cfg`)).data.toString(), '{"a":1}');
+    const seq = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${dir}/job-`, mode: 'persistentSequential' });
     assert.match(seq.path, /\/job-\d{10}$/);
-    const eph = await run<{ path: string; stat: { ephemeralOwner: string } }>(COMMANDS.createNode, { connection: name, path: `${base}/me`, mode: 'ephemeral' });
+    const eph = await run<{ path: string; stat: { ephemeralOwner: string } }>(COMMANDS.createNode, { connection: name, path: `${dir}/me`, mode: 'ephemeral' });
     assert.notEqual(eph.stat.ephemeralOwner, '0x0000000000000000');
-    const ephSeq = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${base}/lock-`, mode: 'ephemeralSequential' });
+    const ephSeq = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${dir}/lock-`, mode: 'ephemeralSequential' });
     assert.match(ephSeq.path, /\/lock-\d{10}$/);
-    const container = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${base}/box`, mode: 'container' });
-    assert.equal(container.path, `${base}/box`);
-    const ttl = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${base}/ttl`, mode: 'ttl', ttlMs: 600000 });
-    assert.equal(ttl.path, `${base}/ttl`);
-    const bin = await run<{ stat: { dataLength: number } }>(COMMANDS.createNode, { connection: name, path: `${base}/bin`, dataBase64: Buffer.from([0, 255, 128]).toString('base64') });
+    const container = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${dir}/box`, mode: 'container' });
+    assert.equal(container.path, `${dir}/box`);
+    const ttl = await run<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${dir}/ttl`, mode: 'ttl', ttlMs: 600000 });
+    assert.equal(ttl.path, `${dir}/ttl`);
+    const bin = await run<{ stat: { dataLength: number } }>(COMMANDS.createNode, { connection: name, path: `${dir}/bin`, dataBase64: Buffer.from([0, 255, 128]).toString('base64') });
     assert.equal(bin.stat.dataLength, 3);
-    assert.deepEqual([...(await probe.get(`${base}/bin`)).data], [0, 255, 128]);
+    assert.deepEqual([...(await probe.get(`${dir}/bin`)).data], [0, 255, 128]);
   });
 
   it('createNode refuses bad input and read-only connections with sentences', async () => {
-    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/a//b` }), /empty segment/);
-    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/t`, mode: 'ttl' }), /time to live/);
-    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/x`, mode: 'weird' }), /not a create mode/);
-    await probe.create(`${base}/dup`);
-    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${base}/dup` }), /already exists/);
-    await assert.rejects(run(COMMANDS.createNode, { connection: readOnlyName, path: `${base}/ro` }), /read-only/);
-    assert.equal(await probe.exists(`${base}/ro`), undefined);
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${dir}/a//b` }), /empty segment/);
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${dir}/t`, mode: 'ttl' }), /time to live/);
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${dir}/x`, mode: 'weird' }), /not a create mode/);
+    await probe.create(`${dir}/dup`);
+    await assert.rejects(run(COMMANDS.createNode, { connection: name, path: `${dir}/dup` }), /already exists/);
+    await assert.rejects(run(COMMANDS.createNode, { connection: readOnlyName, path: `${dir}/ro` }), /read-only/);
+    assert.equal(await probe.exists(`${dir}/ro`), undefined);
   });
 
   it('the tree pages large nodes and fetches stats only for the shown page', async () => {
-    const big = `${base}/big`;
-    await probe.create(big);
-    const names = Array.from({ length: 1203 }, (_, i) => `n-${String(i).padStart(5, '0')}`);
-    for (let i = 0; i < names.length; i += 200) await probe.multi(names.slice(i, i + 200).map((n) => ({ type: 'create' as const, path: `${big}/${n}` })));
-    await run(COMMANDS.refresh, { connection: name, path: base });
+    const big = await makeBig(dir);
     const client = api.connections.get(name)!.activeClient!;
     const originalExists = client.exists.bind(client);
     let statCalls = 0;
@@ -120,7 +141,7 @@ describe('node commands', function () {
   });
 
   it('filterChildren narrows a node by glob or substring, and clearFilter restores it', async () => {
-    const big = `${base}/big`;
+    const big = await makeBig(dir);
     const result = await run<{ matched: number; total: number }>(COMMANDS.filterChildren, { connection: name, path: big, filter: 'n-0001?' });
     assert.deepEqual({ matched: result.matched, total: result.total }, { matched: 10, total: 1203 });
     const shown = await childrenShown(big);
@@ -139,39 +160,43 @@ describe('node commands', function () {
   });
 
   it('sequential siblings are shown in sequence order', async () => {
-    const q = `${base}/q`;
+    const q = `${dir}/q`;
     await probe.create(q);
     for (const prefix of ['b-', 'a-', 'c-', 'a-']) await probe.create(`${q}/${prefix}`, null, { mode: 'persistentSequential' });
-    await run(COMMANDS.refresh, { connection: name, path: base });
+    await run(COMMANDS.refresh, { connection: name, path: dir });
     const shown = (await childrenShown(q)).map((n) => label(api, n));
     assert.deepEqual(shown, ['b-0000000000', 'a-0000000001', 'c-0000000002', 'a-0000000003']);
   });
 
   it('goToPath reveals an existing path and refuses a missing one', async () => {
-    const result = await run<{ path: string }>(COMMANDS.goToPath, { connection: name, path: `${base}/big/n-01100` });
-    assert.equal(result.path, `${base}/big/n-01100`);
-    const shown = await childrenShown(`${base}/big`);
+    await makeBig(dir);
+    const result = await run<{ path: string }>(COMMANDS.goToPath, { connection: name, path: `${dir}/big/n-01100` });
+    assert.equal(result.path, `${dir}/big/n-01100`);
+    const shown = await childrenShown(`${dir}/big`);
     assert.ok(shown.some((n) => label(api, n) === 'n-01100'), 'the revealed child is shown even beyond the loaded page');
-    await assert.rejects(run(COMMANDS.goToPath, { connection: name, path: `${base}/nope` }), /does not exist/);
+    await assert.rejects(run(COMMANDS.goToPath, { connection: name, path: `${dir}/nope` }), /does not exist/);
   });
 
   it('copyPath copies the path or the zk:// address', async () => {
-    const plain = await run<{ copied: string }>(COMMANDS.copyPath, { connection: name, path: `${base}/cfg` });
-    assert.equal(plain.copied, `${base}/cfg`);
-    assert.equal(await vscode.env.clipboard.readText(), `${base}/cfg`);
-    const uri = await run<{ copied: string }>(COMMANDS.copyPath, { connection: name, path: `${base}/cfg`, asUri: true });
-    assert.equal(uri.copied, `zk://${name}${base}/cfg`);
+    await probe.create(`${dir}/cfg`);
+    const plain = await run<{ copied: string }>(COMMANDS.copyPath, { connection: name, path: `${dir}/cfg` });
+    assert.equal(plain.copied, `${dir}/cfg`);
+    assert.equal(await vscode.env.clipboard.readText(), `${dir}/cfg`);
+    const uri = await run<{ copied: string }>(COMMANDS.copyPath, { connection: name, path: `${dir}/cfg`, asUri: true });
+    assert.equal(uri.copied, `zk://${name}${dir}/cfg`);
   });
 
   it('deleteNode deletes a leaf, refuses a parent without recursive, and deletes a subtree with recursive', async () => {
-    const leaf = await run<{ deleted: number }>(COMMANDS.deleteNode, { connection: name, path: `${base}/cfg` });
+    await probe.create(`${dir}/cfg`);
+    await makeBig(dir);
+    const leaf = await run<{ deleted: number }>(COMMANDS.deleteNode, { connection: name, path: `${dir}/cfg` });
     assert.equal(leaf.deleted, 1);
-    assert.equal(await probe.exists(`${base}/cfg`), undefined);
-    await assert.rejects(run(COMMANDS.deleteNode, { connection: name, path: `${base}/big` }), /still has children/);
-    await assert.rejects(run(COMMANDS.deleteNode, { connection: readOnlyName, path: `${base}/big`, recursive: true }), /read-only/);
+    assert.equal(await probe.exists(`${dir}/cfg`), undefined);
+    await assert.rejects(run(COMMANDS.deleteNode, { connection: name, path: `${dir}/big` }), /still has children/);
+    await assert.rejects(run(COMMANDS.deleteNode, { connection: readOnlyName, path: `${dir}/big`, recursive: true }), /read-only/);
     await assert.rejects(run(COMMANDS.deleteNode, { connection: name, path: '/zookeeper', recursive: true }), /belongs to ZooKeeper itself/);
-    const tree = await run<{ deleted: number; total: number; failed: unknown[] }>(COMMANDS.deleteNode, { connection: name, path: `${base}/big`, recursive: true });
+    const tree = await run<{ deleted: number; total: number; failed: unknown[] }>(COMMANDS.deleteNode, { connection: name, path: `${dir}/big`, recursive: true });
     assert.deepEqual(tree, { deleted: 1204, total: 1204, cancelled: false, failed: [] });
-    assert.equal(await probe.exists(`${base}/big`), undefined);
+    assert.equal(await probe.exists(`${dir}/big`), undefined);
   });
 });

@@ -7,6 +7,7 @@ import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ExplorerNode } from '../../src/tree/explorerItems';
 import { ZkClient } from '../../src/zk/client';
+import { deleteTree } from '../../src/zk/subtree';
 import { eventually } from '../support/session';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
@@ -15,6 +16,9 @@ function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
   return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
 }
 
+// Each test makes its own nodes under its own folder of `base` and removes its own watches, so any
+// one of them runs alone (ZKE_TEST_GREP) and leaves the connection as it found it. The connection
+// and `base` are made once in before() and removed in after().
 describe('watches and the ZooKeeper Watches panel', function () {
   this.timeout(60000);
   const stamp = Date.now();
@@ -40,11 +44,31 @@ describe('watches and the ZooKeeper Watches panel', function () {
     return api.explorer.getChildren(node);
   }
 
+  /** A fresh folder for one test under `base`, and its watches to remove afterwards. */
+  let folder: string;
+  let watched: string[];
+  async function watch(path: string, kind: 'data' | 'children' | 'subtree'): Promise<{ mode: string }> {
+    watched.push(path);
+    return run<{ mode: string }>(COMMANDS.watch, { connection: name, path, kind });
+  }
+
   before(async () => {
     api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
     await run(COMMANDS.addConnection, { name, connectString });
+    await run(COMMANDS.connect, { connection: name });
     other = await ZkClient.connect({ connectString });
     await other.create(base);
+  });
+
+  beforeEach(async function () {
+    folder = `${base}/${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 30)}`;
+    watched = [];
+    await other.create(folder);
+  });
+
+  afterEach(async () => {
+    for (const path of watched) await run(COMMANDS.unwatch, { connection: name, path }).then(undefined, () => undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   after(async () => {
@@ -52,13 +76,14 @@ describe('watches and the ZooKeeper Watches panel', function () {
       await run(COMMANDS.unwatch, { connection: name, path: watch.spec.path });
     }
     await run(COMMANDS.removeConnection, { connection: name });
+    await deleteTree(other, base);
     await other.close();
   });
 
   it('a data watch logs a change by another client with both versions, and Compare opens the diff', async () => {
-    const node = `${base}/config`;
+    const node = `${folder}/config`;
     await other.create(node, Buffer.from('{"v":1}'));
-    const result = await run<{ mode: string }>(COMMANDS.watch, { connection: name, path: node, kind: 'data' });
+    const result = await watch(node, 'data');
     assert.equal(result.mode, 'persistent');
     await other.set(node, Buffer.from('{"v":2}'));
     await eventually(() => events().some((e) => e.path === node && e.type === 'dataChanged' && e.after?.data !== undefined), 10000, 'the data change in the log, with its data');
@@ -83,15 +108,15 @@ describe('watches and the ZooKeeper Watches panel', function () {
   });
 
   it('a children watch logs the names added and removed; the explorer marks watched nodes', async () => {
-    const registry = `${base}/services`;
+    const registry = `${folder}/services`;
     await other.create(registry);
-    await run(COMMANDS.watch, { connection: name, path: registry, kind: 'children' });
+    await watch(registry, 'children');
     const instance = await other.create(`${registry}/instance-`, Buffer.from('10.0.0.1:8080'), { mode: 'ephemeralSequential' });
     await eventually(() => events().some((e) => e.path === registry && e.added?.includes(instance.path.split('/').pop()!)), 10000, 'the added child');
     await other.delete(instance.path);
     await eventually(() => events().some((e) => e.path === registry && e.removed?.includes(instance.path.split('/').pop()!)), 10000, 'the removed child');
 
-    const shown = await explorerChildren(base);
+    const shown = await explorerChildren(folder);
     const services = shown.find((n) => label(n) === 'services')!;
     const treeItem = api.explorer.getTreeItem(services);
     assert.match(String(treeItem.description), /watching children/);
@@ -99,9 +124,12 @@ describe('watches and the ZooKeeper Watches panel', function () {
   });
 
   it('a subtree watch reports changes deep below, and unwatch stops them', async () => {
-    const root = `${base}/tree`;
+    const root = `${folder}/tree`;
+    const sentinel = `${folder}/sentinel`;
     await other.create(root);
-    await run(COMMANDS.watch, { connection: name, path: root, kind: 'subtree' });
+    await other.create(sentinel);
+    await watch(root, 'subtree');
+    await watch(sentinel, 'subtree');
     await other.create(`${root}/a`);
     await other.create(`${root}/a/b`, Buffer.from('x'));
     await other.set(`${root}/a/b`, Buffer.from('y'));
@@ -111,13 +139,23 @@ describe('watches and the ZooKeeper Watches panel', function () {
     assert.deepEqual(removed.removed, ['subtree']);
     const count = events().length;
     await other.set(`${root}/a/b`, Buffer.from('z'));
-    await other.sync(root);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(events().length, count, 'no events after unwatch');
+    // Absence proven against a sentinel, not a sleep: a change made after the one that must not be
+    // reported, under a subtree watch of the same kind on the same session. ZooKeeper delivers one
+    // session's events in order, so once the sentinel's event is logged, an event for a/b would be.
+    await other.set(sentinel, Buffer.from('sentinel'));
+    await eventually(() => events().slice(count).some((e) => e.path === sentinel), 30000, "the sentinel's event");
+    assert.deepEqual(
+      events().slice(count).map((e) => e.path),
+      [sentinel],
+      'no events after unwatch',
+    );
   });
 
   it('watches are kept (workspace state) across a disconnect and set again when the connection comes back', async () => {
-    const node = `${base}/config`;
+    const node = `${folder}/config`;
+    await other.create(node, Buffer.from('{"v":1}'));
+    await watch(node, 'data');
+    await eventually(() => api.watches.service.list().some((w) => w.connection === name && w.spec.path === node && w.connected), 30000, 'the watch set');
     await run(COMMANDS.disconnect, { connection: name });
     const listed = api.watches.service.list().find((w) => w.connection === name && w.spec.path === node);
     assert.ok(listed, 'still listed while disconnected');
@@ -130,16 +168,18 @@ describe('watches and the ZooKeeper Watches panel', function () {
   });
 
   it('the live tree shows a child another client created, without a manual refresh', async () => {
-    const parent = `${base}/live`;
+    const parent = `${folder}/live`;
     await other.create(parent);
-    await run(COMMANDS.refresh, { connection: name, path: base });
+    await run(COMMANDS.refresh, { connection: name, path: folder });
     assert.deepEqual((await explorerChildren(parent)).map(label), []);
     await other.create(`${parent}/new-child`);
     await eventually(async () => (await explorerChildren(parent)).map(label).includes('new-child'), 10000, 'the new child in the tree');
   });
 
   it('an open editor of a watched node shows the server\'s new data', async () => {
-    const node = `${base}/config`;
+    const node = `${folder}/config`;
+    await other.create(node, Buffer.from('{"v":4}'));
+    await watch(node, 'data');
     const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'zk', authority: name, path: node, query: 'view=text' }));
     await vscode.window.showTextDocument(document);
     assert.equal(document.getText(), (await other.get(node)).data.toString());
@@ -149,9 +189,20 @@ describe('watches and the ZooKeeper Watches panel', function () {
   });
 
   it('filter, export and clear the log', async () => {
-    const filtered = await run<{ shown: number }>(COMMANDS.filterWatchEvents, { path: `${base}/services`, types: ['childrenChanged'] });
+    // Its own events first: a children watch that sees one child come and go (two events), and a
+    // data change the filter must leave out.
+    const registry = `${folder}/services`;
+    await other.create(registry, Buffer.from('v0'));
+    await watch(registry, 'children');
+    await watch(folder, 'data');
+    const instance = await other.create(`${registry}/instance-`, null, { mode: 'ephemeralSequential' });
+    await other.delete(instance.path);
+    await other.set(folder, Buffer.from('changed'));
+    await eventually(() => events().some((e) => e.path === folder && e.type === 'dataChanged'), 30000, 'the data change logged');
+    await eventually(() => events().filter((e) => e.path === registry && e.type === 'childrenChanged').length >= 2, 30000, 'both children changes logged');
+    const filtered = await run<{ shown: number }>(COMMANDS.filterWatchEvents, { path: registry, types: ['childrenChanged'] });
     assert.ok(filtered.shown >= 2);
-    assert.ok(api.watches.panel.shownEvents().every((e) => e.path.includes(`${base}/services`) && e.type === 'childrenChanged'));
+    assert.ok(api.watches.panel.shownEvents().every((e) => e.path.includes(registry) && e.type === 'childrenChanged'));
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zke-export-')), 'events.json');
     const exported = await run<{ count: number }>(COMMANDS.exportWatchEvents, { uri: vscode.Uri.file(file).toString() });
     const body = JSON.parse(fs.readFileSync(file, 'utf8')) as { events: { type: string; added?: string[] }[] };
