@@ -21,6 +21,10 @@ interface ScanReply {
   recipes: { path: string; kind: string; recipe: string | null; summary: string }[];
 }
 
+// Each test has its own folder of `base` with the same plain layout (beforeEach), points the
+// Coordination and Services roots at it, starts the participants it needs and scans, so any one of
+// them runs alone (ZKE_TEST_GREP) and none sees another's recipes. afterEach stops every
+// participant; after() removes the connection, the settings and everything under `base`.
 describe('the Coordination and Services views', function () {
   this.timeout(120000);
   const stamp = Date.now();
@@ -29,6 +33,15 @@ describe('the Coordination and Services views', function () {
   const connectString = process.env.ZK_TEST_CONNECT!;
   let api: ZooKeeperExplorerApi;
   let probe: ZkClient;
+  /** This test's own folder under `base`. */
+  let dir: string;
+  /** Clients of this test that own ephemeral nodes; closed after it. */
+  const owners: ZkClient[] = [];
+  const owner = async (): Promise<ZkClient> => {
+    const client = await ZkClient.connect({ connectString });
+    owners.push(client);
+    return client;
+  };
   const global = vscode.ConfigurationTarget.Global;
 
   const label = (item: vscode.TreeItem): string => `${typeof item.label === 'string' ? item.label : (item.label?.label ?? '')} ${typeof item.description === 'string' ? item.description : ''}`;
@@ -50,11 +63,21 @@ describe('the Coordination and Services views', function () {
     api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
     probe = await ZkClient.connect({ connectString });
     await probe.create(base);
-    for (const p of ['locks', 'election', 'services', 'services/orders', 'services/billing', 'plain', 'plain/a', 'plain/a/b']) await probe.create(`${base}/${p}`);
-    await vscode.workspace.getConfiguration('zookeeper.coordination').update('roots', [base, `${base}/missing`], global);
-    await vscode.workspace.getConfiguration('zookeeper.services').update('roots', [`${base}/services`], global);
     await vscode.commands.executeCommand(COMMANDS.addConnection, { name, connectString });
     await vscode.commands.executeCommand(COMMANDS.connect, { connection: name });
+  });
+
+  beforeEach(async function () {
+    dir = `${base}/${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 30)}`;
+    await probe.create(dir);
+    for (const p of ['locks', 'election', 'services', 'services/orders', 'services/billing', 'plain', 'plain/a', 'plain/a/b']) await probe.create(`${dir}/${p}`);
+    await vscode.workspace.getConfiguration('zookeeper.coordination').update('roots', [dir, `${dir}/missing`], global);
+    await vscode.workspace.getConfiguration('zookeeper.services').update('roots', [`${dir}/services`], global);
+  });
+
+  afterEach(async () => {
+    await stopAllParticipants();
+    await Promise.all(owners.splice(0).map((client) => client.close()));
   });
 
   after(async () => {
@@ -62,48 +85,60 @@ describe('the Coordination and Services views', function () {
     await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: name });
     await vscode.workspace.getConfiguration('zookeeper.coordination').update('roots', undefined, global);
     await vscode.workspace.getConfiguration('zookeeper.services').update('roots', undefined, global);
+    await deleteTree(probe, base);
     await probe.close();
   });
 
-  let holder: RecipeProcess;
-  let waiter: RecipeProcess;
-  let leaders: RecipeProcess[] = [];
+  /** A kazoo lock at `${dir}/locks/inventory` held by worker-1, with worker-2 waiting. */
+  async function heldLock(): Promise<{ holder: RecipeProcess; waiter: RecipeProcess }> {
+    const holder = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${dir}/locks/inventory`, id: 'worker-1', connectString });
+    await holder.waitFor('acquired');
+    const waiter = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${dir}/locks/inventory`, id: 'worker-2', connectString });
+    await eventually(async () => (await probe.getChildren(`${dir}/locks/inventory`)).children.length === 2, 30000, 'two contenders for the lock');
+    return { holder, waiter };
+  }
+
+  /** An instance of `${dir}/services/orders`, owned by a client of this test. */
+  async function ordersInstance(): Promise<void> {
+    await (await owner()).create(`${dir}/services/orders/instance-`, Buffer.from('{"host":"10.0.1.11","port":8080}'), { mode: 'ephemeralSequential' });
+  }
 
   it('a scan finds a kazoo lock, a Curator leader latch and a service registry, nothing else, and says which roots are missing', async () => {
-    holder = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${base}/locks/inventory`, id: 'worker-1', connectString });
-    await holder.waitFor('acquired');
-    waiter = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${base}/locks/inventory`, id: 'worker-2', connectString });
-    leaders = [await startParticipant({ library: 'curator', recipe: 'latch', path: `${base}/election/scheduler`, id: 'node-a', connectString })];
-    await leaders[0].waitFor('leader');
-    leaders.push(await startParticipant({ library: 'curator', recipe: 'latch', path: `${base}/election/scheduler`, id: 'node-b', connectString }));
-    await probe.create(`${base}/services/orders/instance-`, Buffer.from('{"host":"10.0.1.11","port":8080}'), { mode: 'ephemeralSequential' });
+    await heldLock();
+    const leader = await startParticipant({ library: 'curator', recipe: 'latch', path: `${dir}/election/scheduler`, id: 'node-a', connectString });
+    await leader.waitFor('leader');
+    await startParticipant({ library: 'curator', recipe: 'latch', path: `${dir}/election/scheduler`, id: 'node-b', connectString });
+    await ordersInstance();
 
     const result = await scan();
-    assert.deepEqual(result.missingRoots, [`${base}/missing`]);
+    assert.deepEqual(result.missingRoots, [`${dir}/missing`]);
     assert.equal(result.cancelled, false);
     assert.equal(result.truncated, false);
     assert.deepEqual(
       result.recipes.map((r) => [r.path, r.kind]),
       [
-        [`${base}/election/scheduler`, 'leaderLatch'],
-        [`${base}/locks/inventory`, 'lock'],
-        [`${base}/services/orders`, 'serviceRegistry'],
+        [`${dir}/election/scheduler`, 'leaderLatch'],
+        [`${dir}/locks/inventory`, 'lock'],
+        [`${dir}/services/orders`, 'serviceRegistry'],
       ],
     );
     const rows = recipeRows();
-    assert.ok(rows.some((r) => r.includes(`${base}/missing does not exist`)), rows.join(' | '));
-    assert.ok(rows.some((r) => new RegExp(`^${base}/locks/inventory lock: held by worker-1, 1 waiting`).test(r)), rows.join(' | '));
-    assert.ok(rows.some((r) => new RegExp(`^${base}/election/scheduler leader: node-a`).test(r)), rows.join(' | '));
-    const contenders = participantRows(`${base}/locks/inventory`);
+    assert.ok(rows.some((r) => r.includes(`${dir}/missing does not exist`)), rows.join(' | '));
+    assert.ok(rows.some((r) => new RegExp(`^${dir}/locks/inventory lock: held by worker-1, 1 waiting`).test(r)), rows.join(' | '));
+    assert.ok(rows.some((r) => new RegExp(`^${dir}/election/scheduler leader: node-a`).test(r)), rows.join(' | '));
+    const contenders = participantRows(`${dir}/locks/inventory`);
     assert.ok(contenders.some((r) => /^worker-1 holds · #\d+ · up /.test(r)), contenders.join(' | '));
     assert.ok(contenders.some((r) => /^worker-2 waiting on worker-1 · #\d+/.test(r)), contenders.join(' | '));
   });
 
   it('the holder releases: the view shows the next waiter holding, without a new scan', async () => {
+    const { holder, waiter } = await heldLock();
+    await scan();
+    assert.ok(recipeRows().some((r) => new RegExp(`^${dir}/locks/inventory lock: held by worker-1`).test(r)), recipeRows().join(' | '));
     // VS Code redraws the item objects it was given: the same object must show the change.
     const provider = api.coordination.provider;
     const connectionNode = provider.getChildren().find((n) => n.kind === 'scanConnection' && n.connection.name === name)!;
-    const shown = provider.getChildren(connectionNode).find((n) => n.kind === 'recipe' && n.path === `${base}/locks/inventory`)!;
+    const shown = provider.getChildren(connectionNode).find((n) => n.kind === 'recipe' && n.path === `${dir}/locks/inventory`)!;
     const redrawn = new Promise<void>((resolve) => {
       const sub = provider.onDidChangeTreeData((node) => {
         if (node === shown || node === undefined || node === connectionNode) {
@@ -116,40 +151,46 @@ describe('the Coordination and Services views', function () {
     await waiter.waitFor('acquired');
     await redrawn;
     await eventually(() => /lock: held by worker-2/.test(String(provider.getTreeItem(shown).description)), 15000, 'the shown item says worker-2 holds');
-    await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/locks/inventory lock: held by worker-2`).test(r)), 15000, 'worker-2 holding');
-    assert.ok(participantRows(`${base}/locks/inventory`).every((r) => !r.startsWith('worker-1')));
+    await eventually(() => recipeRows().some((r) => new RegExp(`^${dir}/locks/inventory lock: held by worker-2`).test(r)), 15000, 'worker-2 holding');
+    assert.ok(participantRows(`${dir}/locks/inventory`).every((r) => !r.startsWith('worker-1')));
   });
 
   it('the leader goes: the view shows the new leader', async () => {
-    await leaders[1].waitFor('ready');
-    await leaders[0].stop();
-    await leaders[1].waitFor('leader');
-    await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/election/scheduler leader: node-b`).test(r)), 15000, 'node-b leading');
+    const first = await startParticipant({ library: 'curator', recipe: 'latch', path: `${dir}/election/scheduler`, id: 'node-a', connectString });
+    await first.waitFor('leader');
+    const second = await startParticipant({ library: 'curator', recipe: 'latch', path: `${dir}/election/scheduler`, id: 'node-b', connectString });
+    await second.waitFor('ready');
+    await scan();
+    assert.ok(recipeRows().some((r) => new RegExp(`^${dir}/election/scheduler leader: node-a`).test(r)), recipeRows().join(' | '));
+    await first.stop();
+    await second.waitFor('leader');
+    await eventually(() => recipeRows().some((r) => new RegExp(`^${dir}/election/scheduler leader: node-b`).test(r)), 15000, 'node-b leading');
   });
 
   it('a new lock next to a known one, and a registry that gets its first instance, show up without a rescan', async () => {
-    const payments = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${base}/locks/payments`, id: 'payer-1', connectString });
+    await heldLock();
+    await ordersInstance();
+    await scan();
+    const payments = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${dir}/locks/payments`, id: 'payer-1', connectString });
     await payments.waitFor('acquired');
-    await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/locks/payments lock: held by payer-1`).test(r)), 15000, 'the new lock listed');
-    const owner = await ZkClient.connect({ connectString });
-    try {
-      await owner.create(`${base}/services/billing/instance-`, Buffer.from('10.0.2.9:9090'), { mode: 'ephemeralSequential' });
-      await eventually(() => recipeRows().some((r) => new RegExp(`^${base}/services/billing 1 instance`).test(r)), 15000, 'billing listed once it has an instance');
-    } finally {
-      await owner.close();
-    }
-    await payments.stop();
+    await eventually(() => recipeRows().some((r) => new RegExp(`^${dir}/locks/payments lock: held by payer-1`).test(r)), 15000, 'the new lock listed');
+    await (await owner()).create(`${dir}/services/billing/instance-`, Buffer.from('10.0.2.9:9090'), { mode: 'ephemeralSequential' });
+    await eventually(() => recipeRows().some((r) => new RegExp(`^${dir}/services/billing 1 instance`).test(r)), 15000, 'billing listed once it has an instance');
   });
 
   it("a participant's process dies (kill -9): its node and role vanish once the server expires its session", async () => {
-    await waiter.kill();
-    await eventually(() => participantRows(`${base}/locks/inventory`).length === 0, 30000, 'the dead holder gone');
+    const holder = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${dir}/locks/inventory`, id: 'worker-1', connectString });
+    await holder.waitFor('acquired');
+    await scan();
+    assert.equal(participantRows(`${dir}/locks/inventory`).length, 1);
+    await holder.kill();
+    await eventually(() => participantRows(`${dir}/locks/inventory`).length === 0, 30000, 'the dead holder gone');
     const rows = recipeRows();
-    assert.ok(rows.some((r) => new RegExp(`^${base}/locks/inventory kazoo Lock: no participants now`).test(r)), rows.join(' | '));
+    assert.ok(rows.some((r) => new RegExp(`^${dir}/locks/inventory kazoo Lock: no participants now`).test(r)), rows.join(' | '));
   });
 
   it('showCoordination returns the detail: holder, wait chain, sessions and the ephemeral nodes each owns', async () => {
-    const lock = `${base}/locks/zk-${stamp}`;
+    const lock = `${dir}/locks/zk-${stamp}`;
     const first = await startParticipant({ library: 'kazoo', recipe: 'lock', path: lock, id: 'alpha', connectString });
     await first.waitFor('acquired');
     const second = await startParticipant({ library: 'kazoo', recipe: 'lock', path: lock, id: 'beta', connectString });
@@ -181,7 +222,7 @@ describe('the Coordination and Services views', function () {
   });
 
   it("showCoordination on a registry of this window's own session lists its ephemerals with getEphemerals", async () => {
-    const registry = `${base}/services/billing`;
+    const registry = `${dir}/services/billing`;
     const created = await vscode.commands.executeCommand<{ path: string }>(COMMANDS.createNode, { connection: name, path: `${registry}/instance-`, data: '10.0.2.5:9090', mode: 'ephemeralSequential' });
     const detail = await vscode.commands.executeCommand<CoordinationDetail>(COMMANDS.showCoordination, { connection: name, path: registry, reveal: false });
     assert.equal(detail.kind, 'serviceRegistry');
@@ -194,14 +235,16 @@ describe('the Coordination and Services views', function () {
   });
 
   it('showCoordination on a plain node says unknown and guesses nothing', async () => {
-    const detail = await vscode.commands.executeCommand<CoordinationDetail>(COMMANDS.showCoordination, { connection: name, path: `${base}/plain`, reveal: false });
+    const detail = await vscode.commands.executeCommand<CoordinationDetail>(COMMANDS.showCoordination, { connection: name, path: `${dir}/plain`, reveal: false });
     assert.equal(detail.kind, 'unknown');
     assert.deepEqual(detail.holders, []);
     assert.equal(detail.leader, null);
   });
 
   it('a scan can be cancelled: the view keeps what it found and says the scan was cancelled', async () => {
-    const big = `${base}/big`;
+    await ordersInstance();
+    await scan();
+    const big = `${dir}/big`;
     await probe.create(big);
     for (let batch = 0; batch < 12; batch++) {
       await probe.multi(Array.from({ length: 500 }, (_, i) => ({ type: 'create' as const, path: `${big}/node-${batch}-${i}`, data: null })));
@@ -217,7 +260,7 @@ describe('the Coordination and Services views', function () {
     assert.ok(result.visited < 6000, `stopped early (${result.visited} visited)`);
     const rows = recipeRows();
     assert.ok(rows.some((r) => /^Scan cancelled after [\d,]+ znodes/.test(r)), rows.join(' | '));
-    assert.ok(rows.some((r) => r.startsWith(`${base}/services/orders `)), `the recipes found before are kept: ${rows.join(' | ')}`);
+    assert.ok(rows.some((r) => r.startsWith(`${dir}/services/orders `)), `the recipes found before are kept: ${rows.join(' | ')}`);
     // Scanning again finds everything again.
     const again = await scan();
     assert.equal(again.cancelled, false);
@@ -226,6 +269,7 @@ describe('the Coordination and Services views', function () {
   });
 
   it('the Services view lists each service with its instances and follows them as they come and go', async () => {
+    await ordersInstance();
     const services = api.coordination.services;
     const rows = async (): Promise<string[]> => {
       const connection = (await services.getChildren()).find((n) => n.kind === 'servicesConnection' && n.connection.name === name)!;
@@ -240,16 +284,16 @@ describe('the Coordination and Services views', function () {
       const r = await rows();
       return r.some((x) => /^orders 1 instance up/.test(x)) && r.some((x) => /^ {2}10\.0\.1\.11:8080 instance-\d{10}/.test(x)) && r.some((x) => /^billing no instances up/.test(x));
     }, 10000, 'orders up with 1 instance, billing down');
-    const owner = await ZkClient.connect({ connectString });
+    const billingOwner = await ZkClient.connect({ connectString });
     try {
-      await owner.create(`${base}/services/billing/instance-`, Buffer.from('{"address":"10.0.2.7","port":9090}'), { mode: 'ephemeralSequential' });
-      await eventually(() => services.instancesOf(name, `${base}/services/billing`)?.length === 1, 10000, 'billing instance shown (live)');
+      await billingOwner.create(`${dir}/services/billing/instance-`, Buffer.from('{"address":"10.0.2.7","port":9090}'), { mode: 'ephemeralSequential' });
+      await eventually(() => services.instancesOf(name, `${dir}/services/billing`)?.length === 1, 10000, 'billing instance shown (live)');
       assert.ok((await rows()).some((x) => /^ {2}10\.0\.2\.7:9090/.test(x)));
-      await owner.create(`${base}/services/payments`);
+      await billingOwner.create(`${dir}/services/payments`);
       await eventually(async () => (await rows()).some((x) => /^payments no instances up/.test(x)), 10000, 'a new service shown (live)');
     } finally {
-      await owner.close();
+      await billingOwner.close();
     }
-    await eventually(() => services.instancesOf(name, `${base}/services/billing`)?.length === 0, 10000, 'billing instance gone with its session');
+    await eventually(() => services.instancesOf(name, `${dir}/services/billing`)?.length === 0, 10000, 'billing instance gone with its session');
   });
 });
