@@ -6,6 +6,7 @@
 // ZKE_PACKAGE_PROJECT_ROOT (where the development copy lives, which must not be what runs).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -35,6 +36,28 @@ function installed(): vscode.Extension<unknown> {
   const others = vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.'));
   assert.ok(extension, `${EXTENSION_ID} is not installed; extensions seen: ${others.join(', ') || '(none)'}`);
   return extension;
+}
+
+/** Resolves with the document's diagnostics once `accept` likes them; rejects after `hangGuardMs` (a hang guard only). */
+function diagnosticsOf(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean, hangGuardMs: number): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const found = vscode.languages.getDiagnostics(uri);
+      if (!accept(found)) return false;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(found);
+      return true;
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`no matching diagnostics for ${uri.toString()} within ${hangGuardMs} ms (hang guard); have ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message))}`));
+    }, hangGuardMs);
+    check();
+  });
 }
 
 describe('the installed .vsix', function () {
@@ -87,6 +110,42 @@ describe('the installed .vsix', function () {
       assert.ok(root.some(([child]) => child === 'zookeeper'), `zk://${name}/ lists /zookeeper: ${root.map(([child]) => child).join(', ')}`);
     } finally {
       await vscode.commands.executeCommand('zookeeper.disconnect', { connection: name }).then(undefined, () => undefined);
+    }
+  });
+
+  it('starts its installed language server with the first script, which checks the script', async function () {
+    this.timeout(180_000);
+    const extension = installed();
+    await extension.activate();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-package-lang-'));
+    const file = path.join(folder, 'check.zk');
+    fs.writeFileSync(file, 'crate /a\nls /\n');
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(document);
+      assert.equal(document.languageId, 'zookeeper-script', 'the installed manifest maps .zk to ZooKeeper scripts');
+      const found = await diagnosticsOf(document.uri, (ds) => ds.some((d) => d.source === 'zookeeper-script' && d.range.start.line === 0), 120_000);
+      const typo = found.find((d) => d.source === 'zookeeper-script' && d.range.start.line === 0)!;
+      assert.equal(typo.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(typo.message, /did you mean "create"/i);
+      assert.ok(!found.some((d) => d.range.start.line === 1), `line 2 (ls /) is fine: ${JSON.stringify(found.map((d) => d.message))}`);
+
+      // The server answering is the installed one: its process runs dist/server.js from the
+      // installed copy (the language API is part of what activate() returns).
+      const api = extension.exports as { language?: { serverPid(): Promise<number> } } | undefined;
+      assert.ok(api?.language, 'activate() returns the language client API');
+      const pid = await api.language.serverPid();
+      console.log(`language server pid ${pid}`);
+      if (process.platform === 'linux') {
+        const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        const script = args.find((a) => path.isAbsolute(a) && /server\.js$/.test(a) && fs.existsSync(a));
+        assert.ok(script, `the server's command line names its bundle: ${args.join(' ')}`);
+        assert.ok(isInside(script, extension.extensionPath), `${script} is inside the installed ${extension.extensionPath}`);
+        assert.ok(!isInside(script, env('ZKE_PACKAGE_PROJECT_ROOT')), `${script} is not the development copy`);
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 });
