@@ -4,9 +4,11 @@
 // recording TCP proxy (test/support/faultProxy.ts): every byte the extension sends there is kept.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
+import type { ScriptRunResult } from '../../src/extension/scripts/runScript';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ExplorerNode } from '../../src/tree/explorerItems';
 import { digestId, Perm } from '../../src/zk/acl';
@@ -162,6 +164,41 @@ describe('credentials', function () {
     assert.ok(ids.some((id) => id.scheme === 'digest' && id.user === user), JSON.stringify(ids));
     assert.equal(api.connections.get(name)!.origin, 'user');
     assert.doesNotMatch(String((await treeItem(name)).description), /settings/);
+  });
+
+  it('zookeeper.scripts.sandboxConnections counts only in user settings, never from the workspace', async () => {
+    const name = await addConnection({ name: unique('sandbox'), connectString });
+    const probe = await ZkClient.connect({ connectString });
+    const node = `/ext-sandbox-${Date.now()}`;
+    const scripts = vscode.workspace.getConfiguration('zookeeper.scripts');
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-creds-'));
+    try {
+      await probe.create(node);
+      await probe.create(`${node}/child`);
+      const file = path.join(folder, 'wipe.zk');
+      fs.writeFileSync(file, [`# connection: ${name}`, `deleteall ${node}`].join('\n'));
+      const uri = vscode.Uri.file(file).toString();
+
+      // A workspace that lists the connection does not waive the question (automation: no confirmDestructive → refused).
+      await scripts.update('sandboxConnections', [name], vscode.ConfigurationTarget.Workspace);
+      await eventually(() => JSON.stringify(vscode.workspace.getConfiguration('zookeeper.scripts').get('sandboxConnections')) === JSON.stringify([name]), 10000, 'the workspace value in effect');
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.runScript, { uri })), /confirmDestructive/);
+      assert.ok(await probe.exists(`${node}/child`), 'nothing was deleted');
+
+      // The user's own settings do.
+      await scripts.update('sandboxConnections', [name], vscode.ConfigurationTarget.Global);
+      await eventually(() => JSON.stringify(vscode.workspace.getConfiguration('zookeeper.scripts').inspect('sandboxConnections')?.globalValue) === JSON.stringify([name]), 10000, 'the user value in effect');
+      const result = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri });
+      assert.ok(result.results.every((r) => r.ok), JSON.stringify(result.results));
+      assert.equal(await probe.exists(node), undefined, 'deleted without a question');
+    } finally {
+      await scripts.update('sandboxConnections', undefined, vscode.ConfigurationTarget.Workspace);
+      await scripts.update('sandboxConnections', undefined, vscode.ConfigurationTarget.Global);
+      await probe.delete(`${node}/child`).catch(() => undefined);
+      await probe.delete(node).catch(() => undefined);
+      await probe.close();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   describe('lifecycle', () => {
