@@ -3,8 +3,7 @@ import { formatHex64 } from '../../zk/stat';
 import { COMMANDS } from '../commandIds';
 import { validateConnectionName, validateConnectString, type ConnectionConfig } from '../connections/connectionConfig';
 import type { ConnectionManager } from '../connections/connectionManager';
-import type { DigestCredentials } from '../connections/credentials';
-import { addressKey } from '../connections/credentials';
+import { addressKey, type DigestCredentials } from '../connections/credentials';
 import { CredentialsAddressChangedError, type ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
@@ -198,7 +197,6 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
       const key = `${refusal.connection}\n${refusal.to}`;
       if (asking.has(key)) return;
       asking.add(key);
-      log.warn(refusal.message);
       void vscode.window
         .showWarningMessage(refusal.message, 'Set Credentials for the New Address…', 'Connect Without Credentials')
         .then(async (choice) => {
