@@ -71,7 +71,9 @@ export function connectionTreeItem(item: ConnectionItem): vscode.TreeItem {
   const { connection } = item;
   const treeItem = new vscode.TreeItem(connection.name, vscode.TreeItemCollapsibleState.Collapsed);
   treeItem.id = itemId(connection.name, '');
-  treeItem.description = `${connection.statusText} · ${connection.config.connectString}${connection.readOnly ? ' · read-only' : ''}`;
+  // A connection from workspace or folder settings was chosen by whoever wrote the workspace: say so.
+  const origin = connection.origin === 'user' ? '' : ` · ${connection.origin === 'folder' ? 'folder' : 'workspace'} settings`;
+  treeItem.description = `${connection.statusText} · ${connection.config.connectString}${connection.readOnly ? ' · read-only' : ''}${origin}`;
   treeItem.iconPath = statusIcon(connection);
   const open = connection.isOpen ? 'connected' : 'disconnected';
   treeItem.contextValue = `connection.${open}${connection.readOnly ? '.readOnly' : ''}`;
@@ -82,6 +84,11 @@ export function connectionTreeItem(item: ConnectionItem): vscode.TreeItem {
   const session = connection.describeSession();
   if (session) tooltip.appendMarkdown(`  \n${session}`);
   if (connection.readOnly) tooltip.appendMarkdown('  \nRead-only: writes are refused.');
+  if (connection.origin !== 'user') {
+    tooltip.appendMarkdown(
+      `  \n$(warning) Defined in ${connection.origin === 'folder' ? 'workspace folder' : 'workspace'} settings, not in your user settings: credentials you stored for another address of this name are not sent to it.`,
+    );
+  }
   if (connection.lastError) tooltip.appendText(`\n\n${connection.lastError}`);
   treeItem.tooltip = tooltip;
   return treeItem;

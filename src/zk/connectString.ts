@@ -41,3 +41,20 @@ export function parseConnectString(input: string): ParsedConnectString | string 
 export function formatConnectString(parsed: ParsedConnectString): string {
   return parsed.servers.map((s) => `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`).join(',') + (parsed.chroot ?? '');
 }
+
+/**
+ * The server address a connect string names, in one canonical form, so that two spellings of the
+ * same cluster compare equal: hosts lower-cased (DNS names are case-insensitive), the default port
+ * written out, hosts sorted and deduplicated (the client picks among them at random, so their order
+ * means nothing), and the chroot without a trailing slash ("/" is no chroot at all). Credentials are
+ * bound to this form: a different string means a different server until the user says otherwise.
+ * Returns undefined for a connect string that does not parse.
+ */
+export function normalizeConnectString(input: string): string | undefined {
+  // A trailing slash on the chroot is tolerated here (not by parseConnectString, like ZooKeeper's
+  // own parser) so that "zk1/kafka/" and "zk1/kafka" name the same address.
+  const parsed = parseConnectString(input.trim().replace(/(.)\/+$/, '$1'));
+  if (typeof parsed === 'string') return undefined;
+  const servers = [...new Set(parsed.servers.map((s) => formatConnectString({ servers: [{ host: s.host.toLowerCase(), port: s.port }] })))].sort();
+  return servers.join(',') + (parsed.chroot ?? '');
+}

@@ -3,8 +3,8 @@ import { formatHex64 } from '../../zk/stat';
 import { COMMANDS } from '../commandIds';
 import { validateConnectionName, validateConnectString, type ConnectionConfig } from '../connections/connectionConfig';
 import type { ConnectionManager } from '../connections/connectionManager';
-import type { DigestCredentials } from '../connections/credentials';
-import type { ZkConnection } from '../connections/zkConnection';
+import { addressKey, type DigestCredentials } from '../connections/credentials';
+import { CredentialsAddressChangedError, type ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
 import { asArgs, resolveConnection, type CommandArgs } from './resolve';
@@ -92,7 +92,7 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
     const config = args ? configFromArgs(args, connections.list().map((c) => c.name)) : await askConfig(connections);
     if (!config) return undefined;
     const digest = args ? digestFromArgs(args.digest) : undefined;
-    if (digest) await connections.credentials.set(config.name, digest);
+    if (digest) await connections.credentials.set(config.name, config.connectString, digest);
     await connections.add(config);
     if (!args) {
       const choice = await vscode.window.showInformationMessage(`Added ZooKeeper connection "${config.name}".`, 'Connect', 'Set Digest Credentials…');
@@ -109,7 +109,20 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
       ? configFromArgs({ ...connection.config, ...args, name: args.name ?? connection.name }, connections.list().map((c) => c.name).filter((n) => n !== connection.name))
       : await askConfig(connections, connection.config);
     if (!config) return undefined;
-    await connections.update(connection.name, config);
+    const previous = connection.config.connectString;
+    let carryCredentials = args?.carryCredentials === true;
+    if (!args && addressKey(previous) !== addressKey(config.connectString) && (await connections.credentials.get(connection.name, previous))) {
+      // Credentials are bound to an address; only the user can say they are meant for the new one too.
+      const answer = await vscode.window.showWarningMessage(
+        `Use the digest credentials stored for ${addressKey(previous)} with the new address ${addressKey(config.connectString)} too?`,
+        { modal: true, detail: 'Only if it is the same cluster (moved, or another spelling of its address). Otherwise you are asked for credentials when connecting.' },
+        'Use for the New Address',
+        'Ask Me Again',
+      );
+      if (answer === undefined) return undefined;
+      carryCredentials = answer === 'Use for the New Address';
+    }
+    await connections.update(connection.name, config, { carryCredentials });
     return { connection: config.name };
   });
 
@@ -130,10 +143,16 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
   registerCommand(subscriptions, log, COMMANDS.connect, async (arg?: unknown) => {
     const connection = await resolveConnection(connections, arg, 'Choose the connection to open');
     connections.markUsed(connection);
-    await vscode.window.withProgress(
-      { location: { viewId: 'zookeeper.explorer' }, title: `Connecting to ${connection.name}…` },
-      () => connection.connect(),
-    );
+    try {
+      await vscode.window.withProgress(
+        { location: { viewId: 'zookeeper.explorer' }, title: `Connecting to ${connection.name}…` },
+        () => connection.connect(),
+      );
+    } catch (error) {
+      // From the UI the refusal already asks the user (onDidRefuseCredentials below): no second message.
+      if (error instanceof CredentialsAddressChangedError && !asArgs(arg)) throw new vscode.CancellationError();
+      throw error;
+    }
     onConnected(connection);
     return connectionResult(connection);
   });
@@ -148,24 +167,59 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
     const connection = await resolveConnection(connections, arg, 'Choose the connection');
     const args = asArgs(arg);
     let digest: DigestCredentials | undefined;
+    const address = connection.config.connectString;
     if (args && !args.prompt) {
       if (args.digest === null) {
-        await connections.credentials.delete(connection.name);
+        await connections.credentials.revoke(connection.name, address);
       } else {
         digest = digestFromArgs(args.digest);
         if (!digest) throw new UserError('Pass { connection, digest: { user, password } }, or digest: null to remove the stored credentials.');
       }
     } else {
-      digest = await askDigest(connection.name, await connections.credentials.get(connection.name));
+      digest = await askDigest(connection.name, await connections.credentials.get(connection.name, address));
       if (!digest) return undefined;
     }
-    if (digest) await connections.credentials.set(connection.name, digest);
+    if (digest) await connections.credentials.set(connection.name, address, digest);
     if (connection.isOpen) {
       // A session cannot drop credentials, so reconnect to apply the new set exactly.
       await connection.disconnect();
       await connection.connect();
     }
-    log.info(`${connection.name}: digest credentials ${digest ? `set for user ${digest.user}` : 'removed'}`);
+    log.info(`${connection.name}: digest credentials ${digest ? `set for user ${digest.user}` : 'removed'} (${addressKey(address)})`);
     return { connection: connection.name, user: digest?.user ?? null };
   });
+
+  // A connect refused because the stored credentials belong to another address: ask, once per
+  // pair of addresses while the question is open, and never block the connect that was refused.
+  const asking = new Set<string>();
+  subscriptions.push(
+    connections.onDidRefuseCredentials((refusal) => {
+      const key = `${refusal.connection}\n${refusal.to}`;
+      if (asking.has(key)) return;
+      asking.add(key);
+      void vscode.window
+        .showWarningMessage(refusal.message, 'Set Credentials for the New Address…', 'Connect Without Credentials')
+        .then(async (choice) => {
+          if (choice === undefined) return;
+          const set = await vscode.commands.executeCommand(
+            COMMANDS.setCredentials,
+            choice === 'Connect Without Credentials' ? { connection: refusal.connection, digest: null } : { connection: refusal.connection, prompt: true },
+          );
+          if (set === undefined) return; // the user cancelled the input
+          const connection = connections.get(refusal.connection);
+          if (connection && !connection.isOpen) {
+            await vscode.commands.executeCommand(COMMANDS.connect, { connection: connection.name }).then(undefined, (error: unknown) => {
+              void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+            });
+          }
+        })
+        .then(
+          () => asking.delete(key),
+          (error: unknown) => {
+            asking.delete(key);
+            log.error('answering the credentials question failed', error);
+          },
+        );
+    }),
+  );
 }

@@ -25,9 +25,60 @@ export function validateConnectString(value: string): string | undefined {
   return typeof parsed === 'string' ? parsed : undefined;
 }
 
+/** Which settings level defines a connection: user (or machine/remote) settings, the workspace, or a workspace folder. */
+export type ConnectionOrigin = 'user' | 'workspace' | 'folder';
+
+function namesIn(value: unknown): Set<string> {
+  const names = new Set<string>();
+  for (const entry of Array.isArray(value) ? value : []) {
+    const name = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined;
+    if (typeof name === 'string') names.add(name);
+  }
+  return names;
+}
+
+/**
+ * The value of zookeeper.connections that counts. In a trusted workspace that is VS Code's own
+ * merge (a workspace or folder list replaces the user's). In Restricted Mode VS Code already
+ * ignores the workspace's values of this setting (package.json lists it under
+ * restrictedConfigurations); reading only the user level here as well keeps that true whatever
+ * VS Code version runs us.
+ */
+function effectiveConnections(): unknown {
+  const configuration = vscode.workspace.getConfiguration(SECTION);
+  if (vscode.workspace.isTrusted) return configuration.get<unknown[]>(KEY, []);
+  return configuration.inspect<unknown[]>(KEY)?.globalValue ?? [];
+}
+
+/** For each name in the effective list, the level that defines it (the most specific level wins, as in VS Code). */
+export function connectionOrigins(): Map<string, ConnectionOrigin> {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>(KEY);
+  const trusted = vscode.workspace.isTrusted;
+  const folder = trusted ? namesIn(inspected?.workspaceFolderValue) : new Set<string>();
+  const workspace = trusted ? namesIn(inspected?.workspaceValue) : new Set<string>();
+  const origins = new Map<string, ConnectionOrigin>();
+  for (const name of namesIn(effectiveConnections())) {
+    origins.set(name, folder.has(name) ? 'folder' : workspace.has(name) ? 'workspace' : 'user');
+  }
+  return origins;
+}
+
+/**
+ * The connect string the USER's own settings give a name, if any. Only this level can vouch for an
+ * address on the user's behalf (a workspace is written by whoever wrote the repository).
+ */
+export function userLevelConnectString(name: string): string | undefined {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>(KEY);
+  for (const entry of Array.isArray(inspected?.globalValue) ? inspected.globalValue : []) {
+    const { name: entryName, connectString } = (typeof entry === 'object' && entry !== null ? entry : {}) as { name?: unknown; connectString?: unknown };
+    if (entryName === name && typeof connectString === 'string') return connectString.trim();
+  }
+  return undefined;
+}
+
 /** Reads zookeeper.connections, keeping valid entries and describing invalid ones. */
 export function readConnectionConfigs(): { connections: ConnectionConfig[]; problems: string[] } {
-  const raw = vscode.workspace.getConfiguration(SECTION).get<unknown[]>(KEY, []);
+  const raw = effectiveConnections();
   const connections: ConnectionConfig[] = [];
   const problems: string[] = [];
   for (const [index, entry] of (Array.isArray(raw) ? raw : []).entries()) {
@@ -61,10 +112,12 @@ export function readConnectionConfigs(): { connections: ConnectionConfig[]; prob
 export async function writeConnectionConfigs(connections: readonly ConnectionConfig[]): Promise<void> {
   const configuration = vscode.workspace.getConfiguration(SECTION);
   const inspected = configuration.inspect<unknown[]>(KEY);
+  // In Restricted Mode the workspace's list is ignored, so edits go to the list the user sees: their own.
+  const trusted = vscode.workspace.isTrusted;
   const target =
-    inspected?.workspaceFolderValue !== undefined
+    trusted && inspected?.workspaceFolderValue !== undefined
       ? vscode.ConfigurationTarget.WorkspaceFolder
-      : inspected?.workspaceValue !== undefined
+      : trusted && inspected?.workspaceValue !== undefined
         ? vscode.ConfigurationTarget.Workspace
         : vscode.ConfigurationTarget.Global;
   await configuration.update(KEY, connections, target);

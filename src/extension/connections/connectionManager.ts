@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
-import { affectsConnections, readConnectionConfigs, writeConnectionConfigs, type ConnectionConfig } from './connectionConfig';
-import type { CredentialStore } from './credentials';
-import { ZkConnection } from './zkConnection';
+import { affectsConnections, connectionOrigins, readConnectionConfigs, userLevelConnectString, writeConnectionConfigs, type ConnectionConfig } from './connectionConfig';
+import { addressKey, type CredentialStore } from './credentials';
+import { ZkConnection, type CredentialsAddressChangedError } from './zkConnection';
 
 /** The configured connections, kept in step with the zookeeper.connections setting. */
 export class ConnectionManager implements vscode.Disposable {
@@ -22,6 +22,9 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly activeEmitter = new vscode.EventEmitter<ZkConnection>();
   /** Another connection became the active one (the user selected something of it). */
   readonly onDidChangeActive = this.activeEmitter.event;
+  private readonly refusedEmitter = new vscode.EventEmitter<CredentialsAddressChangedError>();
+  /** A connect was refused: credentials are stored for the name but another address (ask the user). */
+  readonly onDidRefuseCredentials = this.refusedEmitter.event;
   problems: string[] = [];
 
   constructor(
@@ -32,6 +35,8 @@ export class ConnectionManager implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsConnections(event)) this.reload();
       }),
+      // Granting trust brings the workspace's connection definitions into effect.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
     );
     this.reload();
   }
@@ -48,13 +53,17 @@ export class ConnectionManager implements vscode.Disposable {
     }
     this.problems = problems;
     const seen = new Set<string>();
+    const origins = connectionOrigins();
     for (const config of connections) {
       seen.add(config.name);
       const existing = this.connections.get(config.name);
+      if (existing) existing.origin = origins.get(config.name) ?? 'user';
       if (!existing) {
-        const connection = new ZkConnection(config, this.credentials, this.log.scoped(config.name), () => this.connectTimeoutMs());
+        const connection = new ZkConnection(config, this.credentials, this.log.scoped(config.name), () => this.connectTimeoutMs(), userLevelConnectString);
+        connection.origin = origins.get(config.name) ?? 'user';
         connection.onDidChange((c) => this.stateEmitter.fire(c));
         connection.onDidRenewSession((c) => this.renewedEmitter.fire(c));
+        connection.onDidRefuseCredentials((e) => this.refusedEmitter.fire(e));
         this.connections.set(config.name, connection);
       } else if (JSON.stringify(existing.config) !== JSON.stringify(config)) {
         const reconnect = existing.isOpen && existing.config.connectString !== config.connectString;
@@ -105,22 +114,31 @@ export class ConnectionManager implements vscode.Disposable {
     this.reload();
   }
 
-  async update(name: string, config: ConnectionConfig): Promise<void> {
+  /**
+   * Edits a connection. Its credentials follow a rename; a new address gets none of them unless
+   * `carryCredentials` (the user confirmed that they are meant for the new address too).
+   */
+  async update(name: string, config: ConnectionConfig, options: { carryCredentials?: boolean } = {}): Promise<void> {
+    const previous = this.get(name)?.config;
     const renamed = name !== config.name;
-    if (renamed) {
-      const secret = await this.credentials.get(name);
-      if (secret) await this.credentials.set(config.name, secret);
-      await this.get(name)?.disconnect();
-    }
+    const moved = previous !== undefined && addressKey(previous.connectString) !== addressKey(config.connectString);
+    if (renamed || moved) await this.get(name)?.disconnect();
+    if (renamed) await this.credentials.rename(name, config.name);
+    if (moved && options.carryCredentials) await this.credentials.carryOver(config.name, previous.connectString, config.connectString);
     await writeConnectionConfigs(this.list().map((c) => (c.name === name ? config : c.config)));
-    if (renamed) await this.credentials.delete(name);
     this.reload();
   }
 
+  /**
+   * Removes a connection and deletes its credentials from SecretStorage, except those a user-level
+   * definition of the same name still needs (removing a workspace's definition must not erase the
+   * user's own credentials).
+   */
   async remove(name: string): Promise<void> {
-    await this.get(name)?.disconnect();
+    const connection = this.get(name);
+    await connection?.disconnect();
     await writeConnectionConfigs(this.list().filter((c) => c.name !== name).map((c) => c.config));
-    await this.credentials.delete(name);
+    await this.credentials.delete(name, connection?.origin === 'user' ? undefined : userLevelConnectString(name));
     this.reload();
   }
 
@@ -132,5 +150,6 @@ export class ConnectionManager implements vscode.Disposable {
     this.stateEmitter.dispose();
     this.activeEmitter.dispose();
     this.renewedEmitter.dispose();
+    this.refusedEmitter.dispose();
   }
 }

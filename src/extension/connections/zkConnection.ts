@@ -2,9 +2,31 @@ import * as vscode from 'vscode';
 import { ZkClient, type ConnectionState } from '../../zk/client';
 import { errorMessage } from '../../zk/errors';
 import { formatHex64 } from '../../zk/stat';
+import { UserError } from '../errors';
 import type { Logger } from '../logging';
-import type { ConnectionConfig } from './connectionConfig';
-import type { CredentialStore } from './credentials';
+import type { ConnectionConfig, ConnectionOrigin } from './connectionConfig';
+import { UNKNOWN_ADDRESS, type CredentialStore } from './credentials';
+
+/**
+ * A connect refused because credentials are stored for this name but for another server address:
+ * they are not sent, and the user has to decide (enter credentials for the new address, or connect
+ * without). The message says from which address to which.
+ */
+export class CredentialsAddressChangedError extends UserError {
+  constructor(
+    readonly connection: string,
+    readonly from: string[],
+    readonly to: string,
+  ) {
+    const before = from.includes(UNKNOWN_ADDRESS)
+      ? 'credentials stored before they were bound to a server address (and no user-level definition of the name to bind them to)'
+      : `the digest credentials stored for ${from.join(' and ')}`;
+    super(
+      `The address of connection "${connection}" changed from ${from.filter((a) => a !== UNKNOWN_ADDRESS).join(' and ') || 'an unknown address'} to ${to}: ${before} are not sent to ${to}. ` +
+        'Set digest credentials for the new address ("ZooKeeper: Set Digest Credentials…"), or choose to connect without (zookeeper.setCredentials with digest: null).',
+    );
+  }
+}
 
 /** What the UI shows: the client's states plus the two before a client exists. */
 export type ConnectionStatus = 'disconnected' | 'failed' | ConnectionState;
@@ -36,12 +58,19 @@ export class ZkConnection implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   /** A new session replaced an expired one: ephemeral nodes and one-shot watches of the old one are gone. */
   readonly onDidRenewSession = this.renewedEmitter.event;
+  private readonly refusedEmitter = new vscode.EventEmitter<CredentialsAddressChangedError>();
+  /** A connect was refused because the stored credentials belong to another address (the user should be asked). */
+  readonly onDidRefuseCredentials = this.refusedEmitter.event;
+  /** Which settings level defines this connection (kept current by the ConnectionManager). */
+  origin: ConnectionOrigin = 'user';
 
   constructor(
     public config: ConnectionConfig,
     private readonly credentials: CredentialStore,
     private readonly log: Logger,
     private readonly connectTimeoutMs: () => number,
+    /** The user-level connect string of this name, which credentials stored before address binding are bound to. */
+    private readonly userLevelConnectString: (name: string) => string | undefined = () => undefined,
   ) {}
 
   get name(): string {
@@ -86,7 +115,13 @@ export class ZkConnection implements vscode.Disposable {
     this.setStatus('connecting');
     this.log.info(`connecting to ${this.config.connectString}`);
     try {
-      const digest = await this.credentials.get(this.name);
+      const stored = await this.credentials.lookup(this.name, this.config.connectString, this.userLevelConnectString(this.name));
+      if (stored.kind === 'addressChanged') {
+        const refused = new CredentialsAddressChangedError(this.name, stored.from, stored.to);
+        this.refusedEmitter.fire(refused);
+        throw refused;
+      }
+      const digest = stored.kind === 'digest' ? stored.digest : undefined;
       const client = await ZkClient.connect({
         connectString: this.config.connectString,
         sessionTimeoutMs: this.config.sessionTimeoutMs ?? 30000,
@@ -147,5 +182,6 @@ export class ZkConnection implements vscode.Disposable {
     void this.disconnect().catch((error: unknown) => this.log.error('disconnect on dispose failed', error));
     this.changeEmitter.dispose();
     this.renewedEmitter.dispose();
+    this.refusedEmitter.dispose();
   }
 }

@@ -62,6 +62,10 @@ export function registerScripts(subscriptions: vscode.Disposable[], log: Logger,
     const uriArg = request?.uri ?? (args && typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args?.uri instanceof vscode.Uri ? args.uri : arg instanceof vscode.Uri ? arg : undefined);
     const uri = uriArg ?? vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new UserError('Open a ZooKeeper script (.zk) first, or pass { uri }.');
+    if (!vscode.workspace.isTrusted) {
+      // A script is code from the workspace acting on the user's clusters: Restricted Mode runs none.
+      throw new UserError('Scripts do not run in Restricted Mode: trust this workspace first (Manage Workspace Trust) to run ZooKeeper scripts.');
+    }
     const document = await vscode.workspace.openTextDocument(uri);
     const script = parseScript(document.getText());
     const onlyLine = request?.line ?? (args && typeof args.line === 'number' ? args.line : undefined);
@@ -83,7 +87,10 @@ export function registerScripts(subscriptions: vscode.Disposable[], log: Logger,
       throw new UserError(`${connection.name} is read-only: the script writes (line ${writes.map((c) => c.line + 1).join(', ')}). Nothing was run.`);
     }
     const destructive = commands.filter((c) => isDestructive(c));
-    const sandbox = vscode.workspace.getConfiguration('zookeeper.scripts').get<string[]>('sandboxConnections', []).includes(connection.name);
+    // Only the user's own settings may waive the confirmation: a workspace (a cloned repository)
+    // listing a connection here would let its scripts delete on the user's clusters unasked.
+    const sandboxed = vscode.workspace.getConfiguration('zookeeper.scripts').inspect<unknown>('sandboxConnections')?.globalValue;
+    const sandbox = Array.isArray(sandboxed) && sandboxed.includes(connection.name);
     if (destructive.length > 0 && !sandbox) {
       const list = destructive.map((c) => `line ${c.line + 1}: ${echo(script.lines[c.line], c)}`).join('\n');
       if (args) {

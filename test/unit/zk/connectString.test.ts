@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatConnectString, parseConnectString, type ParsedConnectString } from '../../../src/zk/connectString';
+import { formatConnectString, normalizeConnectString, parseConnectString, type ParsedConnectString } from '../../../src/zk/connectString';
 
 describe('zk/connectString', () => {
   describe('parseConnectString: valid input', () => {
@@ -175,6 +175,27 @@ describe('zk/connectString', () => {
       const parsed = parseConnectString(' zk1,[::1]/ ');
       assert.ok(typeof parsed !== 'string', parsed as string);
       assert.equal(formatConnectString(parsed), 'zk1:2181,[::1]:2181');
+    });
+  });
+
+  describe('normalizeConnectString (the address credentials are bound to)', () => {
+    it('gives every spelling of one address the same form: host order and case, default port, trailing slash', () => {
+      const same = ['zk1:2181,zk2:2182/kafka', 'ZK2:2182,zk1/kafka', ' zk2:2182,Zk1:2181/kafka/ ', 'zk1:,zk2:2182,zk1:2181/kafka', 'zk1:02181,zk2:2182/kafka//'];
+      for (const input of same) assert.equal(normalizeConnectString(input), 'zk1:2181,zk2:2182/kafka', input);
+      assert.equal(normalizeConnectString('[::1]:2181,127.0.0.1'), '127.0.0.1:2181,[::1]:2181');
+      assert.equal(normalizeConnectString('zk1:2181/'), 'zk1:2181');
+    });
+
+    it('tells different servers, ports and chroots apart', () => {
+      const distinct = ['zk1:2181', 'zk1:2182', 'zk2:2181', 'zk1:2181/kafka', 'zk1:2181/Kafka', 'zk1:2181/kafka/a', 'zk1:2181,zk2:2181'];
+      const forms = distinct.map((input) => normalizeConnectString(input));
+      assert.equal(new Set(forms).size, distinct.length, forms.join(' | '));
+      // The chroot is a znode path: its case matters, unlike the host's.
+      assert.notEqual(normalizeConnectString('zk1/kafka'), normalizeConnectString('zk1/KAFKA'));
+    });
+
+    it('returns undefined for a connect string that does not parse', () => {
+      for (const input of ['', 'zk1:99999', 'zk1,,zk2', 'zk1 zk2', 'zk1/bad//path']) assert.equal(normalizeConnectString(input), undefined, input);
     });
   });
 });

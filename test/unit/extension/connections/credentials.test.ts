@@ -1,0 +1,78 @@
+// CredentialStore without VS Code: SecretStorage is a plain key/value store, so an in-memory one
+// (the same three methods, no behaviour of its own) shows exactly what would be stored.
+import * as assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { CredentialStore, UNKNOWN_ADDRESS } from '../../../../src/extension/connections/credentials';
+
+class MemorySecrets {
+  readonly values = new Map<string, string>();
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.values.get(key));
+  }
+  store(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+    return Promise.resolve();
+  }
+  delete(key: string): Promise<void> {
+    this.values.delete(key);
+    return Promise.resolve();
+  }
+}
+
+function setup(): { secrets: MemorySecrets; store: CredentialStore } {
+  const secrets = new MemorySecrets();
+  return { secrets, store: new CredentialStore(secrets as unknown as vscode.SecretStorage) };
+}
+
+const ops = { user: 'ops', password: 's3cret' };
+
+describe('extension/connections/credentials', () => {
+  it('gives credentials only to the address they were stored for (any spelling of it)', async () => {
+    const { store } = setup();
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'none' });
+    await store.set('prod', 'zk1:2181,zk2:2181/kafka', ops);
+    assert.deepEqual(await store.lookup('prod', 'ZK2,zk1:2181/kafka/'), { kind: 'digest', digest: ops });
+    assert.deepEqual(await store.lookup('prod', 'evil.example:2181'), { kind: 'addressChanged', from: ['zk1:2181,zk2:2181/kafka'], to: 'evil.example:2181' });
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181,zk2:2181'), { kind: 'addressChanged', from: ['zk1:2181,zk2:2181/kafka'], to: 'zk1:2181,zk2:2181' }, 'another chroot is another address');
+    assert.deepEqual(await store.lookup('other', 'zk1:2181,zk2:2181/kafka'), { kind: 'none' }, 'and only to their name');
+  });
+
+  it('revoke: "connect without" for one address keeps the others; with none left the secret is deleted', async () => {
+    const { secrets, store } = setup();
+    await store.set('prod', 'zk1:2181', ops);
+    await store.revoke('prod', 'evil:2181');
+    assert.deepEqual(await store.lookup('prod', 'evil:2181'), { kind: 'declined' });
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'digest', digest: ops });
+    assert.deepEqual(await store.describe('prod'), [
+      { address: 'zk1:2181', user: 'ops' },
+      { address: 'evil:2181', user: null },
+    ]);
+    await store.revoke('prod', 'zk1:2181');
+    assert.equal(secrets.values.size, 0, 'only markers left: nothing stored');
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'none' });
+  });
+
+  it('rename moves everything; carryOver moves one address on purpose; delete keeps what another definition needs', async () => {
+    const { secrets, store } = setup();
+    await store.set('a', 'zk1:2181', ops);
+    await store.rename('a', 'b');
+    assert.deepEqual([...secrets.values.keys()], ['zookeeper.digest/b']);
+    assert.equal(await store.carryOver('b', 'zk9:2181', 'zk2:2181'), false, 'nothing stored for zk9');
+    assert.equal(await store.carryOver('b', 'zk1', 'zk2:2181'), true);
+    assert.deepEqual(await store.describe('b'), [{ address: 'zk2:2181', user: 'ops' }]);
+    await store.set('b', 'ws:2181', { user: 'w', password: 'x' });
+    await store.delete('b', 'zk2:2181');
+    assert.deepEqual(await store.describe('b'), [{ address: 'zk2:2181', user: 'ops' }]);
+    await store.delete('b');
+    assert.equal(secrets.values.size, 0);
+  });
+
+  it('credentials stored before address binding go to the user-level address only, or to no address', async () => {
+    const { secrets, store } = setup();
+    await secrets.store('zookeeper.digest/prod', JSON.stringify(ops));
+    assert.deepEqual(await store.lookup('prod', 'evil:2181'), { kind: 'addressChanged', from: [UNKNOWN_ADDRESS], to: 'evil:2181' }, 'no user-level definition: nobody gets them');
+    assert.deepEqual(await store.lookup('prod', 'evil:2181', 'zk1:2181'), { kind: 'addressChanged', from: ['zk1:2181'], to: 'evil:2181' });
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'digest', digest: ops }, 'bound (and stored so) to the user-level address');
+    assert.deepEqual(JSON.parse(secrets.values.get('zookeeper.digest/prod')!), { v: 2, byAddress: { 'zk1:2181': ops } });
+  });
+});
