@@ -46,8 +46,12 @@ function writeWorkspace(connectString) {
   fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
   const settings = {
     'zookeeper.connections': [{ name: 'demo', connectString }],
-    // The sandbox's own throwaway server: scripts may delete there without asking.
+    // The sandbox's own throwaway server: scripts may delete there without asking. Read only from user
+    // settings (a workspace must not waive the question): the browser VS Code gets these as its user
+    // settings; desktop VS Code keeps asking, since the sandbox does not touch the user's own settings.
     'zookeeper.scripts.sandboxConnections': ['demo'],
+    // Writing to a cluster must be deliberate (the browser VS Code auto-saves after 1 s by default).
+    'files.autoSave': 'off',
   };
   fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
   fs.writeFileSync(
