@@ -60,7 +60,11 @@ describe('e2e: hovers and tooltips never stand between a test and what it clicks
     const target = name.split(/[\s,]/)[0];
     // A plain Playwright click, as any test makes, on that very point: the workbench's guard
     // (keepTargetsClear) sends the tooltip away first. Without it, this click waits until it times out.
+    const sentAway = wb!.tooltipsSentAway();
     await row(wb!, target).click({ position: { x, y }, timeout: 30_000 });
+    // The guard cleared the way (not Playwright's retries, which scroll and may get a tooltip
+    // to hide by luck): it ran for this click.
+    assert.ok(wb!.tooltipsSentAway() > sentAway, 'the click went through without the guard sending the tooltip away');
     await row(wb!, target).and(page.locator('[aria-selected="true"]')).waitFor({ timeout: 10_000 });
   });
 });

@@ -98,7 +98,9 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
     created.push(path);
     await ensureWatched(path, 'Data');
     await wb!.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
-    const listed = wb!.treeItem(new RegExp(`^${escapeRegExp(path)} data · demo`)).first();
+    // A watch row's accessible name is its tooltip ("demo:<path>", "Watching its data."); its
+    // description says whether the watch is set on the server or waiting for the connection.
+    const listed = wb!.treeItem(new RegExp(`^demo:${escapeRegExp(path)}\\s+Watching its data`)).first();
     await listed.waitFor({ timeout: 20_000 });
 
     const before = activations();
@@ -115,7 +117,12 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
     await wb!.openView('ZooKeeper');
     await expandPath(wb!, ['demo']);
     await wb!.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
-    await wb!.treeItem(new RegExp(`^${escapeRegExp(path)} data · demo,`)).first().waitFor({ timeout: 30_000 });
+    await wb!.page
+      .getByRole('treeitem', { name: new RegExp(`^demo:${escapeRegExp(path)}\\s+Watching its data`) })
+      .filter({ hasText: 'data · demo' })
+      .filter({ hasNotText: 'waiting for the connection' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     const stat = await probe!.set(path, Buffer.from('after the restart'));
     await dataChanged(path, stat.version).waitFor({ timeout: 30_000 });
     await wb!.screenshot('watches-after-restart');

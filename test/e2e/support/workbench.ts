@@ -84,6 +84,8 @@ export interface WorkbenchSession {
   updateSettings(patch: Record<string, unknown>, opts?: { target?: 'user' | 'workspace' }): Promise<void>;
   /** Reloads the page (the extension host restarts) and waits until ready. */
   reload(): Promise<void>;
+  /** How many times a tooltip was sent away before an action (see keepTargetsClear). */
+  tooltipsSentAway(): number;
   /** Opens the notification centre and returns the messages (toasts don't pop up under the smoke-test driver). */
   notifications(): Promise<string[]>;
   /** Prints the tail of the server's, the extension host's and the extension's own logs (for a failed test). */
@@ -127,7 +129,7 @@ export function contributedContainers(extensionPath: string): string[] {
 }
 
 /**
- * Settings of every e2e workbench that keep hovers from rising under a parked mouse. The editor's
+ * Settings of every e2e workbench. Hovers: none rises under a parked mouse in an editor. The editor's
  * mouse hover is off (a test that wants one asks for it with "Show or Focus Hover", which still
  * works); the workbench's tooltips (tree rows, activity bar, status bar) stay as a user has them,
  * 500 ms after the mouse stops: keepTargetsClear() moves them out of the way instead, and
@@ -135,6 +137,9 @@ export function contributedContainers(extensionPath: string): string[] {
  */
 export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze({
   'editor.hover.enabled': 'off',
+  // The browser VS Code saves 1 s after typing by default: a test saves when it means to (Ctrl+S),
+  // so that an edit and another client's write happen in the order the test says.
+  'files.autoSave': 'off',
 });
 
 /**
@@ -159,7 +164,7 @@ const NO_TOASTS_CSS = '.monaco-workbench .notifications-toasts { display: none !
  * Playwright waits until it is gone; notification toasts never show (see NO_TOASTS_CSS). A test
  * that wants to see a tooltip polls with isVisible(), which does not run the handler.
  */
-async function keepTargetsClear(page: Page): Promise<void> {
+async function keepTargetsClear(page: Page, onSentAway: () => void): Promise<void> {
   // On every load (reload() and a restarted window) and on the page already open.
   // (A script as text: this project compiles without DOM types.)
   await page.addInitScript({
@@ -175,6 +180,7 @@ async function keepTargetsClear(page: Page): Promise<void> {
     const covered = (await Promise.all(boxes)).filter((b): b is NonNullable<typeof b> => b !== null);
     const inside = (x: number, y: number): boolean => covered.some((b) => x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height);
     await page.mouse.move(...(await restingPoint(page, inside)));
+    onSentAway();
   });
 }
 
@@ -228,8 +234,9 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     throw err;
   }
   const page = wb.page;
+  let tooltipsSentAway = 0;
   try {
-    await keepTargetsClear(page);
+    await keepTargetsClear(page, () => tooltipsSentAway++);
   } catch (err) {
     await wb.close();
     await server.stop();
@@ -384,6 +391,10 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     async reload() {
       await page.reload({ waitUntil: 'domcontentloaded' });
       await session.waitUntilReady();
+    },
+
+    tooltipsSentAway() {
+      return tooltipsSentAway;
     },
 
     async notifications() {
