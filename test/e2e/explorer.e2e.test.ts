@@ -9,6 +9,7 @@ describe('e2e: the ZooKeeper explorer on the demo world', function () {
   /** The tree as the tests look at it: idempotent, so each test makes it whatever an earlier one left. */
   async function expandDemoWorld(): Promise<void> {
     await wb!.openView('ZooKeeper');
+    await wb!.widenSidebar(480); // room for the descriptions ("lock: held by …", instance addresses)
     await expandPath(wb!, ['demo', '/']);
     for (const name of ['config', 'services', 'locks', 'election', 'queues', 'kafka', 'binary', 'zookeeper']) {
       await row(wb!, name).waitFor({ timeout: 30_000 });

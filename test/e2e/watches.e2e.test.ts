@@ -91,7 +91,7 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
     await wb!.screenshot('watches-panel');
   });
 
-  it('keeps a watch across a restart of the extension host: still listed, and a change after the restart shows in the panel', async function () {
+  it('keeps a watch across a restart of the extension host (Reload Window): still listed, and a change after the restart shows in the panel', async function () {
     this.timeout(180_000);
     const path = `/e2e-restart-${Date.now()}`;
     await probe!.create(path, Buffer.from('before the restart'));
@@ -104,11 +104,15 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
     await listed.waitFor({ timeout: 20_000 });
 
     const before = activations();
-    await wb!.runCommand('Developer: Restart Extension Host');
+    // The browser VS Code has no "Developer: Restart Extension Host" (a desktop-only command, absent
+    // from code-server 4.139.1's workbench); reloading the window is its way to start a new
+    // extension host.
+    await wb!.runCommand('Developer: Reload Window');
     // The positive sign that the restart happened: the extension says it was activated once more.
-    for (const deadline = Date.now() + 90_000; activations() <= before; await wb!.page.waitForTimeout(200)) {
-      if (Date.now() > deadline) throw new Error(`the extension was not activated again within 90 s of "Developer: Restart Extension Host" (activations: ${activations()})`);
+    for (const deadline = Date.now() + 90_000; activations() <= before; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      if (Date.now() > deadline) throw new Error(`the extension was not activated again within 90 s of "Developer: Reload Window" (activations: ${activations()})`);
     }
+    await wb!.waitUntilReady();
     // The new extension host lists the watch (from the workspace state) ...
     await wb!.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
     await listed.waitFor({ timeout: 30_000 });

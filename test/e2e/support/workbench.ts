@@ -140,6 +140,9 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze({
   // The browser VS Code saves 1 s after typing by default: a test saves when it means to (Ctrl+S),
   // so that an edit and another client's write happen in the order the test says.
   'files.autoSave': 'off',
+  // The ZooKeeper and helper ports the tests open are not for forwarding (a "Ports" badge and a
+  // notification otherwise).
+  'remote.autoForwardPorts': false,
 });
 
 /**
