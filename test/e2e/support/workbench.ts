@@ -287,7 +287,8 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
         .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
         .first();
       try {
-        await row.waitFor({ state: 'visible', timeout: 10_000 });
+        // A hang guard, not a limit: on a busy machine the palette lists a command after seconds.
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
       } catch {
         const shown = await attributes(widget.locator('.monaco-list-row[role="option"]'), 'aria-label');
         await page.keyboard.press('Escape');
