@@ -278,8 +278,13 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     async runCommand(title: string) {
       const widget = page.locator('.quick-input-widget');
       await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      await widget.waitFor({ state: 'visible' });
+      // Right after a reload the workbench shows before its keybindings listen, and an F1 pressed
+      // then is lost: press it again until the palette shows (30 s hang guard).
+      for (const deadline = Date.now() + 30_000; ; ) {
+        await page.keyboard.press('F1');
+        if (await widget.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
+        if (Date.now() > deadline) throw new Error(`the command palette did not open for "${title}" (F1) within 30 s`);
+      }
       const input = widget.locator('input.input');
       await input.fill(`>${title}`);
       const row = widget
