@@ -184,6 +184,13 @@ async function keepTargetsClear(page: Page, onSentAway: () => void): Promise<voi
     const inside = (x: number, y: number): boolean => covered.some((b) => x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height);
     await page.mouse.move(...(await restingPoint(page, inside)));
     onSentAway();
+    // Some tooltips do not go with the mouse: an activity-bar item's, raised by the focus a click
+    // left on it, stays until a key is pressed. Escape hides it, unless a quick input or a menu is
+    // open (Escape would close that instead; a tooltip does not show over those).
+    const tooltip = page.locator(HOVER_SELECTOR).filter({ visible: true }).first();
+    for (let i = 0; i < 10 && (await tooltip.isVisible()); i++) await page.waitForTimeout(100);
+    const busy = page.locator('.quick-input-widget, .context-view .monaco-menu').filter({ visible: true });
+    if ((await tooltip.isVisible()) && (await busy.count()) === 0) await page.keyboard.press('Escape');
   });
 }
 
