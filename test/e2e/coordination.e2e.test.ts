@@ -1,20 +1,31 @@
-import { clickRow, row } from './support/tree';
+import { expandRow, row } from './support/tree';
 import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 describe('e2e: the Coordination and Services views on the demo world', function () {
   let wb: WorkbenchSession | undefined;
   useDemoWorkbench((session) => (wb = session));
 
-  it('shows who holds the locks, who leads, the queue and the registries, found by a scan of the demo world', async function () {
-    this.timeout(120_000);
+  /** Opens or closes a section of the ZooKeeper view by its header, whatever state it is in. */
+  async function setSection(section: string, open: boolean): Promise<void> {
     const page = wb!.page;
+    const header = page.locator('.pane-header', { hasText: new RegExp(`^${section}`) }).first();
+    await header.waitFor({ timeout: 30_000 });
+    if (((await header.getAttribute('aria-expanded')) === 'true') !== open) await header.click();
+    await page.locator(`.pane-header[aria-expanded="${open}"]`, { hasText: new RegExp(`^${section}`) }).first().waitFor({ timeout: 10_000 });
+  }
+
+  /**
+   * The Coordination section open on the demo world, the Explorer and Services sections collapsed (they
+   * take its room otherwise), a wide sidebar, and the recipes found. Idempotent: each test starts with it.
+   */
+  async function showCoordination(): Promise<void> {
     await wb!.openView('ZooKeeper');
-    await clickRow(wb!, 'demo'); // the explorer's row: connects
-    // The Coordination and Services sections start collapsed (the explorer gets the room): open
-    // Coordination, collapse the Explorer section, widen the sidebar.
-    const header = (section: string) => page.locator('.pane-header', { hasText: new RegExp(`^${section}`) }).first();
-    await header('Coordination').click();
-    await header('Explorer').click();
+    await setSection('Explorer', true);
+    await expandRow(wb!, 'demo'); // the explorer's row: connects
+    await setSection('Coordination', true);
+    await setSection('Explorer', false);
+    // Services shares the height with Coordination, whose rows below the fold are not rendered.
+    await setSection('Services', false);
     await wb!.widenSidebar(620);
     for (const name of [
       /^\/locks\/inventory lock: held by inventory-worker-1, 1 waiting/,
@@ -27,22 +38,32 @@ describe('e2e: the Coordination and Services views on the demo world', function 
     ]) {
       await row(wb!, name).waitFor({ timeout: 30_000 });
     }
+  }
+
+  /** The Services section open below Coordination, with the demo world's registries. */
+  async function showServices(): Promise<void> {
+    await setSection('Services', true);
+    await row(wb!, /^orders 3 instances up/).waitFor({ timeout: 30_000 });
+    await row(wb!, /^payments 2 instances up/).waitFor({ timeout: 30_000 });
+  }
+
+  it('shows who holds the locks, who leads, the queue and the registries, found by a scan of the demo world', async function () {
+    this.timeout(120_000);
+    await showCoordination();
     // Expand the inventory lock (its twistie: a click on the row opens the detail) to see the roles.
-    await row(wb!, /^\/locks\/inventory /).locator('.monaco-tl-twistie').click();
+    await expandRow(wb!, /^\/locks\/inventory /);
     await row(wb!, /^inventory-worker-1 holds · #0 · up /).waitFor({ timeout: 10_000 });
     await row(wb!, /^inventory-worker-2 waiting on inventory-worker-1 · #1/).waitFor({ timeout: 10_000 });
     await wb!.screenshot('coordination-view');
-    // Then the Services section below it.
-    await header('Services').click();
-    await row(wb!, /^orders 3 instances up/).waitFor({ timeout: 30_000 });
-    await row(wb!, /^payments 2 instances up/).waitFor({ timeout: 30_000 });
+    await showServices();
     await row(wb!, /^10\.0\.1\.11:8080 instance-\d{10} · up /).waitFor({ timeout: 10_000 });
     await wb!.screenshot('services-view');
   });
 
   it('opens the detail of the inventory lock: holder, wait chain and sessions', async function () {
-    this.timeout(60_000);
+    this.timeout(90_000);
     const page = wb!.page;
+    await showCoordination();
     await row(wb!, /^\/locks\/inventory /).click();
     // The detail opens as a rendered Markdown preview (a webview: its content is two frames down).
     const preview = page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
@@ -54,9 +75,13 @@ describe('e2e: the Coordination and Services views on the demo world', function 
 
   for (const theme of ['dark'] as Theme[]) {
     it(`the views in the ${theme} theme (screenshot)`, async function () {
-      this.timeout(60_000);
+      this.timeout(90_000);
       await wb!.setTheme(theme);
-      await row(wb!, /^\/locks\/inventory .*lock: held by/).waitFor({ timeout: 20_000 });
+      await showCoordination();
+      await expandRow(wb!, /^\/locks\/inventory /);
+      await row(wb!, /^inventory-worker-1 holds · #0 · up /).waitFor({ timeout: 10_000 });
+      await showServices();
+        await row(wb!, /^10\.0\.1\.11:8080 instance-\d{10} · up /).waitFor({ timeout: 10_000 });
       await wb!.screenshot('services-view');
     });
   }

@@ -7,7 +7,7 @@ export function row(wb: WorkbenchSession, name: string | RegExp): Locator {
 }
 
 /** Clicks a tree row like a person who has moved the mouse there: no tooltip left over from the last click covers it. */
-export async function clickRow(wb: WorkbenchSession, name: string): Promise<void> {
+export async function clickRow(wb: WorkbenchSession, name: string | RegExp): Promise<void> {
   const size = wb.page.viewportSize() ?? { width: 1400, height: 900 };
   await wb.page.mouse.move(size.width - 5, size.height - 5);
   await wb.page.keyboard.press('Escape');
@@ -15,4 +15,26 @@ export async function clickRow(wb: WorkbenchSession, name: string): Promise<void
   await target.waitFor({ timeout: 30_000 });
   await target.hover();
   await target.click();
+}
+
+/**
+ * Expands a row if it is collapsed, by its twistie (a click on the row itself may also open the
+ * node's data), and waits until it shows as expanded. Idempotent: a test calls it for the state it
+ * needs, whatever an earlier test left.
+ */
+export async function expandRow(wb: WorkbenchSession, name: string | RegExp): Promise<void> {
+  const target = row(wb, name);
+  await target.waitFor({ timeout: 30_000 });
+  if ((await target.getAttribute('aria-expanded')) !== 'true') await target.locator('.monaco-tl-twistie').click();
+  await expanded(wb, name).waitFor({ timeout: 30_000 });
+}
+
+/** The row `name` once it shows as expanded. */
+export function expanded(wb: WorkbenchSession, name: string | RegExp): Locator {
+  return row(wb, name).and(wb.page.locator('[aria-expanded="true"]'));
+}
+
+/** Expands the rows one below the other: `expandPath(wb, ['demo', '/', 'config'])`. */
+export async function expandPath(wb: WorkbenchSession, names: (string | RegExp)[]): Promise<void> {
+  for (const name of names) await expandRow(wb, name);
 }

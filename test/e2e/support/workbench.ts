@@ -66,8 +66,11 @@ export interface WorkbenchSession {
   activityBarLabels(): Promise<string[]>;
   /** A tree row (any tree: explorer or an extension's view) by its accessible name. */
   treeItem(label: string | RegExp, opts?: { exact?: boolean }): Locator;
-  /** Saves .test-output/screenshots/<theme>/<name>.png; returns the path. */
-  screenshot(name: string, opts?: { fullPage?: boolean; locator?: Locator }): Promise<string>;
+  /**
+   * Saves .test-output/screenshots/<theme>/<name>.png; returns the path. The mouse is parked where it
+   * raises no tooltip first, unless keepMouse (a screenshot of a tooltip).
+   */
+  screenshot(name: string, opts?: { fullPage?: boolean; locator?: Locator; keepMouse?: boolean }): Promise<string>;
   /**
    * Switches to "Light Modern" / "Dark Modern" through the colour-theme picker, which writes
    * workbench.colorTheme into the user settings.json (checked); waits until the workbench shows it.
@@ -81,6 +84,8 @@ export interface WorkbenchSession {
   updateSettings(patch: Record<string, unknown>, opts?: { target?: 'user' | 'workspace' }): Promise<void>;
   /** Reloads the page (the extension host restarts) and waits until ready. */
   reload(): Promise<void>;
+  /** How many times a tooltip was sent away before an action (see keepTargetsClear). */
+  tooltipsSentAway(): number;
   /** Opens the notification centre and returns the messages (toasts don't pop up under the smoke-test driver). */
   notifications(): Promise<string[]>;
   /** Prints the tail of the server's, the extension host's and the extension's own logs (for a failed test). */
@@ -123,6 +128,92 @@ export function contributedContainers(extensionPath: string): string[] {
   }
 }
 
+/**
+ * Settings of every e2e workbench. Hovers: none rises under a parked mouse in an editor. The editor's
+ * mouse hover is off (a test that wants one asks for it with "Show or Focus Hover", which still
+ * works); the workbench's tooltips (tree rows, activity bar, status bar) stay as a user has them,
+ * 500 ms after the mouse stops: keepTargetsClear() moves them out of the way instead, and
+ * test/e2e/hover.e2e.test.ts proves that a tooltip over a row does not stop a click on it.
+ */
+export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze({
+  'editor.hover.enabled': 'off',
+  // The browser VS Code saves 1 s after typing by default: a test saves when it means to (Ctrl+S),
+  // so that an edit and another client's write happen in the order the test says.
+  'files.autoSave': 'off',
+  // The ZooKeeper and helper ports the tests open are not for forwarding (a "Ports" badge and a
+  // notification otherwise).
+  'remote.autoForwardPorts': false,
+});
+
+/**
+ * The workbench's tooltips, which can lie over a click target: a tree row's data preview, an
+ * activity-bar item's title (they live in a .context-view). An editor's hover is not among them:
+ * with the editor's mouse hover off (QUIET_SETTINGS) it shows only when a test asks for it.
+ */
+export const HOVER_SELECTOR = '.workbench-hover-container';
+
+/**
+ * Notification toasts pop up over the lower right corner (the panel's rows, the editor's last
+ * lines) whenever the extension reports something. Tests read notifications, and click their
+ * buttons, in the notification centre (WorkbenchSession.notifications), where every toast is
+ * listed too; so the toasts themselves are never shown.
+ */
+const NO_TOASTS_CSS = '.monaco-workbench .notifications-toasts { display: none !important; }';
+
+/**
+ * The one place where every e2e workbench is kept from covering what a test clicks: before each
+ * Playwright action (click, hover, fill…) or auto-waiting check (locator.waitFor), and each retry
+ * of one, a visible tooltip is sent away by moving the mouse to a spot that raises none, and
+ * Playwright waits until it is gone; notification toasts never show (see NO_TOASTS_CSS). A test
+ * that wants to see a tooltip polls with isVisible(), which does not run the handler.
+ */
+async function keepTargetsClear(page: Page, onSentAway: () => void): Promise<void> {
+  // On every load (reload() and a restarted window) and on the page already open.
+  // (A script as text: this project compiles without DOM types.)
+  await page.addInitScript({
+    content: `(() => {
+      const add = () => { const style = document.createElement('style'); style.textContent = ${JSON.stringify(NO_TOASTS_CSS)}; document.head.appendChild(style); };
+      if (document.head) add(); else document.addEventListener('DOMContentLoaded', add, { once: true });
+    })();`,
+  });
+  await page.addStyleTag({ content: NO_TOASTS_CSS });
+  const hover = page.locator(HOVER_SELECTOR).filter({ visible: true }).first();
+  await page.addLocatorHandler(hover, async () => {
+    const boxes = (await page.locator(HOVER_SELECTOR).filter({ visible: true }).all()).map((h) => h.boundingBox().catch(() => null));
+    const covered = (await Promise.all(boxes)).filter((b): b is NonNullable<typeof b> => b !== null);
+    const inside = (x: number, y: number): boolean => covered.some((b) => x >= b.x && x <= b.x + b.width && y >= b.y && y <= b.y + b.height);
+    await page.mouse.move(...(await restingPoint(page, inside)));
+    onSentAway();
+    // Some tooltips do not go with the mouse: an activity-bar item's, raised by the focus a click
+    // left on it, stays until a key is pressed. Escape hides it, unless a quick input or a menu is
+    // open (Escape would close that instead; a tooltip does not show over those).
+    const tooltip = page.locator(HOVER_SELECTOR).filter({ visible: true }).first();
+    for (let i = 0; i < 10 && (await tooltip.isVisible()); i++) await page.waitForTimeout(100);
+    const busy = page.locator('.quick-input-widget, .context-view .monaco-menu').filter({ visible: true });
+    if ((await tooltip.isVisible()) && (await busy.count()) === 0) await page.keyboard.press('Escape');
+  });
+}
+
+/**
+ * Where the mouse can rest without raising a tooltip: inside the editor area (its mouse hover is
+ * off, see QUIET_SETTINGS; with no editor open it shows only the watermark), away from the hovers
+ * being sent away (a mouse over a sticky hover keeps it). The right edge of the window otherwise.
+ */
+async function restingPoint(page: Page, covered: (x: number, y: number) => boolean): Promise<[number, number]> {
+  const size = page.viewportSize() ?? { width: 1400, height: 900 };
+  const editor = await page.locator('.part.editor').first().boundingBox().catch(() => null);
+  const candidates: [number, number][] = editor
+    ? [
+        [editor.x + editor.width / 2, editor.y + editor.height / 2],
+        [editor.x + editor.width - 30, editor.y + editor.height - 30],
+        [editor.x + 30, editor.y + editor.height - 30],
+        [editor.x + editor.width - 30, editor.y + 60],
+      ]
+    : [];
+  candidates.push([size.width - 3, Math.round(size.height / 2)]);
+  return candidates.find(([x, y]) => !covered(x, y)) ?? candidates[candidates.length - 1];
+}
+
 export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSession> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`[e2e] ${m}\n`));
   let theme: Theme = opts.theme ?? 'light';
@@ -139,6 +230,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     env: opts.env,
     settings: {
       'files.exclude': { '**/.vscode': true }, // the helper's own workspace settings file, see updateSettings
+      ...QUIET_SETTINGS,
       ...opts.settings,
       'workbench.colorTheme': host.THEMES[theme],
     },
@@ -152,6 +244,15 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     throw err;
   }
   const page = wb.page;
+  let tooltipsSentAway = 0;
+  try {
+    await keepTargetsClear(page, () => tooltipsSentAway++);
+  } catch (err) {
+    await wb.close();
+    await server.stop();
+    if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
+    throw err;
+  }
 
   const activityBar = page.locator('.part.activitybar');
   const activityItem = (title: string): Locator =>
@@ -184,8 +285,13 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     async runCommand(title: string) {
       const widget = page.locator('.quick-input-widget');
       await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      await widget.waitFor({ state: 'visible' });
+      // Right after a reload the workbench shows before its keybindings listen, and an F1 pressed
+      // then is lost: press it again until the palette shows (30 s hang guard).
+      for (const deadline = Date.now() + 30_000; ; ) {
+        await page.keyboard.press('F1');
+        if (await widget.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
+        if (Date.now() > deadline) throw new Error(`the command palette did not open for "${title}" (F1) within 30 s`);
+      }
       const input = widget.locator('input.input');
       await input.fill(`>${title}`);
       const row = widget
@@ -193,7 +299,8 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
         .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
         .first();
       try {
-        await row.waitFor({ state: 'visible', timeout: 10_000 });
+        // A hang guard, not a limit: on a busy machine the palette lists a command after seconds.
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
       } catch {
         const shown = await attributes(widget.locator('.monaco-list-row[role="option"]'), 'aria-label');
         await page.keyboard.press('Escape');
@@ -235,13 +342,16 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
       return page.getByRole('treeitem', { name: label, exact: o.exact ?? false });
     },
 
-    async screenshot(name: string, o: { fullPage?: boolean; locator?: Locator } = {}) {
+    async screenshot(name: string, o: { fullPage?: boolean; locator?: Locator; keepMouse?: boolean } = {}) {
       const file = path.join(SCREENSHOT_ROOT, theme, `${name.replace(/[^\w.-]+/g, '-')}.png`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      // Park the mouse where it raises no hover (a clicked activity-bar item keeps its tooltip).
-      const size = page.viewportSize() ?? { width: 1400, height: 900 };
-      await page.mouse.move(size.width - 3, Math.round(size.height / 2));
-      await page.waitForTimeout(200);
+      if (!o.keepMouse) {
+        // Park the mouse where it raises no hover (a clicked activity-bar item keeps its tooltip),
+        // and let a tooltip that was showing fade (waitFor runs the guard of keepTargetsClear).
+        await page.mouse.move(...(await restingPoint(page, () => false)));
+        await page.locator(HOVER_SELECTOR).filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+        await page.waitForTimeout(200);
+      }
       if (o.locator) await o.locator.screenshot({ path: file, animations: 'disabled' });
       else await page.screenshot({ path: file, fullPage: o.fullPage ?? false, animations: 'disabled' });
       return file;
@@ -297,6 +407,10 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     async reload() {
       await page.reload({ waitUntil: 'domcontentloaded' });
       await session.waitUntilReady();
+    },
+
+    tooltipsSentAway() {
+      return tooltipsSentAway;
     },
 
     async notifications() {
