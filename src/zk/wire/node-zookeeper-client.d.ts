@@ -28,6 +28,8 @@ declare module 'node-zookeeper-client' {
     packetQueue: { shift(): Packet | undefined };
     zxid: Buffer;
     connectTimeout: number;
+    /** The negotiated session timeout once connected (the requested one before). */
+    sessionTimeout: number;
     connectTimeoutHandler: NodeJS.Timeout | null;
     setState(state: number): void;
     updateTimeout(sessionTimeoutMs: number): void;
