@@ -32,7 +32,37 @@ export interface FaultProxy {
   partition(ms: number): Promise<void>;
   /** Forward new connections to another "host:port". */
   retarget(target: string): void;
+  /**
+   * Calls `listener` with every chunk a client sends, before the proxy forwards or drops it, with
+   * the number of its connection (1 for the first accepted): a listener that calls blackHole() drops
+   * that very chunk. For faults at an exact point of a conversation ("once the 20th delete is sent").
+   */
+  onClientData(listener: (chunk: Buffer, connection: number) => void): { dispose(): void };
   close(): Promise<void>;
+}
+
+/**
+ * Counts ZooKeeper requests of one opcode in what clients send (frames: a 4-byte length, then for
+ * every frame but a connection's first, the ConnectRequest, xid and opcode). Feed it onClientData.
+ */
+export function requestCounter(opcode: number): { readonly count: number; feed(chunk: Buffer, connection: number): void } {
+  const streams = new Map<number, { pending: Buffer; frames: number }>();
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    feed(chunk, connection) {
+      const stream = streams.get(connection) ?? { pending: Buffer.alloc(0), frames: 0 };
+      streams.set(connection, stream);
+      stream.pending = Buffer.concat([stream.pending, chunk]);
+      while (stream.pending.length >= 4 && stream.pending.length >= 4 + stream.pending.readInt32BE(0)) {
+        const size = stream.pending.readInt32BE(0);
+        if (stream.frames++ > 0 && size >= 8 && stream.pending.readInt32BE(8) === opcode) count++;
+        stream.pending = stream.pending.subarray(4 + size);
+      }
+    },
+  };
 }
 
 /** One direction of one connection: chunks wait here until their delay has passed, in order. */
@@ -113,6 +143,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let accepted = 0;
   let closed = false;
   const received: Buffer[] = [];
+  const dataListeners = new Set<(chunk: Buffer, connection: number) => void>();
   const links = new Set<Link>();
   /** Running partitions: their timers and how to end them early (close()). */
   const partitions = new Map<NodeJS.Timeout, () => void>();
@@ -126,7 +157,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 
   const server = net.createServer((client) => {
-    accepted++;
+    const number = ++accepted;
     client.on('error', () => undefined);
     if (mode === 'refuse' || closed) {
       rst(client);
@@ -140,6 +171,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     links.add(link);
     client.on('data', (chunk: Buffer) => {
       received.push(Buffer.from(chunk));
+      for (const listener of [...dataListeners]) listener(chunk, number);
       if (mode === 'blackhole' || link.broken) link.broken = true;
       else link.toServer.push(chunk, latency);
     });
@@ -216,8 +248,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     retarget(next: string) {
       destination = parseTarget(next);
     },
+    onClientData(listener) {
+      dataListeners.add(listener);
+      return { dispose: () => dataListeners.delete(listener) };
+    },
     async close() {
       if (closed) return;
+      dataListeners.clear();
       closed = true;
       for (const [timer, resolve] of partitions) {
         clearTimeout(timer);
