@@ -479,6 +479,47 @@ describe('WatchManager against a real ZooKeeper', function () {
     assert.deepEqual(client.listPersistentWatches(), []);
   });
 
+  for (const mode of ['persistent', 'one-shot'] as const) {
+    it(`${mode}: a manager given an earlier manager's baseline reports what changed in between as changed while disconnected`, async () => {
+      const root = `${base}/tree`;
+      await writer.create(`${base}/config`, text('before'));
+      await writer.create(`${base}/list`);
+      await writer.create(root);
+      await writer.create(`${root}/x`, text('x0'));
+      const specs = [
+        { path: `${base}/config`, kind: 'data' as const },
+        { path: `${base}/list`, kind: 'children' as const },
+        { path: root, kind: 'subtree' as const },
+      ];
+      const first = manage(await connect(), { persistent: mode === 'persistent' });
+      for (const spec of specs) await first.manager.add(spec);
+      const baseline = first.manager.baseline();
+      await first.manager.dispose();
+      // Changed while no manager watched.
+      await writer.set(`${base}/config`, text('after'));
+      await writer.create(`${base}/list/k`);
+      await writer.set(`${root}/x`, text('x1'));
+      await writer.create(`${root}/y`);
+      const second = manage(await connect(), { persistent: mode === 'persistent', baseline });
+      for (const spec of specs) await second.manager.add(spec);
+      const { rec } = second;
+      await eventually(() => rec.of(`${base}/config`, 'dataChanged').length === 1 && rec.of(`${base}/list`, 'childrenChanged').length === 1, 10000, 'the changes');
+      const config = rec.of(`${base}/config`, 'dataChanged')[0];
+      assert.deepEqual([config.detectedBy, config.before?.version, str(config.before?.data), config.after?.version, str(config.after?.data)], ['reconnect', 0, 'before', 1, 'after']);
+      const list = rec.of(`${base}/list`, 'childrenChanged')[0];
+      assert.deepEqual([list.detectedBy, list.added, list.removed], ['reconnect', ['k'], []]);
+      if (mode === 'persistent') {
+        await eventually(() => rec.of(`${root}/x`, 'dataChanged').length === 1 && rec.of(`${root}/y`, 'created').length === 1, 10000, 'the subtree changes');
+        assert.deepEqual([rec.of(`${root}/x`, 'dataChanged')[0].detectedBy, rec.of(`${root}/y`, 'created')[0].detectedBy], ['reconnect', 'reconnect']);
+      }
+      // Then live: a change made now is an event again; with nothing changed, nothing else was reported.
+      await writer.set(`${base}/config`, text('live'));
+      await eventually(() => rec.of(`${base}/config`, 'dataChanged').length === 2, 10000, 'the live change');
+      assert.equal(rec.of(`${base}/config`, 'dataChanged')[1].detectedBy, 'event');
+      assert.equal(rec.of(`${root}`).length, 0, rec.describe());
+    });
+  }
+
   describe('session expiry', () => {
     for (const mode of ['persistent', 'one-shot'] as const) {
       it(`${mode}: changes made while the session was gone are reported as such, and the watches work on the new session`, async () => {
