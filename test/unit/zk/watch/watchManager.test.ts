@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { ZkClient, type WatchEvent, type ZkClientOptions } from '../../../../src/zk/client';
 import { ZkError } from '../../../../src/zk/errors';
 import { EventLog } from '../../../../src/zk/watch/eventLog';
 import type { WatchEventRecord, WatchEventType, WatchManagerOptions, WatchNotice } from '../../../../src/zk/watch/types';
 import { WatchManager } from '../../../../src/zk/watch/watchManager';
-import type { Transport } from '../../../../src/zk/wire/transport';
-import { startFaultProxy } from '../../../support/faultProxy';
+import { startFaultProxy, type FaultProxy } from '../../../support/faultProxy';
 import { eventually, expireSession } from '../../../support/session';
 import { sharedZooKeeper, zookeeper, type Ensemble, type EnsembleServer, type ZooKeeperServer } from '../../../support/zookeeper';
 
@@ -58,39 +56,30 @@ class Recorder {
   }
 }
 
-/** The ensemble member `client` is talking to. */
-function connectedServer(ensemble: Ensemble, client: ZkClient): EnsembleServer {
-  const port = Number(/:(\d+)$/.exec(client.serverAddress ?? '')?.[1]);
-  const server = ensemble.servers.find((s) => s.port === port);
-  assert.ok(server, `${client.serverAddress ?? 'no address'} is not a member of ${ensemble.connectString}`);
-  return server;
+/** One fault proxy in front of each member of an ensemble: clients connect through them. */
+interface ProxiedEnsemble {
+  connectString: string;
+  proxies: FaultProxy[];
+  /** The member `client` is talking to (through its proxy). */
+  memberOf(client: ZkClient): EnsembleServer;
+  close(): Promise<void>;
 }
 
-/** A transport whose new connections wait while the gate is closed: to make changes while a client is cut off. */
-class Gate implements Transport {
-  readonly name = 'gated tcp';
-  private closed: Promise<void> | undefined;
-  private openGate: (() => void) | undefined;
-
-  open(server: { host: string; port: number }): { socket: net.Socket; readyEvent: 'connect' } {
-    const socket = new net.Socket();
-    const go = (): void => {
-      if (!socket.destroyed) socket.connect(server.port, server.host);
-    };
-    if (this.closed) void this.closed.then(go);
-    else go();
-    return { socket, readyEvent: 'connect' };
-  }
-
-  close(): void {
-    this.closed ??= new Promise<void>((resolve) => (this.openGate = resolve));
-  }
-
-  release(): void {
-    this.openGate?.();
-    this.closed = undefined;
-    this.openGate = undefined;
-  }
+async function proxyEnsemble(ensemble: Ensemble): Promise<ProxiedEnsemble> {
+  const proxies = await Promise.all(ensemble.servers.map((s) => startFaultProxy(`127.0.0.1:${s.port}`)));
+  return {
+    connectString: proxies.map((p) => p.connectString).join(','),
+    proxies,
+    memberOf(client) {
+      const port = Number(/:(\d+)$/.exec(client.serverAddress ?? '')?.[1]);
+      const index = proxies.findIndex((p) => p.port === port);
+      assert.ok(index >= 0, `${client.serverAddress ?? 'no address'} is not one of the proxies`);
+      return ensemble.servers[index];
+    },
+    close: async () => {
+      await Promise.all(proxies.map((p) => p.close()));
+    },
+  };
 }
 
 describe('WatchManager against a real ZooKeeper', function () {
@@ -610,13 +599,15 @@ describe('WatchManager against a 3-server ensemble', function () {
       await writer.create(`${base}/n`, text('0'));
       await writer.create(`${base}/tree`);
       await writer.create(`${base}/tree/x`, text('x0'));
-      const gate = new Gate();
+      const proxied = await proxyEnsemble(ensemble);
+      cleanup.push(() => proxied.close());
       // On a follower, so that the other two keep serving (losing the leader is the next test).
       const leader = await ensemble.leader();
-      let client = await ZkClient.connect({ connectString: ensemble.connectString, transport: gate, sessionTimeoutMs: 10000, spinDelayMs: 50, connectTimeoutMs: 20000 });
-      for (let attempt = 0; attempt < 20 && connectedServer(ensemble, client) === leader; attempt++) {
+      const options = { connectString: proxied.connectString, sessionTimeoutMs: 10000, spinDelayMs: 50, connectTimeoutMs: 20000 };
+      let client = await ZkClient.connect(options);
+      for (let attempt = 0; attempt < 20 && proxied.memberOf(client) === leader; attempt++) {
         await client.close();
-        client = await ZkClient.connect({ connectString: ensemble.connectString, transport: gate, sessionTimeoutMs: 10000, spinDelayMs: 50, connectTimeoutMs: 20000 });
+        client = await ZkClient.connect(options);
       }
       const connected = client;
       cleanup.push(() => connected.close());
@@ -626,19 +617,20 @@ describe('WatchManager against a 3-server ensemble', function () {
       await manager.add({ path: `${base}/n`, kind: 'data' });
       await manager.add({ path: `${base}/tree`, kind: 'subtree' });
       const session = client.sessionId;
-      const victim = connectedServer(ensemble, client);
+      const victim = proxied.memberOf(client);
       const other = ensemble.servers.find((s) => s !== victim)!;
       const direct = await ZkClient.connect({ connectString: `127.0.0.1:${other.port}`, connectTimeoutMs: 20000 });
       cleanup.push(() => direct.close());
+      // Cut off from every member the moment it notices, until the changes are made.
       client.onStateChange(({ state }) => {
-        if (state === 'suspended') gate.close();
+        if (state === 'suspended') for (const proxy of proxied.proxies) proxy.refuse();
       });
       await victim.kill('SIGKILL');
       await client.waitFor((s) => s === 'suspended', 20000);
       await direct.set(`${base}/n`, text('1'));
       await direct.create(`${base}/tree/y`);
       await direct.set(`${base}/tree/x`, text('x1'));
-      gate.release();
+      for (const proxy of proxied.proxies) proxy.pass();
       await client.waitFor((s) => s === 'connected', 30000);
       await eventually(() => rec.notices.some((n) => /^Reconnected/.test(n.message)), 20000, 'the reconnect notice');
       await eventually(() => rec.of(`${base}/n`).at(-1)?.after?.version === 1 && rec.of(`${base}/tree/x`).at(-1)?.after?.version === 1, 10000, 'the changes');
