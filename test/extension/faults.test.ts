@@ -6,7 +6,7 @@ import type { DeleteResult } from '../../src/extension/commands/deleteNode';
 import { ZkClient } from '../../src/zk/client';
 import { deleteTree } from '../../src/zk/subtree';
 import { OpCode } from '../../src/zk/wire/protocol';
-import { requestCounter, startFaultProxy, type FaultProxy } from '../support/faultProxy';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { eventually } from '../support/session';
 
 // Network faults made on purpose (a TCP fault proxy between the extension and the real ZooKeeper)
@@ -73,10 +73,8 @@ describe('faults: partitions during a delete and a save, changes while disconnec
 
   /** Black-holes the proxy the moment the `n`th delete request reaches it (that request is dropped). */
   const partitionAtDelete = (n: number): void => {
-    const deletes = requestCounter(OpCode.delete);
-    const sub = proxy.onClientData((chunk, connection) => {
-      deletes.feed(chunk, connection);
-      if (deletes.count >= n) {
+    const sub = proxy.onClientData(() => {
+      if (proxy.requestsSent(OpCode.delete) >= n) {
         sub.dispose();
         proxy.blackHole();
       }
@@ -147,10 +145,8 @@ describe('faults: partitions during a delete and a save, changes while disconnec
     await addProxiedConnection();
     const uri = vscode.Uri.from({ scheme: 'zk', authority: name, path: node });
     assert.equal(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString(), 'before');
-    const writes = requestCounter(OpCode.setData);
-    const sub = proxy.onClientData((chunk, connection) => {
-      writes.feed(chunk, connection);
-      if (writes.count >= 1) {
+    const sub = proxy.onClientData(() => {
+      if (proxy.requestsSent(OpCode.setData) >= 1) {
         sub.dispose();
         proxy.blackHole();
       }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { ZkClient } from '../../../src/zk/client';
+import { OpCode } from '../../../src/zk/wire/protocol';
 import { startFaultProxy, type FaultProxy } from '../../support/faultProxy';
 import { eventually, expireSession } from '../../support/session';
 import { sharedZooKeeper, type ZooKeeperServer } from '../../support/zookeeper';
@@ -162,6 +163,23 @@ describe('fault proxy in front of a real ZooKeeper', function () {
     assert.ok(Date.now() - started >= 295, `ended after ${Date.now() - started} ms`);
     assert.equal(proxy.mode, 'pass');
     assert.deepEqual(await exchange(proxy.port, 'ruok'), { reply: 'imok' });
+  });
+
+  it('onClientData sees each chunk before it is forwarded: a black hole started there drops the request that triggered it', async () => {
+    const client = await viaProxy({ sessionTimeoutMs: 20000, operationTimeoutMs: 1500 });
+    const sub = proxy.onClientData(() => {
+      if (proxy.requestsSent(OpCode.create2) === 3) proxy.blackHole();
+    });
+    await client.create(`${base}/one`);
+    await client.create(`${base}/two`);
+    assert.equal(proxy.requestsSent(OpCode.create2), 2);
+    const third = client.create(`${base}/three`).catch((e: unknown) => e);
+    const error = await third;
+    assert.ok(error instanceof Error && /no answer from ZooKeeper within 1500 ms/.test(error.message), String(error));
+    assert.equal(proxy.requestsSent(OpCode.create2), 3);
+    sub.dispose();
+    // The third create never reached the server.
+    assert.deepEqual((await direct.getChildren(base)).children.sort(), ['one', 'two']);
   });
 
   it('retarget sends new connections elsewhere; current ones stay where they were', async () => {
