@@ -241,16 +241,28 @@ export class WireConnection {
       cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
       socket.setNoDelay(true);
       socket.on(readyEvent, () => {
+        const before = new Set(cm.packetQueue.queue);
         cm.onSocketConnected();
+        // onSocketConnected queues the handshake's auth and SetWatches packets, sent only once the
+        // session is established. When this socket closes before that, they would stay queued and go
+        // out with the next attempt's own copies: a SetWatches sent twice makes the server send every
+        // watch event since the last zxid twice. Drop what this attempt queued and never sent.
+        const handshake = cm.packetQueue.queue.filter((packet) => !before.has(packet));
+        if (handshake.length > 0) {
+          socket.once('close', () => {
+            const unsent = new Set(handshake);
+            cm.packetQueue.queue = cm.packetQueue.queue.filter((packet) => !unsent.has(packet));
+          });
+        }
         // A server that accepts but never answers the handshake (one still starting, say) would
         // otherwise hold this attempt forever: give up on it after the connect timeout and try again.
-        const handshake = setTimeout(() => {
+        const handshakeTimer = setTimeout(() => {
           if (cm.socket === socket && cm.state === WireState.connecting) socket.destroy();
         }, cm.connectTimeout);
-        socket.once('close', () => clearTimeout(handshake));
+        socket.once('close', () => clearTimeout(handshakeTimer));
         const sub = this.onState((state) => {
           if (state !== WireState.connecting) {
-            clearTimeout(handshake);
+            clearTimeout(handshakeTimer);
             sub.dispose();
           }
         });

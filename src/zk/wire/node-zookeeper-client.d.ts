@@ -25,7 +25,7 @@ declare module 'node-zookeeper-client' {
     servers: ServerAddress[];
     chrootPath?: string;
     pendingQueue: Packet[];
-    packetQueue: { shift(): Packet | undefined };
+    packetQueue: { shift(): Packet | undefined; queue: Packet[] };
     zxid: Buffer;
     connectTimeout: number;
     /** The negotiated session timeout once connected (the requested one before). */

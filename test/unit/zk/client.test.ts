@@ -556,6 +556,28 @@ describe('ZkClient against a real ZooKeeper', function () {
       assert.ok(await client.exists(`${base}/queued-while-down`));
     });
 
+    it('connection attempts reset before the handshake do not make the server replay watch events more than once', async () => {
+      const c = await proxied({ sessionTimeoutMs: 20000 });
+      const { path } = await c.create(`${base}/w`, text('0'));
+      const fired: WatchEvent[] = [];
+      await c.get(path, () => undefined);
+      c.onAnyWatchEvent((e) => fired.push(e));
+      // The server behind the proxy is gone: each attempt connects to the proxy (so the client queues
+      // its handshake) and is reset once the proxy finds nothing behind it, as with a dead ensemble member.
+      proxy.retarget(`127.0.0.1:${await zookeeper.freePort()}`);
+      proxy.reset();
+      await c.waitFor((s) => s === 'suspended', 30000);
+      const accepted = proxy.accepted;
+      await eventually(() => proxy.accepted >= accepted + 3, 30000, 'reset attempts');
+      await client.set(path, text('1'));
+      proxy.retarget(server.connectString);
+      await c.waitFor((s) => s === 'connected', 30000);
+      await eventually(() => fired.length >= 1, 10000, 'the event the server replays on reconnect');
+      // Any second replay would be answered before this later request.
+      await c.get(path);
+      assert.deepEqual(fired, [{ type: 'dataChanged', path }]);
+    });
+
     it('a reset connection (RST) is re-made on the same session', async () => {
       const c = await proxied({ sessionTimeoutMs: 20000 });
       const session = c.sessionId;
