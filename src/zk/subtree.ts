@@ -3,6 +3,29 @@ import { forEachLimit, throwIfCancelled } from './concurrency';
 import { isZkError, ZkError } from './errors';
 import { joinPath, parentPath, validatePath } from './paths';
 
+/**
+ * Failures after which ZkClient reconnects by itself (on the same session, or a new one): a request
+ * that failed so is made again, queued until the connection is back. Every request retried here is
+ * idempotent for its caller (a listing; a delete, where NONODE counts as done).
+ */
+const TRANSIENT = new Set(['CONNECTIONLOSS', 'SESSIONEXPIRED', 'SESSIONMOVED']);
+const ATTEMPTS = 3;
+
+async function retryingTransient<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !(error instanceof ZkError && TRANSIENT.has(error.code))) throw error;
+    }
+  }
+}
+
+/** The connection is gone for longer than the client waits: later requests would only wait as long again. */
+function connectionLost(error: ZkError): boolean {
+  return error.code === 'OPERATIONTIMEOUT' || error.code === 'CLOSED' || TRANSIENT.has(error.code);
+}
+
 export interface WalkOptions {
   /** Requests in flight at once; the walk is pipelined, never one round trip after another. */
   concurrency?: number;
@@ -42,7 +65,7 @@ export async function walkSubtree(client: ZkClient, root: string, options: WalkO
       concurrency,
       async (path) => {
         try {
-          const { children } = await client.getChildren(path);
+          const { children } = await retryingTransient(() => client.getChildren(path));
           for (const child of children) {
             const childPath = joinPath(path, child);
             next.push(childPath);
@@ -84,6 +107,12 @@ export interface DeleteTreeReport {
   cancelled: boolean;
   /** Nodes that could not be deleted, with the reason (parents left over because of them included). */
   failed: { path: string; code: string; message: string }[];
+  /**
+   * Set when the connection was lost for longer than the client's operation timeout: the deletion
+   * stopped there, and every node not deleted by then is in `failed` (those never tried say so).
+   * A request that timed out may still be applied if the connection comes back; its message says so.
+   */
+  stopped?: { code: string; message: string };
 }
 
 /**
@@ -115,16 +144,21 @@ export async function deleteTree(client: ZkClient, root: string, options: Delete
   };
 
   const deleteOne = async (path: string, retry: string[] | undefined): Promise<void> => {
-    if (blocked.has(path)) {
+    if (report.stopped) {
+      fail(path, report.stopped.code, `Did not try to delete "${path}": the deletion stopped when the connection to ZooKeeper was lost (${report.stopped.code}).`);
+    } else if (blocked.has(path)) {
       fail(path, 'NOTEMPTY', `Kept "${path}" because a node below it could not be deleted.`);
     } else {
       try {
-        await client.delete(path);
+        await retryingTransient(() => client.delete(path));
         report.deleted++;
       } catch (error) {
         const zkError = error instanceof ZkError ? error : new ZkError('SYSTEMERROR', 'delete', path, String(error));
         const listing = unlisted.get(path);
-        if (zkError.code === 'NONODE') {
+        if (connectionLost(zkError)) {
+          report.stopped ??= { code: zkError.code, message: zkError.message };
+          fail(path, zkError.code, zkError.message);
+        } else if (zkError.code === 'NONODE') {
           report.deleted++;
         } else if (zkError.code === 'NOTEMPTY' && listing) {
           fail(path, listing.code, listing.message);

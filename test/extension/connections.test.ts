@@ -5,6 +5,7 @@ import { COMMANDS } from '../../src/extension/commandIds';
 import type { ExplorerNode } from '../../src/tree/explorerItems';
 import { digestId, Perm } from '../../src/zk/acl';
 import { ZkClient } from '../../src/zk/client';
+import { startFaultProxy } from '../support/faultProxy';
 import { eventually, expireSession } from '../support/session';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
@@ -34,19 +35,28 @@ describe('connections', function () {
   });
 
   it('recovers from a session expiry by itself and says so', async () => {
-    await run(COMMANDS.connect, { connection: name });
-    const connection = api.connections.get(name)!;
-    const client = connection.activeClient!;
-    const before = client.sessionId;
-    const renewed = new Promise<void>((resolve) => api.connections.onDidRenewSession((c) => c === connection && resolve()));
-    await expireSession(client, connectString);
-    await renewed;
-    await eventually(() => connection.status === 'connected', 20000, 'connected again');
-    assert.notEqual(client.sessionId, before);
-    assert.ok(connection.recoveredAt !== undefined);
-    const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection === connection)!;
-    const [root] = await api.explorer.getChildren(connectionNode);
-    assert.equal(root?.kind, 'znode', 'the tree works on the new session');
+    // Its own connection, through a fault proxy: the expiry is made by black-holing it, not raced.
+    const proxy = await startFaultProxy(connectString);
+    const expiring = `${name}-expiry`;
+    try {
+      await run(COMMANDS.addConnection, { name: expiring, connectString: proxy.connectString, sessionTimeoutMs: 4000 });
+      await run(COMMANDS.connect, { connection: expiring });
+      const connection = api.connections.get(expiring)!;
+      const client = connection.activeClient!;
+      const before = client.sessionId;
+      const renewed = new Promise<void>((resolve) => api.connections.onDidRenewSession((c) => c === connection && resolve()));
+      await expireSession(client, proxy, connectString);
+      await renewed;
+      await eventually(() => connection.status === 'connected', 20000, 'connected again');
+      assert.notEqual(client.sessionId, before);
+      assert.ok(connection.recoveredAt !== undefined);
+      const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection === connection)!;
+      const [root] = await api.explorer.getChildren(connectionNode);
+      assert.equal(root?.kind, 'znode', 'the tree works on the new session');
+    } finally {
+      await run(COMMANDS.removeConnection, { connection: expiring });
+      await proxy.close();
+    }
   });
 
   it('a node its ACL hides says so in the tree, and digest credentials from SecretStorage open it', async () => {

@@ -38,31 +38,27 @@ export interface FaultProxy {
    * that very chunk. For faults at an exact point of a conversation ("once the 20th delete is sent").
    */
   onClientData(listener: (chunk: Buffer, connection: number) => void): { dispose(): void };
+  /**
+   * How many ZooKeeper requests with this opcode (src/zk/wire/protocol.ts OpCode) clients have sent
+   * so far, on all connections, counting from each connection's first byte (the chunk an
+   * onClientData listener is given is included).
+   */
+  requestsSent(opcode: number): number;
   close(): Promise<void>;
 }
 
-/**
- * Counts ZooKeeper requests of one opcode in what clients send (frames: a 4-byte length, then for
- * every frame but a connection's first, the ConnectRequest, xid and opcode). Feed it onClientData.
- */
-export function requestCounter(opcode: number): { readonly count: number; feed(chunk: Buffer, connection: number): void } {
-  const streams = new Map<number, { pending: Buffer; frames: number }>();
+/** How many ZooKeeper requests with `opcode` one connection's bytes hold (frames: a 4-byte length; every frame but the first, the ConnectRequest, starts with xid and opcode). */
+function countRequests(stream: Buffer, opcode: number): number {
   let count = 0;
-  return {
-    get count() {
-      return count;
-    },
-    feed(chunk, connection) {
-      const stream = streams.get(connection) ?? { pending: Buffer.alloc(0), frames: 0 };
-      streams.set(connection, stream);
-      stream.pending = Buffer.concat([stream.pending, chunk]);
-      while (stream.pending.length >= 4 && stream.pending.length >= 4 + stream.pending.readInt32BE(0)) {
-        const size = stream.pending.readInt32BE(0);
-        if (stream.frames++ > 0 && size >= 8 && stream.pending.readInt32BE(8) === opcode) count++;
-        stream.pending = stream.pending.subarray(4 + size);
-      }
-    },
-  };
+  let first = true;
+  for (let at = 0; at + 4 <= stream.length; ) {
+    const size = stream.readInt32BE(at);
+    if (at + 4 + size > stream.length) break;
+    if (!first && size >= 8 && stream.readInt32BE(at + 8) === opcode) count++;
+    first = false;
+    at += 4 + size;
+  }
+  return count;
 }
 
 /** One direction of one connection: chunks wait here until their delay has passed, in order. */
@@ -143,6 +139,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let accepted = 0;
   let closed = false;
   const received: Buffer[] = [];
+  /** The same bytes, per connection. */
+  const streams: Buffer[][] = [];
   const dataListeners = new Set<(chunk: Buffer, connection: number) => void>();
   const links = new Set<Link>();
   /** Running partitions: their timers and how to end them early (close()). */
@@ -158,6 +156,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const server = net.createServer((client) => {
     const number = ++accepted;
+    const stream: Buffer[] = [];
+    streams.push(stream);
     client.on('error', () => undefined);
     if (mode === 'refuse' || closed) {
       rst(client);
@@ -171,6 +171,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     links.add(link);
     client.on('data', (chunk: Buffer) => {
       received.push(Buffer.from(chunk));
+      stream.push(Buffer.from(chunk));
       for (const listener of [...dataListeners]) listener(chunk, number);
       if (mode === 'blackhole' || link.broken) link.broken = true;
       else link.toServer.push(chunk, latency);
@@ -248,6 +249,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     retarget(next: string) {
       destination = parseTarget(next);
     },
+    requestsSent: (opcode: number) => streams.reduce((sum, stream) => sum + countRequests(Buffer.concat(stream), opcode), 0),
     onClientData(listener) {
       dataListeners.add(listener);
       return { dispose: () => dataListeners.delete(listener) };

@@ -1,49 +1,47 @@
-import { createClient } from 'node-zookeeper-client';
-import type { ZkClient } from '../../src/zk/client';
+import { ZkClient } from '../../src/zk/client';
+import type { FaultProxy } from './faultProxy';
+
+export interface ExpireOptions {
+  /** Where the victim puts its ephemeral marker (in its own view, chroot applied); default "/". */
+  under?: string;
+  /** Called once the server has expired the session, before the proxy passes again: make changes "while it was gone" here. */
+  whileExpired?: () => Promise<void>;
+}
 
 /**
- * Forces the expiry of `client`'s session the way ZooKeeper's own tests do: a second connection
- * takes over the session (same id and password) and closes it. The victim reconnects at once and
- * may win the session back before the close arrives (the close then fails with SESSIONMOVED), so
- * this repeats until the victim has seen its session expire.
+ * Expires the session of `client`, which must talk to ZooKeeper through `proxy`, deterministically:
+ * the proxy black-holes the connection (the socket stays open, nothing gets through) until the server
+ * has expired the session — proved by another client, connected straight to `serverConnectString`,
+ * seeing the victim's ephemeral marker vanish — and then passes again, so the victim's next
+ * reconnect is told "session expired" and it builds a new session. Resolves once the victim is
+ * connected on its new session. Nothing races: the server cannot hear the victim until it is done.
+ * Use a small sessionTimeoutMs (the server raises it to at least 2 × tickTime).
  */
-export async function expireSession(client: ZkClient, connectString: string): Promise<void> {
+export async function expireSession(client: ZkClient, proxy: FaultProxy, serverConnectString: string, options: ExpireOptions = {}): Promise<void> {
+  if (!client.serverAddress?.endsWith(`:${proxy.port}`)) {
+    throw new Error(`expireSession: the client talks to ${client.serverAddress ?? 'nothing'}, not through the proxy at ${proxy.connectString}`);
+  }
   const original = client.sessionId;
+  const timeoutMs = client.negotiatedSessionTimeoutMs;
+  const under = options.under ?? '/';
+  const marker = await client.create(`${under === '/' ? '' : under}/zke-expiry-`, null, { mode: 'ephemeralSequential' });
+  const observer = await ZkClient.connect({ connectString: serverConnectString + (client.chroot ?? '') });
   let expired = false;
   const sub = client.onStateChange(({ state }) => {
     if (state === 'expired') expired = true;
   });
   try {
-    for (let attempt = 0; attempt < 10 && !expired && client.sessionId === original; attempt++) {
-      await takeOverAndClose(client, connectString);
-      const deadline = Date.now() + 2000;
-      while (!expired && client.sessionId === original && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    proxy.blackHole();
+    // Hang guard only: the server expires the session within its timeout (plus a tick).
+    await eventually(async () => (await observer.exists(marker.path)) === undefined, 3 * timeoutMs + 60000, `the server to expire session ${original.toString(16)}`);
+    await options.whileExpired?.();
+    proxy.pass();
+    await eventually(() => expired && client.sessionId !== original && client.state === 'connected', 3 * timeoutMs + 60000, 'the client to see the expiry and connect on a new session');
   } finally {
+    if (proxy.mode === 'blackhole') proxy.pass();
     sub.dispose();
+    await observer.close();
   }
-  if (!expired && client.sessionId === original) throw new Error('could not force the session to expire');
-}
-
-async function takeOverAndClose(client: ZkClient, connectString: string): Promise<void> {
-  const sessionId = Buffer.alloc(8);
-  sessionId.writeBigInt64BE(client.sessionId);
-  const thief = createClient(connectString, { sessionId, sessionPassword: client.sessionPassword, sessionTimeout: client.negotiatedSessionTimeoutMs });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      thief.close();
-      reject(new Error('the second client could not take over the session within 30 s'));
-    }, 30000);
-    const done = (): void => {
-      clearTimeout(timer);
-      thief.close();
-      resolve();
-    };
-    thief.once('connected', done);
-    // The session is already gone (an earlier attempt closed it before the victim noticed): done too.
-    thief.once('expired', done);
-    thief.connect();
-  });
 }
 
 /** Polls `check` until it returns true (no fixed sleeps); fails after `timeoutMs`. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ZkClient } from '../../zk/client';
 import { errorMessage } from '../../zk/errors';
 import { EventLog } from '../../zk/watch/eventLog';
-import type { WatchEventRecord, WatchKind, WatchNotice, WatchSpec } from '../../zk/watch/types';
+import type { WatchBaseline, WatchEventRecord, WatchKind, WatchNotice, WatchSpec } from '../../zk/watch/types';
 import { WatchManager } from '../../zk/watch/watchManager';
 import type { ConnectionManager } from '../connections/connectionManager';
 import type { ZkConnection } from '../connections/zkConnection';
@@ -36,6 +36,12 @@ export class WatchService implements vscode.Disposable {
   readonly log: EventLog;
   private readonly managers = new Map<string, { connection: ZkConnection; client: ZkClient; manager: WatchManager; subscriptions: { dispose(): void }[]; ready: boolean }>();
   private readonly toasts = new ToastLimiter();
+  /**
+   * What the watches of a disconnected connection last knew, and of which address: the manager made
+   * when it connects again compares with it, so that changes made meanwhile are reported as changed
+   * while disconnected. Dropped when used, and when the connection is removed.
+   */
+  private readonly baselines = new Map<string, { connectString: string; baseline: WatchBaseline }>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly watchesEmitter = new vscode.EventEmitter<void>();
   private readonly eventEmitter = new vscode.EventEmitter<WatchEventRecord & { connection: string }>();
@@ -58,7 +64,8 @@ export class WatchService implements vscode.Disposable {
       connections.onDidChangeConnection((connection) => void this.sync(connection)),
       connections.onDidChangeConnections(() => {
         for (const connection of connections.list()) void this.sync(connection);
-        for (const name of [...this.managers.keys()]) if (!connections.get(name)) void this.stop(name);
+        for (const name of [...this.managers.keys()]) if (!connections.get(name)) void this.stop(name).then(() => this.baselines.delete(name));
+        for (const name of [...this.baselines.keys()]) if (!connections.get(name)) this.baselines.delete(name);
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('zookeeper.watches.logSize')) this.log.resize(settings().logSize);
@@ -74,7 +81,10 @@ export class WatchService implements vscode.Disposable {
     // A disconnect (or a reconnect with a new client) ends the manager of the old client.
     if (running && running.client !== client) await this.stop(connection.name);
     if (!client || this.managers.has(connection.name)) return;
-    const manager = new WatchManager(client);
+    const kept = this.baselines.get(connection.name);
+    this.baselines.delete(connection.name);
+    // Only the same address: another cluster's nodes are no "changes while disconnected".
+    const manager = new WatchManager(client, kept && kept.connectString === client.connectString ? { baseline: kept.baseline } : {});
     const entry = {
       connection,
       client,
@@ -103,6 +113,7 @@ export class WatchService implements vscode.Disposable {
     const entry = this.managers.get(name);
     if (!entry) return;
     this.managers.delete(name);
+    if (entry.ready) this.baselines.set(name, { connectString: entry.client.connectString, baseline: entry.manager.baseline() });
     for (const sub of entry.subscriptions) sub.dispose();
     await entry.manager.dispose().catch((error: unknown) => this.logger.warn(`stopping the watches of ${name}: ${errorMessage(error)}`));
     this.watchesEmitter.fire();

@@ -1,6 +1,8 @@
 export { EventLog, type EventLogChange, type EventLogFilter, type EventLogOptions, type LoggedWatchEvent } from './eventLog';
 export type {
+  BaselineNode,
   DataSnapshot,
+  WatchBaseline,
   WatchCapture,
   WatchEventRecord,
   WatchEventType,

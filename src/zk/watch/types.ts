@@ -83,12 +83,34 @@ export interface WatchManagerOptions {
   maxCacheBytes?: number;
   /** Nodes of a subtree whose data is read when the watch is set, so their first change can be compared. Default 1000. */
   subtreePreloadNodes?: number;
+  /**
+   * What an earlier manager of the same watches knew (WatchManager.baseline()), for example before
+   * the user disconnected: the first read of a watch is compared with it, and what differs is
+   * reported as changed while disconnected ('reconnect'). One-shot subtree watches start afresh.
+   */
+  baseline?: WatchBaseline;
   /** Test seams. */
   hooks?: {
     /** One-shot mode: called after a watch fired and before it is re-armed (re-read). */
     beforeRearm?: (path: string, aspect: 'data' | 'children') => Promise<void> | void;
   };
 }
+
+/** A watched node as a manager last knew it. */
+export interface BaselineNode {
+  path: string;
+  exists: boolean;
+  version?: number;
+  czxid?: bigint;
+  mzxid?: bigint;
+  dataLength?: number;
+  data?: Uint8Array;
+  children?: readonly string[];
+  cversion?: number;
+}
+
+/** The known nodes of each watch, keyed by "kind:path". */
+export type WatchBaseline = ReadonlyMap<string, readonly BaselineNode[]>;
 
 export interface WatchManagerApi {
   readonly onEvent: Event<WatchEventRecord>;

@@ -4,7 +4,9 @@ import { Emitter, type Disposable } from '../events';
 import { baseName, joinPath, parentPath, validatePath } from '../paths';
 import type { ZnodeStat } from '../stat';
 import type {
+  BaselineNode,
   DataSnapshot,
+  WatchBaseline,
   WatchCapture,
   WatchEventRecord,
   WatchEventType,
@@ -251,6 +253,56 @@ export class WatchManager implements WatchManagerApi {
     return this.cacheBytes;
   }
 
+  /** What this manager knows of every watched node: give it to the next manager of these watches (options.baseline). */
+  baseline(): WatchBaseline {
+    const result = new Map<string, BaselineNode[]>();
+    for (const [key, w] of this.watches) {
+      if (w.disposed) continue;
+      const nodes: BaselineNode[] = [];
+      for (const node of w.nodes.values()) {
+        if (node.exists === undefined) continue;
+        nodes.push({
+          path: node.path,
+          exists: node.exists,
+          ...(node.version !== undefined ? { version: node.version } : {}),
+          ...(node.czxid !== undefined ? { czxid: node.czxid } : {}),
+          ...(node.mzxid !== undefined ? { mzxid: node.mzxid } : {}),
+          ...(node.dataLength !== undefined ? { dataLength: node.dataLength } : {}),
+          ...(node.data !== undefined ? { data: node.data } : {}),
+          ...(node.children !== undefined ? { children: [...node.children] } : {}),
+          ...(node.cversion !== undefined ? { cversion: node.cversion } : {}),
+        });
+      }
+      if (nodes.length > 0) result.set(key, nodes);
+    }
+    return result;
+  }
+
+  /**
+   * Fills a new watch's nodes from options.baseline; true when there was something to compare with,
+   * so that the first read reports differences as changed while disconnected.
+   */
+  private seed(w: ActiveWatch): boolean {
+    if (this.currentMode === 'one-shot' && w.spec.kind === 'subtree') return false;
+    const known = this.options.baseline?.get(`${w.spec.kind}:${w.spec.path}`);
+    if (!known || known.length === 0) return false;
+    for (const b of known) {
+      const node = this.node(w, b.path);
+      node.exists = b.exists;
+      node.version = b.version;
+      node.czxid = b.czxid;
+      node.mzxid = b.mzxid;
+      node.dataLength = b.dataLength;
+      if (b.children) node.children = new Set(b.children);
+      node.cversion = b.cversion;
+      if (b.data !== undefined && node.data === undefined && this.cacheBytes + b.data.length <= this.maxCacheBytes) {
+        node.data = b.data;
+        this.cacheBytes += b.data.length;
+      }
+    }
+    return true;
+  }
+
   async add(spec: WatchSpec): Promise<void> {
     if (this.disposed) throw new ZkError('CLOSED', 'watch', spec.path);
     const problem = validatePath(spec.path);
@@ -339,9 +391,10 @@ export class WatchManager implements WatchManagerApi {
 
   private async startPersistent(w: ActiveWatch): Promise<void> {
     const mode = w.spec.kind === 'subtree' ? 'persistentRecursive' : 'persistent';
+    const reason: ReadReason = this.seed(w) ? 'reconnect' : 'initial';
     // addWatch is queued first and the reads right behind it: nothing can change unseen in between.
     const added = this.client.addWatch(w.root, mode, (event) => this.onPersistentNotification(w, event));
-    const load = w.spec.kind === 'subtree' ? this.walkPersistent(w, 'initial') : this.readNode(w, this.node(w, w.root), 'initial');
+    const load = w.spec.kind === 'subtree' ? this.walkPersistent(w, reason) : this.readNode(w, this.node(w, w.root), reason);
     let handle: PersistentWatch;
     try {
       handle = await added;
@@ -371,7 +424,7 @@ export class WatchManager implements WatchManagerApi {
           'nodes created later are watched as they appear.',
       );
     } else {
-      await this.readNode(w, root, 'initial');
+      await this.readNode(w, root, this.seed(w) ? 'reconnect' : 'initial');
     }
   }
 

@@ -241,21 +241,61 @@ export class WireConnection {
       cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
       socket.setNoDelay(true);
       socket.on(readyEvent, () => {
+        const before = new Set(cm.packetQueue.queue);
         cm.onSocketConnected();
+        // onSocketConnected queues the handshake's auth and SetWatches packets, sent only once the
+        // session is established. When this socket closes before that, they would stay queued and go
+        // out with the next attempt's own copies: a SetWatches sent twice makes the server send every
+        // watch event since the last zxid twice. Drop what this attempt queued and never sent.
+        const handshake = cm.packetQueue.queue.filter((packet) => !before.has(packet));
+        if (handshake.length > 0) {
+          socket.once('close', () => {
+            const unsent = new Set(handshake);
+            cm.packetQueue.queue = cm.packetQueue.queue.filter((packet) => !unsent.has(packet));
+          });
+        }
         // A server that accepts but never answers the handshake (one still starting, say) would
         // otherwise hold this attempt forever: give up on it after the connect timeout and try again.
-        const handshake = setTimeout(() => {
+        const handshakeTimer = setTimeout(() => {
           if (cm.socket === socket && cm.state === WireState.connecting) socket.destroy();
         }, cm.connectTimeout);
-        socket.once('close', () => clearTimeout(handshake));
+        socket.once('close', () => clearTimeout(handshakeTimer));
         const sub = this.onState((state) => {
           if (state !== WireState.connecting) {
-            clearTimeout(handshake);
+            clearTimeout(handshakeTimer);
             sub.dispose();
           }
         });
       });
-      socket.on('data', (data: Buffer) => cm.onSocketData(data));
+      // node-zookeeper-client only pings; it never notices that nothing comes back (its socket idle
+      // timer is reset by its own pings). A half-open connection (a dead peer, a partition that drops
+      // packets) would hold the client "connected" forever while the server expires the session.
+      // As ZooKeeper's Java client does, give the connection up after 2/3 of the negotiated session
+      // timeout without a byte from the server: pings go out every 1/3, so a live server has
+      // answered twice by then, and there is time left to reconnect before the session expires.
+      let silence: NodeJS.Timeout | undefined;
+      const stopSilence = (): void => {
+        if (silence) clearTimeout(silence);
+        silence = undefined;
+      };
+      const silenceSub = this.onState((state) => {
+        if ((state === WireState.connected || state === WireState.connectedReadOnly) && cm.socket === socket && !silence) {
+          const readTimeoutMs = Math.max(1, Math.floor((cm.sessionTimeout * 2) / 3));
+          silence = setTimeout(() => {
+            if (cm.socket !== socket || socket.destroyed) return;
+            this.lastSocketError = `no reply from the server for ${readTimeoutMs} ms`;
+            socket.destroy();
+          }, readTimeoutMs);
+        }
+      });
+      socket.once('close', () => {
+        stopSilence();
+        silenceSub.dispose();
+      });
+      socket.on('data', (data: Buffer) => {
+        silence?.refresh();
+        cm.onSocketData(data);
+      });
       socket.on('drain', () => cm.onSocketDrain());
       socket.on('close', (hadError: boolean) => {
         // A socket replaced by a newer one must not tear down its successor's state.

@@ -25,9 +25,11 @@ declare module 'node-zookeeper-client' {
     servers: ServerAddress[];
     chrootPath?: string;
     pendingQueue: Packet[];
-    packetQueue: { shift(): Packet | undefined };
+    packetQueue: { shift(): Packet | undefined; queue: Packet[] };
     zxid: Buffer;
     connectTimeout: number;
+    /** The negotiated session timeout once connected (the requested one before). */
+    sessionTimeout: number;
     connectTimeoutHandler: NodeJS.Timeout | null;
     setState(state: number): void;
     updateTimeout(sessionTimeoutMs: number): void;

@@ -4,6 +4,8 @@ import { ZkClient } from '../../../src/zk/client';
 import { parentPath } from '../../../src/zk/paths';
 import { deleteTree, walkSubtree, type DeleteProgress } from '../../../src/zk/subtree';
 import { rejectsWith } from '../../support/assertions';
+import { startFaultProxy, type FaultProxy } from '../../support/faultProxy';
+import { eventually } from '../../support/session';
 import { sharedZooKeeper, type ZooKeeperServer } from '../../support/zookeeper';
 
 const OPEN: ZkAcl[] = [{ perms: Perm.all, id: { scheme: 'world', id: 'anyone' } }];
@@ -473,5 +475,114 @@ describe('zk/subtree against a real ZooKeeper', function () {
       assert.deepEqual(await deleteTree(client, `${base}/leaf`), { deleted: 1, total: 1, cancelled: false, failed: [] });
       assert.ok(await admin.exists(base));
     });
+  });
+});
+
+describe('zk/subtree: deleteTree across network faults (a fault proxy in front of a real ZooKeeper)', function () {
+  this.timeout(180000);
+  let server: ZooKeeperServer;
+  let direct: ZkClient;
+  let proxy: FaultProxy;
+  let base: string;
+  const cleanup: (() => Promise<unknown>)[] = [];
+
+  before(async () => {
+    server = await sharedZooKeeper();
+    direct = await ZkClient.connect({ connectString: server.connectString });
+  });
+
+  beforeEach(async function () {
+    proxy = await startFaultProxy(server.connectString);
+    cleanup.push(() => proxy.close());
+    base = `/faults-${this.currentTest!.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 30)}-${Date.now()}`;
+  });
+
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
+    await deleteTree(direct, base);
+  });
+
+  after(async () => {
+    await direct.close();
+  });
+
+  const proxied = async (options: Partial<Parameters<typeof ZkClient.connect>[0]>): Promise<ZkClient> => {
+    const client = await ZkClient.connect({ connectString: proxy.connectString, spinDelayMs: 50, ...options });
+    cleanup.push(() => client.close());
+    return client;
+  };
+
+  /** Black-holes the proxy the moment the deletion has deleted `after` nodes. */
+  const partitionAfter = (after: number): ((progress: DeleteProgress) => void) => {
+    let done = false;
+    return ({ deleted }) => {
+      if (!done && deleted >= after) {
+        done = true;
+        proxy.blackHole();
+      }
+    };
+  };
+
+  it('a partition shorter than the session timeout: the lost requests are made again on the same session and the report is complete', async () => {
+    const all = await createTree(direct, base, [5, 20]);
+    const c = await proxied({ sessionTimeoutMs: 20000, operationTimeoutMs: 120000 });
+    const session = c.sessionId;
+    const states: string[] = [];
+    c.onStateChange(({ state }) => {
+      states.push(state);
+      // The client has noticed the dead connection: the network comes back.
+      if (state === 'suspended') proxy.pass();
+    });
+    const report = await deleteTree(c, base, { concurrency: 8, onProgress: partitionAfter(30) });
+    assert.deepEqual(report, { deleted: all.length, total: all.length, cancelled: false, failed: [] });
+    assert.deepEqual(states, ['suspended', 'connected'], 'the partition really hit the deletion');
+    assert.equal(c.sessionId, session);
+    assert.equal(await direct.exists(base), undefined);
+  });
+
+  it('a partition longer than the session timeout: the deletion goes on on the new session and the report is complete', async () => {
+    const all = await createTree(direct, base, [5, 20]);
+    const c = await proxied({ sessionTimeoutMs: 4000, operationTimeoutMs: 120000 });
+    const marker = await c.create(`${base}-eph`, null, { mode: 'ephemeral' });
+    const session = c.sessionId;
+    const states: string[] = [];
+    c.onStateChange(({ state }) => states.push(state));
+    const deletion = deleteTree(c, base, { concurrency: 8, onProgress: partitionAfter(30) });
+    await eventually(() => proxy.mode === 'blackhole', 60000, 'the partition');
+    await eventually(async () => (await direct.exists(marker.path)) === undefined, 60000, 'the server to expire the session');
+    proxy.pass();
+    const report = await deletion;
+    assert.deepEqual(report, { deleted: all.length, total: all.length, cancelled: false, failed: [] });
+    assert.ok(states.includes('expired'), states.join(','));
+    assert.notEqual(c.sessionId, session);
+    assert.equal(await direct.exists(base), undefined);
+  });
+
+  it('a connection lost for longer than the operation timeout: the deletion stops, and the report names every node left', async () => {
+    const all = await createTree(direct, base, [5, 20]);
+    const c = await proxied({ sessionTimeoutMs: 20000, operationTimeoutMs: 3000 });
+    const report = await deleteTree(c, base, { concurrency: 8, onProgress: partitionAfter(30) });
+    // Nothing more can reach the server: the client is closed (its queue dropped) before the network comes back.
+    await c.close();
+    proxy.pass();
+    const left = (await Promise.all(all.map(async (p) => ((await direct.exists(p)) ? p : undefined)))).filter((p) => p !== undefined);
+    assert.equal(report.total, all.length);
+    assert.equal(report.cancelled, false);
+    assert.equal(report.stopped?.code, 'OPERATIONTIMEOUT', JSON.stringify(report.stopped));
+    assert.match(report.stopped.message, /no answer from ZooKeeper within 3000 ms/);
+    assert.ok(report.deleted >= 30 && report.deleted < all.length, `${report.deleted} deleted`);
+    // Nothing half-done unreported: what the report counts as deleted is gone, and every node left is
+    // named. A delete whose answer was lost may have been applied: it is reported as failed with a
+    // message that says so, and it is the only kind of failed node that may be gone.
+    const failedPaths = new Set(report.failed.map((f) => f.path));
+    assert.equal(failedPaths.size, report.failed.length, 'each node named once');
+    for (const path of left) assert.ok(failedPaths.has(path), `${path} is left and named`);
+    const goneButFailed = report.failed.filter((f) => !left.includes(f.path));
+    for (const failure of goneButFailed) assert.match(failure.message, /the request may still be applied|check whether the change was applied/, failure.message);
+    assert.equal(report.deleted + goneButFailed.length, all.length - left.length);
+    for (const failure of report.failed) {
+      assert.match(failure.message, /no answer from ZooKeeper within 3000 ms|Did not try to delete .*: the deletion stopped when the connection to ZooKeeper was lost|Kept ".*" because a node below it could not be deleted/, failure.message);
+    }
+    assert.ok(report.failed.some((f) => f.path === base), 'the root is among the nodes left');
   });
 });

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { ZkClient, type WatchEvent, type ZkClientOptions } from '../../../../src/zk/client';
 import { ZkError } from '../../../../src/zk/errors';
 import { EventLog } from '../../../../src/zk/watch/eventLog';
 import type { WatchEventRecord, WatchEventType, WatchManagerOptions, WatchNotice } from '../../../../src/zk/watch/types';
 import { WatchManager } from '../../../../src/zk/watch/watchManager';
-import type { Transport } from '../../../../src/zk/wire/transport';
+import { startFaultProxy, type FaultProxy } from '../../../support/faultProxy';
 import { eventually, expireSession } from '../../../support/session';
 import { sharedZooKeeper, zookeeper, type Ensemble, type EnsembleServer, type ZooKeeperServer } from '../../../support/zookeeper';
 
@@ -57,39 +56,30 @@ class Recorder {
   }
 }
 
-/** The ensemble member `client` is talking to. */
-function connectedServer(ensemble: Ensemble, client: ZkClient): EnsembleServer {
-  const port = Number(/:(\d+)$/.exec(client.serverAddress ?? '')?.[1]);
-  const server = ensemble.servers.find((s) => s.port === port);
-  assert.ok(server, `${client.serverAddress ?? 'no address'} is not a member of ${ensemble.connectString}`);
-  return server;
+/** One fault proxy in front of each member of an ensemble: clients connect through them. */
+interface ProxiedEnsemble {
+  connectString: string;
+  proxies: FaultProxy[];
+  /** The member `client` is talking to (through its proxy). */
+  memberOf(client: ZkClient): EnsembleServer;
+  close(): Promise<void>;
 }
 
-/** A transport whose new connections wait while the gate is closed: to make changes while a client is cut off. */
-class Gate implements Transport {
-  readonly name = 'gated tcp';
-  private closed: Promise<void> | undefined;
-  private openGate: (() => void) | undefined;
-
-  open(server: { host: string; port: number }): { socket: net.Socket; readyEvent: 'connect' } {
-    const socket = new net.Socket();
-    const go = (): void => {
-      if (!socket.destroyed) socket.connect(server.port, server.host);
-    };
-    if (this.closed) void this.closed.then(go);
-    else go();
-    return { socket, readyEvent: 'connect' };
-  }
-
-  close(): void {
-    this.closed ??= new Promise<void>((resolve) => (this.openGate = resolve));
-  }
-
-  release(): void {
-    this.openGate?.();
-    this.closed = undefined;
-    this.openGate = undefined;
-  }
+async function proxyEnsemble(ensemble: Ensemble): Promise<ProxiedEnsemble> {
+  const proxies = await Promise.all(ensemble.servers.map((s) => startFaultProxy(`127.0.0.1:${s.port}`)));
+  return {
+    connectString: proxies.map((p) => p.connectString).join(','),
+    proxies,
+    memberOf(client) {
+      const port = Number(/:(\d+)$/.exec(client.serverAddress ?? '')?.[1]);
+      const index = proxies.findIndex((p) => p.port === port);
+      assert.ok(index >= 0, `${client.serverAddress ?? 'no address'} is not one of the proxies`);
+      return ensemble.servers[index];
+    },
+    close: async () => {
+      await Promise.all(proxies.map((p) => p.close()));
+    },
+  };
 }
 
 describe('WatchManager against a real ZooKeeper', function () {
@@ -469,17 +459,62 @@ describe('WatchManager against a real ZooKeeper', function () {
     assert.deepEqual(manager.list(), [{ path, kind: 'children' }]);
     await writer.set(path, text('1'));
     await writer.create(`${path}/k`);
-    await eventually(() => rec.records.length === 1, 10000, 'the children change');
-    assert.equal(rec.records[0].type, 'childrenChanged');
+    // ZooKeeper sends notifications in the order of the changes: once the children change (made
+    // second) is here, a data change event, had the removed watch still been set, would be here too.
+    await eventually(() => rec.of(path, 'childrenChanged').length === 1, 10000, 'the children change');
+    assert.deepEqual(rec.of(path, 'dataChanged'), [], rec.describe());
+    assert.equal(rec.records.length, 1, rec.describe());
     await manager.dispose();
     assert.deepEqual(client.listPersistentWatches(), []);
   });
 
+  for (const mode of ['persistent', 'one-shot'] as const) {
+    it(`${mode}: a manager given an earlier manager's baseline reports what changed in between as changed while disconnected`, async () => {
+      const root = `${base}/tree`;
+      await writer.create(`${base}/config`, text('before'));
+      await writer.create(`${base}/list`);
+      await writer.create(root);
+      await writer.create(`${root}/x`, text('x0'));
+      const specs = [
+        { path: `${base}/config`, kind: 'data' as const },
+        { path: `${base}/list`, kind: 'children' as const },
+        { path: root, kind: 'subtree' as const },
+      ];
+      const first = manage(await connect(), { persistent: mode === 'persistent' });
+      for (const spec of specs) await first.manager.add(spec);
+      const baseline = first.manager.baseline();
+      await first.manager.dispose();
+      // Changed while no manager watched.
+      await writer.set(`${base}/config`, text('after'));
+      await writer.create(`${base}/list/k`);
+      await writer.set(`${root}/x`, text('x1'));
+      await writer.create(`${root}/y`);
+      const second = manage(await connect(), { persistent: mode === 'persistent', baseline });
+      for (const spec of specs) await second.manager.add(spec);
+      const { rec } = second;
+      await eventually(() => rec.of(`${base}/config`, 'dataChanged').length === 1 && rec.of(`${base}/list`, 'childrenChanged').length === 1, 10000, 'the changes');
+      const config = rec.of(`${base}/config`, 'dataChanged')[0];
+      assert.deepEqual([config.detectedBy, config.before?.version, str(config.before?.data), config.after?.version, str(config.after?.data)], ['reconnect', 0, 'before', 1, 'after']);
+      const list = rec.of(`${base}/list`, 'childrenChanged')[0];
+      assert.deepEqual([list.detectedBy, list.added, list.removed], ['reconnect', ['k'], []]);
+      if (mode === 'persistent') {
+        await eventually(() => rec.of(`${root}/x`, 'dataChanged').length === 1 && rec.of(`${root}/y`, 'created').length === 1, 10000, 'the subtree changes');
+        assert.deepEqual([rec.of(`${root}/x`, 'dataChanged')[0].detectedBy, rec.of(`${root}/y`, 'created')[0].detectedBy], ['reconnect', 'reconnect']);
+      }
+      // Then live: a change made now is an event again; with nothing changed, nothing else was reported.
+      await writer.set(`${base}/config`, text('live'));
+      await eventually(() => rec.of(`${base}/config`, 'dataChanged').length === 2, 10000, 'the live change');
+      assert.equal(rec.of(`${base}/config`, 'dataChanged')[1].detectedBy, 'event');
+      assert.equal(rec.of(`${root}`).length, 0, rec.describe());
+    });
+  }
+
   describe('session expiry', () => {
     for (const mode of ['persistent', 'one-shot'] as const) {
       it(`${mode}: changes made while the session was gone are reported as such, and the watches work on the new session`, async () => {
-        const gate = new Gate();
-        const client = await connect({ transport: gate, sessionTimeoutMs: 4000, spinDelayMs: 50 });
+        const proxy = await startFaultProxy(server.connectString);
+        cleanup.push(() => proxy.close());
+        const client = await connect({ connectString: proxy.connectString, sessionTimeoutMs: 4000, spinDelayMs: 50 });
         const { manager, rec } = manage(client, { persistent: mode === 'persistent' });
         const root = `${base}/tree`;
         await writer.create(`${base}/config`, text('before'));
@@ -490,19 +525,19 @@ describe('WatchManager against a real ZooKeeper', function () {
         await manager.add({ path: `${base}/config`, kind: 'data' });
         await manager.add({ path: root, kind: 'subtree' });
         await manager.add({ path: `${base}/list`, kind: 'children' });
-        // Hold the new session back while the changes are made.
-        client.onStateChange(({ state }) => {
-          if (state === 'expired') gate.close();
-        });
         const oldSession = client.sessionId;
-        await expireSession(client, server.connectString);
-        assert.ok(rec.notices.some((n) => /session expired/.test(n.message)), JSON.stringify(rec.notices));
-        await writer.set(`${base}/config`, text('while gone'));
-        await writer.create(`${root}/new`);
-        await writer.delete(`${root}/goes`);
-        await writer.set(`${root}/stays`, text('s2'));
-        await writer.create(`${base}/list/k`);
-        gate.release();
+        // The changes are made after the server dropped the session and before the client hears of it.
+        await expireSession(client, proxy, server.connectString, {
+          under: base,
+          whileExpired: async () => {
+            await writer.set(`${base}/config`, text('while gone'));
+            await writer.create(`${root}/new`);
+            await writer.delete(`${root}/goes`);
+            await writer.set(`${root}/stays`, text('s2'));
+            await writer.create(`${base}/list/k`);
+          },
+        });
+        await eventually(() => rec.notices.some((n) => /session expired/.test(n.message)), 20000, 'the notice about the expiry');
         await eventually(() => rec.notices.some((n) => /new ZooKeeper session/.test(n.message)), 20000, 'the notice about the new session');
         assert.notEqual(client.sessionId, oldSession);
         const notice = rec.notices.find((n) => /new ZooKeeper session/.test(n.message))!;
@@ -564,13 +599,15 @@ describe('WatchManager against a 3-server ensemble', function () {
       await writer.create(`${base}/n`, text('0'));
       await writer.create(`${base}/tree`);
       await writer.create(`${base}/tree/x`, text('x0'));
-      const gate = new Gate();
+      const proxied = await proxyEnsemble(ensemble);
+      cleanup.push(() => proxied.close());
       // On a follower, so that the other two keep serving (losing the leader is the next test).
       const leader = await ensemble.leader();
-      let client = await ZkClient.connect({ connectString: ensemble.connectString, transport: gate, sessionTimeoutMs: 10000, spinDelayMs: 50, connectTimeoutMs: 20000 });
-      for (let attempt = 0; attempt < 20 && connectedServer(ensemble, client) === leader; attempt++) {
+      const options = { connectString: proxied.connectString, sessionTimeoutMs: 10000, spinDelayMs: 50, connectTimeoutMs: 20000 };
+      let client = await ZkClient.connect(options);
+      for (let attempt = 0; attempt < 20 && proxied.memberOf(client) === leader; attempt++) {
         await client.close();
-        client = await ZkClient.connect({ connectString: ensemble.connectString, transport: gate, sessionTimeoutMs: 10000, spinDelayMs: 50, connectTimeoutMs: 20000 });
+        client = await ZkClient.connect(options);
       }
       const connected = client;
       cleanup.push(() => connected.close());
@@ -580,19 +617,20 @@ describe('WatchManager against a 3-server ensemble', function () {
       await manager.add({ path: `${base}/n`, kind: 'data' });
       await manager.add({ path: `${base}/tree`, kind: 'subtree' });
       const session = client.sessionId;
-      const victim = connectedServer(ensemble, client);
+      const victim = proxied.memberOf(client);
       const other = ensemble.servers.find((s) => s !== victim)!;
       const direct = await ZkClient.connect({ connectString: `127.0.0.1:${other.port}`, connectTimeoutMs: 20000 });
       cleanup.push(() => direct.close());
+      // Cut off from every member the moment it notices, until the changes are made.
       client.onStateChange(({ state }) => {
-        if (state === 'suspended') gate.close();
+        if (state === 'suspended') for (const proxy of proxied.proxies) proxy.refuse();
       });
       await victim.kill('SIGKILL');
       await client.waitFor((s) => s === 'suspended', 20000);
       await direct.set(`${base}/n`, text('1'));
       await direct.create(`${base}/tree/y`);
       await direct.set(`${base}/tree/x`, text('x1'));
-      gate.release();
+      for (const proxy of proxied.proxies) proxy.pass();
       await client.waitFor((s) => s === 'connected', 30000);
       await eventually(() => rec.notices.some((n) => /^Reconnected/.test(n.message)), 20000, 'the reconnect notice');
       await eventually(() => rec.of(`${base}/n`).at(-1)?.after?.version === 1 && rec.of(`${base}/tree/x`).at(-1)?.after?.version === 1, 10000, 'the changes');
