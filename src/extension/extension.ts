@@ -6,6 +6,7 @@ import { registerNodeCommands } from './commands/nodeCommands';
 import { registerDocuments } from './fs';
 import { ConnectionManager } from './connections/connectionManager';
 import { CredentialStore } from './connections/credentials';
+import { userLevelConnectString } from './connections/connectionConfig';
 import { createLogger } from './logging';
 import { ConnectionStatusBar } from './statusBar';
 import { registerWatches, type Watches } from './watches';
@@ -15,7 +16,12 @@ import { registerScripts } from './scripts/runScript';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 
-/** What activate() returns: for other extensions and the extension tests. */
+/** What activate() returns to other extensions in an installed extension. */
+export interface ZooKeeperExplorerPublicApi {
+  readonly connections: { list(): { name: string; status: string; origin: string }[] };
+}
+
+/** What activate() returns under development and in the extension tests (never to other extensions of an installed copy). */
 export interface ZooKeeperExplorerApi {
   readonly connections: ConnectionManager;
   readonly explorer: ExplorerProvider;
@@ -27,10 +33,10 @@ export interface ZooKeeperExplorerApi {
 let connectionManager: ConnectionManager | undefined;
 
 /** The one composition root: builds every part and hands each what it needs. */
-export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi {
+export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi | ZooKeeperExplorerPublicApi {
   const channel = vscode.window.createOutputChannel('ZooKeeper', { log: true });
   const log = createLogger(channel);
-  const connections = new ConnectionManager(new CredentialStore(context.secrets), log.scoped('connections'));
+  const connections = new ConnectionManager(new CredentialStore(context.secrets, userLevelConnectString), log.scoped('connections'));
   connectionManager = connections;
   const explorer = new ExplorerProvider(connections);
   const treeView = vscode.window.createTreeView(VIEW_EXPLORER, { treeDataProvider: explorer, showCollapseAll: true });
@@ -92,7 +98,14 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  return { connections, explorer, watches, coordination, language };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language };
+  // Any object reachable from what activate() returns is reachable by every other extension, and the
+  // connection objects lead to the credential store: an installed extension hands out a summary only.
+  return {
+    connections: {
+      list: () => connections.list().map((c) => ({ name: c.name, status: c.status, origin: c.origin })),
+    },
+  };
 }
 
 /** Closes every session so ephemeral nodes of this window go at once, not after the session timeout. */

@@ -397,6 +397,9 @@ describe('znode data in the editor', function () {
       const path = await node(`${await node(top('views'))}/n`, 'x');
       const listing = await rejection(vscode.workspace.fs.readDirectory(zk(path, 'view=text')));
       fsError(listing, 'FileNotADirectory');
+      const deleteDocument = await rejection(vscode.workspace.fs.delete(zk(path, 'view=text'), { recursive: true }));
+      fsError(deleteDocument, 'NoPermissions');
+      assert.ok(await other.exists(path), 'deleting a document of the data does not delete the node');
       const { result } = await openNode(path);
       assert.equal(vscode.Uri.parse(result.uri).query, 'view=text', 'editors open the data document');
       // VS Code itself refuses to open a directory as text; the address for that is ?view=text.

@@ -83,6 +83,9 @@ describe('the installed .vsix', function () {
     const api = (await extension.activate()) as { connections?: unknown } | undefined;
     assert.equal(extension.isActive, true);
     assert.ok(api && api.connections, 'activate() returns the API (connections)');
+    // An installed copy hands other extensions a summary, never objects that lead to the credential store.
+    assert.equal((api.connections as Record<string, unknown>).credentials, undefined, 'no credential store in the public API');
+    assert.equal((api as Record<string, unknown>).explorer, undefined, 'no internals in the public API');
   });
 
   it('registers every command its package.json declares', async () => {

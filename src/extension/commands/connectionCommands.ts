@@ -38,17 +38,19 @@ function digestFromArgs(value: unknown): DigestCredentials | undefined {
   return { user: digest.user, password: digest.password };
 }
 
-async function askDigest(connection: string, current?: DigestCredentials): Promise<DigestCredentials | undefined> {
+/** Says where the password will go (the address, and whether a workspace defined it) before it is typed. */
+async function askDigest(connection: string, address: string, origin: string, current?: DigestCredentials): Promise<DigestCredentials | undefined> {
+  const where = `${connection} at ${address}${origin === 'user' ? '' : ` (defined in ${origin} settings)`}`;
   const user = await vscode.window.showInputBox({
-    title: `Digest credentials for ${connection} (1/2)`,
+    title: `Digest credentials for ${where} (1/2)`,
     prompt: 'User name for the digest scheme (as in addauth digest user:password)',
     value: current?.user ?? '',
     validateInput: (v) => (v.trim() && !v.includes(':') ? undefined : 'Enter a user name without ":".'),
   });
   if (user === undefined) return undefined;
   const password = await vscode.window.showInputBox({
-    title: `Digest credentials for ${connection} (2/2)`,
-    prompt: `Password for ${user.trim()}; kept in the system keychain, never in settings`,
+    title: `Digest credentials for ${where} (2/2)`,
+    prompt: `Password for ${user.trim()}, sent only to ${address}; kept in the system keychain, never in settings`,
     password: true,
   });
   if (password === undefined) return undefined;
@@ -176,7 +178,7 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
         if (!digest) throw new UserError('Pass { connection, digest: { user, password } }, or digest: null to remove the stored credentials.');
       }
     } else {
-      digest = await askDigest(connection.name, await connections.credentials.get(connection.name, address));
+      digest = await askDigest(connection.name, address, connection.origin, await connections.credentials.get(connection.name, address));
       if (!digest) return undefined;
     }
     if (digest) await connections.credentials.set(connection.name, address, digest);

@@ -66,7 +66,8 @@ export class ConnectionManager implements vscode.Disposable {
         connection.onDidRefuseCredentials((e) => this.refusedEmitter.fire(e));
         this.connections.set(config.name, connection);
       } else if (JSON.stringify(existing.config) !== JSON.stringify(config)) {
-        const reconnect = existing.isOpen && existing.config.connectString !== config.connectString;
+        // An attempt in flight keeps the address it started with (see ZkConnection.open): redo it too.
+        const reconnect = (existing.isOpen || existing.isConnecting) && existing.config.connectString !== config.connectString;
         existing.config = config;
         if (reconnect) void existing.disconnect().then(() => existing.connect()).catch(() => undefined);
       }
@@ -123,8 +124,13 @@ export class ConnectionManager implements vscode.Disposable {
     const renamed = name !== config.name;
     const moved = previous !== undefined && addressKey(previous.connectString) !== addressKey(config.connectString);
     if (renamed || moved) await this.get(name)?.disconnect();
-    if (renamed) await this.credentials.rename(name, config.name);
-    if (moved && options.carryCredentials) await this.credentials.carryOver(config.name, previous.connectString, config.connectString);
+    // A workspace's definition must never take the credentials the user's own definition of the name uses.
+    const userAddress = this.get(name)?.origin === 'user' ? undefined : userLevelConnectString(name);
+    if (renamed) await this.credentials.rename(name, config.name, userAddress);
+    if (moved && options.carryCredentials) {
+      const keepFrom = userAddress !== undefined && !renamed && addressKey(userAddress) === addressKey(previous.connectString);
+      await this.credentials.carryOver(config.name, previous.connectString, config.connectString, keepFrom);
+    }
     await writeConnectionConfigs(this.list().map((c) => (c.name === name ? config : c.config)));
     this.reload();
   }

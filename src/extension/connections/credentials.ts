@@ -49,7 +49,14 @@ function isDigest(value: unknown): value is DigestCredentials {
  * sending it the user's password would hand the password to whoever wrote the workspace.
  */
 export class CredentialStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+  /**
+   * `legacyAddressOf`: the user-level definition's address of a name, where credentials stored before
+   * they were bound to an address belong (every read uses it, so no path files them under no address).
+   */
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly legacyAddressOf: (connection: string) => string | undefined = () => undefined,
+  ) {}
 
   private key(connection: string): string {
     return `zookeeper.digest/${connection}`;
@@ -60,7 +67,7 @@ export class CredentialStore {
    * `{ user, password }`: they are bound to `legacyAddress` (the user-level definition of the name,
    * the only place such credentials could have been meant for), or, without one, to no address.
    */
-  private async read(connection: string, legacyAddress?: string): Promise<StoredRecord | undefined> {
+  private async read(connection: string, legacyAddress = this.legacyAddressOf(connection)): Promise<StoredRecord | undefined> {
     const stored = await this.secrets.get(this.key(connection));
     if (!stored) return undefined;
     let parsed: unknown;
@@ -138,33 +145,45 @@ export class CredentialStore {
     await this.write(connection, record);
   }
 
-  /** The connection was renamed: everything stored moves with it. */
-  async rename(from: string, to: string): Promise<void> {
+  /**
+   * The connection was renamed: what is stored moves with it, except the entry of `keepAddress` (the
+   * user's own definition of the old name, which stays when a workspace's definition is renamed).
+   */
+  async rename(from: string, to: string, keepAddress?: string): Promise<void> {
     if (from === to) return;
     const record = await this.read(from);
     if (!record) return;
-    await this.write(to, record);
-    await this.secrets.delete(this.key(from));
+    const keep = keepAddress === undefined ? undefined : addressKey(keepAddress);
+    const moved: StoredRecord = { v: 2, byAddress: {} };
+    const stays: StoredRecord = { v: 2, byAddress: {} };
+    for (const [address, entry] of Object.entries(record.byAddress)) (address === keep ? stays : moved).byAddress[address] = entry;
+    await this.write(to, moved);
+    await this.write(from, stays);
   }
 
-  /** The user confirmed that the credentials of `fromAddress` are meant for `toAddress` too (an edit of the address). */
-  async carryOver(connection: string, fromAddress: string, toAddress: string): Promise<boolean> {
+  /**
+   * The user confirmed that the credentials of `fromAddress` are meant for `toAddress` too (an edit of
+   * the address). With `keepFrom` (the user's own definition still uses `fromAddress`) they are copied.
+   */
+  async carryOver(connection: string, fromAddress: string, toAddress: string, keepFrom = false): Promise<boolean> {
     const record = await this.read(connection);
     const entry = record?.byAddress[addressKey(fromAddress)];
     if (!record || !entry) return false;
     record.byAddress[addressKey(toAddress)] = entry;
-    delete record.byAddress[addressKey(fromAddress)];
+    if (!keepFrom) delete record.byAddress[addressKey(fromAddress)];
     await this.write(connection, record);
     return true;
   }
 
   /** Deletes everything stored for a name, except what `keepAddress` (another definition of the name that stays) needs. */
   async delete(connection: string, keepAddress?: string): Promise<void> {
-    const record = keepAddress ? await this.read(connection) : undefined;
-    const kept = record?.byAddress[addressKey(keepAddress ?? '')];
-    if (record && kept) {
-      await this.write(connection, { v: 2, byAddress: { [addressKey(keepAddress ?? '')]: kept } });
-      return;
+    if (keepAddress !== undefined) {
+      const key = addressKey(keepAddress);
+      const kept = (await this.read(connection, keepAddress))?.byAddress[key];
+      if (kept) {
+        await this.write(connection, { v: 2, byAddress: { [key]: kept } });
+        return;
+      }
     }
     await this.secrets.delete(this.key(connection));
   }

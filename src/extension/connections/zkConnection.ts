@@ -85,6 +85,11 @@ export class ZkConnection implements vscode.Disposable {
     return STATUS_TEXT[this.current];
   }
 
+  /** A connect attempt is in flight. */
+  get isConnecting(): boolean {
+    return this.pending !== undefined;
+  }
+
   get isOpen(): boolean {
     return this.client !== undefined;
   }
@@ -113,18 +118,25 @@ export class ZkConnection implements vscode.Disposable {
   private async open(): Promise<ZkClient> {
     this.lastError = undefined;
     this.setStatus('connecting');
-    this.log.info(`connecting to ${this.config.connectString}`);
+    // One definition for the whole attempt: the settings may change while the keychain is read (a
+    // workspace trusted, settings.json edited), and credentials looked up for one address must never
+    // be sent to another.
+    const config = this.config;
+    this.log.info(`connecting to ${config.connectString}`);
     try {
-      const stored = await this.credentials.lookup(this.name, this.config.connectString, this.userLevelConnectString(this.name));
+      const stored = await this.credentials.lookup(this.name, config.connectString, this.userLevelConnectString(this.name));
       if (stored.kind === 'addressChanged') {
         const refused = new CredentialsAddressChangedError(this.name, stored.from, stored.to);
         this.refusedEmitter.fire(refused);
         throw refused;
       }
       const digest = stored.kind === 'digest' ? stored.digest : undefined;
+      if (this.config.connectString !== config.connectString) {
+        throw new UserError(`The address of connection "${this.name}" changed from ${config.connectString} to ${this.config.connectString} while connecting; nothing was sent. Connect again.`);
+      }
       const client = await ZkClient.connect({
-        connectString: this.config.connectString,
-        sessionTimeoutMs: this.config.sessionTimeoutMs ?? 30000,
+        connectString: config.connectString,
+        sessionTimeoutMs: config.sessionTimeoutMs ?? 30000,
         connectTimeoutMs: this.connectTimeoutMs(),
         operationTimeoutMs: 20000,
         ...(digest ? { digest: [digest] } : {}),

@@ -34,6 +34,12 @@ interface Base {
 /** A znode is both: its data (a file) and a parent of children (a directory). See documentAddress.ts. */
 const NODE_TYPE = vscode.FileType.File | vscode.FileType.Directory;
 
+/** Map.set that also moves the key to the end, so trimming drops the least recently used first. */
+function setRecent<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+}
+
 function sameText(a: string, b: string): boolean {
   const norm = (s: string): string => s.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   return norm(a) === norm(b);
@@ -134,7 +140,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         }
         throw error;
       }
-      this.lastStatVersions.set(key, node.stat.version);
+      setRecent(this.lastStatVersions, key, node.stat.version);
       const moved = base !== undefined && (node.stat.czxid !== base.czxid || node.stat.version !== base.version);
       return {
         type: vscode.FileType.File,
@@ -161,10 +167,10 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       if (findDocument(key)?.isDirty) {
         this.dirtyReads.set(key, { ...base, text: this.textOf(address.view, data, rendered) });
       } else {
-        this.bases.set(key, base);
+        setRecent(this.bases, key, base);
         this.dirtyReads.delete(key);
       }
-      this.lastStatVersions.set(key, stat.version);
+      setRecent(this.lastStatVersions, key, stat.version);
       if (address.node) this.trimNodeEntries();
       return rendered;
     });
@@ -218,9 +224,9 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         }
         throw error;
       }
-      this.bases.set(key, this.makeBase(stat, renderView(address.view, bytes).length));
+      setRecent(this.bases, key, this.makeBase(stat, renderView(address.view, bytes).length));
       this.dirtyReads.delete(key);
-      this.lastStatVersions.set(key, stat.version);
+      setRecent(this.lastStatVersions, key, stat.version);
       this.conflicts.clear(key);
       this.log.info(`saved ${address.connection}:${address.path} (${bytes.length} bytes) as version ${stat.version}${override ? ', overwriting the server\'s changes as chosen' : ''}`);
       this.fireForNode(address, vscode.FileChangeType.Changed);
@@ -257,6 +263,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const address = parseDocumentUri(uri);
       const connection = this.connection(address.connection);
       if (address.snapshot !== undefined) throw vscode.FileSystemError.NoPermissions(`A snapshot of "${address.path}" cannot be deleted; it is a read-only copy.`);
+      // Deleting a document of the data would delete the node (and with recursive its subtree): only the node's own address may.
+      this.refuseIfNotNode(address, uri, 'delete');
       this.refuseIfReadOnly(connection, 'delete', address.path);
       if (address.path === '/' || address.path === '/zookeeper' || address.path.startsWith('/zookeeper/')) {
         throw vscode.FileSystemError.NoPermissions(`Could not delete "${address.path}": ${address.path === '/' ? 'the root node cannot be deleted' : '/zookeeper belongs to the server (quotas, configuration)'}.`);
@@ -323,7 +331,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   private async statNode(client: ZkClient, connection: ZkConnection, address: DocumentAddress, key: string): Promise<vscode.FileStat> {
     const stat = await client.exists(address.path);
     if (!stat) throw new ZkError('NONODE', 'read', address.path);
-    this.lastStatVersions.set(key, stat.version);
+    setRecent(this.lastStatVersions, key, stat.version);
     this.trimNodeEntries();
     return {
       type: NODE_TYPE,
@@ -370,8 +378,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         if (isZkError(error, 'NODEEXISTS')) throw vscode.FileSystemError.FileExists(`Could not create "${address.path}": another client created it meanwhile. Nothing was written; read it and write again.`);
         throw error;
       }
-      this.bases.set(key, this.makeBase(stat, content.length));
-      this.lastStatVersions.set(key, stat.version);
+      setRecent(this.bases, key, this.makeBase(stat, content.length));
+      setRecent(this.lastStatVersions, key, stat.version);
       this.log.info(`created ${address.connection}:${address.path} (${content.length} bytes) through workspace.fs`);
       this.fireForNode(address, vscode.FileChangeType.Created, uri);
       return;
@@ -388,22 +396,32 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       if (isZkError(error, 'BADVERSION')) throw await this.changed(uri, address, client, expected);
       throw error;
     }
-    this.bases.set(key, this.makeBase(stat, content.length));
-    this.lastStatVersions.set(key, stat.version);
+    setRecent(this.bases, key, this.makeBase(stat, content.length));
+    setRecent(this.lastStatVersions, key, stat.version);
     this.trimNodeEntries();
     this.log.info(`saved ${address.connection}:${address.path} (${content.length} bytes) as version ${stat.version} through workspace.fs`);
     this.fireForNode(address, vscode.FileChangeType.Changed);
   }
 
-  /** Forgets the oldest bare-address versions (a workspace.fs reader that never writes leaves them behind). */
+  /**
+   * Forgets the least recently used bare-address versions (a workspace.fs reader that never writes
+   * leaves them behind); every read, stat and write re-inserts its key (see touch), so the order is use.
+   * A write whose read was forgotten falls back to the last stat's version, or unconditional (README).
+   */
   private trimNodeEntries(): void {
-    for (const map of [this.bases, this.lastStatVersions] as Map<string, unknown>[]) {
+    for (const map of [this.bases, this.lastStatVersions, this.served] as Map<string, unknown>[]) {
       if (map.size <= ZkFileSystemProvider.MAX_NODE_ENTRIES) continue;
       for (const key of map.keys()) {
         if (map.size <= ZkFileSystemProvider.MAX_NODE_ENTRIES * 0.9) break;
-        if (!key.includes('?')) map.delete(key);
+        // bases/lastStatVersions are keyed by uri (documents carry a ?view= query); served by node.
+        if (map === this.served ? !this.hasOpenDocument(key) : !key.includes('?')) map.delete(key);
       }
     }
+  }
+
+  private hasOpenDocument(node: string): boolean {
+    for (const key of this.served.get(node) ?? []) if (key.includes('?') && findDocument(key)) return true;
+    return false;
   }
 
   private refuseIfNotNode(address: DocumentAddress, uri: vscode.Uri, operation: string): void {
@@ -452,9 +470,9 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       throw error;
     }
     const key = uri.toString();
-    this.bases.set(key, this.makeBase(stat, renderView(address.view, bytes).length));
+    setRecent(this.bases, key, this.makeBase(stat, renderView(address.view, bytes).length));
     this.dirtyReads.delete(key);
-    this.lastStatVersions.set(key, stat.version);
+    setRecent(this.lastStatVersions, key, stat.version);
     this.conflicts.clear(key);
     this.log.info(`re-created ${address.connection}:${address.path} as a ${ephemeral ? 'ephemeral' : 'persistent'} node`);
     void vscode.window.showInformationMessage(
@@ -476,7 +494,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     // Until then the read stays aside (a clean state with other text, e.g. undo back to the saved text, is not it).
     if (read?.text === undefined || !sameText(document.getText(), read.text)) return;
     this.dirtyReads.delete(key);
-    this.bases.set(key, { ...read, text: undefined });
+    setRecent(this.bases, key, { ...read, text: undefined });
   }
 
   /**
@@ -532,8 +550,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
 
   private remember(address: DocumentAddress, key: string): void {
     const node = `${address.connection}\u0000${address.path}`;
-    let uris = this.served.get(node);
-    if (!uris) this.served.set(node, (uris = new Set()));
+    const uris = this.served.get(node) ?? new Set<string>();
+    setRecent(this.served, node, uris);
     uris.add(key);
   }
 

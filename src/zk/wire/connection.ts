@@ -281,11 +281,22 @@ export class WireConnection {
       const silenceSub = this.onState((state) => {
         if ((state === WireState.connected || state === WireState.connectedReadOnly) && cm.socket === socket && !silence) {
           const readTimeoutMs = Math.max(1, Math.floor((cm.sessionTimeout * 2) / 3));
-          silence = setTimeout(() => {
+          const giveUp = (): void => {
             if (cm.socket !== socket || socket.destroyed) return;
-            this.lastSocketError = `no reply from the server for ${readTimeoutMs} ms`;
-            socket.destroy();
-          }, readTimeoutMs);
+            // Timers run before pending socket reads: after the event loop stalled (a busy machine),
+            // the server's reply may already be buffered. Decide only after the poll phase has read it.
+            const bytesBefore = socket.bytesRead;
+            setImmediate(() => {
+              if (cm.socket !== socket || socket.destroyed) return;
+              if (socket.bytesRead !== bytesBefore) {
+                silence?.refresh();
+                return;
+              }
+              this.lastSocketError = `no reply from the server for ${readTimeoutMs} ms`;
+              socket.destroy();
+            });
+          };
+          silence = setTimeout(giveUp, readTimeoutMs);
         }
       });
       socket.once('close', () => {

@@ -75,4 +75,31 @@ describe('extension/connections/credentials', () => {
     assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'digest', digest: ops }, 'bound (and stored so) to the user-level address');
     assert.deepEqual(JSON.parse(secrets.values.get('zookeeper.digest/prod')!), { v: 2, byAddress: { 'zk1:2181': ops } });
   });
+
+  it("a workspace's definition never takes the user's own credentials: rename keeps them, carryOver copies, delete keeps", async () => {
+    const { store } = setup();
+    await store.set('prod', 'zk1:2181', ops);
+    await store.set('prod', 'ws:2181', { user: 'ws', password: 'ws-pw' });
+    // The workspace's "prod" (ws:2181) is renamed; the user's own "prod" (zk1:2181) stays.
+    await store.rename('prod', 'prod2', 'zk1:2181');
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'digest', digest: ops }, "the user's entry stays");
+    assert.deepEqual(await store.describe('prod2'), [{ address: 'ws:2181', user: 'ws' }]);
+    // Carrying the user's address over to a workspace's new address copies, never moves.
+    assert.equal(await store.carryOver('prod', 'zk1:2181', 'zk9:2181', true), true);
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'digest', digest: ops });
+    assert.deepEqual(await store.lookup('prod', 'zk9:2181'), { kind: 'digest', digest: ops });
+  });
+
+  it('credentials from before address binding are bound to the user-level address on every path, also delete and revoke', async () => {
+    const secrets = new MemorySecrets();
+    await secrets.store('zookeeper.digest/prod', JSON.stringify(ops));
+    const store = new CredentialStore(secrets as unknown as vscode.SecretStorage, (name) => (name === 'prod' ? 'zk1:2181' : undefined));
+    // Removing a workspace's "prod" keeps what the user's "prod" needs, though nothing bound it yet.
+    await store.delete('prod', 'zk1:2181');
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'digest', digest: ops });
+    await secrets.store('zookeeper.digest/prod', JSON.stringify(ops));
+    await store.revoke('prod', 'evil:2181');
+    assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'digest', digest: ops }, 'revoking another address first does not lose it');
+    assert.deepEqual(await store.lookup('prod', 'evil:2181'), { kind: 'declined' });
+  });
 });
