@@ -19,6 +19,8 @@ import { ancestors } from '../zk/paths';
 /** What activate() returns to other extensions in an installed extension. */
 export interface ZooKeeperExplorerPublicApi {
   readonly connections: { list(): { name: string; status: string; origin: string }[] };
+  /** The language server's process id (starting it if needed). */
+  readonly language: { serverPid(): Promise<number> };
 }
 
 /** What activate() returns under development and in the extension tests (never to other extensions of an installed copy). */
@@ -105,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     connections: {
       list: () => connections.list().map((c) => ({ name: c.name, status: c.status, origin: c.origin })),
     },
+    language: { serverPid: () => language.serverPid() },
   };
 }
 
