@@ -6,6 +6,7 @@ export const COMMANDS = {
   connect: 'zookeeper.connect',
   disconnect: 'zookeeper.disconnect',
   setCredentials: 'zookeeper.setCredentials',
+  switchConnection: 'zookeeper.switchConnection',
   refresh: 'zookeeper.refresh',
   copyPath: 'zookeeper.copyPath',
   loadMore: 'zookeeper.loadMore',

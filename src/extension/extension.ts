@@ -30,6 +30,7 @@ export interface ZooKeeperExplorerApi {
   readonly watches: Watches;
   readonly coordination: Coordination;
   readonly language: ZooKeeperLanguageClient;
+  readonly statusBar: ConnectionStatusBar;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -100,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language, statusBar };
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {

@@ -9,6 +9,7 @@ export class ConnectionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('zookeeper.connection', vscode.StatusBarAlignment.Left, 50);
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private visible = false;
 
   constructor(private readonly connections: ConnectionManager) {
     this.item.name = 'ZooKeeper Connection';
@@ -22,28 +23,47 @@ export class ConnectionStatusBar implements vscode.Disposable {
 
   update(): void {
     const connection = this.connections.active;
-    if (!connection || connection.status === 'disconnected') {
+    if (!connection) {
+      this.visible = false;
       this.item.hide();
       return;
     }
     const recovered = connection.recoveredAt !== undefined && Date.now() - connection.recoveredAt < RECOVERED_SHOWN_MS;
-    const icon = { connected: '$(server-environment)', readOnly: '$(server-environment)', failed: '$(error)', authFailed: '$(error)' }[connection.status as string] ?? '$(sync~spin)';
+    const icon =
+      { connected: '$(server-environment)', readOnly: '$(server-environment)', failed: '$(error)', authFailed: '$(error)', disconnected: '$(debug-disconnect)', closed: '$(debug-disconnect)' }[connection.status as string] ??
+      '$(sync~spin)';
     const state = connection.status === 'connected' && recovered ? 'session expired — recovered' : connection.statusText;
+    // Stays visible while disconnected: which connection is active, and one click away from connecting.
     this.item.text = `${icon} ZooKeeper: ${connection.name} (${state})`;
-    this.item.tooltip = [connection.config.connectString, connection.describeSession(), connection.lastError].filter(Boolean).join('\n');
+    const users = connection.sessionUsers;
+    this.item.tooltip = [
+      connection.config.connectString,
+      connection.describeSession(),
+      users.length > 0 ? `digest user ${users.join(', ')}` : undefined,
+      connection.lastError,
+      'Click to connect, disconnect or switch to another connection',
+    ]
+      .filter(Boolean)
+      .join('\n');
     this.item.backgroundColor =
       connection.status === 'failed' || connection.status === 'authFailed'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : connection.status === 'connected' || connection.status === 'readOnly'
+        : connection.status === 'connected' || connection.status === 'readOnly' || connection.status === 'disconnected' || connection.status === 'closed'
           ? undefined
           : new vscode.ThemeColor('statusBarItem.warningBackground');
-    this.item.command = connection.isOpen ? 'workbench.view.extension.zookeeper' : { command: COMMANDS.connect, title: 'Connect', arguments: [{ connection: connection.name }] };
-    this.item.accessibilityInformation = { label: `ZooKeeper connection ${connection.name}: ${state}` };
+    this.item.command = { command: COMMANDS.switchConnection, title: 'Connect, disconnect or switch ZooKeeper connections' };
+    this.item.accessibilityInformation = { label: `ZooKeeper connection ${connection.name}: ${state}. Activate to connect, disconnect or switch.` };
+    this.visible = true;
     this.item.show();
     if (recovered) {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.update(), RECOVERED_SHOWN_MS);
     }
+  }
+
+  /** What the status bar shows now (for tests: the item itself is not readable through the API). */
+  get shown(): { text: string; tooltip: string; visible: boolean } {
+    return { text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : '', visible: this.visible };
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../extension/connections/connectionManager';
-import type { ZkConnection } from '../extension/connections/zkConnection';
+import { DisconnectedError, type ZkConnection } from '../extension/connections/zkConnection';
 import { analyzeNode } from '../zk/recipes/analyze';
 import type { RecipeAnalysis } from '../zk/recipes/types';
 import { forEachLimit } from '../zk/concurrency';
@@ -136,6 +136,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       const stat = await client.exists('/');
       return [this.znodeItem(connection, '/', stat)];
     } catch (error) {
+      if (error instanceof DisconnectedError) {
+        // The user disconnected it: the tree says so and waits for the user's Connect.
+        return [new MessageItem(id, 'Disconnected — Connect', 'debug-disconnect', { command: 'zookeeper.connect', title: 'Connect', arguments: [this.connectionItem(connection)] }, `${connection.name} is disconnected. Click to connect.`)];
+      }
       return [new MessageItem(id, `Not connected: ${errorMessage(error)}`, 'warning', { command: 'zookeeper.connect', title: 'Retry', arguments: [this.connectionItem(connection)] }, `${errorMessage(error)}\n\nClick to try again.`)];
     }
   }

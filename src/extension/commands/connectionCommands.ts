@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatHex64 } from '../../zk/stat';
+import { ConnectionItem } from '../../tree/explorerItems';
 import { COMMANDS } from '../commandIds';
 import { validateConnectionName, validateConnectString, type ConnectionConfig } from '../connections/connectionConfig';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -88,6 +89,88 @@ async function askConfig(connections: ConnectionManager, existing?: ConnectionCo
   return config;
 }
 
+/**
+ * Before credentials are replaced or removed on an open session: a new session is needed (a session
+ * cannot drop an identity), and a new session loses what belonged to the old one. Undefined: cancelled.
+ */
+async function askReconnect(connection: ZkConnection, digest: DigestCredentials | undefined): Promise<'reconnect' | 'nextConnect' | undefined> {
+  const client = connection.activeClient;
+  const ephemerals = client ? await client.getEphemerals('/').catch(() => undefined) : undefined;
+  const owned = ephemerals === undefined ? 'its ephemeral nodes' : ephemerals.length === 1 ? 'its 1 ephemeral node' : `its ${ephemerals.length} ephemeral nodes`;
+  const answer = await vscode.window.showWarningMessage(
+    `${digest ? `Use ${digest.user} instead of ${connection.sessionUsers.join(', ')}` : 'Remove the digest credentials'} on ${connection.name}: reconnect now?`,
+    {
+      modal: true,
+      detail:
+        `ZooKeeper cannot take an identity away from a session, so the change needs a new session. Reconnecting ends the current one: the server deletes ${owned} and one-shot watches set by it are gone (the Watches panel sets its watches again). ` +
+        'Or keep this session as it is and use the new credentials from the next connect.',
+    },
+    'Reconnect Now',
+    'At Next Connect',
+  );
+  return answer === 'Reconnect Now' ? 'reconnect' : answer === 'At Next Connect' ? 'nextConnect' : undefined;
+}
+
+/** A quick pick item of the status bar's menu and what choosing it does. */
+interface MenuItem extends vscode.QuickPickItem {
+  run?: () => Thenable<unknown>;
+}
+
+const STATE_ICON: Record<string, string> = { connected: '$(pass-filled)', readOnly: '$(pass-filled)', failed: '$(error)', authFailed: '$(error)', disconnected: '$(debug-disconnect)', closed: '$(debug-disconnect)' };
+
+/**
+ * The status bar's menu: connect, disconnect or reconnect the active connection, switch to another one
+ * (each with its state), or add one. Returns what was chosen, for automation and tests.
+ */
+async function pickFromStatusBar(connections: ConnectionManager): Promise<{ chosen: string } | undefined> {
+  const active = connections.active;
+  const items: MenuItem[] = [];
+  if (active) {
+    items.push({ label: active.name, kind: vscode.QuickPickItemKind.Separator });
+    // A tree item, not { connection }: the commands then behave as from the UI (their own messages).
+    const target = [new ConnectionItem(active)];
+    if (active.isOpen) {
+      items.push(
+        { label: `$(debug-disconnect) Disconnect ${active.name}`, description: active.describeSession(), run: () => vscode.commands.executeCommand(COMMANDS.disconnect, ...target) },
+        {
+          label: `$(refresh) Reconnect ${active.name}`,
+          description: 'a new session: ephemeral nodes of this one are deleted',
+          run: async () => {
+            await vscode.commands.executeCommand(COMMANDS.disconnect, ...target);
+            return vscode.commands.executeCommand(COMMANDS.connect, ...target);
+          },
+        },
+      );
+    } else {
+      items.push({ label: `$(plug) Connect ${active.name}`, description: active.config.connectString, run: () => vscode.commands.executeCommand(COMMANDS.connect, ...target) });
+    }
+  }
+  const others = connections.list().filter((c) => c !== active);
+  if (others.length > 0) {
+    items.push({ label: 'Switch to', kind: vscode.QuickPickItemKind.Separator });
+    for (const other of others) {
+      items.push({
+        label: `${STATE_ICON[other.status] ?? '$(sync)'} ${other.name}`,
+        description: other.statusText,
+        detail: other.config.connectString,
+        run: () => {
+          connections.markUsed(other);
+          return Promise.resolve(undefined);
+        },
+      });
+    }
+  }
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(add) Add Connection…', run: () => vscode.commands.executeCommand(COMMANDS.addConnection) });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: active ? `ZooKeeper: ${active.name} (${active.statusText})` : 'ZooKeeper',
+    placeHolder: 'Connect, disconnect, or switch to another connection',
+  });
+  if (!picked?.run) return undefined;
+  // Errors of the chosen command are shown by that command's own wrapper (a UI call).
+  await picked.run();
+  return { chosen: picked.label };
+}
+
 export function registerConnectionCommands(subscriptions: vscode.Disposable[], log: Logger, connections: ConnectionManager, onConnected: (c: ZkConnection) => void): void {
   registerCommand(subscriptions, log, COMMANDS.addConnection, async (arg?: unknown) => {
     const args = asArgs(arg);
@@ -144,24 +227,27 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
 
   registerCommand(subscriptions, log, COMMANDS.connect, async (arg?: unknown) => {
     const connection = await resolveConnection(connections, arg, 'Choose the connection to open');
-    connections.markUsed(connection);
     try {
       await vscode.window.withProgress(
         { location: { viewId: 'zookeeper.explorer' }, title: `Connecting to ${connection.name}…` },
-        () => connection.connect(),
+        // The user's own Connect: the one way (with the status bar's) back from a Disconnect.
+        () => connection.connect({ explicit: true }),
       );
     } catch (error) {
       // From the UI the refusal already asks the user (onDidRefuseCredentials below): no second message.
       if (error instanceof CredentialsAddressChangedError && !asArgs(arg)) throw new vscode.CancellationError();
       throw error;
     }
+    // Only a connect that worked makes the connection the active one (the status bar's).
+    connections.markUsed(connection);
     onConnected(connection);
     return connectionResult(connection);
   });
 
   registerCommand(subscriptions, log, COMMANDS.disconnect, async (arg?: unknown) => {
     const connection = await resolveConnection(connections, arg, 'Choose the connection to close');
-    await connection.disconnect();
+    // Held closed: an expanded tree, an open editor or a save does not open a new session behind the user's back.
+    await connection.disconnect({ byUser: true });
     return connectionResult(connection);
   });
 
@@ -170,25 +256,63 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
     const args = asArgs(arg);
     let digest: DigestCredentials | undefined;
     const address = connection.config.connectString;
+    const previous = await connections.credentials.get(connection.name, address);
     if (args && !args.prompt) {
-      if (args.digest === null) {
-        await connections.credentials.revoke(connection.name, address);
-      } else {
+      if (args.digest !== null) {
         digest = digestFromArgs(args.digest);
         if (!digest) throw new UserError('Pass { connection, digest: { user, password } }, or digest: null to remove the stored credentials.');
       }
     } else {
-      digest = await askDigest(connection.name, address, connection.origin, await connections.credentials.get(connection.name, address));
+      digest = await askDigest(connection.name, address, connection.origin, previous);
       if (!digest) return undefined;
     }
-    if (digest) await connections.credentials.set(connection.name, address, digest);
+    const unchanged = digest !== undefined && previous !== undefined && digest.user === previous.user && digest.password === previous.password;
+    // How an open session takes the change. ZooKeeper can add an identity to a live session (addauth),
+    // keeping its ephemeral nodes and watches; it cannot take one away, so replacing or removing
+    // credentials needs a new session, which the user has to agree to first.
+    let applied: 'session' | 'reconnect' | 'nextConnect' | 'unchanged' | 'stored' = 'stored';
     if (connection.isOpen) {
-      // A session cannot drop credentials, so reconnect to apply the new set exactly.
-      await connection.disconnect();
-      await connection.connect();
+      if (digest && unchanged && connection.sessionUsers.includes(digest.user)) applied = 'unchanged';
+      else if (digest && connection.sessionUsers.length === 0) applied = 'session';
+      else if (args && !args.prompt) applied = args.reconnect === false ? 'nextConnect' : 'reconnect';
+      else {
+        const answer = await askReconnect(connection, digest);
+        if (answer === undefined) return undefined; // nothing stored, nothing changed
+        applied = answer;
+      }
     }
-    log.info(`${connection.name}: digest credentials ${digest ? `set for user ${digest.user}` : 'removed'} (${addressKey(address)})`);
-    return { connection: connection.name, user: digest?.user ?? null };
+    if (digest) await connections.credentials.set(connection.name, address, digest);
+    else await connections.credentials.revoke(connection.name, address);
+    if (applied === 'session' && digest) {
+      await connection.addDigest(digest);
+    } else if (applied === 'reconnect') {
+      await connection.disconnect();
+      await connection.connect({ explicit: true });
+    }
+    const how = { session: 'added to the open session', reconnect: 'applied on a new session', nextConnect: 'applied from the next connect', unchanged: 'unchanged', stored: 'applied from the next connect' }[applied];
+    log.info(`${connection.name}: digest credentials ${digest ? `set for user ${digest.user}` : 'removed'} (${addressKey(address)}), ${how}`);
+    if (!args || args.prompt) {
+      const text = digest
+        ? applied === 'session'
+          ? `${connection.name} is now authenticated as ${digest.user}; the session stayed (ephemeral nodes and watches kept).`
+          : applied === 'nextConnect'
+            ? `Digest credentials for ${digest.user} are stored; ${connection.name} uses them from the next connect.`
+            : `Digest credentials for ${digest.user} are stored for ${connection.name}.`
+        : `${connection.name} connects to ${addressKey(address)} without digest credentials${applied === 'nextConnect' ? ' from the next connect' : ''}.`;
+      void vscode.window.showInformationMessage(text);
+    }
+    return { connection: connection.name, user: digest?.user ?? null, applied, ...(connection.activeClient ? { sessionId: formatHex64(connection.activeClient.sessionId) } : {}) };
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.switchConnection, async (arg?: unknown) => {
+    const args = asArgs(arg);
+    if (args) {
+      // Automation switches without a question; connecting stays a separate, explicit step.
+      const connection = connections.require(args.connection);
+      connections.markUsed(connection);
+      return { active: connection.name, state: connection.status };
+    }
+    return pickFromStatusBar(connections);
   });
 
   // A connect refused because the stored credentials belong to another address: ask, once per

@@ -99,9 +99,13 @@ export class ConnectionManager implements vscode.Disposable {
     return connection;
   }
 
-  /** The connection the user worked with last, for the status bar. */
+  /**
+   * The connection the user works with, for the status bar: the one last chosen (selected in the tree,
+   * switched to, connected successfully), else the first open one, else the first configured. A connect
+   * that failed does not make a connection active: the status bar must not jump to whatever failed last.
+   */
   get active(): ZkConnection | undefined {
-    return (this.lastUsed && this.connections.get(this.lastUsed)) || this.list().find((c) => c.isOpen);
+    return (this.lastUsed && this.connections.get(this.lastUsed)) || this.list().find((c) => c.isOpen) || this.list()[0];
   }
 
   markUsed(connection: ZkConnection): void {

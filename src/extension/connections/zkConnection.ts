@@ -5,7 +5,7 @@ import { formatHex64 } from '../../zk/stat';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
 import type { ConnectionConfig, ConnectionOrigin } from './connectionConfig';
-import { UNKNOWN_ADDRESS, type CredentialStore } from './credentials';
+import { UNKNOWN_ADDRESS, type CredentialStore, type DigestCredentials } from './credentials';
 
 /**
  * A connect refused because credentials are stored for this name but for another server address:
@@ -25,6 +25,23 @@ export class CredentialsAddressChangedError extends UserError {
       `The address of connection "${connection}" changed from ${from.filter((a) => a !== UNKNOWN_ADDRESS).join(' and ') || 'an unknown address'} to ${to}: ${before} are not sent to ${to}. ` +
         'Set digest credentials for the new address ("ZooKeeper: Set Digest Credentials…"), or choose to connect without (zookeeper.setCredentials with digest: null).',
     );
+  }
+}
+
+/**
+ * Something other than the user's own Connect needed a session of a connection the user disconnected.
+ * Disconnected means disconnected until the user connects: nothing implicit (an expanded tree
+ * refreshing, an editor reading or saving, a watch, a script) opens a new session, which would drop
+ * nothing less than the user's intent. The sentence says how to connect.
+ */
+export class DisconnectedError extends UserError {
+  constructor(readonly connection: string) {
+    super(`ZooKeeper connection "${connection}" is disconnected: connect it (ZooKeeper: Connect) and try again.`);
+  }
+
+  /** The sentence for editors (a save or a read of a zk:// document): what they typed is still there. */
+  get forEditors(): string {
+    return `${this.connection} is disconnected: connect it (ZooKeeper: Connect) and save again — your changes are kept.`;
   }
 }
 
@@ -63,6 +80,10 @@ export class ZkConnection implements vscode.Disposable {
   readonly onDidRefuseCredentials = this.refusedEmitter.event;
   /** Which settings level defines this connection (kept current by the ConnectionManager). */
   origin: ConnectionOrigin = 'user';
+  /** The user disconnected it: only an explicit connect opens a session again (see DisconnectedError). */
+  private heldClosed = false;
+  /** The digest users the open session is authenticated as (never a password), in the order added. */
+  private users: string[] = [];
 
   constructor(
     public config: ConnectionConfig,
@@ -108,9 +129,25 @@ export class ZkConnection implements vscode.Disposable {
     return `session ${formatHex64(this.client.sessionId)}${this.client.serverAddress ? ` via ${this.client.serverAddress}` : ''}`;
   }
 
-  /** Connects if needed; concurrent callers share one attempt. */
-  connect(): Promise<ZkClient> {
+  /** The user disconnected this connection and has not connected it since. */
+  get disconnectedByUser(): boolean {
+    return this.heldClosed && !this.client;
+  }
+
+  /** The digest users of the open session (none when closed). */
+  get sessionUsers(): readonly string[] {
+    return this.client ? this.users : [];
+  }
+
+  /**
+   * Connects if needed; concurrent callers share one attempt. Implicit callers (the default) are
+   * refused with a DisconnectedError after the user disconnected; `explicit` is the user's own
+   * Connect (the command, the tree's Connect item, the status bar), which lifts that.
+   */
+  connect(options: { explicit?: boolean } = {}): Promise<ZkClient> {
     if (this.client) return Promise.resolve(this.client);
+    if (options.explicit) this.heldClosed = false;
+    else if (this.heldClosed) return Promise.reject(new DisconnectedError(this.name));
     this.pending ??= this.open().finally(() => (this.pending = undefined));
     return this.pending;
   }
@@ -141,6 +178,7 @@ export class ZkConnection implements vscode.Disposable {
         operationTimeoutMs: 20000,
         ...(digest ? { digest: [digest] } : {}),
       });
+      this.users = digest ? [digest.user] : [];
       this.attach(client);
       this.log.info(`connected: ${this.describeSession() ?? ''}${digest ? ` (digest user ${digest.user})` : ''}`);
       return client;
@@ -169,13 +207,34 @@ export class ZkConnection implements vscode.Disposable {
     this.setStatus(client.state);
   }
 
-  async disconnect(): Promise<void> {
+  /**
+   * Adds digest credentials to the open session (ZooKeeper's addauth): the session, its ephemeral
+   * nodes and its watches stay. Digest authentication never fails on the server (it only adds an
+   * identity), so the round trip after it only proves the session is still there with the identity in
+   * effect for every later request (a session handles its requests in order).
+   */
+  async addDigest(digest: DigestCredentials): Promise<void> {
+    const client = this.client;
+    if (!client) throw new DisconnectedError(this.name);
+    client.addDigest(digest.user, digest.password);
+    if (!this.users.includes(digest.user)) this.users.push(digest.user);
+    this.changeEmitter.fire(this);
+    await client.exists('/');
+  }
+
+  /**
+   * Closes the session. `byUser`: the user asked for it (the Disconnect command), so nothing implicit
+   * reconnects until the user connects again; other closes (an edit of the address, removal) do not hold.
+   */
+  async disconnect(options: { byUser?: boolean } = {}): Promise<void> {
+    if (options.byUser) this.heldClosed = true;
     const pending = this.pending;
     if (pending) await pending.catch(() => undefined);
     const client = this.client;
     this.client = undefined;
     for (const sub of this.clientSubscriptions) sub.dispose();
     this.clientSubscriptions = [];
+    this.users = [];
     if (client) {
       await client.close();
       this.log.info('disconnected');

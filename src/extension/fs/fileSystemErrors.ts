@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CodecError } from '../../zk/codecs';
 import { ZkError } from '../../zk/errors';
+import { DisconnectedError } from '../connections/zkConnection';
 import { userMessage } from '../errors';
 
 const UNAVAILABLE = new Set([
@@ -23,6 +24,7 @@ const UNAVAILABLE = new Set([
  */
 export function toFileSystemError(error: unknown): vscode.FileSystemError {
   if (error instanceof vscode.FileSystemError) return error;
+  if (error instanceof DisconnectedError) return vscode.FileSystemError.Unavailable(error.forEditors);
   if (error instanceof ZkError) {
     if (error.code === 'NONODE') return vscode.FileSystemError.FileNotFound(error.message);
     if (error.code === 'NODEEXISTS') return vscode.FileSystemError.FileExists(error.message);
