@@ -83,7 +83,10 @@ export function connectionTreeItem(item: ConnectionItem): vscode.TreeItem {
   tooltip.appendMarkdown(`\nState: ${connection.statusText}`);
   const session = connection.describeSession();
   if (session) tooltip.appendMarkdown(`  \n${session}`);
-  if (connection.sessionUsers.length > 0) tooltip.appendText(`\nDigest user: ${connection.sessionUsers.join(', ')}`);
+  if (connection.sessionUsers.length > 0) {
+    tooltip.appendMarkdown('  \nDigest user: ');
+    tooltip.appendText(connection.sessionUsers.join(', '));
+  }
   if (connection.readOnly) tooltip.appendMarkdown('  \nRead-only: writes are refused.');
   if (connection.origin !== 'user') {
     tooltip.appendMarkdown(

@@ -3,9 +3,10 @@ import * as vscode from 'vscode';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ExplorerNode } from '../../src/tree/explorerItems';
+import type { ZkConnection } from '../../src/extension/connections/zkConnection';
 import { digestId, Perm } from '../../src/zk/acl';
 import { ZkClient } from '../../src/zk/client';
-import { startFaultProxy } from '../support/faultProxy';
+import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { eventually, expireSession } from '../support/session';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
@@ -100,5 +101,153 @@ describe('connections', function () {
     await run(COMMANDS.removeConnection, { connection: other });
     assert.equal(api.connections.get(other), undefined);
     assert.equal(connection.isOpen, false);
+  });
+  describe('Disconnect holds until the user connects', () => {
+    /** A connection through its own fault proxy: the proxy counts every TCP connection (a new session needs one). */
+    const setUp = async (suffix: string): Promise<{ proxy: FaultProxy; connectionName: string; connection: ZkConnection; cleanUp: () => Promise<void> }> => {
+      const proxy = await startFaultProxy(connectString);
+      const connectionName = `${name}-${suffix}`;
+      await run(COMMANDS.addConnection, { name: connectionName, connectString: proxy.connectString });
+      await run(COMMANDS.connect, { connection: connectionName });
+      const connection = api.connections.get(connectionName)!;
+      return {
+        proxy,
+        connectionName,
+        connection,
+        cleanUp: async () => {
+          await run(COMMANDS.removeConnection, { connection: connectionName }).catch(() => undefined);
+          await proxy.close();
+        },
+      };
+    };
+
+    it('with the tree expanded and an editor open, nothing opens a new session; a save fails with a sentence, keeps the edits, and works after Connect', async () => {
+      const probe = await ZkClient.connect({ connectString });
+      const path = `/ext-held-${Date.now()}`;
+      await probe.create(path, Buffer.from('v1'));
+      const { proxy, connectionName, connection, cleanUp } = await setUp('held');
+      try {
+        // The tree as a user has it: the connection, / and the node expanded.
+        const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection === connection)!;
+        const [root] = await api.explorer.getChildren(connectionNode);
+        const nodeItem = (await api.explorer.getChildren(root)).find((n) => label(n) === path.slice(1))!;
+        assert.ok(nodeItem, 'the node is in the tree');
+        await api.explorer.getChildren(nodeItem);
+        // An editor with unsaved changes, and an ephemeral node of the session.
+        const opened = await run<{ uri: string }>(COMMANDS.openNode, { connection: connectionName, path });
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(opened.uri));
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), 'v2');
+        assert.ok(await vscode.workspace.applyEdit(edit));
+        assert.equal(document.isDirty, true);
+        await run(COMMANDS.createNode, { connection: connectionName, path: `${path}/mine`, mode: 'ephemeral' });
+        const connectionsBefore = proxy.accepted;
+
+        // Disconnect; the tree refreshes the connection (the event VS Code redraws on).
+        const refreshed = new Promise<void>((resolve) => {
+          const sub = api.explorer.onDidChangeTreeData((e) => {
+            if (e?.kind === 'connection' && e.connection === connection && !connection.isOpen) {
+              sub.dispose();
+              resolve();
+            }
+          });
+        });
+        await run(COMMANDS.disconnect, { connection: connectionName });
+        await refreshed;
+        assert.equal(await probe.exists(`${path}/mine`), undefined, 'the ephemeral node went with the closed session');
+
+        // What VS Code asks when it redraws the expanded tree: the connection says it is disconnected and offers Connect.
+        const shown = await api.explorer.getChildren(connectionNode);
+        assert.deepEqual(shown.map(label), ['Disconnected — Connect']);
+        assert.equal(api.explorer.getTreeItem(shown[0]).command?.command, COMMANDS.connect);
+        await api.explorer.getChildren(root);
+        await api.explorer.getChildren(nodeItem);
+
+        // The editor: reading and saving fail with a sentence saying how to connect; the edits stay.
+        await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(document.uri)), /is disconnected: connect it \(ZooKeeper: Connect\)/);
+        assert.equal(await document.save(), false, 'the save fails');
+        assert.equal(document.isDirty, true, 'the edits are kept');
+        assert.equal(document.getText(), 'v2');
+        await assert.rejects(
+          Promise.resolve(vscode.workspace.fs.writeFile(document.uri, Buffer.from('v3'))),
+          (error: Error) => error.message.includes(`${connectionName} is disconnected: connect it (ZooKeeper: Connect) and save again — your changes are kept`),
+        );
+        // Other implicit users: a script's completion has no session, a watch and a scan are refused.
+        await assert.rejects(run(COMMANDS.watch, { connection: connectionName, path, kind: 'data' }), /is disconnected: connect it/);
+        assert.equal((await probe.get(path)).data.toString(), 'v1', 'nothing was written');
+        assert.equal(connection.status, 'disconnected');
+        assert.equal(connection.isOpen, false);
+        assert.equal(proxy.accepted, connectionsBefore, 'no new connection (so no new session) was opened');
+
+        // The user connects: exactly one new connection (the count above was live), and the save goes through.
+        const connected = await run<{ state: string }>(COMMANDS.connect, { connection: connectionName });
+        assert.equal(connected.state, 'connected');
+        assert.equal(proxy.accepted, connectionsBefore + 1);
+        assert.equal(await document.save(), true, 'saved after Connect');
+        assert.equal((await probe.get(path)).data.toString(), 'v2');
+        assert.deepEqual((await api.explorer.getChildren(connectionNode)).map(label), ['/']);
+        await run(COMMANDS.unwatch, { connection: connectionName, path }).catch(() => undefined);
+      } finally {
+        await cleanUp();
+        await probe.delete(`${path}/mine`).catch(() => undefined);
+        await probe.delete(path).catch(() => undefined);
+        await probe.close();
+      }
+    });
+
+    it('a connection never connected in this window connects on first use; after Disconnect only Connect opens it', async () => {
+      const { proxy, connectionName, connection, cleanUp } = await setUp('first');
+      try {
+        await run(COMMANDS.disconnect, { connection: connectionName });
+        assert.equal(connection.disconnectedByUser, true);
+        // A connection that was never connected (a fresh one) is opened by its first use (expanding it).
+        const fresh = `${connectionName}-fresh`;
+        await run(COMMANDS.addConnection, { name: fresh, connectString });
+        try {
+          const freshNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === fresh)!;
+          assert.deepEqual((await api.explorer.getChildren(freshNode)).map(label), ['/']);
+          assert.equal(api.connections.get(fresh)!.isOpen, true);
+        } finally {
+          await run(COMMANDS.removeConnection, { connection: fresh });
+        }
+        const before = proxy.accepted;
+        const node = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection === connection)!;
+        const [connectItem] = await api.explorer.getChildren(node);
+        // Clicking the "Disconnected — Connect" item runs its command with its arguments, as VS Code does.
+        const command = api.explorer.getTreeItem(connectItem).command!;
+        await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+        assert.equal(connection.status, 'connected');
+        assert.equal(proxy.accepted, before + 1);
+        assert.equal(connection.disconnectedByUser, false);
+      } finally {
+        await cleanUp();
+      }
+    });
+
+    it('the status bar stays visible when disconnected, shows the active connection (not one that failed), and switches', async () => {
+      const { connectionName, cleanUp } = await setUp('bar');
+      const failing = `${connectionName}-failing`;
+      try {
+        await eventually(() => api.statusBar.shown.text.includes(`ZooKeeper: ${connectionName} (connected)`), 10000, 'the status bar shows the connection');
+        // Another connection fails to connect (credentials stored for another address: refused at once).
+        await run(COMMANDS.addConnection, { name: failing, connectString, digest: { user: 'u', password: 'p' } });
+        await run(COMMANDS.editConnection, { connection: failing, connectString: `localhost:${connectString.split(':').pop()!}` });
+        await assert.rejects(run(COMMANDS.connect, { connection: failing }), /changed from/);
+        assert.equal(api.connections.get(failing)!.status, 'failed');
+        assert.match(api.statusBar.shown.text, new RegExp(`ZooKeeper: ${connectionName} \\(connected\\)`), 'a failed connect does not take the status bar');
+
+        await run(COMMANDS.disconnect, { connection: connectionName });
+        assert.equal(api.statusBar.shown.visible, true, 'visible while disconnected');
+        assert.equal(api.statusBar.shown.text, `$(debug-disconnect) ZooKeeper: ${connectionName} (disconnected)`);
+
+        const switched = await run<{ active: string }>(COMMANDS.switchConnection, { connection: failing });
+        assert.equal(switched.active, failing);
+        assert.equal(api.connections.active?.name, failing);
+        assert.equal(api.statusBar.shown.text, `$(error) ZooKeeper: ${failing} (unreachable)`);
+      } finally {
+        await run(COMMANDS.removeConnection, { connection: failing }).catch(() => undefined);
+        await cleanUp();
+      }
+    });
   });
 });

@@ -248,6 +248,38 @@ describe('credentials', function () {
       await assert.rejects(readGuarded(renamed), /not authorized|NoAuth/i);
     });
 
+    it('Set Digest Credentials on an open session adds the identity there (addauth): same session, its ephemeral node kept, the guarded node readable, the user in the tooltip', async () => {
+      const name = unique('addauth');
+      await addConnection({ name, connectString });
+      await run(COMMANDS.connect, { connection: name });
+      const connection = api.connections.get(name)!;
+      const sessionId = connection.activeClient!.sessionId;
+      const ephemeral = `${guarded}-${name}`;
+      await run(COMMANDS.createNode, { connection: name, path: ephemeral, mode: 'ephemeral' });
+      await assert.rejects(readGuarded(name), /not authorized|NoAuth/i);
+
+      const result = await run<{ user: string; applied: string }>(COMMANDS.setCredentials, { connection: name, digest: { user, password } });
+      assert.equal(result.applied, 'session');
+      assert.equal(connection.activeClient!.sessionId, sessionId, 'the same session');
+      assert.deepEqual(await readGuarded(name), ['inside'], 'the new identity is in effect');
+      assert.ok((await probe.exists(ephemeral)) !== undefined, 'the ephemeral node of the session is still there');
+      const identities = await connection.activeClient!.whoAmI();
+      assert.ok(identities.some((id) => id.scheme === 'digest' && id.user === user), JSON.stringify(identities));
+      // Markdown escapes (a "-" becomes "\\-") are not what the user reads.
+      const tooltip = tooltipText(await treeItem(name)).replace(/\\(.)/g, '$1');
+      assert.match(tooltip, new RegExp(`Digest user: ${user}`));
+      assert.equal(tooltip.includes(password), false, 'never the password');
+
+      // Replacing credentials needs a new session: automation may choose the next connect instead.
+      const other = unique('other');
+      const later = await run<{ applied: string }>(COMMANDS.setCredentials, { connection: name, digest: { user: other, password: 'x' }, reconnect: false });
+      assert.equal(later.applied, 'nextConnect');
+      assert.equal(connection.activeClient!.sessionId, sessionId, 'still the same session');
+      assert.deepEqual(await api.connections.credentials.describe(name), [{ address: normalizeConnectString(connectString), user: other }]);
+      await run(COMMANDS.disconnect, { connection: name });
+      assert.equal(await probe.exists(ephemeral), undefined, 'gone with its session');
+    });
+
     it('setCredentials with digest: null revokes access', async () => {
       const name = unique('revoke');
       await addConnection({ name, connectString, digest: { user, password } });
