@@ -215,7 +215,7 @@ describe('connections', function () {
         const [connectItem] = await api.explorer.getChildren(node);
         // Clicking the "Disconnected — Connect" item runs its command with its arguments, as VS Code does.
         const command = api.explorer.getTreeItem(connectItem).command!;
-        await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+        await vscode.commands.executeCommand(command.command, ...((command.arguments ?? []) as unknown[]));
         assert.equal(connection.status, 'connected');
         assert.equal(proxy.accepted, before + 1);
         assert.equal(connection.disconnectedByUser, false);
