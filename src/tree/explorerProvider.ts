@@ -138,7 +138,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     } catch (error) {
       if (error instanceof DisconnectedError) {
         // The user disconnected it: the tree says so and waits for the user's Connect.
-        return [new MessageItem(id, 'Disconnected — Connect', 'debug-disconnect', { command: 'zookeeper.connect', title: 'Connect', arguments: [this.connectionItem(connection)] }, `${connection.name} is disconnected. Click to connect.`)];
+        return [new MessageItem(id, 'Disconnected — Connect', 'debug-disconnect', { command: 'zookeeper.connect', title: 'Connect', arguments: [this.connectionItem(connection)] }, `Disconnected — Connect: you disconnected ${connection.name}; nothing reconnects it until you click here (or run ZooKeeper: Connect).`)];
       }
       return [new MessageItem(id, `Not connected: ${errorMessage(error)}`, 'warning', { command: 'zookeeper.connect', title: 'Retry', arguments: [this.connectionItem(connection)] }, `${errorMessage(error)}\n\nClick to try again.`)];
     }
