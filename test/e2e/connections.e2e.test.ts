@@ -20,6 +20,8 @@ describe('e2e: connections, the status bar and credentials', function () {
         'zookeeper.connections': [
           { name: 'demo', connectString },
           { name: 'staging', connectString },
+          // Only the credentials test uses it: its tree is listed for the first time there.
+          { name: 'secure', connectString },
         ],
       },
     });
@@ -73,6 +75,7 @@ describe('e2e: connections, the status bar and credentials', function () {
       // Clicking the tree's Connect item connects again.
       await row(wb, /^Disconnected — Connect/).click();
       await statusItem('ZooKeeper: demo (connected)').waitFor({ timeout: 30_000 });
+      await expandPath(wb, ['/']);
       await row(wb, 'config').waitFor({ timeout: 30_000 });
     });
   }
@@ -97,7 +100,10 @@ describe('e2e: connections, the status bar and credentials', function () {
       await openStatusMenu();
       await pick(wb.page, 'ZooKeeper: staging', 'Connect staging');
       await statusItem('ZooKeeper: staging (connected)').waitFor({ timeout: 30_000 });
-      // Back to demo for the next test.
+      // Leave it as found (disconnected) and go back to demo, for the next test.
+      await openStatusMenu();
+      await pick(wb.page, 'ZooKeeper: staging', 'Disconnect staging');
+      await statusItem('ZooKeeper: staging (disconnected)').waitFor({ timeout: 30_000 });
       await openStatusMenu();
       await pick(wb.page, 'ZooKeeper: staging', 'demo');
       await statusItem('ZooKeeper: demo (connected)').waitFor({ timeout: 30_000 });
@@ -117,27 +123,26 @@ describe('e2e: connections, the status bar and credentials', function () {
       await probe.setACL(`/${guarded}`, [{ perms: Perm.all, id: { scheme: 'digest', id: digestId(user, password) } }]);
       await wb.setTheme('light');
       await wb.openView('ZooKeeper');
-      await wb.runCommand('ZooKeeper: Refresh');
-      await expandPath(wb, ['demo', '/', guarded]);
+      await expandPath(wb, ['secure', '/', guarded]);
       await row(wb, /^Not authorized to list the children/).waitFor({ timeout: 30_000 });
 
-      await contextMenu(wb, 'demo', 'Set Digest Credentials…');
-      await answer(wb.page, 'Digest credentials for demo', user);
-      await answer(wb.page, 'Digest credentials for demo', password);
+      await contextMenu(wb, 'secure', 'Set Digest Credentials…');
+      await answer(wb.page, 'Digest credentials for secure', user);
+      await answer(wb.page, 'Digest credentials for secure', password);
       await wb.page.keyboard.press('Escape');
       const said = await wb.notifications();
       assert.ok(
-        said.some((m) => m.includes(`demo is now authenticated as ${user}; the session stayed`)),
+        said.some((m) => m.includes(`secure is now authenticated as ${user}; the session stayed`)),
         `a notification says the session stayed: ${JSON.stringify(said)}`,
       );
-      await wb.runCommand('ZooKeeper: Refresh');
-      await expandPath(wb, ['demo', '/', guarded]);
+      await contextMenu(wb, guarded, 'Refresh');
+      await expandPath(wb, [guarded]);
       await row(wb, 'inside').waitFor({ timeout: 30_000 });
 
       // A reload restarts the extension host: the credentials must come back from the secret storage.
       await wb.reload();
       await wb.openView('ZooKeeper');
-      await expandPath(wb, ['demo', '/', guarded]);
+      await expandPath(wb, ['secure', '/', guarded]);
       await row(wb, 'inside').waitFor({ timeout: 30_000 });
       assert.equal(await row(wb, /^Not authorized to list the children/).count(), 0);
     } finally {
