@@ -126,7 +126,7 @@ describe('e2e: connections, the status bar and credentials', function () {
       // Only one "/" row on screen: the one of secure (demo's is folded away).
       if ((await row(wb, 'demo').getAttribute('aria-expanded')) === 'true') await row(wb, 'demo').locator('.monaco-tl-twistie').click();
       await expandPath(wb, ['secure', '/', guarded]);
-      await row(wb, /^Not authorized to list the children/).waitFor({ timeout: 30_000 });
+      await row(wb, /not authorized/i).waitFor({ timeout: 30_000 });
 
       await contextMenu(wb, 'secure', 'Set Digest Credentials…');
       await answer(wb.page, 'Digest credentials for secure', user);
@@ -146,7 +146,7 @@ describe('e2e: connections, the status bar and credentials', function () {
       await wb.openView('ZooKeeper');
       await expandPath(wb, ['secure', '/', guarded]);
       await row(wb, 'inside').waitFor({ timeout: 30_000 });
-      assert.equal(await row(wb, /^Not authorized to list the children/).count(), 0);
+      assert.equal(await row(wb, /not authorized/i).count(), 0);
     } finally {
       probe.addDigest(user, password);
       await probe.delete(`/${guarded}/inside`).catch(() => undefined);
