@@ -545,6 +545,8 @@ async function startVSCodeServer(opts = {}) {
   const logFile = path.join(tempRoot, 'server.log');
   const out = fs.openSync(logFile, 'a');
   const args = [
+    // Answers the workbench's POST /mint-key (SecretStorage survives a reload): see mintKey.js.
+    '--require', path.join(__dirname, 'mintKey.js'),
     serverMain,
     '--host', '127.0.0.1',
     '--port', String(opts.port || 0),
