@@ -148,6 +148,27 @@ describe('e2e: connections, the status bar and credentials', function () {
       await expandPath(wb, ['secure', '/', guarded]);
       await row(wb, 'inside').waitFor({ timeout: 30_000 });
       assert.equal(await row(wb, /not authorized/i).count(), 0);
+
+      // Other credentials on the open session: a session cannot drop an identity, so a new session is
+      // needed, and the user is asked before its ephemeral nodes go.
+      await contextMenu(wb, 'secure', 'Set Digest Credentials…');
+      await answer(wb.page, 'Digest credentials for secure', `${user}-2`);
+      await answer(wb.page, 'Digest credentials for secure', 'other');
+      const dialog = wb.page.locator('.monaco-dialog-box').first();
+      await dialog.waitFor({ timeout: 30_000 });
+      const question = await dialog.innerText();
+      assert.match(question, new RegExp(`Use ${user}-2 instead of ${user} on secure: reconnect now\\?`));
+      assert.match(question, /deletes its \d+ ephemeral nodes?/);
+      await wb.screenshot('credentials-reconnect-question');
+      await dialog.locator('.monaco-button', { hasText: 'At Next Connect' }).first().click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      // The session stayed as it was: the guarded node still opens.
+      await contextMenu(wb, guarded, 'Refresh');
+      await expandPath(wb, [guarded]);
+      await row(wb, 'inside').waitFor({ timeout: 30_000 });
+      await wb.page.keyboard.press('Escape');
+      const later = await wb.notifications();
+      assert.ok(later.some((m) => m.includes(`secure uses them from the next connect`)), JSON.stringify(later));
     } finally {
       probe.addDigest(user, password);
       await probe.delete(`/${guarded}/inside`).catch(() => undefined);
