@@ -96,17 +96,23 @@ async function askConfig(connections: ConnectionManager, existing?: ConnectionCo
 async function askReconnect(connection: ZkConnection, digest: DigestCredentials | undefined): Promise<'reconnect' | 'nextConnect' | undefined> {
   const client = connection.activeClient;
   const ephemerals = client ? await client.getEphemerals('/').catch(() => undefined) : undefined;
-  const owned = ephemerals === undefined ? 'its ephemeral nodes' : ephemerals.length === 1 ? 'its 1 ephemeral node' : `its ${ephemerals.length} ephemeral nodes`;
+  const goes =
+    ephemerals === undefined
+      ? 'the server deletes its ephemeral nodes'
+      : ephemerals.length === 0
+        ? 'it owns no ephemeral nodes now'
+        : `the server deletes its ${ephemerals.length === 1 ? 'ephemeral node' : `${ephemerals.length} ephemeral nodes`} (${ephemerals.slice(0, 3).join(', ')}${ephemerals.length > 3 ? ', …' : ''})`;
+  // The keeping choice first: it is the one Enter picks.
   const answer = await vscode.window.showWarningMessage(
     `${digest ? `Use ${digest.user} instead of ${connection.sessionUsers.join(', ')}` : 'Remove the digest credentials'} on ${connection.name}: reconnect now?`,
     {
       modal: true,
       detail:
-        `ZooKeeper cannot take an identity away from a session, so the change needs a new session. Reconnecting ends the current one: the server deletes ${owned} and one-shot watches set by it are gone (the Watches panel sets its watches again). ` +
+        `ZooKeeper cannot take an identity away from a session, so the change needs a new session. Reconnecting ends the current one: ${goes}, and one-shot watches set by it are gone (the Watches panel sets its watches again). ` +
         'Or keep this session as it is and use the new credentials from the next connect.',
     },
-    'Reconnect Now',
     'At Next Connect',
+    'Reconnect Now',
   );
   return answer === 'Reconnect Now' ? 'reconnect' : answer === 'At Next Connect' ? 'nextConnect' : undefined;
 }
