@@ -280,6 +280,7 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
     if (connection.isOpen) {
       if (digest && unchanged && connection.sessionUsers.includes(digest.user)) applied = 'unchanged';
       else if (digest && connection.sessionUsers.length === 0) applied = 'session';
+      else if (!digest && connection.sessionUsers.length === 0) applied = 'stored'; // the session has no identity to drop
       else if (args && !args.prompt) applied = args.reconnect === false ? 'nextConnect' : 'reconnect';
       else {
         const answer = await askReconnect(connection, digest);
