@@ -257,6 +257,10 @@ describe('credentials', function () {
       const ephemeral = `${guarded}-${name}`;
       await run(COMMANDS.createNode, { connection: name, path: ephemeral, mode: 'ephemeral' });
       await assert.rejects(readGuarded(name), /not authorized|NoAuth/i);
+      // A session with no identity has nothing to drop: "connect without" needs no new session.
+      const without = await run<{ applied: string }>(COMMANDS.setCredentials, { connection: name, digest: null });
+      assert.equal(without.applied, 'stored');
+      assert.equal(connection.activeClient!.sessionId, sessionId);
 
       const result = await run<{ user: string; applied: string }>(COMMANDS.setCredentials, { connection: name, digest: { user, password } });
       assert.equal(result.applied, 'session');
