@@ -13,6 +13,8 @@ import { registerWatches, type Watches } from './watches';
 import { registerCoordination, type Coordination } from './coordination';
 import { startLanguageClient, type ZooKeeperLanguageClient } from './language/languageClient';
 import { registerScripts } from './scripts/runScript';
+import { registerSearch } from './search';
+import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 
@@ -30,6 +32,7 @@ export interface ZooKeeperExplorerApi {
   readonly watches: Watches;
   readonly coordination: Coordination;
   readonly language: ZooKeeperLanguageClient;
+  readonly search: SearchResultsProvider;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -85,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   );
 
   const coordination = registerCoordination(context, log, connections);
+  const search = registerSearch(context, log, connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
   registerScripts(context.subscriptions, log.scoped('scripts'), {
@@ -100,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language, search };
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {

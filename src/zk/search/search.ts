@@ -128,7 +128,9 @@ export async function searchTree(client: ZkClient, query: SearchQuery, options: 
   let settle: () => void = () => undefined;
   const readsDone = new Promise<void>((resolve) => (settle = resolve));
   const finishedReading = (): void => {
-    if (walkDone && reading === 0 && (head >= queue.length || stop.signal.aborted)) settle();
+    // Once stopped, reads still in flight are not waited for: over a stalled connection a cancel
+    // must end the search now, not when those requests time out.
+    if (walkDone && (stop.signal.aborted || (reading === 0 && head >= queue.length))) settle();
   };
   const examine = (path: string, data: Buffer, stat: ZnodeStat): void => {
     const text = decodeText(data);
