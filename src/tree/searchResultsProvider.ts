@@ -36,6 +36,8 @@ export class SearchNodeItem extends vscode.TreeItem {
     this.description = `${result.path === '/' ? '' : parent} · v${result.version}${result.binary ? ' · binary' : ''}${count}`;
     this.tooltip = `${run.connection}: ${result.path}\nversion ${result.version}, ${result.dataLength.toLocaleString('en-US')} bytes${result.binary ? ' (binary: matched by hex digits)' : ''}`;
     this.iconPath = new vscode.ThemeIcon(result.binary ? 'file-binary' : 'symbol-file');
+    // Screen readers (and the e2e tier) read the row as it looks, not its tooltip.
+    this.accessibilityInformation = { label: `${name} ${this.description}` };
     this.contextValue = 'searchResult';
     this.id = `${run.connection}\u0000${result.path}`;
     this.resourceUri = undefined;
