@@ -77,7 +77,7 @@ describe('search (zookeeper.search and the Search Results view)', function () {
     await vscode.commands.executeCommand('zookeeper.search', { connection: name, path: base, dataPattern: '3000' });
     const [node] = api.search.getChildren() as SearchNodeItem[];
     const [match] = api.search.getChildren(node) as SearchMatchItem[];
-    await vscode.commands.executeCommand(match.command!.command, ...match.command!.arguments!);
+    await vscode.commands.executeCommand(match.command!.command, ...(match.command!.arguments as unknown[]));
     await eventually(() => vscode.window.activeTextEditor?.document.uri.path === `${base}/config/app.json`, 10000, 'the editor of app.json');
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.getText(editor.selection), '3000');
