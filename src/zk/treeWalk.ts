@@ -1,6 +1,6 @@
 import type { ZkClient } from './client';
 import { isZkError, ZkError } from './errors';
-import { isAncestor, validatePath } from './paths';
+import { isAncestor, sortChildren, validatePath } from './paths';
 import type { ZnodeStat } from './stat';
 
 export interface TreeWalkOptions {
@@ -12,6 +12,8 @@ export interface TreeWalkOptions {
   maxNodes: number;
   concurrency: number;
   signal: AbortSignal | undefined;
+  /** Children in sequence-aware name order (paths.sortChildren) instead of the server's arbitrary order: for output people read and diff. */
+  sorted?: boolean;
   /** A node below a root this session may not read (NOAUTH): it is not visited, nothing below it is walked. */
   onUnreadable?: (path: string) => void;
   /** Each node visited; `children` is undefined at `visitDepth`. */
@@ -89,6 +91,7 @@ export function walkTree(client: ZkClient, options: TreeWalkOptions): Promise<Tr
         try {
           if (stat !== undefined) {
             if (children !== undefined) {
+              if (options.sorted) children = sortChildren(children);
               const prefix = path === '/' ? '/' : `${path}/`;
               const childDepth = depth + 1;
               for (let i = 0; i < children.length; i++) {
