@@ -36,6 +36,7 @@ export const COMMANDS = {
   cancelSearch: 'zookeeper.cancelSearch',
   clearSearch: 'zookeeper.clearSearch',
   openSearchResult: 'zookeeper.openSearchResult',
+  exportSubtree: 'zookeeper.exportSubtree',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -14,6 +14,7 @@ import { registerCoordination, type Coordination } from './coordination';
 import { startLanguageClient, type ZooKeeperLanguageClient } from './language/languageClient';
 import { registerScripts } from './scripts/runScript';
 import { registerSearch } from './search';
+import { registerTransfer } from './transfer';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
 
   const coordination = registerCoordination(context, log, connections);
   const search = registerSearch(context, log, connections);
+  registerTransfer(context, log, connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
   registerScripts(context.subscriptions, log.scoped('scripts'), {
