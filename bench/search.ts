@@ -15,15 +15,12 @@
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ZkClient } from '../src/zk/client';
-import { forEachLimit } from '../src/zk/concurrency';
-import type { MultiOp } from '../src/zk/multi';
 import { searchTree, type SearchOutcome } from '../src/zk/search';
+import { buildConfigTree } from './trees';
 import { connectRaw, count, gc, median, parseFlags, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const ROOT = '/bench-search';
 const GOAL_RATIO = 0.8;
-const MODULES_PER_APP = 10;
-const ITEMS_PER_MODULE = 100;
 const NEEDLE_EVERY = 500;
 const WALK_IN_FLIGHT = 256;
 const READS_IN_FLIGHT = 128;
@@ -44,34 +41,6 @@ function parseArgs(argv: string[]): { nodes: number; runs: number } {
   });
   for (const [name, n] of Object.entries(options)) if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
   return options;
-}
-
-async function buildTree(client: ZkClient, nodes: number): Promise<Set<string>> {
-  const ops: MultiOp[] = [{ type: 'create', path: ROOT }];
-  const planted = new Set<string>();
-  const apps = Math.max(1, Math.round(nodes / (1 + MODULES_PER_APP * (1 + ITEMS_PER_MODULE))));
-  let items = 0;
-  for (let a = 0; a < apps; a++) {
-    const app = `${ROOT}/app-${String(a).padStart(3, '0')}`;
-    ops.push({ type: 'create', path: app });
-    for (let m = 0; m < MODULES_PER_APP; m++) {
-      const module = `${app}/module-${String(m).padStart(2, '0')}`;
-      ops.push({ type: 'create', path: module, data: Buffer.from('{"owner":"team-a","tier":"gold"}') });
-      for (let i = 0; i < ITEMS_PER_MODULE; i++, items++) {
-        const path = `${module}/item-${String(i).padStart(3, '0')}`;
-        const needle = items % NEEDLE_EVERY === NEEDLE_EVERY - 1;
-        if (needle) planted.add(path);
-        ops.push({ type: 'create', path, data: Buffer.from(`value=${i} region=eu-west-1 replicas=3\n${needle ? 'marker=needle' : 'marker=hay'} updated=2026-12-03`) });
-      }
-    }
-  }
-  const batches: MultiOp[][] = [];
-  for (let i = 0; i < ops.length; i += 1000) batches.push(ops.slice(i, i + 1000));
-  // One session applies its requests in order: a parent is always created before its children.
-  await forEachLimit(batches, 4, async (batch) => {
-    await client.multi(batch);
-  });
-  return planted;
 }
 
 /** The floor: the same walk and reads with node-zookeeper-client callbacks; resolves with the nodes visited and the paths whose data holds the needle. */
@@ -140,7 +109,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
     client = await ZkClient.connect({ connectString: server.connectString });
     raw = await connectRaw<RawClient>(server.connectString);
     const setupStart = performance.now();
-    const planted = await buildTree(client, options.nodes);
+    const planted = await buildConfigTree(client, ROOT, options.nodes, NEEDLE_EVERY);
     const setupMs = performance.now() - setupStart;
     const needle = Buffer.from('needle');
     const searchOnce = (): Promise<SearchOutcome> => searchTree(client!, { root: ROOT, dataPattern: 'needle', caseSensitive: true }, { maxNodes: options.nodes * 2, maxResults: options.nodes });

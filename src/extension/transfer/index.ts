@@ -30,10 +30,12 @@ function sinkFor(uri: vscode.Uri): { write: (chunk: string) => void | Promise<vo
     const stream = fs.createWriteStream(partial, { encoding: 'utf8' });
     let failure: Error | undefined;
     stream.on('error', (error) => (failure ??= error));
+    let draining: Promise<void> | undefined;
     return {
       write: (chunk) => {
         if (failure) throw failure;
-        if (!stream.write(chunk)) return once(stream, 'drain').then(() => undefined);
+        // One wait per drain, however many writes meet the full buffer (not a listener each).
+        if (!stream.write(chunk)) return (draining ??= once(stream, 'drain').then(() => (draining = undefined)));
       },
       close: async () => {
         stream.end();

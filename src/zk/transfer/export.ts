@@ -191,7 +191,7 @@ export async function exportSubtree(client: ZkClient, root: string, sink: Export
     roots: [root],
     visitDepth: Infinity,
     maxNodes: options.maxNodes ?? DEFAULT_MAX_NODES,
-    concurrency: 64,
+    concurrency: 256,
     sorted: true,
     signal: stop.signal,
     onUnreadable: (path) => report.unreadable.push(path),
