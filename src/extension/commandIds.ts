@@ -32,6 +32,12 @@ export const COMMANDS = {
   refreshServices: 'zookeeper.refreshServices',
   runScript: 'zookeeper.runScript',
   restartLanguageServer: 'zookeeper.restartLanguageServer',
+  search: 'zookeeper.search',
+  searchAgain: 'zookeeper.searchAgain',
+  cancelSearch: 'zookeeper.cancelSearch',
+  clearSearch: 'zookeeper.clearSearch',
+  openSearchResult: 'zookeeper.openSearchResult',
+  exportSubtree: 'zookeeper.exportSubtree',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -40,4 +46,7 @@ export const VIEW_EXPLORER = 'zookeeper.explorer';
 export const VIEW_WATCHES = 'zookeeper.watches';
 export const VIEW_COORDINATION = 'zookeeper.coordination';
 export const VIEW_SERVICES = 'zookeeper.services';
+export const VIEW_SEARCH = 'zookeeper.searchResults';
+export const CONTEXT_SEARCH_SHOWN = 'zookeeper.searchShown';
+export const CONTEXT_SEARCH_RUNNING = 'zookeeper.searchRunning';
 export const CONTEXT_CONNECTION_COUNT = 'zookeeper.connectionCount';

@@ -13,6 +13,9 @@ import { registerWatches, type Watches } from './watches';
 import { registerCoordination, type Coordination } from './coordination';
 import { startLanguageClient, type ZooKeeperLanguageClient } from './language/languageClient';
 import { registerScripts } from './scripts/runScript';
+import { registerSearch } from './search';
+import { registerTransfer } from './transfer';
+import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 
@@ -31,6 +34,7 @@ export interface ZooKeeperExplorerApi {
   readonly coordination: Coordination;
   readonly language: ZooKeeperLanguageClient;
   readonly statusBar: ConnectionStatusBar;
+  readonly search: SearchResultsProvider;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -86,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   );
 
   const coordination = registerCoordination(context, log, connections);
+  const search = registerSearch(context, log, connections);
+  registerTransfer(context, log, connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
   registerScripts(context.subscriptions, log.scoped('scripts'), {
@@ -101,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language, statusBar };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language, statusBar, search };
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {
