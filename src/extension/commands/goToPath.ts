@@ -44,6 +44,8 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
   picker.value = initial;
   picker.matchOnDescription = false;
   let generation = 0;
+  /** The value the rows on screen were made for: Enter typed faster than the server answers must not take a stale row. */
+  let shownFor: string | undefined;
   const update = async (value: string): Promise<void> => {
     const current = ++generation;
     const typed = value.startsWith('/') ? value : `/${value}`;
@@ -53,6 +55,7 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
     const problem = validatePath(parent);
     if (problem) {
       picker.items = [{ label: `$(error) ${typed}`, description: problem, alwaysShow: true }];
+      shownFor = value;
       return;
     }
     picker.busy = true;
@@ -68,6 +71,7 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
       items.push({ label: `$(circle-slash) ${exact}`, description: `not found among the children of ${parent}`, path: exact, alwaysShow: true });
     }
     picker.items = items;
+    shownFor = value;
   };
   return new Promise<string | undefined>((resolve) => {
     let done = false;
@@ -82,7 +86,12 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
       void update(value);
     });
     picker.onDidAccept(async () => {
-      const selected = picker.selectedItems[0];
+      const value = picker.value;
+      const fresh = shownFor === value;
+      if (!fresh) await update(value);
+      if (picker.value !== value) return; // typed on meanwhile: that value's rows decide
+      // Rows that came after Enter: the first one, as if it had been there (it would have been active).
+      const selected = fresh ? picker.selectedItems[0] : picker.items[0];
       // A row that only explains (an invalid path): nothing to go to; the picker stays as it is.
       if (selected && selected.path === undefined) return;
       const path = selected?.path ?? normalizeUserPath(picker.value);

@@ -74,6 +74,9 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
     const result = await createNode(connection, request);
     log.info(`${connection.name}: created ${result.path} (${request.mode})`);
     refreshParentOf(connection, result.path);
+    // The parent may have been a leaf until now: only its own parent redraws it with an expand arrow.
+    const parent = parentPath(result.path);
+    if (parent && parent !== '/') refreshParentOf(connection, parent);
     if (!args) {
       await reveal(connection, result.path);
       const message = createdMessage(connection.name, request.mode, request.path, result.path);
