@@ -107,6 +107,8 @@ describe('e2e: Go to Path and Create Node on the demo world', function () {
     // which would close a command palette opened meanwhile)…
     const selected = wb!.treeItem(new RegExp(`^${freeName}-seq-\\d{10}`)).and(page.locator('[aria-selected="true"]')).first();
     await selected.waitFor({ timeout: 30_000 });
+    const selectedLabel = (await selected.getAttribute('aria-label')) ?? '';
+    await wb!.screenshot('create-node-sequential');
     // …and a notification names it with the counter the server appended (a hang guard, not a limit)…
     const announced = new RegExp(`Created /(${freeName}-seq-\\d{10}) \\(ZooKeeper appended the counter to "${freeName}-seq-"\\)\\. It is ephemeral`);
     const notification = page.locator('.notifications-center .notification-list-item-message', { hasText: announced }).first();
@@ -119,8 +121,8 @@ describe('e2e: Go to Path and Create Node on the demo world', function () {
     const name = announced.exec(await notification.innerText())?.[1];
     assert.ok(name);
     // …the very node the explorer selected.
-    assert.match((await selected.getAttribute('aria-label')) ?? '', new RegExp(`^${name}(\\s|,|$)`));
-    await wb!.screenshot('create-node-sequential');
+    assert.match(selectedLabel, new RegExp(`^${name}(\\s|,|$)`));
+    await wb!.screenshot('create-node-sequential-notification');
     await page.keyboard.press('Escape');
   });
 
