@@ -332,6 +332,42 @@ describe('the Coordination and Services views', function () {
     await deleteTree(probe, big);
   });
 
+  it('the uptimes in the Services view tick while the view is visible, and nothing ticks while it is hidden', async () => {
+    await ordersInstance();
+    const services = api.coordination.services;
+    const instanceRow = async (): Promise<{ text: string; seconds: number } | undefined> => {
+      const connection = (await services.getChildren()).find((n) => n.kind === 'servicesConnection' && n.connection.name === name)!;
+      const orders = (await services.getChildren(connection)).find((n) => n.kind === 'service' && n.path === `${dir}/services/orders`);
+      const [instance] = orders ? await services.getChildren(orders) : [];
+      if (!instance) return undefined;
+      const text = servicesText(instance);
+      const up = / up (?:(\d+)m )?(\d+)s$/.exec(text);
+      return up ? { text, seconds: Number(up[1] ?? 0) * 60 + Number(up[2]) } : { text, seconds: -1 };
+    };
+    await vscode.commands.executeCommand('zookeeper.services.focus');
+    await eventually(() => services.ticking, 15000, 'the uptimes ticking once the view shows');
+    await eventually(async () => (await instanceRow())?.seconds !== undefined, 15000, 'the orders instance listed');
+    const first = (await instanceRow())!;
+    assert.ok(first.seconds >= 0, first.text);
+    // A redraw of the orders service by the ticker, then its instance says it has been up longer
+    // (from what was read: the instance was not read again).
+    const redrawn = new Promise<void>((resolve) => {
+      const sub = services.onDidChangeTreeData((node) => {
+        if (node?.kind === 'service' && node.path === `${dir}/services/orders`) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    await redrawn;
+    await eventually(async () => ((await instanceRow())?.seconds ?? -1) > first.seconds, 15000, `a later uptime than "${first.text}"`);
+    // Hidden: the timer is gone (not merely quiet).
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await eventually(() => !services.ticking, 15000, 'the ticker stopped with the view hidden');
+    await vscode.commands.executeCommand('zookeeper.services.focus');
+    await eventually(() => services.ticking, 15000, 'ticking again once the view shows again');
+  });
+
   it('the Services view lists each service with its instances and follows them as they come and go', async () => {
     await ordersInstance();
     const services = api.coordination.services;

@@ -163,12 +163,15 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
   });
 
   it('"# connection: <name>" naming no configured connection is flagged as it is typed, with the closest configured name', async () => {
-    const document = await open('unknown-connection.zk', `# connection: ${name}x\nls /\n`);
+    await connect();
+    const document = await open('unknown-connection.zk', `# connection: ${name}x\nls ${dir}/nothing-here\n`);
     await eventually(() => messages(document.uri).some((m) => m === `0:Error:No connection is named "${name}x"; did you mean "${name}"?`), 20000, `the did-you-mean diagnostic; shown: ${JSON.stringify(messages(document.uri))}`);
-    // Typing the name right clears it (the edit, not a re-open).
+    // Typing the name right clears it (the edit, not a re-open). The full check of that version is
+    // the one that also warns about the missing path (none is checked on an unknown connection).
     const editor = await vscode.window.showTextDocument(document);
     await editor.edit((edit) => edit.replace(new vscode.Range(0, 14, 0, 14 + name.length + 1), name));
-    await eventually(() => messages(document.uri).every((m) => !m.includes('No connection is named')), 20000, `the diagnostic gone; shown: ${JSON.stringify(messages(document.uri))}`);
+    await eventually(() => messages(document.uri).some((m) => /^1:Warning:.*does not exist/.test(m)), 20000, `the full check of the corrected script; shown: ${JSON.stringify(messages(document.uri))}`);
+    assert.ok(messages(document.uri).every((m) => !m.includes('No connection is named')), JSON.stringify(messages(document.uri)));
     // And a name nothing is close to.
     await editor.edit((edit) => edit.replace(new vscode.Range(0, 14, 0, 14 + name.length), 'nope'));
     await eventually(() => messages(document.uri).some((m) => m.startsWith('0:Error:No connection is named "nope".')), 20000, `the diagnostic for nope; shown: ${JSON.stringify(messages(document.uri))}`);

@@ -22,6 +22,9 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
   const documents = new CoordinationDocuments(connections, () => scanSettings().maxNodes);
   const view = vscode.window.createTreeView(VIEW_COORDINATION, { treeDataProvider: provider, showCollapseAll: true });
   const servicesView = vscode.window.createTreeView(VIEW_SERVICES, { treeDataProvider: services });
+  // Uptimes tick only while the view can be seen: no timer for a collapsed or hidden view.
+  services.setVisible(servicesView.visible);
+  context.subscriptions.push(servicesView.onDidChangeVisibility((e) => services.setVisible(e.visible)));
   context.subscriptions.push(
     provider,
     services,
