@@ -159,6 +159,8 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
     treeItem.description = parts.join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${item.path === '/' ? '/' : name}** — ${znodeKind(name, stat)}  \n`);
+    // Whole here: a narrow view cuts the description short.
+    for (const text of [recipe, role]) if (text) tooltip.appendText(`${text}\n`);
     tooltip.appendCodeblock([item.path, ...describeStat(stat)].join('\n'), 'text');
     treeItem.tooltip = tooltip;
   }

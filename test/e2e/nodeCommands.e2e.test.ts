@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { ZkClient } from '../../src/zk/client';
 import { contextMenu, pick } from './support/prompts';
 import { expandPath, row } from './support/tree';
 import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
@@ -7,7 +8,14 @@ import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/w
 /** Go to Path… and Create Node… as a person types them (issue 16, items 8 and 9). */
 describe('e2e: Go to Path and Create Node on the demo world', function () {
   let wb: WorkbenchSession | undefined;
-  useDemoWorkbench((session) => (wb = session));
+  const connectString = useDemoWorkbench((session) => (wb = session));
+  let probe: ZkClient | undefined;
+  before(async () => {
+    probe = await ZkClient.connect({ connectString });
+  });
+  after(async () => {
+    await probe?.close();
+  });
   // A fresh parent per run: the demo server may be reused, and its other nodes belong to other tests.
   const freeName = `e2e-create-${Date.now().toString(36)}`;
 
@@ -124,6 +132,32 @@ describe('e2e: Go to Path and Create Node on the demo world', function () {
     assert.match(selectedLabel, new RegExp(`^${name}(\\s|,|$)`));
     await wb!.screenshot('create-node-sequential-notification');
     await page.keyboard.press('Escape');
+  });
+
+  it('Create Node: data of several lines, through the data step\'s editor button', async function () {
+    this.timeout(120_000);
+    const page = wb!.page;
+    const name = `${freeName}-lines`;
+    await showExplorer();
+    await contextMenu(wb!, '/', 'Create Node…');
+    await pick(page, 'Create a child of demo:/ (1/3)', 'Ephemeral');
+    await quickInput(page).locator('.quick-input-title', { hasText: 'Create an ephemeral node under demo:/ (2/3)' }).waitFor({ timeout: 30_000 });
+    await quickInput(page).locator('input.input').fill(name);
+    await page.keyboard.press('Enter');
+    await quickInput(page).locator('.quick-input-title', { hasText: `Initial data of /${name} (3/3)` }).waitFor({ timeout: 30_000 });
+    await wb!.screenshot('create-node-data-step');
+    await quickInput(page).locator('.quick-input-titlebar .action-label').first().click();
+    // The new node opens in an editor, where Enter is a new line.
+    await page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.type('line one');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('line two');
+    await page.locator('.tab.active.dirty', { hasText: name }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active:not(.dirty)', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    assert.equal((await probe!.get(`/${name}`)).data.toString(), 'line one\nline two');
+    await wb!.runCommand('View: Close All Editors');
   });
 
   for (const theme of ['dark'] as Theme[]) {

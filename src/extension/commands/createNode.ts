@@ -131,7 +131,7 @@ export async function askCreateRequest(connection: ZkConnection, parent: string)
 function askData(title: string): Promise<{ text: string; editInEditor: boolean } | undefined> {
   const box = vscode.window.createInputBox();
   box.title = title;
-  box.prompt = 'One line of text stored as UTF-8, or empty for no data. Several lines: the button above creates the node and opens its data in an editor.';
+  box.prompt = 'One line of text stored as UTF-8, or empty for no data. Several lines: the button at the top right creates the node and opens its data in an editor.';
   const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Create and edit the data in an editor (several lines)' };
   box.buttons = [editButton];
   return new Promise((resolve) => {
