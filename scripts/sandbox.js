@@ -12,6 +12,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { EXAMPLES, SUPERSEDED } = require('./lib/sandboxExamples');
 
 const root = path.resolve(__dirname, '..');
 const sandboxDir = path.join(root, '.sandbox');
@@ -62,30 +63,12 @@ function writeWorkspace(connectString) {
   // Examples for the language server: a script to run against the demo world and a zoo.cfg to check.
   const example = (name, lines) => {
     const file = path.join(folder, name);
-    if (!fs.existsSync(file)) fs.writeFileSync(file, lines.join('\n') + '\n');
+    const text = (l) => l.join('\n') + '\n';
+    // The user's edits stay; an unedited earlier version of the example is brought up to date.
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    if (current === undefined || (SUPERSEDED[name] ?? []).some((old) => text(old) === current)) fs.writeFileSync(file, text(lines));
   };
-  example('feature-flags.zk', [
-    '# connection: demo',
-    '# Turn on the new checkout for the orders service, then look at who serves it.',
-    'get -s /config/app',
-    'create /config/flags ""',
-    'create /config/flags/new-checkout "{\\"enabled\\": true, \\"rollout\\": 25}"',
-    'ls /services/orders',
-    'getAllChildrenNumber /services',
-  ]);
-  example('zoo.cfg', [
-    '# A three-server ensemble (the sandbox itself runs one standalone server).',
-    'tickTime=2000',
-    'initLimit=10',
-    'syncLimit=5',
-    'dataDir=/var/lib/zookeeper',
-    'clientPort=2181',
-    'autopurge.snapRetainCount=3',
-    'autopurge.purgeInterval=24',
-    'server.1=zk1.example.com:2888:3888',
-    'server.2=zk2.example.com:2888:3888',
-    'server.3=zk3.example.com:2888:3888',
-  ]);
+  for (const [name, lines] of Object.entries(EXAMPLES)) example(name, lines);
   return { folder, settings };
 }
 

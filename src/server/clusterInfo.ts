@@ -30,6 +30,7 @@ export class ClusterInfo {
   private readonly children = new Map<string, Promise<string[] | undefined>>();
   private readonly exists = new Map<string, Timed<boolean | undefined>>();
   private readonly descriptions = new Map<string, Timed<string | undefined>>();
+  private connectionList: Timed<ConnectionsResult> | undefined;
   /** The configured connection the last children request found not connected, if that was its answer. */
   lastNotConnected: string | undefined;
   /** Answers served from the cache / asked from the extension (for tests and the completion bench). */
@@ -85,8 +86,20 @@ export class ClusterInfo {
     });
   }
 
-  async connections(): Promise<ConnectionsResult> {
-    return this.send<ConnectionsResult>(CONNECTIONS_REQUEST).catch(() => []);
+  /**
+   * The configured connections. Asked for by the directive's completion and by every check of a
+   * script (an unknown `# connection:` name): kept for a few seconds so typing does not ask on each
+   * key; a failed request is not kept.
+   */
+  connections(): Promise<ConnectionsResult> {
+    const cached = this.connectionList;
+    if (cached && this.now() - cached.at < SHORT_LIVED_MS) return cached.value;
+    const value = this.send<ConnectionsResult>(CONNECTIONS_REQUEST).catch(() => {
+      this.connectionList = undefined;
+      return [];
+    });
+    this.connectionList = { value, at: this.now() };
+    return value;
   }
 
   private timed<T>(map: Map<string, Timed<T | undefined>>, connection: string | undefined, path: string, ask: () => Promise<T | undefined>): Promise<T | undefined> {
@@ -102,6 +115,8 @@ export class ClusterInfo {
 
   /** The extension says a node's children changed (or a connection went away): forget what depends on it. */
   invalidate(params: InvalidateParams): void {
+    // A connection added, removed or renamed: the names are asked for again.
+    if (params.connection === undefined) this.connectionList = undefined;
     for (const map of [this.children, this.exists, this.descriptions] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) {
         const at = key.indexOf('::');

@@ -1,6 +1,7 @@
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver-types';
 import type { ClusterInfo } from './clusterInfo';
 import { complete, diagnose, diagnosePathsExist, documentSymbols, hover, parseScript, type ParsedScript } from './script';
+import { diagnoseConnectionDirective } from './script/connectionDirective';
 
 /** The script services bound to the clusters: the connection is the script's `# connection:` or the active one. */
 export class ScriptFeatures {
@@ -15,6 +16,12 @@ export class ScriptFeatures {
     const script = parseScript(text);
     const syntax = diagnose(script);
     const connection = ScriptFeatures.connectionOf(script);
+    if (connection !== undefined) {
+      const names = (await this.cluster.connections()).map((c) => c.name);
+      const unknown = diagnoseConnectionDirective(script, names);
+      // Paths of a connection that does not exist cannot be checked: the directive's problem is the one to fix.
+      if (unknown.length > 0) return [...syntax, ...unknown];
+    }
     const missing = await diagnosePathsExist(script, (path) => this.cluster.existsOf(connection, path));
     return [...syntax, ...missing];
   }

@@ -73,7 +73,14 @@ export function recipeTreeItem(item: RecipeItem): vscode.TreeItem {
   t.contextValue = 'zk.recipe';
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${analysis.recipe ?? analysis.kind}** at \`${item.path}\`\n\n`);
+  // The summary whole (a narrow view cuts the description short), then who is who.
   tip.appendText(item.idle ? 'No participants right now.' : analysis.summary);
+  if (!item.idle && analysis.participants.length > 0) {
+    const names = participantNames(analysis);
+    const shown = analysis.participants.slice(0, 10);
+    tip.appendText(`\n\n${shown.map((p) => `${names.get(p.path) ?? p.name}: ${shortRole(analysis, p, names) ?? 'participant'}`).join('\n')}`);
+    if (analysis.participants.length > shown.length) tip.appendText(`\n… and ${analysis.participants.length - shown.length} more`);
+  }
   for (const note of analysis.notes) tip.appendMarkdown(`\n\n_${note.replace(/[_*`]/g, '\\$&')}_`);
   t.tooltip = tip;
   t.accessibilityInformation = { label: `${item.path} ${String(t.description)}` };
@@ -90,31 +97,55 @@ function participantIcon(analysis: RecipeAnalysis, p: Participant): vscode.Theme
   return new vscode.ThemeIcon('circle-outline');
 }
 
-function shortWho(p: Participant): string {
-  const text = p.address ?? p.data?.trim();
-  return text && text.length <= 40 && !text.includes('\n') ? text : (p.sequence !== undefined ? `#${p.sequence}` : p.name);
+/**
+ * What each participant of a recipe is called in its rows, by path: its data (an id, an address)
+ * when that is short text, else its node name; and where two participants would be called alike —
+ * a Curator mutex stores the client's IP address, the same for every process on one host — the
+ * name gets its sequence number ("127.0.0.1 #1"), else its session, else its node name, so that
+ * "A waiting on B" never reads "127.0.0.1 waiting on 127.0.0.1".
+ */
+export function participantNames(analysis: RecipeAnalysis, maxLength = 60): Map<string, string> {
+  const base = (p: Participant): string => (analysis.kind === 'serviceRegistry' ? (p.address ?? p.name) : label(p, maxLength));
+  const count = new Map<string, number>();
+  for (const p of analysis.participants) count.set(base(p), (count.get(base(p)) ?? 0) + 1);
+  const sessions = new Map<bigint, number>();
+  for (const p of analysis.participants) sessions.set(p.sessionId, (sessions.get(p.sessionId) ?? 0) + 1);
+  const names = new Map<string, string>();
+  for (const p of analysis.participants) {
+    const name = base(p);
+    if (count.get(name) === 1 || name === p.name) names.set(p.path, name);
+    else if (p.sequence !== undefined) names.set(p.path, `${name} #${p.sequence}`);
+    else if (p.sessionId !== 0n && sessions.get(p.sessionId) === 1) names.set(p.path, `${name} (session ${formatHex64(p.sessionId)})`);
+    else names.set(p.path, `${name} (${p.name})`);
+  }
+  return names;
 }
 
 /** The role in this view, where the label already names the participant: "holds", "waiting on worker-1". */
-export function shortRole(analysis: RecipeAnalysis, p: Participant): string | undefined {
+export function shortRole(analysis: RecipeAnalysis, p: Participant, names: Map<string, string> = participantNames(analysis)): string | undefined {
   if (analysis.kind === 'serviceRegistry') return 'instance';
   if (analysis.leader?.path === p.path) return 'leader';
   if (analysis.holders.some((h) => h.path === p.path)) return analysis.kind === 'semaphore' ? 'holds a lease' : 'holds';
   const waiter = analysis.waiters.find((w) => w.participant.path === p.path);
-  if (waiter) return waiter.waitsOn ? `waiting on ${shortWho(waiter.waitsOn)}` : 'waiting';
+  if (waiter) return waiter.waitsOn ? `waiting on ${names.get(waiter.waitsOn.path) ?? waiter.waitsOn.name}` : 'waiting';
   return p.takenBy ? 'taken' : undefined;
 }
 
 export function participantTreeItem(item: ParticipantItem): vscode.TreeItem {
   const p = item.participant;
-  const who = item.analysis.kind === 'serviceRegistry' ? (p.address ?? p.name) : label(p, 60);
+  const names = participantNames(item.analysis);
+  const who = names.get(p.path) ?? p.name;
   const t = new vscode.TreeItem(who, vscode.TreeItemCollapsibleState.None);
   t.id = `participant::${item.connection.name}::${p.path}`;
   const role = describeRole(item.analysis, p.path);
-  t.description = [shortRole(item.analysis, p), p.sequence !== undefined ? `#${p.sequence}` : who === p.name ? undefined : p.name, `up ${formatAge(p.ageMs)}`].filter(Boolean).join(' · ');
+  // The sequence once: a name made distinct by it already ends with it.
+  const sequence = p.sequence !== undefined && !who.endsWith(`#${p.sequence}`) ? `#${p.sequence}` : undefined;
+  t.description = [shortRole(item.analysis, p, names), sequence ?? (who === p.name || p.sequence !== undefined ? undefined : p.name), `up ${formatAge(p.ageMs)}`].filter(Boolean).join(' · ');
   t.iconPath = participantIcon(item.analysis, p);
   t.contextValue = p.sessionId === 0n ? 'zk.participant' : 'zk.participant.ephemeral';
   t.tooltip = [
+    // The row whole: a narrow view cuts its description short.
+    `${who} — ${t.description}`,
     p.path,
     role ? `Role: ${role}` : undefined,
     p.sequence !== undefined ? `Sequence: ${p.sequence}` : undefined,

@@ -145,7 +145,7 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
   const treeItem = new vscode.TreeItem(name, collapsible);
   treeItem.id = itemId(item.connection.name, item.path);
   treeItem.iconPath = znodeIcon(name, stat);
-  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}`;
+  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}${recipe ? '.recipe' : ''}`;
   if (stat && (stat.dataLength > 0 || stat.numChildren === 0)) {
     // Nodes that hold data open it on click; pure folders only expand (their twistie still works either way).
     treeItem.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
@@ -163,6 +163,8 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
     treeItem.description = parts.join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${item.path === '/' ? '/' : name}** — ${znodeKind(name, stat)}  \n`);
+    // Whole here: a narrow view cuts the description short.
+    for (const text of [recipe, role]) if (text) tooltip.appendText(`${text}\n`);
     tooltip.appendCodeblock([item.path, ...describeStat(stat)].join('\n'), 'text');
     treeItem.tooltip = tooltip;
   }

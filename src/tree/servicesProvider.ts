@@ -26,6 +26,9 @@ export class ServiceItem {
     public analysis: RecipeAnalysis | undefined,
     public error?: string,
   ) {}
+
+  /** When `analysis` was read: its participants' ages are as of then. */
+  readAt = Date.now();
 }
 
 export class InstanceItem {
@@ -34,7 +37,14 @@ export class InstanceItem {
     readonly connection: ZkConnection,
     readonly servicePath: string,
     readonly participant: Participant,
+    /** When the participant was read (its ageMs is as of then). */
+    readonly readAt: number = Date.now(),
   ) {}
+
+  /** How long the instance has been up, now. */
+  ageMs(now = Date.now()): number {
+    return this.participant.ageMs + Math.max(0, now - this.readAt);
+  }
 
   get path(): string {
     return this.participant.path;
@@ -51,6 +61,8 @@ export function serviceRoots(): string[] {
 const key = (connection: string, path: string): string => `${connection}::${path}`;
 /** Services read at once (each reads its instances, pipelined). */
 const SERVICE_LOADS = 8;
+/** How often the uptimes ("up 8s") are redrawn while the view is visible: they show seconds for the first hour. */
+export const UPTIME_TICK_MS = 1000;
 
 /** Service instances under the configured registry roots (default /services), kept live with children watches. */
 export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, vscode.Disposable {
@@ -60,6 +72,7 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
   private readonly serviceItems = new Map<string, ServiceItem>();
   private readonly live = new LiveChildren((k) => this.onLiveChange(k));
   private readonly subscriptions: vscode.Disposable[] = [];
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly connections: ConnectionManager,
@@ -126,7 +139,7 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
 
   async getChildren(node?: ServicesNode): Promise<ServicesNode[]> {
     if (!node) return this.connections.list().map((c) => this.connectionItem(c));
-    if (node.kind === 'service') return (node.analysis?.kind === 'serviceRegistry' ? node.analysis.participants : []).map((p) => new InstanceItem(node.connection, node.path, p));
+    if (node.kind === 'service') return (node.analysis?.kind === 'serviceRegistry' ? node.analysis.participants : []).map((p) => new InstanceItem(node.connection, node.path, p, node.readAt));
     if (node.kind !== 'servicesConnection') return [];
     const connection = node.connection;
     const client = connection.activeClient;
@@ -166,6 +179,7 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
     try {
       await this.live.list(client, path, k);
       item.analysis = await analyzeNode(client, path);
+      item.readAt = Date.now();
       item.error = undefined;
     } catch (error) {
       item.analysis = undefined;
@@ -200,7 +214,30 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
     this.changeEmitter.fire(undefined);
   }
 
+  /**
+   * The view shows (true) or is hidden (false): the uptimes tick only while someone can see them.
+   * A tick redraws the services with instances from what was read (no request to the server).
+   */
+  setVisible(visible: boolean): void {
+    if (visible && !this.ticker) {
+      this.ticker = setInterval(() => {
+        for (const item of this.serviceItems.values()) {
+          if (item.analysis?.kind === 'serviceRegistry' && item.analysis.participants.length > 0) this.changeEmitter.fire(item);
+        }
+      }, UPTIME_TICK_MS);
+    } else if (!visible && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  /** Whether the uptimes are being redrawn (only while the view is visible). */
+  get ticking(): boolean {
+    return this.ticker !== undefined;
+  }
+
   dispose(): void {
+    this.setVisible(false);
     this.live.dispose();
     this.changeEmitter.dispose();
     for (const s of this.subscriptions) s.dispose();
@@ -236,9 +273,10 @@ function instanceTreeItem(item: InstanceItem): vscode.TreeItem {
   const p = item.participant;
   const t = new vscode.TreeItem(p.address ?? p.name, vscode.TreeItemCollapsibleState.None);
   t.id = `instance::${item.connection.name}::${p.path}`;
-  t.description = `${p.address ? `${p.name} · ` : ''}up ${formatAge(p.ageMs)}`;
+  const age = formatAge(item.ageMs());
+  t.description = `${p.address ? `${p.name} · ` : ''}up ${age}`;
   t.iconPath = new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'));
-  t.tooltip = [p.path, p.address ? `Address: ${p.address}` : undefined, `Session: ${formatHex64(p.sessionId)}`, `Up for ${formatAge(p.ageMs)}`, p.data ? `Data: ${p.data.slice(0, 300)}` : undefined].filter(Boolean).join('\n');
+  t.tooltip = [p.path, p.address ? `Address: ${p.address}` : undefined, `Session: ${formatHex64(p.sessionId)}`, `Up for ${age}`, p.data ? `Data: ${p.data.slice(0, 300)}` : undefined].filter(Boolean).join('\n');
   t.accessibilityInformation = { label: `${p.address ?? p.name} ${String(t.description)}` };
   t.contextValue = 'zk.participant.ephemeral';
   t.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };

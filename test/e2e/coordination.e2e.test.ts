@@ -40,6 +40,19 @@ describe('e2e: the Coordination and Services views on the demo world', function 
     }
   }
 
+  /**
+   * The Curator mutex's contenders, told apart: Curator stores the client's IP address, the same
+   * 127.0.0.1 for both demo processes, so each is named with its sequence number.
+   */
+  async function showCuratorLock(): Promise<void> {
+    await expandRow(wb!, /^\/curator\/locks\/orders /);
+    const holder = row(wb!, /^127\.0\.0\.1 #\d+ holds · up /);
+    await holder.waitFor({ timeout: 10_000 });
+    const holderName = /^(127\.0\.0\.1 #\d+) /.exec((await holder.getAttribute('aria-label')) ?? '')![1];
+    await row(wb!, new RegExp(`^127\\.0\\.0\\.1 #\\d+ waiting on ${holderName.replace(/\./g, '\\.')} · up `)).waitFor({ timeout: 10_000 });
+    await wb!.screenshot('coordination-curator-lock');
+  }
+
   /** The Services section open below Coordination, with the demo world's registries. */
   async function showServices(): Promise<void> {
     await setSection('Services', true);
@@ -55,6 +68,7 @@ describe('e2e: the Coordination and Services views on the demo world', function 
     await row(wb!, /^inventory-worker-1 holds · #0 · up /).waitFor({ timeout: 10_000 });
     await row(wb!, /^inventory-worker-2 waiting on inventory-worker-1 · #1/).waitFor({ timeout: 10_000 });
     await wb!.screenshot('coordination-view');
+    await showCuratorLock();
     await showServices();
     await row(wb!, /^10\.0\.1\.11:8080 instance-\d{10} · up /).waitFor({ timeout: 10_000 });
     await wb!.screenshot('services-view');
@@ -80,6 +94,7 @@ describe('e2e: the Coordination and Services views on the demo world', function 
       await showCoordination();
       await expandRow(wb!, /^\/locks\/inventory /);
       await row(wb!, /^inventory-worker-1 holds · #0 · up /).waitFor({ timeout: 10_000 });
+      await showCuratorLock();
       await showServices();
         await row(wb!, /^10\.0\.1\.11:8080 instance-\d{10} · up /).waitFor({ timeout: 10_000 });
       await wb!.screenshot('services-view');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
-import type { CoordinationDetail } from '../../src/extension/coordination/coordinationDetail';
+import { notARecipeSentence, renderDetail, type CoordinationDetail } from '../../src/extension/coordination/coordinationDetail';
 import type { CoordinationNode } from '../../src/tree/coordinationItems';
 import type { ServicesNode } from '../../src/tree/servicesProvider';
 import { ZkClient } from '../../src/zk/client';
@@ -129,6 +129,74 @@ describe('the Coordination and Services views', function () {
     const contenders = participantRows(`${dir}/locks/inventory`);
     assert.ok(contenders.some((r) => /^worker-1 holds · #\d+ · up /.test(r)), contenders.join(' | '));
     assert.ok(contenders.some((r) => /^worker-2 waiting on worker-1 · #\d+/.test(r)), contenders.join(' | '));
+  });
+
+  it('a Curator mutex whose contenders share one host name each participant distinctly, and the tooltip carries the whole summary', async () => {
+    // InterProcessMutex stores the client's IP address: 127.0.0.1 for both of these processes.
+    const holder = await startParticipant({ library: 'curator', recipe: 'mutex', path: `${dir}/locks/orders`, id: 'a', connectString });
+    await holder.waitFor('acquired');
+    await startParticipant({ library: 'curator', recipe: 'mutex', path: `${dir}/locks/orders`, id: 'b', connectString });
+    await eventually(async () => (await probe.getChildren(`${dir}/locks/orders`)).children.length === 2, 30000, 'two contenders for the mutex');
+    for (const child of (await probe.getChildren(`${dir}/locks/orders`)).children) {
+      assert.equal((await probe.get(`${dir}/locks/orders/${child}`)).data.toString(), '127.0.0.1', 'the data Curator wrote (what the rows would all be called)');
+    }
+    await scan();
+    const rows = participantRows(`${dir}/locks/orders`);
+    assert.equal(rows.length, 2, rows.join(' | '));
+    const holds = rows.find((r) => / holds · /.test(r));
+    const waits = rows.find((r) => / waiting on /.test(r));
+    assert.ok(holds && waits, rows.join(' | '));
+    const holderName = holds.slice(0, holds.indexOf(' holds · '));
+    const waiterName = waits.slice(0, waits.indexOf(' waiting on '));
+    assert.notEqual(holderName, waiterName, rows.join(' | '));
+    assert.match(holderName, /^127\.0\.0\.1 #\d+$/);
+    assert.match(waiterName, /^127\.0\.0\.1 #\d+$/);
+    assert.ok(waits.startsWith(`${waiterName} waiting on ${holderName} · up `), `the waiter names the holder as its row does: ${rows.join(' | ')}`);
+    // The sequence is not said twice.
+    assert.doesNotMatch(waits, /· #\d+ ·/);
+
+    const provider = api.coordination.provider;
+    const connectionNode = provider.getChildren().find((n) => n.kind === 'scanConnection' && n.connection.name === name)!;
+    const recipe = provider.getChildren(connectionNode).find((n) => n.kind === 'recipe' && n.path === `${dir}/locks/orders`)!;
+    const recipeItem = provider.getTreeItem(recipe);
+    // As rendered: appendText escapes Markdown and keeps runs of spaces as &nbsp;.
+    const tooltip = (recipeItem.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.ok(tooltip.includes(String(recipeItem.description)), `the summary whole in the tooltip: ${tooltip}`);
+    assert.ok(tooltip.includes(`${holderName}: holds`) && tooltip.includes(`${waiterName}: waiting on ${holderName}`), tooltip);
+    const participant = provider.getChildren(recipe).find((n) => n.kind === 'participant' && coordinationText(n).startsWith(waiterName))!;
+    const participantTip = provider.getTreeItem(participant).tooltip as string;
+    assert.ok(participantTip.startsWith(`${waiterName} — waiting on ${holderName}`), participantTip);
+  });
+
+  it('Show Coordination Detail is on the explorer menu of a recognized recipe only; on anything else it says so in a sentence', async () => {
+    const holder = await startParticipant({ library: 'kazoo', recipe: 'lock', path: `${dir}/locks/inventory`, id: 'worker-1', connectString });
+    await holder.waitFor('acquired');
+    const explorer = api.explorer;
+    const connectionNode = (await explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
+    await explorer.getChildren(connectionNode);
+    const connection = api.connections.require(name);
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const entry = manifest.contributes.menus['view/item/context'].find((m) => m.command === COMMANDS.showCoordination && /view == zookeeper\.explorer/.test(m.when ?? ''))!;
+    const patterns = [...(entry.when ?? '').matchAll(/viewItem =~ \/(.+?)\/(?=\s|$|\))/g)].map((m) => new RegExp(m[1]));
+    assert.ok(patterns.length > 0, entry.when);
+    const offered = (path: string): boolean => patterns.every((re) => re.test(explorer.getTreeItem(explorer.znodeItem(connection, path, undefined)).contextValue ?? ''));
+    // List the lock's parent: the explorer recognizes the lock among its children (in the background).
+    await explorer.getChildren(explorer.znodeItem(connection, `${dir}/locks`, undefined));
+    await explorer.getChildren(explorer.znodeItem(connection, dir, undefined));
+    await eventually(() => offered(`${dir}/locks/inventory`), 15000, 'the menu entry on the recognized lock');
+    assert.equal(offered(`${dir}/plain`), false, 'not on a plain node listed at the same time');
+    // The explorer's tooltip repeats the summary whole (the row's description may be cut short).
+    const lockItem = explorer.getTreeItem(explorer.znodeItem(connection, `${dir}/locks/inventory`, undefined));
+    const lockTip = (lockItem.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.ok(lockTip.includes('lock: held by worker-1, 0 waiting'), lockTip);
+    assert.equal(offered(`${dir}/locks`), false, 'not on the folder of locks');
+    // Run anyway (the command palette): a sentence, and the detail says the same.
+    const detail = await vscode.commands.executeCommand<CoordinationDetail>(COMMANDS.showCoordination, { connection: name, path: `${dir}/plain`, reveal: false });
+    assert.equal(detail.kind, 'unknown');
+    assert.equal(notARecipeSentence(`${dir}/plain`, 1), `${dir}/plain is not a coordination recipe: its child does not follow the layout of any lock, election, latch, semaphore, queue, party or service registry that ZooKeeper Explorer knows. Nothing is guessed.`);
+    const markdown = renderDetail(detail);
+    assert.doesNotMatch(markdown, /Unrecognized pattern/);
+    assert.ok(markdown.includes(`${dir}/plain is not a coordination recipe`), markdown);
   });
 
   it('the holder releases: the view shows the next waiter holding, without a new scan', async () => {
@@ -266,6 +334,42 @@ describe('the Coordination and Services views', function () {
     assert.equal(again.cancelled, false);
     assert.ok(again.visited > 6000);
     await deleteTree(probe, big);
+  });
+
+  it('the uptimes in the Services view tick while the view is visible, and nothing ticks while it is hidden', async () => {
+    await ordersInstance();
+    const services = api.coordination.services;
+    const instanceRow = async (): Promise<{ text: string; seconds: number } | undefined> => {
+      const connection = (await services.getChildren()).find((n) => n.kind === 'servicesConnection' && n.connection.name === name)!;
+      const orders = (await services.getChildren(connection)).find((n) => n.kind === 'service' && n.path === `${dir}/services/orders`);
+      const [instance] = orders ? await services.getChildren(orders) : [];
+      if (!instance) return undefined;
+      const text = servicesText(instance);
+      const up = / up (?:(\d+)m )?(\d+)s$/.exec(text);
+      return up ? { text, seconds: Number(up[1] ?? 0) * 60 + Number(up[2]) } : { text, seconds: -1 };
+    };
+    await vscode.commands.executeCommand('zookeeper.services.focus');
+    await eventually(() => services.ticking, 15000, 'the uptimes ticking once the view shows');
+    await eventually(async () => (await instanceRow())?.seconds !== undefined, 15000, 'the orders instance listed');
+    const first = (await instanceRow())!;
+    assert.ok(first.seconds >= 0, first.text);
+    // A redraw of the orders service by the ticker, then its instance says it has been up longer
+    // (from what was read: the instance was not read again).
+    const redrawn = new Promise<void>((resolve) => {
+      const sub = services.onDidChangeTreeData((node) => {
+        if (node?.kind === 'service' && node.path === `${dir}/services/orders`) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    await redrawn;
+    await eventually(async () => ((await instanceRow())?.seconds ?? -1) > first.seconds, 15000, `a later uptime than "${first.text}"`);
+    // Hidden: the timer is gone (not merely quiet).
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await eventually(() => !services.ticking, 15000, 'the ticker stopped with the view hidden');
+    await vscode.commands.executeCommand('zookeeper.services.focus');
+    await eventually(() => services.ticking, 15000, 'ticking again once the view shows again');
   });
 
   it('the Services view lists each service with its instances and follows them as they come and go', async () => {

@@ -127,6 +127,56 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
     assert.match(text, /"feature": true/);
   });
 
+  it('the sandbox\'s feature-flags.zk runs twice in a row, both times without an error', async () => {
+    // The very example `npm run sandbox` writes, on a connection whose chroot has the demo world's layout.
+    const root = ((): string => {
+      for (let d = __dirname; ; d = path.dirname(d)) if (fs.existsSync(path.join(d, 'package.json')) || path.dirname(d) === d) return d;
+    })();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { EXAMPLES, FEATURES } = require(path.join(root, 'scripts', 'lib', 'sandboxExamples.js')) as typeof import('../../scripts/lib/sandboxExamples');
+    const chroot = `${dir}/demo-world`;
+    await probe.create(chroot);
+    await probe.create(`${chroot}/config`);
+    await probe.create(`${chroot}/config/features`, Buffer.from('{"newCheckout": {"enabled": false}}'));
+    await probe.create(`${chroot}/services`);
+    await probe.create(`${chroot}/services/orders`);
+    await probe.create(`${chroot}/services/orders/instance-`, Buffer.from('{"host":"10.0.1.11","port":8080}'), { mode: 'ephemeralSequential' });
+    const demo = `lang-demo-${stamp}`;
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name: demo, connectString: `${connectString}${chroot}` });
+    try {
+      const lines = [...EXAMPLES['feature-flags.zk']];
+      assert.equal(lines[0], '# connection: demo');
+      lines[0] = `# connection: ${demo}`;
+      const document = await open('feature-flags.zk', lines.join('\n') + '\n');
+      for (const run of [1, 2]) {
+        const result = await vscode.commands.executeCommand<ScriptRunResult>(COMMANDS.runScript, { uri: document.uri.toString() });
+        assert.equal(result.ok, true, `run ${run}: ${JSON.stringify(result)}`);
+        assert.equal(result.skipped, 0);
+        assert.equal(result.results.length, 5, `run ${run}: every command ran`);
+        const { data, stat } = await probe.get(`${chroot}/config/features`);
+        assert.deepEqual(JSON.parse(data.toString()), FEATURES);
+        assert.equal(stat.version, run, 'each run sets the flags once');
+      }
+    } finally {
+      await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: demo });
+    }
+  });
+
+  it('"# connection: <name>" naming no configured connection is flagged as it is typed, with the closest configured name', async () => {
+    await connect();
+    const document = await open('unknown-connection.zk', `# connection: ${name}x\nls ${dir}/nothing-here\n`);
+    await eventually(() => messages(document.uri).some((m) => m === `0:Error:No connection is named "${name}x"; did you mean "${name}"?`), 20000, `the did-you-mean diagnostic; shown: ${JSON.stringify(messages(document.uri))}`);
+    // Typing the name right clears it (the edit, not a re-open). The full check of that version is
+    // the one that also warns about the missing path (none is checked on an unknown connection).
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.replace(new vscode.Range(0, 14, 0, 14 + name.length + 1), name));
+    await eventually(() => messages(document.uri).some((m) => /^1:Warning:.*does not exist/.test(m)), 20000, `the full check of the corrected script; shown: ${JSON.stringify(messages(document.uri))}`);
+    assert.ok(messages(document.uri).every((m) => !m.includes('No connection is named')), JSON.stringify(messages(document.uri)));
+    // And a name nothing is close to.
+    await editor.edit((edit) => edit.replace(new vscode.Range(0, 14, 0, 14 + name.length), 'nope'));
+    await eventually(() => messages(document.uri).some((m) => m.startsWith('0:Error:No connection is named "nope".')), 20000, `the diagnostic for nope; shown: ${JSON.stringify(messages(document.uri))}`);
+  });
+
   it('runScript runs the commands, returns zkCli-like output, and an open editor of a changed node shows the new data', async () => {
     await connect();
     await probe.create(`${dir}/edited`, Buffer.from('before'));

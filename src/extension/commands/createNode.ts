@@ -54,9 +54,29 @@ export function createRequestFromArgs(args: CommandArgs): CreateRequest {
   return request;
 }
 
-/** Asks for mode, name (validated as typed), TTL and initial data. Undefined when cancelled. */
-export async function askCreateRequest(connection: ZkConnection, parent: string): Promise<CreateRequest | undefined> {
+/** "a persistent node", "an ephemeral node": the article for the word that follows. */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/** What the user asked for beyond the request itself. */
+export interface CreateChoices {
+  request: CreateRequest;
+  /** Open the new node's data in an editor (for data of several lines, which an input box cannot take). */
+  editInEditor: boolean;
+}
+
+/** How long typing must pause before the name step asks the server whether the name is taken. */
+const NAME_CHECK_DELAY_MS = 250;
+
+/**
+ * Asks for mode, name, TTL and initial data. Undefined when cancelled. The name is checked as it
+ * is typed — ZooKeeper's rules at once, and whether the node already exists on the server once
+ * typing pauses — so that a taken name is refused before any data is typed.
+ */
+export async function askCreateRequest(connection: ZkConnection, parent: string): Promise<CreateChoices | undefined> {
   const where = `${connection.name}:${parent}`;
+  const client = await connection.connect();
   const pick = await vscode.window.showQuickPick(MODE_PICKS.map((p) => ({ ...p, description: p.mode })), {
     title: `Create a child of ${where} (1/3)`,
     placeHolder: 'Kind of node',
@@ -64,30 +84,82 @@ export async function askCreateRequest(connection: ZkConnection, parent: string)
   });
   if (!pick) return undefined;
   const sequential = isSequential(pick.mode);
+  const ttl = pick.mode === 'ttl' || pick.mode === 'ttlSequential';
+  // A TTL node has one more step; the others keep their numbers out of "n/3".
+  const steps = ttl ? 4 : 3;
+  const kind = `${withArticle(pick.label.toLowerCase())} node`;
+  const pathOf = (name: string): string => (parent === '/' ? `/${name}` : `${parent}/${name}`);
+  let latest = 0;
   const name = await vscode.window.showInputBox({
-    title: `Create a ${pick.label.toLowerCase()} node under ${where} (2/3)`,
+    title: `Create ${kind} under ${where} (2/${steps})`,
     prompt: sequential ? 'Name prefix; ZooKeeper appends a 10-digit counter (e.g. "lock-" gives lock-0000000007)' : 'Name of the new node',
-    validateInput: (value) => validateNodeName(value, sequential) ?? validatePath(joinPath(parent, value || 'x')),
+    validateInput: async (value) => {
+      const problem = validateNodeName(value, sequential) ?? validatePath(joinPath(parent, value || 'x'));
+      // A sequential name gets a fresh counter from the server: its prefix cannot be taken.
+      if (problem || sequential) return problem;
+      const ticket = ++latest;
+      await new Promise((resolve) => setTimeout(resolve, NAME_CHECK_DELAY_MS));
+      // A newer value is being checked: VS Code ignores the answer for this one anyway.
+      if (ticket !== latest) return undefined;
+      const stat = await client.exists(pathOf(value)).catch(() => undefined);
+      return stat ? `${pathOf(value)} already exists on ${connection.name}. Choose another name.` : undefined;
+    },
   });
   if (name === undefined) return undefined;
-  const request: CreateRequest = { path: parent === '/' ? `/${name}` : `${parent}/${name}`, data: new Uint8Array(), mode: pick.mode };
-  if (pick.mode === 'ttl' || pick.mode === 'ttlSequential') {
-    const ttl = await vscode.window.showInputBox({
-      title: 'Time to live',
+  const request: CreateRequest = { path: pathOf(name), data: new Uint8Array(), mode: pick.mode };
+  if (ttl) {
+    const answer = await vscode.window.showInputBox({
+      title: `Time to live of ${request.path} (3/${steps})`,
       prompt: 'How long the node may stay without children or changes: e.g. 30s, 10m, 2h, 1d, or milliseconds',
       value: '10m',
       validateInput: (value) => (parseDuration(value) === undefined ? `Enter a duration from 1 ms to ${MAX_TTL_MS} ms, like 30s, 10m or 2h.` : undefined),
     });
-    if (ttl === undefined) return undefined;
-    request.ttlMs = parseDuration(ttl)!;
+    if (answer === undefined) return undefined;
+    request.ttlMs = parseDuration(answer)!;
   }
-  const data = await vscode.window.showInputBox({
-    title: `Initial data for ${request.path} (3/3)`,
-    prompt: 'Text stored as UTF-8; leave empty for no data (you can edit it later in the editor)',
+  const data = await askData(`Initial data of ${request.path}${sequential ? '<counter>' : ''} (${steps}/${steps})`);
+  if (!data) return undefined;
+  request.data = Buffer.from(data.text, 'utf8');
+  return { request, editInEditor: data.editInEditor };
+}
+
+/**
+ * The data step: one line in the box, or the title button that creates the node and opens its data
+ * in an editor, for data of several lines (an input box holds one line; "\\n" escapes would break
+ * JSON that contains them).
+ */
+function askData(title: string): Promise<{ text: string; editInEditor: boolean } | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = title;
+  box.prompt = 'One line of text stored as UTF-8, or empty for no data. Several lines: the button at the top right creates the node and opens its data in an editor.';
+  const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Create and edit the data in an editor (several lines)' };
+  box.buttons = [editButton];
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (value: { text: string; editInEditor: boolean } | undefined): void => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      box.dispose();
+    };
+    box.onDidAccept(() => finish({ text: box.value, editInEditor: false }));
+    box.onDidTriggerButton((button) => {
+      if (button === editButton) finish({ text: box.value, editInEditor: true });
+    });
+    box.onDidHide(() => finish(undefined));
+    box.show();
   });
-  if (data === undefined) return undefined;
-  request.data = Buffer.from(data, 'utf8');
-  return request;
+}
+
+/** What to tell the user after an interactive create: the name ZooKeeper chose, and how long an ephemeral node lives. */
+export function createdMessage(connectionName: string, mode: CreateMode, asked: string, created: string): string | undefined {
+  const parts: string[] = [];
+  if (isSequential(mode)) parts.push(`Created ${created} (ZooKeeper appended the counter to "${asked.slice(asked.lastIndexOf('/') + 1)}").`);
+  else if (mode === 'ephemeral') parts.push(`Created ${created}.`);
+  if (mode === 'ephemeral' || mode === 'ephemeralSequential') {
+    parts.push(`It is ephemeral: it lives as long as this window's session with ${connectionName} and goes when you disconnect or close VS Code.`);
+  }
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 export async function createNode(connection: ZkConnection, request: CreateRequest): Promise<{ path: string; stat: PlainStat }> {

@@ -4,9 +4,24 @@ import type { ZkConnection } from '../connections/zkConnection';
 
 const MAX_SUGGESTIONS = 200;
 
+/** A row of the picker: the path it goes to, or none for a row that only explains (a missing path). */
+interface PathItem extends vscode.QuickPickItem {
+  path?: string;
+}
+
+/** The sentence for a path that is not on the server: nothing to blame, just what to do. */
+export function missingPathMessage(connectionName: string, path: string): string {
+  return `There is no node ${path} on ${connectionName}.`;
+}
+
 /**
  * A quick pick that completes child names as the user types: "/config/a" lists the children of
  * /config that start with "a". One getChildren per parent, cached while the picker is open.
+ *
+ * Only matches are listed, so Enter on "/con" goes to the first match (/config), never to a path
+ * that does not exist. The typed text itself is a row only when nothing matches, marked as not
+ * found; accepting a path that is missing on the server keeps the picker open with the typed text
+ * and a sentence in its title, instead of closing on an error.
  */
 export async function askPath(connection: ZkConnection, initial = '/'): Promise<string | undefined> {
   const client = await connection.connect();
@@ -22,12 +37,15 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
     }
     return pending;
   };
-  const picker = vscode.window.createQuickPick();
-  picker.title = `Go to a znode on ${connection.name}`;
+  const picker = vscode.window.createQuickPick<PathItem>();
+  const title = `Go to a znode on ${connection.name}`;
+  picker.title = title;
   picker.placeholder = 'Type a path: /config/app — child names complete as you type';
   picker.value = initial;
   picker.matchOnDescription = false;
   let generation = 0;
+  /** The value the rows on screen were made for: Enter typed faster than the server answers must not take a stale row. */
+  let shownFor: string | undefined;
   const update = async (value: string): Promise<void> => {
     const current = ++generation;
     const typed = value.startsWith('/') ? value : `/${value}`;
@@ -36,7 +54,8 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
     const prefix = typed.slice(slash + 1);
     const problem = validatePath(parent);
     if (problem) {
-      picker.items = [{ label: typed, description: problem, alwaysShow: true }];
+      picker.items = [{ label: `$(error) ${typed}`, description: problem, alwaysShow: true }];
+      shownFor = value;
       return;
     }
     picker.busy = true;
@@ -44,10 +63,15 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
     if (current !== generation) return;
     picker.busy = false;
     const matches = children.filter((name) => name.startsWith(prefix)).slice(0, MAX_SUGGESTIONS);
+    const items: PathItem[] = matches.map((name) => ({ label: joinPath(parent, name), path: joinPath(parent, name), alwaysShow: true }));
     const exact = normalizeUserPath(typed);
-    const items: vscode.QuickPickItem[] = matches.map((name) => ({ label: joinPath(parent, name), alwaysShow: true }));
-    if (!matches.includes(prefix) && !validatePath(exact)) items.unshift({ label: exact, description: prefix ? 'go to this path' : '', alwaysShow: true });
+    // Only when nothing matches, and visibly not a match: VS Code sorts the rows by how well their
+    // label matches the typed text, and a plain "/con" would rank above "/config".
+    if (matches.length === 0 && prefix && !validatePath(exact)) {
+      items.push({ label: `$(circle-slash) ${exact}`, description: `not found among the children of ${parent}`, path: exact, alwaysShow: true });
+    }
     picker.items = items;
+    shownFor = value;
   };
   return new Promise<string | undefined>((resolve) => {
     let done = false;
@@ -57,12 +81,31 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
       resolve(value);
       picker.dispose();
     };
-    picker.onDidChangeValue((value) => void update(value));
-    picker.onDidAccept(() => {
-      const chosen = picker.selectedItems[0]?.label ?? picker.value;
-      const path = normalizeUserPath(chosen);
+    picker.onDidChangeValue((value) => {
+      picker.title = title;
+      void update(value);
+    });
+    picker.onDidAccept(async () => {
+      const value = picker.value;
+      const fresh = shownFor === value;
+      if (!fresh) await update(value);
+      if (picker.value !== value) return; // typed on meanwhile: that value's rows decide
+      // Rows that came after Enter: the first one, as if it had been there (it would have been active).
+      const selected = fresh ? picker.selectedItems[0] : picker.items[0];
+      // A row that only explains (an invalid path): nothing to go to; the picker stays as it is.
+      if (selected && selected.path === undefined) return;
+      const path = selected?.path ?? normalizeUserPath(picker.value);
       if (validatePath(path)) return;
-      finish(path);
+      picker.busy = true;
+      const exists = await client.exists(path).then(
+        (stat) => stat !== undefined,
+        () => false,
+      );
+      picker.busy = false;
+      // The picker stays open with what was typed, and says why in its title (a quick pick has no
+      // validation message).
+      if (exists) finish(path);
+      else picker.title = `${missingPathMessage(connection.name, path)} Pick a suggestion or type another path.`;
     });
     picker.onDidHide(() => finish(undefined));
     picker.show();

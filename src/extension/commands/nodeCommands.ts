@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { ExplorerProvider } from '../../tree/explorerProvider';
 import { childMatcher } from '../../tree/childListing';
 import { ConnectionItem, LoadMoreItem, ZnodeItem } from '../../tree/explorerItems';
-import { ZkError } from '../../zk/errors';
 import { parentPath } from '../../zk/paths';
 import { COMMANDS } from '../commandIds';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -10,9 +9,9 @@ import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
 import { ZkUri } from '../zkUri';
-import { askCreateRequest, createNode, createRequestFromArgs } from './createNode';
+import { askCreateRequest, createdMessage, createNode, createRequestFromArgs } from './createNode';
 import { deleteNodeInteractively, deleteNodeQuietly } from './deleteNode';
-import { askPath } from './goToPath';
+import { askPath, missingPathMessage } from './goToPath';
 import { asArgs, resolveConnection, resolveNode } from './resolve';
 import { registerCommand } from './registerCommand';
 
@@ -60,6 +59,7 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
     const args = asArgs(arg);
     let connection: ZkConnection;
     let request;
+    let editInEditor = false;
     if (args) {
       connection = connections.require(args.connection);
       request = createRequestFromArgs(args);
@@ -67,17 +67,21 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
       const parent = arg instanceof ZnodeItem ? { connection: arg.connection, path: arg.path } : await resolveNode(connections, arg);
       connection = parent.connection;
       if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: creating nodes is refused.`);
-      request = await askCreateRequest(connection, parent.path);
-      if (!request) return undefined;
+      const choices = await askCreateRequest(connection, parent.path);
+      if (!choices) return undefined;
+      ({ request, editInEditor } = choices);
     }
     const result = await createNode(connection, request);
     log.info(`${connection.name}: created ${result.path} (${request.mode})`);
     refreshParentOf(connection, result.path);
+    // The parent may have been a leaf until now: only its own parent redraws it with an expand arrow.
+    const parent = parentPath(result.path);
+    if (parent && parent !== '/') refreshParentOf(connection, parent);
     if (!args) {
       await reveal(connection, result.path);
-      if (request.mode === 'ephemeral' || request.mode === 'ephemeralSequential') {
-        void vscode.window.showInformationMessage(`Created ${result.path}. It is ephemeral: it lives as long as this window's session with ${connection.name} and goes when you disconnect or close VS Code.`);
-      }
+      const message = createdMessage(connection.name, request.mode, request.path, result.path);
+      if (message) void vscode.window.showInformationMessage(message);
+      if (editInEditor) await vscode.commands.executeCommand(COMMANDS.openNode, { connection: connection.name, path: result.path });
     }
     return result;
   });
@@ -98,7 +102,7 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
     const path = args ? (await resolveNode(connections, arg)).path : await askPath(connection, arg instanceof ZnodeItem ? `${arg.path === '/' ? '' : arg.path}/` : '/');
     if (!path) return undefined;
     const client = await connection.connect();
-    if (!(await client.exists(path))) throw new ZkError('NONODE', 'go to', path);
+    if (!(await client.exists(path))) throw new UserError(missingPathMessage(connection.name, path));
     await reveal(connection, path);
     return { connection: connection.name, path };
   });

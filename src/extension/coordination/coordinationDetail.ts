@@ -80,12 +80,18 @@ function cell(text: string | null | undefined): string {
   return (text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').slice(0, 80);
 }
 
+/** Why there is no detail to show: a sentence, not a heading like "Unrecognized pattern". */
+export function notARecipeSentence(path: string, children: number): string {
+  const what = children === 0 ? 'it has no children' : `its ${children === 1 ? 'child does' : `${children} children do`} not follow the layout of any lock, election, latch, semaphore, queue, party or service registry that ZooKeeper Explorer knows`;
+  return `${path} is not a coordination recipe: ${what}. Nothing is guessed.`;
+}
+
 /** The detail as Markdown: who holds, who leads, the wait chain, the participants and each session's ephemerals. */
 export function renderDetail(d: CoordinationDetail): string {
   const lines: string[] = [];
-  lines.push(`# ${d.recipe ?? 'Unrecognized pattern'} at ${d.path}`, '');
+  lines.push(d.recipe ? `# ${d.recipe} at ${d.path}` : `# ${d.path}: no recipe recognized`, '');
   lines.push(`Connection **${d.connection}**, read ${d.readAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}. ${d.summary}.`, '');
-  if (d.kind === 'unknown') lines.push('The children of this node match no known recipe; nothing is guessed.', '');
+  if (d.kind === 'unknown') lines.push(notARecipeSentence(d.path, d.participants.length), '');
   if (d.leader) lines.push('## Leader', '', `- ${who(d.leader)}, session ${d.leader.session ?? '—'}, up ${formatAge(d.leader.ageMs)}`, '');
   if (d.holders.length > 0 && d.kind !== 'serviceRegistry') {
     lines.push(d.holders.length === 1 ? '## Holder' : '## Holders', '');

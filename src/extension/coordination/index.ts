@@ -7,7 +7,7 @@ import { registerCommand } from '../commands/registerCommand';
 import { asArgs, resolveConnection, resolveNode } from '../commands/resolve';
 import type { ConnectionManager } from '../connections/connectionManager';
 import type { Logger } from '../logging';
-import type { CoordinationDetail } from './coordinationDetail';
+import { notARecipeSentence, type CoordinationDetail } from './coordinationDetail';
 import { COORDINATION_SCHEME, CoordinationDocuments, detailUri } from './detailDocuments';
 
 export interface Coordination {
@@ -22,6 +22,9 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
   const documents = new CoordinationDocuments(connections, () => scanSettings().maxNodes);
   const view = vscode.window.createTreeView(VIEW_COORDINATION, { treeDataProvider: provider, showCollapseAll: true });
   const servicesView = vscode.window.createTreeView(VIEW_SERVICES, { treeDataProvider: services });
+  // Uptimes tick only while the view can be seen: no timer for a collapsed or hidden view.
+  services.setVisible(servicesView.visible);
+  context.subscriptions.push(servicesView.onDidChangeVisibility((e) => services.setVisible(e.visible)));
   context.subscriptions.push(
     provider,
     services,
@@ -66,9 +69,14 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
   registerCommand(context.subscriptions, commandLog, COMMANDS.showCoordination, async (arg?: unknown): Promise<CoordinationDetail> => {
     const { connection, path } = arg instanceof RecipeItem ? { connection: arg.connection, path: arg.path } : await resolveNode(connections, arg);
     const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${path}` }, () => documents.load(connection.name, path));
+    const args = asArgs(arg);
+    // Nothing to detail: say so in a sentence rather than open a page that says little more.
+    if (!args && detail.kind === 'unknown') {
+      void vscode.window.showInformationMessage(notARecipeSentence(path, detail.participants.length));
+      return detail;
+    }
     const document = await vscode.workspace.openTextDocument(detailUri(connection.name, path));
     await vscode.languages.setTextDocumentLanguage(document, 'markdown').then(undefined, () => undefined);
-    const args = asArgs(arg);
     if (args) {
       if (args.reveal !== false) await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
       return detail;

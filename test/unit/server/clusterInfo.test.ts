@@ -309,13 +309,32 @@ describe('server/ClusterInfo', () => {
         return list;
       };
       assert.deepEqual(await info.connections(), list);
-      await info.connections();
-      assert.equal(fake.count(CONNECTIONS_REQUEST), 2, 'not cached: settings may change');
     });
 
-    it('a failed request is an empty list', async () => {
+    it('is kept a few seconds (every check of a script asks), and asked again once the connections change', async () => {
+      fake.answer = () => [{ name: 'prod', active: true, readOnly: false }];
+      await info.connections();
+      now += 4_000;
+      await info.connections();
+      assert.equal(fake.count(CONNECTIONS_REQUEST), 1, 'typing does not ask on each check');
+      // The extension says the connections changed (added, removed, renamed): no connection named.
+      info.invalidate({});
+      await info.connections();
+      assert.equal(fake.count(CONNECTIONS_REQUEST), 2);
+      // A change of one connection's nodes keeps the list.
+      info.invalidate({ connection: 'prod', path: '/app' });
+      await info.connections();
+      assert.equal(fake.count(CONNECTIONS_REQUEST), 2);
+      now += 5_000;
+      await info.connections();
+      assert.equal(fake.count(CONNECTIONS_REQUEST), 3, 'settings may change without a word: asked again after a few seconds');
+    });
+
+    it('a failed request is an empty list, and not kept', async () => {
       fake.answer = () => new Error('no handler');
       assert.deepEqual(await info.connections(), []);
+      fake.answer = () => [{ name: 'prod', active: true, readOnly: false }];
+      assert.deepEqual(await info.connections(), [{ name: 'prod', active: true, readOnly: false }]);
     });
   });
 });
