@@ -121,6 +121,24 @@ export async function writeConnectionConfigs(connections: readonly ConnectionCon
         ? vscode.ConfigurationTarget.Workspace
         : vscode.ConfigurationTarget.Global;
   await configuration.update(KEY, connections, target);
+  // The write can resolve before this extension host has been given the new value (seen under load in
+  // code-server): reading the settings right away would build connections from the old list, and a
+  // connect just after an edit would go to the old address. Wait for the new value (bounded: when a
+  // list at another level wins, it never comes and the change event reloads anyway).
+  const wanted = JSON.stringify(connections);
+  const current = (): string => JSON.stringify(vscode.workspace.getConfiguration(SECTION).get(KEY));
+  if (current() === wanted) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, 5000);
+    const subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsConnections(event) && current() === wanted) done();
+    });
+  });
 }
 
 export function affectsConnections(event: vscode.ConfigurationChangeEvent): boolean {
