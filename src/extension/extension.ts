@@ -15,6 +15,17 @@ import { startLanguageClient, type ZooKeeperLanguageClient } from './language/la
 import { registerScripts } from './scripts/runScript';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
+import { parseDocumentUri } from './fs/documentAddress';
+
+/** The node a zk:// uri names, or undefined for any other uri. */
+function nodeOfUri(uri: vscode.Uri): { connection: string; path: string } | undefined {
+  try {
+    const { connection, path } = parseDocumentUri(uri);
+    return { connection, path };
+  } catch {
+    return undefined;
+  }
+}
 
 /** What activate() returns to other extensions in an installed extension. */
 export interface ZooKeeperExplorerPublicApi {
@@ -74,6 +85,15 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer, reveal);
   // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
   const documents = registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections });
+  context.subscriptions.push(
+    // A save, create or delete through a zk:// document changes figures the tree shows (size, child count).
+    documents.fileSystem.onDidChangeFile((changes) => {
+      for (const { uri } of changes) {
+        const node = nodeOfUri(uri);
+        if (node) explorer.nodeChanged(node.connection, node.path);
+      }
+    }),
+  );
   const watches = registerWatches(context, log, connections);
   explorer.watchedKinds = (connection, path) => watches.service.kindsOf(connection, path);
   context.subscriptions.push(
@@ -81,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     // Open editors of a watched node learn that the server's data changed.
     watches.service.onDidReceiveEvent((event) => {
       if (event.type !== 'childrenChanged') documents.fileSystem.notifyServerChange(event.connection, event.path);
+      explorer.nodeChanged(event.connection, event.path);
     }),
   );
 

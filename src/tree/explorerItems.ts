@@ -13,7 +13,8 @@ export class ZnodeItem {
   constructor(
     readonly connection: ZkConnection,
     readonly path: string,
-    readonly stat: ZnodeStat | undefined,
+    /** Updated in place when a newer stat is read: VS Code knows the element by this very object. */
+    public stat: ZnodeStat | undefined,
   ) {}
 }
 

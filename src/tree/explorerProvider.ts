@@ -8,7 +8,7 @@ import type { ChildListing } from './childListing';
 import { describeRole } from './recipeRoles';
 import { listChildren, loadPage } from './pageLoader';
 import { ZkError, errorMessage } from '../zk/errors';
-import { joinPath } from '../zk/paths';
+import { baseName, joinPath, parentPath } from '../zk/paths';
 import type { ZnodeStat } from '../zk/stat';
 import {
   ConnectionItem,
@@ -22,6 +22,11 @@ import {
   znodeTreeItem,
   type ExplorerNode,
 } from './explorerItems';
+
+/** What a row shows of a stat: a change in any of these redraws it. */
+function rowFigures(stat: ZnodeStat): string {
+  return `${stat.numChildren} ${stat.dataLength} ${stat.ephemeralOwner}`;
+}
 
 /** Above this many children a getChildren reply may exceed the server's jute.maxbuffer (1 MB) and drop the connection. */
 export const HUGE_CHILD_COUNT = 100_000;
@@ -166,6 +171,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
           listing.showPage(shownBefore);
         }
         this.listings.set(key, listing);
+        // The listing read the node's own stat too: its row (child count, size) follows the server.
+        if (listing.parentStat && this.updateStat(connection, path, listing.parentStat)) this.fireLater(this.znodeItems.get(key));
         if (listing.names.length > 0 && listing.names.length <= RECIPE_MAX_CHILDREN) this.recognize(connection, path, listing);
       }
       const { entries, remaining } = await loadPage(client, path, listing, this.pageSize());
@@ -277,15 +284,21 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       key,
       setTimeout(() => {
         this.liveTimers.delete(key);
-        const listing = this.listings.get(key);
-        this.listings.delete(key);
-        // A recognized recipe (a lock changing hands, an instance going) is re-read even while collapsed.
-        if (this.recipeOf.has(key)) this.reanalyze(connection, path);
-        // Keep how far the user had paged; the new listing picks up the same page count.
-        if (listing) this.pagesShown.set(key, listing.shown);
-        this.changeEmitter.fire(this.nodeFor(connection, path));
+        this.relist(connection, path);
       }, LIVE_DEBOUNCE_MS),
     );
+  }
+
+  /** Drops a node's listing, keeping how far it was paged, and redraws it: VS Code lists it again. */
+  private relist(connection: ZkConnection, path: string): void {
+    const key = itemId(connection.name, path);
+    const listing = this.listings.get(key);
+    this.listings.delete(key);
+    // A recognized recipe (a lock changing hands, an instance going) is re-read even while collapsed.
+    if (this.recipeOf.has(key)) this.reanalyze(connection, path);
+    // Keep how far the user had paged; the new listing picks up the same page count.
+    if (listing) this.pagesShown.set(key, listing.shown);
+    this.changeEmitter.fire(this.nodeFor(connection, path));
   }
 
   /** Redraws items (watch marks, descriptions) without asking the server again. */
@@ -345,12 +358,73 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       return;
     }
     if (element.kind === 'znode') {
-      const prefix = itemId(element.connection.name, element.path);
+      const { connection, path } = element;
+      const prefix = itemId(connection.name, path);
       for (const key of [...this.listings.keys()]) {
-        if (key === prefix || key.startsWith(prefix === itemId(element.connection.name, '/') ? prefix : prefix + '/')) this.listings.delete(key);
+        if (key === prefix || key.startsWith(prefix === itemId(connection.name, '/') ? prefix : prefix + '/')) this.listings.delete(key);
       }
-      this.changeEmitter.fire(this.nodeFor(element.connection, element.path));
+      // The row's own figures (a leaf that got a child needs its expand arrow) come from its stat:
+      // read it again first, so the redraw shows them.
+      void this.restat(connection, path).then(() => this.changeEmitter.fire(this.nodeFor(connection, path)));
     }
+  }
+
+  /**
+   * A node changed through this window (saved in an editor, created, deleted): its row and its
+   * parent's (child count) read their stats again, and a listed parent lists again.
+   */
+  nodeChanged(connectionName: string, path: string): void {
+    const connection = this.connections.list().find((c) => c.name === connectionName);
+    const client = connection?.isOpen ? connection.activeClient : undefined;
+    if (!connection || !client) return;
+    const parent = parentPath(path);
+    // Only rows the tree has shown have figures to keep right.
+    if (!this.znodeItems.has(itemId(connectionName, path)) && (parent === undefined || !this.znodeItems.has(itemId(connectionName, parent)))) return;
+    void (async () => {
+      const stat = await client.exists(path).catch(() => null);
+      if (stat === null) return; // could not ask: the next listing or refresh reads the figures
+      if (stat && this.updateStat(connection, path, stat)) this.changeEmitter.fire(this.znodeItems.get(itemId(connection.name, path)));
+      if (parent === undefined) return;
+      const parentKey = itemId(connection.name, parent);
+      const listing = this.listings.get(parentKey);
+      if (listing && listing.names.includes(baseName(path)) !== (stat !== undefined)) {
+        this.relist(connection, parent); // the new listing reads the parent's stat too
+        return;
+      }
+      if (await this.restat(connection, parent)) this.changeEmitter.fire(this.znodeItems.get(parentKey));
+    })();
+  }
+
+  /** Reads a node's stat again and updates its row's element; true when what the row shows changed. */
+  private async restat(connection: ZkConnection, path: string): Promise<boolean> {
+    const client = connection.activeClient; // never reconnects by itself: a disconnected tree stays so
+    if (!client) return false;
+    try {
+      const stat = await client.exists(path);
+      return stat ? this.updateStat(connection, path, stat) : false;
+    } catch {
+      return false; // the row keeps its figures; the next listing or refresh reads them again
+    }
+  }
+
+  /** Puts a newer stat on a node's element and in its parent's listing; true when the row's figures changed. */
+  private updateStat(connection: ZkConnection, path: string, stat: ZnodeStat): boolean {
+    if (path !== '/') {
+      const listing = this.listings.get(itemId(connection.name, parentPath(path) ?? '/'));
+      const name = baseName(path);
+      if (listing?.stats.has(name)) listing.stats.set(name, stat);
+    }
+    const item = this.znodeItems.get(itemId(connection.name, path));
+    if (!item || item.connection !== connection) return false;
+    const before = item.stat;
+    if (before && stat.mzxid < before.mzxid && stat.pzxid < before.pzxid) return false; // an older read answered late
+    item.stat = stat;
+    return !before || rowFigures(before) !== rowFigures(stat);
+  }
+
+  /** After the current call: firing a node from inside its own getChildren would make VS Code ask again at once. */
+  private fireLater(node: ExplorerNode | undefined): void {
+    if (node) setTimeout(() => this.changeEmitter.fire(node), 0);
   }
 
   /** The element VS Code knows for this node (undefined: refresh everything). */
@@ -364,8 +438,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   znodeItem(connection: ZkConnection, path: string, stat: ZnodeStat | undefined): ZnodeItem {
     const id = itemId(connection.name, path);
     const existing = this.znodeItems.get(id);
-    if (existing && existing.connection === connection && (!stat || existing.stat === stat)) return existing;
-    const item = new ZnodeItem(connection, path, stat ?? existing?.stat);
+    if (existing && existing.connection === connection) {
+      if (stat) existing.stat = stat;
+      return existing;
+    }
+    const item = new ZnodeItem(connection, path, stat);
     this.znodeItems.set(id, item);
     return item;
   }
