@@ -43,7 +43,7 @@ describe('explorer: a live tree whose figures follow the server', function () {
       node = next!;
     }
     assert.equal(node.kind, 'znode');
-    return node as ZnodeItem;
+    return node;
   }
   async function childNames(nodePath: string): Promise<string[]> {
     return (await api.explorer.getChildren(await element(nodePath))).map(label);
