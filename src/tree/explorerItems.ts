@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ZkConnection } from '../extension/connections/zkConnection';
-import { baseName, parseSequence } from '../zk/paths';
-import { formatHex64, isEphemeral, type ZnodeStat } from '../zk/stat';
+import { baseName, isServerOwned, parseSequence } from '../zk/paths';
+import { describeStatBriefly, znodeKind } from './statText';
+import { isEphemeral, type ZnodeStat } from '../zk/stat';
 
 export class ConnectionItem {
   readonly kind = 'connection';
@@ -103,29 +104,6 @@ function znodeIcon(name: string, stat: ZnodeStat | undefined): vscode.ThemeIcon 
   return new vscode.ThemeIcon(stat.numChildren > 0 ? 'folder' : 'file');
 }
 
-export function znodeKind(name: string, stat: ZnodeStat): string {
-  const sequential = parseSequence(name) !== undefined ? ' sequential' : '';
-  return isEphemeral(stat) ? `ephemeral${sequential}` : `persistent${sequential}`;
-}
-
-export function describeStat(stat: ZnodeStat): string[] {
-  // The root and /zookeeper were never created by a transaction: their times are 0.
-  const date = (ms: number): string => (ms === 0 ? '— (never set)' : new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC'));
-  return [
-    `czxid: ${formatHex64(stat.czxid)}`,
-    `mzxid: ${formatHex64(stat.mzxid)}`,
-    `pzxid: ${formatHex64(stat.pzxid)}`,
-    `ctime: ${date(stat.ctime)}`,
-    `mtime: ${date(stat.mtime)}`,
-    `version: ${stat.version}`,
-    `cversion: ${stat.cversion}`,
-    `aversion: ${stat.aversion}`,
-    `ephemeralOwner: ${formatHex64(stat.ephemeralOwner)}${isEphemeral(stat) ? ' (session)' : ''}`,
-    `dataLength: ${stat.dataLength}`,
-    `numChildren: ${stat.numChildren}`,
-  ];
-}
-
 export interface ZnodeDecorations {
   filter?: string | undefined;
   watched?: readonly string[];
@@ -142,7 +120,8 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
   const treeItem = new vscode.TreeItem(name, collapsible);
   treeItem.id = itemId(item.connection.name, item.path);
   treeItem.iconPath = znodeIcon(name, stat);
-  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}`;
+  // .serverOwned: the root and /zookeeper are never offered for deletion (the command would refuse).
+  treeItem.contextValue = `znode${isServerOwned(item.path) ? '.serverOwned' : ''}${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}`;
   if (stat && (stat.dataLength > 0 || stat.numChildren === 0)) {
     // Nodes that hold data open it on click; pure folders only expand (their twistie still works either way).
     treeItem.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
@@ -159,8 +138,13 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
     if (filter) parts.push(`filter: ${filter}`);
     treeItem.description = parts.join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${item.path === '/' ? '/' : name}** — ${znodeKind(name, stat)}  \n`);
-    tooltip.appendCodeblock([item.path, ...describeStat(stat)].join('\n'), 'text');
+    tooltip.appendMarkdown(`**${item.path === '/' ? '/' : name}** — `);
+    tooltip.appendText(znodeKind(name, stat));
+    // One line each (hard breaks, not paragraphs): the hover stays as small as its text.
+    for (const line of [item.path, ...describeStatBriefly(stat)]) {
+      tooltip.appendMarkdown('  \n');
+      tooltip.appendText(line);
+    }
     treeItem.tooltip = tooltip;
   }
   return treeItem;
