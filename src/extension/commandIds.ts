@@ -31,6 +31,7 @@ export const COMMANDS = {
   refreshServices: 'zookeeper.refreshServices',
   runScript: 'zookeeper.runScript',
   restartLanguageServer: 'zookeeper.restartLanguageServer',
+  explorerKey: 'zookeeper.explorerKey',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -3,6 +3,7 @@ import { ExplorerProvider } from '../tree/explorerProvider';
 import { CONTEXT_CONNECTION_COUNT, VIEW_EXPLORER } from './commandIds';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
+import { registerExplorerKeys } from './commands/explorerKeys';
 import { registerDocuments } from './fs';
 import { ConnectionManager } from './connections/connectionManager';
 import { CredentialStore } from './connections/credentials';
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     await treeView.reveal(explorer.znodeItem(connection, path, undefined), { select: true, focus: true, expand: false });
   };
   registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer, reveal);
+  registerExplorerKeys(context.subscriptions, log.scoped('commands'), treeView);
   // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
   const documents = registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections });
   context.subscriptions.push(

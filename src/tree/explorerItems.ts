@@ -104,6 +104,16 @@ function znodeIcon(name: string, stat: ZnodeStat | undefined): vscode.ThemeIcon 
   return new vscode.ThemeIcon(stat.numChildren > 0 ? 'folder' : 'file');
 }
 
+/** Text shown as itself in a MarkdownString (appendText would also turn every space into &nbsp;, so nothing wraps). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, '\\$&');
+}
+
+/** Nodes that hold data (or are leaves) open it on click and Enter; pure folders only expand (their twistie works either way). */
+export function opensOnClick(item: ZnodeItem): boolean {
+  return item.stat !== undefined && (item.stat.dataLength > 0 || item.stat.numChildren === 0);
+}
+
 export interface ZnodeDecorations {
   filter?: string | undefined;
   watched?: readonly string[];
@@ -122,8 +132,7 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
   treeItem.iconPath = znodeIcon(name, stat);
   // .serverOwned: the root and /zookeeper are never offered for deletion (the command would refuse).
   treeItem.contextValue = `znode${isServerOwned(item.path) ? '.serverOwned' : ''}${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}`;
-  if (stat && (stat.dataLength > 0 || stat.numChildren === 0)) {
-    // Nodes that hold data open it on click; pure folders only expand (their twistie still works either way).
+  if (opensOnClick(item)) {
     treeItem.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
   }
   if (stat) {
@@ -138,13 +147,9 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
     if (filter) parts.push(`filter: ${filter}`);
     treeItem.description = parts.join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${item.path === '/' ? '/' : name}** — `);
-    tooltip.appendText(znodeKind(name, stat));
-    // One line each (hard breaks, not paragraphs): the hover stays as small as its text.
-    for (const line of [item.path, ...describeStatBriefly(stat)]) {
-      tooltip.appendMarkdown('  \n');
-      tooltip.appendText(line);
-    }
+    tooltip.appendMarkdown(`**${escapeMarkdown(item.path === '/' ? '/' : name)}** — `);
+    // One line each (hard breaks, not paragraphs; spaces kept so long lines wrap): the hover stays as small as its text.
+    tooltip.appendMarkdown([znodeKind(name, stat), item.path, ...describeStatBriefly(stat)].map(escapeMarkdown).join('  \n'));
     treeItem.tooltip = tooltip;
   }
   return treeItem;

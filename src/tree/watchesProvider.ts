@@ -147,7 +147,8 @@ export class WatchesProvider implements vscode.TreeDataProvider<WatchesNode>, vs
   }
 
   getChildren(element?: WatchesNode): WatchesNode[] {
-    if (!element) return [this.groups.watches, this.groups.events];
+    // Nothing watched and nothing logged: no rows, so VS Code shows the panel's welcome text (how to add a watch).
+    if (!element) return this.service.list().length === 0 && this.service.log.entries().length === 0 ? [] : [this.groups.watches, this.groups.events];
     if (element.kind !== 'group') return [];
     if (element.group === 'watches') return this.service.list().map((w) => new WatchItem(w));
     return this.shownEvents().map((e) => new WatchEventItem(e));

@@ -9,6 +9,51 @@ import { eventually } from '../support/session';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
 
+interface MenuEntry {
+  command: string;
+  when?: string;
+}
+
+/** Evaluates a menu's when-clause (the view/viewItem subset package.json uses) for one row of the explorer. */
+function menuShown(when: string | undefined, contextValue: string): boolean {
+  const expression = (when ?? 'true')
+    .replace(/view == ([\w.]+)/g, (_m, view: string) => String(view === 'zookeeper.explorer'))
+    .replace(/view =~ \/(.+?)\/(?=\s|$|\))/g, (_m, re: string) => String(new RegExp(re).test('zookeeper.explorer')))
+    .replace(/viewItem =~ \/(.+?)\/(?=\s|$|\))/g, (_m, re: string) => String(new RegExp(re).test(contextValue)))
+    .replace(/viewItem == ([\w.]+)/g, (_m, value: string) => String(value === contextValue));
+  const tokens = expression.match(/true|false|&&|\|\||!|\(|\)/g) ?? [];
+  assert.equal(tokens.join(''), expression.replace(/\s+/g, ''), `a when-clause this test can read: ${when}`);
+  let at = 0;
+  // or := and ('||' and)*; and := not ('&&' not)*; not := '!' not | '(' or ')' | true | false
+  const not = (): boolean => {
+    const token = tokens[at++];
+    if (token === '!') return !not();
+    if (token === '(') {
+      const value = or();
+      at++; // ')'
+      return value;
+    }
+    return token === 'true';
+  };
+  const and = (): boolean => {
+    let value = not();
+    while (tokens[at] === '&&') {
+      at++;
+      value = not() && value;
+    }
+    return value;
+  };
+  const or = (): boolean => {
+    let value = and();
+    while (tokens[at] === '||') {
+      at++;
+      value = and() || value;
+    }
+    return value;
+  };
+  return or();
+}
+
 function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
   return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
 }
@@ -164,5 +209,31 @@ describe('explorer: a live tree whose figures follow the server', function () {
     assert.ok(await document.save(), 'saved');
     assert.equal((await other.get(app)).data.toString(), 'a longer value of 27 bytes.');
     await eventually(() => /^27 B/.test(String(row(item).description)), 20000, '"27 B" on the row');
+  });
+
+  it('Delete is offered on ordinary nodes, never on the root or /zookeeper and below', async () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, MenuEntry[]> } };
+    const menus = manifest.contributes.menus['view/item/context'];
+    const offersDelete = (item: ZnodeItem): boolean =>
+      menus.some((m) => m.command === COMMANDS.deleteNode && menuShown(m.when, api.explorer.getTreeItem(item).contextValue ?? ''));
+    await other.create(`${folder}/ordinary`);
+    assert.equal(offersDelete(await element(`${folder}/ordinary`)), true, 'an ordinary node');
+    const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
+    const [root] = await api.explorer.getChildren(connectionNode);
+    assert.equal(root.kind, 'znode');
+    assert.equal(offersDelete(root), false, 'the root');
+    assert.equal(offersDelete(await element('/zookeeper')), false, '/zookeeper');
+    assert.equal(offersDelete(await element('/zookeeper/quota')), false, '/zookeeper/quota');
+    // The command still refuses them (automation, the palette) with a sentence.
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.deleteNode, { connection: name, path: '/zookeeper/quota' })), /belongs to ZooKeeper itself/);
+  });
+
+  it('a row\'s tooltip is short and does not call a container node "persistent" outright', async () => {
+    await other.create(`${folder}/box`, null, { mode: 'container' });
+    await other.create(`${folder}/box/keep`);
+    const tooltip = (api.explorer.getTreeItem(await element(`${folder}/box`)).tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
+    assert.match(tooltip, /^\*\*box\*\* — persistent \(or container\/TTL: the server reports those alike\) {2}\n/);
+    assert.ok(tooltip.includes(`${folder}/box  \n`), tooltip);
+    assert.ok(tooltip.split('\n').length <= 5, tooltip);
   });
 });
