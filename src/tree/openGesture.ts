@@ -1,5 +1,5 @@
 /**
- * Tells a click on a tree row from a double-click, and Enter from both. VS Code runs a row's command
+ * Tells a click on a tree row from a double-click. VS Code runs a row's command
  * once per click (twice for a double-click) and tells only its own vscode.open/vscode.diff which
  * click it was; our Open Node Data needs its own command (language detection, the hex dump for
  * binary data), so the second run for the same row soon after the first is taken as the double-click.
@@ -7,32 +7,20 @@
  */
 export const DOUBLE_CLICK_MS = 800;
 
-/** `preview`: a click (preview tab, focus stays in the tree); `pinned`: double-click or Enter (pinned tab, editor focused). */
+/** `preview`: a click or Enter (preview tab, focus stays in the tree); `pinned`: a double-click (pinned tab, editor focused). */
 export type OpenGestureKind = 'preview' | 'pinned';
 
 export class OpenGesture {
   private last: { key: string; time: number } | undefined;
-  private pinNext: string | undefined;
 
   constructor(
     private readonly windowMs = DOUBLE_CLICK_MS,
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** The next open of this row is deliberate (Enter): pinned and focused. */
-  pinNextOpen(key: string): void {
-    this.pinNext = key;
-  }
-
   /** Classifies one run of a row's open command. */
   next(key: string): OpenGestureKind {
     const time = this.now();
-    if (this.pinNext === key) {
-      this.pinNext = undefined;
-      this.last = undefined;
-      return 'pinned';
-    }
-    this.pinNext = undefined;
     const previous = this.last;
     if (previous && previous.key === key && time - previous.time <= this.windowMs) {
       this.last = undefined; // a third click starts over
@@ -43,5 +31,5 @@ export class OpenGesture {
   }
 }
 
-/** The one classifier of the window: the tree's Enter key and the open command share it. */
+/** The one classifier of the window: every tree's rows open through the same command. */
 export const openGesture = new OpenGesture();

@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
-import { itemId, opensOnClick, type ExplorerNode } from '../../tree/explorerItems';
-import { openGesture } from '../../tree/openGesture';
+import type { ExplorerNode } from '../../tree/explorerItems';
 import { COMMANDS } from '../commandIds';
 import type { Logger } from '../logging';
 import { registerCommand } from './registerCommand';
 
-export type ExplorerKey = 'delete' | 'refresh' | 'copyPath' | 'open';
+export type ExplorerKey = 'delete' | 'refresh' | 'copyPath';
 
 /**
  * The explorer's keys (package.json keybindings, only while the explorer has focus). A keybinding
  * runs its command without the row it was pressed on, so this one command takes the key's name and
- * passes the tree's selected row to the command the row's menu would run.
+ * passes the tree's selected row to the command the row's menu would run. Selected, not focused:
+ * arrow keys move VS Code's focus, which no extension can read; Enter (VS Code's own) or a click
+ * selects the focused row, and opens it as a preview with the keyboard left in the tree.
  */
 export function registerExplorerKeys(subscriptions: vscode.Disposable[], log: Logger, treeView: vscode.TreeView<ExplorerNode>): void {
   registerCommand(subscriptions, log, COMMANDS.explorerKey, async (key?: unknown) => {
@@ -26,14 +27,6 @@ export function registerExplorerKeys(subscriptions: vscode.Disposable[], log: Lo
       case 'copyPath':
         if (row.kind === 'znode') return vscode.commands.executeCommand(COMMANDS.copyPath, row);
         return undefined;
-      case 'open':
-        // Enter on a node with data: its tab pinned and the editor focused. Anything else (a
-        // connection, a folder, Load more): what Enter does in any tree (expand, or the row's command).
-        if (row.kind === 'znode' && opensOnClick(row)) {
-          openGesture.pinNextOpen(itemId(row.connection.name, row.path));
-          return vscode.commands.executeCommand(COMMANDS.openNode, row);
-        }
-        return vscode.commands.executeCommand('list.select');
       default:
         return undefined;
     }

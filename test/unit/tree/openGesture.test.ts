@@ -26,14 +26,4 @@ describe('tree/openGesture', () => {
     time += 501;
     assert.equal(g.next('c::/b'), 'preview');
   });
-
-  it('Enter pins the row it was pressed on, once', () => {
-    const g = gesture();
-    g.pinNextOpen('c::/a');
-    assert.equal(g.next('c::/a'), 'pinned');
-    assert.equal(g.next('c::/a'), 'preview');
-    g.pinNextOpen('c::/a');
-    assert.equal(g.next('c::/b'), 'preview', 'another row opened meanwhile: the Enter is spent');
-    assert.equal(g.next('c::/a'), 'preview');
-  });
 });
