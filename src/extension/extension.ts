@@ -65,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   context.subscriptions.push(
     treeView.onDidChangeSelection((event) => {
       const first = event.selection[0];
-      if (first && 'connection' in first && typeof first.connection === 'object') connections.markUsed(first.connection);
+      const connection = first && 'connection' in first && typeof first.connection === 'object' ? connections.get(first.connection.name) : undefined;
+      if (connection) connections.markUsed(connection);
     }),
   );
 

@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
-import type { ZkConnection } from '../extension/connections/zkConnection';
+import type { ConnectionSource } from './sources';
 import { baseName, isServerOwned, parseSequence } from '../zk/paths';
 import { describeStatBriefly, znodeKind } from './statText';
 import { isEphemeral, type ZnodeStat } from '../zk/stat';
 
 export class ConnectionItem {
   readonly kind = 'connection';
-  constructor(readonly connection: ZkConnection) {}
+  constructor(readonly connection: ConnectionSource) {}
 }
 
 export class ZnodeItem {
   readonly kind = 'znode';
   constructor(
-    readonly connection: ZkConnection,
+    readonly connection: ConnectionSource,
     readonly path: string,
     /** Updated in place when a newer stat is read: VS Code knows the element by this very object. */
     public stat: ZnodeStat | undefined,
@@ -22,7 +22,7 @@ export class ZnodeItem {
 export class LoadMoreItem {
   readonly kind = 'loadMore';
   constructor(
-    readonly connection: ZkConnection,
+    readonly connection: ConnectionSource,
     readonly parentPath: string,
     readonly remaining: number,
   ) {}
@@ -52,7 +52,7 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function statusIcon(connection: ZkConnection): vscode.ThemeIcon {
+function statusIcon(connection: ConnectionSource): vscode.ThemeIcon {
   switch (connection.status) {
     case 'connected':
     case 'readOnly':

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../extension/connections/connectionManager';
-import type { ZkConnection } from '../extension/connections/zkConnection';
+import type { ConnectionSource, ConnectionsSource } from './sources';
 import { analyzeNode } from '../zk/recipes/analyze';
 import type { RecipeAnalysis } from '../zk/recipes/types';
 import { forEachLimit } from '../zk/concurrency';
@@ -61,7 +60,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   watchedKinds: (connection: string, path: string) => readonly string[] = () => [];
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly connections: ConnectionManager) {
+  constructor(private readonly connections: ConnectionsSource) {
     this.disposables.push(
       connections.onDidChangeConnections(() => {
         this.connectionItems.clear();
@@ -78,7 +77,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     return Math.max(10, vscode.workspace.getConfiguration('zookeeper').get<number>('tree.pageSize', 500));
   }
 
-  connectionItem(connection: ZkConnection): ConnectionItem {
+  connectionItem(connection: ConnectionSource): ConnectionItem {
     let item = this.connectionItems.get(connection.name);
     if (!item || item.connection !== connection) {
       item = new ConnectionItem(connection);
@@ -134,7 +133,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     return new MessageItem(id, text, 'sync~spin', undefined, 'The tree updates by itself when the connection is back.');
   }
 
-  private async rootOf(connection: ZkConnection): Promise<ExplorerNode[]> {
+  private async rootOf(connection: ConnectionSource): Promise<ExplorerNode[]> {
     const id = itemId(connection.name, '');
     try {
       const client = await connection.connect();
@@ -145,7 +144,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }
   }
 
-  private async childrenOf(connection: ZkConnection, path: string): Promise<ExplorerNode[]> {
+  private async childrenOf(connection: ConnectionSource, path: string): Promise<ExplorerNode[]> {
     const key = itemId(connection.name, path);
     try {
       const client = await connection.connect();
@@ -206,7 +205,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
    * Finds out in the background whether an expanded node is a lock, an election, a queue, a
    * semaphore or a service registry, then redraws it and its children with their roles.
    */
-  private recognize(connection: ZkConnection, path: string, listing: ChildListing): void {
+  private recognize(connection: ConnectionSource, path: string, listing: ChildListing): void {
     const client = connection.activeClient;
     if (!client) return;
     const key = itemId(connection.name, path);
@@ -230,7 +229,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
    * registries: analyze them in the background (a few at a time) so their description says so
    * before anyone expands them.
    */
-  private recognizeChildren(connection: ZkConnection, parent: string, entries: readonly { name: string; stat: ZnodeStat }[]): void {
+  private recognizeChildren(connection: ConnectionSource, parent: string, entries: readonly { name: string; stat: ZnodeStat }[]): void {
     const client = connection.activeClient;
     if (!client) return;
     const candidates = entries.filter((e) => e.stat.numChildren > 0 && e.stat.numChildren <= RECIPE_MAX_CHILDREN_COLLAPSED).slice(0, RECIPE_MAX_SIBLINGS);
@@ -248,7 +247,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     });
   }
 
-  private reanalyze(connection: ZkConnection, path: string): void {
+  private reanalyze(connection: ConnectionSource, path: string): void {
     const client = connection.activeClient;
     if (!client) return;
     const key = itemId(connection.name, path);
@@ -276,7 +275,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** A one-shot children watch of a listed node fired: re-list it soon (live tree), debounced. */
-  private onChildrenChanged(connection: ZkConnection, path: string): void {
+  private onChildrenChanged(connection: ConnectionSource, path: string): void {
     const key = itemId(connection.name, path);
     if (!vscode.workspace.getConfiguration('zookeeper').get<boolean>('tree.live', true)) return;
     if (this.liveTimers.has(key)) return;
@@ -290,7 +289,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** Drops a node's listing, keeping how far it was paged, and redraws it: VS Code lists it again. */
-  private relist(connection: ZkConnection, path: string): void {
+  private relist(connection: ConnectionSource, path: string): void {
     const key = itemId(connection.name, path);
     const listing = this.listings.get(key);
     this.listings.delete(key);
@@ -307,12 +306,12 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** Lists a node with very many children despite the warning. */
-  allowHuge(connection: ZkConnection, path: string): void {
+  allowHuge(connection: ConnectionSource, path: string): void {
     this.hugeAllowed.add(itemId(connection.name, path));
   }
 
   /** Narrows a node's children by a glob or substring (undefined clears it). Returns matched and total counts once listed. */
-  setFilter(connection: ZkConnection, path: string, filter: string | undefined): void {
+  setFilter(connection: ConnectionSource, path: string, filter: string | undefined): void {
     const key = itemId(connection.name, path);
     if (filter?.trim()) this.filters.set(key, filter.trim());
     else this.filters.delete(key);
@@ -320,16 +319,16 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     this.changeEmitter.fire(this.znodeItems.get(key));
   }
 
-  filterOf(connection: ZkConnection, path: string): string | undefined {
+  filterOf(connection: ConnectionSource, path: string): string | undefined {
     return this.filters.get(itemId(connection.name, path));
   }
 
-  listingOf(connection: ZkConnection, path: string): ChildListing | undefined {
+  listingOf(connection: ConnectionSource, path: string): ChildListing | undefined {
     return this.listings.get(itemId(connection.name, path));
   }
 
   /** Makes sure `path` will be among its parent's shown children (for Go to Path and reveal). */
-  pin(connection: ZkConnection, path: string): void {
+  pin(connection: ConnectionSource, path: string): void {
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     const key = itemId(connection.name, parent);
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -396,7 +395,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** Reads a node's stat again and updates its row's element; true when what the row shows changed. */
-  private async restat(connection: ZkConnection, path: string): Promise<boolean> {
+  private async restat(connection: ConnectionSource, path: string): Promise<boolean> {
     const client = connection.activeClient; // never reconnects by itself: a disconnected tree stays so
     if (!client) return false;
     try {
@@ -408,7 +407,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** Puts a newer stat on a node's element and in its parent's listing; true when the row's figures changed. */
-  private updateStat(connection: ZkConnection, path: string, stat: ZnodeStat): boolean {
+  private updateStat(connection: ConnectionSource, path: string, stat: ZnodeStat): boolean {
     if (path !== '/') {
       const listing = this.listings.get(itemId(connection.name, parentPath(path) ?? '/'));
       const name = baseName(path);
@@ -428,14 +427,14 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** The element VS Code knows for this node (undefined: refresh everything). */
-  private nodeFor(connection: ZkConnection, path: string): ExplorerNode | undefined {
+  private nodeFor(connection: ConnectionSource, path: string): ExplorerNode | undefined {
     // The root item is fetched by rootOf; refreshing the connection re-reads its stat too.
     if (path === '/') return this.connectionItem(connection);
     return this.znodeItems.get(itemId(connection.name, path));
   }
 
   /** The registered element for a node, updated with a newer stat when one is given. */
-  znodeItem(connection: ZkConnection, path: string, stat: ZnodeStat | undefined): ZnodeItem {
+  znodeItem(connection: ConnectionSource, path: string, stat: ZnodeStat | undefined): ZnodeItem {
     const id = itemId(connection.name, path);
     const existing = this.znodeItems.get(id);
     if (existing && existing.connection === connection) {

@@ -141,3 +141,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A mistake in what the user asked for (unknown connection, read-only connection, bad argument): its message is shown as it is. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}
