@@ -125,4 +125,27 @@ describe('e2e: clicks, focus and keys in the explorer', function () {
       await wb!.screenshot('explorer-tooltip', { keepMouse: true });
     });
   }
+
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    it(`the Delete key's confirmation and the empty Watches panel's hint in the ${theme} theme (screenshots)`, async function () {
+      this.timeout(120_000);
+      await wb!.setTheme(theme);
+      await showFolder();
+      await clickRow(wb!, 'charlie');
+      await selected('charlie').waitFor({ timeout: 10_000 });
+      await page().keyboard.press('Delete');
+      const dialog = page().locator('.monaco-dialog-box').first();
+      await dialog.waitFor({ timeout: 20_000 });
+      await wb!.screenshot('explorer-delete-key');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      // No watch and no event in this workbench: the panel shows how to add one.
+      await wb!.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
+      const welcome = page().locator('.welcome-view-content', { hasText: 'No watches yet' }).first();
+      await welcome.waitFor({ timeout: 20_000 });
+      await welcome.getByRole('button', { name: 'Watch a Node…' }).waitFor({ timeout: 10_000 });
+      await wb!.screenshot('watches-empty');
+    });
+  }
 });
+
