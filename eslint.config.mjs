@@ -21,6 +21,14 @@ export default tseslint.config(
     },
   },
   {
+    // The views depend on narrow interfaces (src/tree/sources.ts) that activate() fills in, never on
+    // the extension's commands, connections or services: the dependency runs one way, downwards.
+    files: ['src/tree/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/extension', '**/extension/**'], message: 'src/tree must not import src/extension: add what the view needs to src/tree/sources.ts and let activate() pass it.' }] }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -38,6 +38,7 @@ export const COMMANDS = {
   clearSearch: 'zookeeper.clearSearch',
   openSearchResult: 'zookeeper.openSearchResult',
   exportSubtree: 'zookeeper.exportSubtree',
+  explorerKey: 'zookeeper.explorerKey',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

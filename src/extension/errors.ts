@@ -1,4 +1,4 @@
-import { ZkError } from '../zk/errors';
+import { UserError, ZkError } from '../zk/errors';
 import { InvalidPathError } from '../zk/paths';
 
 /** Any error as the sentence a user sees; ZooKeeper errors are already translated by src/zk/errors.ts. */
@@ -9,7 +9,5 @@ export function userMessage(error: unknown): string {
   return `Unexpected error: ${String(error)}.`;
 }
 
-/** A mistake in what the user asked for (unknown connection, read-only connection, bad argument). */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-}
+// Defined beside ZkError so that the views (src/tree) can raise it without importing src/extension.
+export { DisconnectedError, UserError } from '../zk/errors';

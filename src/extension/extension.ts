@@ -3,6 +3,7 @@ import { ExplorerProvider } from '../tree/explorerProvider';
 import { CONTEXT_CONNECTION_COUNT, VIEW_EXPLORER } from './commandIds';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
+import { registerExplorerKeys } from './commands/explorerKeys';
 import { registerDocuments } from './fs';
 import { ConnectionManager } from './connections/connectionManager';
 import { CredentialStore } from './connections/credentials';
@@ -18,6 +19,17 @@ import { registerTransfer } from './transfer';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
+import { parseDocumentUri } from './fs/documentAddress';
+
+/** The node a zk:// uri names, or undefined for any other uri. */
+function nodeOfUri(uri: vscode.Uri): { connection: string; path: string } | undefined {
+  try {
+    const { connection, path } = parseDocumentUri(uri);
+    return { connection, path };
+  } catch {
+    return undefined;
+  }
+}
 
 /** What activate() returns to other extensions in an installed extension. */
 export interface ZooKeeperExplorerPublicApi {
@@ -58,7 +70,8 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   context.subscriptions.push(
     treeView.onDidChangeSelection((event) => {
       const first = event.selection[0];
-      if (first && 'connection' in first && typeof first.connection === 'object') connections.markUsed(first.connection);
+      const connection = first && 'connection' in first && typeof first.connection === 'object' ? connections.get(first.connection.name) : undefined;
+      if (connection) connections.markUsed(connection);
     }),
   );
 
@@ -77,8 +90,18 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     await treeView.reveal(explorer.znodeItem(connection, path, undefined), { select: true, focus: true, expand: false });
   };
   registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer, reveal);
+  registerExplorerKeys(context.subscriptions, log.scoped('commands'), treeView);
   // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
   const documents = registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections });
+  context.subscriptions.push(
+    // A save, create or delete through a zk:// document changes figures the tree shows (size, child count).
+    documents.fileSystem.onDidChangeFile((changes) => {
+      for (const { uri } of changes) {
+        const node = nodeOfUri(uri);
+        if (node) explorer.nodeChanged(node.connection, node.path);
+      }
+    }),
+  );
   const watches = registerWatches(context, log, connections);
   explorer.watchedKinds = (connection, path) => watches.service.kindsOf(connection, path);
   context.subscriptions.push(
@@ -86,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     // Open editors of a watched node learn that the server's data changed.
     watches.service.onDidReceiveEvent((event) => {
       if (event.type !== 'childrenChanged') documents.fileSystem.notifyServerChange(event.connection, event.path);
+      explorer.nodeChanged(event.connection, event.path);
     }),
   );
 

@@ -28,6 +28,8 @@ export class ChildListing {
   constructor(
     /** All children, sorted. */
     readonly names: readonly string[],
+    /** The listed node's own stat, read with its children (getChildren2). */
+    readonly parentStat?: ZnodeStat,
   ) {
     this.matching = names;
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ZkConnection } from '../extension/connections/zkConnection';
+import type { ConnectionSource as ZkConnection } from './sources';
 import { label } from '../zk/recipes/participants';
 import { formatHex64 } from '../zk/stat';
 import type { Participant, RecipeAnalysis, RecipeKind } from '../zk/recipes/types';

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../extension/connections/connectionManager';
-import type { ZkConnection } from '../extension/connections/zkConnection';
-import { UserError } from '../extension/errors';
+import type { ConnectionSource as ZkConnection, ConnectionsSource as ConnectionManager } from './sources';
+import { UserError } from '../zk/errors';
 import { errorMessage, isZkError } from '../zk/errors';
 import { parentPath } from '../zk/paths';
 import { analyzeNode } from '../zk/recipes/analyze';

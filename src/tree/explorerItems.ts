@@ -1,26 +1,28 @@
 import * as vscode from 'vscode';
-import type { ZkConnection } from '../extension/connections/zkConnection';
-import { baseName, parseSequence } from '../zk/paths';
-import { formatHex64, isEphemeral, type ZnodeStat } from '../zk/stat';
+import type { ConnectionSource } from './sources';
+import { baseName, isServerOwned, parseSequence } from '../zk/paths';
+import { describeStatBriefly, znodeKind } from './statText';
+import { isEphemeral, type ZnodeStat } from '../zk/stat';
 
 export class ConnectionItem {
   readonly kind = 'connection';
-  constructor(readonly connection: ZkConnection) {}
+  constructor(readonly connection: ConnectionSource) {}
 }
 
 export class ZnodeItem {
   readonly kind = 'znode';
   constructor(
-    readonly connection: ZkConnection,
+    readonly connection: ConnectionSource,
     readonly path: string,
-    readonly stat: ZnodeStat | undefined,
+    /** Updated in place when a newer stat is read: VS Code knows the element by this very object. */
+    public stat: ZnodeStat | undefined,
   ) {}
 }
 
 export class LoadMoreItem {
   readonly kind = 'loadMore';
   constructor(
-    readonly connection: ZkConnection,
+    readonly connection: ConnectionSource,
     readonly parentPath: string,
     readonly remaining: number,
   ) {}
@@ -50,7 +52,7 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function statusIcon(connection: ZkConnection): vscode.ThemeIcon {
+function statusIcon(connection: ConnectionSource): vscode.ThemeIcon {
   switch (connection.status) {
     case 'connected':
     case 'readOnly':
@@ -106,27 +108,14 @@ function znodeIcon(name: string, stat: ZnodeStat | undefined): vscode.ThemeIcon 
   return new vscode.ThemeIcon(stat.numChildren > 0 ? 'folder' : 'file');
 }
 
-export function znodeKind(name: string, stat: ZnodeStat): string {
-  const sequential = parseSequence(name) !== undefined ? ' sequential' : '';
-  return isEphemeral(stat) ? `ephemeral${sequential}` : `persistent${sequential}`;
+/** Text shown as itself in a MarkdownString (appendText would also turn every space into &nbsp;, so nothing wraps). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, '\\$&');
 }
 
-export function describeStat(stat: ZnodeStat): string[] {
-  // The root and /zookeeper were never created by a transaction: their times are 0.
-  const date = (ms: number): string => (ms === 0 ? '— (never set)' : new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC'));
-  return [
-    `czxid: ${formatHex64(stat.czxid)}`,
-    `mzxid: ${formatHex64(stat.mzxid)}`,
-    `pzxid: ${formatHex64(stat.pzxid)}`,
-    `ctime: ${date(stat.ctime)}`,
-    `mtime: ${date(stat.mtime)}`,
-    `version: ${stat.version}`,
-    `cversion: ${stat.cversion}`,
-    `aversion: ${stat.aversion}`,
-    `ephemeralOwner: ${formatHex64(stat.ephemeralOwner)}${isEphemeral(stat) ? ' (session)' : ''}`,
-    `dataLength: ${stat.dataLength}`,
-    `numChildren: ${stat.numChildren}`,
-  ];
+/** Nodes that hold data (or are leaves) open it on click and Enter; pure folders only expand (their twistie works either way). */
+export function opensOnClick(item: ZnodeItem): boolean {
+  return item.stat !== undefined && (item.stat.dataLength > 0 || item.stat.numChildren === 0);
 }
 
 export interface ZnodeDecorations {
@@ -145,9 +134,9 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
   const treeItem = new vscode.TreeItem(name, collapsible);
   treeItem.id = itemId(item.connection.name, item.path);
   treeItem.iconPath = znodeIcon(name, stat);
-  treeItem.contextValue = `znode${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}${recipe ? '.recipe' : ''}`;
-  if (stat && (stat.dataLength > 0 || stat.numChildren === 0)) {
-    // Nodes that hold data open it on click; pure folders only expand (their twistie still works either way).
+  // .serverOwned: the root and /zookeeper are never offered for deletion (the command would refuse).
+  treeItem.contextValue = `znode${isServerOwned(item.path) ? '.serverOwned' : ''}${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}${recipe ? '.recipe' : ''}`;
+  if (opensOnClick(item)) {
     treeItem.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
   }
   if (stat) {
@@ -162,10 +151,11 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
     if (filter) parts.push(`filter: ${filter}`);
     treeItem.description = parts.join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${item.path === '/' ? '/' : name}** — ${znodeKind(name, stat)}  \n`);
-    // Whole here: a narrow view cuts the description short.
-    for (const text of [recipe, role]) if (text) tooltip.appendText(`${text}\n`);
-    tooltip.appendCodeblock([item.path, ...describeStat(stat)].join('\n'), 'text');
+    tooltip.appendMarkdown(`**${escapeMarkdown(item.path === '/' ? '/' : name)}** — `);
+    // One line each (hard breaks, not paragraphs; spaces kept so long lines wrap): the hover stays as small as its text.
+    tooltip.appendMarkdown([znodeKind(name, stat), item.path, ...describeStatBriefly(stat)].map(escapeMarkdown).join('  \n'));
+    // Whole here: a narrow view cuts the recipe's summary and the role short in the description.
+    for (const text of [recipe, role]) if (text) tooltip.appendMarkdown(`  \n${escapeMarkdown(text)}`);
     treeItem.tooltip = tooltip;
   }
   return treeItem;

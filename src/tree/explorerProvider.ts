@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../extension/connections/connectionManager';
-import { DisconnectedError, type ZkConnection } from '../extension/connections/zkConnection';
+import type { ConnectionSource, ConnectionsSource } from './sources';
+import { DisconnectedError } from '../zk/errors';
 import { analyzeNode } from '../zk/recipes/analyze';
 import type { RecipeAnalysis } from '../zk/recipes/types';
 import { forEachLimit } from '../zk/concurrency';
@@ -8,7 +8,7 @@ import type { ChildListing } from './childListing';
 import { describeRole } from './recipeRoles';
 import { listChildren, loadPage } from './pageLoader';
 import { ZkError, errorMessage } from '../zk/errors';
-import { joinPath } from '../zk/paths';
+import { baseName, joinPath, parentPath } from '../zk/paths';
 import type { ZnodeStat } from '../zk/stat';
 import {
   ConnectionItem,
@@ -22,6 +22,11 @@ import {
   znodeTreeItem,
   type ExplorerNode,
 } from './explorerItems';
+
+/** What a row shows of a stat: a change in any of these redraws it. */
+function rowFigures(stat: ZnodeStat): string {
+  return `${stat.numChildren} ${stat.dataLength} ${stat.ephemeralOwner}`;
+}
 
 /** Above this many children a getChildren reply may exceed the server's jute.maxbuffer (1 MB) and drop the connection. */
 export const HUGE_CHILD_COUNT = 100_000;
@@ -56,7 +61,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   watchedKinds: (connection: string, path: string) => readonly string[] = () => [];
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly connections: ConnectionManager) {
+  constructor(private readonly connections: ConnectionsSource) {
     this.disposables.push(
       connections.onDidChangeConnections(() => {
         this.connectionItems.clear();
@@ -73,7 +78,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     return Math.max(10, vscode.workspace.getConfiguration('zookeeper').get<number>('tree.pageSize', 500));
   }
 
-  connectionItem(connection: ZkConnection): ConnectionItem {
+  connectionItem(connection: ConnectionSource): ConnectionItem {
     let item = this.connectionItems.get(connection.name);
     if (!item || item.connection !== connection) {
       item = new ConnectionItem(connection);
@@ -129,7 +134,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     return new MessageItem(id, text, 'sync~spin', undefined, 'The tree updates by itself when the connection is back.');
   }
 
-  private async rootOf(connection: ZkConnection): Promise<ExplorerNode[]> {
+  private async rootOf(connection: ConnectionSource): Promise<ExplorerNode[]> {
     const id = itemId(connection.name, '');
     try {
       const client = await connection.connect();
@@ -144,7 +149,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }
   }
 
-  private async childrenOf(connection: ZkConnection, path: string): Promise<ExplorerNode[]> {
+  private async childrenOf(connection: ConnectionSource, path: string): Promise<ExplorerNode[]> {
     const key = itemId(connection.name, path);
     try {
       const client = await connection.connect();
@@ -170,6 +175,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
           listing.showPage(shownBefore);
         }
         this.listings.set(key, listing);
+        // The listing read the node's own stat too: its row (child count, size) follows the server.
+        if (listing.parentStat && this.updateStat(connection, path, listing.parentStat)) this.fireLater(this.znodeItems.get(key));
         if (listing.names.length > 0 && listing.names.length <= RECIPE_MAX_CHILDREN) this.recognize(connection, path, listing);
       }
       const { entries, remaining } = await loadPage(client, path, listing, this.pageSize());
@@ -203,7 +210,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
    * Finds out in the background whether an expanded node is a lock, an election, a queue, a
    * semaphore or a service registry, then redraws it and its children with their roles.
    */
-  private recognize(connection: ZkConnection, path: string, listing: ChildListing): void {
+  private recognize(connection: ConnectionSource, path: string, listing: ChildListing): void {
     const client = connection.activeClient;
     if (!client) return;
     const key = itemId(connection.name, path);
@@ -227,7 +234,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
    * registries: analyze them in the background (a few at a time) so their description says so
    * before anyone expands them.
    */
-  private recognizeChildren(connection: ZkConnection, parent: string, entries: readonly { name: string; stat: ZnodeStat }[]): void {
+  private recognizeChildren(connection: ConnectionSource, parent: string, entries: readonly { name: string; stat: ZnodeStat }[]): void {
     const client = connection.activeClient;
     if (!client) return;
     const candidates = entries.filter((e) => e.stat.numChildren > 0 && e.stat.numChildren <= RECIPE_MAX_CHILDREN_COLLAPSED).slice(0, RECIPE_MAX_SIBLINGS);
@@ -245,7 +252,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     });
   }
 
-  private reanalyze(connection: ZkConnection, path: string): void {
+  private reanalyze(connection: ConnectionSource, path: string): void {
     const client = connection.activeClient;
     if (!client) return;
     const key = itemId(connection.name, path);
@@ -273,7 +280,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** A one-shot children watch of a listed node fired: re-list it soon (live tree), debounced. */
-  private onChildrenChanged(connection: ZkConnection, path: string): void {
+  private onChildrenChanged(connection: ConnectionSource, path: string): void {
     const key = itemId(connection.name, path);
     if (!vscode.workspace.getConfiguration('zookeeper').get<boolean>('tree.live', true)) return;
     if (this.liveTimers.has(key)) return;
@@ -281,15 +288,21 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       key,
       setTimeout(() => {
         this.liveTimers.delete(key);
-        const listing = this.listings.get(key);
-        this.listings.delete(key);
-        // A recognized recipe (a lock changing hands, an instance going) is re-read even while collapsed.
-        if (this.recipeOf.has(key)) this.reanalyze(connection, path);
-        // Keep how far the user had paged; the new listing picks up the same page count.
-        if (listing) this.pagesShown.set(key, listing.shown);
-        this.changeEmitter.fire(this.nodeFor(connection, path));
+        this.relist(connection, path);
       }, LIVE_DEBOUNCE_MS),
     );
+  }
+
+  /** Drops a node's listing, keeping how far it was paged, and redraws it: VS Code lists it again. */
+  private relist(connection: ConnectionSource, path: string): void {
+    const key = itemId(connection.name, path);
+    const listing = this.listings.get(key);
+    this.listings.delete(key);
+    // A recognized recipe (a lock changing hands, an instance going) is re-read even while collapsed.
+    if (this.recipeOf.has(key)) this.reanalyze(connection, path);
+    // Keep how far the user had paged; the new listing picks up the same page count.
+    if (listing) this.pagesShown.set(key, listing.shown);
+    this.changeEmitter.fire(this.nodeFor(connection, path));
   }
 
   /** Redraws items (watch marks, descriptions) without asking the server again. */
@@ -298,12 +311,12 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** Lists a node with very many children despite the warning. */
-  allowHuge(connection: ZkConnection, path: string): void {
+  allowHuge(connection: ConnectionSource, path: string): void {
     this.hugeAllowed.add(itemId(connection.name, path));
   }
 
   /** Narrows a node's children by a glob or substring (undefined clears it). Returns matched and total counts once listed. */
-  setFilter(connection: ZkConnection, path: string, filter: string | undefined): void {
+  setFilter(connection: ConnectionSource, path: string, filter: string | undefined): void {
     const key = itemId(connection.name, path);
     if (filter?.trim()) this.filters.set(key, filter.trim());
     else this.filters.delete(key);
@@ -311,16 +324,16 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     this.changeEmitter.fire(this.znodeItems.get(key));
   }
 
-  filterOf(connection: ZkConnection, path: string): string | undefined {
+  filterOf(connection: ConnectionSource, path: string): string | undefined {
     return this.filters.get(itemId(connection.name, path));
   }
 
-  listingOf(connection: ZkConnection, path: string): ChildListing | undefined {
+  listingOf(connection: ConnectionSource, path: string): ChildListing | undefined {
     return this.listings.get(itemId(connection.name, path));
   }
 
   /** Makes sure `path` will be among its parent's shown children (for Go to Path and reveal). */
-  pin(connection: ZkConnection, path: string): void {
+  pin(connection: ConnectionSource, path: string): void {
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     const key = itemId(connection.name, parent);
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -349,27 +362,91 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       return;
     }
     if (element.kind === 'znode') {
-      const prefix = itemId(element.connection.name, element.path);
+      const { connection, path } = element;
+      const prefix = itemId(connection.name, path);
       for (const key of [...this.listings.keys()]) {
-        if (key === prefix || key.startsWith(prefix === itemId(element.connection.name, '/') ? prefix : prefix + '/')) this.listings.delete(key);
+        if (key === prefix || key.startsWith(prefix === itemId(connection.name, '/') ? prefix : prefix + '/')) this.listings.delete(key);
       }
-      this.changeEmitter.fire(this.nodeFor(element.connection, element.path));
+      // The row's own figures (a leaf that got a child needs its expand arrow) come from its stat:
+      // read it again first, so the redraw shows them.
+      void this.restat(connection, path).then(() => this.changeEmitter.fire(this.nodeFor(connection, path)));
     }
   }
 
+  /**
+   * A node changed through this window (saved in an editor, created, deleted): its row and its
+   * parent's (child count) read their stats again, and a listed parent lists again.
+   */
+  nodeChanged(connectionName: string, path: string): void {
+    const connection = this.connections.list().find((c) => c.name === connectionName);
+    const client = connection?.isOpen ? connection.activeClient : undefined;
+    if (!connection || !client) return;
+    const parent = parentPath(path);
+    // Only rows the tree has shown have figures to keep right.
+    if (!this.znodeItems.has(itemId(connectionName, path)) && (parent === undefined || !this.znodeItems.has(itemId(connectionName, parent)))) return;
+    void (async () => {
+      const stat = await client.exists(path).catch(() => null);
+      if (stat === null) return; // could not ask: the next listing or refresh reads the figures
+      if (stat && this.updateStat(connection, path, stat)) this.changeEmitter.fire(this.znodeItems.get(itemId(connection.name, path)));
+      if (parent === undefined) return;
+      const parentKey = itemId(connection.name, parent);
+      const listing = this.listings.get(parentKey);
+      if (listing && listing.names.includes(baseName(path)) !== (stat !== undefined)) {
+        this.relist(connection, parent); // the new listing reads the parent's stat too
+        return;
+      }
+      if (await this.restat(connection, parent)) this.changeEmitter.fire(this.znodeItems.get(parentKey));
+    })();
+  }
+
+  /** Reads a node's stat again and updates its row's element; true when what the row shows changed. */
+  private async restat(connection: ConnectionSource, path: string): Promise<boolean> {
+    const client = connection.activeClient; // never reconnects by itself: a disconnected tree stays so
+    if (!client) return false;
+    try {
+      const stat = await client.exists(path);
+      return stat ? this.updateStat(connection, path, stat) : false;
+    } catch {
+      return false; // the row keeps its figures; the next listing or refresh reads them again
+    }
+  }
+
+  /** Puts a newer stat on a node's element and in its parent's listing; true when the row's figures changed. */
+  private updateStat(connection: ConnectionSource, path: string, stat: ZnodeStat): boolean {
+    if (path !== '/') {
+      const listing = this.listings.get(itemId(connection.name, parentPath(path) ?? '/'));
+      const name = baseName(path);
+      if (listing?.stats.has(name)) listing.stats.set(name, stat);
+    }
+    const item = this.znodeItems.get(itemId(connection.name, path));
+    if (!item || item.connection !== connection) return false;
+    const before = item.stat;
+    if (before && stat.mzxid < before.mzxid && stat.pzxid < before.pzxid) return false; // an older read answered late
+    item.stat = stat;
+    return !before || rowFigures(before) !== rowFigures(stat);
+  }
+
+  /** After the current call: firing a node from inside its own getChildren would make VS Code ask again at once. */
+  private fireLater(node: ExplorerNode | undefined): void {
+    if (node) setTimeout(() => this.changeEmitter.fire(node), 0);
+  }
+
   /** The element VS Code knows for this node (undefined: refresh everything). */
-  private nodeFor(connection: ZkConnection, path: string): ExplorerNode | undefined {
+  private nodeFor(connection: ConnectionSource, path: string): ExplorerNode | undefined {
     // The root item is fetched by rootOf; refreshing the connection re-reads its stat too.
     if (path === '/') return this.connectionItem(connection);
     return this.znodeItems.get(itemId(connection.name, path));
   }
 
   /** The registered element for a node, updated with a newer stat when one is given. */
-  znodeItem(connection: ZkConnection, path: string, stat: ZnodeStat | undefined): ZnodeItem {
+  znodeItem(connection: ConnectionSource, path: string, stat: ZnodeStat | undefined): ZnodeItem {
     const id = itemId(connection.name, path);
     const existing = this.znodeItems.get(id);
-    if (existing && existing.connection === connection && (!stat || existing.stat === stat)) return existing;
-    const item = new ZnodeItem(connection, path, stat ?? existing?.stat);
+    if (existing && existing.connection === connection) {
+      if (stat) existing.stat = stat;
+      return existing;
+    }
+    const item = new ZnodeItem(connection, path, stat);
     this.znodeItems.set(id, item);
     return item;
   }

@@ -9,8 +9,8 @@ export const STAT_CONCURRENCY = 256;
 
 /** One getChildren for all names (ZooKeeper has no paged listing); the tree then shows pages of it. */
 export async function listChildren(client: ZkClient, path: string, onChildrenChanged?: () => void): Promise<ChildListing> {
-  const { children } = await client.getChildren(path, onChildrenChanged && (() => onChildrenChanged()));
-  return new ChildListing(sortChildren(children));
+  const { children, stat } = await client.getChildren(path, onChildrenChanged && (() => onChildrenChanged()));
+  return new ChildListing(sortChildren(children), stat);
 }
 
 /**

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { ConnectionManager } from '../extension/connections/connectionManager';
-import type { ZkConnection } from '../extension/connections/zkConnection';
+import type { ConnectionSource as ZkConnection, ConnectionsSource as ConnectionManager } from './sources';
 import type { ZkClient } from '../zk/client';
 import { forEachLimit } from '../zk/concurrency';
 import { errorMessage, isZkError } from '../zk/errors';

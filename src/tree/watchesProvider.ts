@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { describeDetection, describeType, type ActiveWatch, type WatchService } from '../extension/watches/watchService';
+import { describeDetection, describeType } from '../zk/watch/describe';
+import type { WatchSource, WatchesSource } from './sources';
 import type { WatchEventRecord } from '../zk/watch/types';
 
 export type LoggedEvent = WatchEventRecord & { connection: string };
@@ -11,7 +12,7 @@ export class WatchGroupItem {
 
 export class WatchItem {
   readonly kind = 'watch';
-  constructor(readonly watch: ActiveWatch) {}
+  constructor(readonly watch: WatchSource) {}
   /** For commands shared with the explorer (copy path, unwatch). */
   get connectionName(): string {
     return this.watch.connection;
@@ -55,7 +56,7 @@ export class WatchesProvider implements vscode.TreeDataProvider<WatchesNode>, vs
   private filter: { path?: string; types?: WatchEventRecord['type'][] } = {};
   private pending: NodeJS.Timeout | undefined;
 
-  constructor(private readonly service: WatchService) {
+  constructor(private readonly service: WatchesSource) {
     this.disposables.push(
       service.onDidChangeWatches(() => this.changeEmitter.fire(undefined)),
       // The log coalesces its notifications; the view refreshes at most a few times a second on top.
@@ -147,7 +148,8 @@ export class WatchesProvider implements vscode.TreeDataProvider<WatchesNode>, vs
   }
 
   getChildren(element?: WatchesNode): WatchesNode[] {
-    if (!element) return [this.groups.watches, this.groups.events];
+    // Nothing watched and nothing logged: no rows, so VS Code shows the panel's welcome text (how to add a watch).
+    if (!element) return this.service.list().length === 0 && this.service.log.entries().length === 0 ? [] : [this.groups.watches, this.groups.events];
     if (element.kind !== 'group') return [];
     if (element.group === 'watches') return this.service.list().map((w) => new WatchItem(w));
     return this.shownEvents().map((e) => new WatchEventItem(e));

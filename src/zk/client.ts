@@ -423,6 +423,9 @@ export class ZkClient implements Disposable {
           await this.removeWatches(path, 'any').catch((error: unknown) => {
             if (!(error instanceof ZkError && (error.code === 'NOWATCHER' || error.code === 'CLOSED'))) throw error;
           });
+          // "any" also removed the one-shot children watches others set on this path (the explorer's
+          // live listing): tell them, so they list again and so set their watch anew.
+          this.wire.releaseChildWatchers(path);
         } else {
           await this.sendAddWatch(path, next);
         }
@@ -519,7 +522,14 @@ export class ZkClient implements Disposable {
 
   private sendAddWatch(path: string, mode: PersistentWatchMode, onAdded?: () => void): Promise<void> {
     const body = new JuteWriter().string(this.wire.withChroot(path)).int(AddWatchMode[mode]);
-    const onReply = onAdded ? (err: number): void => (err === 0 ? onAdded() : undefined) : undefined;
+    const onReply = (err: number): void => {
+      if (err !== 0) return;
+      onAdded?.();
+      // ZooKeeper 3.6–3.8 (ZOOKEEPER-4466): a recursive watch takes over the path's one-shot children
+      // watch, which then never fires (recursive watches send no childrenChanged). Its owners (the
+      // explorer's live listing) are told now, list again, and their new watch is one-shot again.
+      if (mode === 'persistentRecursive') this.wire.releaseChildWatchers(path);
+    };
     return this.call('watch', path, OpCode.addWatch, body, () => undefined, { feature: 'persistent watches' }, onReply);
   }
 

@@ -141,3 +141,25 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A mistake in what the user asked for (unknown connection, read-only connection, bad argument): its message is shown as it is. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}
+
+/**
+ * Something other than the user's own Connect needed a session of a connection the user disconnected.
+ * Disconnected means disconnected until the user connects: nothing implicit (an expanded tree
+ * refreshing, an editor reading or saving, a watch, a script) opens a new session, which would drop
+ * nothing less than the user's intent. The sentence says how to connect.
+ */
+export class DisconnectedError extends UserError {
+  constructor(readonly connection: string) {
+    super(`ZooKeeper connection "${connection}" is disconnected: connect it (ZooKeeper: Connect) and try again.`);
+  }
+
+  /** The sentence for editors (a save or a read of a zk:// document): what they typed is still there. */
+  get forEditors(): string {
+    return `${this.connection} is disconnected: connect it (ZooKeeper: Connect) and save again — your changes are kept.`;
+  }
+}

@@ -151,6 +151,14 @@ export function joinPath(parent: string, child: string): string {
 }
 
 /** The parent of an absolute path; undefined for "/" (and for anything not starting with "/"). */
+/**
+ * The one rule for nodes that belong to ZooKeeper itself and are never deleted, moved or offered
+ * for deletion: the root, and /zookeeper with everything below it (quotas, the dynamic config).
+ */
+export function isServerOwned(path: string): boolean {
+  return path === '/' || path === '/zookeeper' || path.startsWith('/zookeeper/');
+}
+
 export function parentPath(path: string): string | undefined {
   const slash = path.lastIndexOf('/');
   if (path === '/' || slash < 0 || !path.startsWith('/')) return undefined;

@@ -217,4 +217,18 @@ describe('watches and the ZooKeeper Watches panel', function () {
     assert.ok(cleared.cleared > 0);
     assert.equal(api.watches.service.log.entries().length, 0);
   });
+
+  it('an emptied panel has no rows, so VS Code shows its welcome text on how to add a watch', async () => {
+    for (const watch of api.watches.service.list()) await run(COMMANDS.unwatch, { connection: watch.connection, path: watch.spec.path });
+    await run(COMMANDS.clearWatchEvents, {});
+    assert.deepEqual(api.watches.panel.getChildren(), []);
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { viewsWelcome: { view: string; contents: string; when?: string }[] } };
+    const welcome = manifest.contributes.viewsWelcome.find((w) => w.view === 'zookeeper.watches');
+    assert.ok(welcome && welcome.when === undefined, 'a welcome shown whenever the panel is empty');
+    assert.match(welcome.contents, /Watch…/);
+    assert.match(welcome.contents, /command:zookeeper\.watch\b/);
+    await watch(folder, 'data');
+    assert.deepEqual(api.watches.panel.getChildren().map((g) => g.kind), ['group', 'group']);
+  });
 });
+

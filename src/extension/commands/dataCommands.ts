@@ -8,6 +8,8 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import { documentUri } from '../fs/documentAddress';
 import { infoUri, renderAcl, renderStat, type InfoDocumentProvider } from '../fs/infoDocuments';
 import type { Logger } from '../logging';
+import { itemId } from '../../tree/explorerItems';
+import { openGesture } from '../../tree/openGesture';
 import { asArgs, resolveNode } from './resolve';
 import { registerCommand } from './registerCommand';
 
@@ -31,6 +33,15 @@ export interface AclResult {
 /** Automation gets editors that stay open (no preview); the UI follows the user's preview setting. */
 function showOptions(arg: unknown): vscode.TextDocumentShowOptions {
   return asArgs(arg) ? { preview: false } : {};
+}
+
+/**
+ * A tree row (not automation, not the palette): a click previews and leaves the focus in the tree,
+ * so arrow keys keep moving there; a double-click or Enter pins the tab and focuses the editor.
+ */
+function openOptions(arg: unknown, connection: string, path: string): vscode.TextDocumentShowOptions {
+  if (arg === undefined || asArgs(arg)) return showOptions(arg);
+  return openGesture.next(itemId(connection, path)) === 'pinned' ? { preview: false, preserveFocus: false } : { preserveFocus: true };
 }
 
 async function openEncoded(connections: ConnectionManager, arg: unknown, view: DataView): Promise<{ uri: string }> {
@@ -62,7 +73,7 @@ export function registerDataCommands(subscriptions: vscode.Disposable[], log: Lo
         document = await vscode.languages.setTextDocumentLanguage(document, detected);
       }
     }
-    await vscode.window.showTextDocument(document, showOptions(arg));
+    await vscode.window.showTextDocument(document, openOptions(arg, connection.name, path));
     if (verdict.kind === 'binary' && !asArgs(arg)) {
       const reason = verdict.reason;
       void vscode.window

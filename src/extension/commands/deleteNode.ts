@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { ZkError } from '../../zk/errors';
+import { isServerOwned } from '../../zk/paths';
 import { deleteTree, type DeleteTreeReport } from '../../zk/subtree';
 import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
-
-const PROTECTED = new Set(['/', '/zookeeper']);
 
 export interface DeleteResult {
   deleted: number;
@@ -16,7 +15,7 @@ export interface DeleteResult {
 
 function refuseProtected(connection: ZkConnection, path: string): void {
   if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: deleting nodes is refused.`);
-  if (PROTECTED.has(path) || path.startsWith('/zookeeper/')) {
+  if (isServerOwned(path)) {
     throw new UserError(`"${path}" belongs to ZooKeeper itself (the root or /zookeeper) and cannot be deleted.`);
   }
 }

@@ -64,7 +64,7 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
       connection = connections.require(args.connection);
       request = createRequestFromArgs(args);
     } else {
-      const parent = arg instanceof ZnodeItem ? { connection: arg.connection, path: arg.path } : await resolveNode(connections, arg);
+      const parent = await resolveNode(connections, arg);
       connection = parent.connection;
       if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: creating nodes is refused.`);
       const choices = await askCreateRequest(connection, parent.path);
@@ -98,7 +98,7 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
 
   registerCommand(subscriptions, log, COMMANDS.goToPath, async (arg?: unknown) => {
     const args = asArgs(arg);
-    const connection = arg instanceof ZnodeItem || arg instanceof ConnectionItem ? arg.connection : await resolveConnection(connections, arg, 'Go to a path on which connection?');
+    const connection = await resolveConnection(connections, arg, 'Go to a path on which connection?');
     const path = args ? (await resolveNode(connections, arg)).path : await askPath(connection, arg instanceof ZnodeItem ? `${arg.path === '/' ? '' : arg.path}/` : '/');
     if (!path) return undefined;
     const client = await connection.connect();

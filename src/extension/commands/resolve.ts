@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { normalizeUserPath, validatePath } from '../../zk/paths';
 import { ConnectionItem, LoadMoreItem, ZnodeItem } from '../../tree/explorerItems';
+import type { ConnectionSource } from '../../tree/sources';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
@@ -19,9 +20,14 @@ function nodeRef(arg: unknown): { connection: ZkConnection; path: string } | und
   return connection instanceof ZkConnection && typeof path === 'string' ? { connection, path } : undefined;
 }
 
+/** A tree row's connection as the commands use it (the views know it only by a narrow interface, src/tree/sources.ts). */
+function own(connections: ConnectionManager, connection: ConnectionSource): ZkConnection {
+  return connection instanceof ZkConnection ? connection : connections.require(connection.name);
+}
+
 /** The connection a command acts on: from a tree item, an argument object, or (from the palette) a pick. */
 export async function resolveConnection(connections: ConnectionManager, arg: unknown, placeHolder = 'Choose a ZooKeeper connection'): Promise<ZkConnection> {
-  if (arg instanceof ConnectionItem || arg instanceof ZnodeItem || arg instanceof LoadMoreItem) return arg.connection;
+  if (arg instanceof ConnectionItem || arg instanceof ZnodeItem || arg instanceof LoadMoreItem) return own(connections, arg.connection);
   const owner = typeof arg === 'object' && arg !== null && !asArgs(arg) ? (arg as { connection?: unknown }).connection : undefined;
   if (owner instanceof ZkConnection) return owner;
   const args = asArgs(arg);
@@ -39,7 +45,7 @@ export async function resolveConnection(connections: ConnectionManager, arg: unk
 
 /** The znode a command acts on: a tree item, { connection, path }, or a path typed by the user. */
 export async function resolveNode(connections: ConnectionManager, arg: unknown): Promise<{ connection: ZkConnection; path: string }> {
-  if (arg instanceof ZnodeItem) return { connection: arg.connection, path: arg.path };
+  if (arg instanceof ZnodeItem) return { connection: own(connections, arg.connection), path: arg.path };
   const ref = nodeRef(arg);
   if (ref) return ref;
   const connection = await resolveConnection(connections, arg);

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { ZkClient, type ConnectionState } from '../../zk/client';
 import { errorMessage } from '../../zk/errors';
 import { formatHex64 } from '../../zk/stat';
-import { UserError } from '../errors';
+import { DisconnectedError, UserError } from '../errors';
+
+export { DisconnectedError };
 import type { Logger } from '../logging';
 import type { ConnectionConfig, ConnectionOrigin } from './connectionConfig';
 import { UNKNOWN_ADDRESS, type CredentialStore, type DigestCredentials } from './credentials';
@@ -28,22 +30,6 @@ export class CredentialsAddressChangedError extends UserError {
   }
 }
 
-/**
- * Something other than the user's own Connect needed a session of a connection the user disconnected.
- * Disconnected means disconnected until the user connects: nothing implicit (an expanded tree
- * refreshing, an editor reading or saving, a watch, a script) opens a new session, which would drop
- * nothing less than the user's intent. The sentence says how to connect.
- */
-export class DisconnectedError extends UserError {
-  constructor(readonly connection: string) {
-    super(`ZooKeeper connection "${connection}" is disconnected: connect it (ZooKeeper: Connect) and try again.`);
-  }
-
-  /** The sentence for editors (a save or a read of a zk:// document): what they typed is still there. */
-  get forEditors(): string {
-    return `${this.connection} is disconnected: connect it (ZooKeeper: Connect) and save again — your changes are kept.`;
-  }
-}
 
 /** What the UI shows: the client's states plus the two before a client exists. */
 export type ConnectionStatus = 'disconnected' | 'failed' | ConnectionState;

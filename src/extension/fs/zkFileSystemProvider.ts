@@ -3,7 +3,7 @@ import type { ZkClient } from '../../zk/client';
 import { CodecError, classifyData, decodeUtf8Strict, parseView, renderView, type DataView } from '../../zk/codecs';
 import { isZkError, ZkError } from '../../zk/errors';
 import { isEphemeral, type ZnodeStat } from '../../zk/stat';
-import { sortChildren } from '../../zk/paths';
+import { isServerOwned, sortChildren } from '../../zk/paths';
 import { deleteTree } from '../../zk/subtree';
 import { relocateSubtree } from '../../zk/transfer/relocate';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -266,7 +266,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       // Deleting a document of the data would delete the node (and with recursive its subtree): only the node's own address may.
       this.refuseIfNotNode(address, uri, 'delete');
       this.refuseIfReadOnly(connection, 'delete', address.path);
-      if (address.path === '/' || address.path === '/zookeeper' || address.path.startsWith('/zookeeper/')) {
+      if (isServerOwned(address.path)) {
         throw vscode.FileSystemError.NoPermissions(`Could not delete "${address.path}": ${address.path === '/' ? 'the root node cannot be deleted' : '/zookeeper belongs to the server (quotas, configuration)'}.`);
       }
       const client = await connection.connect();

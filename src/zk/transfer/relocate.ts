@@ -3,7 +3,7 @@ import type { ZkClient } from '../client';
 import { forEachLimit } from '../concurrency';
 import { isZkError, ZkError } from '../errors';
 import type { MultiOp } from '../multi';
-import { baseName, isAncestor, parseSequence, validatePath } from '../paths';
+import { baseName, isAncestor, isServerOwned, parseSequence, validatePath } from '../paths';
 import { isEphemeral, type ZnodeStat } from '../stat';
 import { walkSubtree } from '../subtree';
 
@@ -57,7 +57,7 @@ export async function relocateSubtree(client: ZkClient, from: string, to: string
     throw new ZkError('INVALIDARGUMENT', operation, from, `Could not ${verb} "${from}" to "${to}": the target is the node itself or lies inside it.`);
   }
   for (const path of [from, to]) {
-    if (path === '/zookeeper' || isAncestor('/zookeeper', path)) {
+    if (path !== '/' && isServerOwned(path)) {
       throw new ZkError('INVALIDARGUMENT', operation, from, `Could not ${verb} "${from}" to "${to}": /zookeeper belongs to the server (quotas, configuration) and is never changed this way.`);
     }
   }

@@ -191,6 +191,14 @@ export class WireConnection {
     else this.cm.registerExistenceWatcher(path, watcher);
   }
 
+  /**
+   * Calls this path's one-shot children watchers with a children-changed event and forgets them, as
+   * the server's event would: for when the server dropped their watch without telling (see ZkClient).
+   */
+  releaseChildWatchers(path: string): void {
+    this.cm.watcherManager.emit({ type: EventType.nodeChildrenChanged, path });
+  }
+
   /** Ends the session when possible, then releases the socket and every timer, whatever the state. */
   async close(graceMs = 2000): Promise<void> {
     if (this.shutDown) return;

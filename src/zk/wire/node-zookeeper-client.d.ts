@@ -46,6 +46,7 @@ declare module 'node-zookeeper-client' {
     registerDataWatcher(path: string, watcher: (event: NzcEvent) => void): void;
     registerChildWatcher(path: string, watcher: (event: NzcEvent) => void): void;
     registerExistenceWatcher(path: string, watcher: (event: NzcEvent) => void): void;
+    watcherManager: { emit(event: { type: number; path: string }): void };
   }
 
   export interface NzcEvent {

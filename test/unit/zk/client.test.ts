@@ -433,6 +433,29 @@ describe('ZkClient against a real ZooKeeper', function () {
       assert.equal(deep.length, 6);
     });
 
+    it('a one-shot children watch taken over by a recursive watch, or removed with it, is released so its owner lists again', async () => {
+      // ZooKeeper 3.6–3.8 keep one mode per path and session: addWatch(recursive) turns the path's
+      // one-shot children watch into a recursive one (which never sends childrenChanged), and
+      // removeWatches("any") removes it. Both would leave a live listing (the explorer's) deaf.
+      const { path } = await client.create(`${base}/live`);
+      const other = await another();
+      const fired: string[] = [];
+      const listener = (tag: string) => (e: WatchEvent) => fired.push(`${tag} ${e.type} ${e.path}`);
+      await client.getChildren(path, listener('before'));
+      const recursive = await client.addWatch(path, 'persistentRecursive', () => undefined);
+      // Released the moment addWatch answered (before its promise resolved), not later.
+      assert.deepEqual(fired, [`before childrenChanged ${path}`]);
+      await client.getChildren(path, listener('relisted'));
+      await other.create(`${path}/a`);
+      await eventually(() => fired.includes(`relisted childrenChanged ${path}`), 10000, 'the relisted watch to fire under the recursive watch');
+      await client.getChildren(path, listener('armed'));
+      await recursive.remove();
+      assert.ok(fired.includes(`armed childrenChanged ${path}`), `released on remove: ${fired.join(', ')}`);
+      await client.getChildren(path, listener('after'));
+      await other.create(`${path}/b`);
+      await eventually(() => fired.includes(`after childrenChanged ${path}`), 10000, 'a children watch set after the removal to fire');
+    });
+
     it('removeWatches of a kind that is not set says so', async () => {
       await rejectsWith(client.removeWatches(base, 'data'), 'NOWATCHER', /no such watch/);
     });

@@ -7,6 +7,7 @@ import {
   compareBySequence,
   compareCodePoints,
   isAncestor,
+  isServerOwned,
   joinPath,
   normalizeUserPath,
   parentPath,
@@ -265,6 +266,13 @@ describe('zk/paths', () => {
         assert.equal(pathSegments(path).reduce(joinPath, '/'), path);
         assert.equal(joinPath(parentPath(path) ?? '', baseName(path)), path);
       }
+    });
+  });
+
+  describe('isServerOwned', () => {
+    it('is the root and /zookeeper with everything below it, nothing else', () => {
+      for (const path of ['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config', '/zookeeper/quota/app/zookeeper_limits']) assert.equal(isServerOwned(path), true, path);
+      for (const path of ['/zookeeper2', '/zookeeperx/a', '/app/zookeeper', '/config', '/a']) assert.equal(isServerOwned(path), false, path);
     });
   });
 
