@@ -14,8 +14,8 @@ import { ZK_SCHEME } from '../zkUri';
 import { ConflictSnapshots } from './conflictSnapshots';
 import { documentUri, parseDocumentUri, type DocumentAddress } from './documentAddress';
 import { asFileSystemErrors } from './fileSystemErrors';
-import { findDocument } from './openDocuments';
-import { SaveConflicts } from './saveConflicts';
+import { findDocument, sameText } from './openDocuments';
+import { SaveConflicts, type SaveAnswer, type SaveConflict } from './saveConflicts';
 import { StatCache, type StatAndFacts } from './statCache';
 
 /** The version of a node a document (or a workspace.fs reader) holds. */
@@ -38,11 +38,6 @@ const NODE_TYPE = vscode.FileType.File | vscode.FileType.Directory;
 function setRecent<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
   map.set(key, value);
-}
-
-function sameText(a: string, b: string): boolean {
-  const norm = (s: string): string => s.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
-  return norm(a) === norm(b);
 }
 
 /**
@@ -198,39 +193,71 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const client = await connection.connect();
       const key = uri.toString();
       this.remember(address, key);
-      const override = this.conflicts.takeOverride(key);
-      if (override?.kind === 'recreate') return this.recreate(uri, address, client, bytes, override.ephemeral);
-
-      const base = this.bases.get(key);
-      const identity = override ?? base;
-      const expected = identity?.version ?? this.lastStatVersions.get(key) ?? -1;
-      if (identity) {
-        const current = await client.exists(address.path);
-        if (!current) throw this.deleted(uri, address, base);
-        if (current.czxid !== identity.czxid) {
-          throw await this.changed(uri, address, client, identity.version, 'it was deleted and created again by another client');
+      let answer: SaveAnswer | undefined;
+      // A conflict asks the user and this save waits for the answer (see saveConflicts.ts): Overwrite and
+      // Re-create write here, in the same save; Discard returns without writing; no answer throws.
+      for (;;) {
+        let conflict: SaveConflict | undefined;
+        try {
+          conflict =
+            answer?.kind === 'recreate'
+              ? await this.recreate(uri, address, client, bytes, answer.ephemeral)
+              : await this.setData(uri, address, client, bytes, answer?.kind === 'overwrite' ? answer : undefined);
+        } catch (error) {
+          this.conflicts.settled(key, false);
+          throw error;
+        }
+        if (!conflict) {
+          this.conflicts.settled(key, true);
+          return;
+        }
+        answer = await this.conflicts.ask(conflict);
+        if (answer.kind === 'fail') throw answer.error;
+        if (answer.kind === 'discard') {
+          this.log.info(`save of ${address.connection}:${address.path} discarded as chosen: nothing written; the document is reverted to the server's data`);
+          this.conflicts.settled(key, true);
+          return;
         }
       }
-      let stat: ZnodeStat;
-      try {
-        stat = await client.set(address.path, bytes, expected);
-      } catch (error) {
-        if (isZkError(error, 'BADVERSION')) throw await this.changed(uri, address, client, expected);
-        if (isZkError(error, 'NONODE') && identity) throw this.deleted(uri, address, base);
-        if (isZkError(error, 'NONODE')) {
-          throw vscode.FileSystemError.FileNotFound(
-            `Could not save "${address.path}": the node does not exist. Saving never creates nodes; create it with "ZooKeeper: Create Node…" first.`,
-          );
-        }
-        throw error;
-      }
-      setRecent(this.bases, key, this.makeBase(stat, renderView(address.view, bytes).length));
-      this.dirtyReads.delete(key);
-      setRecent(this.lastStatVersions, key, stat.version);
-      this.conflicts.clear(key);
-      this.log.info(`saved ${address.connection}:${address.path} (${bytes.length} bytes) as version ${stat.version}${override ? ', overwriting the server\'s changes as chosen' : ''}`);
-      this.fireForNode(address, vscode.FileChangeType.Changed);
     });
+  }
+
+  /** The conditional setData of a document's save; a conflict is returned, not thrown (the caller asks). */
+  private async setData(
+    uri: vscode.Uri,
+    address: DocumentAddress,
+    client: ZkClient,
+    bytes: Uint8Array,
+    overwrite?: { czxid: bigint; version: number },
+  ): Promise<SaveConflict | undefined> {
+    const key = uri.toString();
+    const base = this.bases.get(key);
+    const identity = overwrite ?? base;
+    const expected = identity?.version ?? this.lastStatVersions.get(key) ?? -1;
+    if (identity) {
+      const current = await client.exists(address.path);
+      if (!current) return this.deleted(uri, address, base);
+      if (current.czxid !== identity.czxid) return this.changed(uri, address, client, identity.version, 'it was deleted and created again by another client');
+    }
+    let stat: ZnodeStat;
+    try {
+      stat = await client.set(address.path, bytes, expected);
+    } catch (error) {
+      if (isZkError(error, 'BADVERSION')) return this.changed(uri, address, client, expected);
+      if (isZkError(error, 'NONODE') && identity) return this.deleted(uri, address, base);
+      if (isZkError(error, 'NONODE')) {
+        throw vscode.FileSystemError.FileNotFound(
+          `Could not save "${address.path}": the node does not exist. Saving never creates nodes; create it with "ZooKeeper: Create Node…" first.`,
+        );
+      }
+      throw error;
+    }
+    setRecent(this.bases, key, this.makeBase(stat, renderView(address.view, bytes).length));
+    this.dirtyReads.delete(key);
+    setRecent(this.lastStatVersions, key, stat.version);
+    this.log.info(`saved ${address.connection}:${address.path} (${bytes.length} bytes) as version ${stat.version}${overwrite ? ", overwriting the server's changes as chosen" : ''}`);
+    this.fireForNode(address, vscode.FileChangeType.Changed);
+    return undefined;
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
@@ -386,14 +413,14 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     }
     if (!options.overwrite) throw vscode.FileSystemError.FileExists(`Could not create "${address.path}": it already exists. Nothing was written.`);
     if (base && current.czxid !== base.czxid) {
-      throw await this.changed(uri, address, client, base.version, 'it was deleted and created again by another client');
+      throw await this.refusal(await this.changed(uri, address, client, base.version, 'it was deleted and created again by another client'));
     }
     const expected = base?.version ?? this.lastStatVersions.get(key) ?? -1;
     let stat: ZnodeStat;
     try {
       stat = await client.set(address.path, content, expected);
     } catch (error) {
-      if (isZkError(error, 'BADVERSION')) throw await this.changed(uri, address, client, expected);
+      if (isZkError(error, 'BADVERSION')) throw await this.refusal(await this.changed(uri, address, client, expected));
       throw error;
     }
     setRecent(this.bases, key, this.makeBase(stat, content.length));
@@ -433,8 +460,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
 
   // ---- conflicts ----
 
-  /** The node changed on the server: captures its data for Compare, asks the user, and returns the error to throw. */
-  private async changed(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, yourVersion: number, how?: string): Promise<vscode.FileSystemError> {
+  /** The node changed on the server: captures its data for Compare and describes the conflict. */
+  private async changed(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, yourVersion: number, how?: string): Promise<SaveConflict> {
     let current: { data: Buffer; stat: ZnodeStat };
     try {
       current = await client.get(address.path);
@@ -444,7 +471,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     }
     const serverVersion = current.stat.version;
     this.snapshots.store(address, current);
-    return this.conflicts.changed({
+    return {
+      kind: 'changed',
       uri,
       connection: address.connection,
       path: address.path,
@@ -452,28 +480,33 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       serverVersion,
       serverCzxid: current.stat.czxid,
       snapshotUri: documentUri(address.connection, address.path, address.view, serverVersion),
-      how,
-    });
+      ...(how === undefined ? {} : { how }),
+    };
   }
 
-  /** The node is gone: offers Re-create and returns the error to throw. */
-  private deleted(uri: vscode.Uri, address: DocumentAddress, base: Base | undefined): vscode.FileSystemError {
-    return this.conflicts.deleted({ uri, connection: address.connection, path: address.path, yourVersion: base?.version ?? -1, ephemeral: base?.ephemeral === true });
+  /** The node is gone. */
+  private deleted(uri: vscode.Uri, address: DocumentAddress, base: Base | undefined): SaveConflict {
+    return { kind: 'deleted', uri, connection: address.connection, path: address.path, yourVersion: base?.version ?? -1, ephemeral: base?.ephemeral === true };
   }
 
-  private async recreate(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, bytes: Uint8Array, ephemeral: boolean): Promise<void> {
+  /** The error a refused write throws (for a uri with no document waiting for an answer, asking returns it at once). */
+  private async refusal(conflict: SaveConflict): Promise<vscode.FileSystemError> {
+    const answer = await this.conflicts.ask(conflict);
+    return answer.kind === 'fail' ? answer.error : new vscode.FileSystemError(`Could not save "${conflict.path}": it changed on the server. Nothing was written.`);
+  }
+
+  private async recreate(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, bytes: Uint8Array, ephemeral: boolean): Promise<SaveConflict | undefined> {
     let stat: ZnodeStat;
     try {
       ({ stat } = await client.create(address.path, bytes, { mode: ephemeral ? 'ephemeral' : 'persistent' }));
     } catch (error) {
-      if (isZkError(error, 'NODEEXISTS')) throw await this.changed(uri, address, client, this.bases.get(uri.toString())?.version ?? -1, 'another client created it again meanwhile');
+      if (isZkError(error, 'NODEEXISTS')) return this.changed(uri, address, client, this.bases.get(uri.toString())?.version ?? -1, 'another client created it again meanwhile');
       throw error;
     }
     const key = uri.toString();
     setRecent(this.bases, key, this.makeBase(stat, renderView(address.view, bytes).length));
     this.dirtyReads.delete(key);
     setRecent(this.lastStatVersions, key, stat.version);
-    this.conflicts.clear(key);
     this.log.info(`re-created ${address.connection}:${address.path} as a ${ephemeral ? 'ephemeral' : 'persistent'} node`);
     void vscode.window.showInformationMessage(
       ephemeral
@@ -482,6 +515,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     );
     this.fireForNode(address, vscode.FileChangeType.Created, uri);
     this.fireForNode(address, vscode.FileChangeType.Changed);
+    return undefined;
   }
 
   // ---- documents ----
