@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   };
   registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer, reveal);
   // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
-  const documents = registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections });
+  const documents = registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections, state: context.globalState });
   const watches = registerWatches(context, log, connections);
   explorer.watchedKinds = (connection, path) => watches.service.kindsOf(connection, path);
   context.subscriptions.push(

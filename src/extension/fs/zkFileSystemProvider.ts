@@ -13,6 +13,7 @@ import type { Logger } from '../logging';
 import { ZK_SCHEME } from '../zkUri';
 import { ConflictSnapshots } from './conflictSnapshots';
 import { documentUri, parseDocumentUri, type DocumentAddress } from './documentAddress';
+import { AutoSaveGuard } from './autoSaveGuard';
 import { asFileSystemErrors } from './fileSystemErrors';
 import { findDocument, sameText } from './openDocuments';
 import { SaveConflicts, type SaveAnswer, type SaveConflict } from './saveConflicts';
@@ -83,14 +84,19 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   /** Bare addresses have no document whose closing would forget them: the oldest are dropped past this. */
   private static readonly MAX_NODE_ENTRIES = 5000;
 
+  private readonly autoSave: AutoSaveGuard;
+
   constructor(
     private readonly connections: ConnectionManager,
     private readonly log: Logger,
+    state: vscode.Memento,
   ) {
     this.conflicts = new SaveConflicts(log);
+    this.autoSave = new AutoSaveGuard(state, log);
     this.disposables.push(
       this.changeEmitter,
       this.conflicts,
+      this.autoSave,
       vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.onDocumentClosed(document)),
     );
@@ -182,6 +188,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
             'To change its data, use "ZooKeeper: Edit Data as Hex" or "ZooKeeper: Edit Data as Base64".',
         );
       }
+      // Before anything is parsed: a half-typed value (or half-typed hex) that VS Code auto-saves is never sent.
+      this.autoSave.check(uri, address.path);
       this.refuseIfReadOnly(connection, 'save', address.path);
       let bytes: Uint8Array;
       try {
