@@ -28,6 +28,7 @@ export function registerDocuments({ subscriptions, log, connections, state }: Do
   subscriptions.push(
     fileSystem,
     vscode.workspace.registerFileSystemProvider(ZK_SCHEME, fileSystem, { isCaseSensitive: true }),
+    vscode.window.registerFileDecorationProvider(fileSystem.deletedNodes),
     info,
     vscode.workspace.registerTextDocumentContentProvider(INFO_SCHEME, info),
   );

@@ -14,6 +14,7 @@ import { ZK_SCHEME } from '../zkUri';
 import { ConflictSnapshots } from './conflictSnapshots';
 import { documentUri, parseDocumentUri, type DocumentAddress } from './documentAddress';
 import { AutoSaveGuard } from './autoSaveGuard';
+import { DeletedNodes } from './deletedNodes';
 import { asFileSystemErrors } from './fileSystemErrors';
 import { findDocument, sameText } from './openDocuments';
 import { SaveConflicts, type SaveAnswer, type SaveConflict } from './saveConflicts';
@@ -85,6 +86,10 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   private static readonly MAX_NODE_ENTRIES = 5000;
 
   private readonly autoSave: AutoSaveGuard;
+  /** The deleted-on-the-server mark of open documents (a FileDecorationProvider, registered in index.ts). */
+  readonly deletedNodes = new DeletedNodes();
+  /** Per node with open documents: the client its presence watch is armed on (see watchPresence). */
+  private readonly armed = new Map<string, ZkClient>();
 
   constructor(
     private readonly connections: ConnectionManager,
@@ -97,6 +102,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       this.changeEmitter,
       this.conflicts,
       this.autoSave,
+      this.deletedNodes,
       vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.onDocumentClosed(document)),
     );
@@ -139,6 +145,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
           // Deleted under a document with unsaved changes: let the save reach writeFile (Re-create).
           return { type: vscode.FileType.File, ctime: base.ctime, mtime: base.mtime, size: base.size, ...this.permissions(connection, address.view, false) };
         }
+        if (isZkError(error, 'NONODE')) this.deletedNodes.markDeleted(address.connection, address.path, this.urisOf(address));
         throw error;
       }
       setRecent(this.lastStatVersions, key, node.stat.version);
@@ -173,6 +180,10 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       }
       setRecent(this.lastStatVersions, key, stat.version);
       if (address.node) this.trimNodeEntries();
+      else {
+        this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
+        this.watchPresence(client, address.connection, address.path);
+      }
       return rendered;
     });
   }
@@ -264,6 +275,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     this.dirtyReads.delete(key);
     setRecent(this.lastStatVersions, key, stat.version);
     this.log.info(`saved ${address.connection}:${address.path} (${bytes.length} bytes) as version ${stat.version}${overwrite ? ", overwriting the server's changes as chosen" : ''}`);
+    this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
     this.fireForNode(address, vscode.FileChangeType.Changed);
     return undefined;
   }
@@ -318,6 +330,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         await client.delete(address.path);
       }
       this.log.info(`deleted ${address.connection}:${address.path}${options.recursive ? ' and its subtree' : ''}`);
+      this.markGone(address.connection, address.path, options.recursive);
       this.fireForNode(address, vscode.FileChangeType.Deleted, uri);
     });
   }
@@ -356,7 +369,10 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       }
       const { nodes } = await relocateSubtree(client, source.path, target.path, { move });
       this.log.info(`${move ? 'moved' : 'copied'} ${source.connection}:${source.path} to ${target.path} (${nodes} ${nodes === 1 ? 'node' : 'nodes'}, one multi)`);
-      if (move) this.fireForNode(source, vscode.FileChangeType.Deleted, from);
+      if (move) {
+        this.markGone(source.connection, source.path, true);
+        this.fireForNode(source, vscode.FileChangeType.Deleted, from);
+      }
       this.fireForNode(target, vscode.FileChangeType.Created, to);
     });
   }
@@ -416,6 +432,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       setRecent(this.bases, key, this.makeBase(stat, content.length));
       setRecent(this.lastStatVersions, key, stat.version);
       this.log.info(`created ${address.connection}:${address.path} (${content.length} bytes) through workspace.fs`);
+      this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
       this.fireForNode(address, vscode.FileChangeType.Created, uri);
       return;
     }
@@ -516,6 +533,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     this.dirtyReads.delete(key);
     setRecent(this.lastStatVersions, key, stat.version);
     this.log.info(`re-created ${address.connection}:${address.path} as a ${ephemeral ? 'ephemeral' : 'persistent'} node`);
+    this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
     void vscode.window.showInformationMessage(
       ephemeral
         ? `Re-created "${address.path}" as an ephemeral node owned by this window's ZooKeeper session: it lives only as long as the extension's session on "${address.connection}" and disappears when VS Code closes or the connection is closed. Its ACL is world:anyone:cdrwa.`
@@ -595,6 +613,49 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     const uris = this.served.get(node) ?? new Set<string>();
     setRecent(this.served, node, uris);
     uris.add(key);
+  }
+
+  /** The open views of a node (every uri served for it). */
+  private urisOf(address: { connection: string; path: string }): vscode.Uri[] {
+    return [...(this.served.get(`${address.connection}\u0000${address.path}`) ?? [])].map((key) => vscode.Uri.parse(key));
+  }
+
+  /** Marks a node deleted (and with `subtree` every served node below it) and tells their open views. */
+  private markGone(connection: string, path: string, subtree: boolean): void {
+    for (const node of this.served.keys()) {
+      const [name, nodePath] = node.split('\u0000');
+      if (name !== connection || !(nodePath === path || (subtree && nodePath.startsWith(path === '/' ? '/' : `${path}/`)))) continue;
+      this.deletedNodes.markDeleted(connection, nodePath, this.urisOf({ connection, path: nodePath }));
+      if (nodePath !== path) this.fireForNode({ connection, path: nodePath, view: 'text', node: false }, vscode.FileChangeType.Deleted);
+    }
+  }
+
+  /**
+   * A one-shot exists watch on a node with open documents, re-armed while any is open: its deletion (by
+   * this window's Delete, a script, another client) marks them at once, and a re-creation clears the mark.
+   * One per node and client; a new session (another client object) arms again on the next read.
+   */
+  private watchPresence(client: ZkClient, connection: string, path: string): void {
+    const node = `${connection}\u0000${path}`;
+    if (this.armed.get(node) === client) return;
+    this.armed.set(node, client);
+    const address = { connection, path, view: 'text' as const, node: false };
+    const listener = (event: { type: string }): void => {
+      if (event.type === 'deleted') {
+        this.deletedNodes.markDeleted(connection, path, this.urisOf(address));
+        this.fireForNode(address, vscode.FileChangeType.Deleted);
+      } else if (event.type === 'created') {
+        this.deletedNodes.markPresent(connection, path, this.urisOf(address));
+        this.fireForNode(address, vscode.FileChangeType.Created);
+      }
+      if (this.armed.get(node) !== client) return;
+      if (!this.hasOpenDocument(node)) {
+        this.armed.delete(node);
+        return;
+      }
+      void client.exists(path, listener).catch(() => this.armed.get(node) === client && this.armed.delete(node));
+    };
+    void client.exists(path, listener).catch(() => this.armed.get(node) === client && this.armed.delete(node));
   }
 
   /**
