@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { ZkClient } from '../../src/zk/client';
-import { answer, pick } from './support/prompts';
+import { answer, contextMenu, pick } from './support/prompts';
 import { clickRow, expandPath, row } from './support/tree';
 import { openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
@@ -22,6 +22,28 @@ function useWorkbench(open: () => Promise<WorkbenchSession>, use: (session: Work
   after(async () => {
     await session?.close();
   });
+}
+
+/** The notification in the centre whose text has all of `texts` (opened, and polled, like a person looking there). */
+async function notificationWith(wb: WorkbenchSession, texts: string[], timeoutMs = 30_000): Promise<Locator> {
+  const page = wb.page;
+  let item = page.locator('.notifications-center .notification-list-item');
+  for (const text of texts) item = item.filter({ hasText: text });
+  let shown: string[] = [];
+  for (const deadline = Date.now() + timeoutMs; !(await item.first().isVisible()); ) {
+    assert.ok(Date.now() < deadline, `no notification with ${JSON.stringify(texts)}; the centre shows: ${JSON.stringify(shown)}`);
+    shown = await wb.notifications();
+    await page.waitForTimeout(250);
+  }
+  return item.first();
+}
+
+/** Closes the notification centre (new notifications pop up as toasts only while it is closed). */
+async function hideNotificationCentre(wb: WorkbenchSession): Promise<void> {
+  const centre = wb.page.locator('.notifications-center.visible');
+  if ((await centre.count()) === 0) return;
+  await wb.runCommand('Notifications: Hide Notifications');
+  await centre.waitFor({ state: 'detached', timeout: 10_000 });
 }
 
 describe('e2e: add a connection through the welcome view', function () {
@@ -80,6 +102,11 @@ describe('e2e: edit a node, meet a conflict', function () {
     await probe!.create(path, Buffer.from(original(label)));
     created.push(path);
     return { path, name: path.split('/').pop()! };
+  }
+
+  /** Runs a palette command when the palette offers it (e.g. "Close All Editors" with editors open). */
+  async function runIfAny(session: WorkbenchSession, title: string): Promise<void> {
+    await session.runCommand(title).catch(() => undefined);
   }
 
   /** A line of the visible editor (editors of other tests may be open behind it). */
@@ -198,6 +225,108 @@ describe('e2e: edit a node, meet a conflict', function () {
     assert.equal(node.stat.version, 1);
   });
 
+  it('a conflict shows ONE notification (no "Failed to save" of VS Code) and it stays until answered', async function () {
+    this.timeout(180_000);
+    const page = wb!.page;
+    await hideNotificationCentre(wb!);
+    const label = 'one-message';
+    const node = await freshNode(label);
+    await openNode(label, node.name);
+    await typeTrue(node.name);
+    await probe!.set(node.path, Buffer.from(theirs(label)));
+    await page.keyboard.press('Control+S');
+    // Toasts are in the DOM though the e2e workbench never paints them (NO_TOASTS_CSS in support/workbench.ts).
+    const toasts = page.locator('.notifications-toasts .notification-toast-container');
+    const ours = toasts.filter({ hasText: node.name });
+    await ours.first().waitFor({ state: 'attached', timeout: 30_000 });
+    const shownAt = Date.now();
+    assert.equal(await ours.count(), 1, `one notification for the conflict; toasts: ${JSON.stringify(await toasts.allInnerTexts())}`);
+    assert.match(await ours.first().innerText(), /changed on the server since you opened it/);
+    assert.equal(await toasts.filter({ hasText: 'Failed to save' }).count(), 0, 'no "Failed to save" from VS Code');
+
+    // Control: a notification that is NOT sticky (an info with buttons: binary data shown as a hex dump)
+    // does go away in this browser. VS Code hides it after 10 s, a non-sticky warning after 12 s, a
+    // non-sticky error after 15 s; ours must outlive all of them.
+    const binary = `/config/e2e-binary-${stamp}`;
+    await probe!.create(binary, Buffer.from([0, 1, 2, 0xff, 0xfe]));
+    created.push(binary);
+    await clickRow(wb!, binary.split('/').pop()!);
+    const info = toasts.filter({ hasText: 'read-only hex dump' });
+    await info.first().waitFor({ state: 'attached', timeout: 30_000 });
+    await info.first().waitFor({ state: 'detached', timeout: 60_000 }); // a hang guard: it goes after ~10 s
+    // A bounded wait (this is the one place one is right): until 16 s after ours appeared, past the 15 s
+    // after which VS Code hides even a non-sticky error.
+    const left = shownAt + 16_000 - Date.now();
+    if (left > 0) await page.waitForTimeout(left);
+    assert.equal(await ours.count(), 1, 'the conflict question is still on screen, unanswered');
+    assert.equal(await toasts.filter({ hasText: 'Failed to save' }).count(), 0, 'still no "Failed to save"');
+    assert.equal((await probe!.get(node.path)).data.toString(), theirs(label), 'nothing written while the question waits');
+
+    // Answered from the notification centre: the same one question, Overwrite writes in the save that asked.
+    const notification = await notificationWith(wb!, [node.name, 'changed on the server']);
+    await notification.getByRole('button', { name: 'Overwrite' }).click();
+    await page.locator('.tab:not(.dirty)', { hasText: node.name }).first().waitFor({ timeout: 20_000 });
+    const server = await probe!.get(node.path);
+    assert.equal(server.data.toString(), mine(label));
+    assert.equal(server.stat.version, 2);
+    const failed = page.locator('.notifications-center .notification-list-item', { hasText: 'Failed to save' }).filter({ hasText: node.name });
+    assert.equal(await failed.count(), 0, 'VS Code never reported this save as failed');
+  });
+
+  it('closing the question without an answer keeps the changes unsaved, with one message from VS Code', async function () {
+    this.timeout(120_000);
+    const page = wb!.page;
+    const { path, name, notification } = await meetConflict('dismiss');
+    await notification.hover();
+    await notification.locator('.codicon-notifications-clear').first().click();
+    // VS Code's own message takes its place: the save failed, with what to do next.
+    const failed = await notificationWith(wb!, ['Failed to save', name]);
+    assert.match(await failed.innerText(), /Not saved: .* changed on the server since you opened it .* your changes are kept unsaved/s);
+    await page.locator('.tab.dirty', { hasText: name }).first().waitFor({ timeout: 10_000 });
+    assert.equal((await probe!.get(path)).data.toString(), theirs('dismiss'), 'nothing was written');
+    await wb!.screenshot('save-conflict-dismissed');
+  });
+
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    it(`tabs tell the hex dump from the editable hex, and mark a node deleted on the server (${theme}, screenshot)`, async function () {
+      this.timeout(150_000);
+      const page = wb!.page;
+      await wb!.setTheme(theme);
+      await runIfAny(wb!, 'View: Close All Editors');
+      const bin = `/config/e2e-tabs-${theme}-${stamp}`;
+      await probe!.create(bin, Buffer.from([0x7b, 0, 0xff, 0x10, 0x41]));
+      created.push(bin);
+      const binName = bin.split('/').pop()!;
+      await wb!.openView('ZooKeeper');
+      await expandPath(wb!, ['e2e', '/', 'config']);
+      await clickRow(wb!, binName);
+      await page.locator('.tab', { hasText: `${binName} (hex dump)` }).first().waitFor({ timeout: 30_000 });
+      await contextMenu(wb!, binName, 'Edit Data as Hex');
+      const hexTab = page.locator('.tab.active', { hasText: `${binName} (hex)` }).first();
+      await hexTab.waitFor({ timeout: 30_000 });
+      assert.doesNotMatch(await hexTab.innerText(), /hex dump/);
+      // The tooltip of a tab is its whole address: the connection and the node.
+      await hexTab.hover();
+      const tooltip = page.locator('.workbench-hover-container').filter({ hasText: `zk://e2e/config/${binName} (hex)` }).first();
+      // Polled with isVisible(): an auto-waiting check would send the tooltip away (keepTargetsClear).
+      for (const deadline = Date.now() + 15_000; !(await tooltip.isVisible()); ) {
+        const shown = await page.locator('.workbench-hover-container').allInnerTexts();
+        assert.ok(Date.now() < deadline, `the tab's tooltip names zk://e2e/config/${binName} (hex); shown: ${JSON.stringify(shown)}`);
+        await page.waitForTimeout(200);
+      }
+      await wb!.screenshot('tabs-hex-views', { keepMouse: true });
+
+      // Deleted on the server by another client: the tab says so (its document has no unsaved changes).
+      const label = `deleted-${theme}`;
+      const gone = await freshNode(label);
+      await openNode(label, gone.name);
+      await probe!.delete(gone.path);
+      const deletedTab = page.locator('.tab', { hasText: gone.name }).filter({ hasText: 'deleted' }).first();
+      await deletedTab.waitFor({ timeout: 30_000 });
+      await wb!.screenshot('tab-deleted-on-server');
+    });
+  }
+
   for (const theme of ['dark'] as Theme[]) {
     it(`the conflict and its compare view in the ${theme} theme (screenshot)`, async function () {
       this.timeout(90_000);
@@ -209,4 +338,121 @@ describe('e2e: edit a node, meet a conflict', function () {
       await wb!.screenshot('save-conflict-compare');
     });
   }
+});
+
+describe('e2e: auto-save does not write zk:// documents', function () {
+  let wb: WorkbenchSession | undefined;
+  let probe: ZkClient | undefined;
+  const created: string[] = [];
+  const stamp = Date.now();
+  // The browser VS Code's own default, which QUIET_SETTINGS turns off for the other suites.
+  useWorkbench(
+    () => openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'e2e', connectString }], 'files.autoSave': 'afterDelay' } }),
+    (session) => (wb = session),
+  );
+
+  before(async () => {
+    probe = await ZkClient.connect({ connectString: connectString! });
+  });
+
+  after(async () => {
+    for (const path of created) await probe?.delete(path).catch(() => undefined);
+    await probe?.close();
+  });
+
+  async function freshNode(label: string, data: Buffer): Promise<{ path: string; name: string }> {
+    const path = `/config/e2e-auto-${label}-${stamp}`;
+    await probe!.create(path, data);
+    created.push(path);
+    return { path, name: path.split('/').pop()! };
+  }
+
+  function line(text: string): Locator {
+    return wb!.page.locator('.monaco-editor .view-line', { hasText: text }).filter({ visible: true }).first();
+  }
+
+  async function open(name: string): Promise<void> {
+    await wb!.openView('ZooKeeper');
+    await expandPath(wb!, ['e2e', '/', 'config']);
+    await clickRow(wb!, name);
+    await wb!.page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  }
+
+  /** Clicks the end of a line and types there. */
+  async function typeAtEnd(lineText: string, typed: string): Promise<void> {
+    await line(lineText).click();
+    await wb!.page.keyboard.press('End');
+    await wb!.page.keyboard.type(typed);
+  }
+
+  it('typing is not written by auto-save: refused once with a sentence and explained once; Ctrl+S writes', async function () {
+    this.timeout(120_000);
+    const page = wb!.page;
+    const { path, name } = await freshNode('text', Buffer.from('timeout=30\n'));
+    await open(name);
+    await typeAtEnd('timeout=30', '0');
+    // VS Code auto-saves a second after typing stops; the provider refuses, and VS Code says so.
+    const refused = await notificationWith(wb!, ['Not written to ZooKeeper', name]);
+    assert.match(await refused.innerText(), /written only when you save them yourself \(Ctrl\+S/);
+    await notificationWith(wb!, ['does not auto-save zk:// documents']);
+    assert.deepEqual(
+      { data: (await probe!.get(path)).data.toString(), version: (await probe!.get(path)).stat.version },
+      { data: 'timeout=30\n', version: 0 },
+      'the half-typed value never reached ZooKeeper',
+    );
+    await page.locator('.tab.active.dirty', { hasText: name }).first().waitFor({ timeout: 5_000 });
+    await wb!.screenshot('auto-save-refused');
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active:not(.dirty)', { hasText: name }).first().waitFor({ timeout: 20_000 });
+    const server = await probe!.get(path);
+    assert.equal(server.data.toString(), 'timeout=300\n');
+    assert.equal(server.stat.version, 1);
+    // VS Code closes its "Failed to save" once the document is saved.
+    await refused.waitFor({ state: 'detached', timeout: 15_000 });
+  });
+
+  it('half-typed hex is neither parsed nor sent; closing the dirty editor asks before anything is lost', async function () {
+    this.timeout(120_000);
+    const page = wb!.page;
+    const { path, name } = await freshNode('hex', Buffer.from([0, 1, 0xfe]));
+    await open(name);
+    await contextMenu(wb!, name, 'Edit Data as Hex');
+    await page.locator('.tab.active', { hasText: `${name} (hex)` }).first().waitFor({ timeout: 30_000 });
+    await typeAtEnd('00 01 fe', ' f');
+    const refused = await notificationWith(wb!, ['Not written to ZooKeeper', `${name} (hex)`]);
+    assert.doesNotMatch(await refused.innerText(), /hex digit|odd/i, 'the half-typed hex was not parsed');
+    assert.deepEqual((await probe!.get(path)).data, Buffer.from([0, 1, 0xfe]));
+    await page.keyboard.type('f');
+    // Closing an editor with unsaved changes asks, as for any file; Save writes what was typed.
+    await wb!.runCommand('View: Close Editor');
+    const dialog = page.locator('.monaco-dialog-box').filter({ visible: true }).first();
+    await dialog.waitFor({ timeout: 15_000 });
+    await wb!.screenshot('auto-save-close-dirty');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    for (const deadline = Date.now() + 20_000; (await probe!.get(path)).stat.version === 0; ) {
+      assert.ok(Date.now() < deadline, 'the save chosen in the dialog reached ZooKeeper');
+      await page.waitForTimeout(200);
+    }
+    assert.deepEqual((await probe!.get(path)).data, Buffer.from([0, 1, 0xfe, 0xff]));
+  });
+
+  it('"Turn On Auto-Save for ZooKeeper" opts in: then typing is written by itself', async function () {
+    this.timeout(120_000);
+    const page = wb!.page;
+    const explained = await notificationWith(wb!, ['does not auto-save zk:// documents']);
+    await explained.getByRole('button', { name: 'Turn On Auto-Save for ZooKeeper' }).click();
+    for (const deadline = Date.now() + 15_000; wb!.server.readSettings()['zookeeper.editor.autoSave'] !== true; ) {
+      assert.ok(Date.now() < deadline, 'zookeeper.editor.autoSave is true in the user settings');
+      await page.waitForTimeout(200);
+    }
+    const { path, name } = await freshNode('opted-in', Buffer.from('retries=1\n'));
+    await open(name);
+    await typeAtEnd('retries=1', '0');
+    for (const deadline = Date.now() + 30_000; (await probe!.get(path)).stat.version === 0; ) {
+      assert.ok(Date.now() < deadline, 'auto-save wrote the node');
+      await page.waitForTimeout(200);
+    }
+    assert.equal((await probe!.get(path)).data.toString(), 'retries=10\n');
+    await page.locator('.tab.active:not(.dirty)', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  });
 });
