@@ -258,7 +258,9 @@ describe('e2e: edit a node, meet a conflict', function () {
       await wb!.openView('ZooKeeper');
       await expandPath(wb!, ['e2e', '/', 'config']);
       await clickRow(wb!, binName);
-      await page.locator('.tab', { hasText: `${binName} (hex dump)` }).first().waitFor({ timeout: 30_000 });
+      const dumpTab = page.locator('.tab', { hasText: `${binName} (hex dump)` }).first();
+      await dumpTab.waitFor({ timeout: 30_000 });
+      await dumpTab.dblclick(); // pinned, so that the hex document opens beside it rather than in its place
       await contextMenu(wb!, binName, 'Edit Data as Hex');
       const hexTab = page.locator('.tab.active', { hasText: `${binName} (hex)` }).first();
       await hexTab.waitFor({ timeout: 30_000 });
@@ -281,14 +283,26 @@ describe('e2e: edit a node, meet a conflict', function () {
       }
       await wb!.screenshot('tabs-hex-views', { keepMouse: true });
 
-      // Deleted on the server by another client: the tab says so (its document has no unsaved changes).
-      const label = `deleted-${theme}`;
-      const gone = await freshNode(label);
-      await openNode(label, gone.name);
-      await probe!.delete(gone.path);
-      const deletedTab = page.locator('.tab', { hasText: gone.name }).filter({ hasText: 'deleted' }).first();
-      await deletedTab.waitFor({ timeout: 30_000 });
+      // Deleted on the server by another client: the tabs say so, with unsaved changes or without.
+      const clean = await freshNode(`gone-${theme}`);
+      await openNode(`gone-${theme}`, clean.name);
+      await page.locator('.tab', { hasText: clean.name }).first().dblclick();
+      const dirty = await freshNode(`gone-dirty-${theme}`);
+      await openNode(`gone-dirty-${theme}`, dirty.name);
+      await typeTrue(dirty.name);
+      await probe!.delete(clean.path);
+      await probe!.delete(dirty.path);
+      // The "D" badge is ours (a FileDecoration on every open document of the node); VS Code adds its own
+      // strike-through to the one without unsaved changes.
+      const badge = (name: string): Locator => page.locator('.tab', { hasText: name }).locator('[class*="monaco-decoration-text-badge"], [class*="monaco-decoration-badge"]').first();
+      await badge(dirty.name).waitFor({ timeout: 30_000 });
+      await badge(clean.name).waitFor({ timeout: 30_000 });
+      await page.locator('.tab.dirty', { hasText: dirty.name }).first().waitFor({ timeout: 5_000 });
       await wb!.screenshot('tab-deleted-on-server');
+      // Leaves no unsaved editor behind for the next test (its node is gone: the revert keeps nothing).
+      await page.locator('.tab', { hasText: dirty.name }).first().click();
+      await runIfAny(wb!, 'View: Revert and Close Editor');
+      await page.locator('.tab', { hasText: dirty.name }).first().waitFor({ state: 'detached', timeout: 15_000 });
     });
   }
 
