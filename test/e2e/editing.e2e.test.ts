@@ -393,6 +393,7 @@ describe('e2e: auto-save does not write zk:// documents', function () {
   it('half-typed hex is neither parsed nor sent; closing the dirty editor asks before anything is lost', async function () {
     this.timeout(120_000);
     const page = wb!.page;
+    await wb!.setTheme('dark');
     const { path, name } = await freshNode('hex', Buffer.from([0, 1, 0xfe]));
     await open(name);
     await contextMenu(wb!, name, 'Edit Data as Hex');
@@ -401,6 +402,7 @@ describe('e2e: auto-save does not write zk:// documents', function () {
     const refused = await notificationWith(wb!, ['Not written to ZooKeeper', `${name} (hex)`]);
     assert.doesNotMatch(await refused.innerText(), /hex digit|odd/i, 'the half-typed hex was not parsed');
     assert.deepEqual((await probe!.get(path)).data, Buffer.from([0, 1, 0xfe]));
+    await wb!.screenshot('auto-save-refused');
     await typeAtEnd('00 01 fe f', 'f'); // the editor again: the notification centre had the focus
     // Closing an editor with unsaved changes asks, as for any file; Save writes what was typed.
     await wb!.runCommand('View: Close Editor');
@@ -509,7 +511,8 @@ describe('e2e: a save conflict is one notification that stays until answered (to
     // hidden toast renders no rows, so its text could not be read.
     await page.addStyleTag({ content: 'html body .monaco-workbench > .notifications-toasts.visible { display: flex !important; }' });
     const toasts = page.locator('.notifications-toasts .notification-toast-container');
-    const toastTexts = async (): Promise<string[]> => toasts.evaluateAll((elements) => elements.map((e) => e.textContent ?? ''));
+    // (The element type is spelt out: this project compiles without DOM types.)
+    const toastTexts = async (): Promise<string[]> => toasts.evaluateAll((elements: { textContent: string | null }[]) => elements.map((e) => e.textContent ?? ''));
     const count = async (text: string): Promise<number> => (await toastTexts()).filter((t) => t.includes(text)).length;
     const waitForToast = async (text: string, present: boolean, timeoutMs: number): Promise<void> => {
       for (const deadline = Date.now() + timeoutMs; (await count(text)) > 0 !== present; ) {
