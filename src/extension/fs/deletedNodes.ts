@@ -62,20 +62,22 @@ export class DeletedNodes implements vscode.FileDecorationProvider, vscode.Dispo
     );
   }
 
-  /** The node is gone: every uri given (its open views) gets the mark. */
-  markDeleted(connection: string, path: string, uris: vscode.Uri[]): void {
+  /** The node is gone: every uri given (its open views) gets the mark. True when it was not marked before. */
+  markDeleted(connection: string, path: string, uris: vscode.Uri[]): boolean {
     const key = nodeKey(connection, path);
-    if (deletedRegistry().has(key)) return;
+    if (deletedRegistry().has(key)) return false;
     deletedRegistry().add(key);
     this.owned.add(key);
     if (uris.length > 0) this.emitter.fire(uris);
+    return true;
   }
 
-  /** The node exists (again): the mark goes. */
-  markPresent(connection: string, path: string, uris: vscode.Uri[]): void {
+  /** The node exists (again): the mark goes. True when it was marked. */
+  markPresent(connection: string, path: string, uris: vscode.Uri[]): boolean {
     const key = nodeKey(connection, path);
-    if (!deletedRegistry().delete(key)) return;
+    if (!deletedRegistry().delete(key)) return false;
     this.owned.delete(key);
     if (uris.length > 0) this.emitter.fire(uris);
+    return true;
   }
 }

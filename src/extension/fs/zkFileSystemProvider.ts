@@ -640,22 +640,27 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     if (this.armed.get(node) === client) return;
     this.armed.set(node, client);
     const address = { connection, path, view: 'text' as const, node: false };
-    const listener = (event: { type: string }): void => {
-      if (event.type === 'deleted') {
-        this.deletedNodes.markDeleted(connection, path, this.urisOf(address));
-        this.fireForNode(address, vscode.FileChangeType.Deleted);
-      } else if (event.type === 'created') {
-        this.deletedNodes.markPresent(connection, path, this.urisOf(address));
-        this.fireForNode(address, vscode.FileChangeType.Created);
-      }
-      if (this.armed.get(node) !== client) return;
-      if (!this.hasOpenDocument(node)) {
-        this.armed.delete(node);
-        return;
-      }
-      void client.exists(path, listener).catch(() => this.armed.get(node) === client && this.armed.delete(node));
+    // What the server says now: a change of state marks or clears the documents and tells VS Code.
+    const reconcile = (exists: boolean): void => {
+      const changed = exists ? this.deletedNodes.markPresent(connection, path, this.urisOf(address)) : this.deletedNodes.markDeleted(connection, path, this.urisOf(address));
+      if (changed) this.fireForNode(address, exists ? vscode.FileChangeType.Created : vscode.FileChangeType.Deleted);
     };
-    void client.exists(path, listener).catch(() => this.armed.get(node) === client && this.armed.delete(node));
+    const disarm = (): void => {
+      if (this.armed.get(node) === client) this.armed.delete(node);
+    };
+    // Each arming also reads whether the node exists: a deletion or re-creation between a watch event
+    // and the next arming (when no watch was set) is seen by that answer.
+    const arm = (): void => {
+      client.exists(path, listener).then((stat) => this.armed.get(node) === client && reconcile(stat !== undefined), disarm);
+    };
+    const listener = (event: { type: string }): void => {
+      if (event.type === 'deleted') reconcile(false);
+      else if (event.type === 'created') reconcile(true);
+      if (this.armed.get(node) !== client) return;
+      if (!this.hasOpenDocument(node)) return disarm();
+      arm();
+    };
+    arm();
   }
 
   /**
