@@ -195,7 +195,7 @@ describe('e2e: edit a node, meet a conflict', function () {
   it('after another client changed the node, saving offers Compare, Overwrite or Discard My Changes; Compare shows both', async function () {
     this.timeout(90_000);
     const page = wb!.page;
-    const { notification } = await meetConflict('compare');
+    const { name, notification } = await meetConflict('compare');
     for (const choice of ['Compare', 'Overwrite', 'Discard My Changes']) {
       await notification.getByRole('button', { name: choice }).waitFor({ timeout: 10_000 });
     }
@@ -206,6 +206,11 @@ describe('e2e: edit a node, meet a conflict', function () {
     await diff.locator('.view-line', { hasText: 'changed by another client' }).first().waitFor({ timeout: 15_000 });
     await diff.locator('.view-line', { hasText: '"enabled": true' }).first().waitFor({ timeout: 15_000 });
     await wb!.screenshot('save-conflict-compare');
+    // The question is asked again beside the diff; answering it ends the save that waited (and closes the diff).
+    const again = await notificationWith(wb!, [name, 'changed on the server']);
+    await again.getByRole('button', { name: 'Discard My Changes' }).click();
+    await cleanTab(name).waitFor({ timeout: 20_000 });
+    await diff.waitFor({ state: 'detached', timeout: 15_000 });
   });
 
   it('Overwrite in the conflict notification: the server has what was typed, the editor is saved', async function () {
@@ -271,13 +276,12 @@ describe('e2e: edit a node, meet a conflict', function () {
       for (const deadline = Date.now() + 20_000; !(await tooltip.isVisible()); ) {
         const shown = await page.locator('.workbench-hover-container').allInnerTexts();
         assert.ok(Date.now() < deadline, `the tab's tooltip names zk://e2e/config/${binName} (hex); shown: ${JSON.stringify(shown)}`);
-        if (shown.length === 0) {
-          // A fresh mouseover, as a person moving onto the tab again; the tooltip rises after 500 ms.
-          const box = await hexTab.boundingBox();
-          if (box) {
-            await page.mouse.move(box.x + box.width / 2, box.y + box.height + 200);
-            await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
-          }
+        // A fresh mouseover, as a person moving onto the tab again (another tooltip, e.g. of the tree row
+        // clicked last, may still be up); the tab's rises after 500 ms.
+        const box = await hexTab.boundingBox();
+        if (box) {
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height + 200);
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
         }
         await page.waitForTimeout(1_000);
       }
