@@ -245,6 +245,8 @@ describe('e2e: edit a node, meet a conflict', function () {
     // VS Code's own message takes its place: the save failed, with what to do next.
     const failed = await notificationWith(wb!, ['Failed to save', name]);
     assert.match(await failed.innerText(), /Not saved: .* changed on the server since you opened it .* your changes are kept unsaved/s);
+    const about = page.locator('.notifications-center .notification-list-item', { hasText: name });
+    assert.equal(await about.count(), 1, `one message about ${name} now: ${JSON.stringify(await about.allInnerTexts())}`);
     await page.locator('.tab.dirty', { hasText: name }).first().waitFor({ timeout: 10_000 });
     assert.equal((await probe!.get(path)).data.toString(), theirs('dismiss'), 'nothing was written');
     await wb!.screenshot('save-conflict-dismissed');
