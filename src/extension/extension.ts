@@ -92,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   registerNodeCommands(context.subscriptions, log.scoped('commands'), connections, explorer, reveal);
   registerExplorerKeys(context.subscriptions, log.scoped('commands'), treeView);
   // documents: the zk:// file system, stat/ACL documents and their commands are registered here.
-  const documents = registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections });
+  const documents = registerDocuments({ subscriptions: context.subscriptions, log: log.scoped('documents'), connections, state: context.globalState });
   context.subscriptions.push(
     // A save, create or delete through a zk:// document changes figures the tree shows (size, child count).
     documents.fileSystem.onDidChangeFile((changes) => {

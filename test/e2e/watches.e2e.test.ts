@@ -132,6 +132,29 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
     await wb!.screenshot('watches-after-restart');
   });
 
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    it(`Compare Before and After opens the data change in the node's language, not Plain Text (${theme}, screenshot)`, async function () {
+      this.timeout(120_000);
+      const page = wb!.page;
+      await wb!.setTheme(theme);
+      await page.keyboard.press('Escape');
+      await wb!.runCommand('View: Close All Editors').catch(() => undefined);
+      await ensureWatched('/config/app', 'Data');
+      const version = await changeConfig('compare', theme);
+      await wb!.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
+      const event = dataChanged('/config/app', version);
+      await event.waitFor({ timeout: 20_000 });
+      await event.hover();
+      await event.locator('.action-label[aria-label="Compare Before and After"]').click();
+      const diff = page.locator('.monaco-diff-editor').filter({ visible: true }).first();
+      await diff.waitFor({ timeout: 15_000 });
+      await diff.locator('.view-line', { hasText: `"compare": "${theme}"` }).first().waitFor({ timeout: 15_000 });
+      // The language of the active (diff) editor, as the status bar shows it.
+      await page.locator('.statusbar-item', { hasText: /^JSON$/ }).first().waitFor({ timeout: 15_000 });
+      await wb!.screenshot('watch-event-compare');
+    });
+  }
+
   for (const theme of ['dark'] as Theme[]) {
     it(`the panel in the ${theme} theme (screenshot)`, async function () {
       this.timeout(90_000);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { AclResult, OpenNodeResult } from '../../src/extension/commands/dataCommands';
+import { isMarkedDeleted } from '../../src/extension/fs/deletedNodes';
 import { pendingConflict, resolveConflict } from '../../src/extension/fs/saveConflicts';
 import { digestId, Perm } from '../../src/zk/acl';
 import { ZkClient } from '../../src/zk/client';
@@ -86,6 +87,24 @@ describe('znode data in the editor', function () {
    */
   async function openForEdit(path: string): Promise<vscode.TextDocument> {
     return vscode.workspace.openTextDocument(zk(path, 'view=text'));
+  }
+
+  /**
+   * Saves a document whose node moved on: the save waits for the answer to the conflict's question (one
+   * notification, no VS Code "Failed to save"), so this returns once the question is asked, with the
+   * pending save (true when it ends written or discarded, false when it fails).
+   */
+  async function saveIntoConflict(document: vscode.TextDocument): Promise<{ saving: Thenable<boolean> }> {
+    const saving = document.save();
+    let settled = false;
+    void saving.then(() => (settled = true), () => (settled = true));
+    await eventually(() => pendingConflict(document.uri) !== undefined || settled, 'the save asks what to do', 15000);
+    assert.ok(pendingConflict(document.uri), 'the save waits for an answer instead of failing');
+    return { saving };
+  }
+
+  function diffTabsOf(snapshotUri: string): vscode.Tab[] {
+    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.toString() === snapshotUri);
   }
 
   async function rejection(promise: Thenable<unknown>): Promise<Error> {
@@ -436,7 +455,7 @@ describe('znode data in the editor', function () {
       const document = await vscode.languages.setTextDocumentLanguage(await openForEdit(path), 'json');
       await other.set(path, bytes('{"port": 2, "host": "b"}'));
       await replaceAll(document, '{"port": 3}');
-      assert.equal(await document.save(), false, 'the save fails');
+      const { saving } = await saveIntoConflict(document);
       assert.equal(document.isDirty, true, 'nothing typed is lost');
       assert.equal((await other.get(path)).data.toString(), '{"port": 2, "host": "b"}', 'nothing was overwritten');
 
@@ -454,15 +473,14 @@ describe('znode data in the editor', function () {
       assert.equal(snapshot.getText(), '{"port": 2, "host": "b"}', 'the diff shows the server\'s data');
       assert.equal(snapshot.languageId, 'json');
       assert.equal((await vscode.workspace.fs.stat(snapshotUri)).permissions, vscode.FilePermission.Readonly);
-      assert.ok(
-        vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.toString() === snapshotUri.toString()),
-        'a diff editor is open',
-      );
+      assert.equal(diffTabsOf(snapshotUri.toString()).length, 1, 'a diff editor is open');
       assert.ok(pendingConflict(document.uri), 'compare leaves the choice open');
 
       const overwritten = await resolveConflict(document.uri, 'overwrite');
       assert.equal(overwritten.saved, true);
+      assert.equal(await saving, true, 'the save that asked ends written, with no error for VS Code to show');
       assert.equal(document.isDirty, false);
+      assert.equal(diffTabsOf(snapshotUri.toString()).length, 0, 'the diff against the server\'s old version 1 is closed: it no longer says anything true');
       const server = await other.get(path);
       assert.equal(server.data.toString(), '{"port": 3}');
       assert.equal(server.stat.version, 2);
@@ -474,7 +492,7 @@ describe('znode data in the editor', function () {
       const document = await openForEdit(path);
       await other.set(path, bytes('v1'));
       await replaceAll(document, 'mine');
-      assert.equal(await document.save(), false);
+      const { saving } = await saveIntoConflict(document);
       await other.set(path, bytes('v2'));
       const first = await resolveConflict(document.uri, 'overwrite');
       assert.equal(first.saved, false);
@@ -482,6 +500,7 @@ describe('znode data in the editor', function () {
       assert.equal(pendingConflict(document.uri)?.serverVersion, 2);
       const second = await resolveConflict(document.uri, 'overwrite');
       assert.equal(second.saved, true);
+      assert.equal(await saving, true, 'one save, asked twice');
       assert.equal((await other.get(path)).data.toString(), 'mine');
     });
 
@@ -503,11 +522,13 @@ describe('znode data in the editor', function () {
         assert.equal((await vscode.workspace.fs.stat(document.uri)).mtime, changed.mtime, 'a clean document sees the true mtime');
         await replaceAll(document, 'v1');
         assert.equal((await vscode.workspace.fs.stat(document.uri)).mtime, opened.mtime, 'a dirty document sees the mtime it was read at');
-        assert.equal(await document.save(), false, `${label}: save fails`);
+        const { saving } = await saveIntoConflict(document);
         assert.equal(pendingConflict(document.uri)?.kind, 'changed', `${label}: our conflict flow, not VS Code's`);
         assert.equal((await other.get(path)).data.toString(), change, `${label}: nothing overwritten`);
         const discarded = await resolveConflict(document.uri, 'discard');
         assert.equal(discarded.reverted, true);
+        assert.equal(await saving, true, `${label}: the save ends without an error`);
+        assert.equal((await other.get(path)).data.toString(), change, `${label}: discard wrote nothing`);
       }
     });
 
@@ -516,9 +537,11 @@ describe('znode data in the editor', function () {
       const document = await openForEdit(path);
       await other.set(path, bytes('theirs'));
       await replaceAll(document, 'mine');
-      assert.equal(await document.save(), false);
+      const { saving } = await saveIntoConflict(document);
       const outcome = await resolveConflict(document.uri, 'discard');
       assert.equal(outcome.reverted, true);
+      assert.equal(await saving, true, 'no error for VS Code to show');
+      assert.equal((await other.get(path)).stat.version, 1, 'nothing was written');
       assert.equal(document.getText(), 'theirs');
       assert.equal(document.isDirty, false);
       assert.equal(pendingConflict(document.uri), undefined);
@@ -535,17 +558,19 @@ describe('znode data in the editor', function () {
       const document = await openForEdit(path);
       await other.delete(path);
       await replaceAll(document, 'after');
-      assert.equal(await document.save(), false);
+      const first = await saveIntoConflict(document);
       const conflict = pendingConflict(document.uri);
       assert.equal(conflict?.kind, 'deleted');
       assert.match(conflict.message, /was deleted on the server/);
       assert.deepEqual(await resolveConflict(document.uri, 'cancel'), { choice: 'cancel' });
+      assert.equal(await first.saving, false, 'cancel fails the save');
       assert.equal(document.isDirty, true);
       assert.equal(await other.exists(path), undefined);
 
-      assert.equal(await document.save(), false, 'asks again');
+      const again = await saveIntoConflict(document); // asks again
       const outcome = await resolveConflict(document.uri, 'recreate');
       assert.equal(outcome.saved, true);
+      assert.equal(await again.saving, true);
       assert.equal(document.isDirty, false);
       const server = await other.get(path);
       assert.equal(server.data.toString(), 'after');
@@ -560,9 +585,10 @@ describe('znode data in the editor', function () {
       await owner.close(); // its session ends: the node goes
       await eventually(async () => (await other.exists(path)) === undefined, 'the ephemeral node is gone');
       await replaceAll(document, 'holder-2');
-      assert.equal(await document.save(), false);
+      const { saving } = await saveIntoConflict(document);
       assert.equal(pendingConflict(document.uri)?.ephemeral, true);
       assert.equal((await resolveConflict(document.uri, 'recreate')).saved, true);
+      assert.equal(await saving, true);
       const server = await other.get(path);
       assert.equal(server.data.toString(), 'holder-2');
       assert.equal(`0x${server.stat.ephemeralOwner.toString(16).padStart(16, '0')}`, extensionSession);
@@ -733,6 +759,53 @@ describe('znode data in the editor', function () {
       assert.match(text, /^digest:alice:x:cdrwa$/m);
       assert.match(text, /digest user "alice" \(password hash hidden/);
       assert.match(text, /^ip:127\.0\.0\.1:rw$/m);
+    });
+  });
+  describe('tabs and nodes deleted on the server', () => {
+    function tabOf(uri: vscode.Uri): vscode.Tab | undefined {
+      return vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+    }
+
+    it('the hex dump, the editable hex and the base64 of one node have tabs of their own names', async () => {
+      const path = await node(top('tabs'), ALL_BYTES);
+      const leaf = path.split('/').pop()!;
+      const { result } = await openNode(path);
+      assert.equal(result.binary, true);
+      const hexDumpUri = vscode.Uri.parse(result.uri);
+      const { uri: hexUri } = await vscode.commands.executeCommand<{ uri: string }>(COMMANDS.editAsHex, { connection: name, path });
+      const { uri: base64Uri } = await vscode.commands.executeCommand<{ uri: string }>(COMMANDS.editAsBase64, { connection: name, path });
+      const labels = [hexDumpUri, vscode.Uri.parse(hexUri), vscode.Uri.parse(base64Uri)].map((uri) => tabOf(uri)?.label);
+      assert.deepEqual(labels, [`${leaf} (hex dump)`, `${leaf} (hex)`, `${leaf} (base64)`]);
+      // The label is not part of the node's path: the documents read and write the node itself.
+      assert.equal(vscode.Uri.parse(hexUri).path, `${path} (hex)`);
+      assert.equal(vscode.Uri.parse(hexUri).query, 'encoding=hex');
+      const hex = await vscode.workspace.openTextDocument(vscode.Uri.parse(hexUri));
+      assert.deepEqual(Buffer.from(parseHex(hex.getText())), ALL_BYTES);
+      await replaceAll(hex, '01 02');
+      assert.equal(await hex.save(), true);
+      assert.deepEqual((await other.get(path)).data, Buffer.from([1, 2]));
+      // A uri without the label names the same node's view.
+      assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(zk(path, 'encoding=hex'))).trim(), '01 02');
+    });
+
+    it('an open document of a node deleted by another client is marked, and the mark goes when the node is back', async () => {
+      const path = await node(top('gone'), 'data');
+      const { document } = await openNode(path);
+      assert.equal(isMarkedDeleted(document.uri), false);
+      await other.delete(path);
+      await eventually(() => isMarkedDeleted(document.uri), 'the deleted mark', 10000);
+      await other.create(path, bytes('again'));
+      await eventually(() => !isMarkedDeleted(document.uri), 'the mark gone after the node is created again', 10000);
+    });
+
+    it('a node deleted with the Delete command marks its open editors, unsaved changes included', async () => {
+      const path = await node(top('deleted-by-command'), 'data');
+      const { document } = await openNode(path);
+      await replaceAll(document, 'unsaved');
+      await vscode.commands.executeCommand(COMMANDS.deleteNode, { connection: name, path });
+      await eventually(() => isMarkedDeleted(document.uri), 'the deleted mark', 10000);
+      assert.equal(document.isDirty, true, 'the unsaved changes stay');
+      assert.equal(document.getText(), 'unsaved');
     });
   });
 });

@@ -102,8 +102,13 @@ describe('watches and the ZooKeeper Watches panel', function () {
     await vscode.commands.executeCommand(COMMANDS.compareWatchEvent, item);
     await eventually(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff, 5000, 'a diff editor');
     const diff = vscode.window.tabGroups.activeTabGroup.activeTab!.input as vscode.TabInputTextDiff;
-    assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText(), '{"v":1}');
-    assert.equal((await vscode.workspace.openTextDocument(diff.modified)).getText(), '{"v":2}');
+    const original = await vscode.workspace.openTextDocument(diff.original);
+    const modified = await vscode.workspace.openTextDocument(diff.modified);
+    assert.equal(original.getText(), '{"v":1}');
+    assert.equal(modified.getText(), '{"v":2}');
+    // Not Plain Text: the node's language, as its own editor has it.
+    assert.equal(original.languageId, 'json');
+    assert.equal(modified.languageId, 'json');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

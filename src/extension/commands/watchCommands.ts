@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { WatchEventItem, WatchItem, canCompare, type WatchesProvider } from '../../tree/watchesProvider';
+import { classifyData, detectLanguage } from '../../zk/codecs';
 import type { WatchEventRecord, WatchKind } from '../../zk/watch/types';
 import { COMMANDS } from '../commandIds';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -119,12 +120,32 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
     if (!(arg instanceof WatchEventItem)) throw new UserError('Compare works on a data change in the ZooKeeper Watches panel.');
     const { event } = arg;
     if (!canCompare(event)) throw new UserError('The data of this change was not captured, so there is nothing to compare.');
+    const before = snapshotUri(event.connection, event, 'before');
+    const after = snapshotUri(event.connection, event, 'after');
+    // The snapshots have no file extension: without this the diff opens as Plain Text. Both sides get the
+    // language of the newer text (JSON, YAML, …), the one the node's own editor would get.
+    const language = languageOf(event.after?.data) ?? languageOf(event.before?.data);
+    if (language && (await vscode.languages.getLanguages()).includes(language)) {
+      for (const side of [before, after]) {
+        const document = await vscode.workspace.openTextDocument(side);
+        if (document.languageId !== language) await vscode.languages.setTextDocumentLanguage(document, language);
+      }
+    }
     await vscode.commands.executeCommand(
       'vscode.diff',
-      snapshotUri(event.connection, event, 'before'),
-      snapshotUri(event.connection, event, 'after'),
+      before,
+      after,
       `${event.path} v${event.before?.version ?? '?'} ↔ v${event.after?.version ?? '?'} (${event.connection})`,
     );
-    return { path: event.path };
+    return { path: event.path, language: language ?? 'plaintext' };
   });
+}
+
+/** The editor language of captured data when it is text (what Open gives the node), else undefined. */
+function languageOf(data: Uint8Array | undefined): string | undefined {
+  if (!data) return undefined;
+  const verdict = classifyData(data);
+  if (verdict.kind !== 'text') return undefined;
+  const language = detectLanguage(verdict.text);
+  return language === 'plaintext' ? undefined : language;
 }

@@ -11,9 +11,10 @@ import { ZkUri } from '../zkUri';
 //   zk://c/p?view=text          the data as a text document: what editors open. A file only, because the
 //                               workbench refuses to read (or save) anything that says it is a directory.
 //                               Editable for text that survives the editor unchanged.
-//   zk://c/p?view=hex           a hexdump -C style dump, always read-only
-//   zk://c/p?encoding=hex       hex pairs, editable; saving parses them back into bytes
-//   zk://c/p?encoding=base64    base64, editable; saving decodes it back into bytes
+//   zk://c/p (hex dump)?view=hex         a hexdump -C style dump, always read-only
+//   zk://c/p (hex)?encoding=hex          hex pairs, editable; saving parses them back into bytes
+//   zk://c/p (base64)?encoding=base64    base64, editable; saving decodes it back into bytes
+//   (the label after the name is for the tab's title, see VIEW_LABEL; without it, the same document)
 //   …&snapshot=<version>        the server's data captured at a save conflict, read-only
 
 export interface DocumentAddress {
@@ -33,10 +34,19 @@ export function nodeUri(connection: string, path: string): vscode.Uri {
   return ZkUri.create(connection, path).toUri();
 }
 
+/**
+ * What a document's tab says after the node's name, so that the read-only hex dump, the editable hex and
+ * base64 of one node are told apart (VS Code names a tab by the uri's last path segment and ignores the
+ * query): "config (hex dump)", "config (hex)", "config (base64)"; the text document is just "config".
+ * The tab's tooltip is the whole address, connection included: zk://dev/app/config (hex).
+ */
+export const VIEW_LABEL: Record<DataView, string> = { text: '', hexdump: ' (hex dump)', hex: ' (hex)', base64: ' (base64)' };
+
 /** A document of the node's data, as editors open it. */
 export function documentUri(connection: string, path: string, view: DataView = 'text', snapshot?: number): vscode.Uri {
   const parts = [VIEW_QUERY[view], snapshot === undefined ? '' : `snapshot=${snapshot}`].filter((p) => p !== '');
-  return ZkUri.create(connection, path).toUri().with({ query: parts.join('&') });
+  const node = ZkUri.create(connection, path).toUri();
+  return node.with({ path: `${node.path}${VIEW_LABEL[view]}`, query: parts.join('&') });
 }
 
 /** The address of a zk:// uri; a FileNotFound error with a sentence when the uri names no view we serve. */
@@ -66,5 +76,8 @@ export function parseDocumentUri(uri: vscode.Uri): DocumentAddress {
       );
     }
   }
-  return { connection: zk.connection, path: zk.path, view, node: !viewed && snapshot === undefined, ...(snapshot === undefined ? {} : { snapshot }) };
+  // The view's label after the name (see VIEW_LABEL) is not part of the znode's path; a uri without it names the same document.
+  const label = VIEW_LABEL[view];
+  const path = label && zk.path.endsWith(label) && zk.path.length > label.length ? zk.path.slice(0, -label.length) : zk.path;
+  return { connection: zk.connection, path, view, node: !viewed && snapshot === undefined, ...(snapshot === undefined ? {} : { snapshot }) };
 }

@@ -12,6 +12,8 @@ export interface DocumentsParams {
   subscriptions: vscode.Disposable[];
   log: Logger;
   connections: ConnectionManager;
+  /** globalState: what was explained once (the auto-save refusal). */
+  state: vscode.Memento;
 }
 
 export interface Documents {
@@ -20,12 +22,13 @@ export interface Documents {
 }
 
 /** The zk:// file system, the zk-info Stat/ACL documents and their commands (openNode, editAsHex/Base64, showStat/Acl). */
-export function registerDocuments({ subscriptions, log, connections }: DocumentsParams): Documents {
-  const fileSystem = new ZkFileSystemProvider(connections, log.scoped('fs'));
+export function registerDocuments({ subscriptions, log, connections, state }: DocumentsParams): Documents {
+  const fileSystem = new ZkFileSystemProvider(connections, log.scoped('fs'), state);
   const info = new InfoDocumentProvider(connections);
   subscriptions.push(
     fileSystem,
     vscode.workspace.registerFileSystemProvider(ZK_SCHEME, fileSystem, { isCaseSensitive: true }),
+    vscode.window.registerFileDecorationProvider(fileSystem.deletedNodes),
     info,
     vscode.workspace.registerTextDocumentContentProvider(INFO_SCHEME, info),
   );

@@ -6,7 +6,13 @@ export function findDocument(uri: vscode.Uri | string): vscode.TextDocument | un
   return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
 }
 
-async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+/** Equal as an editor shows them: a BOM and CRLF line breaks do not count. */
+export function sameText(a: string, b: string): boolean {
+  const norm = (s: string): string => s.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  return norm(a) === norm(b);
+}
+
+export async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) return false;
@@ -15,10 +21,13 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<b
   return true;
 }
 
-/** Reverts the document to what its file holds ("Revert File" acts on the active editor, so show it first). */
-export async function revertDocument(document: vscode.TextDocument | undefined): Promise<boolean> {
+/**
+ * Reverts the document to what its file holds ("Revert File" acts on the active editor, so show it first).
+ * `force`: reads the file again even when the document has no unsaved changes (the command forces it).
+ */
+export async function revertDocument(document: vscode.TextDocument | undefined, options: { force?: boolean } = {}): Promise<boolean> {
   if (!document) return false;
-  if (!document.isDirty) return true;
+  if (!document.isDirty && !options.force) return true;
   await vscode.window.showTextDocument(document, { preview: false, preserveFocus: false });
   await vscode.commands.executeCommand('workbench.action.files.revert');
   return waitUntil(() => !document.isDirty, 5000);

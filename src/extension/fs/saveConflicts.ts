@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { UserError, userMessage } from '../errors';
 import type { Logger } from '../logging';
-import { findDocument, revertDocument } from './openDocuments';
+import { findDocument, revertDocument, sameText, waitUntil } from './openDocuments';
 
 export type ConflictChoice = 'compare' | 'overwrite' | 'discard' | 'recreate' | 'cancel';
 
@@ -33,11 +33,18 @@ export interface ConflictOutcome {
   compared?: string;
 }
 
-/** What the next writeFile of a document does instead of a plain conditional save: the user's answer to a conflict. */
-export type SaveOverride = { kind: 'overwrite'; czxid: bigint; version: number } | { kind: 'recreate'; ephemeral: boolean };
+/** What the provider's pending writeFile does with the user's answer. */
+export type SaveAnswer =
+  | { kind: 'overwrite'; czxid: bigint; version: number }
+  | { kind: 'recreate'; ephemeral: boolean }
+  /** Return without writing: VS Code takes the document as saved, then it is reverted to the server's data. */
+  | { kind: 'discard' }
+  /** Throw this: the document stays dirty (no answer, Cancel, the document closed). */
+  | { kind: 'fail'; error: vscode.FileSystemError };
 
 /** A save refused because the node has another version (or was deleted and created again). */
 export interface ChangedNode {
+  kind: 'changed';
   uri: vscode.Uri;
   connection: string;
   path: string;
@@ -53,6 +60,7 @@ export interface ChangedNode {
 
 /** A save refused because the node no longer exists. */
 export interface DeletedNode {
+  kind: 'deleted';
   uri: vscode.Uri;
   connection: string;
   path: string;
@@ -61,8 +69,18 @@ export interface DeletedNode {
   ephemeral: boolean;
 }
 
+export type SaveConflict = ChangedNode | DeletedNode;
+
 interface ConflictEntry extends PendingConflict {
   owner: object;
+  /** Hands the answer to the writeFile that waits for it (once). */
+  answer: (answer: SaveAnswer) => void;
+  answered: boolean;
+  /** Settles when the writeFile that asked finished: true when it wrote (or, for discard, returned). */
+  settled: Promise<boolean>;
+  settle: (saved: boolean) => void;
+  /** Our notification for this question is on screen. */
+  onScreen: boolean;
   resolve: (choice: ConflictChoice) => Promise<ConflictOutcome>;
 }
 
@@ -99,116 +117,159 @@ export async function resolveConflict(uri: vscode.Uri | string, choice: Conflict
   return entry.resolve(choice);
 }
 
+const BUTTONS: Record<string, ConflictChoice> = {
+  Compare: 'compare',
+  Overwrite: 'overwrite',
+  'Discard My Changes': 'discard',
+  'Re-create': 'recreate',
+  Cancel: 'cancel',
+};
+
 /**
- * The provider's refused saves: the error each one throws, and for documents with unsaved changes the
- * notification that asks what to do, then does it (an Overwrite or Re-create saves the document again,
- * with a SaveOverride that the provider's writeFile takes).
+ * The provider's refused saves, asked as ONE question that stays until answered.
+ *
+ * VS Code shows its own "Failed to save … Retry / Save As… / Revert" for any error writeFile throws, so
+ * a conflict on a document with unsaved changes does not throw: the writeFile waits (the save stays
+ * pending, the document dirty) for the answer to our notification, an error one because only errors
+ * with buttons stay on screen until answered (warnings and infos hide after 10-12 s). Overwrite and
+ * Re-create write in that same writeFile and return normally; Discard returns without writing and then
+ * reverts the document to the server's data; Compare opens the diff and asks again. With no answer (the
+ * notification closed), Cancel, or the document closed, the writeFile throws: the document stays dirty
+ * and VS Code's own "Failed to save" message, with our sentence, is then the only one on screen.
+ * workspace.fs callers (no document with unsaved changes) get the error at once.
  */
 export class SaveConflicts implements vscode.Disposable {
-  /** Per uri: what the next writeFile does instead of a plain conditional save (the user's choice). */
-  private readonly overrides = new Map<string, SaveOverride>();
-  /** Uris whose conflict notification is on screen, with the server version it names. */
-  private readonly notified = new Map<string, string>();
-
   constructor(private readonly log: Logger) {}
 
   dispose(): void {
-    for (const [key, entry] of conflictRegistry()) if (entry.owner === this) conflictRegistry().delete(key);
-  }
-
-  /** The override the user's choice set for this save, if any; a save uses it once. */
-  takeOverride(key: string): SaveOverride | undefined {
-    const override = this.overrides.get(key);
-    this.overrides.delete(key);
-    return override;
-  }
-
-  /** The node changed on the server: asks the user (when the document has unsaved changes); returns the error to throw. */
-  changed(node: ChangedNode): vscode.FileSystemError {
-    const message =
-      `Could not save "${node.path}": the node changed on the server since you opened it` +
-      `${node.how ? ` (${node.how})` : ''} (your version ${node.yourVersion}, the server's version ${node.serverVersion}). ` +
-      'Nothing was written. Compare the two, overwrite the server\'s data with yours, or discard your changes.';
-    this.log.warn(`save conflict on ${node.connection}:${node.path}: read at version ${node.yourVersion}, server at ${node.serverVersion}`);
-    if (findDocument(node.uri)?.isDirty) {
-      const key = node.uri.toString();
-      const entry: ConflictEntry = {
-        uri: key,
-        kind: 'changed',
-        connection: node.connection,
-        path: node.path,
-        yourVersion: node.yourVersion,
-        serverVersion: node.serverVersion,
-        snapshotUri: node.snapshotUri.toString(),
-        message,
-        owner: this,
-        resolve: (choice) => this.resolveChanged(entry, choice, node.serverCzxid),
-      };
-      conflictRegistry().set(key, entry);
-      this.notify(entry, ['Compare', 'Overwrite', 'Discard My Changes']);
+    for (const [key, entry] of conflictRegistry()) {
+      if (entry.owner !== this) continue;
+      conflictRegistry().delete(key);
+      entry.answer({ kind: 'fail', error: new vscode.FileSystemError('Not saved: ZooKeeper Explorer was stopped while it waited for your answer to a save conflict. Your changes are kept unsaved.') });
     }
-    return new vscode.FileSystemError(message);
   }
 
-  /** The node is gone: offers Re-create (when the document has unsaved changes); returns the error to throw. */
-  deleted(node: DeletedNode): vscode.FileSystemError {
-    const message =
-      `Could not save "${node.path}": the node was deleted on the server after you opened it` +
-      `${node.ephemeral ? ' (it was ephemeral, so it went with the session that owned it)' : ''}. ` +
-      'Nothing was written. Re-create it with your data, or cancel and keep your changes unsaved.';
-    this.log.warn(`save of deleted node ${node.connection}:${node.path}`);
-    if (findDocument(node.uri)?.isDirty) {
-      const key = node.uri.toString();
-      const entry: ConflictEntry = {
-        uri: key,
-        kind: 'deleted',
-        connection: node.connection,
-        path: node.path,
-        yourVersion: node.yourVersion,
-        ephemeral: node.ephemeral,
-        message,
-        owner: this,
-        resolve: (choice) => this.resolveDeleted(entry, choice),
-      };
-      conflictRegistry().set(key, entry);
-      this.notify(entry, ['Re-create', 'Cancel']);
+  /** Asks what to do about a refused save; resolves with what the writeFile that asked does next. */
+  async ask(conflict: SaveConflict): Promise<SaveAnswer> {
+    const key = conflict.uri.toString();
+    const message = this.describe(conflict);
+    const error = conflict.kind === 'changed' ? new vscode.FileSystemError(message) : vscode.FileSystemError.FileNotFound(message);
+    this.log.warn(
+      conflict.kind === 'changed'
+        ? `save conflict on ${conflict.connection}:${conflict.path}: read at version ${conflict.yourVersion}, server at ${conflict.serverVersion}`
+        : `save of deleted node ${conflict.connection}:${conflict.path}`,
+    );
+    // An earlier question about this document was answered with a write that met this conflict in turn.
+    const previous = conflictRegistry().get(key);
+    if (previous?.owner === this) {
+      conflictRegistry().delete(key);
+      if (!previous.answered) previous.answer(this.unanswered(previous));
+      previous.settle(false);
     }
-    return vscode.FileSystemError.FileNotFound(message);
+    if (!findDocument(key)?.isDirty) return { kind: 'fail', error };
+
+    let answer!: (answer: SaveAnswer) => void;
+    const answered = new Promise<SaveAnswer>((resolve) => (answer = resolve));
+    let settle!: (saved: boolean) => void;
+    const settled = new Promise<boolean>((resolve) => (settle = resolve));
+    const entry: ConflictEntry = {
+      uri: key,
+      kind: conflict.kind,
+      connection: conflict.connection,
+      path: conflict.path,
+      yourVersion: conflict.yourVersion,
+      message,
+      owner: this,
+      answered: false,
+      answer: (a) => {
+        if (entry.answered) return;
+        entry.answered = true;
+        answer(a);
+      },
+      settled,
+      settle,
+      onScreen: false,
+      resolve: (choice) => (conflict.kind === 'changed' ? this.resolveChanged(entry, conflict, choice) : this.resolveDeleted(entry, conflict, choice)),
+    };
+    if (conflict.kind === 'changed') {
+      entry.serverVersion = conflict.serverVersion;
+      entry.snapshotUri = conflict.snapshotUri.toString();
+    } else {
+      entry.ephemeral = conflict.ephemeral;
+    }
+    conflictRegistry().set(key, entry);
+    this.notify(entry, conflict.kind === 'changed' ? ['Compare', 'Overwrite', 'Discard My Changes'] : ['Re-create', 'Cancel']);
+    return answered;
   }
 
-  /** Forgets the document's conflict (it was saved, or closed). */
-  clear(key: string): void {
+  /** The writeFile that asked finished: saved (or returned for a discard), or failed. */
+  settled(key: string, saved: boolean): void {
+    const entry = conflictRegistry().get(key);
+    if (!entry?.answered || entry.owner !== this) return;
     conflictRegistry().delete(key);
-    this.notified.delete(key);
+    entry.settle(saved);
+  }
+
+  /** The document was closed: a question still open about it is answered "not saved". */
+  clear(key: string): void {
+    const entry = conflictRegistry().get(key);
+    if (!entry || entry.owner !== this) return;
+    conflictRegistry().delete(key);
+    entry.answer({ kind: 'fail', error: new vscode.FileSystemError(`Not saved: the editor of "${entry.path}" was closed before the save conflict was answered.`) });
+    entry.settle(false);
+  }
+
+  private describe(conflict: SaveConflict): string {
+    if (conflict.kind === 'changed') {
+      return (
+        `Could not save "${conflict.path}": the node changed on the server since you opened it` +
+        `${conflict.how ? ` (${conflict.how})` : ''} (your version ${conflict.yourVersion}, the server's version ${conflict.serverVersion}). ` +
+        "Nothing was written. Compare the two, overwrite the server's data with yours, or discard your changes."
+      );
+    }
+    return (
+      `Could not save "${conflict.path}": the node was deleted on the server after you opened it` +
+      `${conflict.ephemeral ? ' (it was ephemeral, so it went with the session that owned it)' : ''}. ` +
+      'Nothing was written. Re-create it with your data, or cancel and keep your changes unsaved.'
+    );
+  }
+
+  /** What the writeFile throws when the question goes unanswered: VS Code shows it as "Failed to save …". */
+  private unanswered(entry: ConflictEntry): SaveAnswer {
+    const message =
+      entry.kind === 'changed'
+        ? `Not saved: "${entry.path}" changed on the server since you opened it (your version ${entry.yourVersion}, the server's version ${entry.serverVersion}). Nothing was written; your changes are kept unsaved. Save again to choose between Compare, Overwrite and Discard My Changes.`
+        : `Not saved: "${entry.path}" was deleted on the server after you opened it. Nothing was written; your changes are kept unsaved. Save again to re-create it.`;
+    return { kind: 'fail', error: entry.kind === 'changed' ? new vscode.FileSystemError(message) : vscode.FileSystemError.FileNotFound(message) };
   }
 
   private notify(entry: ConflictEntry, buttons: string[]): void {
-    const stamp = `${entry.kind}:${entry.serverVersion ?? ''}`;
-    if (this.notified.get(entry.uri) === stamp) return; // the same question is still on screen (e.g. after VS Code's Retry)
-    this.notified.set(entry.uri, stamp);
-    const choices: Record<string, ConflictChoice> = {
-      Compare: 'compare',
-      Overwrite: 'overwrite',
-      'Discard My Changes': 'discard',
-      'Re-create': 'recreate',
-      Cancel: 'cancel',
-    };
-    void vscode.window.showWarningMessage(entry.message, ...buttons).then(async (picked) => {
-      if (this.notified.get(entry.uri) === stamp) this.notified.delete(entry.uri);
-      if (!picked || conflictRegistry().get(entry.uri) !== entry) return;
+    if (entry.onScreen) return;
+    entry.onScreen = true;
+    // An error, not a warning: VS Code keeps only errors with buttons on screen until answered.
+    void vscode.window.showErrorMessage(entry.message, ...buttons).then(async (picked) => {
+      entry.onScreen = false;
+      if (conflictRegistry().get(entry.uri) !== entry || entry.answered) return;
       try {
-        await entry.resolve(choices[picked]);
+        if (!picked) {
+          // Closed with no answer (its ×, Escape): the save fails, the document keeps its changes.
+          conflictRegistry().delete(entry.uri);
+          entry.answer(this.unanswered(entry));
+          entry.settle(false);
+          return;
+        }
+        await entry.resolve(BUTTONS[picked]);
       } catch (error) {
         void vscode.window.showErrorMessage(userMessage(error));
       }
     });
   }
 
-  private async resolveChanged(entry: ConflictEntry, choice: ConflictChoice, czxid: bigint): Promise<ConflictOutcome> {
+  private async resolveChanged(entry: ConflictEntry, conflict: ChangedNode, choice: ConflictChoice): Promise<ConflictOutcome> {
     const document = findDocument(entry.uri);
     switch (choice) {
       case 'compare': {
-        const snapshotUri = vscode.Uri.parse(entry.snapshotUri!);
+        const snapshotUri = conflict.snapshotUri;
         if (document) {
           const left = await vscode.workspace.openTextDocument(snapshotUri);
           if (left.languageId !== document.languageId) await vscode.languages.setTextDocumentLanguage(left, document.languageId);
@@ -217,49 +278,65 @@ export class SaveConflicts implements vscode.Disposable {
           'vscode.diff',
           snapshotUri,
           vscode.Uri.parse(entry.uri),
-          `${entry.path} (server, version ${entry.serverVersion ?? '?'}) ↔ yours (from version ${entry.yourVersion})`,
+          `${entry.path} (server, version ${conflict.serverVersion}) ↔ yours (from version ${entry.yourVersion})`,
           { preview: false } satisfies vscode.TextDocumentShowOptions,
         );
-        // The question stays open: show it again next to the diff.
-        this.notified.delete(entry.uri);
+        // The question stays open: show it again next to the diff (unless it is still on screen).
         this.notify(entry, ['Overwrite', 'Discard My Changes']);
         return { choice, compared: entry.snapshotUri! };
       }
       case 'overwrite': {
-        this.clear(entry.uri);
-        if (!document?.isDirty) return { choice, saved: false };
         // Still conditional: on the version the user saw in the conflict; if it moved again, they are asked again.
-        return { choice, saved: await this.saveWith(entry.uri, document, { kind: 'overwrite', czxid, version: entry.serverVersion! }) };
+        entry.answer({ kind: 'overwrite', czxid: conflict.serverCzxid, version: conflict.serverVersion });
+        const saved = await entry.settled;
+        if (saved) {
+          await waitUntil(() => findDocument(entry.uri)?.isDirty !== true, 10_000);
+          await this.closeComparisons(conflict.snapshotUri);
+        }
+        return { choice, saved };
       }
       case 'discard': {
-        this.clear(entry.uri);
-        return { choice, reverted: await revertDocument(document) };
+        entry.answer({ kind: 'discard' });
+        await entry.settled;
+        // VS Code took the document as saved with the user's text; read the server's data back into it.
+        await waitUntil(() => findDocument(entry.uri)?.isDirty !== true, 10_000);
+        const current = findDocument(entry.uri);
+        let reverted = await revertDocument(current, { force: true });
+        if (reverted && current) {
+          // The revert reloads in the workbench; the extension host's copy follows a moment later.
+          const server = new TextDecoder().decode(await vscode.workspace.fs.readFile(current.uri));
+          reverted = await waitUntil(() => sameText(current.getText(), server), 10_000);
+        }
+        await this.closeComparisons(conflict.snapshotUri);
+        return { choice, reverted };
       }
       default:
         throw new UserError(`"${choice}" does not answer a conflict about a changed node; choose compare, overwrite or discard.`);
     }
   }
 
-  private async resolveDeleted(entry: ConflictEntry, choice: ConflictChoice): Promise<ConflictOutcome> {
-    const document = findDocument(entry.uri);
+  private async resolveDeleted(entry: ConflictEntry, conflict: DeletedNode, choice: ConflictChoice): Promise<ConflictOutcome> {
     switch (choice) {
       case 'recreate': {
-        this.clear(entry.uri);
-        if (!document?.isDirty) return { choice, saved: false };
-        return { choice, saved: await this.saveWith(entry.uri, document, { kind: 'recreate', ephemeral: entry.ephemeral === true }) };
+        entry.answer({ kind: 'recreate', ephemeral: conflict.ephemeral });
+        const saved = await entry.settled;
+        if (saved) await waitUntil(() => findDocument(entry.uri)?.isDirty !== true, 10_000);
+        return { choice, saved };
       }
       case 'cancel':
-        this.clear(entry.uri);
+        conflictRegistry().delete(entry.uri);
+        entry.answer(this.unanswered(entry));
+        entry.settle(false);
         return { choice };
       default:
         throw new UserError(`"${choice}" does not answer a conflict about a deleted node; choose recreate or cancel.`);
     }
   }
 
-  private async saveWith(key: string, document: vscode.TextDocument, override: SaveOverride): Promise<boolean> {
-    this.overrides.set(key, override);
-    const saved = await document.save();
-    this.overrides.delete(key);
-    return saved;
+  /** A diff against the server's old version says nothing true once the conflict is answered: close it. */
+  private async closeComparisons(snapshotUri: vscode.Uri): Promise<void> {
+    const key = snapshotUri.toString();
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.original.toString() === key);
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true).then(undefined, () => undefined);
   }
 }

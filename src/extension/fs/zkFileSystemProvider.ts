@@ -13,9 +13,11 @@ import type { Logger } from '../logging';
 import { ZK_SCHEME } from '../zkUri';
 import { ConflictSnapshots } from './conflictSnapshots';
 import { documentUri, parseDocumentUri, type DocumentAddress } from './documentAddress';
+import { AutoSaveGuard } from './autoSaveGuard';
+import { DeletedNodes } from './deletedNodes';
 import { asFileSystemErrors } from './fileSystemErrors';
-import { findDocument } from './openDocuments';
-import { SaveConflicts } from './saveConflicts';
+import { findDocument, sameText } from './openDocuments';
+import { SaveConflicts, type SaveAnswer, type SaveConflict } from './saveConflicts';
 import { StatCache, type StatAndFacts } from './statCache';
 
 /** The version of a node a document (or a workspace.fs reader) holds. */
@@ -38,11 +40,6 @@ const NODE_TYPE = vscode.FileType.File | vscode.FileType.Directory;
 function setRecent<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
   map.set(key, value);
-}
-
-function sameText(a: string, b: string): boolean {
-  const norm = (s: string): string => s.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
-  return norm(a) === norm(b);
 }
 
 /**
@@ -88,14 +85,24 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   /** Bare addresses have no document whose closing would forget them: the oldest are dropped past this. */
   private static readonly MAX_NODE_ENTRIES = 5000;
 
+  private readonly autoSave: AutoSaveGuard;
+  /** The deleted-on-the-server mark of open documents (a FileDecorationProvider, registered in index.ts). */
+  readonly deletedNodes = new DeletedNodes();
+  /** Per node with open documents: the client its presence watch is armed on (see watchPresence). */
+  private readonly armed = new Map<string, ZkClient>();
+
   constructor(
     private readonly connections: ConnectionManager,
     private readonly log: Logger,
+    state: vscode.Memento,
   ) {
     this.conflicts = new SaveConflicts(log);
+    this.autoSave = new AutoSaveGuard(state, log);
     this.disposables.push(
       this.changeEmitter,
       this.conflicts,
+      this.autoSave,
+      this.deletedNodes,
       vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.onDocumentClosed(document)),
     );
@@ -138,6 +145,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
           // Deleted under a document with unsaved changes: let the save reach writeFile (Re-create).
           return { type: vscode.FileType.File, ctime: base.ctime, mtime: base.mtime, size: base.size, ...this.permissions(connection, address.view, false) };
         }
+        if (isZkError(error, 'NONODE')) this.deletedNodes.markDeleted(address.connection, address.path, this.urisOf(address));
         throw error;
       }
       setRecent(this.lastStatVersions, key, node.stat.version);
@@ -172,6 +180,10 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       }
       setRecent(this.lastStatVersions, key, stat.version);
       if (address.node) this.trimNodeEntries();
+      else {
+        this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
+        this.watchPresence(client, address.connection, address.path);
+      }
       return rendered;
     });
   }
@@ -187,6 +199,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
             'To change its data, use "ZooKeeper: Edit Data as Hex" or "ZooKeeper: Edit Data as Base64".',
         );
       }
+      // Before anything is parsed: a half-typed value (or half-typed hex) that VS Code auto-saves is never sent.
+      this.autoSave.check(uri, address.path);
       this.refuseIfReadOnly(connection, 'save', address.path);
       let bytes: Uint8Array;
       try {
@@ -198,39 +212,72 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const client = await connection.connect();
       const key = uri.toString();
       this.remember(address, key);
-      const override = this.conflicts.takeOverride(key);
-      if (override?.kind === 'recreate') return this.recreate(uri, address, client, bytes, override.ephemeral);
-
-      const base = this.bases.get(key);
-      const identity = override ?? base;
-      const expected = identity?.version ?? this.lastStatVersions.get(key) ?? -1;
-      if (identity) {
-        const current = await client.exists(address.path);
-        if (!current) throw this.deleted(uri, address, base);
-        if (current.czxid !== identity.czxid) {
-          throw await this.changed(uri, address, client, identity.version, 'it was deleted and created again by another client');
+      let answer: SaveAnswer | undefined;
+      // A conflict asks the user and this save waits for the answer (see saveConflicts.ts): Overwrite and
+      // Re-create write here, in the same save; Discard returns without writing; no answer throws.
+      for (;;) {
+        let conflict: SaveConflict | undefined;
+        try {
+          conflict =
+            answer?.kind === 'recreate'
+              ? await this.recreate(uri, address, client, bytes, answer.ephemeral)
+              : await this.setData(uri, address, client, bytes, answer?.kind === 'overwrite' ? answer : undefined);
+        } catch (error) {
+          this.conflicts.settled(key, false);
+          throw error;
+        }
+        if (!conflict) {
+          this.conflicts.settled(key, true);
+          return;
+        }
+        answer = await this.conflicts.ask(conflict);
+        if (answer.kind === 'fail') throw answer.error;
+        if (answer.kind === 'discard') {
+          this.log.info(`save of ${address.connection}:${address.path} discarded as chosen: nothing written; the document is reverted to the server's data`);
+          this.conflicts.settled(key, true);
+          return;
         }
       }
-      let stat: ZnodeStat;
-      try {
-        stat = await client.set(address.path, bytes, expected);
-      } catch (error) {
-        if (isZkError(error, 'BADVERSION')) throw await this.changed(uri, address, client, expected);
-        if (isZkError(error, 'NONODE') && identity) throw this.deleted(uri, address, base);
-        if (isZkError(error, 'NONODE')) {
-          throw vscode.FileSystemError.FileNotFound(
-            `Could not save "${address.path}": the node does not exist. Saving never creates nodes; create it with "ZooKeeper: Create Node…" first.`,
-          );
-        }
-        throw error;
-      }
-      setRecent(this.bases, key, this.makeBase(stat, renderView(address.view, bytes).length));
-      this.dirtyReads.delete(key);
-      setRecent(this.lastStatVersions, key, stat.version);
-      this.conflicts.clear(key);
-      this.log.info(`saved ${address.connection}:${address.path} (${bytes.length} bytes) as version ${stat.version}${override ? ', overwriting the server\'s changes as chosen' : ''}`);
-      this.fireForNode(address, vscode.FileChangeType.Changed);
     });
+  }
+
+  /** The conditional setData of a document's save; a conflict is returned, not thrown (the caller asks). */
+  private async setData(
+    uri: vscode.Uri,
+    address: DocumentAddress,
+    client: ZkClient,
+    bytes: Uint8Array,
+    overwrite?: { czxid: bigint; version: number },
+  ): Promise<SaveConflict | undefined> {
+    const key = uri.toString();
+    const base = this.bases.get(key);
+    const identity = overwrite ?? base;
+    const expected = identity?.version ?? this.lastStatVersions.get(key) ?? -1;
+    if (identity) {
+      const current = await client.exists(address.path);
+      if (!current) return this.deleted(uri, address, base);
+      if (current.czxid !== identity.czxid) return this.changed(uri, address, client, identity.version, 'it was deleted and created again by another client');
+    }
+    let stat: ZnodeStat;
+    try {
+      stat = await client.set(address.path, bytes, expected);
+    } catch (error) {
+      if (isZkError(error, 'BADVERSION')) return this.changed(uri, address, client, expected);
+      if (isZkError(error, 'NONODE') && identity) return this.deleted(uri, address, base);
+      if (isZkError(error, 'NONODE')) {
+        throw vscode.FileSystemError.FileNotFound(
+          `Could not save "${address.path}": the node does not exist. Saving never creates nodes; create it with "ZooKeeper: Create Node…" first.`,
+        );
+      }
+      throw error;
+    }
+    setRecent(this.bases, key, this.makeBase(stat, renderView(address.view, bytes).length));
+    this.dirtyReads.delete(key);
+    setRecent(this.lastStatVersions, key, stat.version);
+    this.log.info(`saved ${address.connection}:${address.path} (${bytes.length} bytes) as version ${stat.version}${overwrite ? ", overwriting the server's changes as chosen" : ''}`);
+    this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
+    this.fireForNode(address, vscode.FileChangeType.Changed);
+    return undefined;
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
@@ -283,6 +330,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         await client.delete(address.path);
       }
       this.log.info(`deleted ${address.connection}:${address.path}${options.recursive ? ' and its subtree' : ''}`);
+      this.markGone(address.connection, address.path, options.recursive);
       this.fireForNode(address, vscode.FileChangeType.Deleted, uri);
     });
   }
@@ -321,7 +369,10 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       }
       const { nodes } = await relocateSubtree(client, source.path, target.path, { move });
       this.log.info(`${move ? 'moved' : 'copied'} ${source.connection}:${source.path} to ${target.path} (${nodes} ${nodes === 1 ? 'node' : 'nodes'}, one multi)`);
-      if (move) this.fireForNode(source, vscode.FileChangeType.Deleted, from);
+      if (move) {
+        this.markGone(source.connection, source.path, true);
+        this.fireForNode(source, vscode.FileChangeType.Deleted, from);
+      }
       this.fireForNode(target, vscode.FileChangeType.Created, to);
     });
   }
@@ -381,19 +432,20 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       setRecent(this.bases, key, this.makeBase(stat, content.length));
       setRecent(this.lastStatVersions, key, stat.version);
       this.log.info(`created ${address.connection}:${address.path} (${content.length} bytes) through workspace.fs`);
+      this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
       this.fireForNode(address, vscode.FileChangeType.Created, uri);
       return;
     }
     if (!options.overwrite) throw vscode.FileSystemError.FileExists(`Could not create "${address.path}": it already exists. Nothing was written.`);
     if (base && current.czxid !== base.czxid) {
-      throw await this.changed(uri, address, client, base.version, 'it was deleted and created again by another client');
+      throw await this.refusal(await this.changed(uri, address, client, base.version, 'it was deleted and created again by another client'));
     }
     const expected = base?.version ?? this.lastStatVersions.get(key) ?? -1;
     let stat: ZnodeStat;
     try {
       stat = await client.set(address.path, content, expected);
     } catch (error) {
-      if (isZkError(error, 'BADVERSION')) throw await this.changed(uri, address, client, expected);
+      if (isZkError(error, 'BADVERSION')) throw await this.refusal(await this.changed(uri, address, client, expected));
       throw error;
     }
     setRecent(this.bases, key, this.makeBase(stat, content.length));
@@ -433,8 +485,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
 
   // ---- conflicts ----
 
-  /** The node changed on the server: captures its data for Compare, asks the user, and returns the error to throw. */
-  private async changed(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, yourVersion: number, how?: string): Promise<vscode.FileSystemError> {
+  /** The node changed on the server: captures its data for Compare and describes the conflict. */
+  private async changed(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, yourVersion: number, how?: string): Promise<SaveConflict> {
     let current: { data: Buffer; stat: ZnodeStat };
     try {
       current = await client.get(address.path);
@@ -444,7 +496,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     }
     const serverVersion = current.stat.version;
     this.snapshots.store(address, current);
-    return this.conflicts.changed({
+    return {
+      kind: 'changed',
       uri,
       connection: address.connection,
       path: address.path,
@@ -452,29 +505,35 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       serverVersion,
       serverCzxid: current.stat.czxid,
       snapshotUri: documentUri(address.connection, address.path, address.view, serverVersion),
-      how,
-    });
+      ...(how === undefined ? {} : { how }),
+    };
   }
 
-  /** The node is gone: offers Re-create and returns the error to throw. */
-  private deleted(uri: vscode.Uri, address: DocumentAddress, base: Base | undefined): vscode.FileSystemError {
-    return this.conflicts.deleted({ uri, connection: address.connection, path: address.path, yourVersion: base?.version ?? -1, ephemeral: base?.ephemeral === true });
+  /** The node is gone. */
+  private deleted(uri: vscode.Uri, address: DocumentAddress, base: Base | undefined): SaveConflict {
+    return { kind: 'deleted', uri, connection: address.connection, path: address.path, yourVersion: base?.version ?? -1, ephemeral: base?.ephemeral === true };
   }
 
-  private async recreate(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, bytes: Uint8Array, ephemeral: boolean): Promise<void> {
+  /** The error a refused write throws (for a uri with no document waiting for an answer, asking returns it at once). */
+  private async refusal(conflict: SaveConflict): Promise<vscode.FileSystemError> {
+    const answer = await this.conflicts.ask(conflict);
+    return answer.kind === 'fail' ? answer.error : new vscode.FileSystemError(`Could not save "${conflict.path}": it changed on the server. Nothing was written.`);
+  }
+
+  private async recreate(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, bytes: Uint8Array, ephemeral: boolean): Promise<SaveConflict | undefined> {
     let stat: ZnodeStat;
     try {
       ({ stat } = await client.create(address.path, bytes, { mode: ephemeral ? 'ephemeral' : 'persistent' }));
     } catch (error) {
-      if (isZkError(error, 'NODEEXISTS')) throw await this.changed(uri, address, client, this.bases.get(uri.toString())?.version ?? -1, 'another client created it again meanwhile');
+      if (isZkError(error, 'NODEEXISTS')) return this.changed(uri, address, client, this.bases.get(uri.toString())?.version ?? -1, 'another client created it again meanwhile');
       throw error;
     }
     const key = uri.toString();
     setRecent(this.bases, key, this.makeBase(stat, renderView(address.view, bytes).length));
     this.dirtyReads.delete(key);
     setRecent(this.lastStatVersions, key, stat.version);
-    this.conflicts.clear(key);
     this.log.info(`re-created ${address.connection}:${address.path} as a ${ephemeral ? 'ephemeral' : 'persistent'} node`);
+    this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
     void vscode.window.showInformationMessage(
       ephemeral
         ? `Re-created "${address.path}" as an ephemeral node owned by this window's ZooKeeper session: it lives only as long as the extension's session on "${address.connection}" and disappears when VS Code closes or the connection is closed. Its ACL is world:anyone:cdrwa.`
@@ -482,6 +541,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     );
     this.fireForNode(address, vscode.FileChangeType.Created, uri);
     this.fireForNode(address, vscode.FileChangeType.Changed);
+    return undefined;
   }
 
   // ---- documents ----
@@ -553,6 +613,54 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     const uris = this.served.get(node) ?? new Set<string>();
     setRecent(this.served, node, uris);
     uris.add(key);
+  }
+
+  /** The open views of a node (every uri served for it). */
+  private urisOf(address: { connection: string; path: string }): vscode.Uri[] {
+    return [...(this.served.get(`${address.connection}\u0000${address.path}`) ?? [])].map((key) => vscode.Uri.parse(key));
+  }
+
+  /** Marks a node deleted (and with `subtree` every served node below it) and tells their open views. */
+  private markGone(connection: string, path: string, subtree: boolean): void {
+    for (const node of this.served.keys()) {
+      const [name, nodePath] = node.split('\u0000');
+      if (name !== connection || !(nodePath === path || (subtree && nodePath.startsWith(path === '/' ? '/' : `${path}/`)))) continue;
+      this.deletedNodes.markDeleted(connection, nodePath, this.urisOf({ connection, path: nodePath }));
+      if (nodePath !== path) this.fireForNode({ connection, path: nodePath, view: 'text', node: false }, vscode.FileChangeType.Deleted);
+    }
+  }
+
+  /**
+   * A one-shot exists watch on a node with open documents, re-armed while any is open: its deletion (by
+   * this window's Delete, a script, another client) marks them at once, and a re-creation clears the mark.
+   * One per node and client; a new session (another client object) arms again on the next read.
+   */
+  private watchPresence(client: ZkClient, connection: string, path: string): void {
+    const node = `${connection}\u0000${path}`;
+    if (this.armed.get(node) === client) return;
+    this.armed.set(node, client);
+    const address = { connection, path, view: 'text' as const, node: false };
+    // What the server says now: a change of state marks or clears the documents and tells VS Code.
+    const reconcile = (exists: boolean): void => {
+      const changed = exists ? this.deletedNodes.markPresent(connection, path, this.urisOf(address)) : this.deletedNodes.markDeleted(connection, path, this.urisOf(address));
+      if (changed) this.fireForNode(address, exists ? vscode.FileChangeType.Created : vscode.FileChangeType.Deleted);
+    };
+    const disarm = (): void => {
+      if (this.armed.get(node) === client) this.armed.delete(node);
+    };
+    // Each arming also reads whether the node exists: a deletion or re-creation between a watch event
+    // and the next arming (when no watch was set) is seen by that answer.
+    const arm = (): void => {
+      client.exists(path, listener).then((stat) => this.armed.get(node) === client && reconcile(stat !== undefined), disarm);
+    };
+    const listener = (event: { type: string }): void => {
+      if (event.type === 'deleted') reconcile(false);
+      else if (event.type === 'created') reconcile(true);
+      if (this.armed.get(node) !== client) return;
+      if (!this.hasOpenDocument(node)) return disarm();
+      arm();
+    };
+    arm();
   }
 
   /**

@@ -47,6 +47,13 @@ export interface OpenOptions {
   theme?: Theme;
   viewport?: { width: number; height: number };
   log?: (message: string) => void;
+  /**
+   * Default true. false: no --enable-smoke-test-driver, under which VS Code never shows notification
+   * toasts; a test of how long a toast stays needs them.
+   */
+  smokeTestDriver?: boolean;
+  /** The server's extensions folder (default: an empty temp folder), e.g. one holding a link to the project. */
+  extensionsDir?: string;
 }
 
 export interface WorkbenchSession {
@@ -228,6 +235,8 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
   const server = await host.startVSCodeServer({
     log,
     env: opts.env,
+    ...(opts.smokeTestDriver === false ? { smokeTestDriver: false } : {}),
+    ...(opts.extensionsDir ? { extensionsDir: opts.extensionsDir } : {}),
     settings: {
       'files.exclude': { '**/.vscode': true }, // the helper's own workspace settings file, see updateSettings
       ...QUIET_SETTINGS,
