@@ -31,6 +31,9 @@ export const COMMANDS = {
   refreshServices: 'zookeeper.refreshServices',
   runScript: 'zookeeper.runScript',
   restartLanguageServer: 'zookeeper.restartLanguageServer',
+  showCluster: 'zookeeper.showCluster',
+  refreshCluster: 'zookeeper.refreshCluster',
+  runAdminCommand: 'zookeeper.runAdminCommand',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -39,4 +42,5 @@ export const VIEW_EXPLORER = 'zookeeper.explorer';
 export const VIEW_WATCHES = 'zookeeper.watches';
 export const VIEW_COORDINATION = 'zookeeper.coordination';
 export const VIEW_SERVICES = 'zookeeper.services';
+export const VIEW_CLUSTER = 'zookeeper.cluster';
 export const CONTEXT_CONNECTION_COUNT = 'zookeeper.connectionCount';

@@ -11,6 +11,7 @@ import { createLogger } from './logging';
 import { ConnectionStatusBar } from './statusBar';
 import { registerWatches, type Watches } from './watches';
 import { registerCoordination, type Coordination } from './coordination';
+import { registerCluster, type Cluster } from './cluster';
 import { startLanguageClient, type ZooKeeperLanguageClient } from './language/languageClient';
 import { registerScripts } from './scripts/runScript';
 import type { ZkConnection } from './connections/zkConnection';
@@ -29,6 +30,7 @@ export interface ZooKeeperExplorerApi {
   readonly explorer: ExplorerProvider;
   readonly watches: Watches;
   readonly coordination: Coordination;
+  readonly cluster: Cluster;
   readonly language: ZooKeeperLanguageClient;
 }
 
@@ -85,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   );
 
   const coordination = registerCoordination(context, log, connections);
+  const cluster = registerCluster(context, log, connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
   registerScripts(context.subscriptions, log.scoped('scripts'), {
@@ -100,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, cluster, language };
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {
