@@ -262,7 +262,8 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
       item.id = `cluster:${node.connection}:${node.connectString}`;
       const report = this.states.get(node.connection)?.report;
       item.description = report ? summary(report) : node.connectString;
-      item.tooltip = `${node.connection}: ${node.connectString}`;
+      // A Markdown tooltip: a plain-string one would also become the row's accessible name.
+      item.tooltip = new vscode.MarkdownString(`**${node.connection}**: \`${node.connectString}\``);
       item.iconPath = new vscode.ThemeIcon(report?.warnings.some((w) => w.code !== 'recentElection') ? 'warning' : 'server-environment');
       item.contextValue = 'clusterConnection';
       return item;

@@ -26,7 +26,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 function ago(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
-  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
 /** The line for zoo.cfg that allows the words the probe needs, keeping srvr (ZooKeeper's default). */
@@ -81,15 +81,6 @@ export function assessCluster(servers: readonly ServerReport[], history: ProbeHi
         server: s.address,
         code: 'avgLatency',
         message: `${s.address} answers in ${m.avgLatency} ms on average, over ${THRESHOLDS.avgLatencyMs} ms: clients wait and sessions may time out; a slow disk (fsync), swapping or long garbage-collection pauses are the usual causes.`,
-      });
-    }
-    // A quorum member restarts its server (and its uptime) when it joins a new leader, so a short
-    // uptime on a leader or follower dates the last election it took part in.
-    if ((s.role === 'leader' || s.role === 'follower' || s.role === 'observer') && s.state === 'serving' && m.uptimeMs !== undefined && m.uptimeMs < THRESHOLDS.recentElectionMs) {
-      warnings.push({
-        server: s.address,
-        code: 'recentElection',
-        message: `${s.address} joined its current leader ${ago(m.uptimeMs)} ago: a leader election happened in the last 5 minutes. Elections stop writes while they run; frequent ones mean servers lose contact (network, GC pauses, a slow disk).`,
       });
     }
     if ((s.role === 'follower' || s.role === 'observer') && s.state === 'serving') {
@@ -151,14 +142,27 @@ export function assessCluster(servers: readonly ServerReport[], history: ProbeHi
     warnings.push({ code: 'noLeader', message: 'No server says it leads: the ensemble has no quorum or an election is running, and no client can write.' });
   }
 
-  // An election seen between two probes (the leader changed) counts too, even if uptimes are long.
+  // A quorum member restarts its server (and its uptime) when it joins a new leader, so a short
+  // uptime dates the last election: one warning for the ensemble, on the leader's row when known.
   const leader = leaders.length === 1 ? leaders[0].address : undefined;
+  const joined = serving.filter((s) => (s.role === 'leader' || s.role === 'follower' || s.role === 'observer') && s.metrics.uptimeMs !== undefined);
+  const newest = Math.min(...joined.map((s) => s.metrics.uptimeMs!));
+  if (joined.length > 0 && newest < THRESHOLDS.recentElectionMs) {
+    const leaderUptime = leaders.length === 1 ? leaders[0].metrics.uptimeMs : undefined;
+    warnings.push({
+      ...(leader ? { server: leader } : {}),
+      code: 'recentElection',
+      message: `A leader election happened in the last 5 minutes (${leaderUptime !== undefined ? `the leader has led for ${ago(leaderUptime)}` : `a server joined its leader ${ago(newest)} ago`}). Elections stop writes while they run; frequent ones mean servers lose contact (network, GC pauses, a slow disk).`,
+    });
+  }
+
+  // An election seen between two probes (the leader changed) counts too, even if uptimes are long.
   if (leader && history.leader && leader !== history.leader) {
     history.leaderChangedAt = now;
     history.previousLeader = history.leader;
   }
   if (leader) history.leader = leader;
-  if (history.leaderChangedAt !== undefined && now - history.leaderChangedAt < THRESHOLDS.recentElectionMs && !warnings.some((w) => w.code === 'recentElection' && w.server === leader)) {
+  if (history.leaderChangedAt !== undefined && now - history.leaderChangedAt < THRESHOLDS.recentElectionMs && !warnings.some((w) => w.code === 'recentElection')) {
     warnings.push({
       server: leader,
       code: 'recentElection',

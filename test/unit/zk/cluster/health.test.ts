@@ -37,6 +37,17 @@ describe('cluster: health rules', () => {
     assert.ok(!codes([server('b:1', { role: 'leader' })], history, 2000 + THRESHOLDS.recentElectionMs).includes('recentElection'));
   });
 
+  it('a quorum whose members joined their leader less than 5 minutes ago: one election warning, on the leader', () => {
+    const fresh = [server('l:1', { role: 'leader', metrics: { uptimeMs: 90_000 } }), server('f:1', { metrics: { uptimeMs: 89_000 } })];
+    const warnings = assessCluster(fresh, {}, 0).filter((w) => w.code === 'recentElection');
+    assert.deepEqual(warnings.map((w) => w.server), ['l:1']);
+    assert.match(warnings[0].message, /^A leader election happened in the last 5 minutes \(the leader has led for 90 s\)\. Elections stop writes/);
+    const old = [server('l:1', { role: 'leader', metrics: { uptimeMs: THRESHOLDS.recentElectionMs } }), server('f:1', { metrics: { uptimeMs: THRESHOLDS.recentElectionMs } })];
+    assert.ok(!codes(old).includes('recentElection'));
+    // A standalone server that just started had no election.
+    assert.ok(!codes([server('s:1', { role: 'standalone', metrics: { uptimeMs: 1000 } })]).includes('recentElection'));
+  });
+
   it('a follower still synchronizing or far behind is out of sync', () => {
     assert.ok(codes([server('a:1', { peerState: 'following - synchronization' })]).includes('followerOutOfSync'));
     assert.ok(codes([server('a:1', { peerState: 'following - broadcast', metrics: { zxidBehindLeader: 5000 } })]).includes('followerOutOfSync'));
