@@ -86,7 +86,7 @@ export function figureRows(server: ServerReport): [string, string][] {
   add('pending syncs', m.pendingSyncs);
   add('packets received / sent', m.packetsReceived !== undefined ? `${number(m.packetsReceived)} / ${number(m.packetsSent ?? 0)}` : undefined);
   add('version', server.version?.replace(/-.*$/, ''));
-  add('source', server.source === 'adminserver' ? 'AdminServer (HTTP)' : 'four-letter words');
+  if (server.state !== 'unreachable') add('source', server.source === 'adminserver' ? 'AdminServer (HTTP)' : 'four-letter words');
   if (server.notAllowed?.length) rows.push(['not allowed', server.notAllowed.join(', ')]);
   return rows;
 }
@@ -293,7 +293,8 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
     if (node instanceof ClusterFigureItem) {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
       item.description = node.value;
-      item.tooltip = `${node.label}: ${node.value}`;
+      // Markdown, so the accessible name stays "label value" (a string tooltip would replace it).
+      item.tooltip = new vscode.MarkdownString().appendText(`${node.label}: ${node.value}`);
       return item;
     }
     const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
