@@ -3,7 +3,16 @@
 // visible and only the connections whose row is expanded (their servers are what a person looks
 // at), one probe per connection at a time. Depends on the narrow ClusterSource, not on src/extension.
 import * as vscode from 'vscode';
+import type { ClientSession } from '../zk/cluster/sessions';
 import type { ClusterReport, ClusterWarning, ServerMetrics, ServerReport } from '../zk/cluster/types';
+
+/** A session of a server with the ephemeral nodes it owns (from the leader's dump). */
+export interface SessionWithEphemerals extends ClientSession {
+  ephemerals: string[];
+}
+
+/** A server's sessions, or why they could not be read; `note` says what is incomplete. */
+export type SessionsResult = { ok: true; sessions: SessionWithEphemerals[]; note?: string } | { ok: false; error: string };
 
 /** What the view needs from the extension: the connections and a way to probe one. */
 export interface ClusterSource {
@@ -11,6 +20,10 @@ export interface ClusterSource {
   connections(): readonly { name: string; connectString: string }[];
   readonly onDidChangeConnections: vscode.Event<unknown>;
   probe(connection: string): Promise<ClusterReport>;
+  /** A server's client sessions (cons) with their ephemerals (dump): expensive, so only on request. */
+  sessions(connection: string, server: string): Promise<SessionsResult>;
+  /** The command that shows a znode in the explorer. */
+  readonly revealCommand: string;
 }
 
 export class ClusterConnectionItem {
@@ -37,6 +50,31 @@ export class ClusterWarningItem {
   ) {}
 }
 
+export class ClusterSessionsItem {
+  readonly kind = 'clusterSessions';
+  constructor(
+    readonly connection: string,
+    readonly server: string,
+  ) {}
+}
+
+export class ClusterSessionItem {
+  readonly kind = 'clusterSession';
+  constructor(
+    readonly connection: string,
+    readonly server: string,
+    readonly session: SessionWithEphemerals,
+  ) {}
+}
+
+export class ClusterEphemeralItem {
+  readonly kind = 'clusterEphemeral';
+  constructor(
+    readonly connection: string,
+    readonly path: string,
+  ) {}
+}
+
 export class ClusterFigureItem {
   readonly kind = 'clusterFigure';
   constructor(
@@ -50,10 +88,20 @@ export class ClusterMessageItem {
   constructor(
     readonly message: string,
     readonly isError = false,
+    /** A settled note (no spinner). */
+    readonly isNote = false,
   ) {}
 }
 
-export type ClusterNode = ClusterConnectionItem | ClusterServerItem | ClusterWarningItem | ClusterFigureItem | ClusterMessageItem;
+export type ClusterNode =
+  | ClusterConnectionItem
+  | ClusterServerItem
+  | ClusterWarningItem
+  | ClusterFigureItem
+  | ClusterMessageItem
+  | ClusterSessionsItem
+  | ClusterSessionItem
+  | ClusterEphemeralItem;
 
 const number = (n: number): string => n.toLocaleString('en-US');
 
@@ -244,8 +292,20 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
       const rows = figureRows(node.server).map(([label, value]) => new ClusterFigureItem(label, value));
       if (node.server.reason) rows.unshift(new ClusterFigureItem(node.server.state === 'unreachable' ? 'unreachable' : 'not serving', node.server.reason));
       if (node.server.note) rows.unshift(new ClusterFigureItem('note', node.server.note));
-      return rows;
+      const children: ClusterNode[] = rows;
+      if (node.server.state === 'serving') children.push(new ClusterSessionsItem(node.connection, node.server.address));
+      return children;
     }
+    if (node instanceof ClusterSessionsItem) {
+      return this.source.sessions(node.connection, node.server).then((result) => {
+        if (!result.ok) return [new ClusterMessageItem(`Could not read the sessions: ${result.error}`, true)];
+        const items: ClusterNode[] = result.sessions.map((session) => new ClusterSessionItem(node.connection, node.server, session));
+        if (result.note) items.unshift(new ClusterMessageItem(result.note, false, true));
+        if (result.sessions.length === 0) items.push(new ClusterMessageItem('No client sessions on this server.', false, true));
+        return items;
+      });
+    }
+    if (node instanceof ClusterSessionItem) return node.session.ephemerals.map((path) => new ClusterEphemeralItem(node.connection, path));
     return [];
   }
 
@@ -297,8 +357,50 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
       item.tooltip = new vscode.MarkdownString().appendText(`${node.label}: ${node.value}`);
       return item;
     }
+    if (node instanceof ClusterSessionsItem) {
+      const item = new vscode.TreeItem('Sessions', vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `cluster:${node.connection}:sessions:${node.server}`;
+      item.description = 'cons + dump, read when expanded';
+      item.tooltip = new vscode.MarkdownString().appendText('The client sessions of this server (cons) and the ephemeral nodes each owns (dump on the leader). Both can be expensive for a busy server, so they are read only when you expand this row (collapse and expand it to read them again).');
+      item.iconPath = new vscode.ThemeIcon('plug');
+      return item;
+    }
+    if (node instanceof ClusterSessionItem) {
+      const s = node.session;
+      const item = new vscode.TreeItem(s.sessionId, s.ephemerals.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.id = `cluster:${node.connection}:session:${node.server}:${s.sessionId}`;
+      const parts = [s.address];
+      if (s.timeoutMs !== undefined) parts.push(`timeout ${s.timeoutMs / 1000} s`);
+      if (s.lastOperation) parts.push(`last ${s.lastOperation}`);
+      if (s.avgLatencyMs !== undefined) parts.push(`avg ${s.avgLatencyMs} ms`);
+      parts.push(`${s.ephemerals.length} ephemeral${s.ephemerals.length === 1 ? '' : 's'}`);
+      item.description = parts.join(' · ');
+      const tooltip = new vscode.MarkdownString();
+      tooltip.appendMarkdown(`**session ${s.sessionId}** from \`${s.address}\`\n\n`);
+      for (const [label, value] of [
+        ['timeout', s.timeoutMs !== undefined ? `${s.timeoutMs} ms` : undefined],
+        ['last operation', s.lastOperation],
+        ['latency last / avg / max', s.lastLatencyMs !== undefined ? `${s.lastLatencyMs} / ${s.avgLatencyMs ?? '?'} / ${s.maxLatencyMs ?? '?'} ms` : undefined],
+        ['packets received / sent', s.packetsReceived !== undefined ? `${s.packetsReceived} / ${s.packetsSent ?? '?'}` : undefined],
+        ['outstanding', s.outstanding],
+      ] as const) {
+        if (value !== undefined) tooltip.appendMarkdown(`- ${label}: \`${value}\`\n`);
+      }
+      item.tooltip = tooltip;
+      item.iconPath = new vscode.ThemeIcon('account');
+      item.contextValue = 'clusterSession';
+      return item;
+    }
+    if (node instanceof ClusterEphemeralItem) {
+      const item = new vscode.TreeItem(node.path, vscode.TreeItemCollapsibleState.None);
+      item.id = `cluster:${node.connection}:ephemeral:${node.path}`;
+      item.iconPath = new vscode.ThemeIcon('symbol-event');
+      item.tooltip = new vscode.MarkdownString().appendText(`Ephemeral node ${node.path}: click to show it in the explorer.`);
+      item.command = { command: this.source.revealCommand, title: 'Show in the Explorer', arguments: [{ connection: node.connection, path: node.path }] };
+      return item;
+    }
     const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-    item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'loading~spin');
+    item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : node.isNote ? 'info' : 'loading~spin');
     return item;
   }
 

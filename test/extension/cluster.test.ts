@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { AdminCommandResult, ClusterReport } from '../../src/zk/cluster';
-import type { ClusterConnectionItem, ClusterNode, ClusterServerItem } from '../../src/tree/clusterProvider';
+import type { ClusterConnectionItem, ClusterNode, ClusterServerItem, ClusterSessionItem } from '../../src/tree/clusterProvider';
+import { ZkClient } from '../../src/zk/client';
 import { eventually } from '../support/session';
 import { zookeeper, type Ensemble } from '../support/zookeeper';
 
@@ -69,6 +70,33 @@ describe('the Cluster view and its commands', function () {
       Promise.resolve(vscode.commands.executeCommand(COMMANDS.runAdminCommand, { connection: name, command: 'rmrf' })),
       /Unknown admin command "rmrf"/,
     );
+  });
+
+  it('"Sessions" under a server: its client sessions with exact ids and their ephemeral nodes, each a jump to the explorer', async () => {
+    const server1 = `127.0.0.1:${ensemble.servers[0].port}`;
+    const client = await ZkClient.connect({ connectString: server1, sessionTimeoutMs: 8000 }); // within the ensemble's 1–10 s (tickTime 500)
+    const base = `/cluster-ext-${Date.now()}`;
+    try {
+      await client.create(base);
+      await client.create(`${base}/owned`, Buffer.from(''), { mode: 'ephemeral' });
+      const id = `0x${client.sessionId.toString(16)}`;
+      await api.cluster.provider.refresh(name);
+      const connection = (await api.cluster.provider.getChildren()).find((n): n is ClusterConnectionItem => n.kind === 'clusterConnection' && n.connection === name)!;
+      const server = (await api.cluster.provider.getChildren(connection)).find((n): n is ClusterServerItem => n.kind === 'clusterServer' && n.server.address === server1)!;
+      const sessionsRow = (await api.cluster.provider.getChildren(server)).find((n) => n.kind === 'clusterSessions');
+      assert.ok(sessionsRow);
+      const sessions = await api.cluster.provider.getChildren(sessionsRow);
+      const mine = sessions.find((n): n is ClusterSessionItem => n.kind === 'clusterSession' && n.session.sessionId === id);
+      assert.ok(mine, sessions.map(text).join('\n'));
+      assert.match(text(mine), /\| 127\.0\.0\.1:\d+ · timeout 8 s · .* · 1 ephemeral$/);
+      const [ephemeral] = await api.cluster.provider.getChildren(mine);
+      const item = api.cluster.provider.getTreeItem(ephemeral);
+      assert.equal(item.label, `${base}/owned`);
+      assert.equal(item.command?.command, COMMANDS.goToPath);
+      assert.deepEqual(item.command?.arguments, [{ connection: name, path: `${base}/owned` }]);
+    } finally {
+      await client.close();
+    }
   });
 
   it('the view lists the servers with role and state, and shows a stopped follower as unreachable, then back', async () => {

@@ -3,7 +3,8 @@
 // AdminServer setting stay the same (it remembers the last leader, to report an election seen
 // between two polls).
 import * as vscode from 'vscode';
-import { ClusterProvider, ClusterServerItem, ClusterConnectionItem, type ClusterSource } from '../../tree/clusterProvider';
+import { ClusterProvider, ClusterServerItem, ClusterConnectionItem, type ClusterSource, type SessionsResult } from '../../tree/clusterProvider';
+import { readEphemerals, readSessions } from '../../zk/cluster/sessions';
 import { ADMIN_COMMANDS, ClusterProbe, DEFAULT_ADMIN_PORT, findAdminCommand, formatEndpoint, runAdminCommand, type AdminCommandResult, type ClusterReport, type Endpoint } from '../../zk/cluster';
 import { parseConnectString } from '../../zk/connectString';
 import { COMMANDS, VIEW_CLUSTER } from '../commandIds';
@@ -83,6 +84,30 @@ export class ClusterService implements vscode.Disposable {
     return seeds;
   }
 
+  /**
+   * A server's sessions (cons) with the ephemerals of each (dump on the leader, which tracks every
+   * session; on the server itself when there is no leader, e.g. standalone).
+   */
+  async sessions(connection: ZkConnection, address: string, report: ClusterReport | undefined): Promise<SessionsResult> {
+    const all = this.servers(connection, report);
+    const server = all.find((s) => formatEndpoint(s) === address);
+    if (!server) return { ok: false, error: `${address} is not a server of ${connection.name}` };
+    const leaderAddress = report?.leader ?? address;
+    const leader = all.find((s) => formatEndpoint(s) === leaderAddress) ?? server;
+    const [sessions, fromLeader] = await Promise.all([
+      readSessions(server, adminEndpointFor(connection.name, server)),
+      readEphemerals(leader, adminEndpointFor(connection.name, leader)),
+    ]);
+    if (!sessions.ok) return sessions;
+    // Every server holds the replicated tree with each node's owner, so when the leader does not
+    // answer dump (no AdminServer, not in its whitelist) the server itself can.
+    const ephemerals = fromLeader.ok || leader === server ? fromLeader : await readEphemerals(server, adminEndpointFor(connection.name, server));
+    const bySession = ephemerals.ok ? ephemerals.bySession : new Map<string, string[]>();
+    const result: SessionsResult = { ok: true, sessions: sessions.sessions.map((s) => ({ ...s, ephemerals: bySession.get(s.sessionId) ?? [] })) };
+    if (!ephemerals.ok) result.note = `Ephemeral nodes unknown: dump on ${formatEndpoint(leader)}: ${ephemerals.error}`;
+    return result;
+  }
+
   dispose(): void {
     for (const { probe } of this.probes.values()) probe.dispose();
     this.probes.clear();
@@ -141,6 +166,8 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
     connections: () => connections.list().map((c) => ({ name: c.name, connectString: c.config.connectString })),
     onDidChangeConnections: connections.onDidChangeConnections,
     probe: (name) => service.probe(name),
+    sessions: (name, server) => service.sessions(connections.require(name), server, provider.report(name)),
+    revealCommand: COMMANDS.goToPath,
   };
   const provider = new ClusterProvider(source, refreshIntervalMs);
   const view = vscode.window.createTreeView(VIEW_CLUSTER, { treeDataProvider: provider });
