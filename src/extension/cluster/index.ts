@@ -41,7 +41,18 @@ export function refreshIntervalMs(): number {
 export class ClusterService implements vscode.Disposable {
   private readonly probes = new Map<string, { key: string; probe: ClusterProbe }>();
 
-  constructor(private readonly connections: ConnectionManager) {}
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly connections: ConnectionManager) {
+    // A removed connection's probe goes with it (its keep-alive sockets too).
+    this.subscription = connections.onDidChangeConnections(() => {
+      for (const [name, { probe }] of [...this.probes]) {
+        if (connections.get(name)) continue;
+        probe.dispose();
+        this.probes.delete(name);
+      }
+    });
+  }
 
   probeOf(connection: ZkConnection): ClusterProbe {
     const key = JSON.stringify([connection.config.connectString, adminPortsFor(connection.name) ?? null]);
@@ -109,6 +120,7 @@ export class ClusterService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     for (const { probe } of this.probes.values()) probe.dispose();
     this.probes.clear();
   }

@@ -152,7 +152,11 @@ export function assessCluster(servers: readonly ServerReport[], history: ProbeHi
     warnings.push({
       ...(leader ? { server: leader } : {}),
       code: 'recentElection',
-      message: `A leader election happened in the last 5 minutes (${leaderUptime !== undefined ? `the leader has led for ${ago(leaderUptime)}` : `a server joined its leader ${ago(newest)} ago`}). Elections stop writes while they run; frequent ones mean servers lose contact (network, GC pauses, a slow disk).`,
+      message:
+        leaderUptime !== undefined && leaderUptime < THRESHOLDS.recentElectionMs
+          ? `A leader election happened in the last 5 minutes (the leader has led for ${ago(leaderUptime)}). Elections stop writes while they run; frequent ones mean servers lose contact (network, GC pauses, a slow disk).`
+          : // A follower's uptime alone cannot tell an election from that follower restarting.
+            `A server (re)joined its leader ${ago(newest)} ago: a leader election in the last 5 minutes, or that server restarted. Frequent elections mean servers lose contact (network, GC pauses, a slow disk).`,
     });
   }
 
