@@ -34,6 +34,7 @@ export const COMMANDS = {
   showCluster: 'zookeeper.showCluster',
   refreshCluster: 'zookeeper.refreshCluster',
   runAdminCommand: 'zookeeper.runAdminCommand',
+  sortClusterSessions: 'zookeeper.sortClusterSessions',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

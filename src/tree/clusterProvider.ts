@@ -171,6 +171,41 @@ interface ConnectionState {
   wanted: boolean;
 }
 
+export type SessionSort = 'id' | 'address' | 'latency' | 'ephemerals' | 'packets';
+export const SESSION_SORTS: readonly { by: SessionSort; label: string }[] = [
+  { by: 'id', label: 'Session id' },
+  { by: 'address', label: 'Client address' },
+  { by: 'latency', label: 'Average latency (slowest first)' },
+  { by: 'ephemerals', label: 'Ephemeral nodes (most first)' },
+  { by: 'packets', label: 'Packets received (busiest first)' },
+];
+
+/** Sessions in the chosen order; ties by session id, so the order is stable between reads. */
+export function sortSessions(sessions: readonly SessionWithEphemerals[], by: SessionSort): SessionWithEphemerals[] {
+  const key = (s: SessionWithEphemerals): number | string => {
+    switch (by) {
+      case 'address':
+        return s.address;
+      case 'latency':
+        return -(s.avgLatencyMs ?? -1);
+      case 'ephemerals':
+        return -s.ephemerals.length;
+      case 'packets':
+        return -(s.packetsReceived ?? -1);
+      default:
+        return 0;
+    }
+  };
+  const byId = (a: SessionWithEphemerals, b: SessionWithEphemerals): number => (BigInt(a.sessionId) < BigInt(b.sessionId) ? -1 : BigInt(a.sessionId) > BigInt(b.sessionId) ? 1 : 0);
+  return [...sessions].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka < kb) return -1;
+    if (ka > kb) return 1;
+    return byId(a, b);
+  });
+}
+
 export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ClusterNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -182,6 +217,10 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private visible = false;
+  /** How the Sessions rows are ordered (zookeeper.sortClusterSessions). */
+  sessionSort: SessionSort = 'id';
+  /** The Sessions rows read so far, to re-read them when the order changes. */
+  private readonly sessionRows = new Set<ClusterSessionsItem>();
 
   constructor(
     private readonly source: ClusterSource,
@@ -254,6 +293,13 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
     return state.probing;
   }
 
+  /** Orders the Sessions rows by `by` and reads the open ones again. */
+  sortSessions(by: SessionSort): void {
+    this.sessionSort = by;
+    for (const row of this.sessionRows) this.changeEmitter.fire(row);
+    this.sessionRows.clear();
+  }
+
   report(connection: string): ClusterReport | undefined {
     return this.states.get(connection)?.report;
   }
@@ -299,7 +345,8 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
     if (node instanceof ClusterSessionsItem) {
       return this.source.sessions(node.connection, node.server).then((result) => {
         if (!result.ok) return [new ClusterMessageItem(`Could not read the sessions: ${result.error}`, true)];
-        const items: ClusterNode[] = result.sessions.map((session) => new ClusterSessionItem(node.connection, node.server, session));
+        this.sessionRows.add(node);
+        const items: ClusterNode[] = sortSessions(result.sessions, this.sessionSort).map((session) => new ClusterSessionItem(node.connection, node.server, session));
         if (result.note) items.unshift(new ClusterMessageItem(result.note, false, true));
         if (result.sessions.length === 0) items.push(new ClusterMessageItem('No client sessions on this server.', false, true));
         return items;
@@ -360,7 +407,8 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
     if (node instanceof ClusterSessionsItem) {
       const item = new vscode.TreeItem('Sessions', vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `cluster:${node.connection}:sessions:${node.server}`;
-      item.description = 'cons + dump, read when expanded';
+      item.description = `cons + dump, read when expanded · by ${SESSION_SORTS.find((o) => o.by === this.sessionSort)?.label.toLowerCase() ?? this.sessionSort}`;
+      item.contextValue = 'clusterSessions';
       item.tooltip = new vscode.MarkdownString().appendText('The client sessions of this server (cons) and the ephemeral nodes each owns (dump on the leader). Both can be expensive for a busy server, so they are read only when you expand this row (collapse and expand it to read them again).');
       item.iconPath = new vscode.ThemeIcon('plug');
       return item;

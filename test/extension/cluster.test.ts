@@ -72,7 +72,7 @@ describe('the Cluster view and its commands', function () {
     );
   });
 
-  it('"Sessions" under a server: its client sessions with exact ids and their ephemeral nodes, each a jump to the explorer', async () => {
+  it('"Sessions" under a server: its client sessions with exact ids and their ephemeral nodes, each a jump to the explorer; sortable', async () => {
     const server1 = `127.0.0.1:${ensemble.servers[0].port}`;
     const client = await ZkClient.connect({ connectString: server1, sessionTimeoutMs: 8000 }); // within the ensemble's 1–10 s (tickTime 500)
     const base = `/cluster-ext-${Date.now()}`;
@@ -94,6 +94,23 @@ describe('the Cluster view and its commands', function () {
       assert.equal(item.label, `${base}/owned`);
       assert.equal(item.command?.command, COMMANDS.goToPath);
       assert.deepEqual(item.command?.arguments, [{ connection: name, path: `${base}/owned` }]);
+
+      // Sortable: a second session owning two ephemerals comes first by ephemerals, and back by id.
+      const other = await ZkClient.connect({ connectString: server1, sessionTimeoutMs: 8000 });
+      try {
+        await other.create(`${base}/x`, Buffer.from(''), { mode: 'ephemeral' });
+        await other.create(`${base}/y`, Buffer.from(''), { mode: 'ephemeral' });
+        const otherId = `0x${other.sessionId.toString(16)}`;
+        const ids = async (): Promise<string[]> =>
+          (await api.cluster.provider.getChildren(sessionsRow)).filter((n): n is ClusterSessionItem => n.kind === 'clusterSession').map((n) => n.session.sessionId).filter((x) => x === id || x === otherId);
+        assert.deepEqual(await vscode.commands.executeCommand(COMMANDS.sortClusterSessions, { by: 'ephemerals' }), { by: 'ephemerals' });
+        assert.deepEqual(await ids(), [otherId, id]);
+        await vscode.commands.executeCommand(COMMANDS.sortClusterSessions, { by: 'id' });
+        assert.deepEqual(await ids(), [id, otherId].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+      } finally {
+        await other.close();
+        await vscode.commands.executeCommand(COMMANDS.sortClusterSessions, { by: 'id' });
+      }
     } finally {
       await client.close();
     }

@@ -3,7 +3,7 @@
 // AdminServer setting stay the same (it remembers the last leader, to report an election seen
 // between two polls).
 import * as vscode from 'vscode';
-import { ClusterProvider, ClusterServerItem, ClusterConnectionItem, type ClusterSource, type SessionsResult } from '../../tree/clusterProvider';
+import { ClusterProvider, ClusterServerItem, ClusterConnectionItem, SESSION_SORTS, type ClusterSource, type SessionsResult } from '../../tree/clusterProvider';
 import { readEphemerals, readSessions } from '../../zk/cluster/sessions';
 import { ADMIN_COMMANDS, ClusterProbe, DEFAULT_ADMIN_PORT, findAdminCommand, formatEndpoint, runAdminCommand, type AdminCommandResult, type ClusterReport, type Endpoint } from '../../zk/cluster';
 import { parseConnectString } from '../../zk/connectString';
@@ -210,6 +210,22 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
   });
 
   registerCommand(context.subscriptions, commandLog, COMMANDS.refreshCluster, () => provider.refreshAll());
+
+  registerCommand(context.subscriptions, commandLog, COMMANDS.sortClusterSessions, async (arg?: unknown) => {
+    const args = asArgs(arg);
+    let by = SESSION_SORTS.find((o) => o.by === args?.by)?.by;
+    if (args && !by) throw new UserError(`Sort sessions by one of ${SESSION_SORTS.map((o) => o.by).join(', ')}.`);
+    if (!by) {
+      const picked = await vscode.window.showQuickPick(
+        SESSION_SORTS.map((o) => ({ label: o.label, description: o.by === provider.sessionSort ? 'current' : undefined, by: o.by })),
+        { placeHolder: 'Sort the sessions by' },
+      );
+      if (!picked) throw new vscode.CancellationError();
+      by = picked.by;
+    }
+    provider.sortSessions(by);
+    return { by };
+  });
 
   registerCommand(context.subscriptions, commandLog, COMMANDS.runAdminCommand, async (arg?: unknown) => {
     const args = asArgs(arg);
