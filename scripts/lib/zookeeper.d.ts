@@ -115,4 +115,12 @@ export interface Ensemble {
   stop(): Promise<void>;
 }
 
-export function startEnsemble(options?: { size?: number; dir?: string; tickTime?: number; install?: boolean; log?: Log }): Promise<Ensemble>;
+export function startEnsemble(options?: {
+  size?: number;
+  dir?: string;
+  tickTime?: number;
+  install?: boolean;
+  log?: Log;
+  /** Extra zoo.cfg entries for server `id` (1..size); they override the generated ones. */
+  serverConfig?: (id: number) => Record<string, string>;
+}): Promise<Ensemble>;

@@ -498,7 +498,7 @@ function serverHandle(node, { port, adminPort, dir, ownsDir }) {
 
 /**
  * Starts `size` (3) servers on loopback and resolves once each is leader or follower.
- * @param {{ size?: number, dir?: string, tickTime?: number, install?: boolean, log?: Log }} [options]
+ * @param {{ size?: number, dir?: string, tickTime?: number, install?: boolean, log?: Log, serverConfig?: (id: number) => Record<string, string> }} [options]
  * @returns {Promise<Ensemble>}
  */
 async function startEnsemble(options = {}) {
@@ -536,6 +536,8 @@ async function startEnsemble(options = {}) {
       extendedTypesEnabled: 'true',
       forceSync: 'no',
       ...serverLines,
+      // Per-server overrides (AdminServer off on one, a restricted whitelist on another).
+      ...options.serverConfig?.(m.id),
     });
     const ready = async () => ['leader', 'follower'].includes(String(await serverMode(m.port, HOST, 1000)));
     const node = createNode({ setup, dir, port: m.port, log, label: `ZooKeeper server ${m.id}`, ready });

@@ -39,6 +39,10 @@ export const COMMANDS = {
   openSearchResult: 'zookeeper.openSearchResult',
   exportSubtree: 'zookeeper.exportSubtree',
   explorerKey: 'zookeeper.explorerKey',
+  showCluster: 'zookeeper.showCluster',
+  refreshCluster: 'zookeeper.refreshCluster',
+  runAdminCommand: 'zookeeper.runAdminCommand',
+  sortClusterSessions: 'zookeeper.sortClusterSessions',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -50,4 +54,5 @@ export const VIEW_SERVICES = 'zookeeper.services';
 export const VIEW_SEARCH = 'zookeeper.searchResults';
 export const CONTEXT_SEARCH_SHOWN = 'zookeeper.searchShown';
 export const CONTEXT_SEARCH_RUNNING = 'zookeeper.searchRunning';
+export const VIEW_CLUSTER = 'zookeeper.cluster';
 export const CONTEXT_CONNECTION_COUNT = 'zookeeper.connectionCount';

@@ -12,6 +12,7 @@ import { createLogger } from './logging';
 import { ConnectionStatusBar } from './statusBar';
 import { registerWatches, type Watches } from './watches';
 import { registerCoordination, type Coordination } from './coordination';
+import { registerCluster, type Cluster } from './cluster';
 import { startLanguageClient, type ZooKeeperLanguageClient } from './language/languageClient';
 import { registerScripts } from './scripts/runScript';
 import { registerSearch } from './search';
@@ -44,6 +45,7 @@ export interface ZooKeeperExplorerApi {
   readonly explorer: ExplorerProvider;
   readonly watches: Watches;
   readonly coordination: Coordination;
+  readonly cluster: Cluster;
   readonly language: ZooKeeperLanguageClient;
   readonly statusBar: ConnectionStatusBar;
   readonly search: SearchResultsProvider;
@@ -116,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   const coordination = registerCoordination(context, log, connections);
   const search = registerSearch(context, log, connections);
   registerTransfer(context, log, connections);
+  const cluster = registerCluster(context, log, connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
   registerScripts(context.subscriptions, log.scoped('scripts'), {
@@ -131,7 +134,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language, statusBar, search };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, cluster, language, statusBar, search };
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {

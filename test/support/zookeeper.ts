@@ -44,8 +44,8 @@ export const mochaHooks = {
 };
 
 /** Runs `fn` against a fresh 3-server ensemble, stopped afterwards whatever happens. */
-export async function withEnsemble<T>(fn: (ensemble: ZooKeeperLib.Ensemble) => Promise<T> | T): Promise<T> {
-  const ensemble = await zookeeper.startEnsemble({ install: true, log });
+export async function withEnsemble<T>(fn: (ensemble: ZooKeeperLib.Ensemble) => Promise<T> | T, options: { serverConfig?: (id: number) => Record<string, string> } = {}): Promise<T> {
+  const ensemble = await zookeeper.startEnsemble({ install: true, log, ...options });
   try {
     return await fn(ensemble);
   } finally {

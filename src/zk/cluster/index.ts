@@ -1,0 +1,7 @@
+// The Cluster feature's ZooKeeper side (no VS Code): probe an ensemble, assess it, send admin commands.
+export * from './types';
+export { ClusterProbe, DEFAULT_ADMIN_PORT, type AdminPortSetting, type ClusterProbeOptions } from './probe';
+export { assessCluster, THRESHOLDS, whitelistLine } from './health';
+export { ADMIN_COMMANDS, findAdminCommand, runAdminCommand, type AdminCommandInfo, type AdminCommandResult } from './adminCommands';
+export { parseLosslessJson, sessionIdHex, type JsonValue } from './losslessJson';
+export { formatEndpoint, type Endpoint } from './transport';

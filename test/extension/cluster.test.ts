@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
+import { COMMANDS } from '../../src/extension/commandIds';
+import type { AdminCommandResult, ClusterReport } from '../../src/zk/cluster';
+import type { ClusterConnectionItem, ClusterNode, ClusterServerItem, ClusterSessionItem } from '../../src/tree/clusterProvider';
+import { ZkClient } from '../../src/zk/client';
+import { eventually } from '../support/session';
+import { zookeeper, type Ensemble } from '../support/zookeeper';
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+
+// Items come from the bundled extension (dist/), so they are told apart by `kind`, not instanceof.
+// A real 3-server ensemble: AdminServer on servers 1 and 2, off on 3, and server 3 allows only srvr.
+describe('the Cluster view and its commands', function () {
+  this.timeout(180000);
+  const name = `cluster-${Date.now()}`;
+  const global = vscode.ConfigurationTarget.Global;
+  let api: ZooKeeperExplorerApi;
+  let ensemble: Ensemble;
+
+  const show = (): Thenable<ClusterReport> => vscode.commands.executeCommand<ClusterReport>(COMMANDS.showCluster, { connection: name });
+  const text = (node: ClusterNode): string => {
+    const item = api.cluster.provider.getTreeItem(node);
+    return `${typeof item.label === 'string' ? item.label : (item.label?.label ?? '')} | ${typeof item.description === 'string' ? item.description : ''}`;
+  };
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    ensemble = await zookeeper.startEnsemble({
+      install: true,
+      serverConfig: (id): Record<string, string> => (id === 3 ? { 'admin.enableServer': 'false', '4lw.commands.whitelist': 'srvr' } : {}),
+    });
+    const ports = Object.fromEntries(ensemble.servers.map((s) => [`127.0.0.1:${s.port}`, s.id === 3 ? false : s.adminPort]));
+    await vscode.workspace.getConfiguration('zookeeper.cluster').update('adminPorts', { [name]: ports }, global);
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name, connectString: ensemble.connectString });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: name });
+    await vscode.workspace.getConfiguration('zookeeper.cluster').update('adminPorts', undefined, global);
+    await ensemble?.stop();
+  });
+
+  it('zookeeper.showCluster gives every server with role, state, source and figures, and the leader', async () => {
+    const leader = await ensemble.leader();
+    const report = await show();
+    assert.deepEqual(report.servers.map((s) => s.address), ensemble.servers.map((s) => `127.0.0.1:${s.port}`));
+    assert.equal(report.leader, `127.0.0.1:${leader.port}`);
+    assert.deepEqual(report.servers.map((s) => s.state), ['serving', 'serving', 'serving']);
+    assert.deepEqual(report.servers.map((s) => s.role).sort(), ['follower', 'follower', 'leader']);
+    assert.deepEqual(report.servers.map((s) => s.source), ['adminserver', 'adminserver', '4lw']);
+    for (const s of report.servers) assert.equal(typeof s.metrics.znodes, 'number', JSON.stringify(s));
+    const notAllowed = report.warnings.find((w) => w.code === 'notAllowed');
+    assert.match(notAllowed?.message ?? '', /Not allowed: add `4lw\.commands\.whitelist=srvr,mntr,conf` to its zoo\.cfg/);
+  });
+
+  it('zookeeper.runAdminCommand to all servers: JSON from the AdminServers, the sentence from server 3; and to one server', async () => {
+    const all = await vscode.commands.executeCommand<AdminCommandResult[]>(COMMANDS.runAdminCommand, { connection: name, command: 'mntr', allServers: true });
+    assert.deepEqual(all.map((r) => r.server), ensemble.servers.map((s) => `127.0.0.1:${s.port}`));
+    assert.deepEqual(all.map((r) => r.ok), [true, true, false]);
+    assert.equal(typeof all[0].json?.znode_count, 'number');
+    assert.match(all[2].error ?? '', /^not allowed: add `4lw\.commands\.whitelist=srvr,mntr,conf`/);
+    const third = `127.0.0.1:${ensemble.servers[2].port}`;
+    const one = await vscode.commands.executeCommand<AdminCommandResult[]>(COMMANDS.runAdminCommand, { connection: name, command: 'srvr', server: third });
+    assert.equal(one.length, 1);
+    assert.equal(one[0].ok, true);
+    assert.match(one[0].text ?? '', /^Mode: (leader|follower)$/m);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand(COMMANDS.runAdminCommand, { connection: name, command: 'rmrf' })),
+      /Unknown admin command "rmrf"/,
+    );
+  });
+
+  it('"Sessions" under a server: its client sessions with exact ids and their ephemeral nodes, each a jump to the explorer; sortable', async () => {
+    const server1 = `127.0.0.1:${ensemble.servers[0].port}`;
+    const client = await ZkClient.connect({ connectString: server1, sessionTimeoutMs: 8000 }); // within the ensemble's 1–10 s (tickTime 500)
+    const base = `/cluster-ext-${Date.now()}`;
+    try {
+      await client.create(base);
+      await client.create(`${base}/owned`, Buffer.from(''), { mode: 'ephemeral' });
+      const id = `0x${client.sessionId.toString(16)}`;
+      await api.cluster.provider.refresh(name);
+      const connection = (await api.cluster.provider.getChildren()).find((n): n is ClusterConnectionItem => n.kind === 'clusterConnection' && n.connection === name)!;
+      const server = (await api.cluster.provider.getChildren(connection)).find((n): n is ClusterServerItem => n.kind === 'clusterServer' && n.server.address === server1)!;
+      const sessionsRow = (await api.cluster.provider.getChildren(server)).find((n) => n.kind === 'clusterSessions');
+      assert.ok(sessionsRow);
+      const sessions = await api.cluster.provider.getChildren(sessionsRow);
+      const mine = sessions.find((n): n is ClusterSessionItem => n.kind === 'clusterSession' && n.session.sessionId === id);
+      assert.ok(mine, sessions.map(text).join('\n'));
+      assert.match(text(mine), /\| 127\.0\.0\.1:\d+ · timeout 8 s · .* · 1 ephemeral$/);
+      const [ephemeral] = await api.cluster.provider.getChildren(mine);
+      const item = api.cluster.provider.getTreeItem(ephemeral);
+      assert.equal(item.label, `${base}/owned`);
+      assert.equal(item.command?.command, COMMANDS.goToPath);
+      assert.deepEqual(item.command?.arguments, [{ connection: name, path: `${base}/owned` }]);
+
+      // Sortable: a second session owning two ephemerals comes first by ephemerals, and back by id.
+      const other = await ZkClient.connect({ connectString: server1, sessionTimeoutMs: 8000 });
+      try {
+        await other.create(`${base}/x`, Buffer.from(''), { mode: 'ephemeral' });
+        await other.create(`${base}/y`, Buffer.from(''), { mode: 'ephemeral' });
+        const otherId = `0x${other.sessionId.toString(16)}`;
+        const ids = async (): Promise<string[]> =>
+          (await api.cluster.provider.getChildren(sessionsRow)).filter((n): n is ClusterSessionItem => n.kind === 'clusterSession').map((n) => n.session.sessionId).filter((x) => x === id || x === otherId);
+        assert.deepEqual(await vscode.commands.executeCommand(COMMANDS.sortClusterSessions, { by: 'ephemerals' }), { by: 'ephemerals' });
+        assert.deepEqual(await ids(), [otherId, id]);
+        await vscode.commands.executeCommand(COMMANDS.sortClusterSessions, { by: 'id' });
+        assert.deepEqual(await ids(), [id, otherId].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+      } finally {
+        await other.close();
+        await vscode.commands.executeCommand(COMMANDS.sortClusterSessions, { by: 'id' });
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('the view lists the servers with role and state, and shows a stopped follower as unreachable, then back', async () => {
+    const connection = (await api.cluster.provider.getChildren()).find((n): n is ClusterConnectionItem => n.kind === 'clusterConnection' && n.connection === name);
+    assert.ok(connection);
+    const rows = async (): Promise<ClusterNode[]> => api.cluster.provider.getChildren(connection);
+    await api.cluster.provider.refresh(name);
+    const servers = (await rows()).filter((n): n is ClusterServerItem => n.kind === 'clusterServer');
+    assert.equal(servers.length, 3);
+    assert.ok(servers.some((s) => /\| leader · serving/.test(text(s))), servers.map(text).join('\n'));
+    assert.ok((await rows()).some((n) => n.kind === 'clusterWarning' && n.warning.code === 'notAllowed'));
+
+    const leader = await ensemble.leader();
+    const follower = ensemble.servers.find((s) => s !== leader && s.id !== 3) ?? ensemble.servers.find((s) => s !== leader)!;
+    const address = `127.0.0.1:${follower.port}`;
+    await follower.stop();
+    await api.cluster.provider.refresh(name);
+    const down = (await rows()).find((n): n is ClusterServerItem => n.kind === 'clusterServer' && n.server.address === address);
+    assert.ok(down);
+    assert.match(text(down), /\| unreachable/);
+    assert.match((await api.cluster.provider.getChildren(down)).map(text).join('\n'), /unreachable \| connection refused at 127\.0\.0\.1:\d+/);
+    await follower.start();
+    await eventually(
+      async () => {
+        await api.cluster.provider.refresh(name);
+        return (await rows()).some((n) => n.kind === 'clusterServer' && n.server.address === address && n.server.state === 'serving');
+      },
+      60000,
+      'the follower serving again in the view',
+    );
+  });
+});
