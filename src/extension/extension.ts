@@ -17,6 +17,7 @@ import { registerScripts } from './scripts/runScript';
 import { registerSearch } from './search';
 import { registerTransfer } from './transfer';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
+import type { CompareProvider } from '../tree/compareProvider';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 import { parseDocumentUri } from './fs/documentAddress';
@@ -47,6 +48,7 @@ export interface ZooKeeperExplorerApi {
   readonly language: ZooKeeperLanguageClient;
   readonly statusBar: ConnectionStatusBar;
   readonly search: SearchResultsProvider;
+  readonly compare: CompareProvider;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -115,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
 
   const coordination = registerCoordination(context, log, connections);
   const search = registerSearch(context, log, connections);
-  registerTransfer(context, log, connections);
+  const { compare } = registerTransfer(context, log, connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
   registerScripts(context.subscriptions, log.scoped('scripts'), {
@@ -131,7 +133,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language, statusBar, search };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, language, statusBar, search, compare };
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {
