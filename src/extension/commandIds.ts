@@ -38,6 +38,9 @@ export const COMMANDS = {
   clearSearch: 'zookeeper.clearSearch',
   openSearchResult: 'zookeeper.openSearchResult',
   exportSubtree: 'zookeeper.exportSubtree',
+  compare: 'zookeeper.compare',
+  openCompareResult: 'zookeeper.openCompareResult',
+  clearCompare: 'zookeeper.clearCompare',
   explorerKey: 'zookeeper.explorerKey',
   showCluster: 'zookeeper.showCluster',
   refreshCluster: 'zookeeper.refreshCluster',
@@ -52,6 +55,8 @@ export const VIEW_WATCHES = 'zookeeper.watches';
 export const VIEW_COORDINATION = 'zookeeper.coordination';
 export const VIEW_SERVICES = 'zookeeper.services';
 export const VIEW_SEARCH = 'zookeeper.searchResults';
+export const VIEW_COMPARE = 'zookeeper.compareResults';
+export const CONTEXT_COMPARE_SHOWN = 'zookeeper.compareShown';
 export const CONTEXT_SEARCH_SHOWN = 'zookeeper.searchShown';
 export const CONTEXT_SEARCH_RUNNING = 'zookeeper.searchRunning';
 export const VIEW_CLUSTER = 'zookeeper.cluster';

@@ -18,6 +18,7 @@ import { registerScripts } from './scripts/runScript';
 import { registerSearch } from './search';
 import { registerTransfer } from './transfer';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
+import type { CompareProvider } from '../tree/compareProvider';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 import { parseDocumentUri } from './fs/documentAddress';
@@ -49,6 +50,7 @@ export interface ZooKeeperExplorerApi {
   readonly language: ZooKeeperLanguageClient;
   readonly statusBar: ConnectionStatusBar;
   readonly search: SearchResultsProvider;
+  readonly compare: CompareProvider;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -117,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
 
   const coordination = registerCoordination(context, log, connections);
   const search = registerSearch(context, log, connections);
-  registerTransfer(context, log, connections);
+  const { compare } = registerTransfer(context, log, connections);
   const cluster = registerCluster(context, log, connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
@@ -134,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, cluster, language, statusBar, search };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, cluster, language, statusBar, search, compare };
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {

@@ -5,6 +5,8 @@ import { ConnectionItem } from '../../tree/explorerItems';
 import { baseName } from '../../zk/paths';
 import { exportSubtree, type ExportFormat, type ExportReport } from '../../zk/transfer/export';
 import { COMMANDS } from '../commandIds';
+import type { CompareProvider } from '../../tree/compareProvider';
+import { registerCompare } from './compareCommand';
 import { isAutomationCall, registerCommand } from '../commands/registerCommand';
 import { asArgs, resolveNode } from '../commands/resolve';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -69,8 +71,9 @@ function describeReport(report: ExportReport, path: string, target: string): str
 }
 
 /** Export Subtree: `zookeeper.exportSubtree`, from the explorer's context menu, the palette, or automation. */
-export function registerTransfer(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): void {
+export function registerTransfer(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): { compare: CompareProvider } {
   const commandLog = log.scoped('transfer');
+  const compare = registerCompare(context, commandLog, connections);
   registerCommand(context.subscriptions, commandLog, COMMANDS.exportSubtree, async (...argv: unknown[]): Promise<ExportCommandResult | undefined> => {
     const arg = argv[0];
     const args = isAutomationCall(argv) ? asArgs(arg) : undefined;
@@ -151,4 +154,5 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
     }
     return result;
   });
+  return { compare };
 }
