@@ -43,4 +43,11 @@ export async function contextMenu(wb: WorkbenchSession, name: string, entry: str
   await item.waitFor({ timeout: 10_000 });
   await item.hover();
   await item.click();
+  // A menu that was still settling (seen right after a theme change re-rendered the workbench) can
+  // swallow the click and stay open: the click has landed only once the menu is gone.
+  const menu = page.locator('.context-view .monaco-menu').first();
+  if (!(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false))) {
+    await item.click();
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
 }
