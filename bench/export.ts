@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { ZkClient } from '../src/zk/client';
 import { exportSubtree } from '../src/zk/transfer/export';
 import { buildConfigTree } from './trees';
-import { connectRaw, count, formatMb, gc, median, parseFlags, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, connectRaw, count, formatMb, gc, parseFlags, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const ROOT = '/bench-export';
 const GOAL_RATIO = 0.8;
@@ -189,24 +189,8 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
       if (n !== expected) throw new Error(`raw exported ${n}, before ${expected}`);
       base.push(n / ((performance.now() - t) / 1000));
     };
-    for (let i = 0; i < options.runs; i++) {
-      if (i % 2 === 0) {
-        await runOurs();
-        await runRaw();
-      } else {
-        await runRaw();
-        await runOurs();
-      }
-    }
-    const range = (values: number[]): string => `${count(Math.round(Math.min(...values)))}–${count(Math.round(Math.max(...values)))}`;
-    printTable(
-      ['side', 'znodes/s median', 'range'],
-      [
-        ['ours', count(Math.round(median(ours))), range(ours)],
-        ['raw', count(Math.round(median(base))), range(base)],
-      ],
-    );
-    const ratio = median(ours) / median(base);
+    await alternate(options.runs, runOurs, runRaw);
+    const ratio = printRates(ours, base);
     const heapRatio = peakGrowth / fileSize;
     console.log('');
     console.log(`ours/raw ${ratio.toFixed(2)}; goal ≥ ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'MISSED'}`);

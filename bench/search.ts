@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { ZkClient } from '../src/zk/client';
 import { searchTree, type SearchOutcome } from '../src/zk/search';
 import { buildConfigTree } from './trees';
-import { connectRaw, count, gc, median, parseFlags, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, connectRaw, count, gc, parseFlags, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const ROOT = '/bench-search';
 const GOAL_RATIO = 0.8;
@@ -143,24 +143,8 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
       check('raw', result.visited, result.found, planted, rawWarm.visited);
       base.push(result.visited / (ms / 1000));
     };
-    for (let i = 0; i < options.runs; i++) {
-      if (i % 2 === 0) {
-        await runOurs();
-        await runRaw();
-      } else {
-        await runRaw();
-        await runOurs();
-      }
-    }
-    const range = (values: number[]): string => `${count(Math.round(Math.min(...values)))}–${count(Math.round(Math.max(...values)))}`;
-    printTable(
-      ['side', 'znodes/s median', 'range'],
-      [
-        ['ours', count(Math.round(median(ours))), range(ours)],
-        ['raw', count(Math.round(median(base))), range(base)],
-      ],
-    );
-    const ratio = median(ours) / median(base);
+    await alternate(options.runs, runOurs, runRaw);
+    const ratio = printRates(ours, base);
     console.log('');
     console.log(`ours/raw ${ratio.toFixed(2)}; goal ≥ ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'MISSED'}; matches ${count(warm.results.length)} of ${count(planted.size)} planted (every run)`);
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -111,3 +111,32 @@ export function runBench(main: () => Promise<void>, { exposeGc = false } = {}): 
     process.exitCode = 1;
   });
 }
+
+/**
+ * Runs both sides `runs` times, alternating which goes first (ours/raw, then raw/ours), so neither
+ * side always meets the warmer server or the colder cache.
+ */
+export async function alternate(runs: number, ours: () => Promise<void>, raw: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      await ours();
+      await raw();
+    } else {
+      await raw();
+      await ours();
+    }
+  }
+}
+
+/** Prints the znodes/s of both sides (median and range) and returns ours/raw of the medians. */
+export function printRates(ours: number[], raw: number[]): number {
+  const range = (values: number[]): string => `${count(Math.round(Math.min(...values)))}–${count(Math.round(Math.max(...values)))}`;
+  printTable(
+    ['side', 'znodes/s median', 'range'],
+    [
+      ['ours', count(Math.round(median(ours))), range(ours)],
+      ['raw', count(Math.round(median(raw))), range(raw)],
+    ],
+  );
+  return median(ours) / median(raw);
+}
