@@ -10,6 +10,13 @@ import { openWorkbench, PROJECT_ROOT, type Theme, type WorkbenchSession } from '
 
 const connectString = process.env.ZK_E2E_CONNECT;
 
+/** What each conflict test's own node holds at first: its label makes its lines unique among open editors. */
+const original = (label: string): string => `{\n  "feature": "${label}",\n  "enabled": false\n}\n`;
+/** What another client writes over it. */
+const theirs = (label: string): string => `{\n  "feature": "${label}",\n  "enabled": "changed by another client"\n}\n`;
+/** What the test types: "enabled": false → true. */
+const mine = (label: string): string => original(label).replace('false', 'true');
+
 /** Mocha hooks: a light workbench opened by `open` before the tests, the failure report after a failed one, closed at the end. */
 function useWorkbench(open: () => Promise<WorkbenchSession>, use: (session: WorkbenchSession) => void): void {
   let session: WorkbenchSession | undefined;
@@ -94,13 +101,6 @@ describe('e2e: edit a node, meet a conflict', function () {
     for (const path of created) await probe?.delete(path).catch(() => undefined);
     await probe?.close();
   });
-
-  /** What each test's own node holds at first: its label makes its lines unique among open editors. */
-  const original = (label: string): string => `{\n  "feature": "${label}",\n  "enabled": false\n}\n`;
-  /** What another client writes over it. */
-  const theirs = (label: string): string => `{\n  "feature": "${label}",\n  "enabled": "changed by another client"\n}\n`;
-  /** What the test types: "enabled": false → true. */
-  const mine = (label: string): string => original(label).replace('false', 'true');
 
   /** A node of this test alone, /config/e2e-<label>-<stamp>, holding original(label). */
   async function freshNode(label: string): Promise<{ path: string; name: string }> {
@@ -471,10 +471,7 @@ describe('e2e: a save conflict is one notification that stays until answered (to
     await probe?.close();
   });
 
-  const original = (label: string): string => `{\n  "feature": "${label}",\n  "enabled": false\n}\n`;
-  const theirs = (label: string): string => `{\n  "feature": "${label}",\n  "enabled": "changed by another client"\n}\n`;
-  const mine = (label: string): string => original(label).replace('false', 'true');
-
+  /** A node of this test alone, /config/e2e-<label>-<stamp>, holding original(label). */
   async function freshNode(label: string): Promise<{ path: string; name: string }> {
     const path = `/config/e2e-${label}-${stamp}`;
     await probe!.create(path, Buffer.from(original(label)));
