@@ -17,6 +17,7 @@ import { startLanguageClient, type ZooKeeperLanguageClient } from './language/la
 import { registerScripts } from './scripts/runScript';
 import { registerSearch } from './search';
 import { registerTransfer } from './transfer';
+import { registerWalkthrough } from './walkthrough';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { CompareProvider } from '../tree/compareProvider';
 import type { ZkConnection } from './connections/zkConnection';
@@ -121,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   const search = registerSearch(context, log, connections);
   const { compare } = registerTransfer(context, log, connections);
   const cluster = registerCluster(context, log, connections);
+  registerWalkthrough(context, log.scoped('walkthrough'), connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
   registerScripts(context.subscriptions, log.scoped('scripts'), {
