@@ -13,14 +13,14 @@ const { ensureChromium } = require('./lib/vscodeHost');
 const root = path.resolve(__dirname, '..');
 const shots = path.join(root, '.test-output', 'screenshots');
 
-/** Each walkthrough step's image: which e2e screenshot, and the part of it that shows the step (CSS pixels of the 1400×900 shot). */
+/** Each walkthrough step's image: which e2e screenshot (test/e2e/walkthrough.e2e.test.ts), and the part of it that shows the step (pixels of the 1400×900 shot). */
 const STEPS = {
-  connect: { shot: 'explorer-demo-world', clip: { x: 0, y: 30, width: 700, height: 600 } },
-  browse: { shot: 'save-conflict', clip: { x: 0, y: 30, width: 1000, height: 470 } },
-  save: { shot: 'save-conflict-toast', clip: { x: 340, y: 30, width: 1060, height: 840 } },
-  watch: { shot: 'watches-panel', clip: { x: 0, y: 30, width: 1000, height: 760 } },
-  coordination: { shot: 'coordination-detail', clip: { x: 0, y: 30, width: 1400, height: 840 } },
-  script: { shot: 'script-completion', clip: { x: 340, y: 30, width: 760, height: 260 } },
+  connect: { shot: 'walkthrough-connect', clip: { x: 0, y: 35, width: 345, height: 470 } },
+  browse: { shot: 'walkthrough-browse', clip: { x: 0, y: 35, width: 1000, height: 460 } },
+  save: { shot: 'walkthrough-save', clip: { x: 345, y: 35, width: 1055, height: 835 } },
+  watch: { shot: 'walkthrough-watch', clip: { x: 0, y: 35, width: 1000, height: 745 } },
+  coordination: { shot: 'walkthrough-coordination', clip: { x: 0, y: 35, width: 1400, height: 540 } },
+  script: { shot: 'walkthrough-script', clip: { x: 345, y: 35, width: 1055, height: 300 } },
 };
 
 async function main() {

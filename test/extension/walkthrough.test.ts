@@ -107,7 +107,7 @@ describe('the walkthrough commands (zookeeper.startDemo, stopDemo, newScript, op
       fs.rmSync(notAClone, { recursive: true, force: true });
     }
     assert.match(await failureOf('zookeeper.startDemo', { port: 'x' }), /port must be a whole number from 1 to 65535, got "x"/);
-    assert.match(await failureOf('zookeeper.startDemo', 7), /takes an object/);
+    assert.match(await failureOf('zookeeper.startDemo', { port: 70000 }), /got 70000/);
   });
 
   it('connects to a ZooKeeper that already answers instead of starting one', async () => {
