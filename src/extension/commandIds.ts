@@ -46,6 +46,8 @@ export const COMMANDS = {
   refreshCluster: 'zookeeper.refreshCluster',
   runAdminCommand: 'zookeeper.runAdminCommand',
   sortClusterSessions: 'zookeeper.sortClusterSessions',
+  showMetrics: 'zookeeper.showMetrics',
+  exportMetrics: 'zookeeper.exportMetrics',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -5,3 +5,4 @@ export { assessCluster, THRESHOLDS, whitelistLine } from './health';
 export { ADMIN_COMMANDS, findAdminCommand, runAdminCommand, type AdminCommandInfo, type AdminCommandResult } from './adminCommands';
 export { parseLosslessJson, sessionIdHex, type JsonValue } from './losslessJson';
 export { formatEndpoint, type Endpoint } from './transport';
+export { METRIC_CHARTS, METRICS_WINDOW_MS, MetricsHistory, MetricsSampler, RingBuffer, capacityFor, metricsCsv, type ChartSpec, type MetricsSample, type SeriesKey, type ServerSample } from './metrics';
