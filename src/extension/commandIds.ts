@@ -48,6 +48,8 @@ export const COMMANDS = {
   sortClusterSessions: 'zookeeper.sortClusterSessions',
   showMetrics: 'zookeeper.showMetrics',
   exportMetrics: 'zookeeper.exportMetrics',
+  whoWatches: 'zookeeper.whoWatches',
+  watchedPaths: 'zookeeper.watchedPaths',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

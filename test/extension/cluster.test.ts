@@ -4,7 +4,7 @@ import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { AdminCommandResult, ClusterReport } from '../../src/zk/cluster';
 import type { ClusterConnectionItem, ClusterNode, ClusterServerItem, ClusterSessionItem } from '../../src/tree/clusterProvider';
-import type { MetricsSample } from '../../src/zk/cluster';
+import type { MetricsSample, WatchedPathsResult, WhoWatchesResult } from '../../src/zk/cluster';
 import { ZkClient } from '../../src/zk/client';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -148,6 +148,28 @@ describe('the Cluster view and its commands', function () {
       60000,
       'the follower serving again in the view',
     );
+  });
+
+  it('zookeeper.whoWatches asks every server (wchp): the watching session and its server; server 3 says which whitelist line to add; zookeeper.watchedPaths (wchc)', async () => {
+    const server1 = `127.0.0.1:${ensemble.servers[0].port}`;
+    const client = await ZkClient.connect({ connectString: server1, sessionTimeoutMs: 8000 });
+    const base = `/who-watches-ext-${Date.now()}`;
+    try {
+      await client.create(base);
+      await client.get(base, () => undefined);
+      const id = `0x${client.sessionId.toString(16)}`;
+      const result = await vscode.commands.executeCommand<WhoWatchesResult>(COMMANDS.whoWatches, { connection: name, path: base });
+      assert.deepEqual(result.sessions, [{ sessionId: id, server: server1 }]);
+      assert.deepEqual(result.servers.map((s) => s.ok), [true, true, false]);
+      assert.equal(result.servers[2].error, 'Not allowed: add `4lw.commands.whitelist=srvr,mntr,conf,wchp` to its zoo.cfg (4lw.commands.whitelist), or turn on its AdminServer.');
+      assert.match(result.note, /expensive/);
+      const paths = await vscode.commands.executeCommand<WatchedPathsResult>(COMMANDS.watchedPaths, { connection: name, sessionId: id });
+      assert.deepEqual(paths.paths, [base]);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.watchedPaths, { connection: name, sessionId: 'nope' })), /is not a session id/);
+    } finally {
+      await client.delete(base).catch(() => undefined);
+      await client.close();
+    }
   });
 
   describe('the metrics panel', () => {

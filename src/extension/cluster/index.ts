@@ -15,6 +15,7 @@ import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
 import { MetricsPanels, metricsIntervalMs } from './metricsPanel';
+import { registerWatchCommands } from './watchCommands';
 
 export const CLUSTER_SCHEME = 'zookeeper-cluster';
 
@@ -132,7 +133,7 @@ class ClusterDocuments implements vscode.TextDocumentContentProvider, vscode.Dis
   private readonly contents = new Map<string, string>();
   private counter = 0;
 
-  add(connection: string, title: string, extension: 'json' | 'txt', content: string): vscode.Uri {
+  add(connection: string, title: string, extension: 'json' | 'txt' | 'md', content: string): vscode.Uri {
     const uri = vscode.Uri.from({ scheme: CLUSTER_SCHEME, authority: connection, path: `/${title} ${++this.counter}.${extension}` });
     this.contents.set(uri.toString(), content);
     // Keep the last few only: each is a snapshot, and dump/wchp replies can be large.
@@ -311,6 +312,13 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
     const rows = samples.reduce((n, s) => n + s.servers.length, 0);
     if (!args || args.dialog === true) void vscode.window.showInformationMessage(`Exported ${rows} rows of ${connection.name}'s metrics to ${uri.fsPath || uri.toString()}.`);
     return { uri: uri.toString(), rows, samples: samples.length };
+  });
+
+  registerWatchCommands(context.subscriptions, commandLog, {
+    connections,
+    servers: (connection) => service.servers(connection, provider.report(connection.name)),
+    adminEndpoint: adminEndpointFor,
+    open: (connection, title, markdown) => openDocument(documents.add(connection, title, 'md', markdown), 'markdown'),
   });
 
   return { provider, service, metrics };
