@@ -50,6 +50,8 @@ export const COMMANDS = {
   exportMetrics: 'zookeeper.exportMetrics',
   whoWatches: 'zookeeper.whoWatches',
   watchedPaths: 'zookeeper.watchedPaths',
+  showEnsembleConfig: 'zookeeper.showEnsembleConfig',
+  reconfigure: 'zookeeper.reconfigure',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -6,6 +6,7 @@ import type { AdminCommandResult, ClusterReport } from '../../src/zk/cluster';
 import type { ClusterConnectionItem, ClusterNode, ClusterServerItem, ClusterSessionItem } from '../../src/tree/clusterProvider';
 import type { MetricsSample, WatchedPathsResult, WhoWatchesResult } from '../../src/zk/cluster';
 import { ZkClient } from '../../src/zk/client';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -172,6 +173,15 @@ describe('the Cluster view and its commands', function () {
     }
   });
 
+  it('zookeeper.showEnsembleConfig gives the members and version; zookeeper.reconfigure is refused with the reason when reconfig is disabled', async () => {
+    const config = await vscode.commands.executeCommand<{ version?: string; members: { id: number; role: string }[]; quorum: string }>(COMMANDS.showEnsembleConfig, { connection: name });
+    assert.deepEqual(config.members.map((m) => `${m.id}:${m.role}`), ['1:participant', '2:participant', '3:participant']);
+    assert.match(config.version ?? '', /^[0-9a-f]+$/);
+    assert.match(config.quorum, /^3 voting members \(quorum 2/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.reconfigure, { connection: name, remove: 3 })), /Refused: dynamic reconfiguration is disabled on the server\. Set reconfigEnabled=true/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.reconfigure, { connection: name, remove: 7 })), /Server 7 is not in the configuration/);
+  });
+
   describe('the metrics panel', () => {
     const metricsName = `${name}-metrics`;
     type Shown = { connection: string; intervalMs: number; polling: boolean; samples: MetricsSample[] };
@@ -245,5 +255,41 @@ describe('the Cluster view and its commands', function () {
       assert.ok(api.cluster.metrics.samples(name).length <= hiddenCount + 1, `${api.cluster.metrics.samples(name).length} vs ${hiddenCount}`);
       assert.equal(api.cluster.metrics.isPolling(name), false);
     });
+  });
+});
+
+// Reconfig on an ensemble that allows it (reconfigEnabled=true) and has a super user.
+describe('dynamic reconfiguration from VS Code', function () {
+  this.timeout(180000);
+  const name = `reconfig-${Date.now()}`;
+  let ensemble: Ensemble;
+
+  before(async () => {
+    await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    const digest = `super:${crypto.createHash('sha1').update('super:s3cret').digest('base64')}`;
+    ensemble = await zookeeper.startEnsemble({ install: true, reconfig: true, serverConfig: () => ({ 'DigestAuthenticationProvider.superDigest': digest }) });
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name, connectString: ensemble.connectString });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: name });
+    await ensemble?.stop();
+  });
+
+  it('without rights: refused with what to do; as super: a fourth server joins, and the configuration shows it', async () => {
+    const { server: fourth, spec } = await ensemble.addServer();
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.reconfigure, { connection: name, add: spec })), /Refused: you lack the rights\. A reconfig needs the super user/);
+    await vscode.commands.executeCommand(COMMANDS.setCredentials, { connection: name, digest: { user: 'super', password: 's3cret' } });
+    const result = await vscode.commands.executeCommand<{ summary: string; quorum: string; before: string; after: { version: string; members: { id: number; clientAddress?: string }[] } }>(COMMANDS.reconfigure, {
+      connection: name,
+      add: spec,
+    });
+    assert.match(result.summary, /^add server 4 .*Afterwards the ensemble has 4 voting members \(quorum 3/);
+    assert.notEqual(result.after.version, result.before);
+    assert.deepEqual(result.after.members.map((m) => m.id), [1, 2, 3, 4]);
+    assert.equal(result.after.members[3].clientAddress, `127.0.0.1:${fourth.port}`);
+    const shown = await vscode.commands.executeCommand<{ version: string; members: { id: number }[] }>(COMMANDS.showEnsembleConfig, { connection: name });
+    assert.equal(shown.version, result.after.version);
+    assert.deepEqual(shown.members.map((m) => m.id), [1, 2, 3, 4]);
   });
 });

@@ -15,6 +15,7 @@ import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
 import { MetricsPanels, metricsIntervalMs } from './metricsPanel';
+import { registerReconfigCommands } from './reconfigCommands';
 import { registerWatchCommands } from './watchCommands';
 
 export const CLUSTER_SCHEME = 'zookeeper-cluster';
@@ -320,6 +321,8 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
     adminEndpoint: adminEndpointFor,
     open: (connection, title, markdown) => openDocument(documents.add(connection, title, 'md', markdown), 'markdown'),
   });
+
+  registerReconfigCommands(context.subscriptions, commandLog, connections, (connection, title, text) => openDocument(documents.add(connection, title, 'txt', text), 'plaintext'));
 
   return { provider, service, metrics };
 }
