@@ -1,6 +1,6 @@
 // Benchmark: what the Cluster view's polling costs the process that polls (the extension host).
 //
-//   node out/bench/cluster-poll.js [--seconds 30] [--runs 3] [--interval 1000] [--admin mixed|on|off]
+//   node out/bench/cluster-poll.js [--seconds 30] [--runs 3] [--interval 1000] [--admin mixed|on|off] [--metrics]
 //
 // Starts its own 3-server ensemble (scripts/lib/zookeeper.js). --admin mixed (default): the
 // AdminServer on servers 1 and 2, off on 3 (so one server is asked with four-letter words), as in
@@ -10,6 +10,8 @@
 //   CPU      user+system time / wall time, in % of one core (process.cpuUsage);
 //   delay    event-loop delay p95 and max (perf_hooks.monitorEventLoopDelay, 10 ms resolution);
 //   probe    the median time of one probe of the 3 servers.
+// --metrics: the metrics panel's sampler (MetricsSampler: a probe plus the hour's ring buffer and
+// the rates) polls too, at the same interval, as when the Cluster view and a metrics panel are both open.
 // Each run first measures the same window idle (nothing polling): on a machine shared with other
 // work, that is the floor the polling figures stand on. Prints each run and the medians against
 // the issue's goals (< 1 % of a core, p95 < 20 ms; the issue asks for 5 minutes: --seconds 300).
@@ -18,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
+import { MetricsSampler } from '../src/zk/cluster/metrics';
 import { ClusterProbe } from '../src/zk/cluster/probe';
 import { median, parseFlags, printTable, repoRoot, runBench } from './support';
 
@@ -60,8 +63,10 @@ async function main(): Promise<void> {
   let runs = 3;
   let interval = 1000;
   let admin: 'mixed' | 'on' | 'off' = 'mixed';
-  parseFlags(process.argv.slice(2), '[--seconds 30] [--runs 3] [--interval 1000] [--admin mixed|on|off]', (flag, value) => {
-    if (flag === '--seconds') seconds = Number(value());
+  let withMetrics = false;
+  parseFlags(process.argv.slice(2), '[--seconds 30] [--runs 3] [--interval 1000] [--admin mixed|on|off] [--metrics]', (flag, value) => {
+    if (flag === '--metrics') withMetrics = true;
+    else if (flag === '--seconds') seconds = Number(value());
     else if (flag === '--runs') runs = Number(value());
     else if (flag === '--interval') interval = Number(value());
     else if (flag === '--admin') {
@@ -81,7 +86,7 @@ async function main(): Promise<void> {
   try {
     await ensemble.leader();
     const adminPorts = new Map(ensemble.servers.map((s) => [s.port, admin === 'off' || (admin === 'mixed' && s.id === 3) ? (false as const) : s.adminPort]));
-    console.log(`cluster-poll: 3-server ensemble, AdminServer ${admin}, a probe every ${interval} ms for ${seconds} s, ${runs} runs; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}, node ${process.version}`);
+    console.log(`cluster-poll: 3-server ensemble, AdminServer ${admin}, a probe every ${interval} ms${withMetrics ? ' plus the metrics sampler' : ''} for ${seconds} s, ${runs} runs; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}, node ${process.version}`);
 
     const results: RunResult[] = [];
     const idle: RunResult[] = [];
@@ -96,11 +101,17 @@ async function main(): Promise<void> {
       let wrong: string | undefined;
       let running: Promise<void> | undefined;
       const timer = { handle: undefined as NodeJS.Timeout | undefined };
+      // The panel's sampler on a probe of its own (the extension shares one per connection; two is the heavier case).
+      const metricsProbe = withMetrics ? new ClusterProbe({ connectString: ensemble.connectString, adminPort: (server) => adminPorts.get(server.port) ?? false }) : undefined;
+      let samples = 0;
+      const sampler = metricsProbe ? new MetricsSampler({ probe: () => metricsProbe.probe(), intervalMs: () => interval, onSample: () => samples++ }) : undefined;
       const result = await measure(seconds, (phase) => {
         if (phase === 'stop') {
           clearInterval(timer.handle);
+          sampler?.dispose();
           return running;
         }
+        sampler?.setActive(true);
         const tick = (): void => {
           if (running) return;
           const started = performance.now();
@@ -118,7 +129,9 @@ async function main(): Promise<void> {
         return undefined;
       });
       probe.dispose();
+      metricsProbe?.dispose();
       if (wrong) throw new Error(`wrong result: ${wrong}`);
+      if (sampler && samples < 2) throw new Error(`wrong result: the metrics sampler took ${samples} samples`);
       result.probeMedianMs = median(durations);
       result.probes = durations.length;
       results.push(result);

@@ -9,6 +9,8 @@ const entries = [
   { entryPoints: { extension: 'src/extension/extension.ts' } },
   // The language server: its own process, talked to over IPC (src/extension/language).
   { entryPoints: { server: 'src/server/server.ts' }, external: [] },
+  // The metrics panel's script: runs in a webview (a browser), with the chart geometry of src/zk/cluster.
+  { entryPoints: { metrics: 'media/metrics/panel.js' }, platform: 'browser', format: 'iife', target: 'chrome110', external: [] },
 ];
 
 const common = {

@@ -6,6 +6,8 @@
 //   --big            also create /big/children with 10,000 children
 //   --browser        use the browser VS Code even when `code` is on PATH
 //   --port N         ZooKeeper client port (default 2181, or a free one when 2181 is taken)
+//   --ensemble       a 3-server ensemble (free ports, fresh data in .sandbox/ensemble) instead of one server;
+//                    type `stop N` / `start N` in the terminal (or kill a printed PID) to watch the Cluster view react
 //   --no-open        start everything but do not open desktop VS Code (print how to); without `code`
 //                    the browser VS Code's server is started as usual and its URL printed (nothing opens a browser)
 'use strict';
@@ -42,11 +44,13 @@ function ensureInstalled() {
 }
 
 /** A workspace folder whose settings point ZooKeeper Explorer at the sandbox server. */
-function writeWorkspace(connectString) {
+function writeWorkspace(connectString, adminPorts) {
   const folder = path.join(sandboxDir, 'workspace');
   fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
   const settings = {
     'zookeeper.connections': [{ name: 'demo', connectString }],
+    // The ensemble's AdminServers listen on free ports, not 8080: the Cluster view must be told.
+    ...(adminPorts ? { 'zookeeper.cluster.adminPorts': { demo: adminPorts } } : {}),
     // The sandbox's own throwaway server: scripts may delete there without asking. Read only from user
     // settings (a workspace must not waive the question): the browser VS Code gets these as its user
     // settings; desktop VS Code keeps asking, since the sandbox does not touch the user's own settings.
@@ -97,20 +101,14 @@ async function main() {
     const zookeeper = require('./lib/zookeeper');
     const { startDemoWorld } = require('./lib/demo');
 
-    const wanted = Number(option('--port') ?? 2181);
-    const busy = !(await portFree(wanted));
-    const port = busy ? await zookeeper.freePort() : wanted;
-    if (busy) log(`port ${wanted} is taken; using ${port} instead`);
     fs.mkdirSync(sandboxDir, { recursive: true });
-    const server = await zookeeper.startZooKeeper({ dir: path.join(sandboxDir, 'zookeeper'), port, forceSync: true, install: true, log });
-    stops.push(() => server.stop());
-    log(`ZooKeeper ${server.connectString} (data in .sandbox/zookeeper, log ${path.relative(root, server.logFile)})`);
+    const server = flag('--ensemble') ? await startSandboxEnsemble(zookeeper, stops) : await startSandboxServer(zookeeper, stops);
 
     const demo = await startDemoWorld({ connectString: server.connectString, big: flag('--big') ? 10000 : undefined, log });
     stops.push(() => demo.stop());
     log('demo world ready: /config, /services, /locks, /election, /queues, /kafka, /curator, /binary' + (flag('--big') ? ', /big' : ''));
 
-    const { folder, settings } = writeWorkspace(server.connectString);
+    const { folder, settings } = writeWorkspace(server.connectString, server.adminPorts);
     const code = flag('--browser') ? undefined : which('code');
     if (flag('--no-open') && code) {
       log(`not opening VS Code. Open ${folder} with: code --extensionDevelopmentPath=${root} ${folder}`);
@@ -141,12 +139,64 @@ async function main() {
       const url = `${vscodeServer.url}/?folder=${encodeURIComponent(folder)}`;
       console.log(`\n  Open this in a browser on this machine:\n\n    ${url}\n`);
     }
+    server.ready?.();
     log('running; press Ctrl-C to stop ZooKeeper, the demo clients' + (code ? '' : ' and the VS Code server') + '.');
     await new Promise(() => undefined);
   } catch (error) {
     console.error(`[sandbox] ${error instanceof Error ? error.message : String(error)}`);
     await stopAll(1);
   }
+}
+
+/** The default: one local server on 2181 (or a free port), data kept in .sandbox/zookeeper. */
+async function startSandboxServer(zookeeper, stops) {
+  const wanted = Number(option('--port') ?? 2181);
+  const busy = !(await portFree(wanted));
+  const port = busy ? await zookeeper.freePort() : wanted;
+  if (busy) log(`port ${wanted} is taken; using ${port} instead`);
+  const server = await zookeeper.startZooKeeper({ dir: path.join(sandboxDir, 'zookeeper'), port, forceSync: true, install: true, log });
+  stops.push(() => server.stop());
+  log(`ZooKeeper ${server.connectString} (data in .sandbox/zookeeper, log ${path.relative(root, server.logFile)})`);
+  return { connectString: server.connectString };
+}
+
+/**
+ * `--ensemble`: three servers on free loopback ports, each with its AdminServer, started afresh
+ * (a kept data folder would hold the last run's ports in its configuration). Once everything runs,
+ * `stop N` / `start N` on stdin stop and start server N, so the Cluster view can be watched react.
+ */
+async function startSandboxEnsemble(zookeeper, stops) {
+  const dir = path.join(sandboxDir, 'ensemble');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const ensemble = await zookeeper.startEnsemble({ dir, install: true, log });
+  stops.push(() => ensemble.stop());
+  const describe = () => {
+    for (const s of ensemble.servers) log(`  server ${s.id}: client 127.0.0.1:${s.port}, AdminServer ${s.adminPort}, pid ${s.pid}, log ${path.relative(root, s.logFile)}`);
+  };
+  log(`ZooKeeper ensemble ${ensemble.connectString} (data in .sandbox/ensemble)`);
+  describe();
+  const adminPorts = Object.fromEntries(ensemble.servers.map((s) => [`127.0.0.1:${s.port}`, s.adminPort]));
+  const ready = () => {
+    log('type `stop N` or `start N` (N = 1..3) and Enter to stop or start a server, or `kill <pid>` in another terminal;');
+    log('the Cluster view (expand demo there) shows it within one zookeeper.cluster.refreshInterval.');
+    const lines = require('node:readline').createInterface({ input: process.stdin });
+    stops.push(() => lines.close());
+    lines.on('line', (line) => {
+      const match = /^\s*(stop|start)\s+(\d+)\s*$/.exec(line);
+      const target = match && ensemble.servers.find((s) => s.id === Number(match[2]));
+      if (!match || !target) return log('say `stop N` or `start N`, N = 1..3');
+      log(`${match[1] === 'stop' ? 'stopping' : 'starting'} server ${target.id}…`);
+      // start() waits until the server leads or follows, which needs a quorum running.
+      (match[1] === 'stop' ? target.stop() : target.start()).then(
+        () => {
+          log(`server ${target.id} ${match[1] === 'stop' ? 'stopped' : 'started'}`);
+          describe();
+        },
+        (error) => log(`server ${target.id}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`),
+      );
+    });
+  };
+  return { connectString: ensemble.connectString, adminPorts, ready };
 }
 
 /** Builds the .vsix (scripts/package.mjs) and returns its path. */

@@ -113,6 +113,11 @@ export interface Ensemble {
   leader(timeoutMs?: number): Promise<EnsembleServer>;
   /** Stops every server and removes `dir` when it is a temp folder we created. */
   stop(): Promise<void>;
+  /**
+   * Ensembles started with `reconfig: true`: starts one more server (next id) that follows without a
+   * vote; `spec` is its `server.N=…` line for a reconfig that adds it. It joins `servers`.
+   */
+  addServer(): Promise<{ server: EnsembleServer; spec: string }>;
 }
 
 export function startEnsemble(options?: {
@@ -123,4 +128,9 @@ export function startEnsemble(options?: {
   log?: Log;
   /** Extra zoo.cfg entries for server `id` (1..size); they override the generated ones. */
   serverConfig?: (id: number) => Record<string, string>;
+  /**
+   * Dynamic reconfiguration: reconfigEnabled=true, standaloneEnabled=false, and server lines with
+   * role and client address (`server.N=host:q:e:participant;host:clientPort`). Default false.
+   */
+  reconfig?: boolean;
 }): Promise<Ensemble>;

@@ -498,7 +498,7 @@ function serverHandle(node, { port, adminPort, dir, ownsDir }) {
 
 /**
  * Starts `size` (3) servers on loopback and resolves once each is leader or follower.
- * @param {{ size?: number, dir?: string, tickTime?: number, install?: boolean, log?: Log, serverConfig?: (id: number) => Record<string, string> }} [options]
+ * @param {{ size?: number, dir?: string, tickTime?: number, install?: boolean, log?: Log, serverConfig?: (id: number) => Record<string, string>, reconfig?: boolean }} [options]
  * @returns {Promise<Ensemble>}
  */
 async function startEnsemble(options = {}) {
@@ -515,9 +515,14 @@ async function startEnsemble(options = {}) {
     electionPort: ports[i * 4 + 2],
     adminPort: ports[i * 4 + 3],
   }));
-  const serverLines = Object.fromEntries(members.map((m) => [`server.${m.id}`, `${HOST}:${m.quorumPort}:${m.electionPort}`]));
+  // With reconfig, each line names the role and client address too: /zookeeper/config then lists
+  // every member's client port, which dynamic reconfiguration needs.
+  const specOf = (/** @type {{ id: number, port: number, quorumPort: number, electionPort: number }} */ m) =>
+    options.reconfig ? `${HOST}:${m.quorumPort}:${m.electionPort}:participant;${HOST}:${m.port}` : `${HOST}:${m.quorumPort}:${m.electionPort}`;
+  const serverLines = Object.fromEntries(members.map((m) => [`server.${m.id}`, specOf(m)]));
 
-  const servers = members.map((m) => {
+  /** @param {{ id: number, port: number, quorumPort: number, electionPort: number, adminPort: number }} m @param {Record<string, string>} lines */
+  const makeServer = (m, lines) => {
     const dir = path.join(root, `e${m.id}`);
     fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'data', 'myid'), `${m.id}\n`);
@@ -535,11 +540,12 @@ async function startEnsemble(options = {}) {
       'admin.serverPort': m.adminPort,
       extendedTypesEnabled: 'true',
       forceSync: 'no',
-      ...serverLines,
+      ...(options.reconfig ? { reconfigEnabled: 'true', standaloneEnabled: 'false' } : {}),
+      ...lines,
       // Per-server overrides (AdminServer off on one, a restricted whitelist on another).
       ...options.serverConfig?.(m.id),
     });
-    const ready = async () => ['leader', 'follower'].includes(String(await serverMode(m.port, HOST, 1000)));
+    const ready = async () => ['leader', 'follower', 'observer'].includes(String(await serverMode(m.port, HOST, 1000)));
     const node = createNode({ setup, dir, port: m.port, log, label: `ZooKeeper server ${m.id}`, ready });
     return {
       id: m.id,
@@ -554,7 +560,8 @@ async function startEnsemble(options = {}) {
       kill: node.kill,
       isLeader: async () => node.running && (await serverMode(m.port, HOST, 1000)) === 'leader',
     };
-  });
+  };
+  const servers = members.map((m) => makeServer(m, serverLines));
 
   const stop = async () => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -571,6 +578,19 @@ async function startEnsemble(options = {}) {
     dir: root,
     servers,
     stop,
+    /**
+     * Starts one more server (reconfig ensembles): configured with the first members and itself, so it
+     * finds the leader and follows without a vote until a reconfig adds `spec` (its server.N=… line).
+     */
+    async addServer() {
+      if (!options.reconfig) throw new Error('addServer needs an ensemble started with reconfig: true');
+      const [port, quorumPort, electionPort, adminPort] = await freePorts(4);
+      const m = { id: Math.max(...servers.map((x) => x.id)) + 1, port, quorumPort, electionPort, adminPort };
+      const server = makeServer(m, { ...serverLines, [`server.${m.id}`]: specOf(m) });
+      servers.push(server);
+      await server.start();
+      return { server, spec: `server.${m.id}=${specOf(m)}` };
+    },
     /** Waits (up to `timeoutMs`) until one of the running servers says it is the leader. */
     async leader(timeoutMs = 30000) {
       const deadline = Date.now() + timeoutMs;

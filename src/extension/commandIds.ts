@@ -50,6 +50,12 @@ export const COMMANDS = {
   startDemo: 'zookeeper.startDemo',
   stopDemo: 'zookeeper.stopDemo',
   newScript: 'zookeeper.newScript',
+  showMetrics: 'zookeeper.showMetrics',
+  exportMetrics: 'zookeeper.exportMetrics',
+  whoWatches: 'zookeeper.whoWatches',
+  watchedPaths: 'zookeeper.watchedPaths',
+  showEnsembleConfig: 'zookeeper.showEnsembleConfig',
+  reconfigure: 'zookeeper.reconfigure',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -381,6 +381,25 @@ export class ZkClient implements Disposable {
     return this.call('count the descendants of', path, OpCode.getAllChildrenNumber, body, (r) => r.int(), { feature: 'getAllChildrenNumber' });
   }
 
+  /**
+   * Dynamic reconfiguration (opcode 16, ZooKeeper 3.5+; node-zookeeper-client lacks it): servers
+   * joining and leaving (comma-separated `server.N=…` specs / ids), or a whole new member list,
+   * applied only while the configuration's version is still `fromConfig` (-1: whatever it is).
+   * Needs reconfigEnabled=true and super or an ACL on /zookeeper/config. Resolves with the new
+   * configuration (the data of /zookeeper/config) and its stat.
+   */
+  async reconfig(change: { joining?: string; leaving?: string; newMembers?: string; fromConfig?: bigint }): Promise<{ data: Buffer; stat: ZnodeStat }> {
+    const body = new JuteWriter()
+      .string(change.joining ?? null)
+      .string(change.leaving ?? null)
+      .string(change.newMembers ?? null)
+      .long(change.fromConfig ?? -1n);
+    return this.call('reconfigure the ensemble', '/zookeeper/config', OpCode.reconfig, body, (r) => ({ data: r.buffer_() ?? Buffer.alloc(0), stat: readStat(r) }), {
+      feature: 'reconfig',
+      minVersion: '3.5',
+    });
+  }
+
   /** The identities the server associates with this session (ZooKeeper 3.7+). */
   async whoAmI(): Promise<{ scheme: string; user: string }[]> {
     return this.call('ask the server who this session is', undefined, OpCode.whoAmI, null, (r) => r.vector(() => ({ scheme: r.string() ?? '', user: r.string() ?? '' })), {

@@ -21,6 +21,7 @@ describe('e2e: the Cluster view on a 3-server ensemble', function () {
         'zookeeper.connections': [{ name: 'ensemble', connectString: ensemble.connectString }],
         'zookeeper.cluster.adminPorts': { ensemble: ports },
         'zookeeper.cluster.refreshInterval': 2,
+        'zookeeper.cluster.metricsInterval': 1,
       },
     });
   });
@@ -76,5 +77,43 @@ describe('e2e: the Cluster view on a 3-server ensemble', function () {
     await follower.start();
     await row(wb!, new RegExp(`^127\\.0\\.0\\.1:${follower.port} follower · serving`)).waitFor({ timeout: 60_000 });
     await wb!.screenshot('cluster-view');
+  });
+
+  /** The mouse parked on the Cluster view's empty space, away from the charts (which would show a hover). */
+  async function screenshotWithoutHover(name: string): Promise<void> {
+    const page = wb!.page;
+    const size = page.viewportSize() ?? { width: 1400, height: 900 };
+    await page.mouse.move(200, size.height - 150);
+    const panel = page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    await panel.locator('#tooltip.shown').waitFor({ state: 'detached', timeout: 10_000 });
+    await wb!.screenshot(name, { keepMouse: true });
+  }
+
+  it('the metrics panel charts every server live, shows values on hover, in the dark and light themes', async function () {
+    this.timeout(180_000);
+    const page = wb!.page;
+    await showCluster();
+    await wb!.runCommand('ZooKeeper: Show Metrics');
+    // The panel is a webview: its content is two frames down.
+    const panel = page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    await panel.locator('strong', { hasText: 'ensemble' }).first().waitFor({ timeout: 30_000 });
+    // Enough samples that every line is a line, not a dot: the count is on the body.
+    await panel.locator('body[data-samples="6"], body[data-samples="7"], body[data-samples="8"], body[data-samples="9"]').first().waitFor({ timeout: 60_000 });
+    for (const chart of ['latency', 'outstanding', 'packets', 'connections', 'znodes', 'watches']) {
+      // attached, not visible: a flat line (all zero) has an empty box, which Playwright calls hidden.
+      await panel.locator(`section[data-chart="${chart}"] svg path.line`).first().waitFor({ state: 'attached', timeout: 10_000 });
+    }
+    for (const s of ensemble!.servers) await panel.locator('.legend-item', { hasText: `127.0.0.1:${s.port}` }).waitFor({ timeout: 10_000 });
+    await screenshotWithoutHover('metrics-panel');
+    // Hover a chart: the values of every server at that sample.
+    // hover() scrolls the chart into view and retries while a new sample redraws it.
+    await panel.locator('section[data-chart="znodes"] rect.hit').hover({ timeout: 20_000 });
+    const tooltip = panel.locator('#tooltip.shown');
+    await tooltip.waitFor({ timeout: 10_000 });
+    for (const s of ensemble!.servers) await tooltip.locator('div', { hasText: new RegExp(`127\\.0\\.0\\.1:${s.port}: \\d+`) }).first().waitFor({ timeout: 10_000 });
+    await wb!.screenshot('metrics-panel-hover', { keepMouse: true });
+    await wb!.setTheme(wb!.theme === 'dark' ? 'light' : 'dark');
+    await panel.locator('section[data-chart="latency"] svg path.line').first().waitFor({ state: 'attached', timeout: 10_000 });
+    await screenshotWithoutHover('metrics-panel');
   });
 });

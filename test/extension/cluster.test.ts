@@ -4,7 +4,12 @@ import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { AdminCommandResult, ClusterReport } from '../../src/zk/cluster';
 import type { ClusterConnectionItem, ClusterNode, ClusterServerItem, ClusterSessionItem } from '../../src/tree/clusterProvider';
+import type { MetricsSample, WatchedPathsResult, WhoWatchesResult } from '../../src/zk/cluster';
 import { ZkClient } from '../../src/zk/client';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { eventually } from '../support/session';
 import { zookeeper, type Ensemble } from '../support/zookeeper';
 
@@ -144,5 +149,147 @@ describe('the Cluster view and its commands', function () {
       60000,
       'the follower serving again in the view',
     );
+  });
+
+  it('zookeeper.whoWatches asks every server (wchp): the watching session and its server; server 3 says which whitelist line to add; zookeeper.watchedPaths (wchc)', async () => {
+    const server1 = `127.0.0.1:${ensemble.servers[0].port}`;
+    const client = await ZkClient.connect({ connectString: server1, sessionTimeoutMs: 8000 });
+    const base = `/who-watches-ext-${Date.now()}`;
+    try {
+      await client.create(base);
+      await client.get(base, () => undefined);
+      const id = `0x${client.sessionId.toString(16)}`;
+      const result = await vscode.commands.executeCommand<WhoWatchesResult>(COMMANDS.whoWatches, { connection: name, path: base });
+      assert.deepEqual(result.sessions, [{ sessionId: id, server: server1 }]);
+      assert.deepEqual(result.servers.map((s) => s.ok), [true, true, false]);
+      assert.equal(result.servers[2].error, 'Not allowed: add `4lw.commands.whitelist=srvr,mntr,conf,wchp` to its zoo.cfg (4lw.commands.whitelist), or turn on its AdminServer.');
+      assert.match(result.note, /expensive/);
+      const paths = await vscode.commands.executeCommand<WatchedPathsResult>(COMMANDS.watchedPaths, { connection: name, sessionId: id });
+      assert.deepEqual(paths.paths, [base]);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.watchedPaths, { connection: name, sessionId: 'nope' })), /is not a session id/);
+    } finally {
+      await client.delete(base).catch(() => undefined);
+      await client.close();
+    }
+  });
+
+  it('zookeeper.showEnsembleConfig gives the members and version; zookeeper.reconfigure is refused with the reason when reconfig is disabled', async () => {
+    const config = await vscode.commands.executeCommand<{ version?: string; members: { id: number; role: string }[]; quorum: string }>(COMMANDS.showEnsembleConfig, { connection: name });
+    assert.deepEqual(config.members.map((m) => `${m.id}:${m.role}`), ['1:participant', '2:participant', '3:participant']);
+    assert.match(config.version ?? '', /^[0-9a-f]+$/);
+    assert.match(config.quorum, /^3 voting members \(quorum 2/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.reconfigure, { connection: name, remove: 3 })), /Refused: dynamic reconfiguration is disabled on the server\. Set reconfigEnabled=true/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.reconfigure, { connection: name, remove: 7 })), /Server 7 is not in the configuration/);
+  });
+
+  describe('the metrics panel', () => {
+    const metricsName = `${name}-metrics`;
+    type Shown = { connection: string; intervalMs: number; polling: boolean; samples: MetricsSample[] };
+    const showMetrics = (connection: string): Thenable<Shown> => vscode.commands.executeCommand<Shown>(COMMANDS.showMetrics, { connection });
+
+    before(async () => {
+      await vscode.workspace.getConfiguration('zookeeper.cluster').update('metricsInterval', 1, global);
+      // A second connection to the same ensemble: its panel is the sentinel that time went by.
+      await vscode.commands.executeCommand(COMMANDS.addConnection, { name: metricsName, connectString: ensemble.connectString });
+      // The Cluster view hidden (another container shown): only the panels decide whether to poll.
+      await vscode.commands.executeCommand('workbench.view.explorer');
+    });
+
+    after(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: metricsName });
+      await vscode.workspace.getConfiguration('zookeeper.cluster').update('metricsInterval', undefined, global);
+    });
+
+    it('zookeeper.showMetrics samples every interval while visible; a stopped server is unreachable in a later sample; CSV export', async () => {
+      const first = await showMetrics(name);
+      assert.equal(first.intervalMs, 1000);
+      assert.equal(first.polling, true);
+      const samples = (): MetricsSample[] => api.cluster.metrics.samples(name);
+      await eventually(() => samples().length >= 2, 60000, 'two samples');
+      const latest = samples()[samples().length - 1];
+      assert.deepEqual(latest.servers.map((s) => s.server), ensemble.servers.map((s) => `127.0.0.1:${s.port}`));
+      for (const s of latest.servers) assert.equal(typeof s.values.znodes, 'number', JSON.stringify(s));
+      assert.ok(latest.servers.some((s) => s.values.packetsReceivedPerSecond !== undefined), JSON.stringify(latest));
+
+      const leader = await ensemble.leader();
+      const follower = ensemble.servers.find((s) => s !== leader && s.id !== 3) ?? ensemble.servers.find((s) => s !== leader)!;
+      const address = `127.0.0.1:${follower.port}`;
+      const before = samples().length;
+      await follower.stop();
+      try {
+        await eventually(() => samples().slice(before).some((x) => x.servers.find((s) => s.server === address)?.state === 'unreachable'), 60000, 'a sample with the stopped follower unreachable');
+      } finally {
+        await follower.start();
+      }
+      await eventually(() => samples()[samples().length - 1].servers.find((s) => s.server === address)?.state === 'serving', 60000, 'the follower serving again in a sample');
+
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zke-metrics-')), 'metrics.csv');
+      const exported = await vscode.commands.executeCommand<{ uri: string; rows: number; samples: number }>(COMMANDS.exportMetrics, { connection: name, uri: file });
+      const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+      assert.equal(lines[0], 'time,server,role,state,avg_latency_ms,max_latency_ms,outstanding_requests,packets_received_per_s,packets_sent_per_s,connections,znodes,watches');
+      assert.equal(lines.length - 1, exported.rows);
+      assert.ok(exported.rows >= 3 * exported.samples - 3, JSON.stringify(exported));
+      assert.ok(lines.some((l) => l.includes(`,${address},unknown,unreachable,`)), lines.join('\n'));
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    });
+
+    it('a panel behind another editor does not poll, while a visible one does (its samples prove the time)', async () => {
+      await showMetrics(name);
+      assert.equal(api.cluster.metrics.isPolling(name), true);
+      // Another editor over it in the same group: the panel is hidden.
+      // A file on disk, not an untitled one: closing it later asks nothing.
+      const coverFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zke-cover-')), 'cover.txt');
+      fs.writeFileSync(coverFile, 'cover\n');
+      const doc = await vscode.workspace.openTextDocument(coverFile);
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: false });
+      await eventually(() => !api.cluster.metrics.isPolling(name), 10000, 'the hidden panel stops polling');
+      const hiddenCount = api.cluster.metrics.samples(name).length;
+      // The sentinel: a panel in a second column, visible, gathers three samples at 1 s meanwhile.
+      await vscode.commands.executeCommand('workbench.action.splitEditorRight');
+      await showMetrics(metricsName);
+      assert.equal(api.cluster.metrics.isPolling(metricsName), true);
+      const sentinelStart = api.cluster.metrics.samples(metricsName).length;
+      await eventually(() => api.cluster.metrics.samples(metricsName).length >= sentinelStart + 3, 60000, 'three samples of the visible panel');
+      // At most one sample that was already in flight when the panel was hidden.
+      assert.ok(api.cluster.metrics.samples(name).length <= hiddenCount + 1, `${api.cluster.metrics.samples(name).length} vs ${hiddenCount}`);
+      assert.equal(api.cluster.metrics.isPolling(name), false);
+    });
+  });
+});
+
+// Reconfig on an ensemble that allows it (reconfigEnabled=true) and has a super user.
+describe('dynamic reconfiguration from VS Code', function () {
+  this.timeout(180000);
+  const name = `reconfig-${Date.now()}`;
+  let ensemble: Ensemble;
+
+  before(async () => {
+    await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    const digest = `super:${crypto.createHash('sha1').update('super:s3cret').digest('base64')}`;
+    ensemble = await zookeeper.startEnsemble({ install: true, reconfig: true, serverConfig: () => ({ 'DigestAuthenticationProvider.superDigest': digest }) });
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name, connectString: ensemble.connectString });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: name });
+    await ensemble?.stop();
+  });
+
+  it('without rights: refused with what to do; as super: a fourth server joins, and the configuration shows it', async () => {
+    const { server: fourth, spec } = await ensemble.addServer();
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.reconfigure, { connection: name, add: spec })), /Refused: you lack the rights\. A reconfig needs the super user/);
+    await vscode.commands.executeCommand(COMMANDS.setCredentials, { connection: name, digest: { user: 'super', password: 's3cret' } });
+    const result = await vscode.commands.executeCommand<{ summary: string; quorum: string; before: string; after: { version: string; members: { id: number; clientAddress?: string }[] } }>(COMMANDS.reconfigure, {
+      connection: name,
+      add: spec,
+    });
+    assert.match(result.summary, /^add server 4 .*Afterwards the ensemble has 4 voting members \(quorum 3/);
+    assert.notEqual(result.after.version, result.before);
+    assert.deepEqual(result.after.members.map((m) => m.id), [1, 2, 3, 4]);
+    assert.equal(result.after.members[3].clientAddress, `127.0.0.1:${fourth.port}`);
+    const shown = await vscode.commands.executeCommand<{ version: string; members: { id: number }[] }>(COMMANDS.showEnsembleConfig, { connection: name });
+    assert.equal(shown.version, result.after.version);
+    assert.deepEqual(shown.members.map((m) => m.id), [1, 2, 3, 4]);
   });
 });

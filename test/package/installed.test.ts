@@ -150,6 +150,28 @@ describe('the installed .vsix', function () {
     }
   });
 
+  it('ships the metrics panel\'s script, and the panel samples the real ZooKeeper', async () => {
+    const name = env('ZKE_PACKAGE_CONNECTION');
+    const extension = installed();
+    await extension.activate();
+    assert.ok(fs.existsSync(path.join(extension.extensionPath, 'dist', 'metrics.js')), 'dist/metrics.js (the webview script) is in the package');
+    type Shown = { polling: boolean; samples: { servers: { state: string; values: { znodes?: number } }[] }[] };
+    try {
+      let shown = await vscode.commands.executeCommand<Shown>('zookeeper.showMetrics', { connection: name });
+      assert.equal(shown.polling, true);
+      // Wait for the first sample (a positive signal); the deadline is only a hang guard.
+      for (const deadline = Date.now() + 45_000; shown.samples.length === 0 && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        shown = await vscode.commands.executeCommand<Shown>('zookeeper.showMetrics', { connection: name });
+      }
+      assert.ok(shown.samples.length > 0, 'a sample within the hang guard');
+      assert.equal(shown.samples[0].servers[0].state, 'serving', JSON.stringify(shown.samples[0]));
+      assert.equal(typeof shown.samples[0].servers[0].values.znodes, 'number', JSON.stringify(shown.samples[0]));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it('starts its installed language server with the first script, which checks the script', async function () {
     this.timeout(180_000);
     const extension = installed();

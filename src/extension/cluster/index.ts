@@ -14,6 +14,9 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
+import { MetricsPanels, metricsIntervalMs } from './metricsPanel';
+import { registerReconfigCommands } from './reconfigCommands';
+import { registerWatchCommands } from './watchCommands';
 
 export const CLUSTER_SCHEME = 'zookeeper-cluster';
 
@@ -131,7 +134,7 @@ class ClusterDocuments implements vscode.TextDocumentContentProvider, vscode.Dis
   private readonly contents = new Map<string, string>();
   private counter = 0;
 
-  add(connection: string, title: string, extension: 'json' | 'txt', content: string): vscode.Uri {
+  add(connection: string, title: string, extension: 'json' | 'txt' | 'md', content: string): vscode.Uri {
     const uri = vscode.Uri.from({ scheme: CLUSTER_SCHEME, authority: connection, path: `/${title} ${++this.counter}.${extension}` });
     this.contents.set(uri.toString(), content);
     // Keep the last few only: each is a snapshot, and dump/wchp replies can be large.
@@ -170,6 +173,7 @@ export function formatResults(command: string, results: readonly AdminCommandRes
 export interface Cluster {
   provider: ClusterProvider;
   service: ClusterService;
+  metrics: MetricsPanels;
 }
 
 export function registerCluster(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): Cluster {
@@ -185,7 +189,16 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
   const view = vscode.window.createTreeView(VIEW_CLUSTER, { treeDataProvider: provider });
   const documents = new ClusterDocuments();
   provider.setVisible(view.visible);
+  const metrics = new MetricsPanels(context.extensionUri, (name) => service.probe(name), log.scoped('metrics'), (name) =>
+    vscode.commands.executeCommand(COMMANDS.exportMetrics, { connection: name, dialog: true }),
+  );
+  metrics.setViewVisible(view.visible);
   context.subscriptions.push(
+    metrics,
+    connections.onDidChangeConnections(() => {
+      for (const name of metrics.connections()) if (!connections.get(name)) metrics.forget(name);
+    }),
+    view.onDidChangeVisibility((e) => metrics.setViewVisible(e.visible)),
     service,
     provider,
     view,
@@ -196,6 +209,7 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
     view.onDidCollapseElement((e) => provider.collapsed(e.element)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('zookeeper.cluster.refreshInterval')) provider.reschedule();
+      if (e.affectsConfiguration('zookeeper.cluster.metricsInterval')) metrics.reschedule();
       if (e.affectsConfiguration('zookeeper.cluster.adminPorts')) void provider.refreshAll();
     }),
   );
@@ -273,5 +287,42 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
     return results;
   });
 
-  return { provider, service };
+  registerCommand(context.subscriptions, commandLog, COMMANDS.showMetrics, async (arg?: unknown) => {
+    const connection = arg instanceof ClusterConnectionItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, 'Show the metrics of which connection?');
+    metrics.show(connection.name);
+    // For tasks and tests: what the panel holds so far (it fills one interval at a time).
+    return { connection: connection.name, intervalMs: metricsIntervalMs(), polling: metrics.isPolling(connection.name), samples: metrics.samples(connection.name) };
+  });
+
+  registerCommand(context.subscriptions, commandLog, COMMANDS.exportMetrics, async (arg?: unknown) => {
+    const args = asArgs(arg);
+    const connection = arg instanceof ClusterConnectionItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, 'Export the metrics of which connection?');
+    let uri: vscode.Uri | undefined;
+    if (typeof args?.uri === 'string') uri = args.uri.includes(':') && !/^[a-zA-Z]:[\\/]/.test(args.uri) ? vscode.Uri.parse(args.uri) : vscode.Uri.file(args.uri);
+    else if (args?.uri instanceof vscode.Uri) uri = args.uri;
+    else if (args?.uri !== undefined) throw new UserError('Pass uri: a file path or URI to write the CSV to.');
+    const samples = metrics.samples(connection.name);
+    if (!uri) {
+      if (samples.length === 0) throw new UserError(`No metrics of ${connection.name} yet: open its metrics panel (ZooKeeper: Show Metrics) and let it sample.`);
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const name = `${connection.name}-metrics-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`;
+      uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { CSV: ['csv'] }, saveLabel: 'Export' });
+      if (!uri) throw new vscode.CancellationError();
+    }
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(metrics.csv(connection.name), 'utf8'));
+    const rows = samples.reduce((n, s) => n + s.servers.length, 0);
+    if (!args || args.dialog === true) void vscode.window.showInformationMessage(`Exported ${rows} rows of ${connection.name}'s metrics to ${uri.fsPath || uri.toString()}.`);
+    return { uri: uri.toString(), rows, samples: samples.length };
+  });
+
+  registerWatchCommands(context.subscriptions, commandLog, {
+    connections,
+    servers: (connection) => service.servers(connection, provider.report(connection.name)),
+    adminEndpoint: adminEndpointFor,
+    open: (connection, title, markdown) => openDocument(documents.add(connection, title, 'md', markdown), 'markdown'),
+  });
+
+  registerReconfigCommands(context.subscriptions, commandLog, connections, (connection, title, text) => openDocument(documents.add(connection, title, 'txt', text), 'plaintext'));
+
+  return { provider, service, metrics };
 }

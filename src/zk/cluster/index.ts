@@ -5,3 +5,19 @@ export { assessCluster, THRESHOLDS, whitelistLine } from './health';
 export { ADMIN_COMMANDS, findAdminCommand, runAdminCommand, type AdminCommandInfo, type AdminCommandResult } from './adminCommands';
 export { parseLosslessJson, sessionIdHex, type JsonValue } from './losslessJson';
 export { formatEndpoint, type Endpoint } from './transport';
+export { METRIC_CHARTS, METRICS_WINDOW_MS, MetricsHistory, MetricsSampler, RingBuffer, capacityFor, metricsCsv, type ChartSpec, type MetricsSample, type SeriesKey, type ServerSample } from './metrics';
+export { WATCHES_EXPENSIVE_NOTE, formatWatchers, readWatchTable, watchTableFromJson, watchTableFromText, watchedPaths, whoWatches, type WatchedPathsResult, type WatchersPerServer, type WhoWatchesResult } from './watchers';
+export {
+  ReconfigRefused,
+  applyReconfig,
+  describeQuorum,
+  parseEnsembleConfig,
+  planReconfig,
+  readEnsembleConfig,
+  reconfigRefusal,
+  type ConfigMember,
+  type EnsembleConfig,
+  type MemberRole,
+  type ReconfigChange,
+  type ReconfigPlan,
+} from './reconfig';

@@ -1,0 +1,139 @@
+// Dynamic reconfiguration from VS Code: `zookeeper.showEnsembleConfig` shows the configuration and
+// its version; `zookeeper.reconfigure` adds or removes a server or changes a role, after a modal
+// confirmation that names the quorum it leaves, and version-checked (a configuration changed since
+// it was read is refused, not overwritten). The server's refusals (disabled, no rights) say why.
+import * as vscode from 'vscode';
+import { ClusterConnectionItem, ClusterServerItem } from '../../tree/clusterProvider';
+import { ReconfigRefused, applyReconfig, describeQuorum, planReconfig, readEnsembleConfig, type EnsembleConfig, type MemberRole, type ReconfigChange } from '../../zk/cluster';
+import { parseConnectString } from '../../zk/connectString';
+import { COMMANDS } from '../commandIds';
+import { registerCommand } from '../commands/registerCommand';
+import { asArgs, resolveConnection } from '../commands/resolve';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { ZkConnection } from '../connections/zkConnection';
+import { UserError } from '../errors';
+import type { Logger } from '../logging';
+
+export interface ConfigSummary {
+  version?: string;
+  members: { id: number; peerAddress: string; role: MemberRole; clientAddress?: string }[];
+  quorum: string;
+  text: string;
+}
+
+function summary(config: EnsembleConfig): ConfigSummary {
+  return { version: config.version, members: config.members.map(({ id, peerAddress, role, clientAddress }) => ({ id, peerAddress, role, clientAddress })), quorum: describeQuorum(config.members), text: config.text };
+}
+
+async function configOf(connection: ZkConnection): Promise<{ client: Awaited<ReturnType<ZkConnection['connect']>>; config: EnsembleConfig }> {
+  const parsed = parseConnectString(connection.config.connectString);
+  if (typeof parsed !== 'string' && parsed.chroot) {
+    throw new UserError(`${connection.name} has a chroot (${parsed.chroot}), which hides /zookeeper/config: use a connection to the same servers without one.`);
+  }
+  const client = await connection.connect();
+  const config = await readEnsembleConfig(client);
+  if (config.members.length === 0) throw new UserError(`${connection.name}'s server shows no ensemble configuration in /zookeeper/config (a standalone server, or ZooKeeper before 3.5).`);
+  return { client, config };
+}
+
+function connectionOf(connections: ConnectionManager, arg: unknown, placeHolder: string): Promise<ZkConnection> {
+  if (arg instanceof ClusterConnectionItem || arg instanceof ClusterServerItem) return Promise.resolve(connections.require(arg.connection));
+  return resolveConnection(connections, arg, placeHolder);
+}
+
+/** The change from automation's arguments: { add: "server.N=…" } | { remove: N } | { setRole: { id, role } }. */
+function changeFromArgs(args: Record<string, unknown>): ReconfigChange {
+  if (typeof args.add === 'string') return { kind: 'add', server: args.add };
+  if (typeof args.remove === 'number' || (typeof args.remove === 'string' && /^\d+$/.test(args.remove))) return { kind: 'remove', id: Number(args.remove) };
+  const role = args.setRole as { id?: unknown; role?: unknown } | undefined;
+  if (role && Number.isInteger(Number(role.id)) && (role.role === 'participant' || role.role === 'observer')) return { kind: 'setRole', id: Number(role.id), role: role.role };
+  throw new UserError('Pass one change: { add: "server.N=host:q:e:participant;host:clientPort" }, { remove: N } or { setRole: { id: N, role: "participant" | "observer" } }.');
+}
+
+async function pickChange(config: EnsembleConfig, preselected?: number): Promise<ReconfigChange> {
+  const action = await vscode.window.showQuickPick(
+    [
+      { label: 'Add a server…', action: 'add' as const, detail: 'A server.N=host:quorumPort:electionPort:role;host:clientPort line; start the server first (with the current members and itself in its configuration).' },
+      { label: 'Remove a server…', action: 'remove' as const, detail: 'It leaves the ensemble; stop it afterwards.' },
+      { label: 'Change a server\'s role…', action: 'setRole' as const, detail: 'participant (votes) or observer (serves clients, no vote)' },
+    ],
+    { placeHolder: `Version ${config.version ?? '?'}: ${describeQuorum(config.members)}` },
+  );
+  if (!action) throw new vscode.CancellationError();
+  if (action.action === 'add') {
+    const next = Math.max(0, ...config.members.map((m) => m.id)) + 1;
+    const line = await vscode.window.showInputBox({
+      title: 'Add a server',
+      prompt: 'server.N=host:quorumPort:electionPort:participant;host:clientPort',
+      value: `server.${next}=`,
+      valueSelection: [`server.${next}=`.length, `server.${next}=`.length],
+      validateInput: (value) => {
+        try {
+          planReconfig(config, { kind: 'add', server: value });
+          return undefined;
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error);
+        }
+      },
+    });
+    if (line === undefined) throw new vscode.CancellationError();
+    return { kind: 'add', server: line };
+  }
+  const member =
+    config.members.find((m) => m.id === preselected) ??
+    (
+      await vscode.window.showQuickPick(
+        config.members.map((m) => ({ label: `server.${m.id}`, description: `${m.role} · ${m.peerAddress}${m.clientAddress ? ` · clients ${m.clientAddress}` : ''}`, member: m })),
+        { placeHolder: action.action === 'remove' ? 'Remove which server?' : 'Change the role of which server?' },
+      )
+    )?.member;
+  if (!member) throw new vscode.CancellationError();
+  if (action.action === 'remove') return { kind: 'remove', id: member.id };
+  return { kind: 'setRole', id: member.id, role: member.role === 'participant' ? 'observer' : 'participant' };
+}
+
+export function registerReconfigCommands(subscriptions: vscode.Disposable[], log: Logger, connections: ConnectionManager, open: (connection: string, title: string, text: string) => Promise<void>): void {
+  registerCommand(subscriptions, log, COMMANDS.showEnsembleConfig, async (arg?: unknown): Promise<ConfigSummary> => {
+    const connection = await connectionOf(connections, arg, 'Show the ensemble configuration of which connection?');
+    const { config } = await configOf(connection);
+    const result = summary(config);
+    if (!asArgs(arg)) {
+      const lines = [`# ${connection.name}: ensemble configuration (/zookeeper/config)`, `# version ${config.version ?? 'unknown'}; ${result.quorum}`, '', config.text.trimEnd(), ''];
+      await open(connection.name, 'ensemble config', lines.join('\n'));
+    }
+    return result;
+  });
+
+  registerCommand(subscriptions, log, COMMANDS.reconfigure, async (arg?: unknown) => {
+    const connection = await connectionOf(connections, arg, 'Reconfigure the ensemble of which connection?');
+    if (connection.readOnly) throw new UserError(`${connection.name} is read-only: a reconfig changes the ensemble, so it is refused.`);
+    const args = asArgs(arg);
+    const { client, config } = await configOf(connection);
+    const preselected = arg instanceof ClusterServerItem ? arg.server.sid : undefined;
+    const change = args ? changeFromArgs(args) : await pickChange(config, preselected);
+    let plan;
+    try {
+      plan = planReconfig(config, change);
+    } catch (error) {
+      throw new UserError(error instanceof Error ? error.message : String(error));
+    }
+    if (!args) {
+      const go = 'Reconfigure';
+      const answer = await vscode.window.showWarningMessage(
+        `Reconfigure ${connection.name}: ${plan.summary}`,
+        { modal: true, detail: `Applied only if the configuration is still version ${config.version ?? '?'}; a change made meanwhile is refused.` },
+        go,
+      );
+      if (answer !== go) throw new vscode.CancellationError();
+    }
+    try {
+      const after = await applyReconfig(client, config, plan);
+      log.info(`reconfig of ${connection.name}: ${plan.summary} (version ${config.version ?? '?'} → ${after.version ?? '?'})`);
+      if (!args) void vscode.window.showInformationMessage(`${connection.name} reconfigured: version ${after.version ?? '?'}, ${describeQuorum(after.members)}.`);
+      return { summary: plan.summary, quorum: plan.quorum, before: config.version, after: summary(after) };
+    } catch (error) {
+      if (error instanceof ReconfigRefused) throw new UserError(error.message);
+      throw error;
+    }
+  });
+}
