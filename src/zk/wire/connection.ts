@@ -3,7 +3,7 @@ import { Emitter } from '../events';
 import { JuteReader, JuteWriter } from './jute';
 import { EventType } from './protocol';
 import { readWatcherEvent, type WatcherEvent } from './records';
-import { plainTcp, type ServerEndpoint, type Transport } from './transport';
+import { isTransportProblem, plainTcp, type ServerEndpoint, type Transport } from './transport';
 
 /** node-zookeeper-client's ConnectionManager states. */
 export const WireState = {
@@ -65,8 +65,14 @@ export class WireConnection {
   private readonly stateEmitter = new Emitter<number>();
   private readonly notificationEmitter = new Emitter<WatcherEvent>();
   private readonly socketErrorEmitter = new Emitter<NodeJS.ErrnoException>();
-  /** Socket errors (connection refused, host unreachable, …) while connecting or connected. */
+  private readonly silentCloseEmitter = new Emitter<ServerEndpoint>();
+  /** Socket errors (connection refused, host unreachable, …) while connecting or connected; TransportProblems among them. */
   readonly onSocketError = this.socketErrorEmitter.event;
+  /**
+   * A server closed the connection during the handshake without sending a single byte: what a TLS
+   * port does with a plain-text client and a plain port with a TLS client (ZkClient probes which).
+   */
+  readonly onSilentClose = this.silentCloseEmitter.event;
   readonly onState = this.stateEmitter.event;
   /** Every watch notification (one-shot and persistent), with the chroot already removed from its path. */
   readonly onNotification = this.notificationEmitter.event;
@@ -226,6 +232,7 @@ export class WireConnection {
     this.stateEmitter.dispose();
     this.notificationEmitter.dispose();
     this.socketErrorEmitter.dispose();
+    this.silentCloseEmitter.dispose();
   }
 
   private failQueued(): void {
@@ -244,7 +251,8 @@ export class WireConnection {
       if (this.shutDown) return;
       this.chunks = [];
       this.buffered = 0;
-      const { socket, readyEvent } = this.transport.open({ host: server.host, port: Number(server.port) });
+      const endpoint = { host: server.host, port: Number(server.port) };
+      const { socket, readyEvent } = this.transport.open(endpoint);
       cm.socket = socket;
       cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
       socket.setNoDelay(true);
@@ -316,11 +324,16 @@ export class WireConnection {
         cm.onSocketData(data);
       });
       socket.on('drain', () => cm.onSocketDrain());
+      let problem = false;
       socket.on('close', (hadError: boolean) => {
+        const silent = socket.bytesRead === 0 && !problem && cm.state === WireState.connecting && !this.shutDown;
         // A socket replaced by a newer one must not tear down its successor's state.
         if (cm.socket === socket) cm.onSocketClosed(hadError);
+        if (silent) this.silentCloseEmitter.fire(endpoint);
       });
-      socket.on('error', (error: Error) => {
+      socket.on('error', (raw: Error) => {
+        const error = isTransportProblem(raw) ? raw : (this.transport.explain?.(raw, endpoint) ?? raw);
+        problem ||= isTransportProblem(error);
         this.lastSocketError = error.message;
         this.socketErrorEmitter.fire(error);
         cm.onSocketError(error);
