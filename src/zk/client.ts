@@ -12,6 +12,7 @@ import { AddWatchMode, CreateFlag, DEFAULT_JUTE_MAXBUFFER, EventType, OpCode, Wa
 import { readAcl, readStat, writeAcl } from './wire/records';
 import { isTransportProblem, type Transport } from './wire/transport';
 import { answersPlainText, speaksTls } from './security/detect';
+import { digestMd5Session } from './security/digestMd5';
 
 export type ConnectionState = 'connecting' | 'connected' | 'readOnly' | 'suspended' | 'expired' | 'authFailed' | 'closed';
 
@@ -52,6 +53,8 @@ export interface ZkClientOptions {
   /** Digest credentials added to every session this client makes. Kept in memory only. */
   digest?: readonly { user: string; password: string }[];
   transport?: Transport;
+  /** SASL DIGEST-MD5 login on every new TCP connection (before any other request). Kept in memory only. */
+  sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string };
   /** A request without a reply after this long fails with OPERATIONTIMEOUT. */
   operationTimeoutMs?: number;
   /** How long ZkClient.connect waits for the first session. */
@@ -224,7 +227,7 @@ export class ZkClient implements Disposable {
     } catch {
       const reason =
         this.current === 'authFailed'
-          ? `ZooKeeper at ${this.connectString} rejected the credentials. Check the user name and password.`
+          ? this.describeAuthFailure()
           : problems.size >= servers
             ? [...new Set(problems.values())].join(' ')
             : refused >= servers * 2
@@ -237,6 +240,18 @@ export class ZkClient implements Disposable {
     } finally {
       for (const sub of subs) sub.dispose();
     }
+  }
+
+  /** Why the server refused this client's credentials, as a sentence (never with a password). */
+  describeAuthFailure(): string {
+    const sasl = this.options.sasl;
+    if (sasl && this.wire.saslFailure !== undefined) {
+      return (
+        `ZooKeeper at ${this.connectString} refused the SASL login of user "${sasl.user}" (${sasl.mechanism}: ${this.wire.saslFailure}). ` +
+        'The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Credentials…).'
+      );
+    }
+    return `ZooKeeper at ${this.connectString} rejected the credentials. Check the user name and password.`;
   }
 
   /** Resolves when the state satisfies `predicate`; rejects after `timeoutMs` or when the client closes. */
@@ -484,12 +499,14 @@ export class ZkClient implements Disposable {
   // ---- internals --------------------------------------------------------------------------
 
   private createWire(): WireConnection {
+    const sasl = this.options.sasl;
     const wire = new WireConnection({
       connectString: formatConnectString({ servers: [{ host: '127.0.0.1', port: 1 }], ...(this.parsed.chroot ? { chroot: this.parsed.chroot } : {}) }),
       servers: this.parsed.servers,
       sessionTimeoutMs: this.sessionTimeoutMs,
       ...(this.options.spinDelayMs !== undefined ? { spinDelayMs: this.options.spinDelayMs } : {}),
       ...(this.options.transport ? { transport: this.options.transport } : {}),
+      ...(sasl ? { sasl: () => digestMd5Session(sasl.user, sasl.password) } : {}),
     });
     for (const { user, password } of this.digest) wire.addAuth('digest', Buffer.from(`${user}:${password}`));
     wire.onState((state) => this.onWireState(wire, state));
@@ -510,6 +527,8 @@ export class ZkClient implements Disposable {
       }
       case WireState.connecting:
       case WireState.disconnected:
+        // After a refused login the wire closes without retrying: the state stays authFailed.
+        if (this.current === 'authFailed') break;
         this.setState(this.everConnected ? 'suspended' : 'connecting');
         break;
       case WireState.sessionExpired:
