@@ -4,8 +4,9 @@ import { tlsTransport } from '../../../../src/zk/security/tls';
 import { loadTlsSettings, type TlsConfig } from '../../../../src/zk/security/tlsFiles';
 import { rejectsWith } from '../../../support/assertions';
 import { startSecuredZooKeeper, testCertificates, type CertificateSet } from '../../../support/security';
-import { eventually } from '../../../support/session';
-import type { ZooKeeperServer } from '../../../support/zookeeper';
+import { startFaultProxy } from '../../../support/faultProxy';
+import { eventually, expireSession } from '../../../support/session';
+import { withEnsemble, zookeeper, type ZooKeeperServer } from '../../../support/zookeeper';
 
 type Secured = ZooKeeperServer & { securePort: number; secureConnectString: string };
 
@@ -98,6 +99,66 @@ describe('TLS against a real ZooKeeper with a TLS port', function () {
     await eventually(() => states.includes('suspended') && client.state === 'connected', 60000, 'a TLS reconnect after the restart');
     assert.equal(client.sessionId, session, 'the same session');
     assert.ok(await client.exists(path), 'its ephemeral node is still there');
+  });
+
+  it('starts a new session over TLS after the session expired', async () => {
+    const proxy = await startFaultProxy(server.secureConnectString);
+    try {
+      const client = keep(await tlsClient(proxy.connectString, { ca: certs.ca }, { sessionTimeoutMs: 4000 }));
+      const first = client.sessionId;
+      await expireSession(client, proxy, server.connectString);
+      assert.notEqual(client.sessionId, first);
+      const path = `/tls-renewed-${Date.now()}`;
+      await client.create(path);
+      assert.ok(await client.exists(path));
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('TLS across an ensemble', function () {
+  this.timeout(180000);
+
+  it('fails over to another server over TLS when its server dies, keeping the session', async () => {
+    const certs = testCertificates();
+    const securePorts = await zookeeper.freePorts(3);
+    await withEnsemble(
+      async (ensemble) => {
+        const connectString = securePorts.map((port) => `127.0.0.1:${port}`).join(',');
+        const client = await tlsClient(connectString, { ca: certs.ca }, { sessionTimeoutMs: 30000 });
+        try {
+          const session = client.sessionId;
+          const path = `/tls-failover-${Date.now()}`;
+          await client.create(path, null, { mode: 'ephemeral' });
+          const port = Number(client.serverAddress!.split(':').pop());
+          const index = securePorts.indexOf(port);
+          assert.ok(index >= 0, `connected to a TLS port (${client.serverAddress})`);
+          const states: string[] = [];
+          client.onStateChange(({ state }) => states.push(state));
+          await ensemble.servers[index].kill();
+          await eventually(() => states.includes('suspended') && client.state === 'connected', 120000, 'a failover over TLS');
+          assert.notEqual(Number(client.serverAddress!.split(':').pop()), port, 'another server');
+          assert.ok(securePorts.includes(Number(client.serverAddress!.split(':').pop())), 'over TLS');
+          assert.equal(client.sessionId, session);
+          assert.ok(await client.exists(path));
+        } finally {
+          await client.close();
+        }
+      },
+      {
+        serverConfig: (id) => ({
+          serverCnxnFactory: 'org.apache.zookeeper.server.NettyServerCnxnFactory',
+          secureClientPortAddress: '127.0.0.1',
+          secureClientPort: String(securePorts[id - 1]),
+          'ssl.keyStore.location': certs.serverKeyStore,
+          'ssl.keyStore.type': 'PEM',
+          'ssl.trustStore.location': certs.ca,
+          'ssl.trustStore.type': 'PEM',
+          'ssl.clientAuth': 'none',
+        }),
+      },
+    );
   });
 });
 
