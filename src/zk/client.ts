@@ -248,7 +248,7 @@ export class ZkClient implements Disposable {
     if (sasl && this.wire.saslFailure !== undefined) {
       return (
         `ZooKeeper at ${this.connectString} refused the SASL login of user "${sasl.user}" (${sasl.mechanism}: ${this.wire.saslFailure}). ` +
-        'The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Credentials…).'
+        'The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Digest Credentials…).'
       );
     }
     return `ZooKeeper at ${this.connectString} rejected the credentials. Check the user name and password.`;

@@ -100,7 +100,7 @@ describe('secured connections (TLS, mutual TLS, SASL)', function () {
     assert.equal(
       message,
       `ZooKeeper at ${server.connectString} refused the SASL login of user "${SASL_USER}" (DIGEST-MD5: the server refused the login). ` +
-        'The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Credentials…).',
+        'The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Digest Credentials…).',
     );
     assert.equal(api.connections.get(name)!.status, 'failed');
 

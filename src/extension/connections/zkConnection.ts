@@ -225,7 +225,7 @@ export class ZkConnection implements vscode.Disposable {
               password: true,
               ignoreFocusOut: true,
             });
-            if (passphrase === undefined) throw new UserError(`Connecting ${this.name} needs the passphrase of the private key ${config.tls.key}: set it with "ZooKeeper: Set Credentials…".`);
+            if (passphrase === undefined) throw new UserError(`Connecting ${this.name} needs the passphrase of the private key ${config.tls.key}: set it with "ZooKeeper: Set Digest Credentials…".`);
             const typed = passphrase;
             keeps.push(() => this.security?.setKeyPassphrase(this.name, address, typed) ?? Promise.resolve());
           }
@@ -244,7 +244,7 @@ export class ZkConnection implements vscode.Disposable {
           password: true,
           ignoreFocusOut: true,
         });
-        if (password === undefined) throw new UserError(`Connecting ${this.name} needs the SASL password of ${user}: set it with "ZooKeeper: Set Credentials…".`);
+        if (password === undefined) throw new UserError(`Connecting ${this.name} needs the SASL password of ${user}: set it with "ZooKeeper: Set Digest Credentials…".`);
         const typed = password;
         keeps.push(() => this.security?.setSasl(this.name, address, { user, password: typed }) ?? Promise.resolve());
       }

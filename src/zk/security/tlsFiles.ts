@@ -90,7 +90,7 @@ export function loadTlsSettings(config: TlsConfig, options: PathContext & { pass
   if (config.servername) settings.servername = config.servername;
   if (config.rejectUnauthorized === false) settings.rejectUnauthorized = false;
   if (settings.key && isEncryptedKey(settings.key)) {
-    if (options.passphrase === undefined) fail(`The private key ${settings.files!.key} is encrypted: enter its passphrase (ZooKeeper: Set Credentials…, or zookeeper.setCredentials with tlsKeyPassphrase).`);
+    if (options.passphrase === undefined) fail(`The private key ${settings.files!.key} is encrypted: enter its passphrase (ZooKeeper: Set Digest Credentials…, or zookeeper.setCredentials with tlsKeyPassphrase).`);
     settings.passphrase = options.passphrase;
   }
   try {
@@ -98,7 +98,7 @@ export function loadTlsSettings(config: TlsConfig, options: PathContext & { pass
   } catch (error) {
     const message = (error as Error).message;
     if (settings.passphrase !== undefined && /bad decrypt|decrypt|DECODER|unsupported/i.test(message)) {
-      fail(`The passphrase for the private key ${settings.files!.key} is wrong: enter it again (ZooKeeper: Set Credentials…).`);
+      fail(`The passphrase for the private key ${settings.files!.key} is wrong: enter it again (ZooKeeper: Set Digest Credentials…).`);
     }
     if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(message)) fail(`The private key ${settings.files!.key} does not belong to the certificate ${settings.files!.cert}: set "tls.key" to the certificate's own key.`);
     fail(`The TLS files could not be used (${message}): check "tls.ca", "tls.cert" and "tls.key".`);

@@ -68,7 +68,7 @@ describe('SASL DIGEST-MD5 against a real ZooKeeper (JAAS user bob)', function ()
       'CONNECTFAILED',
       new RegExp(
         `^ZooKeeper at 127\\.0\\.0\\.1:${proxy.port} refused the SASL login of user "bob" \\(DIGEST-MD5: the server refused the login\\)\\. ` +
-          'The password is wrong, or the server does not know this user: set the password again \\(ZooKeeper: Set Credentials…\\)\\.$',
+          'The password is wrong, or the server does not know this user: set the password again \\(ZooKeeper: Set Digest Credentials…\\)\\.$',
       ),
     );
     assert.equal(client.state, 'authFailed');

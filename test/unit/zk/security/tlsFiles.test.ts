@@ -53,11 +53,11 @@ describe('TLS settings: PEM files and their problems', () => {
   it('asks for the passphrase of an encrypted key, and says when it is wrong', () => {
     failsWith(
       () => loadTlsSettings({ cert: certs.clientCert, key: certs.clientEncryptedKey }),
-      `The private key ${certs.clientEncryptedKey} is encrypted: enter its passphrase (ZooKeeper: Set Credentials…, or zookeeper.setCredentials with tlsKeyPassphrase).`,
+      `The private key ${certs.clientEncryptedKey} is encrypted: enter its passphrase (ZooKeeper: Set Digest Credentials…, or zookeeper.setCredentials with tlsKeyPassphrase).`,
     );
     failsWith(
       () => loadTlsSettings({ cert: certs.clientCert, key: certs.clientEncryptedKey }, { passphrase: 'wrong' }),
-      `The passphrase for the private key ${certs.clientEncryptedKey} is wrong: enter it again (ZooKeeper: Set Credentials…).`,
+      `The passphrase for the private key ${certs.clientEncryptedKey} is wrong: enter it again (ZooKeeper: Set Digest Credentials…).`,
     );
     assert.equal(loadTlsSettings({ cert: certs.clientCert, key: certs.clientEncryptedKey }, { passphrase: certs.clientKeyPassphrase }).passphrase, certs.clientKeyPassphrase);
   });
