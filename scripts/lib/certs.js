@@ -47,6 +47,8 @@ function makeCa(dir, name, cn) {
 function sign(dir, name, ca, days, extensions) {
   fs.writeFileSync(path.join(dir, `${name}.ext`), extensions);
   openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-set_serial', String(Date.now() + Math.floor(Math.random() * 1000)), '-days', String(days), '-extfile', `${name}.ext`, '-out', `${name}.crt`], dir);
+  // Only the keys and certificates stay: a file picker pointed at the folder lists what a user would have.
+  for (const scratch of [`${name}.csr`, `${name}.ext`]) fs.rmSync(path.join(dir, scratch), { force: true });
 }
 
 /** ZooKeeper's PEM key store: the private key (PKCS#8) followed by the certificate. @param {string} dir @param {string} name */

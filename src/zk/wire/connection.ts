@@ -351,7 +351,7 @@ export class WireConnection {
           const { answered } = this.saslExchange;
           this.saslExchange = undefined;
           // The server closes the connection on a login it refuses: that is an answer, not a network fault to retry.
-          if (answered && cm.state === WireState.connecting) this.failSasl('the server closed the connection after the password was sent');
+          if (answered && cm.state === WireState.connecting && !this.shutDown) this.failSasl('the server closed the connection after the password was sent');
         }
         const silent = socket.bytesRead === 0 && !problem && cm.state === WireState.connecting && !this.shutDown;
         // A socket replaced by a newer one must not tear down its successor's state.
