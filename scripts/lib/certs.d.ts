@@ -19,6 +19,9 @@ export interface CertificateSet {
   clientKeyPassphrase: string;
   /** The client certificate's subject in RFC 2253 order, as ZooKeeper grants it: x509:<clientDn>. */
   clientDn: string;
+  /** A client certificate and key signed by the other CA (which no server trusts). */
+  strangerCert: string;
+  strangerKey: string;
 }
 
 /** Makes (or with `reuse`, keeps a complete earlier) set in `dir`. Needs openssl. */

@@ -14,7 +14,7 @@ const { execFileSync } = require('node:child_process');
 const CLIENT_DN = 'CN=alice,OU=eng,O=Example';
 const KEY_PASSPHRASE = 'open sesame';
 /** Bumped when the set changes, so a cache made by an older version is made again. */
-const VERSION = '1';
+const VERSION = '2';
 
 /** @param {string[]} args @param {string} cwd */
 function openssl(args, cwd) {
@@ -74,6 +74,8 @@ function describe(dir) {
     clientEncryptedKey: at('client-encrypted.key'),
     clientKeyPassphrase: KEY_PASSPHRASE,
     clientDn: CLIENT_DN,
+    strangerCert: at('stranger.crt'),
+    strangerKey: at('stranger.key'),
   };
 }
 
@@ -100,6 +102,9 @@ function makeCertificates(dir, options = {}) {
   // The subject in openssl's order (most significant first); ZooKeeper reports it in RFC 2253 order.
   keyAndRequest(d, 'client', '/O=Example/OU=eng/CN=alice');
   sign(d, 'client', 'ca', 3650, 'extendedKeyUsage=clientAuth\n');
+  // A client certificate from a CA the servers do not trust.
+  keyAndRequest(d, 'stranger', '/CN=mallory');
+  sign(d, 'stranger', 'other-ca', 3650, 'extendedKeyUsage=clientAuth\n');
   openssl(['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', 'client.key', '-out', 'client-encrypted.key', '-passout', `pass:${KEY_PASSPHRASE}`], d);
   fs.writeFileSync(marker, VERSION);
   return set;

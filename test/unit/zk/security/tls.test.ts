@@ -203,6 +203,17 @@ describe('TLS: certificates a server refuses or presents wrongly', function () {
       );
     });
 
+    it('says the server refused a client certificate it does not trust', async () => {
+      await rejectsWith(
+        tlsClient(server.secureConnectString, { ca: certs.ca, cert: certs.strangerCert, key: certs.strangerKey }),
+        'CONNECTFAILED',
+        new RegExp(
+          `^ZooKeeper at 127\\.0\\.0\\.1:${server.securePort} refused the client certificate ${certs.strangerCert.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ` +
+            "it is not signed by a CA the server trusts, or it has expired\\. Ask the cluster's administrator which CA signs client certificates\\.$",
+        ),
+      );
+    });
+
     it('grants x509:<subject DN> to the client certificate: a node with that ACL is readable with it and refused without', async () => {
       const path = `/x509-${Date.now()}`;
       const alice = await tlsClient(server.secureConnectString, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey });
