@@ -5,19 +5,18 @@ import { formatHex64 } from '../../zk/stat';
 import { DisconnectedError, UserError } from '../errors';
 
 export { DisconnectedError };
+import * as fs from 'node:fs';
+import { tlsTransport } from '../../zk/security/tls';
+import { expandPath, isEncryptedKey, loadTlsSettings } from '../../zk/security/tlsFiles';
+import type { Transport } from '../../zk/wire/transport';
 import type { Logger } from '../logging';
 import type { ConnectionConfig, ConnectionOrigin } from './connectionConfig';
-import { expandPath } from '../../zk/security/tlsFiles';
+import { UNKNOWN_ADDRESS, type CredentialStore, type DigestCredentials } from './credentials';
+import type { SecuritySecrets } from './securitySecrets';
 
 function expandForRead(file: string, workspaceFolder: string | undefined): string {
   return expandPath(file, workspaceFolder ? { workspaceFolder } : {});
 }
-import { UNKNOWN_ADDRESS, type CredentialStore, type DigestCredentials } from './credentials';
-import type { SecuritySecrets } from './securitySecrets';
-import { isEncryptedKey, loadTlsSettings } from '../../zk/security/tlsFiles';
-import { tlsTransport } from '../../zk/security/tls';
-import type { Transport } from '../../zk/wire/transport';
-import * as fs from 'node:fs';
 
 /**
  * A connect refused because credentials are stored for this name but for another server address:
