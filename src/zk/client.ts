@@ -207,7 +207,8 @@ export class ZkClient implements Disposable {
         if (isTransportProblem(error)) noteProblem(error.server ?? error.message, error.message);
       }),
       this.wire.onSilentClose((server) => {
-        const at = `${server.host}:${server.port}`;
+        // The same spelling as TransportProblem.server, so one server never counts twice.
+        const at = server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
         if (probed.has(at)) return;
         probed.add(at);
         void (tlsClient ? answersPlainText(server) : speaksTls(server)).then((other) => {
