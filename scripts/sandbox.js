@@ -44,17 +44,17 @@ function ensureInstalled() {
 }
 
 /** A workspace folder whose settings point ZooKeeper Explorer at the sandbox server. */
-function writeWorkspace(connectString, adminPorts) {
+function writeWorkspace(connectString, { adminPorts, secured = [] } = {}) {
   const folder = path.join(sandboxDir, 'workspace');
   fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
   const settings = {
-    'zookeeper.connections': [{ name: 'demo', connectString }],
+    'zookeeper.connections': [{ name: 'demo', connectString }, ...secured],
     // The ensemble's AdminServers listen on free ports, not 8080: the Cluster view must be told.
     ...(adminPorts ? { 'zookeeper.cluster.adminPorts': { demo: adminPorts } } : {}),
     // The sandbox's own throwaway server: scripts may delete there without asking. Read only from user
     // settings (a workspace must not waive the question): the browser VS Code gets these as its user
     // settings; desktop VS Code keeps asking, since the sandbox does not touch the user's own settings.
-    'zookeeper.scripts.sandboxConnections': ['demo'],
+    'zookeeper.scripts.sandboxConnections': ['demo', ...secured.map((c) => c.name)],
     // Writing to a cluster must be deliberate (the browser VS Code auto-saves after 1 s by default).
     'files.autoSave': 'off',
   };
@@ -62,7 +62,12 @@ function writeWorkspace(connectString, adminPorts) {
   fs.writeFileSync(
     path.join(folder, 'README.md'),
     '# ZooKeeper Explorer sandbox\n\nOpen the ZooKeeper view in the activity bar and expand **demo**.\n' +
-      `The local ZooKeeper listens on ${connectString}; \`npm run sandbox\` stops it on Ctrl-C.\n`,
+      `The local ZooKeeper listens on ${connectString}; \`npm run sandbox\` stops it on Ctrl-C.\n` +
+      (secured.length
+        ? '\nThe same server also serves TLS and SASL: **demo-tls** connects over TLS with a client certificate (the server grants ' +
+          '`x509:CN=alice,OU=eng,O=Example`), **demo-sasl** logs in with SASL DIGEST-MD5 as `demo` (password `demo-secret`, asked for once ' +
+          'and kept in the keychain).\n'
+        : ''),
   );
   // Examples for the language server: a script to run against the demo world and a zoo.cfg to check.
   const example = (name, lines) => {
@@ -108,7 +113,7 @@ async function main() {
     stops.push(() => demo.stop());
     log('demo world ready: /config, /services, /locks, /election, /queues, /kafka, /curator, /binary' + (flag('--big') ? ', /big' : ''));
 
-    const { folder, settings } = writeWorkspace(server.connectString, server.adminPorts);
+    const { folder, settings } = writeWorkspace(server.connectString, { adminPorts: server.adminPorts, secured: server.secured });
     const code = flag('--browser') ? undefined : which('code');
     if (flag('--no-open') && code) {
       log(`not opening VS Code. Open ${folder} with: code --extensionDevelopmentPath=${root} ${folder}`);
@@ -154,10 +159,22 @@ async function startSandboxServer(zookeeper, stops) {
   const busy = !(await portFree(wanted));
   const port = busy ? await zookeeper.freePort() : wanted;
   if (busy) log(`port ${wanted} is taken; using ${port} instead`);
-  const server = await zookeeper.startZooKeeper({ dir: path.join(sandboxDir, 'zookeeper'), port, forceSync: true, install: true, log });
+  // The same server also serves TLS (certificates cached in ~/.cache/zookeeper-explorer) and SASL.
+  const security = require('./lib/demo').sandboxSecurity({ cacheDir: path.join(require('node:os').homedir(), '.cache', 'zookeeper-explorer', 'sandbox-certs') });
+  const securePort = (await portFree(port + 100)) ? port + 100 : await zookeeper.freePort();
+  const server = await zookeeper.startZooKeeper({
+    dir: path.join(sandboxDir, 'zookeeper'),
+    port,
+    forceSync: true,
+    install: true,
+    log,
+    ...security.serverOptions,
+    tls: { ...security.serverOptions.tls, securePort },
+  });
   stops.push(() => server.stop());
-  log(`ZooKeeper ${server.connectString} (data in .sandbox/zookeeper, log ${path.relative(root, server.logFile)})`);
-  return { connectString: server.connectString };
+  log(`ZooKeeper ${server.connectString}, TLS on ${server.secureConnectString} (data in .sandbox/zookeeper, log ${path.relative(root, server.logFile)})`);
+  log(`connections: demo (plain), demo-tls (TLS with the demo client certificate), demo-sasl (SASL user "${security.saslUser}", password "${security.saslPassword}": asked for once)`);
+  return { connectString: server.connectString, secured: security.connections(server) };
 }
 
 /**

@@ -111,3 +111,12 @@ export function curatorCacheDir(): string;
 export function findPython(log: Log): Promise<{ python: string; kazoo: string }>;
 export function findCurator(log: Log): Promise<{ java: string; javac: string; classpath: string[] }>;
 export function compileCurator(javac: string, classpath: string[], log: Log): Promise<{ classesDir: string; compiled: boolean; ms: number }>;
+
+/** The sandbox's TLS and SASL set-up: server options for startZooKeeper and the demo-tls / demo-sasl connections. */
+export function sandboxSecurity(options: { cacheDir: string }): {
+  certs: import('./certs').CertificateSet;
+  saslUser: string;
+  saslPassword: string;
+  serverOptions: { tls: { keyStore: string; trustStore: string; clientAuth: 'want' }; sasl: { users: Record<string, string> } };
+  connections(server: { connectString: string; secureConnectString: string }): Record<string, unknown>[];
+};

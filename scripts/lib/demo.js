@@ -426,4 +426,35 @@ async function startDemoWorld(options) {
   };
 }
 
-module.exports = { startDemoWorld, DEMO_PATHS, curatorCacheDir, findPython, findCurator, compileCurator };
+// ---------------------------------------------------------------------------------------------
+// The sandbox's secured connections: a TLS port and a SASL user on the same local server
+
+const SANDBOX_SASL_USER = 'demo';
+/** A throwaway password for a throwaway local server; the sandbox prints it (it is asked for once). */
+const SANDBOX_SASL_PASSWORD = 'demo-secret';
+
+/**
+ * What `npm run sandbox` adds for `demo-tls` and `demo-sasl`: the server's TLS port (clientAuth
+ * want, so the demo client certificate is granted x509:<subject>) and SASL user, and the two
+ * connection entries. Certificates are cached in `cacheDir` (made once, in well under a second).
+ * @param {{ cacheDir: string }} options
+ */
+function sandboxSecurity({ cacheDir }) {
+  const certs = require('./certs').makeCertificates(cacheDir, { reuse: true });
+  return {
+    certs,
+    saslUser: SANDBOX_SASL_USER,
+    saslPassword: SANDBOX_SASL_PASSWORD,
+    serverOptions: {
+      tls: { keyStore: certs.serverKeyStore, trustStore: certs.ca, clientAuth: /** @type {const} */ ('want') },
+      sasl: { users: { [SANDBOX_SASL_USER]: SANDBOX_SASL_PASSWORD } },
+    },
+    /** @param {{ connectString: string, secureConnectString: string }} server */
+    connections: (server) => [
+      { name: 'demo-tls', connectString: server.secureConnectString, tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey } },
+      { name: 'demo-sasl', connectString: server.connectString, sasl: { mechanism: 'DIGEST-MD5', user: SANDBOX_SASL_USER } },
+    ],
+  };
+}
+
+module.exports = { startDemoWorld, DEMO_PATHS, curatorCacheDir, findPython, findCurator, compileCurator, sandboxSecurity };

@@ -51,6 +51,14 @@ export interface StartOptions {
   containerCheckIntervalMs?: number;
   /** Extra zoo.cfg entries; they override the generated ones. */
   extraConfig?: Record<string, string>;
+  /**
+   * Also serve TLS on a secure client port (Netty), beside the plain one. Key and trust stores are
+   * PEM files (scripts/lib/certs.js makes them); `clientAuth` defaults to none here (ZooKeeper's
+   * own default is need). A client certificate is granted `x509:<subject DN>`.
+   */
+  tls?: { keyStore: string; trustStore: string; clientAuth?: 'none' | 'want' | 'need'; securePort?: number };
+  /** SASL DIGEST-MD5: these users (name → password) in a JAAS Server section, and the SASL auth provider. */
+  sasl?: { users: Record<string, string> };
   /** Extra JVM options, e.g. -Djava.security.auth.login.config=... */
   jvmOptions?: string[];
   /** Install ZooKeeper/Java with apt-get when missing (root on Debian only). */
@@ -71,6 +79,9 @@ export interface ZooKeeperServer {
   readonly host: '127.0.0.1';
   readonly port: number;
   readonly adminPort: number;
+  /** With `tls`: the TLS client port and "127.0.0.1:PORT" for it. */
+  readonly securePort?: number;
+  readonly secureConnectString?: string;
   readonly dir: string;
   /** PID of the running JVM (after it stopped: of the last one). Changes on restart(). */
   readonly pid: number;

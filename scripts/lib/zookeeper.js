@@ -414,9 +414,18 @@ async function startZooKeeper(options = {}) {
   const dir = options.dir ? path.resolve(options.dir) : makeTempDir('zk-');
   fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
 
+  const jvmOptions = [...(options.jvmOptions ?? [])];
+  if (options.sasl) {
+    // DIGEST-MD5 users for SASL clients; the JAAS file is the only way ZooKeeper takes them.
+    const users = Object.entries(options.sasl.users).map(([user, password]) => `  user_${user}="${password}"`).join('\n');
+    const jaas = path.join(dir, 'server_jaas.conf');
+    fs.writeFileSync(jaas, `Server {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n${users};\n};\n`);
+    jvmOptions.push(`-Djava.security.auth.login.config=${jaas}`);
+  }
+
   // Ports we pick ourselves can be taken by someone else before the JVM binds them: retry once.
   for (let attempt = 1; ; attempt++) {
-    const [port, adminPort] = await pickPorts(options.port, options.adminPort);
+    const [port, adminPort, securePort] = await pickPorts(options.port, options.adminPort, ...(options.tls ? [options.tls.securePort] : []));
     const config = {
       tickTime: options.tickTime ?? 2000,
       dataDir: path.join(dir, 'data'),
@@ -429,6 +438,8 @@ async function startZooKeeper(options = {}) {
       'admin.serverPort': adminPort,
       extendedTypesEnabled: String(options.extendedTypes ?? true),
       ...(options.forceSync ? {} : { forceSync: 'no' }),
+      ...(options.tls ? tlsConfig(options.tls, securePort) : {}),
+      ...(options.sasl ? { 'authProvider.sasl': 'org.apache.zookeeper.server.auth.SASLAuthenticationProvider' } : {}),
       ...options.extraConfig,
     };
     writeConfig(path.join(dir, 'zoo.cfg'), config);
@@ -439,7 +450,7 @@ async function startZooKeeper(options = {}) {
       log,
       label: 'ZooKeeper',
       ready: () => isServing(port, HOST, 1000),
-      jvmOptions: options.jvmOptions,
+      jvmOptions,
       containerCheckIntervalMs: options.containerCheckIntervalMs,
       readyTimeoutMs: options.readyTimeoutMs,
       persistent: options.persistent,
@@ -455,8 +466,28 @@ async function startZooKeeper(options = {}) {
       log('a port was taken meanwhile; retrying with fresh ports');
       continue;
     }
-    return serverHandle(node, { port, adminPort, dir, ownsDir });
+    return serverHandle(node, { port, adminPort, dir, ownsDir, ...(securePort ? { securePort } : {}) });
   }
+}
+
+/**
+ * zoo.cfg entries for a TLS client port beside the plain one (which the ready check and the
+ * "TLS client on a plain port" case use). Netty serves it; key and trust stores are PEM files.
+ * @param {NonNullable<StartOptions['tls']>} tls @param {number} securePort
+ */
+function tlsConfig(tls, securePort) {
+  return {
+    serverCnxnFactory: 'org.apache.zookeeper.server.NettyServerCnxnFactory',
+    secureClientPortAddress: HOST,
+    secureClientPort: securePort,
+    'ssl.keyStore.location': tls.keyStore,
+    'ssl.keyStore.type': 'PEM',
+    'ssl.trustStore.location': tls.trustStore,
+    'ssl.trustStore.type': 'PEM',
+    'ssl.clientAuth': tls.clientAuth ?? 'none',
+    // Grants x509:<subject DN> to a client that presents a certificate.
+    'authProvider.x509': 'org.apache.zookeeper.server.auth.X509AuthenticationProvider',
+  };
 }
 
 /** The wanted ports, free ones in place of the missing. @param {(number | undefined)[]} wanted */
@@ -467,15 +498,16 @@ async function pickPorts(...wanted) {
 
 /**
  * @param {ReturnType<typeof createNode>} node
- * @param {{ port: number, adminPort: number, dir: string, ownsDir: boolean }} where
+ * @param {{ port: number, adminPort: number, dir: string, ownsDir: boolean, securePort?: number }} where
  * @returns {ZooKeeperServer}
  */
-function serverHandle(node, { port, adminPort, dir, ownsDir }) {
+function serverHandle(node, { port, adminPort, dir, ownsDir, securePort }) {
   return {
     connectString: `${HOST}:${port}`,
     host: HOST,
     port,
     adminPort,
+    ...(securePort ? { securePort, secureConnectString: `${HOST}:${securePort}` } : {}),
     dir,
     logFile: node.logFile,
     get pid() {

@@ -10,7 +10,9 @@ import { WireConnection, WireState, type WireReply } from './wire/connection';
 import { JuteReader, JuteWriter } from './wire/jute';
 import { AddWatchMode, CreateFlag, DEFAULT_JUTE_MAXBUFFER, EventType, OpCode, WatcherType } from './wire/protocol';
 import { readAcl, readStat, writeAcl } from './wire/records';
-import type { Transport } from './wire/transport';
+import { isTransportProblem, type Transport } from './wire/transport';
+import { answersPlainText, speaksTls } from './security/detect';
+import { digestMd5Session } from './security/digestMd5';
 
 export type ConnectionState = 'connecting' | 'connected' | 'readOnly' | 'suspended' | 'expired' | 'authFailed' | 'closed';
 
@@ -51,6 +53,8 @@ export interface ZkClientOptions {
   /** Digest credentials added to every session this client makes. Kept in memory only. */
   digest?: readonly { user: string; password: string }[];
   transport?: Transport;
+  /** SASL DIGEST-MD5 login on every new TCP connection (before any other request). Kept in memory only. */
+  sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string };
   /** A request without a reply after this long fails with OPERATIONTIMEOUT. */
   operationTimeoutMs?: number;
   /** How long ZkClient.connect waits for the first session. */
@@ -180,32 +184,75 @@ export class ZkClient implements Disposable {
 
   /**
    * Starts connecting and waits for the first session. Gives up early when every server has refused
-   * the connection twice: nothing listens there, and waiting longer would only delay the answer.
+   * the connection twice (nothing listens there), and when every server failed in a way no retry
+   * fixes (an untrusted certificate, a plain-text client on a TLS port and the reverse): waiting
+   * longer would only delay the answer.
    */
   async start(timeoutMs: number): Promise<void> {
     let refused = 0;
+    const servers = this.parsed.servers.length;
+    /** Per server: the sentence that says why it cannot be used. */
+    const problems = new Map<string, string>();
+    const probed = new Set<string>();
     let giveUp: () => void = () => undefined;
-    const refusedEverywhere = new Promise<void>((resolve) => (giveUp = resolve));
-    const sub = this.wire.onSocketError((error) => {
-      if (error.code === 'ECONNREFUSED' && ++refused >= this.parsed.servers.length * 2) giveUp();
-    });
+    const hopeless = new Promise<void>((resolve) => (giveUp = resolve));
+    const noteProblem = (server: string, sentence: string): void => {
+      problems.set(server, sentence);
+      if (problems.size >= servers) giveUp();
+    };
+    const tlsClient = this.options.transport?.name === 'tls';
+    const subs = [
+      this.wire.onSocketError((error) => {
+        if (error.code === 'ECONNREFUSED' && ++refused >= servers * 2) giveUp();
+        if (isTransportProblem(error)) noteProblem(error.server ?? error.message, error.message);
+      }),
+      this.wire.onSilentClose((server) => {
+        // The same spelling as TransportProblem.server, so one server never counts twice.
+        const at = server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+        if (probed.has(at)) return;
+        probed.add(at);
+        void (tlsClient ? answersPlainText(server) : speaksTls(server)).then((other) => {
+          if (!other) return;
+          noteProblem(
+            at,
+            tlsClient
+              ? `ZooKeeper at ${at} does not speak TLS on this port (it answers in plain text): use the server's TLS port (secureClientPort), or remove "tls" from the connection.`
+              : `ZooKeeper at ${at} speaks TLS on this port, and the connection has no TLS settings: add "tls" to the connection (at least "tls.ca", the CA that signed the server's certificate), or use the server's plain-text port.`,
+          );
+        });
+      }),
+    ];
     this.wire.connect();
     try {
-      await Promise.race([this.waitFor((s) => s === 'connected' || s === 'readOnly', timeoutMs), refusedEverywhere.then(() => Promise.reject(new Error('refused')))]);
+      await Promise.race([this.waitFor((s) => s === 'connected' || s === 'readOnly', timeoutMs), hopeless.then(() => Promise.reject(new Error('hopeless')))]);
     } catch {
       const reason =
         this.current === 'authFailed'
-          ? `ZooKeeper at ${this.connectString} rejected the credentials. Check the user name and password.`
-          : refused >= this.parsed.servers.length * 2
-            ? `Could not connect to ZooKeeper at ${this.connectString}: the connection was refused (${this.wire.lastSocketError ?? 'ECONNREFUSED'}). ` +
-              'Nothing listens on that port: check the host and port, and that the server runs.'
-            : `Could not connect to ZooKeeper at ${this.connectString} within ${Math.round(timeoutMs / 1000)} s` +
-              (this.wire.lastSocketError ? ` (${this.wire.lastSocketError})` : ': no server answered') +
-              '. Check that the hosts and ports are right, that the server runs, and that it is reachable from this machine.';
+          ? this.describeAuthFailure()
+          : problems.size >= servers
+            ? [...new Set(problems.values())].join(' ')
+            : refused >= servers * 2
+              ? `Could not connect to ZooKeeper at ${this.connectString}: the connection was refused (${this.wire.lastSocketError ?? 'ECONNREFUSED'}). ` +
+                'Nothing listens on that port: check the host and port, and that the server runs.'
+              : `Could not connect to ZooKeeper at ${this.connectString} within ${Math.round(timeoutMs / 1000)} s` +
+                (this.wire.lastSocketError ? ` (${this.wire.lastSocketError})` : ': no server answered') +
+                '. Check that the hosts and ports are right, that the server runs, and that it is reachable from this machine.';
       throw new ZkError('CONNECTFAILED', 'connect', undefined, reason);
     } finally {
-      sub.dispose();
+      for (const sub of subs) sub.dispose();
     }
+  }
+
+  /** Why the server refused this client's credentials, as a sentence (never with a password). */
+  describeAuthFailure(): string {
+    const sasl = this.options.sasl;
+    if (sasl && this.wire.saslFailure !== undefined) {
+      return (
+        `ZooKeeper at ${this.connectString} refused the SASL login of user "${sasl.user}" (${sasl.mechanism}: ${this.wire.saslFailure}). ` +
+        'The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Digest Credentials…).'
+      );
+    }
+    return `ZooKeeper at ${this.connectString} rejected the credentials. Check the user name and password.`;
   }
 
   /** Resolves when the state satisfies `predicate`; rejects after `timeoutMs` or when the client closes. */
@@ -472,12 +519,14 @@ export class ZkClient implements Disposable {
   // ---- internals --------------------------------------------------------------------------
 
   private createWire(): WireConnection {
+    const sasl = this.options.sasl;
     const wire = new WireConnection({
       connectString: formatConnectString({ servers: [{ host: '127.0.0.1', port: 1 }], ...(this.parsed.chroot ? { chroot: this.parsed.chroot } : {}) }),
       servers: this.parsed.servers,
       sessionTimeoutMs: this.sessionTimeoutMs,
       ...(this.options.spinDelayMs !== undefined ? { spinDelayMs: this.options.spinDelayMs } : {}),
       ...(this.options.transport ? { transport: this.options.transport } : {}),
+      ...(sasl ? { sasl: () => digestMd5Session(sasl.user, sasl.password) } : {}),
     });
     for (const { user, password } of this.digest) wire.addAuth('digest', Buffer.from(`${user}:${password}`));
     wire.onState((state) => this.onWireState(wire, state));
@@ -498,6 +547,8 @@ export class ZkClient implements Disposable {
       }
       case WireState.connecting:
       case WireState.disconnected:
+        // After a refused login the wire closes without retrying: the state stays authFailed.
+        if (this.current === 'authFailed') break;
         this.setState(this.everConnected ? 'suspended' : 'connecting');
         break;
       case WireState.sessionExpired:

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { formatHex64 } from '../../zk/stat';
 import { ConnectionItem } from '../../tree/explorerItems';
 import { COMMANDS } from '../commandIds';
-import { validateConnectionName, validateConnectString, type ConnectionConfig } from '../connections/connectionConfig';
+import { parseSecurity, validateConnectionName, validateConnectString, type ConnectionConfig } from '../connections/connectionConfig';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { addressKey, type DigestCredentials } from '../connections/credentials';
 import { CredentialsAddressChangedError, type ZkConnection } from '../connections/zkConnection';
@@ -27,7 +27,62 @@ function configFromArgs(args: CommandArgs, taken: readonly string[]): Connection
     config.sessionTimeoutMs = args.sessionTimeoutMs;
   }
   if (args.readOnly === true) config.readOnly = true;
+  const security = parseSecurity(args.tls, args.sasl);
+  if ('problem' in security) throw new UserError(security.problem);
+  if (security.tls) config.tls = security.tls;
+  if (security.sasl) config.sasl = security.sasl;
   return config;
+}
+
+/** Asks for one PEM file with the open dialog (in the browser VS Code: its simple dialog, where a path can be typed). */
+async function askPemFile(title: string, optional: boolean): Promise<string | null | undefined> {
+  if (optional) {
+    const choice = await vscode.window.showQuickPick([{ label: 'Choose a PEM file…' }, { label: "Use this machine's trusted CAs", none: true }], { title });
+    if (!choice) return undefined;
+    if ('none' in choice) return null;
+  }
+  const picked = await vscode.window.showOpenDialog({ title, openLabel: 'Use This File', canSelectMany: false, filters: { 'PEM files': ['pem', 'crt', 'cer', 'key'], 'All files': ['*'] } });
+  return picked?.[0]?.fsPath;
+}
+
+/** The "Secured (TLS, SASL)…" steps of Add Connection: TLS files and the SASL user. Undefined: cancelled. */
+async function askSecurity(name: string): Promise<Pick<ConnectionConfig, 'tls' | 'sasl'> | undefined> {
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: 'TLS', description: "the server's TLS port, its certificate checked against a CA", tls: true, cert: false, sasl: false },
+      { label: 'Mutual TLS', description: 'TLS with your client certificate (the server grants x509:<subject>)', tls: true, cert: true, sasl: false },
+      { label: 'SASL DIGEST-MD5', description: 'a user and password from the server\'s JAAS file (grants sasl:<user>)', tls: false, cert: false, sasl: true },
+      { label: 'TLS and SASL DIGEST-MD5', tls: true, cert: false, sasl: true },
+    ],
+    { title: `Security of ${name}`, placeHolder: 'How the server wants to be reached' },
+  );
+  if (!kind) return undefined;
+  const result: Pick<ConnectionConfig, 'tls' | 'sasl'> = {};
+  if (kind.tls) {
+    const tls: NonNullable<ConnectionConfig['tls']> = {};
+    const ca = await askPemFile(`CA certificate (PEM) that signed ${name}'s server certificate`, true);
+    if (ca === undefined) return undefined;
+    if (ca) tls.ca = ca;
+    if (kind.cert) {
+      const cert = await askPemFile(`Your client certificate (PEM) for ${name}`, false);
+      if (!cert) return undefined;
+      const key = await askPemFile(`The private key (PEM) of ${cert}`, false);
+      if (!key) return undefined;
+      tls.cert = cert;
+      tls.key = key;
+    }
+    result.tls = tls;
+  }
+  if (kind.sasl) {
+    const user = await vscode.window.showInputBox({
+      title: `SASL user for ${name}`,
+      prompt: 'The user name (its password is asked for when connecting and kept in the system keychain)',
+      validateInput: (v) => (v.trim() ? undefined : 'Enter the SASL user name.'),
+    });
+    if (user === undefined) return undefined;
+    result.sasl = { mechanism: 'DIGEST-MD5', user: user.trim() };
+  }
+  return result;
 }
 
 function digestFromArgs(value: unknown): DigestCredentials | undefined {
@@ -79,12 +134,31 @@ async function askConfig(connections: ConnectionManager, existing?: ConnectionCo
     [
       { label: 'Read and write', readOnly: false },
       { label: 'Read-only', description: 'refuse every write through this connection', readOnly: true },
+      ...(existing ? [] : [{ label: 'Secured (TLS, SASL)…', description: 'a TLS port, a client certificate, a SASL login', readOnly: false, secured: true }]),
     ],
     { title: existing ? `Edit connection ${existing.name} (3/3)` : 'Add ZooKeeper connection (3/3)', placeHolder: 'Access' },
   );
   if (!access) return undefined;
   const config: ConnectionConfig = { name: name.trim(), connectString: connectString.trim() };
   if (existing?.sessionTimeoutMs !== undefined) config.sessionTimeoutMs = existing.sessionTimeoutMs;
+  // An edit keeps the connection's security settings (edit them in settings.json).
+  if (existing?.tls) config.tls = existing.tls;
+  if (existing?.sasl) config.sasl = existing.sasl;
+  if ('secured' in access) {
+    const security = await askSecurity(config.name);
+    if (!security) return undefined;
+    Object.assign(config, security);
+    const secureAccess = await vscode.window.showQuickPick(
+      [
+        { label: 'Read and write', readOnly: false },
+        { label: 'Read-only', description: 'refuse every write through this connection', readOnly: true },
+      ],
+      { title: `Access of ${config.name}`, placeHolder: 'Access' },
+    );
+    if (!secureAccess) return undefined;
+    if (secureAccess.readOnly) config.readOnly = true;
+    return config;
+  }
   if (access.readOnly) config.readOnly = true;
   return config;
 }
@@ -177,6 +251,74 @@ async function pickFromStatusBar(connections: ConnectionManager): Promise<{ chos
   return { chosen: picked.label };
 }
 
+/**
+ * The SASL password and TLS key passphrase part of zookeeper.setCredentials:
+ * `{ connection, sasl: { user, password } | null }` and `{ connection, tlsKeyPassphrase: string | null }`,
+ * or, from the UI, a choice when the connection uses SASL or an encrypted key. Kept in SecretStorage
+ * bound to the address; never echoed back or logged. Returns undefined when the call is about digest.
+ */
+async function setSecuritySecret(connections: ConnectionManager, connection: ZkConnection, args: CommandArgs | undefined, log: Logger): Promise<object | undefined> {
+  const address = connection.config.connectString;
+  let sasl: { user: string; password: string } | null | undefined;
+  let passphrase: string | null | undefined;
+  if (args && !args.prompt) {
+    if (args.sasl === undefined && args.tlsKeyPassphrase === undefined) return undefined;
+    if (args.sasl !== undefined) {
+      const value = args.sasl === null ? null : asArgs(args.sasl);
+      if (value === null) sasl = null;
+      else if (value && typeof value.user === 'string' && value.user && typeof value.password === 'string') sasl = { user: value.user, password: value.password };
+      else throw new UserError('sasl must be { user, password }, or null to remove the stored SASL password.');
+    }
+    if (args.tlsKeyPassphrase !== undefined) {
+      if (args.tlsKeyPassphrase !== null && typeof args.tlsKeyPassphrase !== 'string') throw new UserError('tlsKeyPassphrase must be a string, or null to remove it.');
+      passphrase = args.tlsKeyPassphrase;
+    }
+  } else {
+    const saslUser = connection.config.sasl?.user;
+    const key = connection.config.tls?.key;
+    if (!saslUser && !key) return undefined;
+    const picked = await vscode.window.showQuickPick(
+      [
+        ...(saslUser ? [{ label: `SASL password of ${saslUser}`, which: 'sasl' as const }] : []),
+        ...(key ? [{ label: 'TLS key passphrase', description: key, which: 'tls' as const }] : []),
+        { label: 'Digest credentials (user:password)', which: 'digest' as const },
+      ],
+      { title: `Credentials for ${connection.name} at ${addressKey(address)}` },
+    );
+    if (!picked) return { connection: connection.name, applied: 'cancelled' };
+    if (picked.which === 'digest') return undefined;
+    const value = await vscode.window.showInputBox({
+      title: picked.which === 'sasl' ? `SASL password of ${saslUser ?? ''} for ${connection.name}` : `Passphrase of ${key ?? ''}`,
+      prompt: `Sent only to ${addressKey(address)}; kept in the system keychain, never in settings`,
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (value === undefined) return { connection: connection.name, applied: 'cancelled' };
+    if (picked.which === 'sasl') sasl = { user: saslUser!, password: value };
+    else passphrase = value;
+  }
+  if (sasl !== undefined) await connections.security.setSasl(connection.name, address, sasl);
+  if (passphrase !== undefined) await connections.security.setKeyPassphrase(connection.name, address, passphrase);
+  // A session keeps the login it made; the new secret is used from the next connection (or now, when asked).
+  let applied: 'reconnect' | 'nextConnect' = 'nextConnect';
+  if (args?.reconnect === true && connection.isOpen) {
+    await connection.disconnect();
+    await connection.connect({ explicit: true });
+    applied = 'reconnect';
+  }
+  const what = [sasl !== undefined ? (sasl ? `SASL password of ${sasl.user} set` : 'SASL password removed') : '', passphrase !== undefined ? (passphrase === null ? 'TLS key passphrase removed' : 'TLS key passphrase set') : '']
+    .filter(Boolean)
+    .join(', ');
+  log.info(`${connection.name}: ${what} (${addressKey(address)}), ${applied === 'reconnect' ? 'applied on a new session' : 'used from the next connect'}`);
+  if (!args || args.prompt) void vscode.window.showInformationMessage(`${connection.name}: ${what}; used from the next connect.`);
+  return {
+    connection: connection.name,
+    ...(sasl !== undefined ? { sasl: sasl ? { user: sasl.user } : null } : {}),
+    ...(passphrase !== undefined ? { tlsKeyPassphrase: passphrase === null ? 'removed' : 'stored' } : {}),
+    applied,
+  };
+}
+
 export function registerConnectionCommands(subscriptions: vscode.Disposable[], log: Logger, connections: ConnectionManager, onConnected: (c: ZkConnection) => void): void {
   registerCommand(subscriptions, log, COMMANDS.addConnection, async (arg?: unknown) => {
     const args = asArgs(arg);
@@ -260,6 +402,8 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
   registerCommand(subscriptions, log, COMMANDS.setCredentials, async (arg?: unknown) => {
     const connection = await resolveConnection(connections, arg, 'Choose the connection');
     const args = asArgs(arg);
+    const security = await setSecuritySecret(connections, connection, args, log);
+    if (security) return security;
     let digest: DigestCredentials | undefined;
     const address = connection.config.connectString;
     const previous = await connections.credentials.get(connection.name, address);

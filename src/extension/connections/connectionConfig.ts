@@ -1,11 +1,47 @@
 import * as vscode from 'vscode';
 import { parseConnectString } from '../../zk/connectString';
+import type { TlsConfig } from '../../zk/security/tlsFiles';
 
 export interface ConnectionConfig {
   name: string;
   connectString: string;
   sessionTimeoutMs?: number;
   readOnly?: boolean;
+  /** TLS to the server's secure port; PEM file paths (see src/zk/security/tlsFiles.ts). */
+  tls?: TlsConfig;
+  /** SASL login; the password lives in SecretStorage. */
+  sasl?: { mechanism: 'DIGEST-MD5'; user: string };
+}
+
+/** The `tls` and `sasl` of an entry, checked: a problem as a sentence, or the values. */
+export function parseSecurity(tls: unknown, sasl: unknown): { problem: string } | { tls?: TlsConfig; sasl?: { mechanism: 'DIGEST-MD5'; user: string } } {
+  const result: { tls?: TlsConfig; sasl?: { mechanism: 'DIGEST-MD5'; user: string } } = {};
+  if (tls !== undefined) {
+    if (typeof tls !== 'object' || tls === null || Array.isArray(tls)) return { problem: '"tls" must be an object such as { "ca": "~/certs/ca.pem" }.' };
+    const value = tls as Record<string, unknown>;
+    const config: TlsConfig = {};
+    for (const key of ['ca', 'cert', 'key', 'servername'] as const) {
+      if (value[key] === undefined) continue;
+      if (typeof value[key] !== 'string' || !value[key].trim()) return { problem: `"tls.${key}" must be a non-empty string${key === 'servername' ? ' (a host name)' : ' (the path of a PEM file)'}.` };
+      config[key] = value[key].trim();
+    }
+    if (value.rejectUnauthorized !== undefined) {
+      if (typeof value.rejectUnauthorized !== 'boolean') return { problem: '"tls.rejectUnauthorized" must be true or false.' };
+      config.rejectUnauthorized = value.rejectUnauthorized;
+    }
+    const unknown = Object.keys(value).filter((k) => !['ca', 'cert', 'key', 'servername', 'rejectUnauthorized'].includes(k));
+    if (unknown.length) return { problem: `"tls" does not know ${unknown.map((k) => `"${k}"`).join(', ')}: use ca, cert, key, servername, rejectUnauthorized.` };
+    if (config.cert && !config.key) return { problem: '"tls.cert" needs "tls.key" (the certificate\'s private key).' };
+    if (config.key && !config.cert) return { problem: '"tls.key" needs "tls.cert" (the client certificate).' };
+    result.tls = config;
+  }
+  if (sasl !== undefined) {
+    const value = (typeof sasl === 'object' && sasl !== null ? sasl : {}) as Record<string, unknown>;
+    if (value.mechanism !== 'DIGEST-MD5') return { problem: `"sasl.mechanism" must be "DIGEST-MD5"${typeof value.mechanism === 'string' ? ` (${value.mechanism} is not supported)` : ''}.` };
+    if (typeof value.user !== 'string' || !value.user.trim()) return { problem: '"sasl.user" must name the SASL user (its password is asked for and kept in the system keychain).' };
+    result.sasl = { mechanism: 'DIGEST-MD5', user: value.user.trim() };
+  }
+  return result;
 }
 
 const SECTION = 'zookeeper';
@@ -86,7 +122,7 @@ export function readConnectionConfigs(): { connections: ConnectionConfig[]; prob
       problems.push(`Entry ${index + 1} of zookeeper.connections is not an object.`);
       continue;
     }
-    const { name, connectString, sessionTimeoutMs, readOnly } = entry as Record<string, unknown>;
+    const { name, connectString, sessionTimeoutMs, readOnly, tls, sasl } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || typeof connectString !== 'string') {
       problems.push(`Entry ${index + 1} of zookeeper.connections needs "name" and "connectString".`);
       continue;
@@ -103,6 +139,13 @@ export function readConnectionConfigs(): { connections: ConnectionConfig[]; prob
     const config: ConnectionConfig = { name, connectString: connectString.trim() };
     if (typeof sessionTimeoutMs === 'number') config.sessionTimeoutMs = sessionTimeoutMs;
     if (readOnly === true) config.readOnly = true;
+    const security = parseSecurity(tls, sasl);
+    if ('problem' in security) {
+      problems.push(`Connection "${name}": ${security.problem}`);
+      continue;
+    }
+    if (security.tls) config.tls = security.tls;
+    if (security.sasl) config.sasl = security.sasl;
     connections.push(config);
   }
   return { connections, problems };

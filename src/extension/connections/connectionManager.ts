@@ -3,6 +3,7 @@ import { UserError } from '../errors';
 import type { Logger } from '../logging';
 import { affectsConnections, connectionOrigins, readConnectionConfigs, userLevelConnectString, writeConnectionConfigs, type ConnectionConfig } from './connectionConfig';
 import { addressKey, type CredentialStore } from './credentials';
+import { SecuritySecrets } from './securitySecrets';
 import { ZkConnection, type CredentialsAddressChangedError } from './zkConnection';
 
 /** The configured connections, kept in step with the zookeeper.connections setting. */
@@ -26,11 +27,14 @@ export class ConnectionManager implements vscode.Disposable {
   /** A connect was refused: credentials are stored for the name but another address (ask the user). */
   readonly onDidRefuseCredentials = this.refusedEmitter.event;
   problems: string[] = [];
+  /** SASL passwords and TLS key passphrases (SecretStorage, bound to name and address). */
+  readonly security: SecuritySecrets;
 
   constructor(
     readonly credentials: CredentialStore,
     private readonly log: Logger,
   ) {
+    this.security = new SecuritySecrets(credentials.secrets);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsConnections(event)) this.reload();
@@ -59,7 +63,7 @@ export class ConnectionManager implements vscode.Disposable {
       const existing = this.connections.get(config.name);
       if (existing) existing.origin = origins.get(config.name) ?? 'user';
       if (!existing) {
-        const connection = new ZkConnection(config, this.credentials, this.log.scoped(config.name), () => this.connectTimeoutMs(), userLevelConnectString);
+        const connection = new ZkConnection(config, this.credentials, this.log.scoped(config.name), () => this.connectTimeoutMs(), userLevelConnectString, this.security);
         connection.origin = origins.get(config.name) ?? 'user';
         connection.onDidChange((c) => this.stateEmitter.fire(c));
         connection.onDidRenewSession((c) => this.renewedEmitter.fire(c));
@@ -131,6 +135,7 @@ export class ConnectionManager implements vscode.Disposable {
     // A workspace's definition must never take the credentials the user's own definition of the name uses.
     const userAddress = this.get(name)?.origin === 'user' ? undefined : userLevelConnectString(name);
     if (renamed) await this.credentials.rename(name, config.name, userAddress);
+    if (renamed && userAddress === undefined) await this.security.rename(name, config.name);
     if (moved && options.carryCredentials) {
       const keepFrom = userAddress !== undefined && !renamed && addressKey(userAddress) === addressKey(previous.connectString);
       await this.credentials.carryOver(config.name, previous.connectString, config.connectString, keepFrom);
@@ -149,6 +154,7 @@ export class ConnectionManager implements vscode.Disposable {
     await connection?.disconnect();
     await writeConnectionConfigs(this.list().filter((c) => c.name !== name).map((c) => c.config));
     await this.credentials.delete(name, connection?.origin === 'user' ? undefined : userLevelConnectString(name));
+    if (connection?.origin === 'user' || userLevelConnectString(name) === undefined) await this.security.delete(name);
     this.reload();
   }
 

@@ -54,7 +54,7 @@ export class CredentialStore {
    * they were bound to an address belong (every read uses it, so no path files them under no address).
    */
   constructor(
-    private readonly secrets: vscode.SecretStorage,
+    readonly secrets: vscode.SecretStorage,
     private readonly legacyAddressOf: (connection: string) => string | undefined = () => undefined,
   ) {}
 

@@ -5,9 +5,18 @@ import { formatHex64 } from '../../zk/stat';
 import { DisconnectedError, UserError } from '../errors';
 
 export { DisconnectedError };
+import * as fs from 'node:fs';
+import { tlsTransport } from '../../zk/security/tls';
+import { expandPath, isEncryptedKey, loadTlsSettings } from '../../zk/security/tlsFiles';
+import type { Transport } from '../../zk/wire/transport';
 import type { Logger } from '../logging';
 import type { ConnectionConfig, ConnectionOrigin } from './connectionConfig';
 import { UNKNOWN_ADDRESS, type CredentialStore, type DigestCredentials } from './credentials';
+import type { SecuritySecrets } from './securitySecrets';
+
+function expandForRead(file: string, workspaceFolder: string | undefined): string {
+  return expandPath(file, workspaceFolder ? { workspaceFolder } : {});
+}
 
 /**
  * A connect refused because credentials are stored for this name but for another server address:
@@ -78,6 +87,7 @@ export class ZkConnection implements vscode.Disposable {
     private readonly connectTimeoutMs: () => number,
     /** The user-level connect string of this name, which credentials stored before address binding are bound to. */
     private readonly userLevelConnectString: (name: string) => string | undefined = () => undefined,
+    private readonly security?: SecuritySecrets,
   ) {}
 
   get name(): string {
@@ -157,16 +167,22 @@ export class ZkConnection implements vscode.Disposable {
       if (this.config.connectString !== config.connectString) {
         throw new UserError(`The address of connection "${this.name}" changed from ${config.connectString} to ${this.config.connectString} while connecting; nothing was sent. Connect again.`);
       }
+      const secured = await this.securityOptions(config);
       const client = await ZkClient.connect({
         connectString: config.connectString,
         sessionTimeoutMs: config.sessionTimeoutMs ?? 30000,
         connectTimeoutMs: this.connectTimeoutMs(),
         operationTimeoutMs: 20000,
         ...(digest ? { digest: [digest] } : {}),
+        ...(secured.transport ? { transport: secured.transport } : {}),
+        ...(secured.sasl ? { sasl: secured.sasl } : {}),
       });
+      // Secrets typed in for this connect are kept only once the server has accepted them.
+      await secured.keep();
       this.users = digest ? [digest.user] : [];
       this.attach(client);
-      this.log.info(`connected: ${this.describeSession() ?? ''}${digest ? ` (digest user ${digest.user})` : ''}`);
+      const how = [config.tls ? 'TLS' : '', secured.sasl ? `SASL user ${secured.sasl.user}` : '', digest ? `digest user ${digest.user}` : ''].filter(Boolean).join(', ');
+      this.log.info(`connected: ${this.describeSession() ?? ''}${how ? ` (${how})` : ''}`);
       return client;
     } catch (error) {
       this.lastError = errorMessage(error);
@@ -174,6 +190,66 @@ export class ZkConnection implements vscode.Disposable {
       this.setStatus('failed');
       throw error;
     }
+  }
+
+  /**
+   * The TLS transport and SASL login of a connection. A SASL password or key passphrase not yet in
+   * SecretStorage for this address is asked for (and stored by `keep` once the connect succeeded).
+   */
+  private async securityOptions(config: ConnectionConfig): Promise<{ transport?: Transport; sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string }; keep: () => Promise<void> }> {
+    const keeps: (() => Promise<void>)[] = [];
+    const result: { transport?: Transport; sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string }; keep: () => Promise<void> } = {
+      keep: async () => {
+        for (const keep of keeps) await keep();
+      },
+    };
+    const address = config.connectString;
+    const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (config.tls) {
+      let passphrase: string | undefined;
+      if (config.tls.key) {
+        // Whether the key needs a passphrase is known only from the file; loadTlsSettings names a missing file.
+        let encrypted = false;
+        try {
+          encrypted = isEncryptedKey(fs.readFileSync(expandForRead(config.tls.key, workspaceFolder)));
+        } catch {
+          encrypted = false;
+        }
+        if (encrypted) {
+          passphrase = await this.security?.keyPassphrase(this.name, address);
+          if (passphrase === undefined) {
+            passphrase = await vscode.window.showInputBox({
+              title: `TLS key passphrase for ${this.name}`,
+              prompt: `The private key ${config.tls.key} is encrypted: its passphrase (kept in the system keychain, bound to ${address})`,
+              password: true,
+              ignoreFocusOut: true,
+            });
+            if (passphrase === undefined) throw new UserError(`Connecting ${this.name} needs the passphrase of the private key ${config.tls.key}: set it with "ZooKeeper: Set Digest Credentials…".`);
+            const typed = passphrase;
+            keeps.push(() => this.security?.setKeyPassphrase(this.name, address, typed) ?? Promise.resolve());
+          }
+        }
+      }
+      const settings = loadTlsSettings(config.tls, { ...(workspaceFolder ? { workspaceFolder } : {}), ...(passphrase !== undefined ? { passphrase } : {}) });
+      result.transport = tlsTransport(settings);
+    }
+    if (config.sasl) {
+      const user = config.sasl.user;
+      let password = await this.security?.saslPassword(this.name, address, user);
+      if (password === undefined) {
+        password = await vscode.window.showInputBox({
+          title: `SASL password for ${user} on ${this.name}`,
+          prompt: `Sent only to ${address} (DIGEST-MD5: the password itself never crosses the wire); kept in the system keychain`,
+          password: true,
+          ignoreFocusOut: true,
+        });
+        if (password === undefined) throw new UserError(`Connecting ${this.name} needs the SASL password of ${user}: set it with "ZooKeeper: Set Digest Credentials…".`);
+        const typed = password;
+        keeps.push(() => this.security?.setSasl(this.name, address, { user, password: typed }) ?? Promise.resolve());
+      }
+      result.sasl = { mechanism: config.sasl.mechanism, user, password };
+    }
+    return result;
   }
 
   private attach(client: ZkClient): void {

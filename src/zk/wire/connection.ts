@@ -1,9 +1,11 @@
+import type * as net from 'node:net';
 import { createClient, type Client, type ConnectionManager, type NzcEvent, type Packet, type WireRequest } from 'node-zookeeper-client';
 import { Emitter } from '../events';
 import { JuteReader, JuteWriter } from './jute';
-import { EventType } from './protocol';
+import type { SaslSession } from '../security/digestMd5';
+import { EventType, OpCode } from './protocol';
 import { readWatcherEvent, type WatcherEvent } from './records';
-import { plainTcp, type ServerEndpoint, type Transport } from './transport';
+import { isTransportProblem, plainTcp, type ServerEndpoint, type Transport } from './transport';
 
 /** node-zookeeper-client's ConnectionManager states. */
 export const WireState = {
@@ -44,6 +46,20 @@ export interface WireOptions {
   sessionPassword?: Buffer;
   /** The parsed hosts; node-zookeeper-client's own parser cannot read IPv6 addresses. */
   servers?: ServerEndpoint[];
+  /** A fresh SASL session for every new TCP connection (see WireConnection's SASL handshake). */
+  sasl?: () => SaslSession;
+}
+
+const AUTHFAILED = -115;
+
+/** A SASL exchange in progress on one socket: the ConnectResponse waits until it is done. */
+interface SaslExchange {
+  socket: net.Socket;
+  session: SaslSession;
+  connectResponse: Buffer;
+  xid: number;
+  /** The server has been sent our proof of the password: a close from now on means it refused it. */
+  answered: boolean;
 }
 
 /**
@@ -60,19 +76,30 @@ export class WireConnection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private shutDown = false;
+  private readonly sasl: (() => SaslSession) | undefined;
+  private saslExchange: SaslExchange | undefined;
+  /** Why the server refused this client's SASL login (set with the authFailed state); never holds a secret. */
+  saslFailure: string | undefined;
   /** The last socket error, for messages like "connect ECONNREFUSED 127.0.0.1:2181". */
   lastSocketError: string | undefined;
   private readonly stateEmitter = new Emitter<number>();
   private readonly notificationEmitter = new Emitter<WatcherEvent>();
   private readonly socketErrorEmitter = new Emitter<NodeJS.ErrnoException>();
-  /** Socket errors (connection refused, host unreachable, …) while connecting or connected. */
+  private readonly silentCloseEmitter = new Emitter<ServerEndpoint>();
+  /** Socket errors (connection refused, host unreachable, …) while connecting or connected; TransportProblems among them. */
   readonly onSocketError = this.socketErrorEmitter.event;
+  /**
+   * A server closed the connection during the handshake without sending a single byte: what a TLS
+   * port does with a plain-text client and a plain port with a TLS client (ZkClient probes which).
+   */
+  readonly onSilentClose = this.silentCloseEmitter.event;
   readonly onState = this.stateEmitter.event;
   /** Every watch notification (one-shot and persistent), with the chroot already removed from its path. */
   readonly onNotification = this.notificationEmitter.event;
 
   constructor(options: WireOptions) {
     this.transport = options.transport ?? plainTcp;
+    this.sasl = options.sasl;
     this.client = createClient(options.connectString, {
       sessionTimeout: options.sessionTimeoutMs,
       spinDelay: options.spinDelayMs ?? 1000,
@@ -226,6 +253,7 @@ export class WireConnection {
     this.stateEmitter.dispose();
     this.notificationEmitter.dispose();
     this.socketErrorEmitter.dispose();
+    this.silentCloseEmitter.dispose();
   }
 
   private failQueued(): void {
@@ -244,7 +272,8 @@ export class WireConnection {
       if (this.shutDown) return;
       this.chunks = [];
       this.buffered = 0;
-      const { socket, readyEvent } = this.transport.open({ host: server.host, port: Number(server.port) });
+      const endpoint = { host: server.host, port: Number(server.port) };
+      const { socket, readyEvent } = this.transport.open(endpoint);
       cm.socket = socket;
       cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
       socket.setNoDelay(true);
@@ -316,11 +345,22 @@ export class WireConnection {
         cm.onSocketData(data);
       });
       socket.on('drain', () => cm.onSocketDrain());
+      let problem = false;
       socket.on('close', (hadError: boolean) => {
+        if (this.saslExchange?.socket === socket) {
+          const { answered } = this.saslExchange;
+          this.saslExchange = undefined;
+          // The server closes the connection on a login it refuses: that is an answer, not a network fault to retry.
+          if (answered && cm.state === WireState.connecting && !this.shutDown) this.failSasl('the server closed the connection after the password was sent');
+        }
+        const silent = socket.bytesRead === 0 && !problem && cm.state === WireState.connecting && !this.shutDown;
         // A socket replaced by a newer one must not tear down its successor's state.
         if (cm.socket === socket) cm.onSocketClosed(hadError);
+        if (silent) this.silentCloseEmitter.fire(endpoint);
       });
-      socket.on('error', (error: Error) => {
+      socket.on('error', (raw: Error) => {
+        const error = isTransportProblem(raw) ? raw : (this.transport.explain?.(raw, endpoint) ?? raw);
+        problem ||= isTransportProblem(error);
         this.lastSocketError = error.message;
         this.socketErrorEmitter.fire(error);
         cm.onSocketError(error);
@@ -348,9 +388,84 @@ export class WireConnection {
       if (rest.length > 0) this.chunks[0] = rest;
       else this.chunks.shift();
       this.buffered -= size + 4;
-      if (!this.onFrame(frame)) original(frame);
+      if (!this.onSaslFrame(frame, original) && !this.onFrame(frame)) original(frame);
       if (this.cm.socket?.destroyed) return;
     }
+  }
+
+  /**
+   * SASL on every new TCP connection, before anything else: the server's ConnectResponse is held
+   * back from node-zookeeper-client (which would then send the auth packets, SetWatches and every
+   * queued request) until the SetSASL exchange (opcode 102, normal xids) has succeeded. A refused
+   * login ends in the authFailed state, which node-zookeeper-client never retries: one clear
+   * error instead of a reconnect loop. Returns true when the frame was handled here.
+   */
+  private onSaslFrame(frame: Buffer, original: (frame: Buffer) => void): boolean {
+    const socket = this.cm.socket;
+    const exchange = this.saslExchange;
+    if (!exchange) {
+      if (!this.sasl || this.cm.state !== WireState.connecting || !socket) return false;
+      // ConnectResponse: protocolVersion, timeOut, … A timeOut of 0 means the session expired: let it through.
+      if (frame.length < 12 || frame.readInt32BE(8) <= 0) return false;
+      const session = this.sasl();
+      this.saslExchange = { socket, session, connectResponse: Buffer.from(frame), xid: 0, answered: false };
+      this.sendSasl(this.saslExchange, session.initial());
+      return true;
+    }
+    if (exchange.socket !== socket) return false;
+    const reader = new JuteReader(frame, 4);
+    const xid = reader.int();
+    reader.long();
+    const err = reader.int();
+    if (xid !== exchange.xid) {
+      this.saslExchange = undefined;
+      this.failSasl(`the server answered request ${xid} during the SASL exchange`);
+      return true;
+    }
+    if (err !== 0) {
+      this.saslExchange = undefined;
+      this.failSasl(err === AUTHFAILED ? 'the server refused the login' : `the server answered error ${err}`);
+      return true;
+    }
+    let next: Buffer | undefined;
+    try {
+      next = exchange.session.step(reader.buffer_() ?? Buffer.alloc(0));
+    } catch (error) {
+      this.saslExchange = undefined;
+      this.failSasl((error as Error).message);
+      return true;
+    }
+    if (next) {
+      exchange.answered = true;
+      this.sendSasl(exchange, next);
+      return true;
+    }
+    if (exchange.session.complete) {
+      this.saslExchange = undefined;
+      original(exchange.connectResponse);
+      return true;
+    }
+    this.saslExchange = undefined;
+    this.failSasl('the SASL exchange ended before it was complete');
+    return true;
+  }
+
+  private sendSasl(exchange: SaslExchange, token: Buffer): void {
+    exchange.xid = this.cm.xid++;
+    const body = new JuteWriter().buffer_(token).toBuffer();
+    const frame = Buffer.alloc(12 + body.length);
+    frame.writeInt32BE(8 + body.length, 0);
+    frame.writeInt32BE(exchange.xid, 4);
+    frame.writeInt32BE(OpCode.sasl, 8);
+    body.copy(frame, 12);
+    exchange.socket.write(frame);
+  }
+
+  private failSasl(reason: string): void {
+    this.saslFailure = reason;
+    this.cm.setState(WireState.authFailed);
+    const socket = this.cm.socket;
+    if (socket && !socket.destroyed) socket.destroy();
   }
 
   private joinChunks(): void {

@@ -27,6 +27,8 @@ declare module 'node-zookeeper-client' {
     pendingQueue: Packet[];
     packetQueue: { shift(): Packet | undefined; queue: Packet[] };
     zxid: Buffer;
+    /** The next request's xid. */
+    xid: number;
     connectTimeout: number;
     /** The negotiated session timeout once connected (the requested one before). */
     sessionTimeout: number;
