@@ -149,8 +149,9 @@ async function writeRoot(client: ZkClient, path: string, acl: readonly AclEntry[
  */
 export async function setAcl(client: ZkClient, options: SetAclOptions): Promise<SetAclReport> {
   const { path, session } = options;
+  // Checked as given: normalizing first would drop letters that are not permissions instead of naming them.
+  checkAclBeforeWrite(path, options.acl, session, options.confirmLockout === true);
   const acl = normalized(options.acl);
-  checkAclBeforeWrite(path, acl, session, options.confirmLockout === true);
   const failed: AclFailure[] = [];
   const current = await readAcl(client, path);
   const expected = options.aversion ?? current.aversion;

@@ -91,6 +91,10 @@ describe('ACLs (src/zk/acl) against a real ZooKeeper', function () {
       assert.deepEqual((await readAcl(plain, base)).acl, [world('cdrwa')]);
     });
 
+    it('names a letter that is not a permission instead of dropping it', async () => {
+      await rejectsWith(setAcl(plain, { path: base, acl: [world('rwx')], session: plainSession }), 'INVALIDACL', /"x" is not a ZooKeeper permission/);
+    });
+
     it('explains auth on a session with no authenticated identity, before sending', async () => {
       await rejectsWith(
         setAcl(plain, { path: base, acl: [{ scheme: 'auth', id: '', perms: 'cdrwa' }], session: plainSession }),
