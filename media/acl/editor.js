@@ -51,10 +51,8 @@
     const readOnly = state.readOnlyReason !== undefined;
     app.replaceChildren();
     app.removeAttribute('aria-busy');
-    app.append(
-      el('h1', {}, el('span', { text: `ACL of ${state.path}` }), el('span', { class: 'muted', text: ` on ${state.connection} · ACL version ${state.aversion}` })),
-      readOnly ? el('p', { id: 'readonly', class: 'notice', role: 'note', text: state.readOnlyReason }) : undefined,
-    );
+    app.append(el('h1', {}, el('span', { text: `ACL of ${state.path}` }), el('span', { class: 'muted', text: ` on ${state.connection} · ACL version ${state.aversion}` })));
+    if (readOnly) app.append(el('p', { id: 'readonly', class: 'notice', role: 'note', text: state.readOnlyReason }));
 
     const layout = el('div', { class: 'layout' });
     const form = el('section', { class: 'form', 'aria-label': 'ACL entries' });

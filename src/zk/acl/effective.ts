@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { normalizePerms, type AclEntry } from './model';
+import { normalizePerms, validateIpId, type AclEntry } from './model';
 import type { SessionIdentities, SessionIdentity } from './identities';
 
 /** Schemes whose ids count as authenticated for the `auth` scheme (the ip provider's do not). */
@@ -8,6 +8,8 @@ function isAuthenticated(identity: SessionIdentity): boolean {
 }
 
 function ipMatches(range: string, address: string): boolean {
+  // An id being typed (or otherwise invalid) matches nothing; BlockList would throw on it.
+  if (validateIpId(range) !== undefined) return false;
   const [base, prefix] = range.split('/');
   const family = isIP(base);
   const addressFamily = isIP(address);

@@ -167,6 +167,8 @@ describe('ACLs (src/zk/acl) against a real ZooKeeper', function () {
       const acl = [digest(ALICE, 'cdrwa'), { scheme: 'ip', id: '127.0.0.1', perms: 'rw' }, world('r')];
       const rows = effectivePermissions(acl, aliceSession).map((r) => `${r.identity.scheme}:${r.identity.id}=${r.perms}`);
       assert.deepEqual(rows.sort(), ['digest:alice=cdrwa', 'ip:127.0.0.1=rw', 'world:anyone=r']);
+      // An ip id still being typed (here an impossible prefix) matches nothing instead of failing.
+      assert.equal(effectivePermissions([{ scheme: 'ip', id: '127.0.0.1/33', perms: 'a' }], aliceSession).find((r) => r.identity.scheme === 'ip')!.perms, '');
       // Another password of the same user is another id: it grants alice nothing.
       assert.equal(effectivePermissions([digest({ user: 'alice', password: 'other' }, 'a')], aliceSession).find((r) => r.identity.scheme === 'digest')!.perms, '');
     });
