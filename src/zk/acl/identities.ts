@@ -28,8 +28,8 @@ function plainAddress(address: string): string {
 
 /**
  * Who the server thinks this session is. whoAmI (opcode 107) exists from ZooKeeper 3.7; an older
- * server answers UNIMPLEMENTED (or drops the connection, which the client survives), and then the
- * list is what the client can know for itself: the ip of its socket and the digest users it added.
+ * server answers UNIMPLEMENTED (its submitRequest hands unknown types to UnimplementedRequestProcessor),
+ * and then the list is what the client can know for itself: the ip of its socket and the digest users it added.
  */
 export async function sessionIdentities(client: ZkClient, digest: readonly { user: string; password: string }[] = []): Promise<SessionIdentities> {
   const digestIds: Record<string, string> = {};
@@ -38,7 +38,7 @@ export async function sessionIdentities(client: ZkClient, digest: readonly { use
     const granted = await client.whoAmI();
     return { identities: granted.map(({ scheme, user }) => ({ scheme, id: user })), source: 'server', digestIds };
   } catch (error) {
-    if (!isZkError(error, 'UNIMPLEMENTED') && !isZkError(error, 'CONNECTIONLOSS')) throw error;
+    if (!isZkError(error, 'UNIMPLEMENTED')) throw error;
     const identities: SessionIdentity[] = [];
     const local = client.localAddress;
     if (local) identities.push({ scheme: 'ip', id: plainAddress(local) });
