@@ -32,10 +32,12 @@ const ALLOWED = [
   /^extension\/(readme|license|changelog)(\.md|\.txt)?$/i,
   /^extension\/dist\/[^/]+\.js$/,
   /^extension\/media\/[^/]+\.svg$/,
+  // The ACL editor's webview: its script and style sheet (loaded under a CSP from media/acl only).
+  /^extension\/media\/acl\/editor\.(js|css)$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];
 /** Directory entries (vsce writes none, other zip tools do) that are harmless on their own. */
-const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/syntaxes/']);
+const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/media/acl/', 'extension/syntaxes/']);
 
 /** What the .vsix is made of: when one of these is newer than the .vsix, it is packaged again. */
 const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'tsconfig.json', 'scripts/build.mjs', 'scripts/package.mjs', 'src', 'media', 'syntaxes'];
