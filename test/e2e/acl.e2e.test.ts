@@ -120,6 +120,26 @@ describe('e2e: the ACL editor', function () {
     assert.deepEqual(await aclText(), ['world:anyone:rw', 'ip:127.0.0.1:cdrwa', `digest:${aliceId}:rw`]);
   });
 
+  it('taking ADMIN away from every identity of the session asks first, naming the consequence; Cancel writes nothing', async function () {
+    this.timeout(120_000);
+    const page = wb!.page;
+    const f = form();
+    await f.locator('h1', { hasText: 'ACL version 3' }).waitFor({ timeout: 30_000 });
+    await f.getByLabel('a (admin) for entry 2').click();
+    await f.locator('#problems', { hasText: 'None of your identities keeps ADMIN' }).waitFor({ timeout: 30_000 });
+    await f.getByRole('button', { name: 'Apply to This Node' }).click();
+    const dialog = page.locator('.monaco-dialog-box').filter({ visible: true }).first();
+    await dialog.filter({ hasText: 'leaves none of this session' }).waitFor({ timeout: 30_000 });
+    assert.match(await dialog.innerText(), /you could not change this ACL again \(only a super user could\)/);
+    await wb!.screenshot('acl-editor-lockout');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // The positive signal first: the form says nothing was applied; then the server still has version 3.
+    await f.locator('#status', { hasText: 'Nothing was applied.' }).waitFor({ timeout: 30_000 });
+    assert.equal((await probe!.getACL(path)).stat.aversion, 3);
+    assert.deepEqual(await aclText(), ['world:anyone:rw', 'ip:127.0.0.1:cdrwa', `digest:${aliceId}:rw`]);
+    await f.getByLabel('a (admin) for entry 2').click();
+  });
+
   it('the editor in the dark theme (screenshot)', async function () {
     this.timeout(90_000);
     await wb!.setTheme('dark');

@@ -166,7 +166,10 @@ class AclEditorPanel implements vscode.Disposable {
         { modal: true, detail: `Each node gets exactly: ${acl.map(formatEntry).join(', ')}. Nodes you may not change are listed afterwards.` },
         'Apply to Subtree',
       );
-      if (answer !== 'Apply to Subtree') return;
+      if (answer !== 'Apply to Subtree') {
+        await this.post({ type: 'status', message: 'Nothing was applied.' });
+        return;
+      }
     }
     try {
       const report = await applyAcl(this.connection, { path: this.path, acl, recursive, aversion: aversion ?? this.read.aversion, confirmLockout: false }, true);
@@ -175,7 +178,10 @@ class AclEditorPanel implements vscode.Disposable {
       await this.post({ type: 'applied', message: text, failed: report.failed });
       if (report.failed.length > 0) void vscode.window.showWarningMessage(`${this.connection.name}: ${text}`);
     } catch (error) {
-      if (error instanceof vscode.CancellationError) return;
+      if (error instanceof vscode.CancellationError) {
+        await this.post({ type: 'status', message: 'Nothing was applied.' });
+        return;
+      }
       if (isZkError(error, 'ACLCONFLICT')) {
         await this.post({ type: 'conflict', message: error.message, theirs: error.details.theirs, mine: error.details.mine, aversion: error.details.aversion });
         return;

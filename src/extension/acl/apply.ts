@@ -54,7 +54,7 @@ export async function applyAcl(connection: ZkConnection, request: AclRequest, as
     return await run(request.confirmLockout);
   } catch (error) {
     if (!ask || !isZkError(error, 'ACLLOCKOUT')) throw error;
-    const answer = await vscode.window.showWarningMessage(error.message.replace(/ Confirm to do it anyway.*$/, ''), { modal: true, detail: 'Only a super user could give it back.' }, 'Lock Myself Out');
+    const answer = await vscode.window.showWarningMessage(error.message.replace(/ Confirm to do it anyway.*$/, ''), { modal: true, detail: 'Cancel keeps the current ACL; nothing is written.' }, 'Lock Myself Out');
     if (answer !== 'Lock Myself Out') throw new vscode.CancellationError();
     return run(true);
   }
