@@ -13,7 +13,8 @@ const { TextDecoder } = require('node:util');
 const { startDemoWorld } = require('./lib/demo.js');
 
 const USAGE = 'usage: node scripts/seed.js [--connect HOST:PORT[,HOST:PORT...]] [--big N] [--quiet]';
-const SANDBOX_FILE = path.join(__dirname, '..', '.sandbox', 'zookeeper.json');
+// ZKE_SANDBOX_DIR: the sandbox folder scripts/zk.js was given (default .sandbox in the project).
+const SANDBOX_FILE = path.join(process.env.ZKE_SANDBOX_DIR ? path.resolve(process.env.ZKE_SANDBOX_DIR) : path.join(__dirname, '..', '.sandbox'), 'zookeeper.json');
 
 /** @param {string[]} argv */
 function parseArgs(argv) {

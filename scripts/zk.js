@@ -2,6 +2,7 @@
 'use strict';
 // The sandbox's ZooKeeper: node scripts/zk.js start|stop|status [--port N] [--dir D]
 // State (pid, ports, dir) lives in .sandbox/zookeeper.json; data in .sandbox/zookeeper/ (kept across runs).
+// ZKE_SANDBOX_DIR moves that folder (the walkthrough's "Start the Demo ZooKeeper" and its test use it).
 // Exit codes: 0 ok (status: serving), 1 failure (status: process alive but not answering), 2 usage,
 // 3 status: not running.
 
@@ -12,8 +13,9 @@ const { parseArgs } = require('node:util');
 const zk = require('./lib/zookeeper');
 
 const ROOT = path.resolve(__dirname, '..');
-const STATE_FILE = path.join(ROOT, '.sandbox', 'zookeeper.json');
-const DEFAULT_DIR = path.join(ROOT, '.sandbox', 'zookeeper');
+const SANDBOX_DIR = process.env.ZKE_SANDBOX_DIR ? path.resolve(process.env.ZKE_SANDBOX_DIR) : path.join(ROOT, '.sandbox');
+const STATE_FILE = path.join(SANDBOX_DIR, 'zookeeper.json');
+const DEFAULT_DIR = path.join(SANDBOX_DIR, 'zookeeper');
 const USAGE = 'usage: node scripts/zk.js start|stop|status [--port N] [--dir D]';
 
 /** @returns {{ pid: number, port: number, adminPort: number, dir: string, logFile: string, connectString: string } | null} */

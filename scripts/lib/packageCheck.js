@@ -4,7 +4,8 @@
 // 1. Packages the extension with scripts/package.mjs (`npm run package`), or reuses the .vsix in the
 //    project folder when it is newer than every input of the package (sources, manifest, media, …).
 // 2. Lists the .vsix (a zip: `unzip -l`, else a small reader here) and fails when it holds anything
-//    but package.json, readme/license/changelog, dist/*.js, media/*.svg and syntaxes/*.json (plus vsce's own
+//    but package.json, readme/license/changelog, dist/*.js, media/*.svg|png (the icon, the README's images),
+//    media/walkthrough/{light,dark}/*.png and syntaxes/*.json (plus vsce's own
 //    extension.vsixmanifest and [Content_Types].xml): no sources, tests, source maps or node_modules.
 // 3. Installs it with code-server's CLI (`entry.js --install-extension x.vsix --extensions-dir E`)
 //    into a fresh extensions folder.
@@ -31,13 +32,14 @@ const ALLOWED = [
   /^extension\/package\.json$/,
   /^extension\/(readme|license|changelog)(\.md|\.txt)?$/i,
   /^extension\/dist\/[^/]+\.js$/,
-  /^extension\/media\/[^/]+\.svg$/,
+  /^extension\/media\/[^/]+\.(svg|png)$/,
+  /^extension\/media\/walkthrough\/(light|dark)\/[^/]+\.png$/,
   // The ACL editor's webview: its script and style sheet (loaded under a CSP from media/acl only).
   /^extension\/media\/acl\/editor\.(js|css)$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];
 /** Directory entries (vsce writes none, other zip tools do) that are harmless on their own. */
-const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/media/acl/', 'extension/syntaxes/']);
+const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/media/walkthrough/', 'extension/media/walkthrough/light/', 'extension/media/walkthrough/dark/', 'extension/media/acl/', 'extension/syntaxes/']);
 
 /** What the .vsix is made of: when one of these is newer than the .vsix, it is packaged again. */
 const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'tsconfig.json', 'scripts/build.mjs', 'scripts/package.mjs', 'src', 'media', 'syntaxes'];
@@ -214,15 +216,16 @@ function checkVsixEntries(names, manifest) {
   if (typeof manifest.main === 'string') required.add(`extension/${path.posix.normalize(manifest.main)}`);
   // the language server's bundle, started by the extension from dist/server.js
   required.add('extension/dist/server.js');
-  // every media/*.svg and syntaxes/*.json the manifest points at (icons, grammars, language configurations)
+  // every image and syntaxes/*.json the manifest points at (icons, the walkthrough's images, grammars, language configurations)
   const walk = (value) => {
     if (typeof value === 'string') {
-      if (/^(\.\/)?(media\/[^/]+\.svg|syntaxes\/[^/]+\.json)$/.test(value)) required.add(`extension/${path.posix.normalize(value)}`);
+      if (/^(\.\/)?(media\/[\w./-]+\.(svg|png)|syntaxes\/[^/]+\.json)$/.test(value)) required.add(`extension/${path.posix.normalize(value)}`);
     } else if (value && typeof value === 'object') {
       for (const v of Object.values(value)) walk(v);
     }
   };
   walk(manifest.contributes);
+  walk(manifest.icon);
   for (const name of required) if (!present.has(name)) problems.push(`missing from the package: ${name}`);
   return problems;
 }
@@ -369,7 +372,7 @@ async function checkPackagedExtension(opts) {
   const problems = checkVsixEntries(files, manifest);
   if (problems.length === 0) {
     counts.passed++;
-    log('contents: ok (package.json, readme/license, dist/*.js, media/*.svg, syntaxes/*.json only)');
+    log('contents: ok (package.json, readme/license/changelog, dist/*.js, media images, syntaxes/*.json only)');
   } else {
     counts.failed++;
     for (const p of problems) log(`contents: FAIL ${p}`);

@@ -70,6 +70,8 @@ const DEFAULT_SETTINGS = Object.freeze({
   'git.openRepositoryInParentFolders': 'never',
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
+  // Every test window is a first run: the walkthrough would open over what the test looks at (its own test turns it on).
+  'zookeeper.walkthrough.openOnFirstRun': false,
 });
 
 // VS Code 1.139 renamed the default themes: "Default Light Modern" is now "Light Modern" and

@@ -48,6 +48,10 @@ export const COMMANDS = {
   refreshCluster: 'zookeeper.refreshCluster',
   runAdminCommand: 'zookeeper.runAdminCommand',
   sortClusterSessions: 'zookeeper.sortClusterSessions',
+  openWalkthrough: 'zookeeper.openWalkthrough',
+  startDemo: 'zookeeper.startDemo',
+  stopDemo: 'zookeeper.stopDemo',
+  newScript: 'zookeeper.newScript',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -18,6 +18,7 @@ import { registerScripts } from './scripts/runScript';
 import { registerSearch } from './search';
 import { registerTransfer } from './transfer';
 import { registerAcl } from './acl';
+import { registerWalkthrough } from './walkthrough';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { CompareProvider } from '../tree/compareProvider';
 import type { AclEditorPanels } from './acl/aclEditor';
@@ -125,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   const { compare } = registerTransfer(context, log, connections);
   const cluster = registerCluster(context, log, connections);
   const aclEditors = registerAcl(context, log.scoped('acl'), connections);
+  registerWalkthrough(context, log.scoped('walkthrough'), connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
   registerScripts(context.subscriptions, log.scoped('scripts'), {

@@ -25,3 +25,60 @@ export async function forEachLimit<T>(items: Iterable<T>, limit: number, work: (
 export function throwIfCancelled(signal: AbortSignal | undefined, operation: string, path?: string): void {
   if (signal?.aborted) throw new ZkError('CANCELLED', operation, path);
 }
+
+/** At most `max` tasks at once; the rest wait in arrival order. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A finishing task hands its slot straight to the next waiter, so a newcomer cannot slip in between.
+    if (this.active < this.max) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/**
+ * Breadth-first over a tree with at most `concurrency` visits in flight; a visit returns the paths to
+ * visit next. A visit that fails ends that branch only (the visitor reports its own failures).
+ */
+export async function walkQueue(roots: readonly string[], concurrency: number, visit: (path: string) => Promise<string[]>): Promise<void> {
+  const queue = [...roots];
+  let next = 0;
+  let active = 0;
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (active < concurrency && next < queue.length) {
+        const path = queue[next++];
+        active++;
+        visit(path)
+          .then(
+            (children) => {
+              queue.push(...children);
+            },
+            () => undefined,
+          )
+          .finally(() => {
+            active--;
+            if (next > 4096 && next * 2 > queue.length) {
+              queue.splice(0, next); // keep the queue from holding every visited path
+              next = 0;
+            }
+            if (active === 0 && next >= queue.length) resolve();
+            else pump();
+          });
+      }
+    };
+    pump();
+    if (queue.length === 0) resolve();
+  });
+}

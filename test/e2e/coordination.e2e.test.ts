@@ -1,18 +1,11 @@
-import { expandRow, row } from './support/tree';
+import { expandRow, row, setSection as setSectionOf } from './support/tree';
 import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 describe('e2e: the Coordination and Services views on the demo world', function () {
   let wb: WorkbenchSession | undefined;
   useDemoWorkbench((session) => (wb = session));
 
-  /** Opens or closes a section of the ZooKeeper view by its header, whatever state it is in. */
-  async function setSection(section: string, open: boolean): Promise<void> {
-    const page = wb!.page;
-    const header = page.locator('.pane-header', { hasText: new RegExp(`^${section}`) }).first();
-    await header.waitFor({ timeout: 30_000 });
-    if (((await header.getAttribute('aria-expanded')) === 'true') !== open) await header.click();
-    await page.locator(`.pane-header[aria-expanded="${open}"]`, { hasText: new RegExp(`^${section}`) }).first().waitFor({ timeout: 10_000 });
-  }
+  const setSection = (section: string, open: boolean): Promise<void> => setSectionOf(wb!, section, open);
 
   /**
    * The Coordination section open on the demo world, the Explorer and Services sections collapsed (they

@@ -78,6 +78,40 @@ describe('the installed .vsix', function () {
     assert.ok(fs.existsSync(path.join(extension.extensionPath, manifest.main)), `main ${manifest.main} is in the package`);
   });
 
+  it('carries what its extension page shows: a 128×128 icon, a CHANGELOG of this version, the README\'s images and the walkthrough\'s', () => {
+    const extension = installed();
+    const root = extension.extensionPath;
+    const manifest = extension.packageJSON as Manifest & {
+      icon?: string;
+      galleryBanner?: { color?: string };
+      categories?: string[];
+      keywords?: string[];
+      contributes: { walkthroughs?: { steps: { id: string; media: { image?: Record<string, string> } }[] }[] };
+    };
+    assert.ok(manifest.icon, 'package.json names an icon');
+    const icon = fs.readFileSync(path.join(root, manifest.icon));
+    assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG', 'the icon is a PNG');
+    assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'the icon is 128×128');
+    assert.ok(manifest.galleryBanner?.color, 'a gallery banner colour');
+    assert.ok((manifest.categories ?? []).length > 0 && (manifest.keywords ?? []).includes('zookeeper'), 'categories and keywords');
+    // vsce stores the readme and changelog under lower-case names.
+    const changelogName = fs.readdirSync(root).find((e) => /^changelog\.md$/i.test(e));
+    assert.ok(changelogName, 'a CHANGELOG');
+    const changelog = fs.readFileSync(path.join(root, changelogName), 'utf8');
+    assert.match(changelog, new RegExp(`^## ${manifest.version.replace(/\./g, '\\.')}$`, 'm'), `the CHANGELOG has a section for ${manifest.version}`);
+    // The extension's page renders the README from the installed folder: its images must be in it.
+    const readmeName = fs.readdirSync(root).find((e) => /^readme\.md$/i.test(e));
+    assert.ok(readmeName, 'a README');
+    const images = [...fs.readFileSync(path.join(root, readmeName), 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((src) => !/^[a-z]+:/i.test(src));
+    assert.ok(images.length > 0, 'the README shows images');
+    assert.deepEqual(images.filter((src) => !fs.existsSync(path.join(root, src))), [], 'README images missing from the package');
+    const walkthrough = manifest.contributes.walkthroughs?.[0];
+    assert.ok(walkthrough && walkthrough.steps.length >= 6, 'a walkthrough of at least six steps');
+    const media = walkthrough.steps.flatMap((step) => Object.values(step.media.image ?? {}));
+    assert.deepEqual(media.filter((file) => !fs.existsSync(path.join(root, file))), [], 'walkthrough images missing from the package');
+    assert.ok(walkthrough.steps.every((step) => ['light', 'dark'].every((theme) => step.media.image?.[theme])), 'every step has a light and a dark image');
+  });
+
   it('activates', async () => {
     const extension = installed();
     const api = (await extension.activate()) as { connections?: unknown } | undefined;

@@ -38,3 +38,12 @@ export function expanded(wb: WorkbenchSession, name: string | RegExp): Locator {
 export async function expandPath(wb: WorkbenchSession, names: (string | RegExp)[]): Promise<void> {
   for (const name of names) await expandRow(wb, name);
 }
+
+/** Opens or closes a section of the ZooKeeper view (Explorer, Coordination, …) by its header, whatever state it is in. */
+export async function setSection(wb: WorkbenchSession, section: string, open: boolean): Promise<void> {
+  const page = wb.page;
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^${section}`) }).first();
+  await header.waitFor({ timeout: 30_000 });
+  if (((await header.getAttribute('aria-expanded')) === 'true') !== open) await header.click();
+  await page.locator(`.pane-header[aria-expanded="${open}"]`, { hasText: new RegExp(`^${section}`) }).first().waitFor({ timeout: 10_000 });
+}
