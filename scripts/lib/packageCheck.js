@@ -34,10 +34,12 @@ const ALLOWED = [
   /^extension\/dist\/[^/]+\.js$/,
   /^extension\/media\/[^/]+\.(svg|png)$/,
   /^extension\/media\/walkthrough\/(light|dark)\/[^/]+\.png$/,
+  // The ACL editor's webview: its script and style sheet (loaded under a CSP from media/acl only).
+  /^extension\/media\/acl\/editor\.(js|css)$/,
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];
 /** Directory entries (vsce writes none, other zip tools do) that are harmless on their own. */
-const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/media/walkthrough/', 'extension/media/walkthrough/light/', 'extension/media/walkthrough/dark/', 'extension/syntaxes/']);
+const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/media/walkthrough/', 'extension/media/walkthrough/light/', 'extension/media/walkthrough/dark/', 'extension/media/acl/', 'extension/syntaxes/']);
 
 /** What the .vsix is made of: when one of these is newer than the .vsix, it is packaged again. */
 const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'tsconfig.json', 'scripts/build.mjs', 'scripts/package.mjs', 'src', 'media', 'syntaxes'];

@@ -16,6 +16,8 @@ export const COMMANDS = {
   deleteNode: 'zookeeper.deleteNode',
   showStat: 'zookeeper.showStat',
   showAcl: 'zookeeper.showAcl',
+  setAcl: 'zookeeper.setAcl',
+  editAcl: 'zookeeper.editAcl',
   filterChildren: 'zookeeper.filterChildren',
   clearFilter: 'zookeeper.clearFilter',
   editAsHex: 'zookeeper.editAsHex',

@@ -17,9 +17,11 @@ import { startLanguageClient, type ZooKeeperLanguageClient } from './language/la
 import { registerScripts } from './scripts/runScript';
 import { registerSearch } from './search';
 import { registerTransfer } from './transfer';
+import { registerAcl } from './acl';
 import { registerWalkthrough } from './walkthrough';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { CompareProvider } from '../tree/compareProvider';
+import type { AclEditorPanels } from './acl/aclEditor';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 import { parseDocumentUri } from './fs/documentAddress';
@@ -52,6 +54,7 @@ export interface ZooKeeperExplorerApi {
   readonly statusBar: ConnectionStatusBar;
   readonly search: SearchResultsProvider;
   readonly compare: CompareProvider;
+  readonly aclEditors: AclEditorPanels;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -122,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   const search = registerSearch(context, log, connections);
   const { compare } = registerTransfer(context, log, connections);
   const cluster = registerCluster(context, log, connections);
+  const aclEditors = registerAcl(context, log.scoped('acl'), connections);
   registerWalkthrough(context, log.scoped('walkthrough'), connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
@@ -138,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   });
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, cluster, language, statusBar, search, compare };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, cluster, language, statusBar, search, compare, aclEditors };
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {

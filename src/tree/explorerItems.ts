@@ -89,6 +89,11 @@ export function connectionTreeItem(item: ConnectionItem): vscode.TreeItem {
     tooltip.appendMarkdown('  \nDigest user: ');
     tooltip.appendText(connection.sessionUsers.join(', '));
   }
+  const who = connection.identities;
+  if (who && who.identities.length > 0) {
+    tooltip.appendMarkdown(`  \n${who.source === 'server' ? 'Identities (whoAmI)' : 'Identities (sent; the server is too old for whoAmI)'}: `);
+    tooltip.appendText(who.identities.map((i) => `${i.scheme}:${i.id}`).join(', '));
+  }
   if (connection.readOnly) tooltip.appendMarkdown('  \nRead-only: writes are refused.');
   if (connection.origin !== 'user') {
     tooltip.appendMarkdown(

@@ -25,6 +25,8 @@ export interface ConnectionSource {
   describeSession(): string | undefined;
   /** The digest users the open session authenticated as (names only: never a password). */
   readonly sessionUsers: readonly string[];
+  /** Who the server says the open session is (whoAmI), once read. */
+  readonly identities?: { identities: readonly { scheme: string; id: string }[]; source: 'server' | 'derived'; note?: string };
 }
 
 /** The connections, and when they change. */

@@ -178,6 +178,11 @@ export class ZkClient implements Disposable {
     return this.wire.remoteAddress;
   }
 
+  /** This end's address as the server sees it (the `ip` identity), when the socket is open. */
+  get localAddress(): string | undefined {
+    return this.wire.localAddress;
+  }
+
   describeSession(): string {
     return `session ${formatHex64(this.sessionId)} on ${this.serverAddress ?? this.connectString}`;
   }

@@ -11,9 +11,16 @@ import type { Logger } from '../logging';
 import { asArgs, resolveConnection, type CommandArgs } from './resolve';
 import { registerCommand } from './registerCommand';
 
-function connectionResult(connection: ZkConnection): { connection: string; state: string; sessionId?: string } {
+function connectionResult(connection: ZkConnection): { connection: string; state: string; sessionId?: string; identities?: { scheme: string; id: string }[] } {
   const client = connection.activeClient;
-  return { connection: connection.name, state: connection.status, ...(client ? { sessionId: formatHex64(client.sessionId) } : {}) };
+  const who = connection.identities;
+  return {
+    connection: connection.name,
+    state: connection.status,
+    ...(client ? { sessionId: formatHex64(client.sessionId) } : {}),
+    // Who the server says the session is (whoAmI, ZooKeeper 3.7+; on older servers what was sent).
+    ...(who ? { identities: who.identities.map(({ scheme, id }) => ({ scheme, id })) } : {}),
+  };
 }
 
 function configFromArgs(args: CommandArgs, taken: readonly string[]): ConnectionConfig {

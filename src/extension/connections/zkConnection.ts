@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ZkClient, type ConnectionState } from '../../zk/client';
 import { errorMessage } from '../../zk/errors';
+import { sessionIdentities, type SessionIdentities } from '../../zk/acl/identities';
 import { formatHex64 } from '../../zk/stat';
 import { DisconnectedError, UserError } from '../errors';
 
@@ -79,6 +80,10 @@ export class ZkConnection implements vscode.Disposable {
   private heldClosed = false;
   /** The digest users the open session is authenticated as (never a password), in the order added. */
   private users: string[] = [];
+  /** Who the server says the open session is (whoAmI), read after connecting, addauth and a new session. */
+  private who: SessionIdentities | undefined;
+  /** The digest credentials sent on the open session, only to compute their ids for ACL matching. */
+  private sentDigest: DigestCredentials[] = [];
 
   constructor(
     public config: ConnectionConfig,
@@ -135,6 +140,23 @@ export class ZkConnection implements vscode.Disposable {
     return this.client ? this.users : [];
   }
 
+  /** The open session's identities as the server names them (undefined when closed or not read yet). */
+  get identities(): SessionIdentities | undefined {
+    return this.client ? this.who : undefined;
+  }
+
+  /** Asks the server who the session is; a failure only leaves the identities unknown (they are informative). */
+  private async readIdentities(client: ZkClient): Promise<void> {
+    try {
+      const who = await sessionIdentities(client, this.sentDigest);
+      if (client !== this.client) return;
+      this.who = who;
+      this.changeEmitter.fire(this);
+    } catch (error) {
+      this.log.warn(`could not read the session's identities: ${errorMessage(error)}`);
+    }
+  }
+
   /**
    * Connects if needed; concurrent callers share one attempt. Implicit callers (the default) are
    * refused with a DisconnectedError after the user disconnected; `explicit` is the user's own
@@ -180,7 +202,9 @@ export class ZkConnection implements vscode.Disposable {
       // Secrets typed in for this connect are kept only once the server has accepted them.
       await secured.keep();
       this.users = digest ? [digest.user] : [];
+      this.sentDigest = digest ? [digest] : [];
       this.attach(client);
+      await this.readIdentities(client);
       const how = [config.tls ? 'TLS' : '', secured.sasl ? `SASL user ${secured.sasl.user}` : '', digest ? `digest user ${digest.user}` : ''].filter(Boolean).join(', ');
       this.log.info(`connected: ${this.describeSession() ?? ''}${how ? ` (${how})` : ''}`);
       return client;
@@ -264,6 +288,7 @@ export class ZkConnection implements vscode.Disposable {
         this.log.warn(`session ${formatHex64(previousSessionId)} expired; new session ${formatHex64(sessionId)}`);
         this.renewedEmitter.fire(this);
         this.changeEmitter.fire(this);
+        void this.readIdentities(client);
       }),
     ];
     this.setStatus(client.state);
@@ -280,8 +305,10 @@ export class ZkConnection implements vscode.Disposable {
     if (!client) throw new DisconnectedError(this.name);
     client.addDigest(digest.user, digest.password);
     if (!this.users.includes(digest.user)) this.users.push(digest.user);
+    this.sentDigest.push(digest);
     this.changeEmitter.fire(this);
     await client.exists('/');
+    await this.readIdentities(client);
   }
 
   /**
@@ -297,6 +324,8 @@ export class ZkConnection implements vscode.Disposable {
     for (const sub of this.clientSubscriptions) sub.dispose();
     this.clientSubscriptions = [];
     this.users = [];
+    this.sentDigest = [];
+    this.who = undefined;
     if (client) {
       await client.close();
       this.log.info('disconnected');

@@ -157,6 +157,11 @@ export class WireConnection {
     return socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : undefined;
   }
 
+  /** This end's address (no port): the id ZooKeeper's ip scheme gives the session. */
+  get localAddress(): string | undefined {
+    return this.cm.socket?.localAddress ?? undefined;
+  }
+
   connect(): void {
     this.client.connect();
   }

@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { digestId } from '../../zk/acl';
+import { errorMessage, isZkError } from '../../zk/errors';
+import { authenticatedIdentities, effectivePermissions, locksOut } from '../../zk/acl/effective';
+import { formatIdentity, type SessionIdentities } from '../../zk/acl/identities';
+import { formatEntry, isRedactedDigest, normalizePerms, sameAcl, validateAcl, type AclEntry } from '../../zk/acl/model';
+import { readAcl } from '../../zk/acl/setAcl';
+import type { ZkConnection } from '../connections/zkConnection';
+import type { Logger } from '../logging';
+import { applyAcl, describeReport, identitiesOf } from './apply';
+
+/** The view type of the ACL editor's webview panels. */
+export const ACL_EDITOR_VIEW_TYPE = 'zookeeper.aclEditor';
+
+/** What the form shows below the rows: problems, the change, and who may do what before and after. */
+export interface AclAnalysis {
+  problem?: string;
+  warnings: string[];
+  lockout: boolean;
+  /** One line per entry: '+' added, '-' removed, '~' permissions changed, ' ' unchanged. */
+  preview: { mark: '+' | '-' | '~' | ' '; text: string }[];
+  unchanged: boolean;
+  who: { identity: string; now: string; after: string }[];
+}
+
+/** Pure: everything the form says about an edited ACL compared with the one read. */
+export function analyze(read: readonly AclEntry[], edited: readonly AclEntry[], session: SessionIdentities): AclAnalysis {
+  const key = (e: AclEntry): string => `${e.scheme}:${e.id}`;
+  const before = new Map(read.map((e) => [key(e), e]));
+  const after = new Map(edited.map((e) => [key(e), e]));
+  const preview: AclAnalysis['preview'] = [];
+  for (const entry of edited) {
+    const old = before.get(key(entry));
+    const text = formatEntry(entry);
+    if (!old) preview.push({ mark: '+', text });
+    else if (normalizePerms(old.perms) !== normalizePerms(entry.perms)) preview.push({ mark: '~', text: `${text} (was ${normalizePerms(old.perms) || 'nothing'})` });
+    else preview.push({ mark: ' ', text });
+  }
+  for (const entry of read) if (!after.has(key(entry))) preview.push({ mark: '-', text: formatEntry(entry) });
+  const problem = edited.find(isRedactedDigest)
+    ? 'A digest id reads "user:x": the server withheld its hash. Replace it with the real id (the generator below makes one).'
+    : validateAcl(edited);
+  const warnings: string[] = [];
+  if (edited.some((e) => e.scheme === 'auth') && authenticatedIdentities(session).length === 0) {
+    warnings.push('"auth" stands for the identities this session authenticated as, and it has none: the server would refuse it. Set credentials on the connection first, or use a digest entry.');
+  }
+  const lockout = !problem && locksOut(edited, session);
+  if (lockout) warnings.push('None of your identities keeps ADMIN (a): after applying, you could not change this ACL again — only a super user could.');
+  if (session.source === 'derived' && session.note) warnings.push(session.note);
+  const now = effectivePermissions(read, session);
+  const later = effectivePermissions(edited, session);
+  const who = now.map((row, i) => ({ identity: row.identity.scheme === 'world' ? 'anyone' : formatIdentity(row.identity), now: row.perms, after: later[i].perms }));
+  return { problem, warnings, lockout, preview, unchanged: sameAcl(read, edited), who };
+}
+
+type FromWebview =
+  | { type: 'ready' }
+  | { type: 'edit'; acl: AclEntry[] }
+  | { type: 'apply'; acl: AclEntry[]; scope: 'node' | 'subtree'; aversion?: number }
+  | { type: 'reload' }
+  | { type: 'digest'; user: string; password: string };
+
+function isEntryList(value: unknown): value is AclEntry[] {
+  return Array.isArray(value) && value.every((e) => typeof e === 'object' && e !== null && ['scheme', 'id', 'perms'].every((k) => typeof (e as Record<string, unknown>)[k] === 'string'));
+}
+
+/** One editor: one node's ACL as it was read, the session's identities, and the form. */
+class AclEditorPanel implements vscode.Disposable {
+  private read: { acl: AclEntry[]; aversion: number } | undefined;
+  private session: SessionIdentities | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+  private readonly readyPromise: Promise<void>;
+  private markReady: () => void = () => undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly connection: ZkConnection,
+    readonly path: string,
+    private readonly mediaRoot: vscode.Uri,
+    private readonly log: Logger,
+    onDispose: () => void,
+  ) {
+    this.readyPromise = new Promise((resolve) => (this.markReady = resolve));
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message).catch((error: unknown) => this.post({ type: 'error', message: errorMessage(error) }))),
+      panel.onDidDispose(() => {
+        this.disposed = true;
+        onDispose();
+        for (const d of this.disposables.splice(0)) d.dispose();
+      }),
+    );
+  }
+
+  /** Reads the ACL and identities, then fills the form (after the webview's script said it is ready). */
+  async load(): Promise<{ aversion: number; readOnly: boolean }> {
+    const client = await this.connection.connect();
+    const [read, session] = await Promise.all([readAcl(client, this.path), identitiesOf(this.connection)]);
+    this.read = read;
+    this.session = session;
+    const redacted = read.acl.filter(isRedactedDigest);
+    const readOnlyReason =
+      redacted.length > 0
+        ? `Read-only: the server hid the digest ${redacted.length === 1 ? 'id' : 'ids'} (${redacted.map((e) => e.id).join(', ')}) because this session has no ADMIN on ${this.path}. Written back, ${redacted.length === 1 ? 'it' : 'they'} would lock ${redacted.length === 1 ? 'that user' : 'those users'} out, so this ACL cannot be changed from here. Authenticate as a user with ADMIN to edit it.`
+        : undefined;
+    await this.readyPromise;
+    await this.post({
+      type: 'load',
+      connection: this.connection.name,
+      path: this.path,
+      acl: read.acl,
+      aversion: read.aversion,
+      readOnlyReason,
+      identities: session.identities.map(formatIdentity),
+      identitySource: session.source,
+      analysis: analyze(read.acl, read.acl, session),
+    });
+    return { aversion: read.aversion, readOnly: readOnlyReason !== undefined };
+  }
+
+  private post(message: Record<string, unknown>): Thenable<boolean> {
+    if (this.disposed) return Promise.resolve(false);
+    return this.panel.webview.postMessage(message);
+  }
+
+  private async receive(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.markReady();
+        return;
+      case 'edit':
+        if (!this.read || !this.session || !isEntryList(message.acl)) return;
+        await this.post({ type: 'analysis', analysis: analyze(this.read.acl, message.acl, this.session) });
+        return;
+      case 'digest': {
+        // Computed here and sent back as the id only; the password lives in no state, setting or log.
+        const user = String(message.user ?? '').trim();
+        const password = String(message.password ?? '');
+        if (!user || user.includes(':') || !password) {
+          await this.post({ type: 'digestId', error: 'Enter a user name (without ":") and a password.' });
+          return;
+        }
+        await this.post({ type: 'digestId', id: digestId(user, password) });
+        return;
+      }
+      case 'reload':
+        await this.load();
+        await this.post({ type: 'status', message: `Reloaded the ACL of ${this.path} (version ${this.read?.aversion ?? '?'}).` });
+        return;
+      case 'apply':
+        if (isEntryList(message.acl)) await this.apply(message.acl, message.scope === 'subtree', message.aversion);
+        return;
+    }
+  }
+
+  private async apply(acl: AclEntry[], recursive: boolean, aversion: number | undefined): Promise<void> {
+    if (!this.read) return;
+    const client = await this.connection.connect();
+    if (recursive) {
+      // Count first: the question says how many nodes it touches.
+      const below = await client.getAllChildrenNumber(this.path).catch(() => undefined);
+      const answer = await vscode.window.showWarningMessage(
+        `Set this ACL on ${this.path} and ${below === undefined ? 'all its descendants' : `its ${below} descendant${below === 1 ? '' : 's'}`}?`,
+        { modal: true, detail: `Each node gets exactly: ${acl.map(formatEntry).join(', ')}. Nodes you may not change are listed afterwards.` },
+        'Apply to Subtree',
+      );
+      if (answer !== 'Apply to Subtree') {
+        await this.post({ type: 'status', message: 'Nothing was applied.' });
+        return;
+      }
+    }
+    try {
+      const report = await applyAcl(this.connection, { path: this.path, acl, recursive, aversion: aversion ?? this.read.aversion, confirmLockout: false }, true);
+      await this.load();
+      const text = describeReport(report);
+      await this.post({ type: 'applied', message: text, failed: report.failed });
+      if (report.failed.length > 0) void vscode.window.showWarningMessage(`${this.connection.name}: ${text}`);
+    } catch (error) {
+      if (error instanceof vscode.CancellationError) {
+        await this.post({ type: 'status', message: 'Nothing was applied.' });
+        return;
+      }
+      if (isZkError(error, 'ACLCONFLICT')) {
+        await this.post({ type: 'conflict', message: error.message, theirs: error.details.theirs, mine: error.details.mine, aversion: error.details.aversion });
+        return;
+      }
+      this.log.warn(`apply ACL ${this.connection.name}:${this.path}: ${errorMessage(error)}`);
+      await this.post({ type: 'error', message: errorMessage(error) });
+    }
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'editor.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'editor.css'));
+    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>ACL</title>
+</head>
+<body>
+<main id="app" aria-busy="true"><p>Reading the ACL…</p></main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+}
+
+/** The open ACL editors, one per node (opening it again reveals it). */
+export class AclEditorPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, AclEditorPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Logger,
+  ) {}
+
+  /** Opens (or reveals) the editor of one node; returns what was read. */
+  async open(connection: ZkConnection, path: string): Promise<{ connection: string; path: string; aversion: number; readOnly: boolean }> {
+    const key = `${connection.name}\u0000${path}`;
+    let editor = this.panels.get(key);
+    if (editor) {
+      editor.reveal();
+    } else {
+      const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media', 'acl');
+      const panel = vscode.window.createWebviewPanel(ACL_EDITOR_VIEW_TYPE, `ACL ${path} (${connection.name})`, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [mediaRoot],
+        retainContextWhenHidden: true,
+      });
+      editor = new AclEditorPanel(panel, connection, path, mediaRoot, this.log, () => this.panels.delete(key));
+      this.panels.set(key, editor);
+    }
+    const loaded = await editor.load();
+    return { connection: connection.name, path, ...loaded };
+  }
+
+  /** The open editors (for tests): connection and path of each. */
+  list(): { connection: string; path: string }[] {
+    return [...this.panels.values()].map((p) => ({ connection: p.connection.name, path: p.path }));
+  }
+
+  dispose(): void {
+    for (const panel of this.panels.values()) panel.dispose();
+    this.panels.clear();
+  }
+}

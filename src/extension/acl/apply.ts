@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { isZkError } from '../../zk/errors';
+import { sessionIdentities, type SessionIdentities } from '../../zk/acl/identities';
+import type { AclEntry } from '../../zk/acl/model';
+import { setAcl, type SetAclReport } from '../../zk/acl/setAcl';
+import type { ZkConnection } from '../connections/zkConnection';
+import { UserError } from '../errors';
+
+export interface AclRequest {
+  path: string;
+  acl: AclEntry[];
+  recursive: boolean;
+  aversion?: number;
+  confirmLockout: boolean;
+}
+
+/** The session's identities: the ones read after connecting, or read now (a connection opened before they were known). */
+export async function identitiesOf(connection: ZkConnection): Promise<SessionIdentities> {
+  const known = connection.identities;
+  if (known) return known;
+  return sessionIdentities(await connection.connect());
+}
+
+/**
+ * Sets an ACL through the one ZooKeeper-layer operation, with VS Code's progress (cancellable for a
+ * subtree). `ask`: a person is there, so a lock-out is a modal question instead of a refusal.
+ */
+export async function applyAcl(connection: ZkConnection, request: AclRequest, ask: boolean): Promise<SetAclReport> {
+  if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: changing ACLs is refused.`);
+  const client = await connection.connect();
+  const session = await identitiesOf(connection);
+  const run = (confirmLockout: boolean): Thenable<SetAclReport> =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Setting the ACL of ${request.path}${request.recursive ? ' and its subtree' : ''}`, cancellable: request.recursive },
+      (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        let last = 0;
+        return setAcl(client, {
+          ...request,
+          confirmLockout,
+          session,
+          signal: controller.signal,
+          onProgress: ({ done, total }) => {
+            progress.report({ message: `${done} of ${total} nodes`, increment: ((done - last) / total) * 100 });
+            last = done;
+          },
+        }).finally(() => {
+          sub.dispose();
+        });
+      },
+    );
+  try {
+    return await run(request.confirmLockout);
+  } catch (error) {
+    if (!ask || !isZkError(error, 'ACLLOCKOUT')) throw error;
+    const answer = await vscode.window.showWarningMessage(error.message.replace(/ Confirm to do it anyway.*$/, ''), { modal: true, detail: 'Cancel keeps the current ACL; nothing is written.' }, 'Lock Myself Out');
+    if (answer !== 'Lock Myself Out') throw new vscode.CancellationError();
+    return run(true);
+  }
+}
+
+/** A sentence for the report of a subtree: how many changed, which were refused and why. */
+export function describeReport(report: SetAclReport): string {
+  const nodes = (n: number): string => `${n} node${n === 1 ? '' : 's'}`;
+  const parts = [`${report.cancelled ? 'Cancelled: ' : ''}ACL set on ${nodes(report.changed)} of ${nodes(report.total)}`];
+  if (report.changed < report.total - report.failed.length && !report.cancelled) parts.push(`${nodes(report.total - report.failed.length - report.changed)} already had it`);
+  if (report.failed.length > 0) parts.push(`refused on ${nodes(report.failed.length)}: ${report.failed.map((f) => `${f.path} (${f.code})`).join(', ')}`);
+  return `${parts.join('; ')}.`;
+}
+
