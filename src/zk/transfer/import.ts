@@ -1,4 +1,4 @@
-import { formatAcl, OPEN_ACL_UNSAFE, type ZkAcl } from '../acl';
+import { formatAcl, OPEN_ACL_UNSAFE, Perm, type ZkAcl } from '../acl';
 import type { ZkClient } from '../client';
 import { forEachLimit } from '../concurrency';
 import { isZkError, ZkError } from '../errors';
@@ -294,13 +294,16 @@ function opBytes(op: MultiOp): number {
   return bytes;
 }
 
-function opFor(entry: PlanEntry): MultiOp | undefined {
+/** An ACL that lets anyone create children: children made in the same import can go under it at once. */
+const letsAnyoneCreate = (acl: readonly ZkAcl[]): boolean => acl.some((entry) => entry.id.scheme === 'world' && entry.id.id === 'anyone' && (entry.perms & Perm.create) !== 0);
+
+function opFor(entry: PlanEntry, deferAcl: boolean): MultiOp | undefined {
   const node = entry.node;
   switch (entry.action) {
     case 'create': {
       const mode = node!.mode === 'container' ? 'container' : node!.mode === 'ttl' ? 'ttl' : 'persistent';
       // Sequential names are created as they are (a sequential create would append a new number).
-      const acl = node!.acl && !node!.aclMasked ? node!.acl : undefined;
+      const acl = node!.acl && !node!.aclMasked && !deferAcl ? node!.acl : undefined;
       return { type: 'create', path: entry.path, data: node!.data, mode, ...(mode === 'ttl' ? { ttlMs: node!.ttlMs } : {}), ...(acl ? { acl } : {}) };
     }
     case 'update':
@@ -352,8 +355,19 @@ export async function applyImport(client: ZkClient, plan: ImportPlan, options: A
   let current: Batch = { number: 1, entries: [], ops: [] };
   let bytes = 0;
   const aclOnly: PlanEntry[] = [];
+  // A created node whose ACL would refuse the creates of its own children (the multi checks each
+  // create against the ACLs as they are at that point) is created open and gets its ACL after every
+  // batch: for that moment it is open, which the README says.
+  const parentsOfCreates = new Set<string>();
+  for (const entry of plan.entries) if (entry.action === 'create') parentsOfCreates.add(parentPath(entry.path) ?? '');
+  const deferred = new Map<string, ZkAcl[]>();
   for (const entry of plan.entries) {
-    const op = opFor(entry);
+    const acl = entry.node?.acl;
+    if (entry.action === 'create' && acl && !entry.node!.aclMasked && parentsOfCreates.has(entry.path) && !letsAnyoneCreate(acl)) deferred.set(entry.path, acl);
+  }
+  const created = new Set<string>();
+  for (const entry of plan.entries) {
+    const op = opFor(entry, deferred.has(entry.path));
     if (!op) {
       if (entry.action === 'update') aclOnly.push(entry);
       continue;
@@ -401,7 +415,10 @@ export async function applyImport(client: ZkClient, plan: ImportPlan, options: A
       return;
     }
     for (const entry of batch.entries) {
-      if (entry.action === 'create') report.created++;
+      if (entry.action === 'create') {
+        report.created++;
+        if (deferred.has(entry.path)) created.add(entry.path);
+      }
       else if (entry.action === 'update') report.updated++;
       else if (entry.action === 'delete') report.deleted++;
     }
@@ -413,6 +430,16 @@ export async function applyImport(client: ZkClient, plan: ImportPlan, options: A
   await forEachLimit(batches, BATCHES_IN_FLIGHT, run, options.signal);
   for (const batch of batches) if (!started.has(batch)) report.notApplied += batch.entries.length;
   if (options.signal?.aborted) report.cancelled = true;
+  // setACL needs ADMIN on the node itself only (open until now), so the order does not matter; deepest first.
+  for (const path of [...created].sort().reverse()) {
+    try {
+      await client.setACL(path, deferred.get(path)!, 0);
+      report.aclSet++;
+    } catch (error) {
+      if (!isZkError(error)) throw error;
+      report.aclFailed.push({ path, code: error.code });
+    }
+  }
   for (const entry of aclOnly) {
     if (options.signal?.aborted) {
       report.notApplied++;

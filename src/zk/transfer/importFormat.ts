@@ -139,7 +139,7 @@ export function parseZooNavigator(text: string): ImportSource {
  * Reads an import file from its chunks. Our format is recognized by its first character ("{") and
  * parsed a line at a time; anything else is taken for ZooNavigator's base64.
  */
-export async function readImportFile(chunks: AsyncIterable<string | Uint8Array>): Promise<ImportSource> {
+export async function readImportFile(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): Promise<ImportSource> {
   const decoder = new TextDecoder('utf-8');
   let pending = '';
   let kind: 'ours' | 'zoonavigator' | undefined;

@@ -181,7 +181,8 @@ describe('zk/transfer/import against a real ZooKeeper', function () {
   it('reads ZooNavigator exports: nested trees, ACL words, text and byte-list data', async () => {
     const file = zooNavigatorFile([
       {
-        h: { path: '/config', data: 'top', acl: [{ scheme: 'world', id: 'anyone', permissions: ['Create', 'Read', 'Write', 'Delete', 'Admin'] }] },
+        // Read-only: its children could not be created under it, so it gets this ACL after them.
+        h: { path: '/config', data: 'top', acl: [{ scheme: 'world', id: 'anyone', permissions: ['Read', 'Admin'] }] },
         t: [
           { h: { path: '/config/db', data: 'pg://db1', acl: [{ scheme: 'world', id: 'anyone', permissions: ['READ', 'ADMIN'] }] }, t: [] },
           { h: { path: '/config/bin', data: [0, -1, 16, -128], acl: [] }, t: [{ h: { path: '/config/bin/empty', data: null }, t: [] }] },
@@ -192,7 +193,8 @@ describe('zk/transfer/import against a real ZooKeeper', function () {
     assert.equal(source.format, 'zoonavigator');
     assert.deepEqual(source.nodes.map((n) => n.path), ['', 'db', 'bin', 'bin/empty']);
     const report = await applyImport(client, await planImport(client, `${base}/zn`, source));
-    assert.equal(report.created, 4);
+    assert.deepEqual({ created: report.created, aclSet: report.aclSet, failed: report.failed }, { created: 4, aclSet: 1, failed: [] });
+    assert.deepEqual((await client.getACL(`${base}/zn`)).acl, READ_ONLY);
     assert.deepEqual((await client.get(`${base}/zn/db`)).data, text('pg://db1'));
     assert.deepEqual((await client.getACL(`${base}/zn/db`)).acl, READ_ONLY);
     assert.deepEqual((await client.get(`${base}/zn/bin`)).data, Buffer.from([0, 255, 16, 128]));
