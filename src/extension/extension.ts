@@ -17,6 +17,7 @@ import { startLanguageClient, type ZooKeeperLanguageClient } from './language/la
 import { registerScripts } from './scripts/runScript';
 import { registerSearch } from './search';
 import { registerTransfer } from './transfer';
+import { registerStaging } from './staging';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { CompareProvider } from '../tree/compareProvider';
 import type { ZkConnection } from './connections/zkConnection';
@@ -120,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   const coordination = registerCoordination(context, log, connections);
   const search = registerSearch(context, log, connections);
   const { compare } = registerTransfer(context, log, connections);
+  registerStaging(context, log, connections, documents.fileSystem);
   const cluster = registerCluster(context, log, connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
