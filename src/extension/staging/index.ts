@@ -71,6 +71,12 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
   private readonly controls = new Map<string, { control: vscode.SourceControl; staged: vscode.SourceControlResourceGroup; held: vscode.SourceControlResourceGroup }>();
   private readonly changedEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changedEmitter.event;
+  /**
+   * Per node, the version our last commit left: an editor that showed the staged text holds exactly
+   * that, though the fs provider recorded the version it read before (its re-read follows the commit
+   * asynchronously). A later save of it is checked against this version, not the older one.
+   */
+  private readonly committed = new Map<string, number>();
 
   constructor(
     private readonly connections: ConnectionManager,
@@ -108,7 +114,9 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
       const client = await this.connections.require(connection).connect();
       const { data: current, stat } = await client.get(path);
       if (current.equals(bytes)) return true;
-      this.put(connection, { kind: 'set', path, data: bytes, baseVersion: readVersion ?? stat.version, baseData: current });
+      const ours = this.committed.get(`${connection}\u0000${path}`);
+      const base = ours !== undefined && (readVersion === undefined || readVersion < ours) ? ours : readVersion;
+      this.put(connection, { kind: 'set', path, data: bytes, baseVersion: base ?? stat.version, baseData: current });
     }
     this.log.info(`staged the save of ${connection}:${path} (${bytes.length} bytes); not written until Commit`);
     this.changed(connection, path);
@@ -226,6 +234,7 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
     const client = await connection.connect();
     const outcome = await commitChanges(client, staged.map((e) => e.change));
     if (outcome.applied) {
+      for (const result of outcome.results) if (result.version !== undefined) this.committed.set(`${connection.name}\u0000${result.path}`, result.version);
       for (const entry of staged) this.entries.get(connection.name)!.delete(entry.change.path);
       this.log.info(`committed ${staged.length} staged change(s) to ${connection.name} in one transaction (${outcome.results.length} operations)`);
       for (const entry of staged) this.changed(connection.name, entry.change.path);

@@ -16,6 +16,8 @@ export type StagedChange =
 export interface CommitResult {
   path: string;
   type: MultiOp['type'];
+  /** The node's version after a create or set. */
+  version?: number;
   /** Set on the op that failed (and RUNTIMEINCONSISTENCY on the ones rolled back with it). */
   error?: string;
 }
@@ -57,7 +59,7 @@ export async function commitChanges(client: ZkClient, changes: readonly StagedCh
   if (ops.length === 0) return { applied: true, results: [] };
   try {
     const results = await client.multi(ops);
-    return { applied: true, results: results.map((r, i) => ({ path: r.path ?? ops[i].path, type: ops[i].type })) };
+    return { applied: true, results: results.map((r, i) => ({ path: r.path ?? ops[i].path, type: ops[i].type, ...(r.stat ? { version: r.stat.version } : {}) })) };
   } catch (error) {
     if (!isZkError(error) || !Array.isArray(error.details.results)) throw error;
     const raw = error.details.results as { error?: string }[];
