@@ -130,9 +130,8 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
 
   async stageCreate(connection: ZkConnection, request: CreateRequest): Promise<{ staged: true; path: string } | undefined> {
     if (!this.enabled) return undefined;
-    if (request.mode !== 'persistent' && request.mode !== 'container' && request.mode !== 'ttl') {
-      throw new UserError(`A ${request.mode} node cannot be staged (its name or life is decided when it is created); turn off zookeeper.stagedEditing to create it now.`);
-    }
+    // A sequential or ephemeral node's name or life is decided when it is created: made at once, as the README says.
+    if (request.mode !== 'persistent' && request.mode !== 'container' && request.mode !== 'ttl') return undefined;
     if (this.entries.get(connection.name)?.has(request.path)) throw new UserError(`${request.path} already has a staged change; discard it first.`);
     const client = await connection.connect();
     if (await client.exists(request.path)) throw new UserError(`Could not stage the creation of "${request.path}": it already exists.`);
