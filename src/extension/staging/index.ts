@@ -303,7 +303,9 @@ export function registerStaging(
   registerCommand(context.subscriptions, stagingLog, COMMANDS.commitStaged, async (...argv: unknown[]): Promise<CommitCommandResult | undefined> => {
     const arg = argv[0];
     const args = isAutomationCall(argv) ? asArgs(arg) : undefined;
-    const named = args?.connection ?? (arg as { connection?: unknown } | undefined)?.connection;
+    // From the view's title bar VS Code passes the SourceControl: its root is zk://<connection>/.
+    const control = arg as { connection?: unknown; rootUri?: vscode.Uri } | undefined;
+    const named = args?.connection ?? control?.connection ?? (control?.rootUri?.scheme === 'zk' ? control.rootUri.authority : undefined);
     let connection: ZkConnection;
     if (typeof named === 'string') connection = connections.require(named);
     else {
