@@ -19,6 +19,7 @@ import { registerSearch } from './search';
 import { registerTransfer } from './transfer';
 import { registerAcl } from './acl';
 import { registerWalkthrough } from './walkthrough';
+import { registerStaging } from './staging';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { CompareProvider } from '../tree/compareProvider';
 import type { AclEditorPanels } from './acl/aclEditor';
@@ -124,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   const coordination = registerCoordination(context, log, connections);
   const search = registerSearch(context, log, connections);
   const { compare } = registerTransfer(context, log, connections);
+  registerStaging(context, log, connections, documents.fileSystem);
   const cluster = registerCluster(context, log, connections);
   const aclEditors = registerAcl(context, log.scoped('acl'), connections);
   registerWalkthrough(context, log.scoped('walkthrough'), connections);

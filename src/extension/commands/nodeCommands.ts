@@ -14,6 +14,7 @@ import { deleteNodeInteractively, deleteNodeQuietly } from './deleteNode';
 import { askPath, missingPathMessage } from './goToPath';
 import { asArgs, resolveConnection, resolveNode } from './resolve';
 import { registerCommand } from './registerCommand';
+import { stagingHook } from '../staging/hook';
 
 /** Shows a node in the explorer: expands its ancestors, selects and focuses it. */
 export type Reveal = (connection: ZkConnection, path: string) => Promise<void>;
@@ -71,6 +72,8 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
       if (!choices) return undefined;
       ({ request, editInEditor } = choices);
     }
+    const staged = await stagingHook.current?.stageCreate(connection, request);
+    if (staged) return staged;
     const result = await createNode(connection, request);
     log.info(`${connection.name}: created ${result.path} (${request.mode})`);
     refreshParentOf(connection, result.path);
@@ -89,6 +92,8 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
   registerCommand(subscriptions, log, COMMANDS.deleteNode, async (arg?: unknown) => {
     const args = asArgs(arg);
     const { connection, path } = await resolveNode(connections, arg);
+    const staged = await stagingHook.current?.stageDelete(connection, path, args ? args.recursive === true : true);
+    if (staged) return staged;
     const result = args ? await deleteNodeQuietly(connection, path, args.recursive === true) : await deleteNodeInteractively(connection, path, log);
     if (!result) return undefined;
     log.info(`${connection.name}: deleted ${result.deleted} of ${result.total} node(s) at ${path}`);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { StagingHook } from '../staging/hook';
 import type { ZkClient } from '../../zk/client';
 import { CodecError, classifyData, decodeUtf8Strict, parseView, renderView, type DataView } from '../../zk/codecs';
 import { isZkError, ZkError } from '../../zk/errors';
@@ -90,6 +91,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   readonly deletedNodes = new DeletedNodes();
   /** Per node with open documents: the client its presence watch is armed on (see watchPresence). */
   private readonly armed = new Map<string, ZkClient>();
+  /** Staged editing (src/extension/staging), when registered: a document's save may stage instead of write. */
+  staging?: StagingHook;
 
   constructor(
     private readonly connections: ConnectionManager,
@@ -169,6 +172,9 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const client = await connection.connect();
       const key = uri.toString();
       this.remember(address, key);
+      // A staged change is what the editor shows until it is committed or discarded (the gutter diffs it against the server).
+      const staged = address.node ? undefined : this.staging?.stagedData(address.connection, address.path);
+      if (staged) return renderView(address.view, staged);
       const { data, stat } = await client.get(address.path);
       const rendered = renderView(address.view, data);
       const base = this.makeBase(stat, rendered.length);
@@ -212,6 +218,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const client = await connection.connect();
       const key = uri.toString();
       this.remember(address, key);
+      // Staged editing: the save becomes a staged change (checked against the version read here) instead of a write.
+      if (this.staging && (await this.staging.stageSave(address.connection, address.path, bytes, this.bases.get(key)?.version ?? this.lastStatVersions.get(key)))) return;
       let answer: SaveAnswer | undefined;
       // A conflict asks the user and this save waits for the answer (see saveConflicts.ts): Overwrite and
       // Re-create write here, in the same save; Discard returns without writing; no answer throws.

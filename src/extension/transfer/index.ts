@@ -7,6 +7,8 @@ import { exportSubtree, type ExportFormat, type ExportReport } from '../../zk/tr
 import { COMMANDS } from '../commandIds';
 import type { CompareProvider } from '../../tree/compareProvider';
 import { registerCompare } from './compareCommand';
+import { registerCopy } from './copyCommand';
+import { registerImport } from './importCommand';
 import { isAutomationCall, registerCommand } from '../commands/registerCommand';
 import { asArgs, resolveNode } from '../commands/resolve';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -74,6 +76,8 @@ function describeReport(report: ExportReport, path: string, target: string): str
 export function registerTransfer(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): { compare: CompareProvider } {
   const commandLog = log.scoped('transfer');
   const compare = registerCompare(context, commandLog, connections);
+  const plans = registerImport(context, commandLog, connections);
+  registerCopy(context, commandLog, connections, plans);
   registerCommand(context.subscriptions, commandLog, COMMANDS.exportSubtree, async (...argv: unknown[]): Promise<ExportCommandResult | undefined> => {
     const arg = argv[0];
     const args = isAutomationCall(argv) ? asArgs(arg) : undefined;

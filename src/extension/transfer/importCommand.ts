@@ -1,0 +1,190 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { ConnectionItem } from '../../tree/explorerItems';
+import type { ZkClient } from '../../zk/client';
+import { baseName } from '../../zk/paths';
+import { applyImport, planImport, planSummary, type ImportPlan, type ImportReport } from '../../zk/transfer/import';
+import { readImportFile, type ImportSource } from '../../zk/transfer/importFormat';
+import { describePlan } from '../../tree/importPlan';
+import { COMMANDS } from '../commandIds';
+import { isAutomationCall, registerCommand } from '../commands/registerCommand';
+import { asArgs, resolveNode } from '../commands/resolve';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { ZkConnection } from '../connections/zkConnection';
+import { UserError } from '../errors';
+import type { Logger } from '../logging';
+
+export const PLAN_SCHEME = 'zookeeper-plan';
+
+export interface ImportCommandResult {
+  connection: string;
+  path: string;
+  uri: string;
+  plan: ReturnType<typeof planSummary>;
+  /** Absent for a dry run. */
+  report?: ImportReport;
+}
+
+/** The plan documents, by uri: read-only text the editor shows (in the diff language, for its colours). */
+export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private counter = 0;
+
+  add(title: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${++this.counter}/${title}.diff` });
+    this.texts.set(uri.toString(), text);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? 'This plan is no longer available: make a new one.';
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.texts.clear();
+  }
+}
+
+/** A file's chunks: a local file streams; any other file system is read whole through vscode.workspace.fs. */
+async function readSource(uri: vscode.Uri): Promise<ImportSource> {
+  if (uri.scheme === 'file') {
+    try {
+      await fs.promises.access(uri.fsPath, fs.constants.R_OK);
+    } catch {
+      throw new UserError(`Could not read ${uri.fsPath}: it does not exist or may not be read.`);
+    }
+    return readImportFile(fs.createReadStream(uri.fsPath));
+  }
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return readImportFile([bytes]);
+}
+
+export function describeImportReport(report: ImportReport, target: string): string {
+  const done = [`${report.created} created`, `${report.updated} updated`, `${report.deleted} deleted`, `${report.unchanged} unchanged`].join(', ');
+  const notes = [
+    report.failed.length > 0 ? `${report.failed.length} batch${report.failed.length === 1 ? '' : 'es'} not applied (${report.failed.slice(0, 2).map((f) => `${f.path}: ${f.reason}`).join('; ')}${report.failed.length > 2 ? '; …' : ''})` : '',
+    report.aclFailed.length > 0 ? `${report.aclFailed.length} ACL${report.aclFailed.length === 1 ? '' : 's'} not set (${report.aclFailed[0].path}: ${report.aclFailed[0].code})` : '',
+    report.skipped.length > 0 ? `${report.skipped.length} left out (${report.skipped[0].path}: ${report.skipped[0].reason})` : '',
+    report.counters.length > 0
+      ? `sequence counter below the imported names under ${report.counters.map((c) => `${c.parent} (next ${c.counter}, highest imported ${c.highest})`).join(', ')}: a sequential create there could collide`
+      : '',
+    report.cancelled ? `cancelled: ${report.notApplied} not applied` : '',
+  ].filter((n) => n !== '');
+  return `Imported into ${target}: ${done}${notes.length ? ` — ${notes.join('; ')}` : ''}.`;
+}
+
+/**
+ * Runs a plan with progress and cancel; shared by Import… and the Compare view's copy. Refuses a
+ * read-only connection here too, whoever made the plan.
+ */
+export async function applyWithProgress(connection: ZkConnection, client: ZkClient, plan: ImportPlan, title: string): Promise<ImportReport> {
+  if (connection.readOnly) throw new UserError(`${connection.name} is read-only: nothing was imported.`);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    let last = 0;
+    return applyImport(client, plan, {
+      signal: abort.signal,
+      onProgress: ({ applied, total }) => {
+        progress.report({ message: `${applied.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`, increment: total > 0 ? ((applied - last) / total) * 100 : 0 });
+        last = applied;
+      },
+    });
+  });
+}
+
+/** Shows a plan as a document and asks to apply it; resolves with the report, or undefined when not applied. */
+export async function showPlanAndAsk(
+  documents: PlanDocuments,
+  log: Logger,
+  connection: ZkConnection,
+  client: ZkClient,
+  plan: ImportPlan,
+  what: string,
+): Promise<ImportReport | undefined> {
+  const uri = documents.add(`Import plan ${baseName(plan.root) || connection.name}`, describePlan(plan, what, connection.name));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(document, 'diff');
+  await vscode.window.showTextDocument(document, { preview: true });
+  const c = plan.counts;
+  const work = c.create + c.update + c.delete;
+  if (work === 0) {
+    void vscode.window.showInformationMessage(`Nothing to apply: ${connection.name}:${plan.root} already matches ${what} (${c.unchanged} unchanged).`);
+    return undefined;
+  }
+  const choice = await vscode.window.showInformationMessage(
+    `Import plan for ${connection.name}:${plan.root}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged. Apply it?`,
+    'Apply',
+    'Cancel',
+  );
+  if (choice !== 'Apply') return undefined;
+  const report = await applyWithProgress(connection, client, plan, `Importing into ${connection.name}:${plan.root}`);
+  const message = describeImportReport(report, `${connection.name}:${plan.root}`);
+  log.info(message);
+  if (report.failed.length > 0 || report.aclFailed.length > 0) void vscode.window.showWarningMessage(message);
+  else void vscode.window.showInformationMessage(message);
+  return report;
+}
+
+/** Import…: `zookeeper.importSubtree`, from a node's context menu, the palette, or automation. */
+export function registerImport(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): PlanDocuments {
+  const documents = new PlanDocuments();
+  context.subscriptions.push(documents, vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, documents));
+
+  registerCommand(context.subscriptions, log, COMMANDS.importSubtree, async (...argv: unknown[]): Promise<ImportCommandResult | undefined> => {
+    const arg = argv[0];
+    const args = isAutomationCall(argv) ? asArgs(arg) : undefined;
+    const { connection, path } = arg instanceof ConnectionItem ? { connection: connections.require(arg.connection.name), path: '/' } : await resolveNode(connections, arg);
+    if (connection.readOnly) throw new UserError(`${connection.name} is read-only: Import writes, so it is refused here.`);
+    let uri: vscode.Uri;
+    let deleteExtra = false;
+    if (args) {
+      if (typeof args.uri !== 'string') throw new UserError('Pass the file to import: { connection, path, uri: "file:///…/config.zk-export.json", deleteExtra?, dryRun? }.');
+      try {
+        uri = vscode.Uri.parse(args.uri, true);
+      } catch {
+        throw new UserError(`"${args.uri}" is not a uri; pass one such as file:///home/me/config.zk-export.json.`);
+      }
+      deleteExtra = args.deleteExtra === true;
+    } else {
+      const picked = await vscode.window.showOpenDialog({
+        title: `Import into ${path} on ${connection.name}`,
+        canSelectMany: false,
+        filters: { 'ZooKeeper exports (ours, ZooNavigator)': ['json', 'txt', 'b64', '*'] },
+        openLabel: 'Plan Import',
+      });
+      if (!picked?.[0]) return undefined;
+      uri = picked[0];
+      const mode = await vscode.window.showQuickPick(
+        [
+          { label: 'Create and update', description: 'nodes in the target that the file lacks stay', deleteExtra: false },
+          { label: 'Create, update and delete', description: 'nodes in the target that the file lacks are deleted (listed in the plan first)', deleteExtra: true },
+        ],
+        { title: `Import ${baseName(uri.path)} into ${connection.name}:${path}`, placeHolder: 'What the plan may do' },
+      );
+      if (!mode) return undefined;
+      deleteExtra = mode.deleteExtra;
+    }
+    const source = await readSource(uri);
+    const client = await connection.connect();
+    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning the import into ${connection.name}:${path}`, cancellable: true }, (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return planImport(client, path, source, { deleteExtra, signal: abort.signal, onProgress: ({ read, total }) => progress.report({ message: `${read.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} nodes` }) });
+    });
+    const result: ImportCommandResult = { connection: connection.name, path, uri: uri.toString(), plan: planSummary(plan) };
+    const from = `${baseName(uri.path)}${source.source?.path ? ` (${source.format === 'zoonavigator' ? 'ZooNavigator export' : 'export'} of ${source.source.connection ? `${source.source.connection}:` : ''}${source.source.path})` : ''}`;
+    if (args) {
+      if (args.dryRun === true) return result;
+      const report = await applyImport(client, plan);
+      log.info(describeImportReport(report, `${connection.name}:${path}`));
+      return { ...result, report };
+    }
+    const report = await showPlanAndAsk(documents, log, connection, client, plan, from);
+    return report ? { ...result, report } : result;
+  });
+  return documents;
+}
