@@ -1,4 +1,4 @@
-import { expandRow, row } from './support/tree';
+import { expandRow, row, setSection as setSectionOf } from './support/tree';
 import { openWorkbench, type WorkbenchSession } from './support/workbench';
 import { zookeeper, type Ensemble } from '../support/zookeeper';
 
@@ -36,13 +36,7 @@ describe('e2e: the Cluster view on a 3-server ensemble', function () {
   });
 
   /** Opens or closes a section of the ZooKeeper view by its header, whatever state it is in. */
-  async function setSection(section: string, open: boolean): Promise<void> {
-    const page = wb!.page;
-    const header = page.locator('.pane-header', { hasText: new RegExp(`^${section}`) }).first();
-    await header.waitFor({ timeout: 30_000 });
-    if (((await header.getAttribute('aria-expanded')) === 'true') !== open) await header.click();
-    await page.locator(`.pane-header[aria-expanded="${open}"]`, { hasText: new RegExp(`^${section}`) }).first().waitFor({ timeout: 10_000 });
-  }
+  const setSection = (section: string, open: boolean): Promise<void> => setSectionOf(wb!, section, open);
 
   /** The Cluster section open alone and wide; then the connection's row says how many servers serve. */
   async function showCluster(serving = '3/3'): Promise<void> {

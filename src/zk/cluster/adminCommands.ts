@@ -1,7 +1,8 @@
 // The admin commands a person can send to one server or to all: the AdminServer's JSON when it
 // answers, else the four-letter word's text over the client port.
 import type { JsonValue } from './losslessJson';
-import { getAdminCommand, sendFourLetterWord, Limiter, formatEndpoint, type Endpoint } from './transport';
+import { getAdminCommand, sendFourLetterWord, formatEndpoint, type Endpoint } from './transport';
+import { Limiter } from '../concurrency';
 import { whitelistLine } from './health';
 
 export interface AdminCommandInfo {

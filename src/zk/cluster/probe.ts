@@ -8,7 +8,8 @@ import { parseConnectString } from '../connectString';
 import { assessCluster, type ProbeHistory } from './health';
 import type { JsonValue } from './losslessJson';
 import { figure, memberKey, membersFromVotingView, parseConf, parseMntr, parseSrvr, zxidDistance, zxidHex, type Member } from './parse';
-import { formatEndpoint, getAdminCommand, Limiter, sendFourLetterWord, type AdminReply, type Endpoint, type JsonObject } from './transport';
+import { formatEndpoint, getAdminCommand, sendFourLetterWord, type AdminReply, type Endpoint, type JsonObject } from './transport';
+import { Limiter } from '../concurrency';
 import type { ClusterReport, ServerMetrics, ServerReport, ServerRole } from './types';
 
 export const DEFAULT_ADMIN_PORT = 8080;

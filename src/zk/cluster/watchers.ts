@@ -4,7 +4,8 @@
 // so they run only when a person asks, never on a timer.
 import { whitelistLine } from './health';
 import { sessionIdHex } from './losslessJson';
-import { Limiter, formatEndpoint, getAdminCommand, sendFourLetterWord, type Endpoint, type JsonObject } from './transport';
+import { formatEndpoint, getAdminCommand, sendFourLetterWord, type Endpoint, type JsonObject } from './transport';
+import { Limiter } from '../concurrency';
 
 /** Said wherever the result is shown. */
 export const WATCHES_EXPENSIVE_NOTE =
