@@ -175,7 +175,11 @@ async function arm(wb: WorkbenchSession, test: string, kinds: string[] = ['mouse
   const id = `m${++armed}`;
   // Kept in the page (evaluate would wait for the promise): collected after the action.
   await wb.page.evaluate(`void (window.__zkeBench[${JSON.stringify(id)}] = window.__zkeBench.measure(${JSON.stringify(kinds)}, () => ${test}))`);
-  return () => wb.page.evaluate<Measured>(`window.__zkeBench[${JSON.stringify(id)}]`);
+  // A hang guard, far above any honest run: the awaited change never came.
+  return () =>
+    wb.page.evaluate<Measured>(
+      `Promise.race([window.__zkeBench[${JSON.stringify(id)}], new Promise((_, reject) => setTimeout(() => reject(new Error('no DOM change for ' + ${JSON.stringify(JSON.stringify(test))} + ' within 120 s')), 120000))])`,
+    );
 }
 
 const rowTest = (prefix: string): string => `window.__zkeBench.rowStarting(${JSON.stringify(prefix)})`;
@@ -204,8 +208,10 @@ async function parkMouse(wb: WorkbenchSession): Promise<void> {
 
 /** The tree's focused row's aria-label and expansion. */
 async function focusedRow(wb: WorkbenchSession): Promise<{ label: string; expanded: string | null }> {
-  const focused = wb.page.locator('.monaco-list-row[role="treeitem"].focused').first();
-  return { label: (await focused.getAttribute('aria-label')) ?? '', expanded: await focused.getAttribute('aria-expanded') };
+  // Read at once (a locator would wait for a focused row that may not exist).
+  return wb.page.evaluate<{ label: string; expanded: string | null }>(
+    `(() => { const f = document.querySelector('.monaco-list-row[role="treeitem"].focused'); return { label: f ? f.getAttribute('aria-label') || '' : '(no focused row)', expanded: f ? f.getAttribute('aria-expanded') : null }; })()`,
+  );
 }
 
 /**
@@ -223,14 +229,19 @@ async function expandWide(wb: WorkbenchSession, name: string, tag: string, n: nu
   if (!last) return { first: firstMs, steps };
   const lastLabel = childName(tag, n - 1);
   // What a user at keyboard speed does: End, and open what stands between them and the last child.
-  for (let guard = 0; guard < 1000; guard++) {
+  for (let guard = 0; guard < 5000; guard++) {
     await wb.page.keyboard.press('End');
     const focused = await focusedRow(wb);
     if (focused.label.startsWith(lastLabel)) break;
+    if (focused.expanded === 'true') {
+      // An opened range whose rows have not arrived yet: End again in a moment.
+      await wb.page.waitForTimeout(10);
+      continue;
+    }
     steps++;
-    if (/^Load more/i.test(focused.label) || /more\b/i.test(focused.label)) await wb.page.keyboard.press('Enter');
+    if (/^Load more/i.test(focused.label)) await wb.page.keyboard.press('Enter');
     else if (focused.expanded === 'false') await wb.page.keyboard.press('ArrowRight');
-    else throw new Error(`reaching ${lastLabel}: the tree's last row is "${focused.label}", neither the last child, "Load more" nor a collapsed range`);
+    else throw new Error(`reaching ${lastLabel}: the tree's last row is "${focused.label}", neither the last child, "Load more" nor a range`);
     // The next End once the tree changed under the focused row.
     await wb.page
       .waitForFunction(`(() => { const f = document.querySelector('.monaco-list-row[role="treeitem"].focused'); return !f || f.getAttribute('aria-label') !== ${JSON.stringify(focused.label)} || f.getAttribute('aria-expanded') === 'true'; })()`, undefined, { timeout: 60_000 })

@@ -183,6 +183,8 @@ export function rangeTreeItem(item: RangeItem): vscode.TreeItem {
   treeItem.description = `${from}–${to}`;
   treeItem.contextValue = 'range';
   treeItem.tooltip = `Children ${from} to ${to} of ${item.parentPath}: ${item.first} to ${item.last}`;
+  // Read out as it reads (a string tooltip would otherwise be the row's accessible name).
+  treeItem.accessibilityInformation = { label: `${item.first} … ${item.last}, children ${from} to ${to}` };
   return treeItem;
 }
 
@@ -193,6 +195,8 @@ export function messageTreeItem(item: MessageItem): vscode.TreeItem {
   treeItem.contextValue = 'message';
   if (item.command) treeItem.command = item.command;
   treeItem.tooltip = item.tooltip ?? item.text;
+  // The row is read out by what it says (a string tooltip would otherwise be its accessible name).
+  treeItem.accessibilityInformation = { label: item.text };
   return treeItem;
 }
 
