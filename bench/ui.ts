@@ -315,7 +315,8 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
 
     const showRoot = async (): Promise<void> => {
-      await wb!.openView('ZooKeeper');
+      // Right after a reload the workbench may still be restoring the view: a second try then.
+      await wb!.openView('ZooKeeper').catch(() => wb!.openView('ZooKeeper'));
       for (const name of ['bench', '/']) {
         const r = row(wb!, name);
         await r.waitFor({ timeout: 60_000 });
