@@ -423,10 +423,14 @@ async function main(): Promise<void> {
         step(`${name}: delete`);
         await createDeleteTree(client, `/${name}`);
         await waitRow(wb, name);
-        await row(wb, name).click();
-        await page.keyboard.press('Delete');
         const dialog = page.locator('.monaco-dialog-box').first();
-        await dialog.waitFor({ timeout: 30_000 });
+        // Select the row and press Delete; again when a live refresh of "/" re-rendered the row under the click.
+        for (let attempt = 0; ; attempt++) {
+          await row(wb, name).click();
+          await page.keyboard.press('Delete');
+          if (await dialog.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+          if (attempt >= 3) throw new Error(`no delete confirmation for /${name}`);
+        }
         const button = dialog.getByRole('button', { name: 'Delete 1,111 Nodes' });
         await button.waitFor({ timeout: 10_000 });
         const gone = new Promise<number>((resolve, reject) => {
