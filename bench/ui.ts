@@ -229,7 +229,9 @@ async function expandWide(wb: WorkbenchSession, name: string, tag: string, n: nu
   if (!last) return { first: firstMs, steps };
   const lastLabel = childName(tag, n - 1);
   // The keyboard in the tree (a twistie's click may leave it elsewhere while the rows come in).
-  await row(wb, name).focus();
+  await row(wb, name)
+    .focus({ timeout: 10_000 })
+    .catch(() => undefined); // scrolled away: the twistie's click left the keyboard there anyway
   // What a user at keyboard speed does: End, and open what stands between them and the last child.
   for (let guard = 0; guard < 5000; guard++) {
     await wb.page.keyboard.press('End');
