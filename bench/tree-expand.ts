@@ -5,7 +5,7 @@
 // Starts its own ZooKeeper (scripts/lib/zookeeper.js), creates parents with 1,000, 10,000 and
 // 50,000 children (names like instance-0000012345, ~100 bytes of data each), then for each size
 // times the way from "expand" to the first page of items with their stats ready:
-//   ours  listChildren + loadPage (src/tree/pageLoader.ts, pageSize 500, a new listing each run):
+//   ours  listChildren + loadStats of the first 500 (src/tree/pageLoader.ts, a new listing each run):
 //         exactly what the explorer runs on expand, minus the vscode TreeItems;
 //   raw   node-zookeeper-client 1.1.3 doing the least that could show the same page: one
 //         getChildren, the first 500 names in the server's order (no sort), 500 exists all at once.
@@ -19,7 +19,7 @@
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ChildListing } from '../src/tree/childListing';
-import { listChildren, loadPage, STAT_CONCURRENCY } from '../src/tree/pageLoader';
+import { listChildren, loadStats, STAT_CONCURRENCY } from '../src/tree/pageLoader';
 import { sortChildren } from '../src/zk/paths';
 import { ZkClient } from '../src/zk/client';
 import { forEachLimit } from '../src/zk/concurrency';
@@ -89,8 +89,8 @@ async function createChildren(client: ZkClient, parent: string, count: number): 
 /** Ours: what the explorer runs when a node is expanded. */
 async function expandOurs(client: ZkClient, parent: string): Promise<{ listing: ChildListing; entries: { name: string; stat: ZnodeStat }[]; remaining: number }> {
   const listing = await listChildren(client, parent);
-  const { entries, remaining } = await loadPage(client, parent, listing, PAGE_SIZE);
-  return { listing, entries, remaining };
+  const entries = await loadStats(client, parent, listing, listing.slice(0, PAGE_SIZE));
+  return { listing, entries, remaining: listing.matchCount - entries.length };
 }
 
 /** The baseline: one getChildren, the first page in the server's order, every exists at once. */
@@ -204,7 +204,7 @@ async function measurePhases(client: ZkClient, raw: RawClient, parent: string, s
     const listing = new ChildListing(sortChildren(children));
     phases.sort.push(performance.now() - t);
     t = performance.now();
-    await loadPage(client, parent, listing, PAGE_SIZE);
+    await loadStats(client, parent, listing, listing.slice(0, PAGE_SIZE));
     phases.stats.push(performance.now() - t);
   };
   const base = async (): Promise<void> => {
@@ -268,7 +268,7 @@ async function main(options: Options): Promise<void> {
       `ZooKeeper ${version} standalone on ${server.connectString} (forceSync=no), Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}, ` +
         `${options.runs} runs per side after 1 warm-up, alternating, gc before each; created ${count(options.sizes.reduce((a, b) => a + b, 0))} children in ${(setupMs / 1000).toFixed(1)} s`,
     );
-    console.log(`ours = listChildren + loadPage (sorted, stats ${STAT_CONCURRENCY} in flight); raw = node-zookeeper-client 1.1.3: getChildren, first 500 unsorted, 500 exists at once`);
+    console.log(`ours = listChildren + loadStats of 500 (sorted, stats ${STAT_CONCURRENCY} in flight); raw = node-zookeeper-client 1.1.3: getChildren, first 500 unsorted, 500 exists at once`);
     console.log('');
     const header = ['children', 'ours median', 'ours p90', 'raw median', 'raw p90', 'ours/raw', 'goal'];
     for (const size of options.sizes) await warmUp(client, raw, `${ROOT}/n${size}`, size);
@@ -288,7 +288,7 @@ async function main(options: Options): Promise<void> {
       const p = await measurePhases(client, raw, `${ROOT}/n${size}`, size, options.runs);
       phaseRows.push([count(size), ms(median(p.list)), ms(median(p.sort)), ms(median(p.stats)), ms(median(p.rawList)), ms(median(p.rawStats))]);
     }
-    printTable(['children', 'ours getChildren', 'sort+listing', 'loadPage', 'raw getChildren', 'raw 500 exists'], phaseRows, { leftAlignLast: true });
+    printTable(['children', 'ours getChildren', 'sort+listing', 'loadStats', 'raw getChildren', 'raw 500 exists'], phaseRows, { leftAlignLast: true });
 
     const memorySizes = options.sizes.filter((n) => n >= 10000);
     if (memorySizes.length > 0) {

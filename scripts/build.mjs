@@ -7,6 +7,9 @@ const production = process.argv.includes('--production');
 /** @type {import('esbuild').BuildOptions[]} */
 const entries = [
   { entryPoints: { extension: 'src/extension/extension.ts' } },
+  // vscode-languageclient, required by the extension only when the language server first starts
+  // (src/extension/language/clientLibrary.ts): half the extension's code, kept out of activation.
+  { entryPoints: { languageClientLibrary: 'src/extension/language/clientLibrary.ts' } },
   // The language server: its own process, talked to over IPC (src/extension/language).
   { entryPoints: { server: 'src/server/server.ts' }, external: [] },
   // The metrics panel's script: runs in a webview (a browser), with the chart geometry of src/zk/cluster.

@@ -9,7 +9,6 @@ export const COMMANDS = {
   switchConnection: 'zookeeper.switchConnection',
   refresh: 'zookeeper.refresh',
   copyPath: 'zookeeper.copyPath',
-  loadMore: 'zookeeper.loadMore',
   goToPath: 'zookeeper.goToPath',
   openNode: 'zookeeper.openNode',
   createNode: 'zookeeper.createNode',

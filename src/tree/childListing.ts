@@ -13,17 +13,30 @@ export function childMatcher(filter: string): (name: string) => boolean {
   return (name) => name.toLowerCase().includes(needle);
 }
 
+/** A run of consecutive matching children, `start` to `end` (exclusive) in the listing's order. */
+export interface ChildRange {
+  readonly start: number;
+  readonly end: number;
+  readonly first: string;
+  readonly last: string;
+}
+
 /**
- * The children of one expanded node as the tree shows them: ZooKeeper lists all names at once, the
- * tree shows them a page at a time (plus names pinned by "Go to Path"), optionally filtered.
+ * The children of one expanded node as the tree shows them: ZooKeeper lists all names at once.
+ * Up to `rangeSize` matches are shown directly; more are grouped into index ranges of `rangeSize`
+ * that expand on demand (as VS Code's debugger does with big arrays), so every child is one click
+ * away and only an opened range's stats are read. Names pinned by Go to Path that the filter hides
+ * are shown after the matches.
  */
 export class ChildListing {
-  shown = 0;
   readonly pinned = new Set<string>();
   readonly stats = new Map<string, ZnodeStat>();
   private filterText: string | undefined;
   /** The names matching the filter: `names` itself (not a copy) when there is no filter. */
   private matching: readonly string[];
+  /** Position of each match, built on the first lookup (reveal, Go to Path) and dropped with the filter. */
+  private positions: Map<string, number> | undefined;
+  private nameSet: Set<string> | undefined;
 
   constructor(
     /** All children, sorted. */
@@ -41,27 +54,65 @@ export class ChildListing {
   setFilter(filter: string | undefined): void {
     this.filterText = filter?.trim() ? filter.trim() : undefined;
     this.matching = this.filterText === undefined ? this.names : this.names.filter(childMatcher(this.filterText));
-    this.shown = 0;
+    this.positions = undefined;
   }
 
   get matchCount(): number {
     return this.matching.length;
   }
 
-  /** Grows the shown part to at least one page, or by one more page. */
-  showPage(pageSize: number, more = false): void {
-    this.shown = Math.min(this.matching.length, more ? this.shown + pageSize : Math.max(this.shown, pageSize));
+  /** The matching names, in order. */
+  get matches(): readonly string[] {
+    return this.matching;
+  }
+
+  has(name: string): boolean {
+    this.nameSet ??= new Set(this.names);
+    return this.nameSet.has(name);
   }
 
   pin(name: string): void {
-    if (this.names.includes(name)) this.pinned.add(name);
+    if (this.has(name)) this.pinned.add(name);
   }
 
-  /** The names to show now: the first `shown` matches, then pinned names beyond them. */
-  page(): { names: string[]; remaining: number } {
-    const head = this.matching.slice(0, this.shown);
-    const inHead = new Set(head);
-    const extra = [...this.pinned].filter((name) => !inHead.has(name));
-    return { names: [...head, ...extra], remaining: this.matching.length - this.shown - extra.filter((n) => this.matching.includes(n)).length };
+  /** Pinned names the filter hides: shown after the matches so that a revealed node stays in view. */
+  hiddenPins(): string[] {
+    if (this.filterText === undefined) return [];
+    return [...this.pinned].filter((name) => this.positionOf(name) === undefined);
+  }
+
+  /** The matches in ranges of `rangeSize`; none when they all fit in one (then they are shown directly). */
+  ranges(rangeSize: number): ChildRange[] {
+    const total = this.matching.length;
+    if (total <= rangeSize) return [];
+    const ranges: ChildRange[] = [];
+    for (let start = 0; start < total; start += rangeSize) {
+      const end = Math.min(total, start + rangeSize);
+      ranges.push({ start, end, first: this.matching[start], last: this.matching[end - 1] });
+    }
+    return ranges;
+  }
+
+  /** The range a matching name is in, or undefined when it is shown directly (or not a match). */
+  rangeOf(name: string, rangeSize: number): ChildRange | undefined {
+    if (this.matching.length <= rangeSize) return undefined;
+    const position = this.positionOf(name);
+    if (position === undefined) return undefined;
+    const start = position - (position % rangeSize);
+    const end = Math.min(this.matching.length, start + rangeSize);
+    return { start, end, first: this.matching[start], last: this.matching[end - 1] };
+  }
+
+  /** The matches from start to end (exclusive). */
+  slice(start: number, end: number): readonly string[] {
+    return this.matching.slice(start, end);
+  }
+
+  private positionOf(name: string): number | undefined {
+    if (!this.positions) {
+      this.positions = new Map();
+      this.matching.forEach((n, i) => this.positions!.set(n, i));
+    }
+    return this.positions.get(name);
   }
 }

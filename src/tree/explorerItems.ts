@@ -19,12 +19,19 @@ export class ZnodeItem {
   ) {}
 }
 
-export class LoadMoreItem {
-  readonly kind = 'loadMore';
+/**
+ * A run of a wide node's children, by position (`start` to `end`, exclusive, among the children the
+ * filter lets through): it expands to those children. first/last are updated when the node is listed again.
+ */
+export class RangeItem {
+  readonly kind = 'range';
   constructor(
     readonly connection: ConnectionSource,
     readonly parentPath: string,
-    readonly remaining: number,
+    readonly start: number,
+    readonly end: number,
+    public first: string,
+    public last: string,
   ) {}
 }
 
@@ -40,7 +47,7 @@ export class MessageItem {
   ) {}
 }
 
-export type ExplorerNode = ConnectionItem | ZnodeItem | LoadMoreItem | MessageItem;
+export type ExplorerNode = ConnectionItem | ZnodeItem | RangeItem | MessageItem;
 
 export function itemId(connection: string, path: string): string {
   return `${connection}::${path}`;
@@ -166,13 +173,23 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
   return treeItem;
 }
 
-export function loadMoreTreeItem(item: LoadMoreItem, pageSize: number): vscode.TreeItem {
-  const treeItem = new vscode.TreeItem(`Load more (${item.remaining.toLocaleString('en-US')} left)`, vscode.TreeItemCollapsibleState.None);
-  treeItem.id = `${itemId(item.connection.name, item.parentPath)}::more`;
-  treeItem.iconPath = new vscode.ThemeIcon('ellipsis');
-  treeItem.description = `next ${Math.min(pageSize, item.remaining)}`;
-  treeItem.contextValue = 'loadMore';
-  treeItem.command = { command: 'zookeeper.loadMore', title: 'Load more', arguments: [item] };
+/** The id of a range row: by position, so an expanded range stays expanded when the node is listed again. */
+export function rangeId(connection: string, parentPath: string, start: number, end: number): string {
+  return `${itemId(connection, parentPath)}::range::${start}-${end}`;
+}
+
+export function rangeTreeItem(item: RangeItem): vscode.TreeItem {
+  // The names first: what a person scanning for a child reads (and what the tree's type-to-find matches).
+  const treeItem = new vscode.TreeItem(`${item.first} … ${item.last}`, vscode.TreeItemCollapsibleState.Collapsed);
+  treeItem.id = rangeId(item.connection.name, item.parentPath, item.start, item.end);
+  treeItem.iconPath = new vscode.ThemeIcon('symbol-array');
+  const from = (item.start + 1).toLocaleString('en-US');
+  const to = item.end.toLocaleString('en-US');
+  treeItem.description = `${from}–${to}`;
+  treeItem.contextValue = 'range';
+  treeItem.tooltip = `Children ${from} to ${to} of ${item.parentPath}: ${item.first} to ${item.last}`;
+  // Read out as it reads (a string tooltip would otherwise be the row's accessible name).
+  treeItem.accessibilityInformation = { label: `${item.first} … ${item.last}, children ${from} to ${to}` };
   return treeItem;
 }
 
@@ -183,6 +200,8 @@ export function messageTreeItem(item: MessageItem): vscode.TreeItem {
   treeItem.contextValue = 'message';
   if (item.command) treeItem.command = item.command;
   treeItem.tooltip = item.tooltip ?? item.text;
+  // The row is read out by what it says (a string tooltip would otherwise be its accessible name).
+  treeItem.accessibilityInformation = { label: item.text };
   return treeItem;
 }
 

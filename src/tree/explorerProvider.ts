@@ -6,22 +6,25 @@ import type { RecipeAnalysis } from '../zk/recipes/types';
 import { forEachLimit } from '../zk/concurrency';
 import type { ChildListing } from './childListing';
 import { describeRole } from './recipeRoles';
-import { listChildren, loadPage } from './pageLoader';
+import { listChildren, loadStats } from './pageLoader';
 import { ZkError, errorMessage } from '../zk/errors';
 import { baseName, joinPath, parentPath } from '../zk/paths';
 import type { ZnodeStat } from '../zk/stat';
+import type { ZkClient } from '../zk/client';
 import {
   ConnectionItem,
-  LoadMoreItem,
   MessageItem,
+  RangeItem,
   ZnodeItem,
   connectionTreeItem,
   itemId,
-  loadMoreTreeItem,
   messageTreeItem,
+  rangeId,
+  rangeTreeItem,
   znodeTreeItem,
   type ExplorerNode,
 } from './explorerItems';
+import type { ChildRange } from './childListing';
 
 /** What a row shows of a stat: a change in any of these redraws it. */
 function rowFigures(stat: ZnodeStat): string {
@@ -40,7 +43,9 @@ const LIVE_DEBOUNCE_MS = 250;
 
 /**
  * The ZooKeeper explorer: connections, then "/", then znodes, loaded lazily. ZooKeeper has no paged
- * listing, so one getChildren gives the names and only the shown page gets stats.
+ * listing, so one getChildren gives every name; a node with more children than a range holds shows
+ * index ranges (rangeSize each) that expand on demand, and only the rows shown get stats. Every
+ * child is so at most one more click away, and nothing is fetched or sent twice.
  */
 export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -53,7 +58,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly pins = new Map<string, Set<string>>();
   private readonly hugeAllowed = new Set<string>();
   private readonly liveTimers = new Map<string, NodeJS.Timeout>();
-  private readonly pagesShown = new Map<string, number>();
+  /** Listings being read, so that getParent (reveal) and getChildren share one getChildren request. */
+  private readonly pendingListings = new Map<string, Promise<ChildListing>>();
+  /** The range elements handed to VS Code, by id (refreshes and reveal must pass those same objects). */
+  private readonly rangeItems = new Map<string, RangeItem>();
   /** Recognized coordination recipes, per listing (a new listing, e.g. after a live refresh, is analyzed again). */
   private readonly recipes = new WeakMap<ChildListing, RecipeAnalysis>();
   private readonly recipeOf = new Map<string, RecipeAnalysis>();
@@ -74,7 +82,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     );
   }
 
-  pageSize(): number {
+  /** Children shown directly under a node; more are grouped into ranges of this many. */
+  rangeSize(): number {
     return Math.max(10, vscode.workspace.getConfiguration('zookeeper').get<number>('tree.pageSize', 500));
   }
 
@@ -98,19 +107,25 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
           recipe: this.recipeOf.get(itemId(element.connection.name, element.path))?.summary,
           role: this.roleOf(element.connection.name, element.path),
         });
-      case 'loadMore':
-        return loadMoreTreeItem(element, this.pageSize());
+      case 'range':
+        return rangeTreeItem(element);
       case 'message':
         return messageTreeItem(element);
     }
   }
 
-  getParent(element: ExplorerNode): ExplorerNode | undefined {
+  async getParent(element: ExplorerNode): Promise<ExplorerNode | undefined> {
     if (element.kind === 'connection' || element.kind === 'message') return undefined;
-    const path = element.kind === 'znode' ? element.path : element.parentPath;
-    if (element.kind === 'znode' && path === '/') return this.connectionItem(element.connection);
-    const parent = element.kind === 'loadMore' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
-    return this.znodeItem(element.connection, parent, undefined);
+    if (element.kind === 'range') return this.znodeItem(element.connection, element.parentPath, undefined);
+    const { connection, path } = element;
+    if (path === '/') return this.connectionItem(connection);
+    const parent = parentPath(path) ?? '/';
+    const parentItem = this.znodeItem(connection, parent, undefined);
+    // In a wide node the child sits in a range: reveal (Go to Path) needs that range, so the parent is
+    // listed here when it was not yet (the expansion that follows uses the same listing).
+    const listing = await this.listing(connection, parent).catch(() => undefined);
+    const range = listing?.rangeOf(baseName(path), this.rangeSize());
+    return range ? this.rangeItem(connection, parent, range) : parentItem;
   }
 
   async getChildren(element?: ExplorerNode): Promise<ExplorerNode[]> {
@@ -121,6 +136,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }
     if (element.kind === 'connection') return this.rootOf(element.connection);
     if (element.kind === 'znode') return this.childrenOf(element.connection, element.path);
+    if (element.kind === 'range') return this.childrenOfRange(element);
     return [];
   }
 
@@ -149,13 +165,37 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }
   }
 
+  /** The node's listing: the one kept, or a new one read from the server (one request for concurrent callers). */
+  private listing(connection: ConnectionSource, path: string): Promise<ChildListing> {
+    const key = itemId(connection.name, path);
+    const kept = this.listings.get(key);
+    if (kept) return Promise.resolve(kept);
+    let pending = this.pendingListings.get(key);
+    if (!pending) {
+      pending = this.readListing(connection, path).finally(() => this.pendingListings.delete(key));
+      this.pendingListings.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async readListing(connection: ConnectionSource, path: string): Promise<ChildListing> {
+    const key = itemId(connection.name, path);
+    const client = await connection.connect();
+    const listing = await listChildren(client, path, () => this.onChildrenChanged(connection, path));
+    listing.setFilter(this.filters.get(key));
+    for (const name of this.pins.get(key) ?? []) listing.pin(name);
+    this.listings.set(key, listing);
+    // The listing read the node's own stat too: its row (child count, size) follows the server.
+    if (listing.parentStat && this.updateStat(connection, path, listing.parentStat)) this.fireLater(this.znodeItems.get(key));
+    if (listing.names.length > 0 && listing.names.length <= RECIPE_MAX_CHILDREN) this.recognize(connection, path, listing);
+    return listing;
+  }
+
   private async childrenOf(connection: ConnectionSource, path: string): Promise<ExplorerNode[]> {
     const key = itemId(connection.name, path);
     try {
       const client = await connection.connect();
-      let listing = this.listings.get(key);
-      const fresh = !listing;
-      if (!listing) {
+      if (!this.listings.has(key)) {
         const known = this.znodeItems.get(key)?.stat;
         if (known && known.numChildren > HUGE_CHILD_COUNT && !this.hugeAllowed.has(key)) {
           return [
@@ -166,21 +206,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
             }),
           ];
         }
-        listing = await listChildren(client, path, () => this.onChildrenChanged(connection, path));
-        listing.setFilter(this.filters.get(key));
-        for (const name of this.pins.get(key) ?? []) listing.pin(name);
-        const shownBefore = this.pagesShown.get(key);
-        if (shownBefore !== undefined) {
-          this.pagesShown.delete(key);
-          listing.showPage(shownBefore);
-        }
-        this.listings.set(key, listing);
-        // The listing read the node's own stat too: its row (child count, size) follows the server.
-        if (listing.parentStat && this.updateStat(connection, path, listing.parentStat)) this.fireLater(this.znodeItems.get(key));
-        if (listing.names.length > 0 && listing.names.length <= RECIPE_MAX_CHILDREN) this.recognize(connection, path, listing);
       }
-      const { entries, remaining } = await loadPage(client, path, listing, this.pageSize());
-      if (fresh) this.recognizeChildren(connection, path, entries);
+      const listing = await this.listing(connection, path);
       const items: ExplorerNode[] = [];
       if (listing.filter !== undefined) {
         items.push(
@@ -191,19 +218,65 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
           }, 'Click to clear the filter'),
         );
       }
-      items.push(...entries.map(({ name, stat }) => this.znodeItem(connection, joinPath(path, name), stat)));
-      if (remaining > 0) items.push(new LoadMoreItem(connection, path, remaining));
+      const ranges = listing.ranges(this.rangeSize());
+      // A wide node shows its ranges at once (no stat needed); a narrow one its children with their stats.
+      for (const range of ranges) items.push(this.rangeItem(connection, path, range));
+      const names = ranges.length > 0 ? listing.hiddenPins() : [...listing.matches, ...listing.hiddenPins()];
+      items.push(...(await this.rowsOf(client, connection, path, listing, names)));
       return items;
     } catch (error) {
       this.listings.delete(key);
-      if (error instanceof ZkError && error.code === 'NOAUTH') {
-        return [new MessageItem(key, 'Not authorized to list the children: set digest credentials', 'lock', { command: 'zookeeper.setCredentials', title: 'Set Credentials', arguments: [this.connectionItem(connection)] }, error.message)];
-      }
-      if (error instanceof ZkError && error.code === 'NONODE') {
-        return [new MessageItem(key, 'This node no longer exists; refresh its parent', 'circle-slash', undefined, error.message)];
-      }
-      return [new MessageItem(key, errorMessage(error), 'warning', { command: 'zookeeper.refresh', title: 'Retry', arguments: [this.znodeItem(connection, path, undefined)] })];
+      return [this.listingError(connection, path, error)];
     }
+  }
+
+  /** The children in one range of a wide node. */
+  private async childrenOfRange(range: RangeItem): Promise<ExplorerNode[]> {
+    const { connection, parentPath: path } = range;
+    try {
+      const client = await connection.connect();
+      const listing = await this.listing(connection, path);
+      return await this.rowsOf(client, connection, path, listing, listing.slice(range.start, range.end));
+    } catch (error) {
+      this.listings.delete(itemId(connection.name, path));
+      return [this.listingError(connection, path, error)];
+    }
+  }
+
+  /** Rows for these children: stats read for those that lack one (pipelined); new ones are checked for recipes. */
+  private async rowsOf(client: ZkClient, connection: ConnectionSource, path: string, listing: ChildListing, names: readonly string[]): Promise<ZnodeItem[]> {
+    const fresh = names.filter((name) => !listing.stats.has(name));
+    const entries = await loadStats(client, path, listing, names);
+    if (fresh.length > 0) {
+      const freshSet = new Set(fresh);
+      this.recognizeChildren(connection, path, entries.filter((e) => freshSet.has(e.name)));
+    }
+    return entries.map(({ name, stat }) => this.znodeItem(connection, joinPath(path, name), stat));
+  }
+
+  private listingError(connection: ConnectionSource, path: string, error: unknown): MessageItem {
+    const key = itemId(connection.name, path);
+    if (error instanceof ZkError && error.code === 'NOAUTH') {
+      return new MessageItem(key, 'Not authorized to list the children: set digest credentials', 'lock', { command: 'zookeeper.setCredentials', title: 'Set Credentials', arguments: [this.connectionItem(connection)] }, error.message);
+    }
+    if (error instanceof ZkError && error.code === 'NONODE') {
+      return new MessageItem(key, 'This node no longer exists; refresh its parent', 'circle-slash', undefined, error.message);
+    }
+    return new MessageItem(key, errorMessage(error), 'warning', { command: 'zookeeper.refresh', title: 'Retry', arguments: [this.znodeItem(connection, path, undefined)] });
+  }
+
+  /** The registered element for a range of a node's children (its first and last names kept current). */
+  private rangeItem(connection: ConnectionSource, path: string, range: ChildRange): RangeItem {
+    const id = rangeId(connection.name, path, range.start, range.end);
+    const existing = this.rangeItems.get(id);
+    if (existing && existing.connection === connection) {
+      existing.first = range.first;
+      existing.last = range.last;
+      return existing;
+    }
+    const item = new RangeItem(connection, path, range.start, range.end, range.first, range.last);
+    this.rangeItems.set(id, item);
+    return item;
   }
 
   /**
@@ -293,15 +366,12 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     );
   }
 
-  /** Drops a node's listing, keeping how far it was paged, and redraws it: VS Code lists it again. */
+  /** Drops a node's listing and redraws it: VS Code lists it again (expanded ranges stay expanded: their ids are positions). */
   private relist(connection: ConnectionSource, path: string): void {
     const key = itemId(connection.name, path);
-    const listing = this.listings.get(key);
     this.listings.delete(key);
     // A recognized recipe (a lock changing hands, an instance going) is re-read even while collapsed.
     if (this.recipeOf.has(key)) this.reanalyze(connection, path);
-    // Keep how far the user had paged; the new listing picks up the same page count.
-    if (listing) this.pagesShown.set(key, listing.shown);
     this.changeEmitter.fire(this.nodeFor(connection, path));
   }
 
@@ -332,7 +402,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     return this.listings.get(itemId(connection.name, path));
   }
 
-  /** Makes sure `path` will be among its parent's shown children (for Go to Path and reveal). */
+  /** Makes sure `path` will be among its parent's children even when the filter hides it (for Go to Path and reveal). */
   pin(connection: ConnectionSource, path: string): void {
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     const key = itemId(connection.name, parent);
@@ -341,12 +411,6 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     pins.add(name);
     this.pins.set(key, pins);
     this.listings.get(key)?.pin(name);
-  }
-
-  /** Shows the next page under a node. */
-  loadMore(item: LoadMoreItem): void {
-    this.listings.get(itemId(item.connection.name, item.parentPath))?.showPage(this.pageSize(), true);
-    this.changeEmitter.fire(this.nodeFor(item.connection, item.parentPath));
   }
 
   /** Reloads one node (or connection, or everything); expanded descendants keep their expansion. */
@@ -391,7 +455,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       if (parent === undefined) return;
       const parentKey = itemId(connection.name, parent);
       const listing = this.listings.get(parentKey);
-      if (listing && listing.names.includes(baseName(path)) !== (stat !== undefined)) {
+      if (listing && listing.has(baseName(path)) !== (stat !== undefined)) {
         this.relist(connection, parent); // the new listing reads the parent's stat too
         return;
       }
@@ -456,6 +520,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     for (const key of [...this.listings.keys()]) if (key.startsWith(prefix)) this.listings.delete(key);
     for (const key of [...this.znodeItems.keys()]) if (key.startsWith(prefix)) this.znodeItems.delete(key);
     for (const key of [...this.recipeOf.keys()]) if (key.startsWith(prefix)) this.recipeOf.delete(key);
+    for (const key of [...this.rangeItems.keys()]) if (key.startsWith(prefix)) this.rangeItems.delete(key);
   }
 
   dispose(): void {

@@ -42,6 +42,11 @@ describe('node commands', function () {
 
   /** The explorer's children of a path, walking down from the connection like a user expanding nodes. */
   async function childrenShown(path: string): Promise<ExplorerNode[]> {
+    return api.explorer.getChildren(await nodeShown(path));
+  }
+
+  /** The explorer's element of a path, walking down from the connection like a user expanding nodes. */
+  async function nodeShown(path: string): Promise<ExplorerNode> {
     const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
     let [node] = await api.explorer.getChildren(connectionNode);
     for (const segment of path.split('/').filter(Boolean)) {
@@ -50,7 +55,7 @@ describe('node commands', function () {
       assert.ok(next, `${segment} is shown under its parent`);
       node = next;
     }
-    return api.explorer.getChildren(node);
+    return node;
   }
 
   before(async () => {
@@ -106,8 +111,8 @@ describe('node commands', function () {
     assert.equal(await probe.exists(`${dir}/ro`), undefined);
   });
 
-  it('the tree pages large nodes and fetches stats only for the shown page', async () => {
-    const big = await makeBig(dir);
+  it('a wide node shows index ranges at once (no stat read), and a range its children with their stats', async () => {
+    const bigNode = await nodeShown(await makeBig(dir));
     const client = api.connections.get(name)!.activeClient!;
     const originalExists = client.exists.bind(client);
     let statCalls = 0;
@@ -123,18 +128,26 @@ describe('node commands', function () {
       }
     };
     try {
-      const first = await childrenShown(big);
-      assert.equal(first.filter((n) => n.kind === 'znode').length, 500);
-      assert.equal(label(api, first[0]), 'n-00000');
-      const more = first.at(-1)!;
-      assert.equal(more.kind, 'loadMore');
-      assert.equal(label(api, more), 'Load more (703 left)');
-      assert.ok(statCalls < 600, `only the page's stats were fetched, not all 1203 (${statCalls})`);
+      const ranges = await api.explorer.getChildren(bigNode);
+      assert.deepEqual(
+        ranges.map((n) => `${n.kind} ${label(api, n)}`),
+        ['range n-00000 … n-00499', 'range n-00500 … n-00999', 'range n-01000 … n-01202'],
+      );
+      assert.equal(statCalls, 0, 'the ranges need no stat');
+      const last = await api.explorer.getChildren(ranges[2]);
+      assert.deepEqual(
+        last.map((n) => label(api, n)),
+        Array.from({ length: 203 }, (_, i) => `n-${String(1000 + i).padStart(5, '0')}`),
+      );
+      assert.equal(statCalls, 203, "only the opened range's stats were read");
       assert.ok(peak > 1, `stats are pipelined (peak ${peak} in flight)`);
-      await vscode.commands.executeCommand(COMMANDS.loadMore, more);
-      const second = await childrenShown(big);
-      assert.equal(second.filter((n) => n.kind === 'znode').length, 1000);
-      assert.equal(label(api, second.at(-1)!), 'Load more (203 left)');
+      assert.ok(last.every((n) => n.kind === 'znode' && n.stat !== undefined));
+      // Every child's parent is its range (reveal walks up through it), and the range's parent the node.
+      assert.equal(await api.explorer.getParent(last[202]), ranges[2]);
+      assert.equal(await api.explorer.getParent(ranges[2]), bigNode);
+      // Expanding it again reads nothing.
+      await api.explorer.getChildren(ranges[2]);
+      assert.equal(statCalls, 203, 'the stats are kept');
     } finally {
       client.exists = originalExists;
     }
@@ -153,10 +166,15 @@ describe('node commands', function () {
     );
     const sub = await run<{ matched: number }>(COMMANDS.filterChildren, { connection: name, path: big, filter: '120' });
     assert.equal(sub.matched, 5); // n-00120, n-01120, n-01200, n-01201, n-01202
+    // A filter matching more than a range shows ranges of the matches only.
+    await run(COMMANDS.filterChildren, { connection: name, path: big, filter: 'n-00*' });
+    const ranged = await childrenShown(big);
+    assert.match(label(api, ranged[0]), /1,000 of 1,203 children/);
+    assert.deepEqual(ranged.slice(1).map((n) => label(api, n)), ['n-00000 … n-00499', 'n-00500 … n-00999']);
     await run(COMMANDS.clearFilter, { connection: name, path: big });
     const cleared = await childrenShown(big);
-    assert.equal(cleared.filter((n) => n.kind === 'znode').length, 500, 'back to the first page');
-    assert.equal(label(api, cleared.at(-1)!), 'Load more (703 left)');
+    assert.equal(cleared.length, 3, 'back to the three ranges');
+    assert.equal(label(api, cleared.at(-1)!), 'n-01000 … n-01202');
   });
 
   it('sequential siblings are shown in sequence order', async () => {
@@ -173,7 +191,11 @@ describe('node commands', function () {
     const result = await run<{ path: string }>(COMMANDS.goToPath, { connection: name, path: `${dir}/big/n-01100` });
     assert.equal(result.path, `${dir}/big/n-01100`);
     const shown = await childrenShown(`${dir}/big`);
-    assert.ok(shown.some((n) => label(api, n) === 'n-01100'), 'the revealed child is shown even beyond the loaded page');
+    const range = shown.find((n) => label(api, n) === 'n-01000 … n-01202');
+    assert.ok(range, 'the child is in the last range');
+    const revealed = (await api.explorer.getChildren(range)).find((n) => label(api, n) === 'n-01100');
+    assert.ok(revealed, 'the revealed child is in its range');
+    assert.equal(await api.explorer.getParent(revealed), range, 'reveal walks up through the range');
     await assert.rejects(run(COMMANDS.goToPath, { connection: name, path: `${dir}/nope` }), (error: Error) => /^There is no node .*\/nope on /.test(error.message) && !/another client/.test(error.message));
   });
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExplorerProvider } from '../../tree/explorerProvider';
 import { childMatcher } from '../../tree/childListing';
-import { ConnectionItem, LoadMoreItem, ZnodeItem } from '../../tree/explorerItems';
+import { ConnectionItem, ZnodeItem } from '../../tree/explorerItems';
 import { parentPath } from '../../zk/paths';
 import { COMMANDS } from '../commandIds';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -49,11 +49,6 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
     await vscode.env.clipboard.writeText(text);
     if (!args) vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
     return { copied: text };
-  });
-
-  registerCommand(subscriptions, log, COMMANDS.loadMore, (arg?: unknown) => {
-    if (arg instanceof LoadMoreItem) explorer.loadMore(arg);
-    return undefined;
   });
 
   registerCommand(subscriptions, log, COMMANDS.createNode, async (arg?: unknown) => {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { normalizeUserPath, validatePath } from '../../zk/paths';
-import { ConnectionItem, LoadMoreItem, ZnodeItem } from '../../tree/explorerItems';
+import { ConnectionItem, RangeItem, ZnodeItem } from '../../tree/explorerItems';
 import type { ConnectionSource } from '../../tree/sources';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { ZkConnection } from '../connections/zkConnection';
@@ -27,7 +27,7 @@ function own(connections: ConnectionManager, connection: ConnectionSource): ZkCo
 
 /** The connection a command acts on: from a tree item, an argument object, or (from the palette) a pick. */
 export async function resolveConnection(connections: ConnectionManager, arg: unknown, placeHolder = 'Choose a ZooKeeper connection'): Promise<ZkConnection> {
-  if (arg instanceof ConnectionItem || arg instanceof ZnodeItem || arg instanceof LoadMoreItem) return own(connections, arg.connection);
+  if (arg instanceof ConnectionItem || arg instanceof ZnodeItem || arg instanceof RangeItem) return own(connections, arg.connection);
   const owner = typeof arg === 'object' && arg !== null && !asArgs(arg) ? (arg as { connection?: unknown }).connection : undefined;
   if (owner instanceof ZkConnection) return owner;
   const args = asArgs(arg);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, Trace, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { ErrorHandler, LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import {
   CHILDREN_REQUEST,
   CONFIG_LANGUAGE,
@@ -33,6 +33,18 @@ import { describeZnode } from './describeZnode';
 
 /** Restarts of a crashed server within three minutes before the client gives up (and says so). */
 export const MAX_RESTARTS = 4;
+
+type ClientLibrary = typeof import('./clientLibrary');
+let library: ClientLibrary | undefined;
+/**
+ * vscode-languageclient, from its own bundle next to this one (dist/languageClientLibrary.js), loaded
+ * the first time a language client is made: not at activation (see clientLibrary.ts).
+ */
+function clientLibrary(): ClientLibrary {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  library ??= require(path.join(__dirname, 'languageClientLibrary.js')) as ClientLibrary;
+  return library;
+}
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 export interface ZooKeeperLanguageClient extends vscode.Disposable {
@@ -49,6 +61,7 @@ export interface ZooKeeperLanguageClient extends vscode.Disposable {
  * a way to start it again (vscode-languageclient's own message offers none).
  */
 function crashHandler(log: Logger, client: () => LanguageClient, output: vscode.OutputChannel): ErrorHandler {
+  const { CloseAction, ErrorAction } = clientLibrary();
   const crashes: number[] = [];
   return {
     // Writes to a dead server fail before its close is noticed; shutting down on them (the library's
@@ -86,27 +99,36 @@ export function scriptConnection(connections: ConnectionManager, name: string | 
  */
 export function startLanguageClient(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): ZooKeeperLanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  let outputChannel: vscode.OutputChannel | undefined;
+  let made: LanguageClient | undefined;
+  /** The client, made (and the library loaded) on first use: the first script, zoo.cfg or command. */
+  const client = (): LanguageClient => (made ??= makeClient());
+  const makeClient = (): LanguageClient => {
+    const { LanguageClient, TransportKind } = clientLibrary();
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    };
+    outputChannel = vscode.window.createOutputChannel('ZooKeeper Language Server');
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { language: SCRIPT_LANGUAGE },
+        { language: CONFIG_LANGUAGE },
+      ],
+      outputChannel,
+      errorHandler: crashHandler(log, client, outputChannel),
+      initializationFailedHandler: (error) => {
+        log.error(`the ZooKeeper language server did not start: ${errorMessage(error)}`);
+        void vscode.window.showErrorMessage(`The ZooKeeper language server did not start (${errorMessage(error)}). Scripts and zoo.cfg get no completion or checks; see the "ZooKeeper Language Server" output.`);
+        return false;
+      },
+    };
+    const languageClient = new LanguageClient('zookeeperLanguageServer', 'ZooKeeper Language Server', serverOptions, clientOptions);
+    answerRequests(languageClient);
+    return languageClient;
   };
-  const outputChannel = vscode.window.createOutputChannel('ZooKeeper Language Server');
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: SCRIPT_LANGUAGE },
-      { language: CONFIG_LANGUAGE },
-    ],
-    outputChannel,
-    errorHandler: crashHandler(log, () => client, outputChannel),
-    initializationFailedHandler: (error) => {
-      log.error(`the ZooKeeper language server did not start: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`The ZooKeeper language server did not start (${errorMessage(error)}). Scripts and zoo.cfg get no completion or checks; see the "ZooKeeper Language Server" output.`);
-      return false;
-    },
-  };
-  const client = new LanguageClient('zookeeperLanguageServer', 'ZooKeeper Language Server', serverOptions, clientOptions);
   const notify = (params: InvalidateParams): void => {
-    if (client.isRunning()) void client.sendNotification(INVALIDATE_NOTIFICATION, params).then(undefined, () => undefined);
+    if (made?.isRunning()) void made.sendNotification(INVALIDATE_NOTIFICATION, params).then(undefined, () => undefined);
   };
   const children = new ChildrenCache((connection, p) => notify({ connection, path: p }));
 
@@ -120,46 +142,49 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
 
   registerCommand(context.subscriptions, log, COMMANDS.restartLanguageServer, async () => {
     log.info('restarting the language server on request');
-    if (client.isRunning()) await client.restart();
-    else if (started) await client.start();
+    if (client().isRunning()) await client().restart();
+    else if (started) await client().start();
     else await start();
-    return { running: client.isRunning(), pid: (await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST)).pid };
+    return { running: client().isRunning(), pid: (await client().sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST)).pid };
   });
 
-  client.onRequest(CHILDREN_REQUEST, async (params: ChildrenParams): Promise<ChildrenResult> => {
-    const target = await clientOf(params.connection);
-    if (!target) {
-      const configured = scriptConnection(connections, params.connection);
-      return { connection: configured?.name ?? null, children: null, notConnected: configured !== undefined };
-    }
-    const names = await children.children(target.connection.name, target.zk, params.path).catch(() => undefined);
-    return { connection: target.connection.name, children: names ?? null };
-  });
-  client.onRequest(EXISTS_REQUEST, async (params: ExistsParams): Promise<ExistsResult> => {
-    const result: ExistsResult = params.paths.map(() => null);
-    const target = await clientOf(params.connection);
-    if (!target) return result;
-    await forEachLimit(
-      params.paths.map((p, i) => ({ p, i })),
-      64,
-      async ({ p, i }) => {
-        result[i] = await target.zk.exists(p).then(
-          (stat) => stat !== undefined,
-          () => null,
-        );
-      },
-    );
-    return result;
-  });
-  client.onRequest(DESCRIBE_REQUEST, async (params: DescribeParams): Promise<DescribeResult> => {
-    const target = await clientOf(params.connection);
-    if (!target) return null;
-    return describeZnode(target.zk, target.connection.name, params.path);
-  });
-  client.onRequest(CONNECTIONS_REQUEST, (): ConnectionsResult => {
-    const active = connections.active?.name;
-    return connections.list().map((c) => ({ name: c.name, active: c.name === active, readOnly: c.readOnly }));
-  });
+  /** What the server asks of the extension: children, existence and descriptions of znodes, the connections. */
+  function answerRequests(client: LanguageClient): void {
+    client.onRequest(CHILDREN_REQUEST, async (params: ChildrenParams): Promise<ChildrenResult> => {
+      const target = await clientOf(params.connection);
+      if (!target) {
+        const configured = scriptConnection(connections, params.connection);
+        return { connection: configured?.name ?? null, children: null, notConnected: configured !== undefined };
+      }
+      const names = await children.children(target.connection.name, target.zk, params.path).catch(() => undefined);
+      return { connection: target.connection.name, children: names ?? null };
+    });
+    client.onRequest(EXISTS_REQUEST, async (params: ExistsParams): Promise<ExistsResult> => {
+      const result: ExistsResult = params.paths.map(() => null);
+      const target = await clientOf(params.connection);
+      if (!target) return result;
+      await forEachLimit(
+        params.paths.map((p, i) => ({ p, i })),
+        64,
+        async ({ p, i }) => {
+          result[i] = await target.zk.exists(p).then(
+            (stat) => stat !== undefined,
+            () => null,
+          );
+        },
+      );
+      return result;
+    });
+    client.onRequest(DESCRIBE_REQUEST, async (params: DescribeParams): Promise<DescribeResult> => {
+      const target = await clientOf(params.connection);
+      if (!target) return null;
+      return describeZnode(target.zk, target.connection.name, params.path);
+    });
+    client.onRequest(CONNECTIONS_REQUEST, (): ConnectionsResult => {
+      const active = connections.active?.name;
+      return connections.list().map((c) => ({ name: c.name, active: c.name === active, readOnly: c.readOnly }));
+    });
+  }
 
   // Scripts without "# connection:" complete against the active connection: when another one
   // becomes active, what the server cached for "the active one" is wrong.
@@ -170,7 +195,7 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
     notify({ connection: active ?? '' });
   };
   const subscriptions: vscode.Disposable[] = [
-    outputChannel,
+    { dispose: () => outputChannel?.dispose() },
     connections.onDidChangeActive(checkActive),
     connections.onDidChangeConnection(checkActive),
     connections.onDidChangeConnection((c) => {
@@ -191,7 +216,7 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
   // vscode-languageclient reads "<client id>.trace.server"; ours is the documented zookeeper.trace.server.
   const applyTrace = (): void => {
     const value = vscode.workspace.getConfiguration('zookeeper').get<string>('trace.server', 'off');
-    if (client.isRunning()) void client.setTrace(Trace.fromString(value)).then(undefined, () => undefined);
+    if (made?.isRunning()) void made.setTrace(clientLibrary().Trace.fromString(value)).then(undefined, () => undefined);
   };
   subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -201,10 +226,10 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
   // Started with the first script or zoo.cfg, not at activation: most windows never open one.
   let started: Promise<void> | undefined;
   const start = (): Promise<void> =>
-    (started ??= client.start().then(
+    (started ??= client().start().then(
       async () => {
         applyTrace();
-        const info = await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST).catch(() => undefined);
+        const info = await client().sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST).catch(() => undefined);
         log.info(`language server started${info ? ` (pid ${info.pid})` : ''}`);
       },
       (error: unknown) => log.error(`language server failed to start: ${errorMessage(error)}`),
@@ -217,13 +242,15 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
   );
   if (vscode.workspace.textDocuments.some(served)) void start();
   return {
-    client,
+    get client() {
+      return client();
+    },
     children,
     start,
-    serverPid: async () => (await client.sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST)).pid,
+    serverPid: async () => (await client().sendRequest<ServerInfoResult>(SERVER_INFO_REQUEST)).pid,
     dispose: () => {
       for (const s of subscriptions) s.dispose();
-      void client.stop().then(undefined, () => undefined);
+      void made?.stop().then(undefined, () => undefined);
     },
   };
 }

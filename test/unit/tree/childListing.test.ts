@@ -53,76 +53,64 @@ describe('childMatcher', () => {
 });
 
 describe('ChildListing', () => {
-  describe('paging', () => {
-    it('shows nothing until a page is asked for, then one page', () => {
+  describe('ranges', () => {
+    it('has none when the children fit in one range (they are shown directly)', () => {
+      assert.deepEqual(new ChildListing(names(10)).ranges(10), []);
+      assert.deepEqual(new ChildListing([]).ranges(10), []);
+    });
+
+    it('groups more children into consecutive ranges that cover each child exactly once', () => {
       const listing = new ChildListing(names(25));
-      assert.deepEqual(listing.page(), { names: [], remaining: 25 });
-      listing.showPage(10);
-      assert.deepEqual(listing.page(), { names: names(10), remaining: 15 });
+      const ranges = listing.ranges(10);
+      assert.deepEqual(ranges, [
+        { start: 0, end: 10, first: 'n000', last: 'n009' },
+        { start: 10, end: 20, first: 'n010', last: 'n019' },
+        { start: 20, end: 25, first: 'n020', last: 'n024' },
+      ]);
+      assert.deepEqual(ranges.flatMap((r) => listing.slice(r.start, r.end)), names(25));
     });
 
-    it('grows by one page per "more" and stops at the end', () => {
-      const listing = new ChildListing(names(25));
-      listing.showPage(10);
-      listing.showPage(10, true);
-      assert.deepEqual(listing.page(), { names: names(20), remaining: 5 });
-      listing.showPage(10, true);
-      assert.deepEqual(listing.page(), { names: names(25), remaining: 0 });
-      listing.showPage(10, true);
-      assert.equal(listing.shown, 25);
-      assert.equal(listing.page().remaining, 0);
+    it('grows linearly: 50,000 children make 100 ranges of 500, the last child in the last one', () => {
+      const all = Array.from({ length: 50_000 }, (_, i) => `c-${String(i).padStart(5, '0')}`);
+      const listing = new ChildListing(all);
+      const ranges = listing.ranges(500);
+      assert.equal(ranges.length, 100);
+      assert.deepEqual(listing.rangeOf('c-49999', 500), ranges[99]);
+      assert.deepEqual(listing.rangeOf('c-00500', 500), ranges[1]);
+      assert.equal(listing.slice(ranges[99].start, ranges[99].end).at(-1), 'c-49999');
     });
 
-    it('keeps what is shown when asked for one page again (a refresh of the same node)', () => {
-      const listing = new ChildListing(names(25));
-      listing.showPage(10);
-      listing.showPage(10, true);
-      listing.showPage(10);
-      assert.equal(listing.page().names.length, 20);
-    });
-
-    it('shows every child when there are fewer than a page', () => {
-      const listing = new ChildListing(names(3));
-      listing.showPage(500);
-      assert.deepEqual(listing.page(), { names: names(3), remaining: 0 });
-    });
-
-    it('handles a node without children', () => {
-      const listing = new ChildListing([]);
-      listing.showPage(10);
-      listing.showPage(10, true);
-      assert.deepEqual(listing.page(), { names: [], remaining: 0 });
-      assert.equal(listing.matchCount, 0);
+    it('rangeOf: undefined for a child shown directly or not a child', () => {
+      assert.equal(new ChildListing(names(5)).rangeOf('n001', 10), undefined);
+      assert.equal(new ChildListing(names(25)).rangeOf('nope', 10), undefined);
     });
 
     it('keeps the names in the order given', () => {
       const listing = new ChildListing(['z', 'a', 'm']);
-      listing.showPage(2);
-      assert.deepEqual(listing.page().names, ['z', 'a']);
+      assert.deepEqual(listing.ranges(2).map((r) => [r.first, r.last]), [['z', 'a'], ['m', 'm']]);
+      assert.deepEqual(listing.matches, ['z', 'a', 'm']);
     });
   });
 
   describe('filter', () => {
     const all = [...names(30, 'broker-'), ...names(30, 'consumer-')];
 
-    it('counts the matches and pages through them only', () => {
+    it('counts the matches and ranges over them only', () => {
       const listing = new ChildListing(all);
       listing.setFilter('consumer');
       assert.equal(listing.filter, 'consumer');
       assert.equal(listing.matchCount, 30);
-      listing.showPage(10);
-      assert.deepEqual(listing.page(), { names: names(10, 'consumer-'), remaining: 20 });
+      assert.deepEqual(listing.matches, names(30, 'consumer-'));
+      assert.deepEqual(listing.ranges(20).map((r) => [r.first, r.last]), [['consumer-000', 'consumer-019'], ['consumer-020', 'consumer-029']]);
+      assert.deepEqual(listing.rangeOf('consumer-025', 20), { start: 20, end: 30, first: 'consumer-020', last: 'consumer-029' });
+      assert.equal(listing.rangeOf('broker-025', 20), undefined, 'hidden by the filter');
     });
 
-    it('resets paging to the start', () => {
+    it('positions follow a new filter', () => {
       const listing = new ChildListing(all);
-      listing.showPage(10);
-      listing.showPage(10, true);
-      listing.showPage(10, true);
-      listing.setFilter('broker-*');
-      assert.equal(listing.shown, 0);
-      listing.showPage(10);
-      assert.deepEqual(listing.page(), { names: names(10, 'broker-'), remaining: 20 });
+      assert.equal(listing.rangeOf('consumer-000', 10)?.start, 30);
+      listing.setFilter('consumer');
+      assert.equal(listing.rangeOf('consumer-000', 10)?.start, 0);
     });
 
     it('is trimmed, and cleared by undefined or blank text', () => {
@@ -136,16 +124,14 @@ describe('ChildListing', () => {
       listing.setFilter('x');
       listing.setFilter(undefined);
       assert.equal(listing.filter, undefined);
-      listing.showPage(100);
-      assert.deepEqual(listing.page(), { names: all, remaining: 0 });
+      assert.deepEqual(listing.matches, all);
     });
 
     it('can match nothing', () => {
       const listing = new ChildListing(all);
       listing.setFilter('nothing-like-this');
-      listing.showPage(10);
       assert.equal(listing.matchCount, 0);
-      assert.deepEqual(listing.page(), { names: [], remaining: 0 });
+      assert.deepEqual(listing.ranges(10), []);
     });
 
     it('keeps the stats already fetched', () => {
@@ -157,58 +143,21 @@ describe('ChildListing', () => {
   });
 
   describe('pins', () => {
-    it('shows a pinned name beyond the page once, after the page, and does not count it as remaining', () => {
-      const listing = new ChildListing(names(50));
-      listing.pin('n042');
-      listing.pin('n042');
-      listing.showPage(10);
-      assert.deepEqual(listing.page(), { names: [...names(10), 'n042'], remaining: 39 });
-    });
-
-    it('shows a pinned name within the page only in its place', () => {
-      const listing = new ChildListing(names(50));
-      listing.pin('n003');
-      listing.showPage(10);
-      assert.deepEqual(listing.page(), { names: names(10), remaining: 40 });
-    });
-
-    it('moves a pinned name into its place once the pages reach it, still counted once', () => {
-      const listing = new ChildListing(names(50));
-      listing.pin('n015');
-      listing.pin('n045');
-      listing.showPage(10);
-      assert.deepEqual(listing.page(), { names: [...names(10), 'n015', 'n045'], remaining: 38 });
-      listing.showPage(10, true);
-      const page = listing.page();
-      assert.deepEqual(page.names, [...names(20), 'n045']);
-      assert.equal(page.remaining, 29);
-      assert.equal(new Set(page.names).size, page.names.length);
-      listing.showPage(100, true);
-      assert.deepEqual(listing.page(), { names: names(50), remaining: 0 });
-    });
-
     it('ignores names that are not children', () => {
       const listing = new ChildListing(names(20));
       listing.pin('nope');
       listing.pin('');
       assert.equal(listing.pinned.size, 0);
-      listing.showPage(5);
-      assert.deepEqual(listing.page(), { names: names(5), remaining: 15 });
     });
 
-    it('shows a pinned name that the filter hides, without counting it among the matches', () => {
+    it('a pinned name the filter hides is shown after the matches (hiddenPins), once', () => {
       const listing = new ChildListing([...names(20, 'a'), ...names(20, 'b')]);
       listing.pin('a007');
+      listing.pin('a007');
       listing.pin('b015');
+      assert.deepEqual(listing.hiddenPins(), [], 'nothing hidden without a filter');
       listing.setFilter('b*');
-      listing.showPage(5);
-      assert.deepEqual(listing.page(), { names: [...names(5, 'b'), 'a007', 'b015'], remaining: 14 });
-    });
-
-    it('shows pins before any page is asked for', () => {
-      const listing = new ChildListing(names(20));
-      listing.pin('n010');
-      assert.deepEqual(listing.page(), { names: ['n010'], remaining: 19 });
+      assert.deepEqual(listing.hiddenPins(), ['a007']);
     });
   });
 });

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { listChildren, loadPage, STAT_CONCURRENCY } from '../../../src/tree/pageLoader';
+import { listChildren, loadStats, STAT_CONCURRENCY } from '../../../src/tree/pageLoader';
 import { ZkClient } from '../../../src/zk/client';
 import { forEachLimit } from '../../../src/zk/concurrency';
 import { compareBySequence, sortChildren } from '../../../src/zk/paths';
 import { sharedZooKeeper } from '../../support/zookeeper';
 
-/** Counts the exists calls a client makes (the stats loadPage fetches) and how many were in flight at once. */
+/** Counts the exists calls a client makes (the stats loadStats fetches) and how many were in flight at once. */
 function countExists(client: ZkClient): { paths: string[]; peak: () => number; restore: () => void } {
   const exists = client.exists.bind(client);
   const paths: string[] = [];
@@ -115,7 +115,6 @@ describe('pageLoader against a real ZooKeeper', function () {
     const listing = await listChildren(client, base);
     assert.deepEqual(listing.names, [...created, 'Plain', 'plain']);
     assert.deepEqual(listing.names.slice(0, 5).map((n) => n.slice(0, n.indexOf('-'))), ['zeta', 'alpha', 'm', 'alpha', 'b']);
-    assert.equal(listing.shown, 0, 'listing fetches no page yet');
     assert.equal(listing.stats.size, 0);
   });
 
@@ -123,62 +122,53 @@ describe('pageLoader against a real ZooKeeper', function () {
     await assert.rejects(listChildren(client, `${base}/missing`), (error: Error & { code?: string }) => error.code === 'NONODE');
   });
 
-  it('loadPage returns exactly the first page, with the right stats', async () => {
+  it('loadStats returns exactly the names asked for, with the right stats, one exists each', async () => {
     await createChildren(base, 30);
     const listing = await listChildren(client, base);
     const counter = countExists(client);
     let result;
     try {
-      result = await loadPage(client, base, listing, 12);
+      result = await loadStats(client, base, listing, listing.slice(10, 22));
     } finally {
       counter.restore();
     }
     assert.deepEqual(
-      result.entries.map((e) => e.name),
-      Array.from({ length: 12 }, (_, i) => child(i)),
+      result.map((e) => e.name),
+      Array.from({ length: 12 }, (_, i) => child(10 + i)),
     );
-    assert.equal(result.remaining, 18);
-    for (const [i, { name, stat }] of result.entries.entries()) {
-      assert.equal(stat.dataLength, i, name);
-      assert.equal(stat.numChildren, 0);
+    for (const { name, stat } of result) {
+      assert.equal(stat.dataLength, Number(name.slice(-3)), name);
       assert.deepEqual(stat, await client.exists(`${base}/${name}`));
       assert.equal(listing.stats.get(name), stat);
     }
-    assert.equal(counter.paths.length, 12, 'one exists per shown child, none for the others');
+    assert.equal(counter.paths.length, 12, 'one exists per child asked for, none for the others');
     assert.equal(listing.stats.size, 12);
   });
 
-  it('loadPage fetches stats only for names it has not fetched yet', async () => {
+  it('loadStats fetches stats only for names it has not fetched yet', async () => {
     await createChildren(base, 20);
     const listing = await listChildren(client, base);
-    await loadPage(client, base, listing, 5);
+    await loadStats(client, base, listing, listing.slice(0, 5));
     const counter = countExists(client);
     try {
-      const again = await loadPage(client, base, listing, 5);
-      assert.equal(counter.paths.length, 0, 'the same page again: no request');
-      assert.equal(again.entries.length, 5);
-
-      listing.pin(child(17));
-      listing.pin(child(2));
-      const pinned = await loadPage(client, base, listing, 5);
-      assert.deepEqual(counter.paths, [`${base}/${child(17)}`], 'only the pinned name beyond the page');
-      assert.deepEqual(
-        pinned.entries.map((e) => e.name),
-        [0, 1, 2, 3, 4, 17].map(child),
-      );
-      assert.equal(pinned.remaining, 14);
+      const again = await loadStats(client, base, listing, listing.slice(0, 5));
+      assert.equal(counter.paths.length, 0, 'the same names again: no request');
+      assert.equal(again.length, 5);
+      const more = await loadStats(client, base, listing, listing.slice(0, 8));
+      assert.deepEqual([...counter.paths].sort(), [5, 6, 7].map((i) => `${base}/${child(i)}`));
+      assert.equal(more.length, 8);
     } finally {
       counter.restore();
     }
   });
 
-  it('loadPage keeps at most STAT_CONCURRENCY (256) stat requests in flight, and more than one (pipelined)', async () => {
+  it('loadStats keeps at most STAT_CONCURRENCY (256) stat requests in flight, and more than one (pipelined)', async () => {
     await createChildren(base, 600);
     const listing = await listChildren(client, base);
     const counter = countExists(client);
     let result;
     try {
-      result = await loadPage(client, base, listing, 550);
+      result = await loadStats(client, base, listing, listing.slice(0, 550));
     } finally {
       counter.restore();
     }
@@ -186,78 +176,29 @@ describe('pageLoader against a real ZooKeeper', function () {
     assert.equal(counter.paths.length, 550);
     assert.ok(counter.peak() <= STAT_CONCURRENCY, `peak ${counter.peak()} in flight`);
     assert.ok(counter.peak() > 1, `peak ${counter.peak()} in flight: not pipelined`);
-    assert.equal(result.entries.length, 550);
-    assert.equal(result.remaining, 50);
+    assert.equal(result.length, 550);
   });
 
-  it('loadPage leaves out a child deleted between the listing and the stats', async () => {
+  it('loadStats leaves out a child deleted between the listing and the stats', async () => {
     await createChildren(base, 10);
     const listing = await listChildren(client, base);
     await client.delete(`${base}/${child(3)}`);
-    const result = await loadPage(client, base, listing, 5);
+    const result = await loadStats(client, base, listing, listing.slice(0, 5));
     assert.deepEqual(
-      result.entries.map((e) => e.name),
+      result.map((e) => e.name),
       [0, 1, 2, 4].map(child),
-    );
-    assert.deepEqual(
-      result.entries.map((e) => e.stat.dataLength),
-      [0, 1, 2, 4],
     );
     assert.equal(listing.stats.has(child(3)), false);
   });
 
-  it('a second loadPage after showPage(…, true) fetches only the new page', async () => {
-    await createChildren(base, 25);
-    const listing = await listChildren(client, base);
-    const first = await loadPage(client, base, listing, 10);
-    assert.equal(first.remaining, 15);
-    listing.showPage(10, true);
-    const counter = countExists(client);
-    let second;
-    try {
-      second = await loadPage(client, base, listing, 10);
-    } finally {
-      counter.restore();
-    }
-    assert.deepEqual(
-      [...counter.paths].sort(),
-      Array.from({ length: 10 }, (_, i) => `${base}/${child(10 + i)}`),
-    );
-    assert.deepEqual(
-      second.entries.map((e) => e.name),
-      Array.from({ length: 20 }, (_, i) => child(i)),
-    );
-    assert.equal(second.remaining, 5);
-
-    listing.showPage(10, true);
-    const counter2 = countExists(client);
-    try {
-      const third = await loadPage(client, base, listing, 10);
-      assert.equal(counter2.paths.length, 5, 'the last, short page');
-      assert.equal(third.entries.length, 25);
-      assert.equal(third.remaining, 0);
-    } finally {
-      counter2.restore();
-    }
-  });
-
-  it('loadPage pages through the filtered names only', async () => {
+  it('ranges of a filtered listing hold the filtered names only', async () => {
     await createChildren(base, 30);
     const listing = await listChildren(client, base);
     listing.setFilter('*2?');
-    const counter = countExists(client);
-    let result;
-    try {
-      result = await loadPage(client, base, listing, 4);
-    } finally {
-      counter.restore();
-    }
     assert.equal(listing.matchCount, 10);
-    assert.deepEqual(
-      result.entries.map((e) => e.name),
-      [20, 21, 22, 23].map(child),
-    );
-    assert.equal(result.remaining, 6);
-    assert.equal(counter.paths.length, 4);
+    const ranges = listing.ranges(4);
+    assert.deepEqual(ranges.map((r) => listing.slice(r.start, r.end)), [[20, 21, 22, 23], [24, 25, 26, 27], [28, 29]].map((g) => g.map(child)));
+    const result = await loadStats(client, base, listing, listing.slice(ranges[2].start, ranges[2].end));
+    assert.deepEqual(result.map((e) => e.stat.dataLength), [28, 29]);
   });
 });

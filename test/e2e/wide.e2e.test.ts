@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import { ZkClient } from '../../src/zk/client';
+import type { MultiOp } from '../../src/zk/multi';
+import { deleteTree } from '../../src/zk/subtree';
+import { answer, contextMenu } from './support/prompts';
+import { expandPath, expanded, row } from './support/tree';
+import { useDemoWorkbench, type WorkbenchSession } from './support/workbench';
+
+/** A node with 10,000 children in the real workbench (issue 14): ranges, the keyboard, the filter, Go to Path. */
+describe('e2e: a node with 10,000 children', function () {
+  let wb: WorkbenchSession | undefined;
+  const connectString = useDemoWorkbench((session) => (wb = session));
+  let probe: ZkClient | undefined;
+  // "zzz…" sorts after /zookeeper: the last top-level node, so End in the tree lands inside it.
+  const wide = `zzz-wide-${Date.now().toString(36)}`;
+  const child = (i: number): string => `item-${String(i).padStart(5, '0')}`;
+
+  before(async function () {
+    this.timeout(120_000);
+    probe = await ZkClient.connect({ connectString });
+    await probe.create(`/${wide}`);
+    for (let start = 0; start < 10_000; start += 1000) {
+      const ops: MultiOp[] = [];
+      for (let i = start; i < start + 1000; i++) ops.push({ type: 'create', path: `/${wide}/${child(i)}`, data: Buffer.from(`value ${i}`) });
+      await probe.multi(ops);
+    }
+  });
+  after(async function () {
+    this.timeout(120_000);
+    if (probe) await deleteTree(probe, `/${wide}`).catch(() => undefined);
+    await probe?.close();
+  });
+
+  const page = (): WorkbenchSession['page'] => wb!.page;
+  const rangeLabel = (first: number, last: number): RegExp => new RegExp(`^${child(first)} … ${child(last)}`);
+
+  async function showWide(): Promise<void> {
+    await wb!.openView('ZooKeeper');
+    await wb!.widenSidebar(480);
+    await expandPath(wb!, ['demo', '/', wide]);
+  }
+
+  it('shows 20 ranges at once; the last one opens by keyboard to the 10,000th child', async function () {
+    this.timeout(120_000);
+    await showWide();
+    await row(wb!, rangeLabel(0, 499)).waitFor({ timeout: 30_000 });
+    const last = rangeLabel(9500, 9999);
+    // The keyboard alone: End lands on the last range (the last row of the tree), → opens it, End
+    // again. (The last range is far below the fold: the tree renders only the rows in view.)
+    await row(wb!, wide).focus();
+    await page().keyboard.press('End');
+    const focused = wb!.treeItem(/^item-09/).and(page().locator('.focused'));
+    await focused.waitFor({ timeout: 30_000 });
+    if (await row(wb!, last).and(page().locator('.focused[aria-expanded="false"]')).count()) {
+      await page().keyboard.press('ArrowRight');
+      await expanded(wb!, last).waitFor({ timeout: 30_000 });
+    }
+    // The range's rows arrive a moment after it shows as expanded, out of view: End until the focus is on the last one.
+    const tenThousandth = row(wb!, child(9999)).and(page().locator('.focused'));
+    for (const deadline = Date.now() + 30_000; ; await page().waitForTimeout(200)) {
+      await page().keyboard.press('End');
+      if (await tenThousandth.isVisible()) break;
+      assert.ok(Date.now() < deadline, 'End reached the 10,000th child within 30 s (hang guard)');
+    }
+    assert.match((await tenThousandth.getAttribute('aria-label')) ?? '', /^item-09999 10 B/);
+    // demo (1), / (2), the wide node (3), its range (4), the child (5).
+    assert.equal(await row(wb!, child(9999)).getAttribute('aria-level'), '5');
+    await wb!.screenshot('wide-node-last-range');
+  });
+
+  it('the filter shows its matches directly, or in ranges of the matches when there are many', async function () {
+    this.timeout(120_000);
+    await showWide();
+    await contextMenu(wb!, wide, 'Filter Children…');
+    await answer(page(), `Filter the children of /${wide}`, 'item-099*');
+    await row(wb!, /^Filter "item-099\*": 100 of 10,000 children/).waitFor({ timeout: 30_000 });
+    await row(wb!, child(9900)).waitFor({ timeout: 30_000 });
+    assert.equal(await row(wb!, rangeLabel(0, 499)).count(), 0, 'the ranges of the whole node went with the filter');
+    await contextMenu(wb!, wide, 'Filter Children…');
+    await answer(page(), `Filter the children of /${wide}`, 'item-00*');
+    await row(wb!, /^Filter "item-00\*": 1,000 of 10,000 children/).waitFor({ timeout: 30_000 });
+    await row(wb!, rangeLabel(500, 999)).waitFor({ timeout: 30_000 });
+    await wb!.screenshot('wide-node-filtered-ranges');
+    await row(wb!, /^Filter "item-00\*"/).click();
+    // Cleared: a range of the whole node that the filter had hidden.
+    await row(wb!, rangeLabel(1000, 1499)).waitFor({ timeout: 30_000 });
+  });
+
+  it('Go to Path into it opens the range that holds the node and selects it', async function () {
+    this.timeout(120_000);
+    await showWide();
+    await wb!.runCommand('ZooKeeper: Go to Path…');
+    const quick = page().locator('.quick-input-widget');
+    await quick.locator('.quick-input-title', { hasText: 'Go to a znode on demo' }).waitFor({ timeout: 30_000 });
+    await quick.locator('input.input').fill(`/${wide}/${child(7777)}`);
+    await quick.locator('.monaco-list-row', { hasText: child(7777) }).first().waitFor({ timeout: 30_000 });
+    await page().keyboard.press('Enter');
+    await quick.waitFor({ state: 'hidden', timeout: 30_000 });
+    await expanded(wb!, rangeLabel(7500, 7999)).waitFor({ timeout: 30_000 });
+    await row(wb!, child(7777)).and(page().locator('[aria-selected="true"]')).waitFor({ timeout: 30_000 });
+    await wb!.screenshot('wide-node-go-to-path');
+  });
+});
