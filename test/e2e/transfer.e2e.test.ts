@@ -185,6 +185,8 @@ describe('e2e: staged changes and the ZooKeeper Changes view, on the demo world'
     }
     await expandPath(wb!, [base.slice(1)]);
     await editAndSave('app.properties', 'pool.size=10', 'pool.size=20');
+    // The editor shows the staged data, and its gutter marks the staged line against the server's data, as Git does.
+    await wb!.page.locator('.editor-instance .margin-view-overlays .dirty-diff-glyph').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
     await editAndSave('feature-flags', 'beta=off', 'beta=on');
     await contextMenu(wb!, 'obsolete', 'Delete Node…');
     // The activity bar's badge (3 pending changes) takes the click on the icon: the palette opens the view.

@@ -9,6 +9,7 @@ import type { ImportCommandResult } from '../../src/extension/transfer/importCom
 import { Perm } from '../../src/zk/acl';
 import { ZkClient } from '../../src/zk/client';
 import { zookeeper, type ZooKeeperServer } from '../support/zookeeper';
+import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
 const run = <T>(command: string, args: Record<string, unknown>): Promise<T> => Promise.resolve(vscode.commands.executeCommand<T>(command, args));
@@ -142,6 +143,9 @@ describe('copy to the other side (zookeeper.copyToOtherSide) between two ZooKeep
 
     const copied = await run<CopyCommandResult>('zookeeper.copyToOtherSide', { kind: 'removed', path: 'features', ...sides });
     assert.equal(copied.report!.created, 2);
+    // The Compare view showing these two sides ran its comparison again: the copied subtree is no longer a difference.
+    const shown = (vscode.extensions.getExtension<ZooKeeperExplorerApi>('zookeeper-explorer.zookeeper-explorer')!.exports.compare.run)!;
+    assert.deepEqual([shown.outcome.removed, shown.outcome.changed.map((c) => c.path)], [[], ['app.json']], 'the view after the copy');
     const node = await run<CopyCommandResult>('zookeeper.copyNodeToOtherSide', { kind: 'changed', path: 'app.json', ...sides });
     assert.equal(node.report!.updated, 1);
     const after = await compare();

@@ -183,7 +183,11 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
   private control(connection: string): { control: vscode.SourceControl; staged: vscode.SourceControlResourceGroup; held: vscode.SourceControlResourceGroup } {
     let entry = this.controls.get(connection);
     if (!entry) {
-      const control = vscode.scm.createSourceControl('zookeeper', `ZooKeeper Changes: ${connection}`, vscode.Uri.from({ scheme: 'zk', authority: connection, path: '/' }));
+      // No root URI: VS Code asks a source control's quick diff only for documents under its root, and
+      // "under" includes an equal query string, which a node's document (zk://c/p?view=text) never
+      // shares with a root. Without a root every document is asked, and the provider answers for its
+      // own connection's staged nodes only (the gutter then marks staged lines as Git does).
+      const control = vscode.scm.createSourceControl('zookeeper', `ZooKeeper Changes: ${connection}`);
       control.inputBox.placeholder = `Commit the staged changes to ${connection} as one transaction`;
       control.inputBox.visible = false;
       control.acceptInputCommand = { command: COMMANDS.commitStaged, title: 'Commit', arguments: [{ connection }] };
@@ -198,6 +202,12 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
       this.controls.set(connection, entry);
     }
     return entry;
+  }
+
+  /** The connection a source control of this service stands for (VS Code passes the control to its title-bar commands). */
+  connectionOf(control: unknown): string | undefined {
+    for (const [connection, entry] of this.controls) if (entry.control === control) return connection;
+    return undefined;
   }
 
   /** Redraws the connection's view and the editors of the node. */
@@ -303,9 +313,9 @@ export function registerStaging(
   registerCommand(context.subscriptions, stagingLog, COMMANDS.commitStaged, async (...argv: unknown[]): Promise<CommitCommandResult | undefined> => {
     const arg = argv[0];
     const args = isAutomationCall(argv) ? asArgs(arg) : undefined;
-    // From the view's title bar VS Code passes the SourceControl: its root is zk://<connection>/.
-    const control = arg as { connection?: unknown; rootUri?: vscode.Uri } | undefined;
-    const named = args?.connection ?? control?.connection ?? (control?.rootUri?.scheme === 'zk' ? control.rootUri.authority : undefined);
+    // From the view's title bar VS Code passes the SourceControl itself.
+    const control = arg as { connection?: unknown } | undefined;
+    const named = args?.connection ?? control?.connection ?? service.connectionOf(arg);
     let connection: ZkConnection;
     if (typeof named === 'string') connection = connections.require(named);
     else {

@@ -9,6 +9,7 @@ import { isAutomationCall, registerCommand } from '../commands/registerCommand';
 import { asArgs, resolveNode } from '../commands/resolve';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { UserError } from '../errors';
+import type { ConnectionSource } from '../../tree/sources';
 import { documentUri } from '../fs/documentAddress';
 import type { Logger } from '../logging';
 
@@ -25,10 +26,51 @@ function ignoreOptions(value: unknown): { paths?: string[]; ephemeral?: boolean;
 }
 
 /** Compare With…: `zookeeper.compare` and the Compare view. */
-export function registerCompare(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): CompareProvider {
+/** What a comparison was asked for: kept so that a copy can run it again. */
+interface CompareRequest {
+  connection: ConnectionSource;
+  path: string;
+  other: ConnectionSource;
+  otherPath: string;
+  ignore: { paths?: string[]; ephemeral?: boolean; acl?: boolean };
+}
+
+export function registerCompare(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): { provider: CompareProvider; refresh: () => Promise<void> } {
   const provider = new CompareProvider(COMMANDS.openCompareResult);
   const view = vscode.window.createTreeView(VIEW_COMPARE, { treeDataProvider: provider });
   context.subscriptions.push(provider, view);
+
+  let last: CompareRequest | undefined;
+  /** Compares the two sides and shows the result in the view (the view's last request is kept for refresh). */
+  const runCompare = async (request: CompareRequest): Promise<CompareOutcome> => {
+    const { connection, path, other, otherPath, ignore } = request;
+    const [leftClient, rightClient] = await Promise.all([connection.connect(), other.connect()]);
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Comparing ${connection.name}:${path} with ${other.name}:${otherPath}`, cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return compareTrees(
+          { client: leftClient, path },
+          { client: rightClient, path: otherPath },
+          {
+            ignorePaths: ignore.paths,
+            ignoreEphemeral: ignore.ephemeral,
+            compareAcl: ignore.acl === false,
+            signal: abort.signal,
+            onProgress: (p) => progress.report({ message: p.phase === 'walking' ? `${p.done.toLocaleString('en-US')} nodes listed` : `${p.done.toLocaleString('en-US')} of ${(p.total ?? 0).toLocaleString('en-US')} compared` }),
+          },
+        );
+      },
+    );
+    last = request;
+    const run: CompareRun = { left: { connection: connection.name, path }, right: { connection: other.name, path: otherPath }, outcome };
+    provider.show(run);
+    view.message = describeCompare(run);
+    void vscode.commands.executeCommand('setContext', CONTEXT_COMPARE_SHOWN, true);
+    log.info(`compared ${connection.name}:${path} with ${other.name}:${otherPath}: ${outcome.changed.length} changed, ${outcome.removed.length} removed, ${outcome.added.length} added, ${outcome.same} same`);
+    return outcome;
+  };
 
   registerCommand(context.subscriptions, log, COMMANDS.compare, async (...argv: unknown[]): Promise<CompareCommandResult | undefined> => {
     const arg = argv[0];
@@ -62,31 +104,8 @@ export function registerCompare(context: vscode.ExtensionContext, log: Logger, c
       if (typed === undefined) return undefined;
       otherPath = normalizeUserPath(typed);
     }
-    const [leftClient, rightClient] = await Promise.all([connection.connect(), other.connect()]);
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Comparing ${connection.name}:${path} with ${other.name}:${otherPath}`, cancellable: true },
-      (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return compareTrees(
-          { client: leftClient, path },
-          { client: rightClient, path: otherPath },
-          {
-            ignorePaths: ignore.paths,
-            ignoreEphemeral: ignore.ephemeral,
-            compareAcl: ignore.acl === false,
-            signal: abort.signal,
-            onProgress: (p) => progress.report({ message: p.phase === 'walking' ? `${p.done.toLocaleString('en-US')} nodes listed` : `${p.done.toLocaleString('en-US')} of ${(p.total ?? 0).toLocaleString('en-US')} compared` }),
-          },
-        );
-      },
-    );
-    const run: CompareRun = { left: { connection: connection.name, path }, right: { connection: other.name, path: otherPath }, outcome };
-    provider.show(run);
-    view.message = describeCompare(run);
-    void vscode.commands.executeCommand('setContext', CONTEXT_COMPARE_SHOWN, true);
+    const outcome = await runCompare({ connection, path, other, otherPath, ignore });
     if (!args || args.reveal === true) await vscode.commands.executeCommand(`${VIEW_COMPARE}.focus`);
-    log.info(`compared ${connection.name}:${path} with ${other.name}:${otherPath}: ${outcome.changed.length} changed, ${outcome.removed.length} removed, ${outcome.added.length} added, ${outcome.same} same`);
     return { connection: connection.name, path, otherConnection: other.name, otherPath, ...outcome };
   });
 
@@ -112,9 +131,14 @@ export function registerCompare(context: vscode.ExtensionContext, log: Logger, c
   });
 
   registerCommand(context.subscriptions, log, COMMANDS.clearCompare, () => {
+    last = undefined;
     provider.show(undefined);
     view.message = undefined;
     void vscode.commands.executeCommand('setContext', CONTEXT_COMPARE_SHOWN, false);
   });
-  return provider;
+  // After a copy to the other side the shown differences are out of date: the same comparison runs again.
+  const refresh = async (): Promise<void> => {
+    if (last && provider.run) await runCompare(last);
+  };
+  return { provider, refresh };
 }

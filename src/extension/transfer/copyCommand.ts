@@ -38,7 +38,10 @@ function targetOf(arg: unknown): CompareTarget {
  * has it — or, for a changed node, from this side (left) — and goes to the other side through the
  * same plan and apply as Import, so the user sees what will change before anything does.
  */
-export function registerCopy(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager, documents: PlanDocuments): void {
+export function registerCopy(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager, documents: PlanDocuments, refreshCompare: () => Promise<void>): void {
+  /** After a copy was applied, the Compare view runs its comparison again (its differences are out of date). */
+  const refreshed = (): Promise<void> =>
+    refreshCompare().catch((error: unknown) => log.warn(`the comparison could not run again after the copy: ${error instanceof Error ? error.message : String(error)}`));
   const copy = (subtree: boolean) => async (...argv: unknown[]): Promise<CopyCommandResult | undefined> => {
     const arg = argv[0];
     const args = isAutomationCall(argv) ? asArgs(arg) : undefined;
@@ -66,9 +69,11 @@ export function registerCopy(context: vscode.ExtensionContext, log: Logger, conn
       if (args.dryRun === true) return result;
       const report = await applyImport(client, plan);
       log.info(`copy: ${describeImportReport(report, `${to.connection}:${to.path}`)}`);
+      await refreshed();
       return { ...result, report };
     }
     const report = await showPlanAndAsk(documents, log, destination, client, plan, `${from.connection}:${from.path}${subtree ? ' and its subtree' : ' (the node alone)'}`);
+    if (report) await refreshed();
     return report ? { ...result, report } : result;
   };
   registerCommand(context.subscriptions, log, COMMANDS.copyToOtherSide, copy(true));

@@ -75,9 +75,9 @@ function describeReport(report: ExportReport, path: string, target: string): str
 /** Export Subtree: `zookeeper.exportSubtree`, from the explorer's context menu, the palette, or automation. */
 export function registerTransfer(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): { compare: CompareProvider } {
   const commandLog = log.scoped('transfer');
-  const compare = registerCompare(context, commandLog, connections);
+  const { provider: compare, refresh: refreshCompare } = registerCompare(context, commandLog, connections);
   const plans = registerImport(context, commandLog, connections);
-  registerCopy(context, commandLog, connections, plans);
+  registerCopy(context, commandLog, connections, plans, refreshCompare);
   registerCommand(context.subscriptions, commandLog, COMMANDS.exportSubtree, async (...argv: unknown[]): Promise<ExportCommandResult | undefined> => {
     const arg = argv[0];
     const args = isAutomationCall(argv) ? asArgs(arg) : undefined;
