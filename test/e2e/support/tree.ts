@@ -39,11 +39,20 @@ export async function expandPath(wb: WorkbenchSession, names: (string | RegExp)[
   for (const name of names) await expandRow(wb, name);
 }
 
-/** Opens or closes a section of the ZooKeeper view (Explorer, Coordination, …) by its header, whatever state it is in. */
+/**
+ * Opens or closes a section of the ZooKeeper view (Explorer, Coordination, …) by its header, whatever
+ * state it is in. A click that did not take (on a loaded machine a tooltip handler can move the mouse
+ * between playwright's aim and the click) is made again, after reading the state, so it never toggles twice.
+ */
 export async function setSection(wb: WorkbenchSession, section: string, open: boolean): Promise<void> {
   const page = wb.page;
   const header = page.locator('.pane-header', { hasText: new RegExp(`^${section}`) }).first();
-  await header.waitFor({ timeout: 30_000 });
-  if (((await header.getAttribute('aria-expanded')) === 'true') !== open) await header.click();
-  await page.locator(`.pane-header[aria-expanded="${open}"]`, { hasText: new RegExp(`^${section}`) }).first().waitFor({ timeout: 10_000 });
+  const done = page.locator(`.pane-header[aria-expanded="${open}"]`, { hasText: new RegExp(`^${section}`) }).first();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await header.waitFor({ timeout: 30_000 });
+    if (((await header.getAttribute('aria-expanded')) === 'true') === open) return;
+    await header.click();
+    if (await done.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+  }
+  await done.waitFor({ timeout: 10_000 });
 }
