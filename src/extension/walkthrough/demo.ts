@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -128,9 +129,8 @@ function readState(stateFile: string): { connectString: string; port: number } |
 }
 
 /** Runs `node <args>` in a folder and waits for it (the stop of zk.js is quick). */
-async function runNode(cwd: string, args: string[], env: Record<string, string>): Promise<void> {
-  const { spawn } = await import('node:child_process');
-  await new Promise<void>((resolve) => {
+function runNode(cwd: string, args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise<void>((resolve) => {
     const child = spawn('node', args, { cwd, env: { ...process.env, ...env }, stdio: 'ignore' });
     child.on('error', () => resolve());
     child.on('exit', () => resolve());
