@@ -35,19 +35,28 @@ import type { MultiOp } from '../src/zk/multi';
 import { openWorkbench, type WorkbenchSession } from '../test/e2e/support/workbench';
 import { connectRaw, count, median, parseFlags, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
+const SECTIONS = ['open', '10k', '1k', 'reexpand', 'delete', '50k'] as const;
+type Section = (typeof SECTIONS)[number];
+
 interface Options {
   runs: number;
   bigRuns: number;
-  big: boolean;
+  /** The parts measured (all by default; --only narrows them while working on one). */
+  sections: Set<Section>;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { runs: 5, bigRuns: 5, big: true };
-  parseFlags(argv, 'node out/bench/ui.js [--runs N] [--big-runs N] [--no-50k]', (flag, value) => {
+  const options: Options = { runs: 5, bigRuns: 5, sections: new Set(SECTIONS) };
+  parseFlags(argv, `node out/bench/ui.js [--runs N] [--big-runs N] [--no-50k] [--only ${SECTIONS.join(',')}]`, (flag, value) => {
     if (flag === '--runs') options.runs = Number(value());
     else if (flag === '--big-runs') options.bigRuns = Number(value());
-    else if (flag === '--no-50k') options.big = false;
-    else return false;
+    else if (flag === '--no-50k') options.sections.delete('50k');
+    else if (flag === '--only') {
+      const only = value().split(',');
+      const unknown = only.filter((o) => !(SECTIONS as readonly string[]).includes(o));
+      if (unknown.length) throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+      options.sections = new Set(only as Section[]);
+    } else return false;
     return true;
   });
   if (!(options.runs >= 1 && options.bigRuns >= 1)) throw new Error('--runs and --big-runs must be at least 1');
@@ -69,6 +78,10 @@ const started = Date.now();
 /** Progress on stderr (the table goes to stdout). */
 const step = (message: string): void => void process.stderr.write(`[bench:ui ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
 const FIRST_PAGE = 500;
+/** Details on stderr with ZKE_BENCH_VERBOSE=1. */
+const trace = (message: string): void => {
+  if (process.env.ZKE_BENCH_VERBOSE) step(message);
+};
 
 /** Each measured node: a new last top-level node. */
 let sequence = 0;
@@ -225,6 +238,7 @@ async function expandWide(wb: WorkbenchSession, name: string, tag: string, n: nu
   const last = reach ? await arm(wb, rowTest(childName(tag, n - 1))) : undefined;
   await row(wb, name).locator('.monaco-tl-twistie').click();
   const firstMs = (await first()).ms;
+  trace(`${name}: first row after ${fmt(firstMs)}`);
   let steps = 0;
   if (!last) return { first: firstMs, steps };
   const lastLabel = childName(tag, n - 1);
@@ -238,11 +252,13 @@ async function expandWide(wb: WorkbenchSession, name: string, tag: string, n: nu
     const focused = await focusedRow(wb);
     if (focused.label.startsWith(lastLabel)) break;
     if (focused.expanded === 'true') {
+      if (guard % 100 === 0) trace(`reaching ${lastLabel}: "${focused.label}" expanded, its rows not there yet`);
       // An opened range whose rows have not arrived yet: End again in a moment.
       await wb.page.waitForTimeout(10);
       continue;
     }
     steps++;
+    trace(`reaching ${lastLabel}: step ${steps} on "${focused.label}" (expanded ${focused.expanded})`);
     if (/^Load more/i.test(focused.label)) await wb.page.keyboard.press('Enter');
     else if (focused.expanded === 'false') await wb.page.keyboard.press('ArrowRight');
     else throw new Error(`reaching ${lastLabel}: the tree's last row is "${focused.label}", neither the last child, "Load more" nor a range`);
@@ -344,7 +360,7 @@ async function main(): Promise<void> {
       await row(wb!, name).click();
       return (await done()).ms;
     };
-    for (let i = 0; i < options.runs; i++) {
+    for (let i = 0; options.sections.has('open') && i < options.runs; i++) {
       step(`reload ${i + 1}`);
       await wb.reload();
       await showRoot();
@@ -378,8 +394,10 @@ async function main(): Promise<void> {
         step(`${name}: creating ${count(n)} children`);
         const tag = `t${sequence}`;
         await createChildren(client!, `/${name}`, tag, n);
+        trace(`${name}: raw floors`);
         rawFirst.push(await rawExpand(raw!, `/${name}`, FIRST_PAGE));
         rawAll.push(await rawExpand(raw!, `/${name}`, 'all'));
+        trace(`${name}: expanding`);
         const result = await expandWide(wb!, name, tag, n, reach);
         firsts.push(result.first);
         if (result.last !== undefined) lasts.push(result.last);
@@ -392,11 +410,11 @@ async function main(): Promise<void> {
       if (reach) rows.push({ what: `…then the ${count(n)}th child shown`, ours: lasts, raw: rawAll, goal: n >= 50_000 ? 3000 : 1000, note: `from the first click; ${steps} step(s) after it (End + open); raw: names + all stats` });
     };
     await showRoot();
-    await wide(10_000, options.runs, true);
-    await wide(1_000, options.runs, false);
+    if (options.sections.has('10k')) await wide(10_000, options.runs, true);
+    if (options.sections.has('1k')) await wide(1_000, options.runs, false);
 
     // ---- re-expand a cached node ----
-    {
+    if (options.sections.has('reexpand')) {
       const reexpand: number[] = [];
       for (let i = 0; i < options.runs; i++) {
         const name = freshName('w1k');
@@ -414,7 +432,7 @@ async function main(): Promise<void> {
     }
 
     // ---- recursive delete ----
-    {
+    if (options.sections.has('delete')) {
       const ours: number[] = [];
       const rawTimes: number[] = [];
       for (let i = 0; i < options.runs; i++) {
@@ -455,12 +473,14 @@ async function main(): Promise<void> {
       rows.push({ what: 'recursive delete of 1,111 nodes, confirm -> gone on the server', ours, raw: rawTimes, goalRatio: 1.2, note: 'raw: walk, then delete level by level' });
     }
 
-    rows.push({ what: 'open a small JSON node, first in the window: click -> text', ours: firstOpen, goal: 150 });
-    rows.push({ what: 'open a small JSON node, later: click -> text', ours: laterOpen, goal: 150 });
-    rows.push({ what: 'activation (Running Extensions: code loading + activate)', ours: activation, goal: 40 });
+    if (options.sections.has('open')) {
+      rows.push({ what: 'open a small JSON node, first in the window: click -> text', ours: firstOpen, goal: 150 });
+      rows.push({ what: 'open a small JSON node, later: click -> text', ours: laterOpen, goal: 150 });
+      rows.push({ what: 'activation (Running Extensions: code loading + activate)', ours: activation, goal: 40 });
+    }
 
     let bigFailure = '';
-    if (options.big) {
+    if (options.sections.has('50k')) {
       await wide(50_000, options.bigRuns, true).catch(async (error: unknown) => {
         // The table of what was measured is still printed, with the failure.
         bigFailure = error instanceof Error ? error.message : String(error);

@@ -185,8 +185,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     listing.setFilter(this.filters.get(key));
     for (const name of this.pins.get(key) ?? []) listing.pin(name);
     this.listings.set(key, listing);
-    // The listing read the node's own stat too: its row (child count, size) follows the server.
-    if (listing.parentStat && this.updateStat(connection, path, listing.parentStat)) this.fireLater(this.znodeItems.get(key));
+    // The listing read the node's own stat too: its element takes it, for the row's next redraw. Not
+    // redrawn from here: a redraw of an expanded node makes VS Code drop and ask again for all its
+    // children, and a range the user opens meanwhile comes back empty ("No tree item with id" in the
+    // extension host; the 50,000-child bench hung on it). A live change redraws the row itself (relist).
+    if (listing.parentStat) this.updateStat(connection, path, listing.parentStat);
     if (listing.names.length > 0 && listing.names.length <= RECIPE_MAX_CHILDREN) this.recognize(connection, path, listing);
     return listing;
   }
@@ -372,7 +375,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     this.listings.delete(key);
     // A recognized recipe (a lock changing hands, an instance going) is re-read even while collapsed.
     if (this.recipeOf.has(key)) this.reanalyze(connection, path);
-    this.changeEmitter.fire(this.nodeFor(connection, path));
+    // The node's stat first, so that the one redraw shows its new figures (child count): the listing
+    // VS Code then asks for does not redraw the row a second time.
+    void this.restat(connection, path).then(() => this.changeEmitter.fire(this.nodeFor(connection, path)));
   }
 
   /** Redraws items (watch marks, descriptions) without asking the server again. */
@@ -456,7 +461,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       const parentKey = itemId(connection.name, parent);
       const listing = this.listings.get(parentKey);
       if (listing && listing.has(baseName(path)) !== (stat !== undefined)) {
-        this.relist(connection, parent); // the new listing reads the parent's stat too
+        this.relist(connection, parent); // which reads the parent's stat too
         return;
       }
       if (await this.restat(connection, parent)) this.changeEmitter.fire(this.znodeItems.get(parentKey));
@@ -488,11 +493,6 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     if (before && stat.mzxid < before.mzxid && stat.pzxid < before.pzxid) return false; // an older read answered late
     item.stat = stat;
     return !before || rowFigures(before) !== rowFigures(stat);
-  }
-
-  /** After the current call: firing a node from inside its own getChildren would make VS Code ask again at once. */
-  private fireLater(node: ExplorerNode | undefined): void {
-    if (node) setTimeout(() => this.changeEmitter.fire(node), 0);
   }
 
   /** The element VS Code knows for this node (undefined: refresh everything). */
