@@ -6,6 +6,9 @@ import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
 
+/** At most one progress report per this long while a subtree is deleted. */
+const PROGRESS_INTERVAL_MS = 100;
+
 export interface DeleteResult {
   deleted: number;
   total: number;
@@ -59,10 +62,16 @@ export async function deleteNodeInteractively(connection: ZkConnection, path: st
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       let reported = 0;
+      let reportedAt = 0;
       try {
         return await deleteTree(client, path, {
           signal: abort.signal,
           onProgress: ({ deleted, total }) => {
+            // Each report is a message to the window: one per node (1,111 for a 1,111-node subtree)
+            // slowed the deletion itself. A few per second, and the last one, say the same.
+            const now = Date.now();
+            if (deleted < total && now - reportedAt < PROGRESS_INTERVAL_MS) return;
+            reportedAt = now;
             const percent = total > 0 ? (deleted / total) * 100 : 0;
             progress.report({ message: `${deleted.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} nodes`, increment: percent - reported });
             reported = percent;
