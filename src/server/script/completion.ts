@@ -71,13 +71,29 @@ async function pathItems(token: ScriptToken | undefined, cursor: Position, child
   const r = range(line, start + slash + 1, nextSlash === -1 ? start + text.length : start + nextSlash);
   const lead = partial === '' ? '/' : '';
   const width = String(matching.length).length;
-  return sortChildren(matching).map((name, i) => ({
+  const sorted = sortChildren(matching);
+  // VS Code orders items without a sortText by their label, lowercased: when that is already our
+  // order (no sequence suffixes, no names equal but for case), a sortText only adds to the list
+  // (a fifth of 10,000 children's JSON).
+  const needsSortText = !inLowercaseOrder(sorted);
+  return sorted.map((name, i) => ({
     label: lead + name,
     kind: ItemKind.Folder,
-    sortText: String(i).padStart(width, '0'),
+    ...(needsSortText ? { sortText: String(i).padStart(width, '0') } : {}),
     textEdit: { range: r, newText: lead + name },
     insertTextFormat: PlainTextFormat,
   }));
+}
+
+/** True when the names' lowercase forms strictly increase (VS Code's fallback order is then the same). */
+function inLowercaseOrder(names: readonly string[]): boolean {
+  let previous: string | undefined;
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (previous !== undefined && !(previous < lower)) return false;
+    previous = lower;
+  }
+  return true;
 }
 
 /**

@@ -16,6 +16,17 @@ function edit(item: CompletionItem): TextEdit {
   return item.textEdit;
 }
 
+/**
+ * The order VS Code's suggest widget shows items in before anything is typed (its defaultComparator:
+ * sortText, lowercased, where a missing sortText is the label; then the label; then the kind).
+ */
+function vscodeOrder(items: CompletionItem[]): string[] {
+  const key = (i: CompletionItem): string => (i.sortText ?? i.label).toLowerCase();
+  const compare = (a: CompletionItem, b: CompletionItem): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.label < b.label ? -1 : a.label > b.label ? 1 : (a.kind ?? 0) - (b.kind ?? 0);
+  return labels([...items].sort(compare));
+}
+
 /** `|` marks the cursor. */
 async function completeAt(textWithCursor: string, children: ChildrenLookup = noChildren): Promise<CompletionItem[]> {
   const { text, position } = parseCommandline(textWithCursor);
@@ -151,6 +162,22 @@ describe('server/script/completion', () => {
         items.map((i) => i.sortText),
         ['0', '1', '2', '3', '4'],
       );
+    });
+
+    it('gives a sortText only when VS Code would not show the names in their order by itself', async () => {
+      // Plain names already in VS Code's order (the lowercased label): no sortText, a fifth less JSON for 10,000 children.
+      const plain = await completeAt('get /app/c|', children);
+      assert.ok(plain.every((i) => i.sortText === undefined));
+      assert.deepEqual(vscodeOrder(plain), labels(plain));
+      // "App2" before "app" by code unit, after it lowercased: sortTexts keep our order.
+      const mixedCase = await completeAt('ls /|', children);
+      assert.deepEqual(labels(mixedCase), ['App2', 'app', 'zookeeper']);
+      assert.deepEqual(vscodeOrder(mixedCase), labels(mixedCase));
+      // Sequence order is not label order: sortTexts keep it.
+      const sequential = await completeAt('delete /app/|', children);
+      assert.deepEqual(vscodeOrder(sequential), labels(sequential));
+      // Without the sortTexts VS Code would reorder these: the check above is not vacuous.
+      assert.notDeepEqual(vscodeOrder(sequential.map(({ sortText: _, ...rest }) => rest)), labels(sequential));
     });
 
     it('replaces the segment under the cursor up to the next "/"', async () => {
