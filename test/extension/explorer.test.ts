@@ -165,6 +165,36 @@ describe('explorer: a live tree whose figures follow the server', function () {
     assert.equal(await element(config), item, 'the same element: VS Code knows the row by it');
   });
 
+  it('expanding a node whose row is out of date updates its figures without a redraw; a live change redraws it once, with its new figures', async () => {
+    const wide = `${folder}/wide`;
+    await other.create(wide);
+    for (const key of ['a', 'b', 'c']) await other.create(`${wide}/${key}`);
+    const item = await element(wide);
+    assert.match(String(row(item).description), /^3 children/);
+    // Changed before the node is ever expanded: the row's stat (from its parent's listing) is out of date.
+    await other.create(`${wide}/d`);
+    const changes: ExplorerNode[] = [];
+    const sub = api.explorer.onDidChangeTreeData((changed) => {
+      if (changed === item) changes.push(changed);
+    });
+    try {
+      // VS Code expands it: the names are current, and the element knows the new count for its next drawing.
+      assert.deepEqual((await api.explorer.getChildren(item)).map(label), ['a', 'b', 'c', 'd']);
+      assert.match(String(row(item).description), /^4 children/);
+      // A live change (another child) must redraw the row, with its new figures already in the element
+      // when VS Code asks (the stat is read before the redraw, so no second redraw follows).
+      await other.create(`${wide}/e`);
+      await eventually(() => changes.length > 0, 20000, 'the redraw of the row after a live change');
+      assert.match(String(row(item).description), /^5 children/, 'the figures are current when VS Code draws the row');
+      assert.deepEqual((await api.explorer.getChildren(item)).map(label), ['a', 'b', 'c', 'd', 'e']);
+      // The live change's redraw was the first and only one so far: the expansion itself fired none (a redraw
+      // of an expanded node makes VS Code drop and ask again for all its children, ranges included).
+      assert.equal(changes.length, 1);
+    } finally {
+      sub.dispose();
+    }
+  });
+
   it('Refresh of a leaf that got a child shows its expand arrow and child count', async () => {
     const leaf = `${folder}/leaf`;
     await other.create(leaf, Buffer.from('v'));
