@@ -436,6 +436,26 @@ async function main(): Promise<void> {
         await collapse(wb, name);
       }
       rows.push({ what: 're-expand a cached node (1,000 children)', ours: reexpand, goal: 20 });
+      // The same after the tree refreshed the node's parent while it was collapsed (a live change of
+      // "/": a sibling made, its row seen first): VS Code then asks the extension for the children
+      // again, and the rows (200, shown directly, each with its stat) come from what was kept.
+      const afterRefresh: number[] = [];
+      for (let i = 0; i < options.runs; i++) {
+        const name = freshName('w200');
+        const tag = `t${sequence}`;
+        await createChildren(client, `/${name}`, tag, 200);
+        await expandWide(wb, name, tag, 200, false);
+        await collapse(wb, name);
+        const sibling = freshName('sibling');
+        await client.create(`/${sibling}`);
+        await waitRow(wb, sibling);
+        await parkMouse(wb);
+        const done = await arm(wb, rowTest(childName(tag, 0)));
+        await row(wb, name).locator('.monaco-tl-twistie').click();
+        afterRefresh.push((await done()).ms);
+        await collapse(wb, name);
+      }
+      rows.push({ what: 're-expand after its parent was refreshed (200 children)', ours: afterRefresh, goal: 20 });
     }
 
     // ---- recursive delete ----
