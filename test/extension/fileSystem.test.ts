@@ -412,6 +412,19 @@ describe('znode data in the editor', function () {
       assert.equal(document.getText(), 'keep');
     });
 
+    it('Open Node Data shows the exact bytes in the active editor, then gives it the language its data reads as', async () => {
+      const text = '{\n  "flags": { "beta": true },\n  "n": 1\n}\n';
+      const path = await node(`${await node(top('open'))}/doc.json-like`, text);
+      const result = await vscode.commands.executeCommand<OpenNodeResult>(COMMANDS.openNode, { connection: name, path });
+      // The editor is shown before its language is set: by the time the command returns, both are there.
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.toString(), result.uri);
+      assert.equal(editor.document.getText(), text);
+      assert.equal(editor.document.languageId, 'json');
+      assert.equal(result.language, 'json');
+      assert.equal(result.binary, false);
+    });
+
     it('the znode address cannot open in an editor by mistake; documents are ?view=text, listing them is refused', async () => {
       const path = await node(`${await node(top('views'))}/n`, 'x');
       const listing = await rejection(vscode.workspace.fs.readDirectory(zk(path, 'view=text')));
