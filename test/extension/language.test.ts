@@ -112,6 +112,14 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
     };
     const children = await items(1, document.lineAt(1).text.length);
     for (const child of ['alpha', 'beta', 'gamma']) assert.ok(children.includes(child), `${child} in ${JSON.stringify(children)}`);
+    // The server sends a name once (its label) with the list's shared edit range: what VS Code inserts is the name, after "config/".
+    const end = document.lineAt(1).text.length;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(1, end));
+    const beta = list.items.find((i) => i.label === 'beta');
+    const inserted = typeof beta?.insertText === 'string' ? beta.insertText : (beta?.insertText?.value ?? beta?.label);
+    assert.equal(inserted, 'beta');
+    const range = beta?.range instanceof vscode.Range ? beta.range : beta?.range?.replacing;
+    assert.ok(range?.isEqual(new vscode.Range(1, end, 1, end)), `replaces nothing typed after "config/": ${JSON.stringify(range)}`);
     assert.ok((await items(2, 2)).includes('create'));
     // A child created by another program shows up: the extension's watch invalidates both caches.
     await probe.create(`${dir}/config/delta`);
