@@ -10,7 +10,8 @@
 //   `instanceof`. A module two features share but the core lacks is moved into the core (the build
 //   says which), so that no module of ours is ever in two bundles; the build checks it.
 // - dist/languageClientLibrary.js: vscode-languageclient alone (no module of ours), required when the
-//   language server first starts.
+//   language server first starts; dist/zkClientLibrary.js: node-zookeeper-client alone (with underscore
+//   and async), required on the first connection (src/zk/wire/connection.ts).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -43,6 +44,15 @@ const common = {
   logLevel: 'warning',
 };
 
+/** Libraries with a bundle of their own, required from the core or a feature at run time (once, by whoever is first). */
+const LIBRARIES = { 'node-zookeeper-client': './zkClientLibrary.js' };
+const librariesPlugin = {
+  name: 'zookeeper-explorer-libraries',
+  setup(build) {
+    build.onResolve({ filter: /^node-zookeeper-client$/ }, (args) => ({ path: LIBRARIES[args.path], external: true }));
+  },
+};
+
 /** The property of dist/extension.js's exports that maps each core module (path from the root) to its namespace. */
 const CORE_REGISTRY = '__zookeeperExplorerCore';
 
@@ -55,7 +65,7 @@ function coreEntry(shared) {
     entries.push(`${JSON.stringify(file)}: m${i}`);
   });
   lines.push(`export const ${CORE_REGISTRY} = { ${entries.join(', ')} };`);
-  return { stdin: { contents: lines.join('\n'), resolveDir: root, sourcefile: 'core-entry.ts', loader: 'ts' } };
+  return { stdin: { contents: lines.join('\n'), resolveDir: root, sourcefile: 'core-entry.ts', loader: 'ts' }, plugins: [librariesPlugin] };
 }
 
 /** In a feature bundle: a module of ours that the core holds is read from dist/extension.js instead of bundled again. */
@@ -76,6 +86,7 @@ function featureCorePlugin(core) {
         loader: 'js',
       }));
       build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'core' }, () => ({ path: './extension.js', external: true }));
+      librariesPlugin.setup(build);
     },
   };
 }
@@ -118,6 +129,8 @@ async function main() {
     // vscode-languageclient, required by the extension only when the language server first starts
     // (src/extension/language/clientLibrary.ts): half the extension's code, kept out of activation.
     { entryPoints: { languageClientLibrary: 'src/extension/language/clientLibrary.ts' } },
+    // node-zookeeper-client (and its underscore and async): a third of the core's bytes, needed from the first connection on.
+    { entryPoints: { zkClientLibrary: 'node_modules/node-zookeeper-client/index.js' } },
     // The language server: its own process, talked to over IPC (src/extension/language).
     { entryPoints: { server: 'src/server/server.ts' }, external: [] },
     // The metrics panel's script: runs in a webview (a browser), with the chart geometry of src/zk/cluster.
@@ -142,7 +155,7 @@ async function main() {
   // One copy of each module of ours among the extension's bundles (the server is its own process).
   const seen = new Map();
   for (const [out, files] of outputs) {
-    if (!/dist\/(extension|feature-|languageClientLibrary)/.test(out)) continue;
+    if (!/dist\/(extension|feature-|languageClientLibrary|zkClientLibrary)/.test(out)) continue;
     for (const file of files) {
       if (seen.has(file)) throw new Error(`${file} is in both ${seen.get(file)} and ${out}: its classes would exist twice`);
       seen.set(file, out);

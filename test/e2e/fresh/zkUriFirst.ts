@@ -17,12 +17,17 @@ export async function run(): Promise<void> {
   const raw = await ZkClient.connect({ connectString });
   try {
     const { data } = await raw.get('/config/app');
-    const uri = vscode.Uri.parse('zk://demo/config/app');
+    // The data's document address (a file only): before the extension is active, VS Code answers this
+    // read through its main process, which refuses to read what a stat calls a directory too (every
+    // bare znode address is both).
+    const uri = vscode.Uri.parse('zk://demo/config/app?view=text');
     const read = await vscode.workspace.fs.readFile(uri);
     assert.equal(Buffer.from(read).toString('utf8'), data.toString('utf8'));
     assert.equal(extension.isActive, true, 'the zk:// address activated it');
-    const document = await vscode.workspace.openTextDocument(uri.with({ query: 'view=text' }));
+    const document = await vscode.workspace.openTextDocument(uri);
     assert.equal(document.getText(), data.toString('utf8'));
+    // Now the provider answers in this extension host: the bare znode address reads too.
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse('zk://demo/config/app'))).toString('utf8'), data.toString('utf8'));
     const children = await vscode.workspace.fs.readDirectory(vscode.Uri.parse('zk://demo/config'));
     assert.ok(children.some(([name]) => name === 'app'), `zk://demo/config lists app: ${JSON.stringify(children)}`);
     console.log(`ZK_URI_FIRST ok: ${read.byteLength} bytes, ${children.length} children of /config`);
