@@ -30,6 +30,8 @@ export const FEATURES = {
   acl: 'src/extension/acl/index.ts',
   watches: 'src/extension/watches/index.ts',
   scripts: 'src/extension/scripts/runScript.ts',
+  // The ZooKeeper client (wire protocol, SASL, multi...): required by a connection's first connect.
+  zkClient: 'src/zk/client.ts',
 };
 
 const common = {

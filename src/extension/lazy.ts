@@ -11,6 +11,7 @@ import type * as search from './search';
 import type * as staging from './staging';
 import type * as transfer from './transfer';
 import type * as watches from './watches';
+import type * as zkClient from '../zk/client';
 
 /**
  * The feature bundles scripts/build.mjs makes (its FEATURES): dist/feature-<name>.js, each the named
@@ -26,6 +27,8 @@ export interface FeatureModules {
   staging: typeof staging;
   transfer: typeof transfer;
   watches: typeof watches;
+  /** Not a feature with triggers: the ZooKeeper client, required by a connection's first connect. */
+  zkClient: typeof zkClient;
 }
 export type FeatureName = keyof FeatureModules;
 
@@ -44,7 +47,7 @@ export type FeatureRequire = <K extends FeatureName>(name: K) => FeatureModules[
 
 // `__dirname` is dist/ in the bundle; a computed path, so esbuild leaves this require to run time.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const requireBundle: FeatureRequire = (name) => require(path.join(__dirname, `feature-${name}.js`)) as FeatureModules[typeof name];
+export const requireBundle: FeatureRequire = (name) => require(path.join(__dirname, `feature-${name}.js`)) as FeatureModules[typeof name];
 
 /** A feature loaded on first use: `get()` loads it (once) and returns what its registration made. */
 export class LazyFeature<T> implements vscode.Disposable {
