@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ExplorerProvider } from '../tree/explorerProvider';
-import { CONTEXT_CONNECTION_COUNT, VIEW_EXPLORER } from './commandIds';
+import { COMMANDS, CONTEXT_CONNECTION_COUNT, VIEW_CLUSTER, VIEW_COORDINATION, VIEW_EXPLORER, VIEW_SERVICES, VIEW_WATCHES } from './commandIds';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { registerNodeCommands } from './commands/nodeCommands';
 import { registerExplorerKeys } from './commands/explorerKeys';
@@ -10,16 +10,12 @@ import { CredentialStore } from './connections/credentials';
 import { userLevelConnectString } from './connections/connectionConfig';
 import { createLogger } from './logging';
 import { ConnectionStatusBar } from './statusBar';
-import { registerWatches, type Watches } from './watches';
-import { registerCoordination, type Coordination } from './coordination';
-import { registerCluster, type Cluster } from './cluster';
+import type { Watches } from './watches';
+import type { Coordination } from './coordination';
+import type { Cluster } from './cluster';
 import { startLanguageClient, type ZooKeeperLanguageClient } from './language/languageClient';
-import { registerScripts } from './scripts/runScript';
-import { registerSearch } from './search';
-import { registerTransfer } from './transfer';
-import { registerAcl } from './acl';
 import { registerWalkthrough } from './walkthrough';
-import { registerStaging } from './staging';
+import { LazyFeatures } from './lazy';
 import type { SearchResultsProvider } from '../tree/searchResultsProvider';
 import type { CompareProvider } from '../tree/compareProvider';
 import type { AclEditorPanels } from './acl/aclEditor';
@@ -56,6 +52,8 @@ export interface ZooKeeperExplorerApi {
   readonly search: SearchResultsProvider;
   readonly compare: CompareProvider;
   readonly aclEditors: AclEditorPanels;
+  /** The lazily loaded features (which have loaded). */
+  readonly features: LazyFeatures;
 }
 
 let connectionManager: ConnectionManager | undefined;
@@ -111,40 +109,159 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
       }
     }),
   );
-  const watches = registerWatches(context, log, connections);
-  explorer.watchedKinds = (connection, path) => watches.service.kindsOf(connection, path);
+  // Features load on first use (src/extension/lazy.ts, one bundle each): a command of theirs, their
+  // view shown, an editor of their documents restored. What the explorer needs is above, loaded at activation.
+  const features = new LazyFeatures(log.scoped('features'));
+  context.subscriptions.push(features);
+  const watches = features.add(
+    'watches',
+    {
+      commands: [COMMANDS.watch, COMMANDS.unwatch, COMMANDS.clearWatchEvents, COMMANDS.filterWatchEvents, COMMANDS.exportWatchEvents, COMMANDS.compareWatchEvent],
+      views: [VIEW_WATCHES],
+      schemes: ['zk-watch'],
+    },
+    ({ registerWatches }) => {
+      const made = registerWatches(context, log, connections);
+      explorer.watchedKinds = (connection, path) => made.service.kindsOf(connection, path);
+      context.subscriptions.push(
+        made.service.onDidChangeWatches(() => explorer.redraw()),
+        // Open editors of a watched node learn that the server's data changed.
+        made.service.onDidReceiveEvent((event) => {
+          if (event.type !== 'childrenChanged') documents.fileSystem.notifyServerChange(event.connection, event.path);
+          explorer.nodeChanged(event.connection, event.path);
+        }),
+      );
+      explorer.redraw();
+      return made;
+    },
+  );
+  // Watches kept from an earlier session are set again when their connection opens: the service must
+  // be there by then (it sets the stored watches of every open connection when it starts).
+  const storedWatches = context.workspaceState.get<Record<string, unknown[]>>('zookeeper.watches', {});
+  if (Object.values(storedWatches ?? {}).some((specs) => Array.isArray(specs) && specs.length > 0)) {
+    const once = [connections.onDidChangeConnection, connections.onDidChangeConnections].map((event) =>
+      event(() => {
+        for (const d of once) d.dispose();
+        watches.ensure();
+      }),
+    );
+    context.subscriptions.push(...once);
+  }
+
+  const coordination = features.add(
+    'coordination',
+    { commands: [COMMANDS.scanCoordination, COMMANDS.cancelCoordinationScan, COMMANDS.showCoordination, COMMANDS.refreshServices], views: [VIEW_COORDINATION, VIEW_SERVICES], schemes: ['zk-coordination'] },
+    ({ registerCoordination }) => registerCoordination(context, log, connections),
+  );
+  const search = features.add(
+    'search',
+    { commands: [COMMANDS.search, COMMANDS.searchAgain, COMMANDS.cancelSearch, COMMANDS.clearSearch, COMMANDS.openSearchResult] },
+    ({ registerSearch }) => registerSearch(context, log, connections),
+  );
+  const transfer = features.add(
+    'transfer',
+    {
+      commands: [COMMANDS.compare, COMMANDS.openCompareResult, COMMANDS.clearCompare, COMMANDS.importSubtree, COMMANDS.copyToOtherSide, COMMANDS.copyNodeToOtherSide, COMMANDS.exportSubtree],
+      schemes: ['zookeeper-plan'],
+    },
+    ({ registerTransfer }) => registerTransfer(context, log, connections),
+  );
+  // Staged editing is off unless zookeeper.stagedEditing is set: its hook into saving is needed only then.
+  const staging = features.add(
+    'staging',
+    {
+      commands: [COMMANDS.commitStaged, COMMANDS.openStagedChange, COMMANDS.unstageChange, COMMANDS.stageChange, COMMANDS.discardChange, COMMANDS.refreshStagedChange, COMMANDS.listStaged],
+      schemes: ['zookeeper-staged'],
+    },
+    ({ registerStaging }) => registerStaging(context, log, connections, documents.fileSystem),
+  );
+  const stagedEditing = (): boolean => vscode.workspace.getConfiguration('zookeeper').get<boolean>('stagedEditing', false);
+  if (stagedEditing()) staging.ensure();
   context.subscriptions.push(
-    watches.service.onDidChangeWatches(() => explorer.redraw()),
-    // Open editors of a watched node learn that the server's data changed.
-    watches.service.onDidReceiveEvent((event) => {
-      if (event.type !== 'childrenChanged') documents.fileSystem.notifyServerChange(event.connection, event.path);
-      explorer.nodeChanged(event.connection, event.path);
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('zookeeper.stagedEditing') && stagedEditing()) staging.ensure();
     }),
   );
-
-  const coordination = registerCoordination(context, log, connections);
-  const search = registerSearch(context, log, connections);
-  const { compare } = registerTransfer(context, log, connections);
-  registerStaging(context, log, connections, documents.fileSystem);
-  const cluster = registerCluster(context, log, connections);
-  const aclEditors = registerAcl(context, log.scoped('acl'), connections);
+  const cluster = features.add(
+    'cluster',
+    {
+      commands: [
+        COMMANDS.showEnsembleConfig,
+        COMMANDS.reconfigure,
+        COMMANDS.whoWatches,
+        COMMANDS.watchedPaths,
+        COMMANDS.showCluster,
+        COMMANDS.refreshCluster,
+        COMMANDS.sortClusterSessions,
+        COMMANDS.runAdminCommand,
+        COMMANDS.showMetrics,
+        COMMANDS.exportMetrics,
+      ],
+      views: [VIEW_CLUSTER],
+      schemes: ['zookeeper-cluster'],
+    },
+    ({ registerCluster }) => registerCluster(context, log, connections),
+  );
+  const aclEditors = features.add('acl', { commands: [COMMANDS.setAcl, COMMANDS.editAcl] }, ({ registerAcl }) => registerAcl(context, log.scoped('acl'), connections));
   registerWalkthrough(context, log.scoped('walkthrough'), connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);
-  registerScripts(context.subscriptions, log.scoped('scripts'), {
-    connections,
-    watches: watches.service,
-    version: `ZooKeeper Explorer ${String((context.extension.packageJSON as { version?: string }).version)} (node-zookeeper-client wire client)`,
-    onChanged: (connection, paths) => {
-      for (const path of paths) {
-        explorer.refresh(path === '/' ? explorer.connectionItem(connection) : explorer.znodeItem(connection, path, undefined));
-        documents.fileSystem.notifyServerChange(connection.name, path);
-      }
-    },
-  });
+  // The script runner: its Run code lens shows on scripts, so the first script opened loads it.
+  const scripts = features.add('scripts', { commands: [COMMANDS.runScript] }, ({ registerScripts }) =>
+    registerScripts(context.subscriptions, log.scoped('scripts'), {
+      connections,
+      get watches() {
+        return watches.get().service;
+      },
+      version: `ZooKeeper Explorer ${String((context.extension.packageJSON as { version?: string }).version)} (node-zookeeper-client wire client)`,
+      onChanged: (connection, paths) => {
+        for (const path of paths) {
+          explorer.refresh(path === '/' ? explorer.connectionItem(connection) : explorer.znodeItem(connection, path, undefined));
+          documents.fileSystem.notifyServerChange(connection.name, path);
+        }
+      },
+    }),
+  );
+  const isScript = (document: vscode.TextDocument): boolean => document.languageId === 'zookeeper-script';
+  if (vscode.workspace.textDocuments.some(isScript)) setTimeout(() => scripts.ensure(), 0);
+  else {
+    const opened = vscode.workspace.onDidOpenTextDocument((document) => {
+      if (!isScript(document)) return;
+      opened.dispose();
+      scripts.ensure();
+    });
+    context.subscriptions.push(opened);
+  }
 
   log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
-  if (context.extensionMode !== vscode.ExtensionMode.Production) return { connections, explorer, watches, coordination, cluster, language, statusBar, search, compare, aclEditors };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) {
+    // The tests reach into the features: reading one loads it, as its first use would.
+    return {
+      connections,
+      explorer,
+      language,
+      statusBar,
+      features,
+      get watches() {
+        return watches.get();
+      },
+      get coordination() {
+        return coordination.get();
+      },
+      get cluster() {
+        return cluster.get();
+      },
+      get search() {
+        return search.get();
+      },
+      get compare() {
+        return transfer.get().compare;
+      },
+      get aclEditors() {
+        return aclEditors.get();
+      },
+    };
+  }
   // Any object reachable from what activate() returns is reachable by every other extension, and the
   // connection objects lead to the credential store: an installed extension hands out a summary only.
   return {

@@ -16,8 +16,8 @@ import { digestMd5Session } from './security/digestMd5';
 
 export type ConnectionState = 'connecting' | 'connected' | 'readOnly' | 'suspended' | 'expired' | 'authFailed' | 'closed';
 
-export type CreateMode = 'persistent' | 'persistentSequential' | 'ephemeral' | 'ephemeralSequential' | 'container' | 'ttl' | 'ttlSequential';
-export const CREATE_MODES: readonly CreateMode[] = ['persistent', 'persistentSequential', 'ephemeral', 'ephemeralSequential', 'container', 'ttl', 'ttlSequential'];
+import { CREATE_MODES, MAX_TTL_MS, type CreateMode } from './createModes';
+export { CREATE_MODES, MAX_TTL_MS, type CreateMode };
 
 export interface CreateOptions {
   mode?: CreateMode;
@@ -99,8 +99,6 @@ const EVENT_NAMES: Record<number, WatchEventType> = {
 /** KeeperException.Code.NONODE. */
 const NONODE = -101;
 
-/** The largest TTL the server accepts (EphemeralType.TTL's 40-bit limit). */
-export const MAX_TTL_MS = 0xffffffffff;
 
 /**
  * A promise-based ZooKeeper client. One instance keeps one logical connection alive: it reconnects

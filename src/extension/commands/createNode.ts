@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseBase64 } from '../../zk/codecs';
-import { CREATE_MODES, MAX_TTL_MS, type CreateMode } from '../../zk/client';
+import { CREATE_MODES, MAX_TTL_MS, type CreateMode } from '../../zk/createModes';
 import { joinPath, validateNodeName, validatePath } from '../../zk/paths';
 import { toPlainStat, type PlainStat } from '../../zk/stat';
 import type { ZkConnection } from '../connections/zkConnection';

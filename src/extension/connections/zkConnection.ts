@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { ZkClient, type ConnectionState } from '../../zk/client';
+import type { ConnectionState, ZkClient } from '../../zk/client';
+import { requireBundle } from '../lazy';
 import { errorMessage } from '../../zk/errors';
 import { sessionIdentities, type SessionIdentities } from '../../zk/acl/identities';
 import { formatHex64 } from '../../zk/stat';
@@ -190,7 +191,8 @@ export class ZkConnection implements vscode.Disposable {
         throw new UserError(`The address of connection "${this.name}" changed from ${config.connectString} to ${this.config.connectString} while connecting; nothing was sent. Connect again.`);
       }
       const secured = await this.securityOptions(config);
-      const client = await ZkClient.connect({
+      // The client's bundle loads on the first connection, not at activation (src/extension/lazy.ts).
+      const client = await requireBundle('zkClient').ZkClient.connect({
         connectString: config.connectString,
         sessionTimeoutMs: config.sessionTimeoutMs ?? 30000,
         connectTimeoutMs: this.connectTimeoutMs(),

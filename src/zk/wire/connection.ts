@@ -1,5 +1,5 @@
 import type * as net from 'node:net';
-import { createClient, type Client, type ConnectionManager, type NzcEvent, type Packet, type WireRequest } from 'node-zookeeper-client';
+import type { Client, ConnectionManager, NzcEvent, Packet, WireRequest } from 'node-zookeeper-client';
 import { Emitter } from '../events';
 import { JuteReader, JuteWriter } from './jute';
 import type { SaslSession } from '../security/digestMd5';
@@ -100,6 +100,10 @@ export class WireConnection {
   constructor(options: WireOptions) {
     this.transport = options.transport ?? plainTcp;
     this.sasl = options.sasl;
+    // Required on the first connection, not when this module loads: the extension activates without
+    // it (scripts/build.mjs puts the library in a bundle of its own, dist/zkClientLibrary.js).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createClient } = require('node-zookeeper-client') as typeof import('node-zookeeper-client');
     this.client = createClient(options.connectString, {
       sessionTimeout: options.sessionTimeoutMs,
       spinDelay: options.spinDelayMs ?? 1000,

@@ -1,0 +1,204 @@
+// Benchmark: the extension's activation in the REAL workbench (issue 14), and the first .zk file.
+//
+//   npm run bench:activation     (builds, then: node out/bench/activation.js [--runs 5] [--extension PATH]...)
+//
+// Opens the browser VS Code as the e2e tier does (test/e2e/support/workbench.ts) on a folder holding a
+// `.zk` script with an unknown command, with one connection setting (never connected: the first
+// view lists connections without a session). Every measurement is a new window (new server, new
+// profile). --extension (repeatable; default: this project) names builds to compare (a folder with
+// package.json and dist/), measured in turn with the order alternating run by run.
+//
+//   view first:  the ZooKeeper view opened in the new window activates the extension (onView);
+//                VS Code's own figures are read afterwards:
+//                  - "Developer: Show Running Extensions": code loading + activate call, the figure
+//                    the issue's goal (≤ 40 ms) is about;
+//                  - "Developer: Startup Performance", its "Extension Activation Stats" row: Load Code
+//                    (require of dist/extension.js: read, compile, evaluate), Call Activate (activate()'s
+//                    synchronous body) and Finish Activate (until its returned promise settles).
+//   .zk first:   a new window on the file explorer with no editor; Quick Open picks the script;
+//                times from that Enter (keydown, in the page) to the language server's first
+//                diagnostic squiggle in the DOM; the activation event is checked to be the .zk open.
+//
+// The Startup Performance text is read through the clipboard (Select All, Copy in its editor): the
+// editor shows only the lines on screen. Medians of --runs runs. Never fails on a time.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openWorkbench, PROJECT_ROOT, type WorkbenchSession } from '../test/e2e/support/workbench';
+import { median, parseFlags, printTable, runBench } from './support';
+
+const started = Date.now();
+const step = (message: string): void => void process.stderr.write(`[bench:activation ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
+
+/** Under development the Running Extensions row shows the extension's id, installed its name. */
+const OUR_ROW = /zookeeper-explorer\.zookeeper-explorer|ZooKeeper Explorer/;
+
+interface Activation {
+  /** Running Extensions: code loading + activate call. */
+  total: number;
+  /** Its hover: what activated the extension. */
+  reason: string;
+  loadCode?: number;
+  callActivate?: number;
+  finishActivate?: number;
+  event?: string;
+}
+
+async function runningExtensions(wb: WorkbenchSession): Promise<{ total: number; reason: string }> {
+  const page = wb.page;
+  await wb.runCommand('Developer: Show Running Extensions');
+  const ourRow = page.locator('.monaco-list-row', { hasText: OUR_ROW }).first();
+  const time = ourRow.locator('.activation-time').first();
+  await time.waitFor({ timeout: 60_000 });
+  const text = await time.innerText();
+  const ms = /([\d.]+)\s*ms/.exec(text);
+  if (!ms) throw new Error(`Running Extensions shows "${text}" for ZooKeeper Explorer`);
+  const reason = (await ourRow.locator('.activation-time').first().getAttribute('title').catch(() => null)) ?? (await ourRow.getAttribute('aria-label')) ?? '';
+  await wb.runCommand('View: Close All Editors');
+  return { total: Number(ms[1]), reason };
+}
+
+/** The row of "Extension Activation Stats" in Developer: Startup Performance. */
+async function startupPerformance(wb: WorkbenchSession): Promise<Pick<Activation, 'loadCode' | 'callActivate' | 'finishActivate' | 'event'>> {
+  const page = wb.page;
+  await wb.runCommand('Developer: Startup Performance');
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.view-line', { hasText: 'System Info' }).first().waitFor({ timeout: 60_000 });
+  // The stats table is written once the extensions are all activated: read until our row is there.
+  for (let attempt = 0; attempt < 30; attempt++) {
+    await editor.locator('.view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+C');
+    const text = await page.evaluate<string>('navigator.clipboard.readText()');
+    const line = text.split('\n').find((l) => /^\|\s*zookeeper-explorer\.zookeeper-explorer\s*\|/.test(l));
+    if (line) {
+      // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
+      const cells = line.split('|').map((c) => c.trim());
+      await wb.runCommand('View: Close All Editors');
+      return { loadCode: Number(cells[3]), callActivate: Number(cells[4]), finishActivate: Number(cells[5]), event: cells[6] };
+    }
+    await page.waitForTimeout(500);
+  }
+  await wb.runCommand('View: Close All Editors');
+  return {};
+}
+
+/** A fresh window (new server, new profile) on `folder` with the extension at `extension`. */
+async function freshWindow(folder: string, extension: string): Promise<WorkbenchSession> {
+  const session = await openWorkbench({
+    folder,
+    extensionDevelopmentPath: extension,
+    viewport: { width: 1400, height: 1000 },
+    // A connection the view lists; nothing connects it (127.0.0.1:9 is never dialled).
+    settings: { 'zookeeper.connections': [{ name: 'bench', connectString: '127.0.0.1:9' }], 'workbench.startupEditor': 'none', 'zookeeper.walkthrough.openOnFirstRun': false },
+    log: process.env.ZKE_BENCH_VERBOSE ? step : () => undefined,
+  });
+  await session.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  return session;
+}
+
+/** View first: the ZooKeeper view opened in a window where nothing has activated the extension. */
+async function viewFirst(wb: WorkbenchSession): Promise<Activation> {
+  await wb.openView('ZooKeeper');
+  await wb.page.locator('.monaco-list-row[role="treeitem"][aria-label^="bench"]').first().waitFor({ timeout: 60_000 });
+  const a: Activation = { ...(await runningExtensions(wb)), ...(await startupPerformance(wb)) };
+  if (a.event !== undefined && !/^onView:/.test(a.event)) throw new Error(`view first: the extension was activated by ${a.event}`);
+  return a;
+}
+
+/** .zk first: Quick Open picks the script; Enter -> the first diagnostic squiggle. */
+async function zkFirst(wb: WorkbenchSession): Promise<Activation & { diagnostics: number }> {
+  const page = wb.page;
+  await wb.openView('Explorer').catch(() => wb.openView('Explorer'));
+  await page.locator('.monaco-list-row[role="treeitem"][aria-label^="first.zk"]').first().waitFor({ timeout: 60_000 });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ timeout: 30_000 });
+  await input.fill('first.zk');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'first.zk' }).first().waitFor({ timeout: 30_000 });
+  await page.evaluate(`void (window.__zkeFirstZk = new Promise((resolve) => {
+    let t0;
+    const check = () => { if (t0 !== undefined && document.querySelector('.view-overlays .squiggly-error')) { observer.disconnect(); resolve(performance.now() - t0); } };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+    document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && t0 === undefined) t0 = performance.now(); }, { capture: true });
+  }))`);
+  await page.keyboard.press('Enter');
+  // A hang guard, far above an honest run.
+  const diagnostics = await page.evaluate<number>(`Promise.race([window.__zkeFirstZk, new Promise((_, reject) => setTimeout(() => reject(new Error('no squiggle within 120 s')), 120000))])`);
+  const a = { ...(await runningExtensions(wb)), ...(await startupPerformance(wb)), diagnostics };
+  if (a.event !== undefined && !/onLanguage/.test(a.event)) throw new Error(`.zk first: the extension was activated by ${a.event}, not by the .zk file`);
+  return a;
+}
+
+async function main(): Promise<void> {
+  let runs = 5;
+  const extensions: string[] = [];
+  parseFlags(process.argv.slice(2), 'node out/bench/activation.js [--runs N] [--extension PATH]...', (flag, value) => {
+    if (flag === '--runs') runs = Number(value());
+    else if (flag === '--extension') extensions.push(path.resolve(value()));
+    else return false;
+    return true;
+  });
+  if (!(runs >= 1)) throw new Error('--runs must be at least 1');
+  // Several builds (e.g. main's and this branch's copies of package.json + dist/): measured in turn,
+  // the order alternating run by run, so that a busy moment of the machine is shared out.
+  if (extensions.length === 0) extensions.push(PROJECT_ROOT);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-bench-activation-'));
+  fs.mkdirSync(path.join(folder, '.vscode'));
+  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{}\n');
+  fs.writeFileSync(path.join(folder, 'first.zk'), '# opened first\nls /\nfrobnicate /config\n');
+  const results = new Map(extensions.map((e) => [e, { view: [] as Activation[], zk: [] as (Activation & { diagnostics: number })[] }]));
+  let wb: WorkbenchSession | undefined;
+  try {
+    console.log(`${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    for (let i = 0; i < runs; i++) {
+      const order = i % 2 === 0 ? extensions : [...extensions].reverse();
+      for (const extension of order) {
+        const mine = results.get(extension)!;
+        step(`run ${i + 1}, ${extension}: view first`);
+        wb = await freshWindow(folder, extension);
+        const v = await viewFirst(wb);
+        await wb.close();
+        wb = undefined;
+        mine.view.push(v);
+        step(`run ${i + 1}, ${extension}: .zk first`);
+        wb = await freshWindow(folder, extension);
+        const z = await zkFirst(wb);
+        await wb.close();
+        wb = undefined;
+        mine.zk.push(z);
+        process.stdout.write(
+          `${path.basename(extension)} run ${i + 1}: view first ${v.total} ms (load code ${v.loadCode ?? '?'}, call activate ${v.callActivate ?? '?'}); ` +
+            `.zk first ${z.total} ms (load code ${z.loadCode ?? '?'}, call activate ${z.callActivate ?? '?'}), diagnostics after ${z.diagnostics.toFixed(0)} ms\n`,
+        );
+      }
+    }
+
+    const m = (values: (number | undefined)[]): string => {
+      const known = values.filter((v): v is number => v !== undefined && !Number.isNaN(v));
+      return known.length ? `${median(known).toFixed(0)} ms` : '—';
+    };
+    const range = (values: number[]): string => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+    console.log('');
+    const rows: string[][] = [];
+    for (const [extension, r] of results) {
+      const name = path.basename(extension);
+      rows.push([name, 'view first', m(r.view.map((a) => a.total)), range(r.view.map((a) => a.total)), `${(median(r.view.map((a) => a.total)) / 40).toFixed(2)}x`, m(r.view.map((a) => a.loadCode)), m(r.view.map((a) => a.callActivate)), m(r.view.map((a) => a.finishActivate)), '—']);
+      rows.push([name, '.zk first', m(r.zk.map((a) => a.total)), range(r.zk.map((a) => a.total)), `${(median(r.zk.map((a) => a.total)) / 40).toFixed(2)}x`, m(r.zk.map((a) => a.loadCode)), m(r.zk.map((a) => a.callActivate)), m(r.zk.map((a) => a.finishActivate)), `${m(r.zk.map((a) => a.diagnostics))} (${range(r.zk.map((a) => a.diagnostics))})`]);
+    }
+    printTable(['build', 'case', 'activation (Running Ext.)', 'range', 'ratio to 40 ms', 'load code', 'call activate', 'finish activate', '.zk: Enter -> squiggle'], rows);
+  } catch (error) {
+    if (wb) {
+      const shot = await wb.screenshot('bench-activation-failed').catch(() => '(none)');
+      step(`failed; screenshot ${shot}\n${await wb.describeScreen().catch(() => '')}`);
+    }
+    throw error;
+  } finally {
+    await wb?.close().catch(() => undefined);
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+runBench(main);

@@ -1,0 +1,180 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { userMessage } from './errors';
+import type { Logger } from './logging';
+// Types only: erased from the core bundle, so that none of these modules loads at activation.
+import type * as acl from './acl';
+import type * as cluster from './cluster';
+import type * as coordination from './coordination';
+import type * as scripts from './scripts/runScript';
+import type * as search from './search';
+import type * as staging from './staging';
+import type * as transfer from './transfer';
+import type * as watches from './watches';
+import type * as zkClient from '../zk/client';
+
+/**
+ * The feature bundles scripts/build.mjs makes (its FEATURES): dist/feature-<name>.js, each the named
+ * module with what only it uses. Our modules the core (dist/extension.js) already holds are read from
+ * the core at runtime, never copied, so one ZkError/UserError class serves every bundle.
+ */
+export interface FeatureModules {
+  acl: typeof acl;
+  cluster: typeof cluster;
+  coordination: typeof coordination;
+  scripts: typeof scripts;
+  search: typeof search;
+  staging: typeof staging;
+  transfer: typeof transfer;
+  watches: typeof watches;
+  /** Not a feature with triggers: the ZooKeeper client, required by a connection's first connect. */
+  zkClient: typeof zkClient;
+}
+export type FeatureName = keyof FeatureModules;
+
+/** What first use of a feature looks like; any of them loads it. */
+export interface FeatureTriggers {
+  /** Contributed commands the feature registers: stand-ins until then, which load it and run the real one. */
+  commands?: readonly string[];
+  /** Views the feature provides: a stand-in provider until the view first shows. */
+  views?: readonly string[];
+  /** Schemes of its documents: an editor of one restored at startup loads the feature. */
+  schemes?: readonly string[];
+}
+
+/** Requires dist/feature-<name>.js. A function of its own so that a test build can stand in for it. */
+export type FeatureRequire = <K extends FeatureName>(name: K) => FeatureModules[K];
+
+// `__dirname` is dist/ in the bundle; a computed path, so esbuild leaves this require to run time.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const requireBundle: FeatureRequire = (name) => require(path.join(__dirname, `feature-${name}.js`)) as FeatureModules[typeof name];
+
+/** A feature loaded on first use: `get()` loads it (once) and returns what its registration made. */
+export class LazyFeature<T> implements vscode.Disposable {
+  private value: { made: T } | undefined;
+  private loading = false;
+  private readonly standIns: vscode.Disposable[] = [];
+  private readonly loadedEmitter = new vscode.EventEmitter<T>();
+  /** Fires once, when the feature has loaded (for wiring that must wait until then). */
+  readonly onDidLoad = this.loadedEmitter.event;
+
+  constructor(
+    readonly name: FeatureName,
+    private readonly load: () => T,
+    private readonly log: Logger,
+  ) {}
+
+  get loaded(): boolean {
+    return this.value !== undefined;
+  }
+
+  /** Loads the feature now (synchronously: its bundle is required) unless it has loaded already. */
+  get(): T {
+    if (this.value) return this.value.made;
+    if (this.loading) throw new Error(`feature ${this.name} is used while it loads (a cycle between features)`);
+    this.loading = true;
+    try {
+      // Stand-ins go first: the feature registers the same command ids and views.
+      for (const standIn of this.standIns.splice(0)) standIn.dispose();
+      const started = Date.now();
+      const made = this.load();
+      this.value = { made };
+      this.log.info(`loaded feature ${this.name} in ${Date.now() - started} ms`);
+      this.loadedEmitter.fire(made);
+      return made;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Stand-ins for its commands and views, and a look at the editors VS Code restored. */
+  arm(triggers: FeatureTriggers): void {
+    for (const id of triggers.commands ?? []) {
+      this.standIns.push(
+        vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+          try {
+            this.get();
+          } catch (error) {
+            // What the real command wrapper does with an error (registerCommand), for a feature that failed to load.
+            const message = userMessage(error);
+            this.log.error(`${id}: loading feature ${this.name}: ${message}`, error);
+            void vscode.window.showErrorMessage(message);
+            return undefined;
+          }
+          // The real command now: its own wrapper reports its errors (once).
+          return vscode.commands.executeCommand(id, ...args);
+        }),
+      );
+    }
+    for (const id of triggers.views ?? []) {
+      // A provider with nothing to show, replaced by the feature's own when the view first shows
+      // (VS Code keeps the last tree view made for an id; disposing the stand-in first frees it).
+      const load = (): void => void this.ensure();
+      const standIn = vscode.window.createTreeView<never>(id, {
+        treeDataProvider: {
+          getTreeItem: (element) => element,
+          getChildren: () => {
+            setTimeout(load, 0);
+            return [];
+          },
+        },
+      });
+      this.standIns.push(standIn, standIn.onDidChangeVisibility((e) => e.visible && load()));
+      if (standIn.visible) setTimeout(load, 0);
+    }
+    const schemes = triggers.schemes ?? [];
+    if (schemes.length > 0) {
+      const restored = vscode.window.tabGroups.all.some((group) =>
+        group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && schemes.includes(tab.input.uri.scheme)),
+      );
+      if (restored) setTimeout(() => void this.ensure(), 0);
+    }
+  }
+
+  /** get() for a trigger with nobody to tell (an event, a timer): a failure is logged and shown. */
+  ensure(): T | undefined {
+    try {
+      return this.get();
+    } catch (error) {
+      const message = userMessage(error);
+      this.log.error(`loading feature ${this.name}: ${message}`, error);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    for (const standIn of this.standIns.splice(0)) standIn.dispose();
+    this.loadedEmitter.dispose();
+  }
+}
+
+/**
+ * The lazy half of the composition root: `features.add(name, triggers, (module) => register…)` keeps a
+ * feature's module out of activation until a trigger fires (or get() is called); the registration
+ * function then runs once, with the module's exports.
+ */
+export class LazyFeatures implements vscode.Disposable {
+  private readonly all: LazyFeature<unknown>[] = [];
+
+  constructor(
+    private readonly log: Logger,
+    private readonly requireFeature: FeatureRequire = requireBundle,
+  ) {}
+
+  add<K extends FeatureName, T>(name: K, triggers: FeatureTriggers, register: (module: FeatureModules[K]) => T): LazyFeature<T> {
+    const feature = new LazyFeature<T>(name, () => register(this.requireFeature(name)), this.log);
+    feature.arm(triggers);
+    this.all.push(feature);
+    return feature;
+  }
+
+  /** Names of the features loaded so far (the log and the tests). */
+  loaded(): FeatureName[] {
+    return this.all.filter((f) => f.loaded).map((f) => f.name);
+  }
+
+  dispose(): void {
+    for (const feature of this.all.splice(0)) feature.dispose();
+  }
+}

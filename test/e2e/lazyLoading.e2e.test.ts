@@ -1,0 +1,158 @@
+// Features load on first use (src/extension/lazy.ts): each entry point is used FIRST, in a window of
+// its own, and must work as if everything had loaded at activation. The ZooKeeper log tells what loaded
+// when ("loaded feature <name>"); absence is only ever read against a later line that must be there.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expandPath, row } from './support/tree';
+import { host, openWorkbench, PROJECT_ROOT, type WorkbenchSession } from './support/workbench';
+
+/** The extension's own log ("ZooKeeper" output channel), as written so far. */
+function extensionLog(wb: WorkbenchSession): string {
+  const texts: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/(^|[-.\d])ZooKeeper\.log$/.test(entry.name)) texts.push(fs.readFileSync(full, 'utf8'));
+    }
+  };
+  walk(path.join(wb.server.tempRoot, 'logs'));
+  walk(path.join(wb.server.userDataDir, 'logs'));
+  return texts.join('\n');
+}
+
+/** Waits (hang guard 60 s) until the extension's log has a line matching `line`; returns the log up to there. */
+async function logUntil(wb: WorkbenchSession, line: RegExp): Promise<string> {
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const text = extensionLog(wb);
+    const match = line.exec(text);
+    if (match) return text.slice(0, match.index + match[0].length);
+    if (Date.now() > deadline) throw new Error(`the ZooKeeper log has no line matching ${String(line)}; it reads:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const loadedFeatures = (log: string): string[] => [...log.matchAll(/loaded feature (\w+)/g)].map((m) => m[1]);
+
+describe('e2e: every entry point works when it is the first thing used (lazily loaded features)', function () {
+  const connectString = process.env.ZK_E2E_CONNECT ?? '';
+  let wb: WorkbenchSession | undefined;
+  let folder: string | undefined;
+
+  /** A new window (new server, new profile) on a folder holding `files`, with the demo connection. */
+  async function freshWindow(files: Record<string, string> = {}): Promise<WorkbenchSession> {
+    if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-e2e-lazy-'));
+    fs.mkdirSync(path.join(folder, '.vscode'));
+    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{}\n');
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), text);
+    wb = await openWorkbench({ folder, settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false } });
+    return wb;
+  }
+
+  /** Quick Open, as a person opens a file of the workspace. */
+  async function quickOpen(session: WorkbenchSession, name: string): Promise<void> {
+    const page = session.page;
+    await page.keyboard.press('Escape');
+    for (const deadline = Date.now() + 30_000; ; ) {
+      await page.keyboard.press('Control+P');
+      if (await page.locator('.quick-input-widget input.input').waitFor({ timeout: 3_000 }).then(() => true, () => false)) break;
+      if (Date.now() > deadline) throw new Error('Quick Open (Ctrl+P) did not open within 30 s');
+    }
+    await page.locator('.quick-input-widget input.input').fill(name);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().click();
+    await page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  }
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.captureFailure(this.currentTest.title);
+    await wb?.close();
+    wb = undefined;
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+    folder = undefined;
+  });
+
+  it('the explorer view first: it browses the demo world, and no feature has loaded by then', async function () {
+    this.timeout(180_000);
+    const session = await freshWindow();
+    await session.openView('ZooKeeper');
+    await expandPath(session, ['demo', '/']);
+    await row(session, 'config').waitFor({ timeout: 30_000 });
+    await expandPath(session, ['config']);
+    await row(session, 'app').waitFor({ timeout: 30_000 });
+    // The session's "connected" line comes after the explorer's first expansion asked for it.
+    const log = await logUntil(session, /\bconnected: /);
+    assert.match(log, /ZooKeeper Explorer activated/);
+    assert.deepEqual(loadedFeatures(log), [], 'features loaded before the explorer connected');
+    await session.screenshot('lazy-explorer-first');
+  });
+
+  it('a command of a lazy feature first, from the command palette: Show Metrics opens its panel', async function () {
+    this.timeout(180_000);
+    const session = await freshWindow();
+    await session.runCommand('ZooKeeper: Show Metrics');
+    await session.page.locator('.tab', { hasText: 'Metrics: demo' }).first().waitFor({ timeout: 60_000 });
+    const panel = session.page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    // A first sample of the server's figures has reached the panel.
+    await panel.locator('body[data-samples]:not([data-samples="0"])').first().waitFor({ state: 'attached', timeout: 60_000 });
+    const log = await logUntil(session, /loaded feature cluster/);
+    assert.deepEqual(loadedFeatures(log), ['cluster']);
+    await session.screenshot('lazy-metrics-first');
+  });
+
+  it('the Coordination view first: it resolves through its own feature and scans', async function () {
+    this.timeout(180_000);
+    const session = await freshWindow();
+    await session.openView('ZooKeeper');
+    // Collapsed by default: its header opens it, which shows the view (its first resolve).
+    const header = session.page.locator('.pane-header', { hasText: /^Coordination/ }).first();
+    await header.waitFor({ timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await logUntil(session, /loaded feature coordination/);
+    await session.runCommand('ZooKeeper: Scan for Recipes');
+    await row(session, /^\/locks\/inventory lock: held by inventory-worker-1/).waitFor({ timeout: 60_000 });
+    await session.screenshot('lazy-coordination-first');
+  });
+
+  it('a .zk script first: its diagnostics and its Run code lens appear', async function () {
+    this.timeout(180_000);
+    const session = await freshWindow({ 'first.zk': '# opened first\nls /config\nfrobnicate /config\n' });
+    await quickOpen(session, 'first.zk');
+    // The language server's diagnostic for the unknown command, and the script runner's lens.
+    await session.page.locator('.view-overlays .squiggly-error').first().waitFor({ timeout: 60_000 });
+    await session.page.locator('.codelens-decoration', { hasText: /Run/ }).first().waitFor({ timeout: 60_000 });
+    const log = await logUntil(session, /loaded feature scripts/);
+    assert.match(log, /ZooKeeper Explorer activated/);
+    await session.screenshot('lazy-script-first');
+  });
+
+  it('a zoo.cfg first: the configuration checks run on it', async function () {
+    this.timeout(180_000);
+    const session = await freshWindow({ 'zoo.cfg': 'tickTime=2000\ninitLimitt=10\nclientPort=2181\nserver.1=nohost\n' });
+    await quickOpen(session, 'zoo.cfg');
+    await session.page.locator('.view-overlays .squiggly-error, .view-overlays .squiggly-warning').first().waitFor({ timeout: 60_000 });
+    await session.runCommand('View: Toggle Problems');
+    await session.page.locator('.markers-panel .monaco-list-row', { hasText: 'initLimit' }).first().waitFor({ timeout: 30_000 });
+    await session.screenshot('lazy-zoo-cfg-first');
+  });
+
+  it('a zk:// address first, through vscode.workspace.fs and openTextDocument in a fresh extension host', async function () {
+    this.timeout(240_000);
+    if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
+    // Another extension's view of it: a test run whose only code reads zk://demo/config/app first
+    // (test/e2e/fresh/zkUriFirst.ts, which also checks that the extension was not active before).
+    const lines: string[] = [];
+    const code = await host.runExtensionTests({
+      extensionDevelopmentPath: PROJECT_ROOT,
+      extensionTestsPath: path.join(__dirname, 'fresh', 'zkUriFirst.js'),
+      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
+      env: { ZK_E2E_CONNECT: connectString },
+      log: () => undefined,
+      onLog: (_type: string, text: string) => lines.push(text),
+    });
+    assert.equal(code, 0, `the zk:// first run failed:\n${lines.join('\n')}`);
+    assert.ok(lines.some((l) => l.includes('ZK_URI_FIRST ok')), `no success line from the run:\n${lines.join('\n')}`);
+  });
+});
