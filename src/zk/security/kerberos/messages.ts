@@ -96,7 +96,6 @@ export function parsePrincipal(text: string, defaultRealm?: string): { name: Pri
     }
   }
   if (realm === undefined) components.push(current);
-  else realm = current;
   const finalRealm = realm || defaultRealm || '';
   return { name: { type: components.length > 1 ? NT.SRV_INST : NT.PRINCIPAL, components }, realm: finalRealm };
 }
