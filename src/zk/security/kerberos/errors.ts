@@ -16,6 +16,7 @@ export type KerberosErrorKind =
   | 'protocol';
 
 export interface KerberosErrorDetails {
+  /** Clock skew measured against the KDC's stime: positive when this computer's clock is ahead. */
   skewMs?: number;
   principal?: string;
   kdc?: string;
@@ -66,7 +67,7 @@ export const sentences = {
     return new KerberosError('expired', `The Kerberos ticket of ${principal} expired at ${utc(at)}: ${how}`, { principal });
   },
   clockSkew(skewMs: number, kdc: string, allowedMs: number): KerberosError {
-    const direction = skewMs > 0 ? 'behind' : 'ahead of';
+    const direction = skewMs > 0 ? 'ahead of' : 'behind';
     return new KerberosError(
       'clockSkew',
       `The clock of this computer is ${describeDuration(skewMs)} ${direction} the Kerberos server's (KDC ${kdc}), more than the ${describeDuration(allowedMs)} Kerberos allows: set the clock right (turn on network time) and try again.`,
@@ -161,7 +162,8 @@ export function kdcErrorToKerberosError(
     case 32:
       return withCode(new KerberosError('expired', `The Kerberos ticket of ${context.client} has expired (the KDC ${kdc} says so): run kinit again, or configure a keytab.`, { principal: context.client, kdc }));
     case 37: {
-      const skewMs = error.stime + Math.floor(error.susec / 1000) - context.sentAt;
+      // Positive when this computer's clock is ahead of the KDC's.
+      const skewMs = context.sentAt - (error.stime + Math.floor(error.susec / 1000));
       return withCode(sentences.clockSkew(skewMs, kdc, context.allowedSkewMs));
     }
     case 68:
