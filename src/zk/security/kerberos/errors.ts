@@ -39,6 +39,7 @@ export class KerberosError extends Error {
 
 
 const supportedNames = (): string => SUPPORTED_ETYPES.map(etypeName).join(', ');
+export const etypeNames = (etypes: readonly number[]): string => etypes.map(etypeName).join(', ');
 
 /** "7 minutes 5 seconds" for a skew in ms. */
 export function describeDuration(ms: number): string {
@@ -110,11 +111,11 @@ export const sentences = {
       { principal, kdc },
     );
   },
-  unsupportedEtype(what: string, etypes: readonly number[], kdc?: string): KerberosError {
-    const names = etypes.length ? etypes.map(etypeName).join(', ') : 'none';
+  /** `clause` says what has which etype ("the keytab … has only camellia256-cts-cmac keys"). */
+  unsupportedEtype(clause: string, etypes: readonly number[], kdc?: string): KerberosError {
     return new KerberosError(
       'unsupportedEtype',
-      `Unsupported Kerberos encryption type: ${what} offers ${names}, and this client supports only ${supportedNames()}. Ask your Kerberos administrator to give the principal AES keys.`,
+      `Unsupported Kerberos encryption type: ${clause}, and this client supports only ${supportedNames()}. Ask your Kerberos administrator to give the principal AES keys (and export the keytab again).`,
       { etype: etypes.map(etypeName).join(', '), kdc },
     );
   },
@@ -147,7 +148,7 @@ export function kdcErrorToKerberosError(
     case 7:
       return withCode(sentences.unknownServer(error.sname ? principalToString(error.sname, error.realm) : context.service, kdc));
     case 14:
-      return withCode(sentences.unsupportedEtype(`the KDC ${kdc} (for ${context.client})`, [], kdc));
+      return withCode(sentences.unsupportedEtype(`the KDC ${kdc} has no key of ${context.client} of a type this client asked for`, [], kdc));
     case 18:
       return withCode(sentences.revoked(context.client, kdc));
     case 23:
