@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { KerberosError, type KerberosErrorKind } from '../../../../../src/zk/security/kerberos';
+import { stopSharedKdc } from '../../../../support/kerberos';
+
+// The KDC the Kerberos unit tests share (sharedKdc) is stopped once every test has run: a root
+// hook, registered once by whichever test file loads this module first.
+after(async () => {
+  await stopSharedKdc();
+});
 
 /** Awaits `promise`, which must reject with a KerberosError of `kind` whose message matches every pattern. */
 export async function rejectsKerberos(promise: Promise<unknown>, kind: KerberosErrorKind, ...patterns: RegExp[]): Promise<KerberosError> {

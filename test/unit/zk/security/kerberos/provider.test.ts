@@ -6,15 +6,10 @@ import { createKerberosProvider, type KerberosLogin } from '../../../../../src/z
 import { parseCcache } from '../../../../../src/zk/security/kerberos/ccache';
 import { findEnctype } from '../../../../../src/zk/security/kerberos/crypto';
 import { parseKeytab } from '../../../../../src/zk/security/kerberos/keytab';
-import { ALICE, BOB, SHORT, sharedKdc, startKdc, stopSharedKdc, type Kdc } from '../../../../support/kerberos';
+import { ALICE, BOB, SHORT, sharedKdc, startKdc, type Kdc } from '../../../../support/kerberos';
 import { assertNoSecret, rejectsKerberos } from './kdcSupport';
 
 const ZOOKEEPER = { name: 'zookeeper', host: 'localhost' };
-
-// The shared KDC of this test process is stopped once every test has run (a root hook).
-after(async () => {
-  await stopSharedKdc();
-});
 
 describe('Kerberos provider against a real MIT KDC: logins', function () {
   this.timeout(120000);
