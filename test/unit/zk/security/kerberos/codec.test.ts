@@ -6,7 +6,7 @@ import { parseCcache, CcacheFormatError } from '../../../../../src/zk/security/k
 import { decode, DerError, Fields, integer, readInteger, readTime, sequence, explicit, time, tlv, readTlv, generalString } from '../../../../../src/zk/security/kerberos/der';
 import { describeDuration, kdcErrorToKerberosError } from '../../../../../src/zk/security/kerberos/errors';
 import { parseKeytab, KeytabFormatError } from '../../../../../src/zk/security/kerberos/keytab';
-import { configFromProfile, parseKdcAddress, parseProfile, ProfileError, readKrb5Conf } from '../../../../../src/zk/security/kerberos/krb5conf';
+import { configFromProfile, locateKrb5Conf, parseKdcAddress, parseProfile, ProfileError, readKrb5Conf } from '../../../../../src/zk/security/kerberos/krb5conf';
 import {
   decodeKdcReq,
   decodeKrbError,
@@ -214,6 +214,20 @@ describe('Kerberos krb5.conf (MIT profile format)', () => {
       const config = readKrb5Conf(path.join(dir, 'krb5.conf'));
       assert.deepEqual(config.kdcs('INC.TEST'), [{ host: 'inc', port: 88 }]);
       assert.equal(config.realmOfHost('inc.host'), 'INC.TEST');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('locates krb5.conf: the explicit file, else the first existing file of KRB5_CONFIG, else the platform default', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-krb5conf-'));
+    try {
+      const second = path.join(dir, 'second.conf');
+      fs.writeFileSync(second, '');
+      assert.equal(locateKrb5Conf('/explicit.conf', { KRB5_CONFIG: second }), '/explicit.conf');
+      assert.equal(locateKrb5Conf(undefined, { KRB5_CONFIG: [path.join(dir, 'missing.conf'), second].join(path.delimiter) }), second);
+      assert.equal(locateKrb5Conf(undefined, { KRB5_CONFIG: path.join(dir, 'missing.conf') }), path.join(dir, 'missing.conf'), 'named, so its absence can be reported');
+      if (process.platform === 'linux') assert.equal(locateKrb5Conf(undefined, {}), fs.existsSync('/etc/krb5.conf') ? '/etc/krb5.conf' : undefined);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
