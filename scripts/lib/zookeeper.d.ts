@@ -59,6 +59,20 @@ export interface StartOptions {
   tls?: { keyStore: string; trustStore: string; clientAuth?: 'none' | 'want' | 'need'; securePort?: number };
   /** SASL DIGEST-MD5: these users (name → password) in a JAAS Server section, and the SASL auth provider. */
   sasl?: { users: Record<string, string> };
+  /**
+   * SASL GSSAPI (Kerberos; not with `sasl`): the service principal's keytab in a JAAS Server section
+   * (Krb5LoginModule), the SASL auth provider, -Djava.security.krb5.conf, and the kerberos.* principal
+   * mapping (both default false, ZooKeeper's default: the id is `sasl:alice@EXAMPLE.TEST`).
+   * `enforce`: enforce.auth.enabled with scheme sasl. scripts/lib/kerberos.js zooKeeperKerberos() makes it.
+   */
+  kerberos?: {
+    krb5Conf: string;
+    keytab: string;
+    principal: string;
+    removeHostFromPrincipal?: boolean;
+    removeRealmFromPrincipal?: boolean;
+    enforce?: boolean;
+  };
   /** Extra JVM options, e.g. -Djava.security.auth.login.config=... */
   jvmOptions?: string[];
   /** Install ZooKeeper/Java with apt-get when missing (root on Debian only). */

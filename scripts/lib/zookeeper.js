@@ -422,6 +422,19 @@ async function startZooKeeper(options = {}) {
     fs.writeFileSync(jaas, `Server {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n${users};\n};\n`);
     jvmOptions.push(`-Djava.security.auth.login.config=${jaas}`);
   }
+  if (options.kerberos) {
+    if (options.sasl) throw new Error('startZooKeeper: sasl (DIGEST-MD5) and kerberos (GSSAPI) share the JAAS Server section; use one');
+    // GSSAPI: the server logs in with its keytab at start-up (start the KDC first). Java ignores
+    // KRB5_CONFIG: without -Djava.security.krb5.conf it reads /etc/krb5.conf and clients go on unauthenticated.
+    const k = options.kerberos;
+    const jaas = path.join(dir, 'server_jaas.conf');
+    fs.writeFileSync(
+      jaas,
+      `Server {\n  com.sun.security.auth.module.Krb5LoginModule required\n  useKeyTab=true\n  keyTab="${k.keytab}"\n` +
+        `  storeKey=true\n  useTicketCache=false\n  principal="${k.principal}";\n};\n`,
+    );
+    jvmOptions.push(`-Djava.security.auth.login.config=${jaas}`, `-Djava.security.krb5.conf=${k.krb5Conf}`);
+  }
 
   // Ports we pick ourselves can be taken by someone else before the JVM binds them: retry once.
   for (let attempt = 1; ; attempt++) {
@@ -440,6 +453,7 @@ async function startZooKeeper(options = {}) {
       ...(options.forceSync ? {} : { forceSync: 'no' }),
       ...(options.tls ? tlsConfig(options.tls, securePort) : {}),
       ...(options.sasl ? { 'authProvider.sasl': 'org.apache.zookeeper.server.auth.SASLAuthenticationProvider' } : {}),
+      ...(options.kerberos ? kerberosConfig(options.kerberos) : {}),
       ...options.extraConfig,
     };
     writeConfig(path.join(dir, 'zoo.cfg'), config);
@@ -487,6 +501,21 @@ function tlsConfig(tls, securePort) {
     'ssl.clientAuth': tls.clientAuth ?? 'none',
     // Grants x509:<subject DN> to a client that presents a certificate.
     'authProvider.x509': 'org.apache.zookeeper.server.auth.X509AuthenticationProvider',
+  };
+}
+
+/**
+ * zoo.cfg entries for SASL GSSAPI: the SASL provider, and the principal mapping (alice@EXAMPLE.TEST →
+ * `sasl:alice` when both remove* are true, ZooKeeper's default keeps the whole name).
+ * @param {NonNullable<StartOptions['kerberos']>} k
+ */
+function kerberosConfig(k) {
+  return {
+    'authProvider.sasl': 'org.apache.zookeeper.server.auth.SASLAuthenticationProvider',
+    'kerberos.removeHostFromPrincipal': String(k.removeHostFromPrincipal ?? false),
+    'kerberos.removeRealmFromPrincipal': String(k.removeRealmFromPrincipal ?? false),
+    // Unauthenticated clients get AUTH_FAILED (-124) and are cut off.
+    ...(k.enforce ? { 'enforce.auth.enabled': 'true', 'enforce.auth.schemes': 'sasl' } : {}),
   };
 }
 
