@@ -255,6 +255,11 @@ export class ZkClient implements Disposable {
     }
   }
 
+  /** The error that stopped the SASL login on this side (a KerberosError, say), if one did: tests and callers check its kind. */
+  get saslError(): Error | undefined {
+    return this.wire.saslError;
+  }
+
   /** Why the server refused this client's credentials, as a sentence (never with a password). */
   describeAuthFailure(): string {
     const sasl = this.options.sasl;
