@@ -1,4 +1,5 @@
 import type { SaslSession } from '../digestMd5';
+import { KerberosProviderImpl } from './provider';
 
 /**
  * The contract between the pure-TypeScript Kerberos core (this folder, no vscode, no native module)
@@ -21,6 +22,15 @@ export interface KerberosLogin {
   realm?: string;
   /** A clock for tests (skew); milliseconds like Date.now. */
   now?: () => number;
+  /**
+   * A ticket within this margin of its end is replaced (renewed, or acquired again) before use.
+   * Default: 5 minutes, but at most half the ticket's lifetime (a 10-second ticket is used for 5).
+   */
+  renewMarginMs?: number;
+  /** Per-KDC hang guards (defaults 5 s to connect, 15 s for the answer). */
+  kdcTimeouts?: { connectMs?: number; replyMs?: number };
+  /** What the provider does (ticket acquired, renewed, KDC used); never a secret. */
+  log?: (message: string) => void;
 }
 
 /** A service ticket; `client`/`service` are principal names, times are epoch milliseconds. */
@@ -47,49 +57,11 @@ export interface KerberosProvider {
   session(ticket: ServiceTicket, options?: { mutual?: boolean; authzid?: string }): SaslSession;
 }
 
-export type KerberosErrorKind =
-  | 'noTicket'
-  | 'expired'
-  | 'clockSkew'
-  | 'unknownServer'
-  | 'unknownClient'
-  | 'kdcUnreachable'
-  | 'preauthFailed'
-  | 'unsupportedEtype'
-  | 'revoked'
-  | 'badConfig'
-  | 'protocol';
+export { KerberosError, type KerberosErrorDetails, type KerberosErrorKind } from './errors';
 
-export interface KerberosErrorDetails {
-  skewMs?: number;
-  principal?: string;
-  kdc?: string;
-  etype?: number | string;
-  /** The KDC's error code when the error came from a KRB-ERROR. */
-  code?: number;
-}
-
-/** Every message is a full English sentence: what happened and what to do. Never carries a secret. */
-export class KerberosError extends Error {
-  override readonly name = 'KerberosError';
-  constructor(
-    readonly kind: KerberosErrorKind,
-    message: string,
-    readonly details: KerberosErrorDetails = {},
-  ) {
-    super(message);
-  }
-}
-
-/** The provider for one login. Not yet implemented: the first commit only fixes the contract. */
+/** The pure-TypeScript provider for one login (no native module). */
 export function createKerberosProvider(login: KerberosLogin = {}): KerberosProvider {
-  void login;
-  return {
-    acquire() {
-      return Promise.reject(new KerberosError('protocol', 'Kerberos is not yet implemented in this build.'));
-    },
-    session() {
-      throw new KerberosError('protocol', 'Kerberos is not yet implemented in this build.');
-    },
-  };
+  return new KerberosProviderImpl(login);
 }
+
+export { SUPPORTED_ETYPES, etypeName } from './crypto';

@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import { DerError } from './der';
+import { etypeName, findEnctype, KerberosCryptoError, SUPPORTED_ETYPES } from './crypto';
+import { kdcErrorToKerberosError, KerberosError, sentences } from './errors';
+import { AggregateKdcError, sendToKdcs, type KdcTimeouts } from './kdc';
+import type { KdcAddress } from './krb5conf';
+import {
+  decodeEncKdcRepPart,
+  decodeKdcRep,
+  decodeKrbError,
+  encodeApReq,
+  encodeAuthenticator,
+  encodeEncryptedData,
+  encodeKdcReq,
+  encodeKdcReqBody,
+  encodePacRequest,
+  encodePaEncTsEnc,
+  etypeInfo2FromEdata,
+  etypeInfo2FromPadata,
+  KDC_OPT,
+  messageType,
+  MSG,
+  PA,
+  principalToString,
+  USAGE,
+  type EncryptionKey,
+  type EtypeInfo2Entry,
+  type KrbError,
+  type PaData,
+  type PrincipalName,
+} from './messages';
+
+/**
+ * The AS exchange (login with a password or a keytab, PA-ENC-TIMESTAMP pre-authentication after
+ * PREAUTH_REQUIRED with the ETYPE-INFO2 salt) and the TGS exchange (a service ticket, or the
+ * renewal of a TGT) of RFC 4120 3.1 and 3.3.
+ */
+
+/** A ticket and what goes with it; the key never leaves this folder. */
+export interface Credential {
+  client: PrincipalName;
+  clientRealm: string;
+  server: PrincipalName;
+  serverRealm: string;
+  key: EncryptionKey;
+  ticket: Buffer;
+  authtime: number;
+  starttime: number;
+  endtime: number;
+  renewTill?: number;
+  flags: number;
+}
+
+export interface ExchangeContext {
+  kdcs: KdcAddress[];
+  realm: string;
+  timeouts: KdcTimeouts;
+  now: () => number;
+  allowedSkewMs: number;
+}
+
+/** How the AS exchange gets the client's long-term key for an etype and salt. */
+export interface KeySource {
+  kind: 'password' | 'keytab';
+  /** The etypes we hold (a keytab) or can make (a password), in our order of preference. */
+  etypes: readonly number[];
+  key(etype: number, salt: string, s2kparams: Buffer | undefined): Buffer | undefined;
+}
+
+const nonce = (): number => randomBytes(4).readUInt32BE(0) & 0x7fffffff;
+
+/** Default salt (RFC 4120 4): the realm and the name's components, concatenated. */
+export const defaultSalt = (name: PrincipalName, realm: string): string => realm + name.components.join('');
+
+const DAY = 24 * 3600 * 1000;
+
+async function send(context: ExchangeContext, request: Buffer): Promise<{ reply: Buffer; kdc: string }> {
+  if (context.kdcs.length === 0) throw sentences.noKdc(context.realm, undefined);
+  try {
+    return await sendToKdcs(context.kdcs, request, context.timeouts);
+  } catch (error) {
+    if (error instanceof AggregateKdcError) throw sentences.kdcUnreachable(context.realm, error.failures.map((failure) => failure.message));
+    throw error;
+  }
+}
+
+function protocolError(kdc: string, what: string): KerberosError {
+  return new KerberosError('protocol', `The Kerberos server (KDC ${kdc}) sent ${what}: this client cannot use its answer.`, { kdc });
+}
+
+/** Runs `body` and turns malformed DER and failed integrity checks into sentences. */
+function reading<T>(kdc: string, what: string, body: () => T, onIntegrity?: () => KerberosError): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof KerberosCryptoError && onIntegrity) throw onIntegrity();
+    if (error instanceof DerError || error instanceof KerberosCryptoError) throw protocolError(kdc, `${what} that does not decode (${error.message})`);
+    throw error;
+  }
+}
+
+/** AS exchange: a TGT (krbtgt/REALM@REALM) for `client`. */
+export async function asExchange(context: ExchangeContext, client: PrincipalName, keys: KeySource): Promise<Credential> {
+  const clientText = principalToString(client, context.realm);
+  const etypes = keys.etypes.filter((etype) => findEnctype(etype));
+  if (etypes.length === 0) throw sentences.unsupportedEtype(`the keytab for ${clientText}`, keys.etypes);
+  const sname: PrincipalName = { type: 2, components: ['krbtgt', context.realm] };
+  const requestNonce = nonce();
+  const makeBody = (): Buffer =>
+    encodeKdcReqBody({
+      options: KDC_OPT.RENEWABLE_OK,
+      cname: client,
+      realm: context.realm,
+      sname,
+      till: context.now() + DAY,
+      nonce: requestNonce,
+      etypes,
+    });
+  const pacRequest: PaData = { type: PA.PAC_REQUEST, value: encodePacRequest(false) };
+
+  let padata: PaData[] = [pacRequest];
+  let chosen: EtypeInfo2Entry | undefined;
+  let sentAt = context.now();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    sentAt = context.now();
+    const { reply, kdc } = await send(context, encodeKdcReq(MSG.AS_REQ, padata, makeBody()));
+    const type = reading(kdc, 'a message', () => messageType(reply));
+    const errorContext = { kdc, client: clientText, service: principalToString(sname, context.realm), source: keys.kind, sentAt, allowedSkewMs: context.allowedSkewMs };
+    if (type === MSG.ERROR) {
+      const error = reading(kdc, 'an error', () => decodeKrbError(reply));
+      if (error.code === 25 && !chosen) {
+        // PREAUTH_REQUIRED: the e-data's ETYPE-INFO2 names the etype and salt to make the key with.
+        const info = reading(kdc, 'an ETYPE-INFO2', () => etypeInfo2FromEdata(error.edata));
+        chosen = info.find((entry) => etypes.includes(entry.etype)) ?? (info.length === 0 ? { etype: etypes[0] } : undefined);
+        if (!chosen) throw sentences.unsupportedEtype(`the KDC ${kdc} (for ${clientText})`, info.map((entry) => entry.etype), kdc);
+        const key = keyFor(keys, chosen, client, context.realm, clientText);
+        const enctype = findEnctype(chosen.etype)!;
+        const timestamp = enctype.encrypt(key, USAGE.PA_ENC_TIMESTAMP, encodePaEncTsEnc(context.now()));
+        padata = [{ type: PA.ENC_TIMESTAMP, value: encodeEncryptedDataValue(chosen.etype, timestamp) }, pacRequest];
+        continue;
+      }
+      throw kdcErrorToKerberosError(error, errorContext);
+    }
+    if (type !== MSG.AS_REP) throw protocolError(kdc, `message type ${type} to an AS-REQ`);
+    const rep = reading(kdc, 'an AS-REP', () => decodeKdcRep(reply));
+    const entry: EtypeInfo2Entry = chosen?.etype === rep.encPart.etype ? chosen : { etype: rep.encPart.etype, ...saltFrom(etypeInfo2FromPadata(rep.padata), rep.encPart.etype) };
+    if (!findEnctype(rep.encPart.etype)) throw sentences.unsupportedEtype(`the KDC ${kdc} (for ${clientText})`, [rep.encPart.etype], kdc);
+    const key = keyFor(keys, entry, client, context.realm, clientText);
+    const part = reading(
+      kdc,
+      'an AS-REP',
+      () => decodeEncKdcRepPart(findEnctype(rep.encPart.etype)!.decrypt(key, USAGE.AS_REP_ENC_PART, rep.encPart.cipher)),
+      () => sentences.preauthFailed(clientText, keys.kind, kdc),
+    );
+    if (part.nonce !== requestNonce) throw protocolError(kdc, 'an AS-REP for another request (nonce mismatch)');
+    return {
+      client: rep.cname,
+      clientRealm: rep.crealm,
+      server: part.sname,
+      serverRealm: part.srealm,
+      key: part.key,
+      ticket: rep.ticket.der,
+      authtime: part.authtime,
+      starttime: part.starttime ?? part.authtime,
+      endtime: part.endtime,
+      renewTill: part.renewTill,
+      flags: part.flags,
+    };
+  }
+  throw new KerberosError('protocol', `The Kerberos server kept asking ${clientText} for pre-authentication: check the principal's settings on the KDC.`);
+}
+
+function saltFrom(info: EtypeInfo2Entry[], etype: number): { salt?: string; s2kparams?: Buffer } {
+  const entry = info.find((candidate) => candidate.etype === etype);
+  return entry ? { salt: entry.salt, s2kparams: entry.s2kparams } : {};
+}
+
+function keyFor(keys: KeySource, entry: EtypeInfo2Entry, client: PrincipalName, realm: string, clientText: string): Buffer {
+  const key = keys.key(entry.etype, entry.salt ?? defaultSalt(client, realm), entry.s2kparams);
+  if (!key) throw sentences.unsupportedEtype(`the KDC (for ${clientText}) asks for ${etypeName(entry.etype)}; the keytab`, keys.etypes);
+  return key;
+}
+
+/** PA-ENC-TIMESTAMP's value is an EncryptedData. */
+const encodeEncryptedDataValue = (etype: number, cipher: Buffer): Buffer => encodeEncryptedData({ etype, cipher });
+
+/** TGS exchange: a ticket for `service` (or, with `renew`, a renewed TGT) using `tgt`. */
+export async function tgsExchange(
+  context: ExchangeContext,
+  tgt: Credential,
+  service: { name: PrincipalName; realm: string },
+  options: { renew?: boolean } = {},
+): Promise<Credential> {
+  const clientText = principalToString(tgt.client, tgt.clientRealm);
+  const serviceText = principalToString(service.name, service.realm);
+  const enctype = findEnctype(tgt.key.etype);
+  if (!enctype) throw sentences.unsupportedEtype(`the ticket-granting ticket of ${clientText}`, [tgt.key.etype]);
+  const requestNonce = nonce();
+  const now = context.now();
+  const body = encodeKdcReqBody({
+    options: options.renew ? KDC_OPT.RENEW | KDC_OPT.RENEWABLE : KDC_OPT.RENEWABLE_OK | KDC_OPT.CANONICALIZE,
+    realm: service.realm,
+    sname: service.name,
+    till: options.renew && tgt.renewTill ? tgt.renewTill : now + DAY,
+    rtime: options.renew && tgt.renewTill ? tgt.renewTill : undefined,
+    nonce: requestNonce,
+    etypes: SUPPORTED_ETYPES,
+  });
+  const authenticator = encodeAuthenticator({
+    crealm: tgt.clientRealm,
+    cname: tgt.client,
+    checksum: { type: enctype.checksumType, value: enctype.checksum(tgt.key.value, USAGE.TGS_REQ_AUTH_CKSUM, body) },
+    cusec: (now % 1000) * 1000,
+    ctime: now,
+  });
+  const apReq = encodeApReq(0, tgt.ticket, { etype: tgt.key.etype, cipher: enctype.encrypt(tgt.key.value, USAGE.TGS_REQ_AUTHENTICATOR, authenticator) });
+  const { reply, kdc } = await send(context, encodeKdcReq(MSG.TGS_REQ, [{ type: PA.TGS_REQ, value: apReq }], body));
+  const type = reading(kdc, 'a message', () => messageType(reply));
+  if (type === MSG.ERROR) {
+    const error: KrbError = reading(kdc, 'an error', () => decodeKrbError(reply));
+    throw kdcErrorToKerberosError(error, { kdc, client: clientText, service: serviceText, source: 'ticket', sentAt: now, allowedSkewMs: context.allowedSkewMs });
+  }
+  if (type !== MSG.TGS_REP) throw protocolError(kdc, `message type ${type} to a TGS-REQ`);
+  const rep = reading(kdc, 'a TGS-REP', () => decodeKdcRep(reply));
+  const part = reading(kdc, 'a TGS-REP', () => decodeEncKdcRepPart(enctype.decrypt(tgt.key.value, USAGE.TGS_REP_ENC_PART_SESSION, rep.encPart.cipher)));
+  if (part.nonce !== requestNonce) throw protocolError(kdc, 'a TGS-REP for another request (nonce mismatch)');
+  if (!findEnctype(part.key.etype)) throw sentences.unsupportedEtype(`the KDC ${kdc} (the session key for ${serviceText})`, [part.key.etype], kdc);
+  return {
+    client: rep.cname,
+    clientRealm: rep.crealm,
+    server: part.sname,
+    serverRealm: part.srealm,
+    key: part.key,
+    ticket: rep.ticket.der,
+    authtime: part.authtime,
+    starttime: part.starttime ?? part.authtime,
+    endtime: part.endtime,
+    renewTill: part.renewTill,
+    flags: part.flags,
+  };
+}
