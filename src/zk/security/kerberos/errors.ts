@@ -16,6 +16,7 @@ export type KerberosErrorKind =
   | 'protocol';
 
 export interface KerberosErrorDetails {
+  /** Clock skew measured against the KDC's stime: positive when this computer's clock is ahead. */
   skewMs?: number;
   principal?: string;
   kdc?: string;
@@ -38,6 +39,7 @@ export class KerberosError extends Error {
 
 
 const supportedNames = (): string => SUPPORTED_ETYPES.map(etypeName).join(', ');
+export const etypeNames = (etypes: readonly number[]): string => etypes.map(etypeName).join(', ');
 
 /** "7 minutes 5 seconds" for a skew in ms. */
 export function describeDuration(ms: number): string {
@@ -66,7 +68,7 @@ export const sentences = {
     return new KerberosError('expired', `The Kerberos ticket of ${principal} expired at ${utc(at)}: ${how}`, { principal });
   },
   clockSkew(skewMs: number, kdc: string, allowedMs: number): KerberosError {
-    const direction = skewMs > 0 ? 'behind' : 'ahead of';
+    const direction = skewMs > 0 ? 'ahead of' : 'behind';
     return new KerberosError(
       'clockSkew',
       `The clock of this computer is ${describeDuration(skewMs)} ${direction} the Kerberos server's (KDC ${kdc}), more than the ${describeDuration(allowedMs)} Kerberos allows: set the clock right (turn on network time) and try again.`,
@@ -109,11 +111,11 @@ export const sentences = {
       { principal, kdc },
     );
   },
-  unsupportedEtype(what: string, etypes: readonly number[], kdc?: string): KerberosError {
-    const names = etypes.length ? etypes.map(etypeName).join(', ') : 'none';
+  /** `clause` says what has which etype ("the keytab … has only camellia256-cts-cmac keys"). */
+  unsupportedEtype(clause: string, etypes: readonly number[], kdc?: string): KerberosError {
     return new KerberosError(
       'unsupportedEtype',
-      `Unsupported Kerberos encryption type: ${what} offers ${names}, and this client supports only ${supportedNames()}. Ask your Kerberos administrator to give the principal AES keys.`,
+      `Unsupported Kerberos encryption type: ${clause}, and this client supports only ${supportedNames()}. Ask your Kerberos administrator to give the principal AES keys (and export the keytab again).`,
       { etype: etypes.map(etypeName).join(', '), kdc },
     );
   },
@@ -146,7 +148,7 @@ export function kdcErrorToKerberosError(
     case 7:
       return withCode(sentences.unknownServer(error.sname ? principalToString(error.sname, error.realm) : context.service, kdc));
     case 14:
-      return withCode(sentences.unsupportedEtype(`the KDC ${kdc} (for ${context.client})`, [], kdc));
+      return withCode(sentences.unsupportedEtype(`the KDC ${kdc} has no key of ${context.client} of a type this client asked for`, [], kdc));
     case 18:
       return withCode(sentences.revoked(context.client, kdc));
     case 23:
@@ -161,7 +163,8 @@ export function kdcErrorToKerberosError(
     case 32:
       return withCode(new KerberosError('expired', `The Kerberos ticket of ${context.client} has expired (the KDC ${kdc} says so): run kinit again, or configure a keytab.`, { principal: context.client, kdc }));
     case 37: {
-      const skewMs = error.stime + Math.floor(error.susec / 1000) - context.sentAt;
+      // Positive when this computer's clock is ahead of the KDC's.
+      const skewMs = context.sentAt - (error.stime + Math.floor(error.susec / 1000));
       return withCode(sentences.clockSkew(skewMs, kdc, context.allowedSkewMs));
     }
     case 68:

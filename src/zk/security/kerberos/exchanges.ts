@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { DerError } from './der';
+import { decode, DerError } from './der';
 import { etypeName, findEnctype, KerberosCryptoError, SUPPORTED_ETYPES } from './crypto';
-import { kdcErrorToKerberosError, KerberosError, sentences } from './errors';
-import { AggregateKdcError, sendToKdcs, type KdcTimeouts } from './kdc';
+import { etypeNames, kdcErrorToKerberosError, KerberosError, sentences } from './errors';
+import { AggregateKdcError, formatAddress, sendToKdcs, type KdcTimeouts } from './kdc';
 import type { KdcAddress } from './krb5conf';
 import {
   decodeEncKdcRepPart,
+  decodePaDataList,
   decodeKdcRep,
   decodeKrbError,
   encodeApReq,
@@ -57,6 +58,8 @@ export interface ExchangeContext {
   timeouts: KdcTimeouts;
   now: () => number;
   allowedSkewMs: number;
+  /** Told which KDC answered, so the next request can start there (no hang guard twice per login). */
+  answeredBy?: (kdc: string) => void;
 }
 
 /** How the AS exchange gets the client's long-term key for an etype and salt. */
@@ -77,7 +80,11 @@ const DAY = 24 * 3600 * 1000;
 async function send(context: ExchangeContext, request: Buffer): Promise<{ reply: Buffer; kdc: string }> {
   if (context.kdcs.length === 0) throw sentences.noKdc(context.realm, undefined);
   try {
-    return await sendToKdcs(context.kdcs, request, context.timeouts);
+    const answer = await sendToKdcs(context.kdcs, request, context.timeouts);
+    context.answeredBy?.(answer.kdc);
+    const index = context.kdcs.findIndex((address) => formatAddress(address) === answer.kdc);
+    if (index > 0) context.kdcs.unshift(...context.kdcs.splice(index, 1));
+    return answer;
   } catch (error) {
     if (error instanceof AggregateKdcError) throw sentences.kdcUnreachable(context.realm, error.failures.map((failure) => failure.message));
     throw error;
@@ -103,7 +110,10 @@ function reading<T>(kdc: string, what: string, body: () => T, onIntegrity?: () =
 export async function asExchange(context: ExchangeContext, client: PrincipalName, keys: KeySource): Promise<Credential> {
   const clientText = principalToString(client, context.realm);
   const etypes = keys.etypes.filter((etype) => findEnctype(etype));
-  if (etypes.length === 0) throw sentences.unsupportedEtype(`the keytab for ${clientText}`, keys.etypes);
+  if (etypes.length === 0) throw sentences.unsupportedEtype(`the keys of ${clientText} are only ${etypeNames(keys.etypes)}`, keys.etypes);
+  // The request's list also bounds the session key, which the KDC picks among the etypes the
+  // krbtgt supports: a keytab with only aes-sha2 keys must still accept an aes-sha1 session key.
+  const requested = [...etypes, ...SUPPORTED_ETYPES.filter((etype) => !etypes.includes(etype))];
   const sname: PrincipalName = { type: 2, components: ['krbtgt', context.realm] };
   const requestNonce = nonce();
   const makeBody = (): Buffer =>
@@ -114,7 +124,7 @@ export async function asExchange(context: ExchangeContext, client: PrincipalName
       sname,
       till: context.now() + DAY,
       nonce: requestNonce,
-      etypes,
+      etypes: requested,
     });
   const pacRequest: PaData = { type: PA.PAC_REQUEST, value: encodePacRequest(false) };
 
@@ -131,8 +141,17 @@ export async function asExchange(context: ExchangeContext, client: PrincipalName
       if (error.code === 25 && !chosen) {
         // PREAUTH_REQUIRED: the e-data's ETYPE-INFO2 names the etype and salt to make the key with.
         const info = reading(kdc, 'an ETYPE-INFO2', () => etypeInfo2FromEdata(error.edata));
-        chosen = info.find((entry) => etypes.includes(entry.etype)) ?? (info.length === 0 ? { etype: etypes[0] } : undefined);
-        if (!chosen) throw sentences.unsupportedEtype(`the KDC ${kdc} (for ${clientText})`, info.map((entry) => entry.etype), kdc);
+        // MIT lists in ETYPE-INFO2 only the keys of requested etypes; with none of ours it offers
+        // no encrypted timestamp either (a principal with only camellia or DES keys).
+        const offersTimestamp = methodTypes(error.edata).includes(PA.ENC_TIMESTAMP);
+        chosen = info.find((entry) => etypes.includes(entry.etype)) ?? (info.length === 0 && offersTimestamp ? { etype: etypes[0] } : undefined);
+        if (!chosen) {
+          throw sentences.unsupportedEtype(
+            `the KDC ${kdc} has no key of ${clientText} of a type this client supports${info.length ? ` (only ${etypeNames(info.map((entry) => entry.etype))})` : ''}`,
+            info.map((entry) => entry.etype),
+            kdc,
+          );
+        }
         const key = keyFor(keys, chosen, client, context.realm, clientText);
         const enctype = findEnctype(chosen.etype)!;
         const timestamp = enctype.encrypt(key, USAGE.PA_ENC_TIMESTAMP, encodePaEncTsEnc(context.now()));
@@ -144,7 +163,7 @@ export async function asExchange(context: ExchangeContext, client: PrincipalName
     if (type !== MSG.AS_REP) throw protocolError(kdc, `message type ${type} to an AS-REQ`);
     const rep = reading(kdc, 'an AS-REP', () => decodeKdcRep(reply));
     const entry: EtypeInfo2Entry = chosen?.etype === rep.encPart.etype ? chosen : { etype: rep.encPart.etype, ...saltFrom(etypeInfo2FromPadata(rep.padata), rep.encPart.etype) };
-    if (!findEnctype(rep.encPart.etype)) throw sentences.unsupportedEtype(`the KDC ${kdc} (for ${clientText})`, [rep.encPart.etype], kdc);
+    if (!findEnctype(rep.encPart.etype)) throw sentences.unsupportedEtype(`the KDC ${kdc} encrypted its answer for ${clientText} with ${etypeName(rep.encPart.etype)}`, [rep.encPart.etype], kdc);
     const key = keyFor(keys, entry, client, context.realm, clientText);
     const part = reading(
       kdc,
@@ -170,6 +189,16 @@ export async function asExchange(context: ExchangeContext, client: PrincipalName
   throw new KerberosError('protocol', `The Kerberos server kept asking ${clientText} for pre-authentication: check the principal's settings on the KDC.`);
 }
 
+/** The pre-authentication types a PREAUTH_REQUIRED error offers (its METHOD-DATA). */
+function methodTypes(edata: Buffer | undefined): number[] {
+  if (!edata?.length) return [];
+  try {
+    return decodePaDataList(decode(edata)).map((pa) => pa.type);
+  } catch {
+    return [];
+  }
+}
+
 function saltFrom(info: EtypeInfo2Entry[], etype: number): { salt?: string; s2kparams?: Buffer } {
   const entry = info.find((candidate) => candidate.etype === etype);
   return entry ? { salt: entry.salt, s2kparams: entry.s2kparams } : {};
@@ -177,7 +206,7 @@ function saltFrom(info: EtypeInfo2Entry[], etype: number): { salt?: string; s2kp
 
 function keyFor(keys: KeySource, entry: EtypeInfo2Entry, client: PrincipalName, realm: string, clientText: string): Buffer {
   const key = keys.key(entry.etype, entry.salt ?? defaultSalt(client, realm), entry.s2kparams);
-  if (!key) throw sentences.unsupportedEtype(`the KDC (for ${clientText}) asks for ${etypeName(entry.etype)}; the keytab`, keys.etypes);
+  if (!key) throw sentences.unsupportedEtype(`the KDC asks for the ${etypeName(entry.etype)} key of ${clientText}, which the keytab does not hold (it has ${etypeNames(keys.etypes)})`, [entry.etype]);
   return key;
 }
 
@@ -194,7 +223,7 @@ export async function tgsExchange(
   const clientText = principalToString(tgt.client, tgt.clientRealm);
   const serviceText = principalToString(service.name, service.realm);
   const enctype = findEnctype(tgt.key.etype);
-  if (!enctype) throw sentences.unsupportedEtype(`the ticket-granting ticket of ${clientText}`, [tgt.key.etype]);
+  if (!enctype) throw sentences.unsupportedEtype(`the ticket-granting ticket of ${clientText} has a ${etypeName(tgt.key.etype)} session key`, [tgt.key.etype]);
   const requestNonce = nonce();
   const now = context.now();
   const body = encodeKdcReqBody({
@@ -224,7 +253,7 @@ export async function tgsExchange(
   const rep = reading(kdc, 'a TGS-REP', () => decodeKdcRep(reply));
   const part = reading(kdc, 'a TGS-REP', () => decodeEncKdcRepPart(enctype.decrypt(tgt.key.value, USAGE.TGS_REP_ENC_PART_SESSION, rep.encPart.cipher)));
   if (part.nonce !== requestNonce) throw protocolError(kdc, 'a TGS-REP for another request (nonce mismatch)');
-  if (!findEnctype(part.key.etype)) throw sentences.unsupportedEtype(`the KDC ${kdc} (the session key for ${serviceText})`, [part.key.etype], kdc);
+  if (!findEnctype(part.key.etype)) throw sentences.unsupportedEtype(`the KDC ${kdc} gave the ticket for ${serviceText} a ${etypeName(part.key.etype)} session key`, [part.key.etype], kdc);
   return {
     client: rep.cname,
     clientRealm: rep.crealm,

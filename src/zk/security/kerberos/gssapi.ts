@@ -29,7 +29,7 @@ export const KRB5_MECH_OID = Buffer.from('06092a864886f712010202', 'hex');
 
 export const GSS_FLAG = { DELEG: 1, MUTUAL: 2, REPLAY: 4, SEQUENCE: 8, CONF: 16, INTEG: 32 } as const;
 
-/** RFC 4121 2 key usages. */
+/** RFC 4121 2 key usages: SEAL for Wrap tokens (sealed or not), SIGN for MIC tokens. */
 export const GSS_USAGE = { ACCEPTOR_SEAL: 22, ACCEPTOR_SIGN: 23, INITIATOR_SEAL: 24, INITIATOR_SIGN: 25 } as const;
 
 /** Wrap token flags (RFC 4121 4.2.2). */
@@ -101,7 +101,8 @@ export function wrap(keys: WrapKeys, sequence: bigint, payload: Buffer, options:
     const sealed = keys.enctype.encrypt(keys.key, usage, Buffer.concat([payload, header]));
     return Buffer.concat([header, sealed]);
   }
-  const usage = options.fromAcceptor ? GSS_USAGE.ACCEPTOR_SIGN : GSS_USAGE.INITIATOR_SIGN;
+  // Wrap tokens use the SEAL usages with or without confidentiality; SIGN is for MIC tokens (RFC 4121 2).
+  const usage = options.fromAcceptor ? GSS_USAGE.ACCEPTOR_SEAL : GSS_USAGE.INITIATOR_SEAL;
   // The checksum covers the payload and the header with EC and RRC zero (RFC 4121 4.2.4).
   const checksum = keys.enctype.checksum(keys.key, usage, Buffer.concat([payload, header]));
   header.writeUInt16BE(checksum.length, 4);
@@ -139,7 +140,7 @@ export function unwrap(keys: WrapKeys, token: Buffer, options: { fromAcceptor: b
     const checksum = data.subarray(data.length - ec);
     header.writeUInt16BE(0, 4);
     header.writeUInt16BE(0, 6);
-    const expected = keys.enctype.checksum(keys.key, options.fromAcceptor ? GSS_USAGE.ACCEPTOR_SIGN : GSS_USAGE.INITIATOR_SIGN, Buffer.concat([payload, header]));
+    const expected = keys.enctype.checksum(keys.key, options.fromAcceptor ? GSS_USAGE.ACCEPTOR_SEAL : GSS_USAGE.INITIATOR_SEAL, Buffer.concat([payload, header]));
     if (!expected.equals(checksum)) throw new GssError("The checksum of the server's Wrap token is wrong: it does not hold the session key (or the token was altered).");
     return { payload, sequence };
   } catch (error) {

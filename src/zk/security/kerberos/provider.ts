@@ -4,11 +4,11 @@ import * as path from 'node:path';
 import type { SaslSession } from '../digestMd5';
 import { parseCcache, type CcacheCredential } from './ccache';
 import { etypeName, findEnctype, SUPPORTED_ETYPES } from './crypto';
-import { KerberosError, sentences } from './errors';
+import { etypeNames, KerberosError, sentences } from './errors';
 import { asExchange, tgsExchange, type Credential, type ExchangeContext, type KeySource } from './exchanges';
 import { gssapiSaslSession } from './gssapi';
 import type { KerberosLogin, KerberosProvider, KerberosService, ServiceTicket } from './index';
-import { DEFAULT_TIMEOUTS } from './kdc';
+import { DEFAULT_TIMEOUTS, formatAddress } from './kdc';
 import { configFromProfile, locateKrb5Conf, parseKdcAddress, readKrb5Conf, type KdcAddress, type Krb5Config } from './krb5conf';
 import { parseKeytab, type KeytabEntry } from './keytab';
 import { NT, parsePrincipal, principalToString, TKT_FLAG, type PrincipalName } from './messages';
@@ -43,6 +43,7 @@ export class KerberosProviderImpl implements KerberosProvider {
   private tgt: Credential | undefined;
   private readonly services = new Map<string, Credential>();
   private readonly pending = new Map<string, Promise<ServiceTicket>>();
+  private readonly preferredKdc = new Map<string, string>();
 
   constructor(private readonly login: KerberosLogin) {
     this.now = login.now ?? Date.now;
@@ -87,9 +88,15 @@ export class KerberosProviderImpl implements KerberosProvider {
     return this.config;
   }
 
+  /** An explicit margin is used as given; the default one is at most half the ticket's lifetime. */
   private margin(credential: Credential): number {
-    const lifetime = credential.endtime - credential.starttime;
-    return Math.min(this.login.renewMarginMs ?? MAX_MARGIN_MS, Math.max(0, lifetime / 2));
+    if (this.login.renewMarginMs !== undefined) return this.login.renewMarginMs;
+    return Math.min(MAX_MARGIN_MS, Math.max(0, (credential.endtime - credential.starttime) / 2));
+  }
+
+  private qualified(principal: string): string {
+    const { name, realm } = parsePrincipal(principal, this.clientRealmOrEmpty());
+    return principalToString(name, realm);
   }
 
   private fresh(credential: Credential | undefined): boolean {
@@ -109,9 +116,13 @@ export class KerberosProviderImpl implements KerberosProvider {
       kdcs = config.kdcs(realm);
       if (kdcs.length === 0) throw sentences.noKdc(realm, config.file);
     }
+    // The KDC that answered last goes first: a dead one listed before it costs its timeout once, not per request.
+    const preferred = this.preferredKdc.get(realm);
+    kdcs.sort((a, b) => Number(formatAddress(b) === preferred) - Number(formatAddress(a) === preferred));
     return {
       kdcs,
       realm,
+      answeredBy: (kdc) => this.preferredKdc.set(realm, kdc),
       timeouts: { ...DEFAULT_TIMEOUTS, ...this.login.kdcTimeouts },
       now: this.now,
       allowedSkewMs: config.clockSkewMs,
@@ -169,7 +180,7 @@ export class KerberosProviderImpl implements KerberosProvider {
     }
     if (this.login.password) return this.setTgt(await this.passwordLogin(), 'password');
     if (fromCache.error) throw fromCache.error;
-    throw sentences.noTicket(this.login.principal, fromCache.name);
+    throw sentences.noTicket(this.login.principal ? this.qualified(this.login.principal) : undefined, fromCache.name);
   }
 
   private setTgt(credential: Credential, source: string): Credential {
@@ -220,7 +231,7 @@ export class KerberosProviderImpl implements KerberosProvider {
     );
     const best = tgts.sort((a, b) => b.endtime - a.endtime)[0];
     if (!best) return { name };
-    if (!findEnctype(best.key.etype)) return { name, error: sentences.unsupportedEtype(`the credential cache ${name}`, [best.key.etype]) };
+    if (!findEnctype(best.key.etype)) return { name, error: sentences.unsupportedEtype(`the ticket-granting ticket in the credential cache ${name} has a ${etypeName(best.key.etype)} session key`, [best.key.etype]) };
     // Service tickets kinit/kvno left there are worth keeping too (no TGS round trip).
     for (const other of cache.credentials) {
       if (other !== best && other.server.components[0] !== 'krbtgt' && findEnctype(other.key.etype)) {
@@ -262,7 +273,7 @@ export class KerberosProviderImpl implements KerberosProvider {
       if (!known || entry.kvno > known.kvno) keys.set(entry.key.etype, entry);
     }
     const etypes = SUPPORTED_ETYPES.filter((etype) => keys.has(etype));
-    if (etypes.length === 0) throw sentences.unsupportedEtype(`the keytab ${file} for ${principal}`, [...keys.keys()]);
+    if (etypes.length === 0) throw sentences.unsupportedEtype(`the keytab ${file} has only ${etypeNames([...keys.keys()])} keys for ${principal}`, [...keys.keys()]);
     const source: KeySource = { kind: 'keytab', etypes, key: (etype) => keys.get(etype)?.key.value };
     return asExchange(this.context(realm), { type: NT.PRINCIPAL, components: name.components }, source);
   }
