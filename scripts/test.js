@@ -219,7 +219,7 @@ async function tierE2E() {
 async function prepare(tiers) {
   const { findZooKeeper } = require('./lib/zookeeper');
   await findZooKeeper({ install: true, log });
-  if (tiers.includes('kerberos') || tiers.includes('package')) {
+  if (tiers.includes('kerberos') || tiers.includes('extension') || tiers.includes('package')) {
     const { findKerberos } = require('./lib/kerberos');
     await findKerberos({ install: true, log });
   }

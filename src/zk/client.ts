@@ -260,6 +260,11 @@ export class ZkClient implements Disposable {
     return this.wire.saslError;
   }
 
+  /** The Kerberos principal of a GSSAPI client's last login (from its ticket), for logs and tooltips. */
+  get kerberosClient(): string | undefined {
+    return this.gssapi?.lastTicket?.client;
+  }
+
   /** Why the server refused this client's credentials, as a sentence (never with a password). */
   describeAuthFailure(): string {
     const sasl = this.options.sasl;

@@ -206,7 +206,7 @@ export class ZkConnection implements vscode.Disposable {
       this.sentDigest = digest ? [digest] : [];
       this.attach(client);
       await this.readIdentities(client);
-      const how = [config.tls ? 'TLS' : '', config.sasl ? `SASL ${config.sasl.mechanism} ${saslUser(config.sasl)}` : '', digest ? `digest user ${digest.user}` : ''].filter(Boolean).join(', ');
+      const how = [config.tls ? 'TLS' : '', config.sasl ? (config.sasl.mechanism === 'GSSAPI' ? `Kerberos ${client.kerberosClient ?? saslUser(config.sasl)}` : `SASL user ${config.sasl.user}`) : '', digest ? `digest user ${digest.user}` : ''].filter(Boolean).join(', ');
       this.log.info(`connected: ${this.describeSession() ?? ''}${how ? ` (${how})` : ''}`);
       return client;
     } catch (error) {
