@@ -237,7 +237,7 @@ describe('Kerberos: a KDC and a Kerberized ZooKeeper of their own (stopped and r
     await alice.create(node, Buffer.from('survives'), { acl: [{ id: { scheme: 'sasl', id: 'alice' }, perms: ALL }] });
     const session = alice.sessionId;
     await server.restart();
-    await eventually(async () => alice.state === 'connected' && rec.sessions() >= 2, 60000, 'a reconnect after the restart');
+    await eventually(() => alice.state === 'connected' && rec.sessions() >= 2, 60000, 'a reconnect after the restart');
     assert.equal(alice.sessionId, session);
     assert.equal((await alice.get(node)).data.toString(), 'survives');
   });
