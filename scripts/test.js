@@ -194,10 +194,23 @@ async function tierExtension() {
 
 async function tierPackage() {
   const { checkPackagedExtension } = require('./lib/packageCheck');
+  const { startZooKeeper } = require('./lib/zookeeper');
+  const { startKdc, zooKeeperKerberos } = require('./lib/kerberos');
   return withZooKeeper(async (server) => {
-    const { passed, failed, pending, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString });
-    log(`package: ${(vsixBytes / 1024).toFixed(1)} KiB, ${files.length} entries`);
-    return { passed, failed, pending };
+    // The installed .vsix also connects over Kerberos: a throwaway KDC and a Kerberized server.
+    const kdc = await startKdc({ install: true, log });
+    let kerberized;
+    try {
+      kerberized = await startZooKeeper({ install: true, log, kerberos: zooKeeperKerberos(kdc) });
+      const alice = kdc.principals.alice;
+      const kerberos = { connectString: kerberized.connectString, principal: alice.principal, keytab: alice.keytab, krb5Conf: kdc.krb5Conf };
+      const { passed, failed, pending, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString, kerberos });
+      log(`package: ${(vsixBytes / 1024).toFixed(1)} KiB, ${files.length} entries`);
+      return { passed, failed, pending };
+    } finally {
+      await kerberized?.stop();
+      await kdc.dispose();
+    }
   });
 }
 
