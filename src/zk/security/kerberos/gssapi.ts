@@ -172,6 +172,8 @@ export function gssapiSaslSession(credential: GssCredential, options: GssOptions
   let subkey: Buffer = Buffer.alloc(0);
   let sendSequence = 0n;
   let acceptorSubkey: Buffer | undefined;
+  /** The acceptor's initial sequence number, from the AP-REP (mutual authentication only). */
+  let acceptorSequence: bigint | undefined;
 
   const wrapKeys = (): WrapKeys => ({ key: acceptorSubkey ?? subkey, enctype: findEnctype(credential.key.etype) as Enctype, acceptorSubkey: acceptorSubkey !== undefined });
 
@@ -199,6 +201,7 @@ export function gssapiSaslSession(credential: GssCredential, options: GssOptions
       throw error;
     }
     if (part.ctime !== ctime * 1000 || part.cusec !== cusec) throw new GssError(`The server's AP-REP does not echo our authenticator's time: it is not ${credential.service} (mutual authentication failed).`);
+    if (part.seqNumber !== undefined) acceptorSequence = BigInt(part.seqNumber);
     if (part.subkey) {
       if (!findEnctype(part.subkey.etype)) throw new KerberosError('unsupportedEtype', `The server chose an acceptor subkey of type ${etypeName(part.subkey.etype)}, which this client does not support.`);
       acceptorSubkey = part.subkey.value;
@@ -241,7 +244,9 @@ export function gssapiSaslSession(credential: GssCredential, options: GssOptions
       }
       if (stage === 'context' || stage === 'offer') {
         if (mutual && stage === 'context') throw new GssError(`The server did not prove its identity (no AP-REP) although mutual authentication was asked for.`);
-        const { payload } = unwrap(wrapKeys(), challenge, { fromAcceptor: true });
+        const { payload, sequence } = unwrap(wrapKeys(), challenge, { fromAcceptor: true });
+        // The first Wrap token of the acceptor carries the sequence number its AP-REP announced (a replayed token would not).
+        if (acceptorSequence !== undefined && sequence !== acceptorSequence) throw new GssError(`The server's Wrap token has sequence number ${sequence} where ${acceptorSequence} was announced (a replayed or reordered token).`);
         if (payload.length !== 4) throw new GssError(`The server's SASL GSSAPI offer has ${payload.length} bytes instead of 4.`);
         if (!(payload[0] & SASL_LAYER.NONE)) {
           throw new GssError('The server requires a SASL security layer (integrity or confidentiality on every packet), which this client does not offer: allow "auth" on the server.');

@@ -156,11 +156,16 @@ export function configFromProfile(sections: Record<string, Profile>, file?: stri
  */
 export function locateKrb5Conf(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (explicit) return explicit;
-  const candidates = env.KRB5_CONFIG ? env.KRB5_CONFIG.split(path.delimiter).filter(Boolean) : [];
+  // As MIT: KRB5_CONFIG replaces the default list; when none of its files exists, the first is named (and reported missing).
+  if (env.KRB5_CONFIG) {
+    const listed = env.KRB5_CONFIG.split(path.delimiter).filter(Boolean);
+    return listed.find((file) => fs.existsSync(file)) ?? listed[0];
+  }
+  const candidates: string[] = [];
   if (process.platform === 'darwin') candidates.push('/Library/Preferences/edu.mit.Kerberos', '/etc/krb5.conf');
   else if (process.platform === 'win32') candidates.push(path.join(env.ProgramData ?? 'C:\\ProgramData', 'MIT', 'Kerberos5', 'krb5.ini'), path.join(env.windir ?? 'C:\\Windows', 'krb5.ini'));
   else candidates.push('/etc/krb5.conf');
-  return candidates.find((file) => fs.existsSync(file)) ?? (env.KRB5_CONFIG ? candidates[0] : undefined);
+  return candidates.find((file) => fs.existsSync(file));
 }
 
 export function readKrb5Conf(file: string): Krb5Config {

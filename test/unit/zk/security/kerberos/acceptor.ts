@@ -20,6 +20,8 @@ import {
  * authenticator, answers an AP-REP when asked (with an acceptor subkey if told to), and runs the
  * SASL GSSAPI offer. What it accepts was issued by the real KDC.
  */
+const ACCEPTOR_SEQUENCE = 12345;
+
 export interface AcceptedContext {
   client: string;
   sessionKey: Buffer;
@@ -28,6 +30,8 @@ export interface AcceptedContext {
   apOptions: number;
   gssFlags: number;
   keys: WrapKeys;
+  /** The sequence number of the acceptor's first Wrap token: the AP-REP's, else (no AP-REP) the initiator's, as Java does. */
+  sendSequence: bigint;
 }
 
 export function acceptApReq(token: Buffer, keytabFile: string, options: { acceptorSubkey?: boolean } = {}): { context: AcceptedContext; apRep?: Buffer } {
@@ -58,20 +62,20 @@ export function acceptApReq(token: Buffer, keytabFile: string, options: { accept
         explicit(0, time(authenticator.ctime)),
         explicit(1, integer(authenticator.cusec)),
         subkey ? explicit(2, encodeEncryptionKey({ etype: sessionKey.etype, value: subkey })) : undefined,
-        explicit(3, integer(12345)),
+        explicit(3, integer(ACCEPTOR_SEQUENCE)),
       ),
     );
     const rep = application(15, sequence(explicit(0, integer(5)), explicit(1, integer(15)), explicit(2, encodeEncryptedData({ etype: sessionKey.etype, cipher: enctype.encrypt(sessionKey.value, 12, encPart) }))));
     apRep = frameGssToken(0x0200, rep);
     if (subkey) keys = { key: subkey, enctype, acceptorSubkey: true };
   }
-  return { context: { client, sessionKey: sessionKey.value, etype: sessionKey.etype, authenticator, apOptions, gssFlags, keys }, apRep };
+  return { context: { client, sessionKey: sessionKey.value, etype: sessionKey.etype, authenticator, apOptions, gssFlags, keys, sendSequence: apRep ? BigInt(ACCEPTOR_SEQUENCE) : BigInt(authenticator.seqNumber ?? 0) }, apRep };
 }
 
 /** The SASL GSSAPI offer (RFC 4752 3.1): layers and max buffer, wrapped by the acceptor. */
 export function saslOffer(context: AcceptedContext, layers = 0x01, maxBuffer = 65536, seal = false): Buffer {
   const payload = Buffer.from([layers, (maxBuffer >> 16) & 0xff, (maxBuffer >> 8) & 0xff, maxBuffer & 0xff]);
-  return wrap(context.keys, BigInt(context.authenticator.seqNumber ?? 0), payload, { fromAcceptor: true, seal });
+  return wrap(context.keys, context.sendSequence, payload, { fromAcceptor: true, seal });
 }
 
 /** Reads the client's answer: chosen layer, max buffer, authzid. */

@@ -93,9 +93,16 @@ describe('Kerberos GSS-API and SASL GSSAPI with a ticket from a real MIT KDC (te
     assert.ok(context.gssFlags & 2, 'GSS_C_MUTUAL_FLAG');
     assert.ok(apRep);
     assert.deepEqual(session.step(apRep), Buffer.alloc(0), 'after the AP-REP the client waits for the offer');
-    const answer = session.step(saslOffer(context))!;
+    const offer = saslOffer(context);
+    const answer = session.step(offer)!;
     assert.equal(answer[2] & 0x04, 0x04, 'AcceptorSubkey flag');
     assert.equal(readSaslAnswer(context, answer).authzid, 'someone-else');
+    // Another session that got the same AP-REP flow refuses an offer whose sequence number is not the announced one.
+    const strict = provider.session(await provider.acquire(ZOOKEEPER), { mutual: true });
+    const second = acceptApReq(strict.initial(), keytab(), { acceptorSubkey: true });
+    strict.step(second.apRep!);
+    const wrongSequence = saslOffer({ ...second.context, sendSequence: second.context.sendSequence + 1n });
+    assert.throws(() => strict.step(wrongSequence), /sequence number 12346 where 12345 was announced/);
   });
 
   it('each session (one per TCP connection) has a fresh authenticator, subkey and sequence number', async () => {

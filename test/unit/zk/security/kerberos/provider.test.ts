@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as util from 'node:util';
 import { createKerberosProvider, type KerberosLogin } from '../../../../../src/zk/security/kerberos';
 import { parseCcache } from '../../../../../src/zk/security/kerberos/ccache';
 import { findEnctype } from '../../../../../src/zk/security/kerberos/crypto';
@@ -71,6 +72,14 @@ describe('Kerberos provider against a real MIT KDC: logins', function () {
     assert.equal(second.expiresAt, first.expiresAt);
     assert.equal(asked, 1);
     for (const message of messages) assertNoSecret(message, ALICE.password);
+  });
+
+  it('a ServiceTicket carries no secret: printed or serialised it shows names and times only; session() refuses a forged one', async () => {
+    const provider = createKerberosProvider(login({ keytab: kdc.principals.alice.keytab }));
+    const ticket = await provider.acquire(ZOOKEEPER);
+    assert.deepEqual(Object.keys(ticket).sort(), ['client', 'expiresAt', 'renewTill', 'service']);
+    assert.doesNotMatch(util.inspect(ticket, { depth: 10, showHidden: true }) + JSON.stringify(ticket), /Buffer|key|ticket/i);
+    assert.throws(() => provider.session({ ...ticket }), /not acquired by this Kerberos provider/);
   });
 
   it('a cached service ticket is served without the KDC: acquire works after the KDC has stopped', async () => {
