@@ -270,4 +270,27 @@ describe('Kerberos: a KDC and a Kerberized ZooKeeper of their own (stopped and r
       await proxy.close();
     }
   });
+
+  // Last in this block: it re-keys the server's principal, so the server's keytab no longer matches.
+  it("the server refuses a ticket it cannot open (its keytab is stale): a sentence naming both principals, no reconnect loop", async () => {
+    await kdc.kadmin('cpw -randkey zookeeper/localhost@EXAMPLE.TEST');
+    const proxy = await startFaultProxy(server.connectString);
+    try {
+      const client = new ZkClient({ connectString: proxy.connectString, sasl: { mechanism: 'GSSAPI', principal: ALICE.principal, keytab: kdc.principals.alice.keytab, krb5Conf: kdc.krb5Conf } });
+      clients.push(client);
+      const error = await rejectsWith(
+        client.start(60000),
+        'CONNECTFAILED',
+        new RegExp(`^ZooKeeper at 127\\.0\\.0\\.1:${proxy.port} refused the Kerberos login of alice@EXAMPLE\\.TEST with a ticket for zookeeper/localhost@EXAMPLE\\.TEST \\(GSSAPI: `),
+      );
+      assert.equal(client.state, 'authFailed', error.message);
+      // No retry: a later connection through the same proxy (the positive signal) is only the second one.
+      const sentinel = await ZkClient.connect({ connectString: proxy.connectString });
+      clients.push(sentinel);
+      await sentinel.exists('/');
+      assert.equal(proxy.accepted, 2, 'the refused client never connected again');
+    } finally {
+      await proxy.close();
+    }
+  });
 });
