@@ -8,6 +8,8 @@
 //   --port N         ZooKeeper client port (default 2181, or a free one when 2181 is taken)
 //   --ensemble       a 3-server ensemble (free ports, fresh data in .sandbox/ensemble) instead of one server;
 //                    type `stop N` / `start N` in the terminal (or kill a printed PID) to watch the Cluster view react
+//   --kerberos       a throwaway MIT KDC (realm EXAMPLE.TEST, .sandbox/kerberos) and a Kerberized ZooKeeper instead of
+//                    the TLS/SASL one; connection demo-kerberos logs in as alice from a ticket cache made by kinit
 //   --no-open        start everything but do not open desktop VS Code (print how to); without `code`
 //                    the browser VS Code's server is started as usual and its URL printed (nothing opens a browser)
 'use strict';
@@ -63,7 +65,12 @@ function writeWorkspace(connectString, { adminPorts, secured = [] } = {}) {
     path.join(folder, 'README.md'),
     '# ZooKeeper Explorer sandbox\n\nOpen the ZooKeeper view in the activity bar and expand **demo**.\n' +
       `The local ZooKeeper listens on ${connectString}; \`npm run sandbox\` stops it on Ctrl-C.\n` +
-      (secured.length
+      (secured.some((c) => c.sasl?.mechanism === 'GSSAPI')
+        ? '\nThe server is Kerberized (realm EXAMPLE.TEST, KDC and krb5.conf in .sandbox/kerberos): **demo-kerberos** logs in as ' +
+          "`alice` from the ticket cache `kinit` made, **demo-kerberos-keytab** as `bob` from his keytab; only alice reads " +
+          '`/kerberos/alice-only` (ACL `sasl:alice`).\n'
+        : '') +
+      (secured.some((c) => c.name === 'demo-tls')
         ? '\nThe same server also serves TLS and SASL: **demo-tls** connects over TLS with a client certificate (the server grants ' +
           '`x509:CN=alice,OU=eng,O=Example`), **demo-sasl** logs in with SASL DIGEST-MD5 as `demo` (password `demo-secret`, asked for once ' +
           'and kept in the keychain).\n'
@@ -107,11 +114,16 @@ async function main() {
     const { startDemoWorld } = require('./lib/demo');
 
     fs.mkdirSync(sandboxDir, { recursive: true });
-    const server = flag('--ensemble') ? await startSandboxEnsemble(zookeeper, stops) : await startSandboxServer(zookeeper, stops);
+    const server = flag('--ensemble')
+      ? await startSandboxEnsemble(zookeeper, stops)
+      : flag('--kerberos')
+        ? await startSandboxKerberos(zookeeper, stops)
+        : await startSandboxServer(zookeeper, stops);
 
     const demo = await startDemoWorld({ connectString: server.connectString, big: flag('--big') ? 10000 : undefined, log });
     stops.push(() => demo.stop());
     log('demo world ready: /config, /services, /locks, /election, /queues, /kafka, /curator, /binary' + (flag('--big') ? ', /big' : ''));
+    await server.afterDemo?.();
 
     const { folder, settings } = writeWorkspace(server.connectString, { adminPorts: server.adminPorts, secured: server.secured });
     const code = flag('--browser') ? undefined : which('code');
@@ -175,6 +187,63 @@ async function startSandboxServer(zookeeper, stops) {
   log(`ZooKeeper ${server.connectString}, TLS on ${server.secureConnectString} (data in .sandbox/zookeeper, log ${path.relative(root, server.logFile)})`);
   log(`connections: demo (plain), demo-tls (TLS with the demo client certificate), demo-sasl (SASL user "${security.saslUser}", password "${security.saslPassword}": asked for once)`);
   return { connectString: server.connectString, secured: security.connections(server) };
+}
+
+/**
+ * `--kerberos`: a KDC for EXAMPLE.TEST (users alice/alicepw and bob/bobpw, service zookeeper/localhost)
+ * made afresh in .sandbox/kerberos, alice's ticket cache from kinit, and a ZooKeeper that accepts SASL
+ * GSSAPI (ids mapped to sasl:alice). The plain `demo` connection still works (SASL is not enforced);
+ * `demo-kerberos` logs in from the ticket cache, `demo-kerberos-keytab` from bob's keytab. A node
+ * /kerberos/alice-only (ACL sasl:alice) shows the difference.
+ */
+async function startSandboxKerberos(zookeeper, stops) {
+  const kerberos = require('./lib/kerberos');
+  const dir = path.join(sandboxDir, 'kerberos');
+  const kdc = await kerberos.startKdc({ dir, install: true, log });
+  stops.push(() => kdc.stop());
+  const ccache = await kdc.kinit('alice');
+  const wanted = Number(option('--port') ?? 2181);
+  const port = (await portFree(wanted)) ? wanted : await zookeeper.freePort();
+  const zkDir = path.join(sandboxDir, 'kerberos-zookeeper');
+  // A fresh realm has fresh keys: the server's data may stay, its JAAS file is written again.
+  const server = await zookeeper.startZooKeeper({ dir: zkDir, port, install: true, log, kerberos: kerberos.zooKeeperKerberos(kdc) });
+  stops.push(() => server.stop());
+  log(`KDC for ${kdc.realm} on ${kdc.kdcAddress} (pid ${kdc.pid}; krb5.conf ${kdc.krb5Conf})`);
+  log(`Kerberized ZooKeeper ${server.connectString} (data in .sandbox/kerberos-zookeeper, log ${path.relative(root, server.logFile)})`);
+  log(`alice's ticket cache: ${ccache} (try: KRB5_CONFIG=${kdc.krb5Conf} klist -c FILE:${ccache}); passwords alicepw, bobpw`);
+  const sasl = { mechanism: 'GSSAPI', krb5Conf: kdc.krb5Conf };
+  return {
+    connectString: server.connectString,
+    secured: [
+      { name: 'demo-kerberos', connectString: server.connectString, sasl: { ...sasl, ccache } },
+      { name: 'demo-kerberos-keytab', connectString: server.connectString, sasl: { ...sasl, principal: kdc.principals.bob.principal, keytab: kdc.principals.bob.keytab } },
+    ],
+    afterDemo: () => aliceOnlyNode(server.connectString),
+  };
+}
+
+/** /kerberos/alice-only with ACL sasl:alice (any client may set an ACL naming another identity on create). */
+function aliceOnlyNode(connectString) {
+  const nzc = require('node-zookeeper-client');
+  const client = nzc.createClient(connectString);
+  const acl = [new nzc.ACL(nzc.Permission.ALL, new nzc.Id('sasl', 'alice'))];
+  return new Promise((resolve, reject) => {
+    client.once('connected', () => {
+      client.mkdirp('/kerberos', (error) => {
+        if (error) return finish(error);
+        client.create('/kerberos/alice-only', Buffer.from('only sasl:alice reads this\n'), acl, (err) => finish(err && err.getCode?.() !== nzc.Exception.NODE_EXISTS ? err : undefined));
+      });
+    });
+    const finish = (error) => {
+      client.close();
+      if (error) reject(error);
+      else {
+        log('/kerberos/alice-only: ACL sasl:alice (demo-kerberos reads it; demo and demo-kerberos-keytab, as bob, get "not authorized")');
+        resolve(undefined);
+      }
+    };
+    client.connect();
+  });
 }
 
 /**

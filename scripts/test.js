@@ -2,11 +2,13 @@
 // `npm test`: installs what is missing, builds, and runs every tier against real servers:
 //   static     tsc --noEmit and eslint
 //   unit       mocha, no VS Code, a real ZooKeeper (started once for the tier)
+//   kerberos   mocha, no VS Code, a real MIT KDC (throwaway realm EXAMPLE.TEST on loopback) and
+//              Kerberized ZooKeepers: logins, each Kerberos failure made on purpose, reconnects
 //   extension  the mocha suite inside a real VS Code (code-server's VS Code server + headless chromium)
 //   package    `npm run package`, the .vsix's contents, code-server --install-extension, then a mocha
 //              suite in VS Code against the INSTALLED extension
 //   e2e        Playwright clicking the real workbench, on the demo world
-// Usage: node scripts/test.js [static|unit|extension|package|e2e ...]. Ends with "N passed, N failed".
+// Usage: node scripts/test.js [static|unit|kerberos|extension|package|e2e ...]. Ends with "N passed, N failed".
 //
 // A green run must mean the suite ran. So a tier fails when it ran no test, or fewer tests (passed +
 // failed) than its floor in scripts/test-floors.json (a test file that stops loading or a describe
@@ -20,13 +22,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const TIERS = ['static', 'unit', 'extension', 'package', 'e2e'];
+const TIERS = ['static', 'unit', 'kerberos', 'extension', 'package', 'e2e'];
 const log = (message) => console.log(`[test] ${message}`);
 
 /** The environment variable that narrows each tier to the tests whose full title matches it (mocha grep). */
-const GREP_VARS = { unit: 'ZKE_UNIT_GREP', extension: 'ZKE_TEST_GREP', package: 'ZKE_PACKAGE_GREP', e2e: 'ZKE_E2E_GREP' };
+const GREP_VARS = { unit: 'ZKE_UNIT_GREP', kerberos: 'ZKE_KERBEROS_GREP', extension: 'ZKE_TEST_GREP', package: 'ZKE_PACKAGE_GREP', e2e: 'ZKE_E2E_GREP' };
 /** The summary line prefix each tier's runner prints (see summaryCounts). */
-const PREFIXES = { unit: 'UNIT_TESTS', extension: 'EXTENSION_TESTS', package: 'PACKAGE_TESTS', e2e: 'E2E_TESTS' };
+const PREFIXES = { unit: 'UNIT_TESTS', kerberos: 'KERBEROS_TESTS', extension: 'EXTENSION_TESTS', package: 'PACKAGE_TESTS', e2e: 'E2E_TESTS' };
 
 /** Every ZKE_*GREP set in the environment, known to a tier or not (a misspelt one narrows nothing but is still shown). */
 function grepsInEnvironment() {
@@ -145,6 +147,20 @@ async function tierUnit() {
   return counts;
 }
 
+async function tierKerberos() {
+  const mocha = require.resolve('mocha/bin/mocha.js', { paths: [root] });
+  const grep = process.env[GREP_VARS.kerberos];
+  // The support files are root hook plugins: the shared KDC and servers are stopped after the run.
+  const args = [mocha, '--forbid-only', '--timeout', '120000', '--require', 'out/test/support/zookeeper.js', '--require', 'out/test/support/kerberos.js'];
+  args.push('--reporter', path.join(__dirname, 'lib', 'mochaSummaryReporter.js'), '--reporter-option', `prefix=${PREFIXES.kerberos}`);
+  if (grep) args.push('--grep', grep);
+  args.push('--recursive', 'out/test/kerberos/**/*.test.js');
+  const { code, output } = await run(process.execPath, args, { env: { ...process.env, ZK_TEST_INSTALL: '1' } });
+  const counts = summaryCounts(output, PREFIXES.kerberos) ?? { passed: 0, failed: 1, pending: [] };
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
 async function withZooKeeper(fn) {
   const { startZooKeeper } = require('./lib/zookeeper');
   const server = await startZooKeeper({ install: true, log });
@@ -178,10 +194,23 @@ async function tierExtension() {
 
 async function tierPackage() {
   const { checkPackagedExtension } = require('./lib/packageCheck');
+  const { startZooKeeper } = require('./lib/zookeeper');
+  const { startKdc, zooKeeperKerberos } = require('./lib/kerberos');
   return withZooKeeper(async (server) => {
-    const { passed, failed, pending, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString });
-    log(`package: ${(vsixBytes / 1024).toFixed(1)} KiB, ${files.length} entries`);
-    return { passed, failed, pending };
+    // The installed .vsix also connects over Kerberos: a throwaway KDC and a Kerberized server.
+    const kdc = await startKdc({ install: true, log });
+    let kerberized;
+    try {
+      kerberized = await startZooKeeper({ install: true, log, kerberos: zooKeeperKerberos(kdc) });
+      const alice = kdc.principals.alice;
+      const kerberos = { connectString: kerberized.connectString, principal: alice.principal, keytab: alice.keytab, krb5Conf: kdc.krb5Conf };
+      const { passed, failed, pending, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString, kerberos });
+      log(`package: ${(vsixBytes / 1024).toFixed(1)} KiB, ${files.length} entries`);
+      return { passed, failed, pending };
+    } finally {
+      await kerberized?.stop();
+      await kdc.dispose();
+    }
   });
 }
 
@@ -203,6 +232,10 @@ async function tierE2E() {
 async function prepare(tiers) {
   const { findZooKeeper } = require('./lib/zookeeper');
   await findZooKeeper({ install: true, log });
+  if (tiers.includes('kerberos') || tiers.includes('extension') || tiers.includes('package')) {
+    const { findKerberos } = require('./lib/kerberos');
+    await findKerberos({ install: true, log });
+  }
   if (tiers.includes('extension') || tiers.includes('package') || tiers.includes('e2e')) {
     const { ensureCodeServer, ensureChromium } = require('./lib/vscodeHost');
     await ensureChromium({ log });
@@ -225,7 +258,7 @@ async function main() {
   ensureNodeModules();
   await prepare(tiers);
   await build();
-  const runners = { static: tierStatic, unit: tierUnit, extension: tierExtension, package: tierPackage, e2e: tierE2E };
+  const runners = { static: tierStatic, unit: tierUnit, kerberos: tierKerberos, extension: tierExtension, package: tierPackage, e2e: tierE2E };
   const totals = { passed: 0, failed: 0 };
   const lines = [];
   const notes = [];

@@ -26,6 +26,8 @@ export interface PackageCheckOptions {
   restoreDevBuild?: boolean;
   /** Name of the connection written into the user setting zookeeper.connections. Default 'pkg'. */
   connectionName?: string;
+  /** A Kerberized ZooKeeper and a keytab login: the suite also gets a connection `<connectionName>-kerberos` (ZKE_PACKAGE_KERBEROS_CONNECTION). */
+  kerberos?: { connectString: string; principal: string; keytab: string; krb5Conf: string };
   /** For the in-VS-Code suite, counted from when the workbench page is open (server start and page load have their own 60 s limits). Default: ZKE_PACKAGE_TEST_TIMEOUT_MS or 5 minutes. */
   timeoutMs?: number;
   /** Keep the temp folder (extensions dir, CLI data). Also: ZKE_KEEP_TEMP=1. */

@@ -284,7 +284,7 @@ function summaryCounts(output) {
   return m ? { passed: Number(m[1]), failed: Number(m[2]), pending } : undefined;
 }
 
-async function runInstalledSuite({ root, extensionsDir, extensionTestsPath, tempRoot, manifest, connectString, connectionName, log, onLog, timeoutMs, verbose }) {
+async function runInstalledSuite({ root, extensionsDir, extensionTestsPath, tempRoot, manifest, connectString, connectionName, kerberos, log, onLog, timeoutMs, verbose }) {
   const { startVSCodeServer, openWorkbench } = require('./vscodeHost');
   const host = path.join(root, 'test', 'package', 'host');
   const env = {
@@ -292,9 +292,14 @@ async function runInstalledSuite({ root, extensionsDir, extensionTestsPath, temp
     ZKE_PACKAGE_VERSION: String(manifest.version),
     ZKE_PACKAGE_CONNECTION: connectionName,
     ZKE_PACKAGE_PROJECT_ROOT: root,
+    ...(kerberos ? { ZKE_PACKAGE_KERBEROS_CONNECTION: `${connectionName}-kerberos` } : {}),
   };
   const settings = {
-    'zookeeper.connections': [{ name: connectionName, connectString }],
+    'zookeeper.connections': [
+      { name: connectionName, connectString },
+      // The installed bundle logging in with Kerberos (pure TypeScript: the .vsix has no native module).
+      ...(kerberos ? [{ name: `${connectionName}-kerberos`, connectString: kerberos.connectString, sasl: { mechanism: 'GSSAPI', principal: kerberos.principal, keytab: kerberos.keytab, krb5Conf: kerberos.krb5Conf } }] : []),
+    ],
     'zookeeper.connectTimeoutMs': 5000,
   };
   const folder = path.join(tempRoot, 'workspace');
@@ -395,7 +400,7 @@ async function checkPackagedExtension(opts) {
       try {
         const extensionTestsPath = await step('compile', () => ensureCompiledSuite(root, log));
         const suite = await step('vscode', () =>
-          runInstalledSuite({ root, extensionsDir, extensionTestsPath, tempRoot, manifest, connectString: opts.connectString, connectionName: opts.connectionName || 'pkg', log, onLog: opts.onLog, timeoutMs, verbose: opts.verbose }),
+          runInstalledSuite({ root, extensionsDir, extensionTestsPath, tempRoot, manifest, connectString: opts.connectString, connectionName: opts.connectionName || 'pkg', kerberos: opts.kerberos, log, onLog: opts.onLog, timeoutMs, verbose: opts.verbose }),
         );
         counts.passed += suite.passed;
         counts.failed += suite.failed;

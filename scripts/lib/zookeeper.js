@@ -423,7 +423,9 @@ async function startZooKeeper(options = {}) {
     jvmOptions.push(`-Djava.security.auth.login.config=${jaas}`);
   }
   if (options.kerberos) {
-    if (options.sasl) throw new Error('startZooKeeper: sasl (DIGEST-MD5) and kerberos (GSSAPI) share the JAAS Server section; use one');
+    // Measured: with both login modules in the Server section the server answers GSSAPI only
+    // (a Kerberos principal in its subject makes every connection's SaslServer a GSSAPI one).
+    if (options.sasl) throw new Error('startZooKeeper: a ZooKeeper server serves one SASL mechanism; give sasl (DIGEST-MD5) or kerberos (GSSAPI), not both');
     // GSSAPI: the server logs in with its keytab at start-up (start the KDC first). Java ignores
     // KRB5_CONFIG: without -Djava.security.krb5.conf it reads /etc/krb5.conf and clients go on unauthenticated.
     const k = options.kerberos;

@@ -13,6 +13,7 @@ import { readAcl, readStat, writeAcl } from './wire/records';
 import { isTransportProblem, type Transport } from './wire/transport';
 import { answersPlainText, speaksTls } from './security/detect';
 import { digestMd5Session } from './security/digestMd5';
+import { GssapiLogin, type GssapiOptions } from './security/gssapi';
 
 export type ConnectionState = 'connecting' | 'connected' | 'readOnly' | 'suspended' | 'expired' | 'authFailed' | 'closed';
 
@@ -53,8 +54,11 @@ export interface ZkClientOptions {
   /** Digest credentials added to every session this client makes. Kept in memory only. */
   digest?: readonly { user: string; password: string }[];
   transport?: Transport;
-  /** SASL DIGEST-MD5 login on every new TCP connection (before any other request). Kept in memory only. */
-  sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string };
+  /**
+   * SASL login on every new TCP connection (before any other request): DIGEST-MD5 with a user and
+   * password (kept in memory only), or GSSAPI (Kerberos: a ticket cache, a keytab or a password).
+   */
+  sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string } | GssapiOptions;
   /** A request without a reply after this long fails with OPERATIONTIMEOUT. */
   operationTimeoutMs?: number;
   /** How long ZkClient.connect waits for the first session. */
@@ -112,6 +116,8 @@ export class ZkClient implements Disposable {
   private closing = false;
   private readonly parsed: ParsedConnectString;
   private readonly digest: { user: string; password: string }[];
+  /** The Kerberos login of a GSSAPI client: one for the client's life, so its tickets outlive reconnects and sessions. */
+  private readonly gssapi: GssapiLogin | undefined;
   private readonly watches = new Map<string, WatchEntry>();
   private readonly stateEmitter = new Emitter<StateChange>();
   private readonly renewedEmitter = new Emitter<SessionRenewal>();
@@ -132,6 +138,7 @@ export class ZkClient implements Disposable {
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 30000;
     this.operationTimeoutMs = options.operationTimeoutMs ?? 30000;
     this.maxPacketBytes = options.maxPacketBytes ?? DEFAULT_JUTE_MAXBUFFER;
+    this.gssapi = options.sasl?.mechanism === 'GSSAPI' ? new GssapiLogin(options.sasl) : undefined;
     this.wire = this.createWire();
   }
 
@@ -246,10 +253,21 @@ export class ZkClient implements Disposable {
     }
   }
 
+  /** The error that stopped the SASL login on this side (a KerberosError, say), if one did: tests and callers check its kind. */
+  get saslError(): Error | undefined {
+    return this.wire.saslError;
+  }
+
+  /** The Kerberos principal of a GSSAPI client's last login (from its ticket), for logs and tooltips. */
+  get kerberosClient(): string | undefined {
+    return this.gssapi?.lastTicket?.client;
+  }
+
   /** Why the server refused this client's credentials, as a sentence (never with a password). */
   describeAuthFailure(): string {
     const sasl = this.options.sasl;
-    if (sasl && this.wire.saslFailure !== undefined) {
+    if (this.gssapi && this.wire.saslFailure !== undefined) return this.gssapi.describeFailure(this.connectString, this.wire.saslFailure, this.wire.saslError);
+    if (sasl?.mechanism === 'DIGEST-MD5' && this.wire.saslFailure !== undefined) {
       return (
         `ZooKeeper at ${this.connectString} refused the SASL login of user "${sasl.user}" (${sasl.mechanism}: ${this.wire.saslFailure}). ` +
         'The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Digest Credentials…).'
@@ -523,13 +541,15 @@ export class ZkClient implements Disposable {
 
   private createWire(): WireConnection {
     const sasl = this.options.sasl;
+    const gssapi = this.gssapi;
     const wire = new WireConnection({
       connectString: formatConnectString({ servers: [{ host: '127.0.0.1', port: 1 }], ...(this.parsed.chroot ? { chroot: this.parsed.chroot } : {}) }),
       servers: this.parsed.servers,
       sessionTimeoutMs: this.sessionTimeoutMs,
       ...(this.options.spinDelayMs !== undefined ? { spinDelayMs: this.options.spinDelayMs } : {}),
       ...(this.options.transport ? { transport: this.options.transport } : {}),
-      ...(sasl ? { sasl: () => digestMd5Session(sasl.user, sasl.password) } : {}),
+      ...(gssapi ? { sasl: (server) => gssapi.session(server) } : {}),
+      ...(sasl?.mechanism === 'DIGEST-MD5' ? { sasl: () => digestMd5Session(sasl.user, sasl.password) } : {}),
     });
     for (const { user, password } of this.digest) wire.addAuth('digest', Buffer.from(`${user}:${password}`));
     wire.onState((state) => this.onWireState(wire, state));

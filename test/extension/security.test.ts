@@ -144,8 +144,16 @@ describe('secured connections (TLS, mutual TLS, SASL)', function () {
   it('addConnection refuses incomplete TLS and SASL settings with a sentence', async () => {
     assert.equal(await failure(COMMANDS.addConnection, { name: unique('bad'), connectString: server.secureConnectString, tls: { cert: certs.clientCert } }), '"tls.cert" needs "tls.key" (the certificate\'s private key).');
     assert.equal(
+      await failure(COMMANDS.addConnection, { name: unique('bad'), connectString: server.connectString, sasl: { mechanism: 'PLAIN', user: 'x' } }),
+      '"sasl.mechanism" must be "DIGEST-MD5" or "GSSAPI" (PLAIN is not supported).',
+    );
+    assert.equal(
       await failure(COMMANDS.addConnection, { name: unique('bad'), connectString: server.connectString, sasl: { mechanism: 'GSSAPI', user: 'x' } }),
-      '"sasl.mechanism" must be "DIGEST-MD5" (GSSAPI is not supported).',
+      '"sasl" (GSSAPI) does not know "user": use principal, keytab, ccache, serviceName, serviceHost, krb5Conf, realm, canonicalizeHost, kdc.',
+    );
+    assert.equal(
+      await failure(COMMANDS.addConnection, { name: unique('bad'), connectString: server.connectString, sasl: { mechanism: 'GSSAPI', keytab: '/tmp/x.keytab' } }),
+      '"sasl.keytab" needs "sasl.principal" (the principal whose keys the keytab holds).',
     );
   });
 });

@@ -150,6 +150,20 @@ describe('the installed .vsix', function () {
     }
   });
 
+  it('connects over Kerberos (SASL GSSAPI with a keytab, no native module) as sasl:alice', async () => {
+    const name = env('ZKE_PACKAGE_KERBEROS_CONNECTION');
+    await installed().activate();
+    try {
+      const result = await vscode.commands.executeCommand<{ state: string; identities: { scheme: string; id: string }[] }>('zookeeper.connect', { connection: name });
+      assert.equal(result.state, 'connected');
+      assert.ok(result.identities.some((id) => id.scheme === 'sasl' && id.id === 'alice'), `granted sasl:alice: ${JSON.stringify(result.identities)}`);
+      const root = await vscode.workspace.fs.readDirectory(vscode.Uri.from({ scheme: 'zk', authority: name, path: '/' }));
+      assert.ok(root.some(([child]) => child === 'zookeeper'), `zk://${name}/ lists /zookeeper`);
+    } finally {
+      await vscode.commands.executeCommand('zookeeper.disconnect', { connection: name }).then(undefined, () => undefined);
+    }
+  });
+
   it('ships the metrics panel\'s script, and the panel samples the real ZooKeeper', async () => {
     const name = env('ZKE_PACKAGE_CONNECTION');
     const extension = installed();

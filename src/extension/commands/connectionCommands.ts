@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { formatHex64 } from '../../zk/stat';
 import { ConnectionItem } from '../../tree/explorerItems';
 import { COMMANDS } from '../commandIds';
-import { parseSecurity, validateConnectionName, validateConnectString, type ConnectionConfig } from '../connections/connectionConfig';
+import { parseSecurity, validateConnectionName, validateConnectString, type ConnectionConfig, type GssapiConfig } from '../connections/connectionConfig';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { addressKey, type DigestCredentials } from '../connections/credentials';
 import { CredentialsAddressChangedError, type ZkConnection } from '../connections/zkConnection';
@@ -60,6 +60,7 @@ async function askSecurity(name: string): Promise<Pick<ConnectionConfig, 'tls' |
       { label: 'Mutual TLS', description: 'TLS with your client certificate (the server grants x509:<subject>)', tls: true, cert: true, sasl: false },
       { label: 'SASL DIGEST-MD5', description: 'a user and password from the server\'s JAAS file (grants sasl:<user>)', tls: false, cert: false, sasl: true },
       { label: 'TLS and SASL DIGEST-MD5', tls: true, cert: false, sasl: true },
+      { label: 'Kerberos (SASL GSSAPI)', description: 'your Kerberos ticket (kinit), a keytab or a password (grants sasl:<principal>)', tls: false, cert: false, sasl: false, kerberos: true },
     ],
     { title: `Security of ${name}`, placeHolder: 'How the server wants to be reached' },
   );
@@ -89,7 +90,42 @@ async function askSecurity(name: string): Promise<Pick<ConnectionConfig, 'tls' |
     if (user === undefined) return undefined;
     result.sasl = { mechanism: 'DIGEST-MD5', user: user.trim() };
   }
+  if ('kerberos' in kind) {
+    const sasl = await askKerberos(name);
+    if (!sasl) return undefined;
+    result.sasl = sasl;
+  }
   return result;
+}
+
+/** The Kerberos part of "Secured…": how the client gets its ticket. Undefined: cancelled. */
+async function askKerberos(name: string): Promise<GssapiConfig | undefined> {
+  const how = await vscode.window.showQuickPick(
+    [
+      { label: 'Ticket cache', description: 'the ticket kinit made (KRB5CCNAME or the default cache)', login: 'ccache' as const },
+      { label: 'Keytab', description: 'a principal and its keytab file: no kinit needed', login: 'keytab' as const },
+      { label: 'Password', description: 'a principal; its password is asked for when connecting and kept in the system keychain', login: 'password' as const },
+    ],
+    { title: `Kerberos login for ${name}`, placeHolder: 'Where your Kerberos ticket comes from' },
+  );
+  if (!how) return undefined;
+  const sasl: GssapiConfig = { mechanism: 'GSSAPI' };
+  if (how.login !== 'ccache') {
+    const principal = await vscode.window.showInputBox({
+      title: `Kerberos principal for ${name}`,
+      prompt: 'Your principal, e.g. alice@EXAMPLE.COM (without a realm: the default realm of krb5.conf)',
+      validateInput: (v) => (v.trim() && !/\s/.test(v.trim()) ? undefined : 'Enter a principal such as alice@EXAMPLE.COM.'),
+    });
+    if (principal === undefined) return undefined;
+    sasl.principal = principal.trim();
+  }
+  if (how.login === 'keytab') {
+    const picked = await vscode.window.showOpenDialog({ title: `Keytab of ${sasl.principal ?? ''}`, openLabel: 'Use This Keytab', canSelectMany: false, filters: { Keytabs: ['keytab', 'kt'], 'All files': ['*'] } });
+    const keytab = picked?.[0]?.fsPath;
+    if (!keytab) return undefined;
+    sasl.keytab = keytab;
+  }
+  return sasl;
 }
 
 function digestFromArgs(value: unknown): DigestCredentials | undefined {
@@ -281,12 +317,15 @@ async function setSecuritySecret(connections: ConnectionManager, connection: ZkC
       passphrase = args.tlsKeyPassphrase;
     }
   } else {
-    const saslUser = connection.config.sasl?.user;
+    const configured = connection.config.sasl;
+    // A Kerberos connection keeps a password only for a principal without a keytab.
+    const saslUser = configured?.mechanism === 'GSSAPI' ? (configured.keytab ? undefined : configured.principal) : configured?.user;
+    const kerberos = configured?.mechanism === 'GSSAPI';
     const key = connection.config.tls?.key;
     if (!saslUser && !key) return undefined;
     const picked = await vscode.window.showQuickPick(
       [
-        ...(saslUser ? [{ label: `SASL password of ${saslUser}`, which: 'sasl' as const }] : []),
+        ...(saslUser ? [{ label: kerberos ? `Kerberos password of ${saslUser}` : `SASL password of ${saslUser}`, which: 'sasl' as const }] : []),
         ...(key ? [{ label: 'TLS key passphrase', description: key, which: 'tls' as const }] : []),
         { label: 'Digest credentials (user:password)', which: 'digest' as const },
       ],
@@ -295,8 +334,11 @@ async function setSecuritySecret(connections: ConnectionManager, connection: ZkC
     if (!picked) return { connection: connection.name, applied: 'cancelled' };
     if (picked.which === 'digest') return undefined;
     const value = await vscode.window.showInputBox({
-      title: picked.which === 'sasl' ? `SASL password of ${saslUser ?? ''} for ${connection.name}` : `Passphrase of ${key ?? ''}`,
-      prompt: `Sent only to ${addressKey(address)}; kept in the system keychain, never in settings`,
+      title: picked.which === 'sasl' ? `${kerberos ? 'Kerberos' : 'SASL'} password of ${saslUser ?? ''} for ${connection.name}` : `Passphrase of ${key ?? ''}`,
+      prompt:
+        picked.which === 'sasl' && kerberos
+          ? `Used only for connection ${connection.name} at ${addressKey(address)}, with the KDC of ${saslUser ?? ''}'s realm (only an encrypted timestamp is sent); kept in the system keychain, never in settings`
+          : `Sent only to ${addressKey(address)}; kept in the system keychain, never in settings`,
       password: true,
       ignoreFocusOut: true,
     });

@@ -9,13 +9,65 @@ export interface ConnectionConfig {
   readOnly?: boolean;
   /** TLS to the server's secure port; PEM file paths (see src/zk/security/tlsFiles.ts). */
   tls?: TlsConfig;
-  /** SASL login; the password lives in SecretStorage. */
-  sasl?: { mechanism: 'DIGEST-MD5'; user: string };
+  /** SASL login; a password lives in SecretStorage. */
+  sasl?: SaslConfig;
+}
+
+/**
+ * SASL GSSAPI (Kerberos) as a connection setting. Without `keytab` the login uses the ticket cache
+ * (`ccache`, else KRB5CCNAME, else the platform default) and, when that holds no valid ticket and a
+ * `principal` is set, the principal's password (asked for, kept in SecretStorage bound to the address).
+ */
+export interface GssapiConfig {
+  mechanism: 'GSSAPI';
+  principal?: string;
+  keytab?: string;
+  ccache?: string;
+  serviceName?: string;
+  serviceHost?: string;
+  canonicalizeHost?: boolean;
+  krb5Conf?: string;
+  kdc?: string[];
+  realm?: string;
+}
+
+export type SaslConfig = { mechanism: 'DIGEST-MD5'; user: string } | GssapiConfig;
+
+/** Who logs in, for messages and tooltips: the DIGEST-MD5 user or the Kerberos principal (or "your Kerberos ticket"). */
+export function saslUser(sasl: SaslConfig): string {
+  return sasl.mechanism === 'DIGEST-MD5' ? sasl.user : (sasl.principal ?? 'the Kerberos ticket cache');
+}
+
+const GSSAPI_STRINGS = ['principal', 'keytab', 'ccache', 'serviceName', 'serviceHost', 'krb5Conf', 'realm'] as const;
+
+function parseGssapi(value: Record<string, unknown>): { problem: string } | { sasl: GssapiConfig } {
+  const config: GssapiConfig = { mechanism: 'GSSAPI' };
+  for (const key of GSSAPI_STRINGS) {
+    if (value[key] === undefined) continue;
+    if (typeof value[key] !== 'string' || !value[key].trim()) return { problem: `"sasl.${key}" must be a non-empty string.` };
+    config[key] = value[key].trim();
+  }
+  if (value.canonicalizeHost !== undefined) {
+    if (typeof value.canonicalizeHost !== 'boolean') return { problem: '"sasl.canonicalizeHost" must be true or false.' };
+    config.canonicalizeHost = value.canonicalizeHost;
+  }
+  if (value.kdc !== undefined) {
+    const list = typeof value.kdc === 'string' ? [value.kdc] : value.kdc;
+    if (!Array.isArray(list) || list.length === 0 || list.some((k) => typeof k !== 'string' || !/^[^\s:]+(:\d{1,5})?$/.test(k.trim()))) {
+      return { problem: '"sasl.kdc" must list KDCs as "host" or "host:port" (for example ["kdc.example.com:88"]).' };
+    }
+    config.kdc = list.map((k: string) => k.trim());
+  }
+  if (config.keytab && !config.principal) return { problem: '"sasl.keytab" needs "sasl.principal" (the principal whose keys the keytab holds).' };
+  const known = ['mechanism', ...GSSAPI_STRINGS, 'canonicalizeHost', 'kdc'];
+  const unknown = Object.keys(value).filter((k) => !known.includes(k));
+  if (unknown.length) return { problem: `"sasl" (GSSAPI) does not know ${unknown.map((k) => `"${k}"`).join(', ')}: use ${known.slice(1).join(', ')}.` };
+  return { sasl: config };
 }
 
 /** The `tls` and `sasl` of an entry, checked: a problem as a sentence, or the values. */
-export function parseSecurity(tls: unknown, sasl: unknown): { problem: string } | { tls?: TlsConfig; sasl?: { mechanism: 'DIGEST-MD5'; user: string } } {
-  const result: { tls?: TlsConfig; sasl?: { mechanism: 'DIGEST-MD5'; user: string } } = {};
+export function parseSecurity(tls: unknown, sasl: unknown): { problem: string } | { tls?: TlsConfig; sasl?: SaslConfig } {
+  const result: { tls?: TlsConfig; sasl?: SaslConfig } = {};
   if (tls !== undefined) {
     if (typeof tls !== 'object' || tls === null || Array.isArray(tls)) return { problem: '"tls" must be an object such as { "ca": "~/certs/ca.pem" }.' };
     const value = tls as Record<string, unknown>;
@@ -37,7 +89,13 @@ export function parseSecurity(tls: unknown, sasl: unknown): { problem: string } 
   }
   if (sasl !== undefined) {
     const value = (typeof sasl === 'object' && sasl !== null ? sasl : {}) as Record<string, unknown>;
-    if (value.mechanism !== 'DIGEST-MD5') return { problem: `"sasl.mechanism" must be "DIGEST-MD5"${typeof value.mechanism === 'string' ? ` (${value.mechanism} is not supported)` : ''}.` };
+    if (value.mechanism === 'GSSAPI') {
+      const gssapi = parseGssapi(value);
+      if ('problem' in gssapi) return gssapi;
+      result.sasl = gssapi.sasl;
+      return result;
+    }
+    if (value.mechanism !== 'DIGEST-MD5') return { problem: `"sasl.mechanism" must be "DIGEST-MD5" or "GSSAPI"${typeof value.mechanism === 'string' ? ` (${value.mechanism} is not supported)` : ''}.` };
     if (typeof value.user !== 'string' || !value.user.trim()) return { problem: '"sasl.user" must name the SASL user (its password is asked for and kept in the system keychain).' };
     result.sasl = { mechanism: 'DIGEST-MD5', user: value.user.trim() };
   }

@@ -12,7 +12,8 @@ import { tlsTransport } from '../../zk/security/tls';
 import { expandPath, isEncryptedKey, loadTlsSettings } from '../../zk/security/tlsFiles';
 import type { Transport } from '../../zk/wire/transport';
 import type { Logger } from '../logging';
-import type { ConnectionConfig, ConnectionOrigin } from './connectionConfig';
+import { saslUser, type ConnectionConfig, type ConnectionOrigin } from './connectionConfig';
+import type { GssapiOptions } from '../../zk/security/gssapi';
 import { UNKNOWN_ADDRESS, type CredentialStore, type DigestCredentials } from './credentials';
 import type { SecuritySecrets } from './securitySecrets';
 
@@ -207,7 +208,7 @@ export class ZkConnection implements vscode.Disposable {
       this.sentDigest = digest ? [digest] : [];
       this.attach(client);
       await this.readIdentities(client);
-      const how = [config.tls ? 'TLS' : '', secured.sasl ? `SASL user ${secured.sasl.user}` : '', digest ? `digest user ${digest.user}` : ''].filter(Boolean).join(', ');
+      const how = [config.tls ? 'TLS' : '', config.sasl ? (config.sasl.mechanism === 'GSSAPI' ? `Kerberos ${client.kerberosClient ?? saslUser(config.sasl)}` : `SASL user ${config.sasl.user}`) : '', digest ? `digest user ${digest.user}` : ''].filter(Boolean).join(', ');
       this.log.info(`connected: ${this.describeSession() ?? ''}${how ? ` (${how})` : ''}`);
       return client;
     } catch (error) {
@@ -222,9 +223,9 @@ export class ZkConnection implements vscode.Disposable {
    * The TLS transport and SASL login of a connection. A SASL password or key passphrase not yet in
    * SecretStorage for this address is asked for (and stored by `keep` once the connect succeeded).
    */
-  private async securityOptions(config: ConnectionConfig): Promise<{ transport?: Transport; sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string }; keep: () => Promise<void> }> {
+  private async securityOptions(config: ConnectionConfig): Promise<{ transport?: Transport; sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string } | GssapiOptions; keep: () => Promise<void> }> {
     const keeps: (() => Promise<void>)[] = [];
-    const result: { transport?: Transport; sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string }; keep: () => Promise<void> } = {
+    const result: { transport?: Transport; sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string } | GssapiOptions; keep: () => Promise<void> } = {
       keep: async () => {
         for (const keep of keeps) await keep();
       },
@@ -259,7 +260,9 @@ export class ZkConnection implements vscode.Disposable {
       const settings = loadTlsSettings(config.tls, { ...(workspaceFolder ? { workspaceFolder } : {}), ...(passphrase !== undefined ? { passphrase } : {}) });
       result.transport = tlsTransport(settings);
     }
-    if (config.sasl) {
+    if (config.sasl?.mechanism === 'GSSAPI') {
+      result.sasl = this.kerberosOptions(config.sasl, address, workspaceFolder, keeps);
+    } else if (config.sasl) {
       const user = config.sasl.user;
       let password = await this.security?.saslPassword(this.name, address, user);
       if (password === undefined) {
@@ -276,6 +279,52 @@ export class ZkConnection implements vscode.Disposable {
       result.sasl = { mechanism: config.sasl.mechanism, user, password };
     }
     return result;
+  }
+
+  /**
+   * The Kerberos login of a GSSAPI connection: file paths expanded like the TLS ones, and, for a
+   * principal without a keytab, the password the provider asks for when the ticket cache holds no
+   * valid ticket: from SecretStorage (bound to this address), else typed in while this connect runs
+   * (kept once the server has accepted the login). A later re-login in the background (a ticket that
+   * expired in a long session) only uses the stored password: it never opens a prompt by surprise.
+   */
+  private kerberosOptions(sasl: Extract<ConnectionConfig['sasl'], { mechanism: 'GSSAPI' }>, address: string, workspaceFolder: string | undefined, keeps: (() => Promise<void>)[]): GssapiOptions {
+    const expand = (file: string | undefined) => (file === undefined ? {} : { value: expandForRead(file, workspaceFolder) });
+    const options: GssapiOptions = { mechanism: 'GSSAPI' };
+    for (const key of ['principal', 'serviceName', 'serviceHost', 'realm'] as const) if (sasl[key] !== undefined) options[key] = sasl[key];
+    for (const key of ['keytab', 'ccache', 'krb5Conf'] as const) {
+      const file = expand(sasl[key]);
+      if ('value' in file) options[key] = file.value;
+    }
+    if (sasl.canonicalizeHost !== undefined) options.canonicalizeHost = sasl.canonicalizeHost;
+    if (sasl.kdc) options.kdc = sasl.kdc;
+    const principal = sasl.principal;
+    if (principal && !sasl.keytab) {
+      let interactive = true;
+      keeps.push(() => {
+        interactive = false;
+        return Promise.resolve();
+      });
+      options.password = async () => {
+        const stored = await this.security?.saslPassword(this.name, address, principal);
+        if (stored !== undefined) return stored;
+        if (!interactive) {
+          throw new UserError(`The Kerberos ticket of ${principal} for ${this.name} has expired and no password is stored for it: run kinit ${principal}, or set the password with "ZooKeeper: Set Digest Credentials…", then connect again.`);
+        }
+        const typed = await vscode.window.showInputBox({
+          title: `Kerberos password of ${principal} for ${this.name}`,
+          prompt: `For the KDC of ${principal}'s realm (only an encrypted timestamp is sent, never the password); kept in the system keychain, bound to ${address}`,
+          password: true,
+          ignoreFocusOut: true,
+        });
+        if (typed === undefined) {
+          throw new UserError(`Connecting ${this.name} needs a Kerberos ticket for ${principal}: enter its password, run kinit ${principal}, or configure "sasl.keytab".`);
+        }
+        keeps.unshift(() => this.security?.setSasl(this.name, address, { user: principal, password: typed }) ?? Promise.resolve());
+        return typed;
+      };
+    }
+    return options;
   }
 
   private attach(client: ZkClient): void {

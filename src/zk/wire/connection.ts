@@ -46,8 +46,14 @@ export interface WireOptions {
   sessionPassword?: Buffer;
   /** The parsed hosts; node-zookeeper-client's own parser cannot read IPv6 addresses. */
   servers?: ServerEndpoint[];
-  /** A fresh SASL session for every new TCP connection (see WireConnection's SASL handshake). */
-  sasl?: () => SaslSession;
+  /**
+   * A fresh SASL session for every new TCP connection (see WireConnection's SASL handshake), made
+   * for the server about to be connected to. It may be asynchronous (Kerberos gets its service
+   * ticket, from the KDC if need be): it is awaited BEFORE the socket opens, so the server never
+   * waits on the KDC. A rejection is a login that cannot happen: the authFailed state with its
+   * message (a sentence), no reconnect.
+   */
+  sasl?: (server: ServerEndpoint) => SaslSession | Promise<SaslSession>;
 }
 
 const AUTHFAILED = -115;
@@ -76,10 +82,14 @@ export class WireConnection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private shutDown = false;
-  private readonly sasl: (() => SaslSession) | undefined;
+  private readonly sasl: WireOptions['sasl'];
   private saslExchange: SaslExchange | undefined;
+  /** The session made for the socket being opened, used when its ConnectResponse arrives. */
+  private pendingSasl: { socket: net.Socket; session: SaslSession } | undefined;
   /** Why the server refused this client's SASL login (set with the authFailed state); never holds a secret. */
   saslFailure: string | undefined;
+  /** The error that stopped the login on this side (a KerberosError, say) when there was one: its message is the sentence to show. */
+  saslError: Error | undefined;
   /** The last socket error, for messages like "connect ECONNREFUSED 127.0.0.1:2181". */
   lastSocketError: string | undefined;
   private readonly stateEmitter = new Emitter<number>();
@@ -279,102 +289,137 @@ export class WireConnection {
     cm.setState(WireState.connecting);
     cm.findNextServer((server) => {
       if (this.shutDown) return;
-      this.chunks = [];
-      this.buffered = 0;
       const endpoint = { host: server.host, port: Number(server.port) };
-      const { socket, readyEvent } = this.transport.open(endpoint);
-      cm.socket = socket;
-      cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
-      socket.setNoDelay(true);
-      socket.on(readyEvent, () => {
-        const before = new Set(cm.packetQueue.queue);
-        cm.onSocketConnected();
-        // onSocketConnected queues the handshake's auth and SetWatches packets, sent only once the
-        // session is established. When this socket closes before that, they would stay queued and go
-        // out with the next attempt's own copies: a SetWatches sent twice makes the server send every
-        // watch event since the last zxid twice. Drop what this attempt queued and never sent.
-        const handshake = cm.packetQueue.queue.filter((packet) => !before.has(packet));
-        if (handshake.length > 0) {
-          socket.once('close', () => {
-            const unsent = new Set(handshake);
-            cm.packetQueue.queue = cm.packetQueue.queue.filter((packet) => !unsent.has(packet));
-          });
-        }
-        // A server that accepts but never answers the handshake (one still starting, say) would
-        // otherwise hold this attempt forever: give up on it after the connect timeout and try again.
-        const handshakeTimer = setTimeout(() => {
-          if (cm.socket === socket && cm.state === WireState.connecting) socket.destroy();
-        }, cm.connectTimeout);
-        socket.once('close', () => clearTimeout(handshakeTimer));
-        const sub = this.onState((state) => {
-          if (state !== WireState.connecting) {
-            clearTimeout(handshakeTimer);
-            sub.dispose();
-          }
+      if (!this.sasl) {
+        this.openSocket(endpoint);
+        return;
+      }
+      // The SASL session (a Kerberos ticket, maybe from the KDC) first, then the socket: a session
+      // of its own for every TCP connection, reconnects included (SASL is per connection).
+      let made: SaslSession | Promise<SaslSession>;
+      try {
+        made = this.sasl(endpoint);
+      } catch (error) {
+        this.failSaslBeforeConnect(error);
+        return;
+      }
+      Promise.resolve(made).then(
+        (session) => {
+          if (this.shutDown || cm.state !== WireState.connecting) return;
+          const socket = this.openSocket(endpoint);
+          this.pendingSasl = { socket, session };
+        },
+        (error: unknown) => {
+          if (!this.shutDown) this.failSaslBeforeConnect(error);
+        },
+      );
+    });
+  }
+
+  /** Opens the transport to `endpoint` as the connection's socket and wires its events. */
+  private openSocket(endpoint: ServerEndpoint): net.Socket {
+    const cm = this.cm;
+    this.chunks = [];
+    this.buffered = 0;
+    const { socket, readyEvent } = this.transport.open(endpoint);
+    cm.socket = socket;
+    cm.connectTimeoutHandler = setTimeout(() => cm.onSocketConnectTimeout(), cm.connectTimeout);
+    socket.setNoDelay(true);
+    socket.on(readyEvent, () => {
+      const before = new Set(cm.packetQueue.queue);
+      cm.onSocketConnected();
+      // onSocketConnected queues the handshake's auth and SetWatches packets, sent only once the
+      // session is established. When this socket closes before that, they would stay queued and go
+      // out with the next attempt's own copies: a SetWatches sent twice makes the server send every
+      // watch event since the last zxid twice. Drop what this attempt queued and never sent.
+      const handshake = cm.packetQueue.queue.filter((packet) => !before.has(packet));
+      if (handshake.length > 0) {
+        socket.once('close', () => {
+          const unsent = new Set(handshake);
+          cm.packetQueue.queue = cm.packetQueue.queue.filter((packet) => !unsent.has(packet));
         });
-      });
-      // node-zookeeper-client only pings; it never notices that nothing comes back (its socket idle
-      // timer is reset by its own pings). A half-open connection (a dead peer, a partition that drops
-      // packets) would hold the client "connected" forever while the server expires the session.
-      // As ZooKeeper's Java client does, give the connection up after 2/3 of the negotiated session
-      // timeout without a byte from the server: pings go out every 1/3, so a live server has
-      // answered twice by then, and there is time left to reconnect before the session expires.
-      let silence: NodeJS.Timeout | undefined;
-      const stopSilence = (): void => {
-        if (silence) clearTimeout(silence);
-        silence = undefined;
-      };
-      const silenceSub = this.onState((state) => {
-        if ((state === WireState.connected || state === WireState.connectedReadOnly) && cm.socket === socket && !silence) {
-          const readTimeoutMs = Math.max(1, Math.floor((cm.sessionTimeout * 2) / 3));
-          const giveUp = (): void => {
-            if (cm.socket !== socket || socket.destroyed) return;
-            // Timers run before pending socket reads: after the event loop stalled (a busy machine),
-            // the server's reply may already be buffered. Decide only after the poll phase has read it.
-            const bytesBefore = socket.bytesRead;
-            setImmediate(() => {
-              if (cm.socket !== socket || socket.destroyed) return;
-              if (socket.bytesRead !== bytesBefore) {
-                silence?.refresh();
-                return;
-              }
-              this.lastSocketError = `no reply from the server for ${readTimeoutMs} ms`;
-              socket.destroy();
-            });
-          };
-          silence = setTimeout(giveUp, readTimeoutMs);
+      }
+      // A server that accepts but never answers the handshake (one still starting, say) would
+      // otherwise hold this attempt forever: give up on it after the connect timeout and try again.
+      const handshakeTimer = setTimeout(() => {
+        if (cm.socket === socket && cm.state === WireState.connecting) socket.destroy();
+      }, cm.connectTimeout);
+      socket.once('close', () => clearTimeout(handshakeTimer));
+      const sub = this.onState((state) => {
+        if (state !== WireState.connecting) {
+          clearTimeout(handshakeTimer);
+          sub.dispose();
         }
-      });
-      socket.once('close', () => {
-        stopSilence();
-        silenceSub.dispose();
-      });
-      socket.on('data', (data: Buffer) => {
-        silence?.refresh();
-        cm.onSocketData(data);
-      });
-      socket.on('drain', () => cm.onSocketDrain());
-      let problem = false;
-      socket.on('close', (hadError: boolean) => {
-        if (this.saslExchange?.socket === socket) {
-          const { answered } = this.saslExchange;
-          this.saslExchange = undefined;
-          // The server closes the connection on a login it refuses: that is an answer, not a network fault to retry.
-          if (answered && cm.state === WireState.connecting && !this.shutDown) this.failSasl('the server closed the connection after the password was sent');
-        }
-        const silent = socket.bytesRead === 0 && !problem && cm.state === WireState.connecting && !this.shutDown;
-        // A socket replaced by a newer one must not tear down its successor's state.
-        if (cm.socket === socket) cm.onSocketClosed(hadError);
-        if (silent) this.silentCloseEmitter.fire(endpoint);
-      });
-      socket.on('error', (raw: Error) => {
-        const error = isTransportProblem(raw) ? raw : (this.transport.explain?.(raw, endpoint) ?? raw);
-        problem ||= isTransportProblem(error);
-        this.lastSocketError = error.message;
-        this.socketErrorEmitter.fire(error);
-        cm.onSocketError(error);
       });
     });
+    // node-zookeeper-client only pings; it never notices that nothing comes back (its socket idle
+    // timer is reset by its own pings). A half-open connection (a dead peer, a partition that drops
+    // packets) would hold the client "connected" forever while the server expires the session.
+    // As ZooKeeper's Java client does, give the connection up after 2/3 of the negotiated session
+    // timeout without a byte from the server: pings go out every 1/3, so a live server has
+    // answered twice by then, and there is time left to reconnect before the session expires.
+    let silence: NodeJS.Timeout | undefined;
+    const stopSilence = (): void => {
+      if (silence) clearTimeout(silence);
+      silence = undefined;
+    };
+    const silenceSub = this.onState((state) => {
+      if ((state === WireState.connected || state === WireState.connectedReadOnly) && cm.socket === socket && !silence) {
+        const readTimeoutMs = Math.max(1, Math.floor((cm.sessionTimeout * 2) / 3));
+        const giveUp = (): void => {
+          if (cm.socket !== socket || socket.destroyed) return;
+          // Timers run before pending socket reads: after the event loop stalled (a busy machine),
+          // the server's reply may already be buffered. Decide only after the poll phase has read it.
+          const bytesBefore = socket.bytesRead;
+          setImmediate(() => {
+            if (cm.socket !== socket || socket.destroyed) return;
+            if (socket.bytesRead !== bytesBefore) {
+              silence?.refresh();
+              return;
+            }
+            this.lastSocketError = `no reply from the server for ${readTimeoutMs} ms`;
+            socket.destroy();
+          });
+        };
+        silence = setTimeout(giveUp, readTimeoutMs);
+      }
+    });
+    socket.once('close', () => {
+      stopSilence();
+      silenceSub.dispose();
+    });
+    socket.on('data', (data: Buffer) => {
+      silence?.refresh();
+      cm.onSocketData(data);
+    });
+    socket.on('drain', () => cm.onSocketDrain());
+    let problem = false;
+    socket.on('close', (hadError: boolean) => {
+      if (this.saslExchange?.socket === socket) {
+        const { answered } = this.saslExchange;
+        this.saslExchange = undefined;
+        // The server closes the connection on a login it refuses: that is an answer, not a network fault to retry.
+        if (answered && cm.state === WireState.connecting && !this.shutDown) this.failSasl('the server closed the connection after the password was sent');
+      }
+      const silent = socket.bytesRead === 0 && !problem && cm.state === WireState.connecting && !this.shutDown;
+      // A socket replaced by a newer one must not tear down its successor's state.
+      if (cm.socket === socket) cm.onSocketClosed(hadError);
+      if (silent) this.silentCloseEmitter.fire(endpoint);
+    });
+    socket.on('error', (raw: Error) => {
+      const error = isTransportProblem(raw) ? raw : (this.transport.explain?.(raw, endpoint) ?? raw);
+      problem ||= isTransportProblem(error);
+      this.lastSocketError = error.message;
+      this.socketErrorEmitter.fire(error);
+      cm.onSocketError(error);
+    });
+    return socket;
+  }
+
+  /** The SASL session could not be made (no ticket, KDC unreachable, …): authFailed with its sentence, no socket, no retry. */
+  private failSaslBeforeConnect(error: unknown): void {
+    this.saslError = error instanceof Error ? error : new Error(String(error));
+    this.failSasl(this.saslError.message);
   }
 
   /**
@@ -416,9 +461,23 @@ export class WireConnection {
       if (!this.sasl || this.cm.state !== WireState.connecting || !socket) return false;
       // ConnectResponse: protocolVersion, timeOut, … A timeOut of 0 means the session expired: let it through.
       if (frame.length < 12 || frame.readInt32BE(8) <= 0) return false;
-      const session = this.sasl();
+      const pending = this.pendingSasl;
+      this.pendingSasl = undefined;
+      if (pending?.socket !== socket) {
+        this.failSasl('no SASL session was made for this connection');
+        return true;
+      }
+      const session = pending.session;
       this.saslExchange = { socket, session, connectResponse: Buffer.from(frame), xid: 0, answered: false };
-      this.sendSasl(this.saslExchange, session.initial());
+      let initial: Buffer;
+      try {
+        initial = session.initial();
+      } catch (error) {
+        this.saslExchange = undefined;
+        this.failSaslBeforeConnect(error);
+        return true;
+      }
+      this.sendSasl(this.saslExchange, initial);
       return true;
     }
     if (exchange.socket !== socket) return false;
@@ -441,6 +500,7 @@ export class WireConnection {
       next = exchange.session.step(reader.buffer_() ?? Buffer.alloc(0));
     } catch (error) {
       this.saslExchange = undefined;
+      this.saslError = error instanceof Error ? error : undefined;
       this.failSasl((error as Error).message);
       return true;
     }

@@ -1,0 +1,105 @@
+import * as dns from 'node:dns';
+import * as net from 'node:net';
+import type { ServerEndpoint } from '../wire/transport';
+import type { SaslSession } from './digestMd5';
+import { createKerberosProvider, KerberosError, type KerberosLogin, type KerberosProvider, type ServiceTicket } from './kerberos';
+
+/**
+ * SASL GSSAPI (Kerberos) for a ZooKeeper connection: which service principal to ask for, and a
+ * fresh SASL session for every TCP connection. The Kerberos work itself (tickets, the GSS tokens)
+ * is the provider's (./kerberos); this file only ties it to the wire.
+ */
+export interface GssapiOptions extends KerberosLogin {
+  mechanism: 'GSSAPI';
+  /** The first part of the service principal. Default `zookeeper` (ZooKeeper's zookeeper.sasl.client.username). */
+  serviceName?: string;
+  /** The host part of the service principal, whatever server is connected to (ZooKeeper's zookeeper.server.principal, for one). */
+  serviceHost?: string;
+  /** The realm of the service principal. Default: the provider's (krb5.conf's [domain_realm], else the client's realm). */
+  serviceRealm?: string;
+  /**
+   * Default true, as ZooKeeper's Java client (zookeeper.sasl.client.canonicalize.hostname): the host
+   * of the connect string is resolved and its address looked up again (the system resolver, so
+   * /etc/hosts counts); the name found is the principal's host, unless it is only the address
+   * again. So `127.0.0.1` asks for zookeeper/localhost, as zkCli does: a connection that works with
+   * the Java tools works here. False: the host exactly as written (lower-cased).
+   */
+  canonicalizeHost?: boolean;
+  /** A provider made elsewhere (tests; the optional native one): used instead of the pure-TypeScript one. */
+  provider?: KerberosProvider;
+}
+
+/** The host part of the service principal for `server`, following `options` (see GssapiOptions.canonicalizeHost). */
+export async function serviceHostFor(server: ServerEndpoint, options: Pick<GssapiOptions, 'serviceHost' | 'canonicalizeHost'>): Promise<string> {
+  if (options.serviceHost) return options.serviceHost;
+  const host = server.host.toLowerCase();
+  if (options.canonicalizeHost === false) return host;
+  try {
+    const { address } = net.isIP(host) ? { address: host } : await dns.promises.lookup(host);
+    const { hostname } = await dns.promises.lookupService(address, 0);
+    // As Java's getCanonicalHostName: no name for the address gives the address back; keep the host then.
+    return hostname && net.isIP(hostname) === 0 ? hostname.toLowerCase() : host;
+  } catch {
+    return host;
+  }
+}
+
+/**
+ * The SASL side of one ZkClient: one provider for the client's whole life (its tickets are reused
+ * across reconnects and sessions), and per TCP connection a ticket acquired anew (the provider
+ * answers from its cache while the ticket is valid, and from the KDC once it has expired) and a
+ * fresh session, so every connection sends a fresh authenticator.
+ */
+export class GssapiLogin {
+  private readonly provider: KerberosProvider;
+  /** The ticket of the last connection attempt: who logged in as whom, for messages. */
+  lastTicket: ServiceTicket | undefined;
+  /** The service principal last asked for, e.g. zookeeper/localhost (the realm is the provider's). */
+  lastService: string | undefined;
+
+  constructor(private readonly options: GssapiOptions) {
+    this.provider = options.provider ?? createKerberosProvider(loginOf(options));
+  }
+
+  /** For WireOptions.sasl. Rejects with the provider's KerberosError (its message is the sentence for the user). */
+  async session(server: ServerEndpoint): Promise<SaslSession> {
+    const name = this.options.serviceName ?? 'zookeeper';
+    const host = await serviceHostFor(server, this.options);
+    this.lastService = `${name}/${host}${this.options.serviceRealm ? `@${this.options.serviceRealm}` : ''}`;
+    const ticket = await this.provider.acquire({ name, host, ...(this.options.serviceRealm ? { realm: this.options.serviceRealm } : {}) });
+    this.lastTicket = ticket;
+    return this.provider.session(ticket);
+  }
+
+  /** Who the client is, for messages: the ticket's client, else the configured principal, else "your Kerberos principal". */
+  get clientName(): string {
+    return this.lastTicket?.client ?? this.options.principal ?? 'your Kerberos principal';
+  }
+
+  /**
+   * Why the login failed, as a sentence (never with a password or key). A KerberosError from this
+   * side is its own sentence; a refusal by the server gets one that names both principals.
+   */
+  describeFailure(connectString: string, serverReason: string | undefined, error: Error | undefined): string {
+    if (error instanceof KerberosError) return error.message;
+    if (error) return `The Kerberos login to ZooKeeper at ${connectString} failed: ${error.message}`;
+    const service = this.lastTicket?.service ?? this.lastService ?? 'its service principal';
+    return (
+      `ZooKeeper at ${connectString} refused the Kerberos login of ${this.clientName} with a ticket for ${service} (GSSAPI: ${serverReason ?? 'no reason given'}). ` +
+      "Check that the server's keytab holds the current keys of that principal and that its JAAS Server section names it, " +
+      'or set "sasl.serviceHost" (or "sasl.canonicalizeHost": false) when the server runs under another principal.'
+    );
+  }
+}
+
+/** The provider's part of the options (the rest is about the service principal). */
+function loginOf(options: GssapiOptions): KerberosLogin {
+  const { mechanism, serviceName, serviceHost, serviceRealm, canonicalizeHost, provider, ...login } = options;
+  void mechanism;
+  void serviceName;
+  void serviceHost;
+  void serviceRealm;
+  void canonicalizeHost;
+  void provider;
+  return login;
+}
