@@ -3,6 +3,7 @@ import { ancestors, parentPath, validatePath } from '../../zk/paths';
 import { Severity } from './lsp';
 import { diagnostic } from './diagnostics';
 import { toScript, type ScriptInput } from './parser';
+import { t } from '../../zk/l10n';
 
 /** True/false when the server says so; undefined when it cannot tell (not connected, no access). */
 export type ExistsLookup = (path: string) => Promise<boolean | undefined>;
@@ -79,13 +80,13 @@ export async function diagnosePathsExist(input: ScriptInput, exists: ExistsLooku
     const path = arg.value;
     const parent = parentPath(path);
     if (arg.spec?.pathRule === 'exists') {
-      expect(path, arg.range, true, (line) => `Node "${path}" ${line === undefined ? 'does not exist' : `is deleted ${byLine(line)}`}.`, 'no-node');
+      expect(path, arg.range, true, (line) => (line === undefined ? t('Node "{0}" does not exist.', path) : t('Node "{0}" is deleted {1}.', path, byLine(line))), 'no-node');
     } else {
       if (parent !== undefined) {
-        const say: Say = (line) => `Cannot create "${path}": its parent "${parent}" ${line === undefined ? 'does not exist' : `is deleted ${byLine(line)}`}.`;
+        const say: Say = (line) => (line === undefined ? t('Cannot create "{0}": its parent "{1}" does not exist.', path, parent) : t('Cannot create "{0}": its parent "{1}" is deleted {2}.', path, parent, byLine(line)));
         expect(parent, arg.range, true, say, 'no-parent');
       }
-      if (!sequential) expect(path, arg.range, false, (line) => `Node "${path}" already exists${line === undefined ? '' : ` ${byLine(line)}`}; create will fail.`, 'node-exists');
+      if (!sequential) expect(path, arg.range, false, (line) => (line === undefined ? t('Node "{0}" already exists; create will fail.', path) : t('Node "{0}" already exists {1}; create will fail.', path, byLine(line))), 'node-exists');
     }
     if (command.name === 'delete' || command.name === 'deleteall') tree.deleted(path, command.line);
     // A sequential create's own name is the server's choice; only its parent is known to exist.
