@@ -82,7 +82,7 @@ export const ZK_OPERATIONS: readonly string[] = [
 const KNOWN_OPERATIONS = new Set(ZK_OPERATIONS);
 
 /** "Could not <operation> "<path>"" in the user's language. */
-function couldNot(operation: string, path: string | undefined): string {
+export function couldNot(operation: string, path: string | undefined): string {
   // A listed operation is a literal key of the bundle; any other (made at run time) stays as written.
   const phrase = KNOWN_OPERATIONS.has(operation) ? t(operation) : operation;
   return path ? t('Could not {0} "{1}"', phrase, path) : t('Could not {0}', phrase);
