@@ -164,7 +164,7 @@ describe('l10n seam: t() and setLocalizer', () => {
       registration.dispose();
     }
     assert.equal(chinese, '无法读取节点状态“/app/config”：节点不存在（可能已被其他客户端删除）。请刷新树。');
-    assert.equal(disconnected, 'ZooKeeper 连接“prod”已断开连接：请连接它（ZooKeeper: Connect）后重试。');
+    assert.equal(disconnected, 'ZooKeeper 连接“prod”已断开连接：请连接它（ZooKeeper: 连接）后重试。');
     assert.equal(new ZkError('NONODE', 'read the stat of', '/app/config').message, 'Could not read the stat of "/app/config": the node does not exist (it may have been deleted by another client). Refresh the tree.');
   });
 
