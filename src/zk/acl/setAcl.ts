@@ -87,17 +87,19 @@ export function checkAclBeforeWrite(path: string, acl: readonly AclEntry[], sess
   }
   if (!confirmLockout && locksOut(acl, session)) {
     const who = session.identities.length > 0 ? session.identities.map(formatIdentity).join(', ') : t('this session');
+    // The question alone in details: a person is asked it (src/extension/acl/apply.ts); API callers read the whole message.
+    const question = t(
+      "Setting the ACL of \"{0}\" to {1} leaves none of this session's identities ({2}, or anyone) with ADMIN: after it, you could not change this ACL again (only a super user could).",
+      path,
+      formatEntries(acl),
+      who,
+    );
     throw new ZkError(
       'ACLLOCKOUT',
       'set the ACL of',
       path,
-      t(
-        "Setting the ACL of \"{0}\" to {1} leaves none of this session's identities ({2}, or anyone) with ADMIN: after it, you could not change this ACL again (only a super user could). Confirm to do it anyway (confirmLockout: true).",
-        path,
-        formatEntries(acl),
-        who,
-      ),
-      { acl },
+      `${question} ${t('Confirm to do it anyway (confirmLockout: true).')}`,
+      { acl, question },
     );
   }
 }

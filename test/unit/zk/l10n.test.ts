@@ -6,6 +6,7 @@ import { describeZkError, DisconnectedError, ZK_OPERATIONS, ZkError } from '../.
 import { bundleLocalizer, format, placeholders, setLocalizer, t, type L10nBundle } from '../../../src/zk/l10n';
 import { PROPERTIES, SECTION_TITLES } from '../../../src/server/config/properties';
 import { COMMANDS, UNSUPPORTED } from '../../../src/server/script/commands';
+import { METRIC_CHARTS } from '../../../src/zk/cluster/metrics';
 
 /** The repository root: the nearest folder above this file holding package.json (works from test/ and out/test/). */
 const ROOT = ((): string => {
@@ -40,11 +41,12 @@ interface Use {
 /**
  * Every call of the seam's t() in a file: found with TypeScript's own parser (not a regular
  * expression), counting only a `t` imported from a module named l10n, so a local `t` is not mistaken.
+ * `names` overrides that: the webview scripts' own function names (L in the ACL editor; t, required
+ * from src/zk/l10n, in the metrics panel), and vscode.l10n.t in the webview hosts.
  */
-function seamCalls(file: string): Use[] {
+function seamCalls(file: string, names = new Set<string>()): Use[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const names = new Set<string>();
   for (const statement of source.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !/(^|\/)l10n$/.test(statement.moduleSpecifier.text)) continue;
     const bindings = statement.importClause?.namedBindings;
@@ -52,7 +54,8 @@ function seamCalls(file: string): Use[] {
   }
   const uses: Use[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && names.has(node.expression.text)) {
+    const callee = ts.isCallExpression(node) ? node.expression.getText(source) : undefined;
+    if (ts.isCallExpression(node) && callee !== undefined && names.has(callee)) {
       const first = node.arguments[0];
       const { line } = source.getLineAndCharacterOfPosition(node.getStart());
       const literal = first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first));
@@ -79,6 +82,8 @@ const DYNAMIC = new Set([
   'src/server/script/commands.ts spec.doc',
   'src/server/script/hover.ts flag.spec.doc',
   'src/server/script/completion.ts f.doc',
+  'media/metrics/panel.js chart.title',
+  'media/metrics/panel.js line.label',
 ]);
 
 /** The strings of the tables those calls look up: zoo.cfg's catalogue, the script commands, the operations. */
@@ -96,6 +101,10 @@ function tableKeys(): { where: string; key: string }[] {
     for (const conflict of spec.conflicts) keys.push({ where: `script command ${spec.name} conflict`, key: conflict.message });
   }
   for (const [name, why] of Object.entries(UNSUPPORTED)) keys.push({ where: `UNSUPPORTED ${name}`, key: why });
+  for (const chart of METRIC_CHARTS) {
+    keys.push({ where: `metrics chart ${chart.id}`, key: chart.title });
+    for (const series of chart.series) keys.push({ where: `metrics chart ${chart.id} ${series.key}`, key: series.label });
+  }
   return keys;
 }
 
@@ -107,11 +116,18 @@ function check(where: string, key: string, problems: string[]): void {
 
 describe('l10n seam of src/zk and src/server (zh-cn)', () => {
   const files = [...sourceFiles('src/zk'), ...sourceFiles('src/server')];
-  const uses = files.flatMap(seamCalls);
+  const uses = [
+    ...files.flatMap((file) => seamCalls(file)),
+    // The webviews' scripts and hosts (their strings reach the webview in the bundle, src/extension/webviewL10n.ts).
+    ...seamCalls('media/acl/editor.js', new Set(['L'])),
+    ...seamCalls('media/metrics/panel.js', new Set(['t'])),
+    ...['src/extension/acl/aclEditor.ts', 'src/extension/acl/apply.ts', 'src/extension/cluster/metricsPanel.ts'].flatMap((file) => seamCalls(file, new Set(['vscode.l10n.t']))),
+  ];
 
   it('finds the seam in use (the scan is not vacuous)', () => {
     assert.ok(uses.length > 50, `only ${uses.length} calls of t() found`);
     assert.ok(uses.some((u) => u.where.startsWith('src/server/')), 'no call of t() in src/server');
+    for (const script of ['media/acl/editor.js', 'media/metrics/panel.js']) assert.ok(uses.some((u) => u.where.startsWith(script)), `no string looked up in ${script}`);
   });
 
   it('every string given to t(), and every string of the tables it looks up, has a zh-cn translation using the same placeholders', () => {
