@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { describeZkError, DisconnectedError, ZK_OPERATIONS, ZkError } from '../../../src/zk/errors';
-import { bundleLocalizer, format, placeholders, setLocalizer, t, type L10nBundle } from '../../../src/zk/l10n';
+import { bundleLocalizer, format, placeholders, setLocalizer, t } from '../../../src/zk/l10n';
 import { PROPERTIES, SECTION_TITLES } from '../../../src/server/config/properties';
 import { COMMANDS, UNSUPPORTED } from '../../../src/server/script/commands';
 import { METRIC_CHARTS } from '../../../src/zk/cluster/metrics';
@@ -170,7 +170,7 @@ describe('l10n seam: t() and setLocalizer', () => {
   });
 
   it('a ZkError sentence comes out in Chinese with the zh-cn bundle as localizer, and English again once it is disposed', () => {
-    const registration = setLocalizer(bundleLocalizer(ZH_CN as L10nBundle));
+    const registration = setLocalizer(bundleLocalizer(ZH_CN));
     let chinese: string;
     let disconnected: string;
     try {
