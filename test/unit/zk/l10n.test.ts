@@ -143,6 +143,20 @@ describe('l10n seam of src/zk and src/server (zh-cn)', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('no t() runs when a module loads (before activate() sets the localizer, it would stay English)', () => {
+    const early: string[] = [];
+    for (const file of files) {
+      const source = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node, inFunction: boolean): void => {
+        const deferred = inFunction || ts.isFunctionLike(node);
+        if (!deferred && ts.isCallExpression(node) && node.expression.getText(source) === 't') early.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+        ts.forEachChild(node, (child) => visit(child, deferred));
+      };
+      visit(source, false);
+    }
+    assert.deepEqual(early, []);
+  });
+
   it('every bundle entry keeps the placeholders of its key, and the bundle is sorted by key', () => {
     const problems = Object.keys(ZH_CN).filter((key) => placeholders(translation(key) ?? '').join() !== placeholders(key).join());
     assert.deepEqual(problems, []);
