@@ -4,12 +4,20 @@
 (function () {
   'use strict';
   const vscode = acquireVsCodeApi();
+  // The display language's bundle, put in the page by the extension (src/extension/webviewL10n.ts).
+  const STRINGS = JSON.parse((document.getElementById('l10n') || {}).textContent || '{}');
+  /** A string in the display language, its {0}, {1}… filled; the key is the English text. */
+  function L(message, ...args) {
+    const entry = Object.prototype.hasOwnProperty.call(STRINGS, message) ? STRINGS[message] : undefined;
+    const template = typeof entry === 'string' ? entry : entry && typeof entry.message === 'string' ? entry.message : message;
+    return template.replace(/\{(\d+)\}/g, (match, i) => (Number(i) < args.length ? String(args[Number(i)]) : match));
+  }
   const PERMS = [
-    ['c', 'create'],
-    ['d', 'delete'],
-    ['r', 'read'],
-    ['w', 'write'],
-    ['a', 'admin'],
+    ['c', L('create')],
+    ['d', L('delete')],
+    ['r', L('read')],
+    ['w', L('write')],
+    ['a', L('admin')],
   ];
   const SCHEMES = ['world', 'auth', 'digest', 'ip', 'sasl', 'x509'];
   let state = { acl: [], aversion: 0, readOnlyReason: undefined, path: '', connection: '', analysis: undefined, conflict: undefined };
@@ -51,15 +59,15 @@
     const readOnly = state.readOnlyReason !== undefined;
     app.replaceChildren();
     app.removeAttribute('aria-busy');
-    app.append(el('h1', {}, el('span', { text: `ACL of ${state.path}` }), el('span', { class: 'muted', text: ` on ${state.connection} · ACL version ${state.aversion}` })));
+    app.append(el('h1', {}, el('span', { text: L('ACL of {0}', state.path) }), el('span', { class: 'muted', text: ` ${L('on {0} · ACL version {1}', state.connection, state.aversion)}` })));
     if (readOnly) app.append(el('p', { id: 'readonly', class: 'notice', role: 'note', text: state.readOnlyReason }));
 
     const layout = el('div', { class: 'layout' });
-    const form = el('section', { class: 'form', 'aria-label': 'ACL entries' });
+    const form = el('section', { class: 'form', 'aria-label': L('ACL entries') });
     const datalist = el('datalist', { id: 'schemes' }, ...SCHEMES.map((s) => el('option', { value: s })));
     const table = el('table', { class: 'entries' });
     table.append(
-      el('thead', {}, el('tr', {}, el('th', { text: 'Scheme' }), el('th', { text: 'Id' }), ...PERMS.map(([l, name]) => el('th', { title: name, text: l })), el('th', { 'aria-label': 'Remove' }))),
+      el('thead', {}, el('tr', {}, el('th', { text: L('Scheme') }), el('th', { text: L('Id') }), ...PERMS.map(([l, name]) => el('th', { title: name, text: l })), el('th', { 'aria-label': L('Remove') }))),
     );
     const body = el('tbody');
     state.acl.forEach((entry, index) => {
@@ -72,7 +80,7 @@
           el('input', {
             list: 'schemes',
             value: entry.scheme,
-            'aria-label': `Scheme of entry ${n}`,
+            'aria-label': L('Scheme of entry {0}', n),
             'data-focus': `scheme-${index}`,
             disabled: readOnly,
             oninput: (e) => {
@@ -92,8 +100,8 @@
           el('input', {
             class: 'id',
             value: entry.id,
-            'aria-label': `Id of entry ${n}`,
-            placeholder: entry.scheme === 'ip' ? '10.0.0.0/8' : entry.scheme === 'digest' ? 'user:base64(sha1)' : entry.scheme === 'auth' ? '(none)' : '',
+            'aria-label': L('Id of entry {0}', n),
+            placeholder: entry.scheme === 'ip' ? '10.0.0.0/8' : entry.scheme === 'digest' ? 'user:base64(sha1)' : entry.scheme === 'auth' ? L('(none)') : '',
             'data-focus': `id-${index}`,
             disabled: readOnly,
             oninput: (e) => {
@@ -109,7 +117,7 @@
             el('input', {
               type: 'checkbox',
               checked: entry.perms.includes(letter),
-              'aria-label': `${letter} (${name}) for entry ${n}`,
+              'aria-label': L('{0} ({1}) for entry {2}', letter, name, n),
               title: `${name} (${letter})`,
               'data-focus': `${letter}-${index}`,
               disabled: readOnly,
@@ -126,8 +134,8 @@
           el('button', {
             class: 'icon',
             text: '✕',
-            title: 'Remove this entry',
-            'aria-label': `Remove entry ${n}`,
+            title: L('Remove this entry'),
+            'aria-label': L('Remove entry {0}', n),
             'data-focus': `remove-${index}`,
             disabled: readOnly,
             onclick: () => {
@@ -147,7 +155,7 @@
       el('button', {
         id: 'add',
         class: 'secondary',
-        text: 'Add Entry',
+        text: L('Add Entry'),
         'data-focus': 'add',
         disabled: readOnly,
         onclick: () => {
@@ -160,9 +168,9 @@
       }),
     );
 
-    const generator = el('fieldset', { class: 'generator' }, el('legend', { text: 'Digest id generator' }));
-    const user = el('input', { id: 'digest-user', 'aria-label': 'Digest user', placeholder: 'user', 'data-focus': 'digest-user', disabled: readOnly });
-    const password = el('input', { id: 'digest-password', type: 'password', 'aria-label': 'Digest password', placeholder: 'password (never stored)', 'data-focus': 'digest-password', disabled: readOnly });
+    const generator = el('fieldset', { class: 'generator' }, el('legend', { text: L('Digest id generator') }));
+    const user = el('input', { id: 'digest-user', 'aria-label': L('Digest user'), placeholder: L('user'), 'data-focus': 'digest-user', disabled: readOnly });
+    const password = el('input', { id: 'digest-password', type: 'password', 'aria-label': L('Digest password'), placeholder: L('password (never stored)'), 'data-focus': 'digest-password', disabled: readOnly });
     const generate = () => {
       vscode.postMessage({ type: 'digest', user: user.value, password: password.value });
       // Gone from the form at once: only the id comes back.
@@ -171,36 +179,36 @@
     password.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') generate();
     });
-    generator.append(user, password, el('button', { id: 'digest-add', class: 'secondary', text: 'Add Digest Entry', 'data-focus': 'digest-add', disabled: readOnly, onclick: generate }));
+    generator.append(user, password, el('button', { id: 'digest-add', class: 'secondary', text: L('Add Digest Entry'), 'data-focus': 'digest-add', disabled: readOnly, onclick: generate }));
     form.append(generator);
 
     form.append(el('div', { id: 'problems', role: 'alert' }));
-    form.append(el('section', { class: 'preview', 'aria-label': 'Preview of the change' }, el('h2', { id: 'preview-title', text: 'Preview' }), el('ul', { id: 'preview' })));
+    form.append(el('section', { class: 'preview', 'aria-label': L('Preview of the change') }, el('h2', { id: 'preview-title', text: L('Preview') }), el('ul', { id: 'preview' })));
     form.append(
       el(
         'div',
         { class: 'actions' },
-        el('button', { id: 'apply-node', text: 'Apply to This Node', 'data-focus': 'apply-node', disabled: true, onclick: () => apply('node') }),
-        el('button', { id: 'apply-subtree', class: 'secondary', text: 'Apply to the Whole Subtree', 'data-focus': 'apply-subtree', disabled: true, onclick: () => apply('subtree') }),
-        el('button', { id: 'reload', class: 'secondary', text: 'Reload', 'data-focus': 'reload', onclick: () => vscode.postMessage({ type: 'reload' }) }),
+        el('button', { id: 'apply-node', text: L('Apply to This Node'), 'data-focus': 'apply-node', disabled: true, onclick: () => apply('node') }),
+        el('button', { id: 'apply-subtree', class: 'secondary', text: L('Apply to the Whole Subtree'), 'data-focus': 'apply-subtree', disabled: true, onclick: () => apply('subtree') }),
+        el('button', { id: 'reload', class: 'secondary', text: L('Reload'), 'data-focus': 'reload', onclick: () => vscode.postMessage({ type: 'reload' }) }),
       ),
       el('p', { id: 'status', role: 'status' }),
     );
 
     if (state.conflict) {
       const c = state.conflict;
-      const box = el('section', { id: 'conflict', class: 'conflict', role: 'alertdialog', 'aria-label': 'The ACL changed on the server' }, el('h2', { text: 'Someone else changed this ACL' }), el('p', { text: c.message }));
+      const box = el('section', { id: 'conflict', class: 'conflict', role: 'alertdialog', 'aria-label': L('The ACL changed on the server') }, el('h2', { text: L('Someone else changed this ACL') }), el('p', { text: c.message }));
       const side = (title, entries) => el('div', {}, el('h3', { text: title }), el('ul', {}, ...entries.map((e) => el('li', { text: `${e.scheme}:${e.id}:${e.perms}` }))));
       box.append(
-        el('div', { class: 'sides' }, side(`Theirs (ACL version ${c.aversion})`, c.theirs), side('Yours', c.mine)),
+        el('div', { class: 'sides' }, side(L('Theirs (ACL version {0})', c.aversion), c.theirs), side(L('Yours'), c.mine)),
         el(
           'div',
           { class: 'actions' },
-          el('button', { id: 'overwrite', text: 'Overwrite With Mine', 'data-focus': 'overwrite', onclick: () => apply('node', c.aversion) }),
+          el('button', { id: 'overwrite', text: L('Overwrite With Mine'), 'data-focus': 'overwrite', onclick: () => apply('node', c.aversion) }),
           el('button', {
             id: 'load-theirs',
             class: 'secondary',
-            text: 'Load Theirs',
+            text: L('Load Theirs'),
             'data-focus': 'load-theirs',
             onclick: () => {
               state.conflict = undefined;
@@ -210,7 +218,7 @@
           el('button', {
             id: 'keep-editing',
             class: 'secondary',
-            text: 'Keep Editing',
+            text: L('Keep Editing'),
             'data-focus': 'keep-editing',
             onclick: () => {
               state.conflict = undefined;
@@ -222,10 +230,11 @@
       form.prepend(box);
     }
 
-    const aside = el('aside', { class: 'who', 'aria-label': 'Who can do what here?' }, el('h2', { text: 'Who can do what here?' }));
-    const whoTable = el('table', { id: 'who' }, el('thead', {}, el('tr', {}, el('th', { text: 'Identity' }), el('th', { text: 'Now' }), el('th', { text: 'After' }))));
+    const identities = state.identities && state.identities.length ? state.identities.join(', ') : L('no identity');
+    const aside = el('aside', { class: 'who', 'aria-label': L('Who can do what here?') }, el('h2', { text: L('Who can do what here?') }));
+    const whoTable = el('table', { id: 'who' }, el('thead', {}, el('tr', {}, el('th', { text: L('Identity') }), el('th', { text: L('Now') }), el('th', { text: L('After') }))));
     whoTable.append(el('tbody', { id: 'who-rows' }));
-    aside.append(whoTable, el('p', { class: 'muted', text: `This session: ${state.identities && state.identities.length ? state.identities.join(', ') : 'no identity'}${state.identitySource === 'derived' ? ' (as sent: the server does not answer whoAmI)' : ' (whoAmI)'}. c create, d delete, r read, w write, a admin.` }));
+    aside.append(whoTable, el('p', { class: 'muted', text: (state.identitySource === 'derived' ? L('This session: {0} (as sent: the server does not answer whoAmI). c create, d delete, r read, w write, a admin.', identities) : L('This session: {0} (whoAmI). c create, d delete, r read, w write, a admin.', identities)) }));
 
     layout.append(form, aside);
     app.append(layout);
@@ -250,7 +259,7 @@
     if (!analysis) return;
     if (analysis.problem) problems.append(el('p', { class: 'error', text: analysis.problem }));
     for (const w of analysis.warnings) problems.append(el('p', { class: 'warning', text: w }));
-    document.getElementById('preview-title').textContent = analysis.unchanged ? 'Preview: no change' : 'Preview';
+    document.getElementById('preview-title').textContent = analysis.unchanged ? L('Preview: no change') : L('Preview');
     const marks = { '+': 'add', '-': 'remove', '~': 'change', ' ': 'same' };
     for (const line of analysis.preview) list.append(el('li', { class: `mark-${marks[line.mark]}`, text: `${line.mark} ${line.text}` }));
     for (const row of analysis.who) {
@@ -262,7 +271,7 @@
 
   function apply(scope, aversion) {
     state.conflict = undefined;
-    setStatus(scope === 'subtree' ? 'Applying to the subtree…' : 'Applying…');
+    setStatus(scope === 'subtree' ? L('Applying to the subtree…') : L('Applying…'));
     vscode.postMessage({ type: 'apply', scope, acl: state.acl, aversion });
   }
 
@@ -285,7 +294,7 @@
         state.acl.push({ scheme: 'digest', id: message.id, perms: 'cdrwa' });
         edited();
         render();
-        setStatus(`Added digest:${message.id} (the password was not kept).`);
+        setStatus(L('Added digest:{0} (the password was not kept).', message.id));
         break;
       case 'applied':
         setStatus(message.message, message.failed && message.failed.length ? 'warning' : 'ok');
@@ -293,7 +302,7 @@
       case 'conflict':
         state.conflict = message;
         render();
-        setStatus('Nothing was written: the ACL changed on the server.', 'error');
+        setStatus(L('Nothing was written: the ACL changed on the server.'), 'error');
         break;
       case 'status':
         setStatus(message.message);

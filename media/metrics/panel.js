@@ -5,6 +5,10 @@
 'use strict';
 /* global document, window, acquireVsCodeApi */
 const { chartLines, formatClock, formatFigure, frameOf, linePath, nearestIndex, xOf, yOf } = require('../../src/zk/cluster/chart');
+const { bundleLocalizer, setLocalizer, t } = require('../../src/zk/l10n');
+
+// The display language's bundle, put in the page by the extension (src/extension/webviewL10n.ts).
+setLocalizer(bundleLocalizer(JSON.parse(document.getElementById('l10n')?.textContent || '{}')));
 
 const vscode = acquireVsCodeApi();
 const PALETTE = 6; // .c0 … .c5 in the panel's style sheet
@@ -32,16 +36,17 @@ function renderHeader() {
   const legend = servers()
     .map((server) => {
       const s = last?.servers.find((x) => x.server === server);
-      const status = s ? `${s.role === 'unknown' ? '' : `${s.role} · `}${s.state}` : 'not in the last sample';
+      const status = s ? `${s.role === 'unknown' ? '' : `${s.role} · `}${s.state}` : t('not in the last sample');
       return `<span class="legend-item"><span class="swatch ${colourOf(server)}"></span>${escapeHtml(server)} <span class="muted">${escapeHtml(status)}</span></span>`;
     })
     .join('');
-  const when = last ? `last sample ${formatClock(last.t)}` : 'waiting for the first sample…';
+  const when = last ? t('last sample {0}', formatClock(last.t)) : t('waiting for the first sample…');
+  const kept = state.samples.length === 1 ? t('{0} sample (the last hour is kept)', state.samples.length) : t('{0} samples (the last hour is kept)', state.samples.length);
   header.innerHTML =
-    `<div class="title"><strong>${escapeHtml(state.connection)}</strong> <span class="muted">every ${state.intervalMs / 1000} s · ` +
-    `${state.samples.length} sample${state.samples.length === 1 ? '' : 's'} (the last hour is kept) · ${when}</span>` +
-    `<button id="export" title="Save the samples as CSV">Export CSV…</button></div>` +
-    `<div class="legend">${legend}<span class="legend-item"><span class="dash-sample"></span><span class="muted">second figure of a chart (max, sent)</span></span></div>` +
+    `<div class="title"><strong>${escapeHtml(state.connection)}</strong> <span class="muted">${escapeHtml(t('every {0} s', state.intervalMs / 1000))} · ` +
+    `${escapeHtml(kept)} · ${escapeHtml(when)}</span>` +
+    `<button id="export" title="${escapeHtml(t('Save the samples as CSV'))}">${escapeHtml(t('Export CSV…'))}</button></div>` +
+    `<div class="legend">${legend}<span class="legend-item"><span class="dash-sample"></span><span class="muted">${escapeHtml(t('second figure of a chart (max, sent)'))}</span></span></div>` +
     (state.error ? `<div class="error">${escapeHtml(state.error)}</div>` : '');
   document.getElementById('export').addEventListener('click', () => vscode.postMessage({ type: 'export' }));
 }
@@ -79,14 +84,14 @@ function renderChart(container, chart) {
     }
   }
   container.innerHTML =
-    `<h3>${escapeHtml(chart.title)}</h3>` +
-    `<svg width="${width}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(chart.title)}"><g transform="translate(${MARGIN.left},${MARGIN.top})">${parts.join('')}` +
+    `<h3>${escapeHtml(t(chart.title))}</h3>` +
+    `<svg width="${width}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(t(chart.title))}"><g transform="translate(${MARGIN.left},${MARGIN.top})">${parts.join('')}` +
     `<rect class="hit" x="0" y="0" width="${plotW}" height="${plotH}"></rect></g></svg>`;
   const hit = container.querySelector('rect.hit');
   hit.addEventListener('mousemove', (event) => {
     const box = hit.getBoundingClientRect();
-    const t = frame.t0 + ((event.clientX - box.left) / Math.max(1, box.width)) * (frame.t1 - frame.t0);
-    const index = nearestIndex(times, t);
+    const at = frame.t0 + ((event.clientX - box.left) / Math.max(1, box.width)) * (frame.t1 - frame.t0);
+    const index = nearestIndex(times, at);
     if (index !== state.hover) {
       state.hover = index;
       renderCharts();
@@ -105,7 +110,7 @@ function showTooltip(chart, lines, index, clientX, clientY) {
   if (index < 0) return tooltip.classList.remove('shown');
   const rows = lines.map((line) => {
     const p = line.points[index];
-    const label = chart.series.length > 1 ? ` ${line.label}` : '';
+    const label = chart.series.length > 1 ? ` ${t(line.label)}` : '';
     return `<div><span class="swatch ${colourOf(line.server)}"></span>${escapeHtml(line.server)}${escapeHtml(label)}: <strong>${escapeHtml(formatFigure(p && p.v, chart.unit))}</strong></div>`;
   });
   tooltip.innerHTML = `<div class="muted">${formatClock(state.samples[index].t)}</div>${rows.join('')}`;

@@ -22,6 +22,7 @@ import type { AclEditorPanels } from './acl/aclEditor';
 import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 import { parseDocumentUri } from './fs/documentAddress';
+import { setLocalizer } from '../zk/l10n';
 
 /** The node a zk:// uri names, or undefined for any other uri. */
 function nodeOfUri(uri: vscode.Uri): { connection: string; path: string } | undefined {
@@ -60,6 +61,7 @@ let connectionManager: ConnectionManager | undefined;
 
 /** The one composition root: builds every part and hands each what it needs. */
 export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi | ZooKeeperExplorerPublicApi {
+  context.subscriptions.push(setLocalizer((message, args) => vscode.l10n.t(message, ...args))); // src/zk's sentences (errors.ts…) in the display language
   const channel = vscode.window.createOutputChannel('ZooKeeper', { log: true });
   const log = createLogger(channel);
   const connections = new ConnectionManager(new CredentialStore(context.secrets, userLevelConnectString), log.scoped('connections'));

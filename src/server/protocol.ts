@@ -54,3 +54,12 @@ export const SERVER_INFO_REQUEST = 'zookeeper/serverInfo';
 export interface ServerInfoResult {
   pid: number;
 }
+
+/**
+ * What the client sends in InitializeParams.initializationOptions: the display language and its
+ * l10n bundle (vscode.l10n.bundle, undefined in English), which the server's sentences go through.
+ */
+export interface InitializationOptions {
+  locale?: string;
+  l10nBundle?: Readonly<Record<string, string | { readonly message: string }>>;
+}

@@ -2,6 +2,7 @@ import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Pos
 import type { ClusterInfo } from './clusterInfo';
 import { complete, diagnose, diagnosePathsExist, documentSymbols, hover, parseScript, type ParsedScript } from './script';
 import { diagnoseConnectionDirective } from './script/connectionDirective';
+import { t } from '../zk/l10n';
 
 /** The script services bound to the clusters: the connection is the script's `# connection:` or the active one. */
 export class ScriptFeatures {
@@ -40,7 +41,7 @@ export class ScriptFeatures {
         .map((c) => ({
           label: c.name,
           kind: 12,
-          detail: [c.active ? 'active connection' : undefined, c.readOnly ? 'read-only' : undefined].filter(Boolean).join(', ') || 'connection',
+          detail: [c.active ? t('active connection') : undefined, c.readOnly ? t('read-only') : undefined].filter(Boolean).join(', ') || t('connection'),
           textEdit: { range: d.range, newText: c.name },
         }));
     }
@@ -56,11 +57,11 @@ export class ScriptFeatures {
       // Typing never connects a cluster by itself (the user may have disconnected it on purpose): offer to.
       return [
         {
-          label: `Connect to ${notConnected} to complete its znodes`,
+          label: t('Connect to {0} to complete its znodes', notConnected),
           kind: 23, // Event
           filterText: script.lines[position.line].slice(0, position.character).split(/\s/).pop() ?? '',
           textEdit: { range: { start: position, end: position }, newText: '' },
-          command: { title: 'Connect', command: 'zookeeper.connect', arguments: [{ connection: notConnected }] },
+          command: { title: t('Connect'), command: 'zookeeper.connect', arguments: [{ connection: notConnected }] },
         },
       ];
     }
@@ -87,7 +88,7 @@ export class ScriptFeatures {
     return diagnostics.flatMap((diagnostic) => {
       const replacement = (diagnostic.data as { replacement?: unknown } | undefined)?.replacement;
       if (typeof replacement !== 'string') return [];
-      return [{ title: `Change to "${replacement}"`, kind: 'quickfix', isPreferred: true, diagnostics: [diagnostic], edit: { changes: { [uri]: [{ range: diagnostic.range, newText: replacement }] } } }];
+      return [{ title: t('Change to "{0}"', replacement), kind: 'quickfix', isPreferred: true, diagnostics: [diagnostic], edit: { changes: { [uri]: [{ range: diagnostic.range, newText: replacement }] } } }];
     });
   }
 }

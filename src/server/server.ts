@@ -5,8 +5,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ClusterInfo } from './clusterInfo';
 import { compactCompletions } from './compactCompletions';
 import { ConfigFeatures } from './configFeatures';
-import { CONFIG_LANGUAGE, INVALIDATE_NOTIFICATION, SCRIPT_LANGUAGE, SERVER_INFO_REQUEST, type InvalidateParams, type ServerInfoResult } from './protocol';
+import { CONFIG_LANGUAGE, INVALIDATE_NOTIFICATION, SCRIPT_LANGUAGE, SERVER_INFO_REQUEST, type InitializationOptions, type InvalidateParams, type ServerInfoResult } from './protocol';
 import { ScriptFeatures } from './scriptFeatures';
+import { bundleLocalizer, setLocalizer } from '../zk/l10n';
 
 export { CONFIG_LANGUAGE, SCRIPT_LANGUAGE } from './protocol';
 const DIAGNOSTICS_DELAY_MS = 250;
@@ -42,7 +43,12 @@ export function startServer(connection: Connection): void {
   };
 
   let defaults = { editRange: false, insertTextFormat: false };
+  let localization: { dispose(): void } | undefined;
   connection.onInitialize((params) => {
+    // The display language's bundle comes from the client (src/extension/language): the server
+    // cannot ask vscode.l10n itself, and the client already holds the bundle of the right locale.
+    const options = params.initializationOptions as InitializationOptions | undefined;
+    if (options?.l10nBundle && typeof options.l10nBundle === 'object') localization = setLocalizer(bundleLocalizer(options.l10nBundle));
     const supported = params.capabilities.textDocument?.completion?.completionList?.itemDefaults ?? [];
     defaults = { editRange: supported.includes('editRange'), insertTextFormat: supported.includes('insertTextFormat') };
     return {
@@ -95,6 +101,9 @@ export function startServer(connection: Connection): void {
     // Existence warnings may have changed: check the open scripts again.
     for (const document of documents.all()) if (document.languageId === SCRIPT_LANGUAGE) schedule(document, 500);
   });
+
+  // In its own process the localizer dies with the server; in-process (tests) it must not outlive it.
+  connection.onShutdown(() => localization?.dispose());
 
   connection.onRequest(SERVER_INFO_REQUEST, (): ServerInfoResult => ({ pid: process.pid }));
 

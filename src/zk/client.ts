@@ -1,7 +1,7 @@
 import type { NzcEvent } from 'node-zookeeper-client';
 import { OPEN_ACL_UNSAFE, type ZkAcl } from './acl';
 import { formatConnectString, parseConnectString, type ParsedConnectString } from './connectString';
-import { ZkError } from './errors';
+import { couldNot, ZkError } from './errors';
 import { Emitter, type Disposable } from './events';
 import { decodeMultiResults, encodeMultiOps, type MultiOp, type MultiResult } from './multi';
 import { parentPath, validatePath } from './paths';
@@ -14,6 +14,7 @@ import { isTransportProblem, type Transport } from './wire/transport';
 import { answersPlainText, speaksTls } from './security/detect';
 import { digestMd5Session } from './security/digestMd5';
 import { GssapiLogin, type GssapiOptions } from './security/gssapi';
+import { t } from './l10n';
 
 export type ConnectionState = 'connecting' | 'connected' | 'readOnly' | 'suspended' | 'expired' | 'authFailed' | 'closed';
 
@@ -242,11 +243,10 @@ export class ZkClient implements Disposable {
           : problems.size >= servers
             ? [...new Set(problems.values())].join(' ')
             : refused >= servers * 2
-              ? `Could not connect to ZooKeeper at ${this.connectString}: the connection was refused (${this.wire.lastSocketError ?? 'ECONNREFUSED'}). ` +
-                'Nothing listens on that port: check the host and port, and that the server runs.'
-              : `Could not connect to ZooKeeper at ${this.connectString} within ${Math.round(timeoutMs / 1000)} s` +
-                (this.wire.lastSocketError ? ` (${this.wire.lastSocketError})` : ': no server answered') +
-                '. Check that the hosts and ports are right, that the server runs, and that it is reachable from this machine.';
+              ? t('Could not connect to ZooKeeper at {0}: the connection was refused ({1}). Nothing listens on that port: check the host and port, and that the server runs.', this.connectString, this.wire.lastSocketError ?? 'ECONNREFUSED')
+              : this.wire.lastSocketError
+                ? t('Could not connect to ZooKeeper at {0} within {1} s ({2}). Check that the hosts and ports are right, that the server runs, and that it is reachable from this machine.', this.connectString, Math.round(timeoutMs / 1000), this.wire.lastSocketError)
+                : t('Could not connect to ZooKeeper at {0} within {1} s: no server answered. Check that the hosts and ports are right, that the server runs, and that it is reachable from this machine.', this.connectString, Math.round(timeoutMs / 1000));
       throw new ZkError('CONNECTFAILED', 'connect', undefined, reason);
     } finally {
       for (const sub of subs) sub.dispose();
@@ -268,12 +268,15 @@ export class ZkClient implements Disposable {
     const sasl = this.options.sasl;
     if (this.gssapi && this.wire.saslFailure !== undefined) return this.gssapi.describeFailure(this.connectString, this.wire.saslFailure, this.wire.saslError);
     if (sasl?.mechanism === 'DIGEST-MD5' && this.wire.saslFailure !== undefined) {
-      return (
-        `ZooKeeper at ${this.connectString} refused the SASL login of user "${sasl.user}" (${sasl.mechanism}: ${this.wire.saslFailure}). ` +
-        'The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Digest Credentials…).'
+      return t(
+        'ZooKeeper at {0} refused the SASL login of user "{1}" ({2}: {3}). The password is wrong, or the server does not know this user: set the password again (ZooKeeper: Set Digest Credentials…).',
+        this.connectString,
+        sasl.user,
+        sasl.mechanism,
+        this.wire.saslFailure,
       );
     }
-    return `ZooKeeper at ${this.connectString} rejected the credentials. Check the user name and password.`;
+    return t('ZooKeeper at {0} rejected the credentials. Check the user name and password.', this.connectString);
   }
 
   /** Resolves when the state satisfies `predicate`; rejects after `timeoutMs` or when the client closes. */
@@ -357,7 +360,7 @@ export class ZkClient implements Disposable {
     const mode = options.mode ?? 'persistent';
     const sequential = mode.endsWith('equential');
     const problem = validatePath(path, sequential);
-    if (problem) throw new ZkError('INVALIDPATH', 'create', path, `Could not create "${path}": ${problem}`);
+    if (problem) throw new ZkError('INVALIDPATH', 'create', path, t('Could not create "{0}": {1}', path, problem));
     const { opcode, flags } = createOpcode(mode, options.ttlMs, path);
     const body = new JuteWriter();
     body.string(this.wire.withChroot(path)).buffer_(data ?? Buffer.alloc(0));
@@ -419,7 +422,7 @@ export class ZkClient implements Disposable {
     if (ops.length === 0) return [];
     for (const op of ops) {
       const problem = validatePath(op.path, op.type === 'create' && (op.mode ?? 'persistent').endsWith('equential'));
-      if (problem) throw new ZkError('INVALIDPATH', 'run the batch at', op.path, `Could not run the batch: "${op.path}": ${problem}`);
+      if (problem) throw new ZkError('INVALIDPATH', 'run the batch at', op.path, t('Could not run the batch: "{0}": {1}', op.path, problem));
     }
     const body = encodeMultiOps(ops, (p) => this.wire.withChroot(p));
     const dataLength = ops.reduce((sum, op) => sum + ('data' in op && op.data ? op.data.length : 0), 0);
@@ -674,7 +677,7 @@ export class ZkClient implements Disposable {
 
   private checkPath(operation: string, path: string): void {
     const problem = validatePath(path);
-    if (problem) throw new ZkError('INVALIDPATH', operation, path, `Could not ${operation} "${path}": ${problem}`);
+    if (problem) throw new ZkError('INVALIDPATH', operation, path, t('{0}: {1}', couldNot(operation, path), problem));
   }
 
   private call<T>(
@@ -719,12 +722,12 @@ function createOpcode(mode: CreateMode, ttlMs: number | undefined, path: string)
   const isTtl = mode === 'ttl' || mode === 'ttlSequential';
   if (isTtl) {
     if (ttlMs === undefined || !Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > MAX_TTL_MS) {
-      throw new ZkError('INVALIDARGUMENT', 'create', path, `Could not create "${path}": a TTL node needs a time to live in whole milliseconds from 1 to ${MAX_TTL_MS}; got ${String(ttlMs)}.`);
+      throw new ZkError('INVALIDARGUMENT', 'create', path, t('Could not create "{0}": a TTL node needs a time to live in whole milliseconds from 1 to {1}; got {2}.', path, MAX_TTL_MS, String(ttlMs)));
     }
     return { opcode: OpCode.createTTL, flags: mode === 'ttl' ? CreateFlag.persistentWithTtl : CreateFlag.persistentSequentialWithTtl };
   }
   if (ttlMs !== undefined) {
-    throw new ZkError('INVALIDARGUMENT', 'create', path, `Could not create "${path}": a time to live applies only to the TTL modes, not to "${mode}".`);
+    throw new ZkError('INVALIDARGUMENT', 'create', path, t('Could not create "{0}": a time to live applies only to the TTL modes, not to "{1}".', path, mode));
   }
   switch (mode) {
     case 'persistent':

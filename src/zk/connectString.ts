@@ -1,4 +1,5 @@
 import { validatePath } from './paths';
+import { t } from './l10n';
 
 export interface ParsedConnectString {
   servers: { host: string; port: number }[];
@@ -13,25 +14,25 @@ const DEFAULT_PORT = 2181;
  */
 export function parseConnectString(input: string): ParsedConnectString | string {
   const text = input.trim();
-  if (!text) return 'The connect string is empty. Enter host:port, for example 127.0.0.1:2181.';
-  if (/\s/.test(text)) return 'The connect string contains spaces. Separate hosts with commas only, for example zk1:2181,zk2:2181.';
+  if (!text) return t('The connect string is empty. Enter host:port, for example 127.0.0.1:2181.');
+  if (/\s/.test(text)) return t('The connect string contains spaces. Separate hosts with commas only, for example zk1:2181,zk2:2181.');
   const slash = text.indexOf('/');
   const hostPart = slash === -1 ? text : text.slice(0, slash);
   let chroot = slash === -1 ? undefined : text.slice(slash);
   if (chroot === '/') chroot = undefined;
   if (chroot !== undefined) {
     const problem = validatePath(chroot);
-    if (problem) return `The chroot "${chroot}" is not a valid path: ${problem}`;
+    if (problem) return t('The chroot "{0}" is not a valid path: {1}', chroot, problem);
   }
   const servers: { host: string; port: number }[] = [];
   for (const entry of hostPart.split(',')) {
-    if (!entry) return `The connect string "${text}" has an empty host entry; remove the extra comma.`;
+    if (!entry) return t('The connect string "{0}" has an empty host entry; remove the extra comma.', text);
     const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d*))?$/.exec(entry);
-    if (!match) return `"${entry}" is not host:port. Write it like zk1.example.com:2181 or [::1]:2181.`;
+    if (!match) return t('"{0}" is not host:port. Write it like zk1.example.com:2181 or [::1]:2181.', entry);
     const host = match[1].replace(/^\[|\]$/g, '');
     const port = match[2] === undefined || match[2] === '' ? DEFAULT_PORT : Number(match[2]);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) return `The port in "${entry}" must be a number from 1 to 65535.`;
-    if (!/^[A-Za-z0-9._:-]+$/.test(host)) return `"${host}" is not a valid host name or address.`;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return t('The port in "{0}" must be a number from 1 to 65535.', entry);
+    if (!/^[A-Za-z0-9._:-]+$/.test(host)) return t('"{0}" is not a valid host name or address.', host);
     servers.push({ host, port });
   }
   return chroot === undefined ? { servers } : { servers, chroot };

@@ -1,3 +1,5 @@
+import { t } from './l10n';
+
 /**
  * ZooKeeper path rules, after org.apache.zookeeper.common.PathUtils.validatePath.
  *
@@ -95,17 +97,17 @@ function describePathProblem(path: string, problem: Problem): string {
   const q = quote(path);
   switch (problem.kind) {
     case 'empty':
-      return 'Znode path is empty; it must start with "/".';
+      return t('Znode path is empty; it must start with "/".');
     case 'relative':
-      return `Znode path ${q} must start with "/".`;
+      return t('Znode path {0} must start with "/".', q);
     case 'trailing':
-      return `Znode path ${q} ends with "/" at character ${problem.at}; remove the trailing "/".`;
+      return t('Znode path {0} ends with "/" at character {1}; remove the trailing "/".', q, problem.at);
     case 'emptySegment':
-      return `Znode path ${q} has an empty segment at character ${problem.at}; remove the extra "/".`;
+      return t('Znode path {0} has an empty segment at character {1}; remove the extra "/".', q, problem.at);
     case 'dots':
-      return `Znode path ${q} has a "${problem.dots}" segment at character ${problem.at}; ZooKeeper paths cannot be relative.`;
+      return t('Znode path {0} has a "{1}" segment at character {2}; ZooKeeper paths cannot be relative.', q, problem.dots, problem.at);
     case 'char':
-      return `Znode path ${q} contains ${describeCharAt(path, problem.at)} at character ${problem.at}; ZooKeeper does not allow it.`;
+      return t('Znode path {0} contains {1} at character {2}; ZooKeeper does not allow it.', q, describeCharAt(path, problem.at), problem.at);
   }
 }
 
@@ -130,22 +132,22 @@ export function assertValidPath(path: string, allowSequentialSuffix = false): vo
  */
 export function validateNodeName(name: string, allowSequentialSuffix = false): string | undefined {
   const q = quote(name);
-  if (name.length === 0 && !allowSequentialSuffix) return 'Node name is empty; type a name.';
+  if (name.length === 0 && !allowSequentialSuffix) return t('Node name is empty; type a name.');
   for (let i = 0; i < name.length; i++) {
-    if (name[i] === '/') return `Node name ${q} contains "/" at character ${i}; a name is a single path segment.`;
+    if (name[i] === '/') return t('Node name {0} contains "/" at character {1}; a name is a single path segment.', q, i);
     if (disallowedKind(name.charCodeAt(i)) !== undefined) {
-      return `Node name ${q} contains ${describeCharAt(name, i)} at character ${i}; ZooKeeper does not allow it.`;
+      return t('Node name {0} contains {1} at character {2}; ZooKeeper does not allow it.', q, describeCharAt(name, i), i);
     }
   }
-  if ((name === '.' || name === '..') && !allowSequentialSuffix) return `Node name ${q} is not allowed; ZooKeeper paths cannot be relative.`;
+  if ((name === '.' || name === '..') && !allowSequentialSuffix) return t('Node name {0} is not allowed; ZooKeeper paths cannot be relative.', q);
   return undefined;
 }
 
 /** Joins a parent path and one child name (as returned by getChildren). Character rules are not checked. */
 export function joinPath(parent: string, child: string): string {
-  if (!parent.startsWith('/')) throw new InvalidPathError(parent, `Parent path ${quote(parent)} must start with "/".`);
+  if (!parent.startsWith('/')) throw new InvalidPathError(parent, t('Parent path {0} must start with "/".', quote(parent)));
   if (child.length === 0 || child.includes('/')) {
-    throw new InvalidPathError(child, `Child name ${quote(child)} must be a single, non-empty path segment.`);
+    throw new InvalidPathError(child, t('Child name {0} must be a single, non-empty path segment.', quote(child)));
   }
   return parent === '/' ? `/${child}` : `${parent}/${child}`;
 }

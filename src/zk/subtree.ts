@@ -2,6 +2,7 @@ import type { ZkClient } from './client';
 import { forEachLimit, throwIfCancelled } from './concurrency';
 import { isZkError, ZkError } from './errors';
 import { joinPath, parentPath, validatePath } from './paths';
+import { t } from './l10n';
 
 /**
  * Failures after which ZkClient reconnects by itself (on the same session, or a new one): a request
@@ -151,9 +152,9 @@ export async function deleteTree(client: ZkClient, root: string, options: Delete
 
   const deleteOne = async (path: string, retry: string[] | undefined): Promise<void> => {
     if (report.stopped) {
-      fail(path, report.stopped.code, `Did not try to delete "${path}": the deletion stopped when the connection to ZooKeeper was lost (${report.stopped.code}).`);
+      fail(path, report.stopped.code, t('Did not try to delete "{0}": the deletion stopped when the connection to ZooKeeper was lost ({1}).', path, report.stopped.code));
     } else if (blocked.has(path)) {
-      fail(path, 'NOTEMPTY', `Kept "${path}" because a node below it could not be deleted.`);
+      fail(path, 'NOTEMPTY', t('Kept "{0}" because a node below it could not be deleted.', path));
     } else {
       try {
         await retryingTransient(() => client.delete(path));

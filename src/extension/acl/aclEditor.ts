@@ -9,6 +9,7 @@ import { readAcl } from '../../zk/acl/setAcl';
 import type { ZkConnection } from '../connections/zkConnection';
 import type { Logger } from '../logging';
 import { applyAcl, describeReport, identitiesOf } from './apply';
+import { webviewL10nBlock, webviewLang } from '../webviewL10n';
 
 /** The view type of the ACL editor's webview panels. */
 export const ACL_EDITOR_VIEW_TYPE = 'zookeeper.aclEditor';
@@ -39,14 +40,14 @@ export function analyze(read: readonly AclEntry[], edited: readonly AclEntry[], 
   }
   for (const entry of read) if (!after.has(key(entry))) preview.push({ mark: '-', text: formatEntry(entry) });
   const problem = edited.find(isRedactedDigest)
-    ? 'A digest id reads "user:x": the server withheld its hash. Replace it with the real id (the generator below makes one).'
+    ? vscode.l10n.t('A digest id reads "user:x": the server withheld its hash. Replace it with the real id (the generator below makes one).')
     : validateAcl(edited);
   const warnings: string[] = [];
   if (edited.some((e) => e.scheme === 'auth') && authenticatedIdentities(session).length === 0) {
-    warnings.push('"auth" stands for the identities this session authenticated as, and it has none: the server would refuse it. Set credentials on the connection first, or use a digest entry.');
+    warnings.push(vscode.l10n.t('"auth" stands for the identities this session authenticated as, and it has none: the server would refuse it. Set credentials on the connection first, or use a digest entry.'));
   }
   const lockout = !problem && locksOut(edited, session);
-  if (lockout) warnings.push('None of your identities keeps ADMIN (a): after applying, you could not change this ACL again — only a super user could.');
+  if (lockout) warnings.push(vscode.l10n.t('None of your identities keeps ADMIN (a): after applying, you could not change this ACL again — only a super user could.'));
   if (session.source === 'derived' && session.note) warnings.push(session.note);
   const now = effectivePermissions(read, session);
   const later = effectivePermissions(edited, session);
@@ -103,7 +104,9 @@ class AclEditorPanel implements vscode.Disposable {
     const redacted = read.acl.filter(isRedactedDigest);
     const readOnlyReason =
       redacted.length > 0
-        ? `Read-only: the server hid the digest ${redacted.length === 1 ? 'id' : 'ids'} (${redacted.map((e) => e.id).join(', ')}) because this session has no ADMIN on ${this.path}. Written back, ${redacted.length === 1 ? 'it' : 'they'} would lock ${redacted.length === 1 ? 'that user' : 'those users'} out, so this ACL cannot be changed from here. Authenticate as a user with ADMIN to edit it.`
+        ? redacted.length === 1
+          ? vscode.l10n.t('Read-only: the server hid the digest id ({0}) because this session has no ADMIN on {1}. Written back, it would lock that user out, so this ACL cannot be changed from here. Authenticate as a user with ADMIN to edit it.', redacted[0].id, this.path)
+          : vscode.l10n.t('Read-only: the server hid the digest ids ({0}) because this session has no ADMIN on {1}. Written back, they would lock those users out, so this ACL cannot be changed from here. Authenticate as a user with ADMIN to edit it.', redacted.map((e) => e.id).join(', '), this.path)
         : undefined;
     await this.readyPromise;
     await this.post({
@@ -139,7 +142,7 @@ class AclEditorPanel implements vscode.Disposable {
         const user = String(message.user ?? '').trim();
         const password = String(message.password ?? '');
         if (!user || user.includes(':') || !password) {
-          await this.post({ type: 'digestId', error: 'Enter a user name (without ":") and a password.' });
+          await this.post({ type: 'digestId', error: vscode.l10n.t('Enter a user name (without ":") and a password.') });
           return;
         }
         await this.post({ type: 'digestId', id: digestId(user, password) });
@@ -147,7 +150,7 @@ class AclEditorPanel implements vscode.Disposable {
       }
       case 'reload':
         await this.load();
-        await this.post({ type: 'status', message: `Reloaded the ACL of ${this.path} (version ${this.read?.aversion ?? '?'}).` });
+        await this.post({ type: 'status', message: vscode.l10n.t('Reloaded the ACL of {0} (version {1}).', this.path, this.read?.aversion ?? '?') });
         return;
       case 'apply':
         if (isEntryList(message.acl)) await this.apply(message.acl, message.scope === 'subtree', message.aversion);
@@ -161,13 +164,18 @@ class AclEditorPanel implements vscode.Disposable {
     if (recursive) {
       // Count first: the question says how many nodes it touches.
       const below = await client.getAllChildrenNumber(this.path).catch(() => undefined);
+      const applyToSubtree = vscode.l10n.t('Apply to Subtree');
       const answer = await vscode.window.showWarningMessage(
-        `Set this ACL on ${this.path} and ${below === undefined ? 'all its descendants' : `its ${below} descendant${below === 1 ? '' : 's'}`}?`,
-        { modal: true, detail: `Each node gets exactly: ${acl.map(formatEntry).join(', ')}. Nodes you may not change are listed afterwards.` },
-        'Apply to Subtree',
+        below === undefined
+          ? vscode.l10n.t('Set this ACL on {0} and all its descendants?', this.path)
+          : below === 1
+            ? vscode.l10n.t('Set this ACL on {0} and its {1} descendant?', this.path, below)
+            : vscode.l10n.t('Set this ACL on {0} and its {1} descendants?', this.path, below),
+        { modal: true, detail: vscode.l10n.t('Each node gets exactly: {0}. Nodes you may not change are listed afterwards.', acl.map(formatEntry).join(', ')) },
+        applyToSubtree,
       );
-      if (answer !== 'Apply to Subtree') {
-        await this.post({ type: 'status', message: 'Nothing was applied.' });
+      if (answer !== applyToSubtree) {
+        await this.post({ type: 'status', message: vscode.l10n.t('Nothing was applied.') });
         return;
       }
     }
@@ -179,7 +187,7 @@ class AclEditorPanel implements vscode.Disposable {
       if (report.failed.length > 0) void vscode.window.showWarningMessage(`${this.connection.name}: ${text}`);
     } catch (error) {
       if (error instanceof vscode.CancellationError) {
-        await this.post({ type: 'status', message: 'Nothing was applied.' });
+        await this.post({ type: 'status', message: vscode.l10n.t('Nothing was applied.') });
         return;
       }
       if (isZkError(error, 'ACLCONFLICT')) {
@@ -206,16 +214,17 @@ class AclEditorPanel implements vscode.Disposable {
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'editor.css'));
     const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${webviewLang()}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
-<title>ACL</title>
+<title>${vscode.l10n.t('ACL')}</title>
 </head>
 <body>
-<main id="app" aria-busy="true"><p>Reading the ACL…</p></main>
+<main id="app" aria-busy="true"><p>${vscode.l10n.t('Reading the ACL…')}</p></main>
+${webviewL10nBlock()}
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

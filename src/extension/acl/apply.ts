@@ -26,12 +26,12 @@ export async function identitiesOf(connection: ZkConnection): Promise<SessionIde
  * subtree). `ask`: a person is there, so a lock-out is a modal question instead of a refusal.
  */
 export async function applyAcl(connection: ZkConnection, request: AclRequest, ask: boolean): Promise<SetAclReport> {
-  if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: changing ACLs is refused.`);
+  if (connection.readOnly) throw new UserError(vscode.l10n.t('The connection "{0}" is read-only: changing ACLs is refused.', connection.name));
   const client = await connection.connect();
   const session = await identitiesOf(connection);
   const run = (confirmLockout: boolean): Thenable<SetAclReport> =>
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Setting the ACL of ${request.path}${request.recursive ? ' and its subtree' : ''}`, cancellable: request.recursive },
+      { location: vscode.ProgressLocation.Notification, title: request.recursive ? vscode.l10n.t('Setting the ACL of {0} and its subtree', request.path) : vscode.l10n.t('Setting the ACL of {0}', request.path), cancellable: request.recursive },
       (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
@@ -42,7 +42,7 @@ export async function applyAcl(connection: ZkConnection, request: AclRequest, as
           session,
           signal: controller.signal,
           onProgress: ({ done, total }) => {
-            progress.report({ message: `${done} of ${total} nodes`, increment: ((done - last) / total) * 100 });
+            progress.report({ message: vscode.l10n.t('{0} of {1} nodes', done, total), increment: ((done - last) / total) * 100 });
             last = done;
           },
         }).finally(() => {
@@ -54,18 +54,21 @@ export async function applyAcl(connection: ZkConnection, request: AclRequest, as
     return await run(request.confirmLockout);
   } catch (error) {
     if (!ask || !isZkError(error, 'ACLLOCKOUT')) throw error;
-    const answer = await vscode.window.showWarningMessage(error.message.replace(/ Confirm to do it anyway.*$/, ''), { modal: true, detail: 'Cancel keeps the current ACL; nothing is written.' }, 'Lock Myself Out');
-    if (answer !== 'Lock Myself Out') throw new vscode.CancellationError();
+    // The refusal without its "confirm with confirmLockout" sentence, which is for API callers.
+    const question = typeof error.details.question === 'string' ? error.details.question : error.message;
+    const lockMeOut = vscode.l10n.t('Lock Myself Out');
+    const answer = await vscode.window.showWarningMessage(question, { modal: true, detail: vscode.l10n.t('Cancel keeps the current ACL; nothing is written.') }, lockMeOut);
+    if (answer !== lockMeOut) throw new vscode.CancellationError();
     return run(true);
   }
 }
 
 /** A sentence for the report of a subtree: how many changed, which were refused and why. */
 export function describeReport(report: SetAclReport): string {
-  const nodes = (n: number): string => `${n} node${n === 1 ? '' : 's'}`;
-  const parts = [`${report.cancelled ? 'Cancelled: ' : ''}ACL set on ${nodes(report.changed)} of ${nodes(report.total)}`];
-  if (report.changed < report.total - report.failed.length && !report.cancelled) parts.push(`${nodes(report.total - report.failed.length - report.changed)} already had it`);
-  if (report.failed.length > 0) parts.push(`refused on ${nodes(report.failed.length)}: ${report.failed.map((f) => `${f.path} (${f.code})`).join(', ')}`);
-  return `${parts.join('; ')}.`;
+  const nodes = (n: number): string => (n === 1 ? vscode.l10n.t('{0} node', n) : vscode.l10n.t('{0} nodes', n));
+  const parts = [report.cancelled ? vscode.l10n.t('Cancelled: ACL set on {0} of {1}', nodes(report.changed), nodes(report.total)) : vscode.l10n.t('ACL set on {0} of {1}', nodes(report.changed), nodes(report.total))];
+  if (report.changed < report.total - report.failed.length && !report.cancelled) parts.push(vscode.l10n.t('{0} already had it', nodes(report.total - report.failed.length - report.changed)));
+  if (report.failed.length > 0) parts.push(vscode.l10n.t('refused on {0}: {1}', nodes(report.failed.length), report.failed.map((f) => `${f.path} (${f.code})`).join(', ')));
+  return vscode.l10n.t('{0}.', parts.join(vscode.l10n.t('; ')));
 }
 

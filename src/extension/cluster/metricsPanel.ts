@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { METRIC_CHARTS, METRICS_WINDOW_MS, MetricsSampler, metricsCsv, type ClusterReport, type MetricsSample } from '../../zk/cluster';
 import type { Logger } from '../logging';
+import { webviewL10nBlock, webviewLang } from '../webviewL10n';
 
 export const METRICS_PANEL_TYPE = 'zookeeper.metrics';
 
@@ -143,18 +144,19 @@ export class MetricsPanels implements vscode.Disposable {
     // No inline style attributes and no inline handlers: the script and the one style sheet carry the nonce.
     const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${webviewLang()}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>ZooKeeper metrics</title>
+<title>${vscode.l10n.t('ZooKeeper metrics')}</title>
 <style nonce="${nonce}">${PANEL_CSS}</style>
 </head>
 <body>
 <div id="header"></div>
 <div id="charts"></div>
 <div id="tooltip" role="tooltip"></div>
+${webviewL10nBlock()}
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

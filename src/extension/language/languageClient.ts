@@ -19,6 +19,7 @@ import {
   type ExistsParams,
   type ExistsResult,
   type InvalidateParams,
+  type InitializationOptions,
 } from '../../server/protocol';
 import { forEachLimit } from '../../zk/concurrency';
 import { errorMessage } from '../../zk/errors';
@@ -116,6 +117,8 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
         { language: CONFIG_LANGUAGE },
       ],
       outputChannel,
+      // The server's diagnostics, hovers and completions in the display language (src/zk/l10n.ts).
+      initializationOptions: { locale: vscode.env.language, l10nBundle: vscode.l10n.bundle } satisfies InitializationOptions,
       errorHandler: crashHandler(log, client, outputChannel),
       initializationFailedHandler: (error) => {
         log.error(`the ZooKeeper language server did not start: ${errorMessage(error)}`);

@@ -4,6 +4,7 @@ import { contains } from './hover';
 import { parseConfig, type ConfigEntry, type ParsedConfig } from './parser';
 import { EXACT_KEYS, findProperty, type PropertyInfo } from './properties';
 import { parseJavaInteger } from './values';
+import { t } from '../../zk/l10n';
 
 // The numeric values of CompletionItemKind and InsertTextFormat, so no runtime import is needed.
 const KIND = { property: 10, value: 12, enumMember: 20, snippet: 15 } as const;
@@ -45,7 +46,7 @@ function keyItems(parsed: ParsedConfig, current: ConfigEntry | undefined, range:
   items.push({
     label: `server.${serverId}`,
     kind: KIND.snippet,
-    detail: 'next free server id',
+    detail: t('next free server id'),
     documentation: { kind: 'markdown', value: describeMarkdown(findProperty('server.1') as PropertyInfo, `server.${serverId}`) },
     textEdit: { range, newText: `server.${serverId}=\${1:host}:\${2:2888}:\${3:3888}` },
     insertTextFormat: SNIPPET,
@@ -55,7 +56,7 @@ function keyItems(parsed: ParsedConfig, current: ConfigEntry | undefined, range:
   items.push({
     label: `authProvider.${providerId}`,
     kind: KIND.property,
-    detail: 'class name',
+    detail: t('class name'),
     documentation: { kind: 'markdown', value: describeMarkdown(findProperty('authProvider.1') as PropertyInfo, `authProvider.${providerId}`) },
     textEdit: { range, newText: `authProvider.${providerId}=` },
     sortText: '4-0000',
@@ -124,7 +125,7 @@ function choices(values: readonly string[], info: PropertyInfo, range: Range): C
   return values.map((value, index) => ({
     label: value,
     kind: info.type.kind === 'className' ? KIND.value : KIND.enumMember,
-    detail: value === info.default ? 'default' : undefined,
+    detail: value === info.default ? t('default') : undefined,
     textEdit: { range, newText: value },
     sortText: String(index).padStart(3, '0'),
   }));

@@ -8,6 +8,7 @@ import { checkSettings } from './rules';
 import { Settings } from './settings';
 import { suggestKey } from './suggest';
 import { checkValue } from './values';
+import { t } from '../../zk/l10n';
 
 export { DIAGNOSTIC_SOURCE, type ConfigDiagnosticData } from './report';
 
@@ -38,7 +39,7 @@ export function diagnose(text: string, options: DiagnoseOptions = {}): Diagnosti
 
 function checkEntry(settings: Settings, report: Reporter, entry: ConfigEntry): void {
   if (entry.key === '') {
-    report.add('warning', 'missing-key', 'This line has a value but no key.', entry.valueRange);
+    report.add('warning', 'missing-key', t('This line has a value but no key.'), entry.valueRange);
     return;
   }
   // eslint-disable-next-line no-control-regex
@@ -46,7 +47,7 @@ function checkEntry(settings: Settings, report: Reporter, entry: ConfigEntry): v
     report.add(
       'information',
       'non-ascii',
-      'ZooKeeper reads zoo.cfg as ISO-8859-1: saved as UTF-8, non-ASCII characters arrive garbled. Use \\uXXXX escapes.',
+      t('ZooKeeper reads zoo.cfg as ISO-8859-1: saved as UTF-8, non-ASCII characters arrive garbled. Use \\uXXXX escapes.'),
       { start: entry.keyRange.start, end: entry.valueRange.end },
     );
   }
@@ -72,14 +73,14 @@ function unknownKey(report: Reporter, entry: ConfigEntry): void {
   const key = entry.key;
   const replace = (suggestion: string): { suggestion: string; fix: { title: string; newText: string } } => ({
     suggestion,
-    fix: { title: `Change to '${suggestion}'`, newText: suggestion },
+    fix: { title: t("Change to '{0}'", suggestion), newText: suggestion },
   });
   if (key.startsWith('zookeeper.')) {
     const rest = key.slice('zookeeper.'.length);
     const target = findProperty(rest) ?? findByGuideName(rest);
     if (target) {
       const right = findProperty(rest) ? rest : target.key;
-      report.add('warning', 'zookeeper-prefix', `Write '${right}' here: ZooKeeper adds the 'zookeeper.' prefix itself, so this line becomes the unused system property zookeeper.${key}.`, entry.keyRange, replace(right));
+      report.add('warning', 'zookeeper-prefix', t("Write '{0}' here: ZooKeeper adds the 'zookeeper.' prefix itself, so this line becomes the unused system property zookeeper.{1}.", right, key), entry.keyRange, replace(right));
       return;
     }
   }
@@ -96,8 +97,8 @@ function unknownKey(report: Reporter, entry: ConfigEntry): void {
   }
   const suggestion = suggestKey(key);
   const message = suggestion
-    ? `Unknown property '${key}'. Did you mean '${suggestion}'?`
-    : `Unknown property '${key}': ZooKeeper passes it on as the system property zookeeper.${key}, which may be read by nothing.`;
+    ? t("Unknown property '{0}'. Did you mean '{1}'?", key, suggestion)
+    : t("Unknown property '{0}': ZooKeeper passes it on as the system property zookeeper.{0}, which may be read by nothing.", key);
   report.add('warning', 'unknown-key', message, entry.keyRange, suggestion ? replace(suggestion) : undefined);
 }
 
@@ -110,14 +111,14 @@ function checkPath(settings: Settings, report: Reporter, entry: ConfigEntry, inf
     report.add(
       'warning',
       'backslash',
-      `Backslashes are escape characters in zoo.cfg: this path is read as '${entry.value.trim()}'. Use forward slashes (C:/zookeeper/data) or double each backslash.`,
+      t("Backslashes are escape characters in zoo.cfg: this path is read as '{0}'. Use forward slashes (C:/zookeeper/data) or double each backslash.", entry.value.trim()),
       issueRange(entry, {}),
     );
   }
   const value = entry.value.trim();
   const absolute = /^([/\\]|[A-Za-z]:[/\\])/.test(value);
   if (!absolute && !escaped && info.readBy === 'config' && (info.key === 'dataDir' || info.key === 'dataLogDir')) {
-    report.add('information', 'relative-path', `Relative path: it is resolved against the directory the server is started from.`, issueRange(entry, {}));
+    report.add('information', 'relative-path', t('Relative path: it is resolved against the directory the server is started from.'), issueRange(entry, {}));
   }
 }
 
@@ -132,12 +133,12 @@ function checkDuplicates(settings: Settings, report: Reporter): void {
     for (const entry of same) {
       const others = same.filter((e) => e !== entry);
       const lines = others.map((e) => e.line + 1).join(', ');
-      const related = others.map((e) => ({ range: e.keyRange, message: `${key} is also set here` }));
+      const related = others.map((e) => ({ range: e.keyRange, message: t('{0} is also set here', key) }));
       if (entry === last) {
-        report.add('warning', 'duplicate-key', `${key} is also set on line ${lines}; this last value is the one ZooKeeper uses.`, entry.keyRange, undefined, related);
+        report.add('warning', 'duplicate-key', t('{0} is also set on line {1}; this last value is the one ZooKeeper uses.', key, lines), entry.keyRange, undefined, related);
       } else {
-        report.add('warning', 'duplicate-key', `${key} is set again on line ${last.line + 1}, which overrides this value.`, entry.keyRange, {
-          fix: { title: `Remove this overridden ${key} line`, newText: '', range: wholeLines(settings, entry) },
+        report.add('warning', 'duplicate-key', t('{0} is set again on line {1}, which overrides this value.', key, last.line + 1), entry.keyRange, {
+          fix: { title: t('Remove this overridden {0} line', key), newText: '', range: wholeLines(settings, entry) },
         }, related);
       }
     }

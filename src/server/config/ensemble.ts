@@ -3,6 +3,7 @@ import { issueRange, type Related, type Reporter } from './report';
 import { javaSplit, parseServerValue, spanOf, type ServerLine } from './serverLine';
 import type { Settings } from './settings';
 import { parseJavaInteger } from './values';
+import { t } from '../../zk/l10n';
 
 export interface ServerEntry {
   readonly entry: ConfigEntry;
@@ -31,7 +32,7 @@ export function checkEnsemble(settings: Settings, report: Reporter, familyEntrie
     } else {
       weights.push(entry);
       const weight = parseJavaInteger(entry.value, 'long');
-      if (weight === undefined) numberIssue(report, entry, entry.value, 0, 'weight');
+      if (weight === undefined) numberIssue(report, entry, entry.value, 0, t('weight'));
       else if (weight < 0) report.add('warning', 'weight', 'A negative weight makes no sense; use 0 to keep the server from counting.', issueRange(entry, {}));
     }
   }
@@ -39,7 +40,7 @@ export function checkEnsemble(settings: Settings, report: Reporter, familyEntrie
   checkDuplicateIds(report, servers);
   if (settings.get('dynamicConfigFile')) {
     for (const entry of familyEntries) {
-      report.add('error', 'dynamic-in-static', `With dynamicConfigFile set, ${entry.key} belongs in the dynamic file: ZooKeeper refuses it here.`, entry.keyRange);
+      report.add('error', 'dynamic-in-static', t('With dynamicConfigFile set, {0} belongs in the dynamic file: ZooKeeper refuses it here.', entry.key), entry.keyRange);
     }
     return servers;
   }
@@ -63,9 +64,9 @@ function checkIdRanges(settings: Settings, report: Reporter, servers: readonly S
   for (const { entry, id } of servers) {
     if (id === undefined || id < 0) continue;
     if (extended && id >= 255) {
-      report.add('warning', 'server-id', `With extendedTypesEnabled=true server ids must be below 255 (this one is ${id}).`, entry.keyRange);
+      report.add('warning', 'server-id', t('With extendedTypesEnabled=true server ids must be below 255 (this one is {0}).', id), entry.keyRange);
     } else if (id === 0 || id > 255) {
-      report.add('warning', 'server-id', `Server ids (the number in myid) should be between 1 and 255; this one is ${id}.`, entry.keyRange);
+      report.add('warning', 'server-id', t('Server ids (the number in myid) should be between 1 and 255; this one is {0}.', id), entry.keyRange);
     }
   }
 }
@@ -87,7 +88,7 @@ function checkDuplicateIds(report: Reporter, servers: readonly ServerEntry[]): v
         `${server.entry.key} and ${others.map((s) => s.entry.key).join(', ')} are the same server id ${id}: only one of them is used.`,
         server.entry.keyRange,
         undefined,
-        others.map((s) => ({ range: s.entry.keyRange, message: `${s.entry.key} is also server ${id}` })),
+        others.map((s) => ({ range: s.entry.keyRange, message: t('{0} is also server {1}', s.entry.key, id) })),
       );
     }
   }
@@ -98,7 +99,7 @@ function checkQuorum(settings: Settings, report: Reporter, servers: readonly Ser
   const participants = servers.filter((s) => s.line.role === 'participant');
   const observers = servers.filter((s) => s.line.role === 'observer');
   if (participants.length === 0) {
-    for (const s of observers) report.add('error', 'observers-only', 'Observers need participants: ZooKeeper refuses a configuration with only observers.', s.entry.keyRange);
+    for (const s of observers) report.add('error', 'observers-only', t('Observers need participants: ZooKeeper refuses a configuration with only observers.'), s.entry.keyRange);
     const flag = settings.get('standaloneEnabled');
     if (!standalone && flag) {
       report.add('error', 'no-participants', 'standaloneEnabled=false needs at least one participant server line: ZooKeeper refuses to start.', flag.keyRange);
@@ -106,12 +107,12 @@ function checkQuorum(settings: Settings, report: Reporter, servers: readonly Ser
   } else if (participants.length === 1 && standalone) {
     const only = participants[0].entry;
     if (observers.length > 0) {
-      report.add('error', 'observers-only', 'Observers need a quorum, but there is only one participant: ZooKeeper refuses this configuration (or set standaloneEnabled=false).', only.keyRange);
+      report.add('error', 'observers-only', t('Observers need a quorum, but there is only one participant: ZooKeeper refuses this configuration (or set standaloneEnabled=false).'), only.keyRange);
     } else {
-      report.add('warning', 'single-server', 'Only one participant: ZooKeeper ignores the server lines and runs standalone. Set standaloneEnabled=false to run a one-member ensemble.', only.keyRange);
+      report.add('warning', 'single-server', t('Only one participant: ZooKeeper ignores the server lines and runs standalone. Set standaloneEnabled=false to run a one-member ensemble.'), only.keyRange);
     }
   } else if (participants.length === 2) {
-    report.add('warning', 'quorum-size', 'Two participants tolerate no failure (both are needed for a majority): use three.', participants[0].entry.keyRange);
+    report.add('warning', 'quorum-size', t('Two participants tolerate no failure (both are needed for a majority): use three.'), participants[0].entry.keyRange);
   } else if (participants.length > 2 && participants.length % 2 === 0) {
     report.add('information', 'quorum-size', `${participants.length} participants tolerate no more failures than ${participants.length - 1}: an odd number is the usual choice.`, participants[0].entry.keyRange);
   }
@@ -137,23 +138,23 @@ function checkHierarchy(report: Reporter, servers: readonly ServerEntry[], group
     for (const piece of javaSplit({ text: entry.value, start: 0 }, ':')) {
       const sid = parseJavaInteger(piece.text, 'long');
       if (sid === undefined) {
-        numberIssue(report, entry, piece.text, piece.start, 'group member');
+        numberIssue(report, entry, piece.text, piece.start, t('group member'));
         continue;
       }
       const earlier = grouped.get(sid);
       const range = issueRange(entry, spanOf(piece));
       if (earlier) {
-        const related: Related[] = [{ range: earlier.keyRange, message: `${earlier.key} also lists server ${sid}` }];
-        report.add('error', 'group-overlap', `Server ${sid} is already in ${earlier.key}: groups must be disjoint, and ZooKeeper refuses to start.`, range, undefined, related);
+        const related: Related[] = [{ range: earlier.keyRange, message: t('{0} also lists server {1}', earlier.key, sid) }];
+        report.add('error', 'group-overlap', t('Server {0} is already in {1}: groups must be disjoint, and ZooKeeper refuses to start.', sid, earlier.key), range, undefined, related);
       } else {
         grouped.set(sid, entry);
-        if (!serverIds.has(sid)) report.add('warning', 'group-member', `Server ${sid} has no server.${sid} line.`, range);
+        if (!serverIds.has(sid)) report.add('warning', 'group-member', t('Server {0} has no server.{0} line.', sid), range);
       }
     }
   }
   for (const { entry, id, line } of servers) {
     if (id !== undefined && line.role === 'participant' && !grouped.has(id)) {
-      report.add('error', 'ungrouped-server', `With group.x lines, every participant needs a group: ${entry.key} is in none, and ZooKeeper refuses to start.`, entry.keyRange);
+      report.add('error', 'ungrouped-server', t('With group.x lines, every participant needs a group: {0} is in none, and ZooKeeper refuses to start.', entry.key), entry.keyRange);
     }
   }
 }
@@ -162,7 +163,7 @@ function numberIssue(report: Reporter, entry: ConfigEntry, text: string, start: 
   const trimmed = text.trim();
   const message =
     parseJavaInteger(trimmed, 'long') !== undefined
-      ? `Whitespace around ${what} ${trimmed}: ZooKeeper does not trim this line, so the number does not parse.`
-      : `'${text}' is not a ${what} number: ZooKeeper refuses to start.`;
+      ? t('Whitespace around {0} {1}: ZooKeeper does not trim this line, so the number does not parse.', what, trimmed)
+      : t("'{0}' is not a {1} number: ZooKeeper refuses to start.", text, what);
   report.add('error', 'invalid-value', message, issueRange(entry, { from: start, to: start + text.length }));
 }

@@ -2,6 +2,7 @@ import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import { describeMarkdown } from './describe';
 import { parseConfig, type ParsedConfig } from './parser';
 import { findByGuideName, findProperty, type PropertyInfo } from './properties';
+import { t } from '../../zk/l10n';
 
 /** Documentation of the key under the cursor, or null anywhere else. */
 export function hover(text: string | ParsedConfig, position: Position): Hover | null {
@@ -18,11 +19,11 @@ function lookUp(key: string): { info: PropertyInfo; key: string; note?: string }
   const info = findProperty(key);
   if (info) return { info, key };
   const guide = findByGuideName(key);
-  if (guide) return { info: guide, key: guide.key, note: `In zoo.cfg write \`${guide.key}\`: \`${key}\` does not reach the server.` };
+  if (guide) return { info: guide, key: guide.key, note: t('In zoo.cfg write {0}: {1} does not reach the server.', `\`${guide.key}\``, `\`${key}\``) };
   if (key.startsWith('zookeeper.')) {
     const rest = key.slice('zookeeper.'.length);
     const target = findProperty(rest);
-    if (target) return { info: target, key: rest, note: `In zoo.cfg write \`${rest}\`: ZooKeeper adds the \`zookeeper.\` prefix itself.` };
+    if (target) return { info: target, key: rest, note: t('In zoo.cfg write {0}: ZooKeeper adds the {1} prefix itself.', `\`${rest}\``, '`zookeeper.`') };
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { Position, Range } from 'vscode-languageserver-types';
+import { t } from '../../zk/l10n';
 
 /** One `key=value` entry, read the way java.util.Properties reads zoo.cfg. */
 export interface ConfigEntry {
@@ -176,7 +177,7 @@ function decode(
           i += 4;
         } else {
           problems.push({
-            message: 'Malformed \\uXXXX escape: java.util.Properties rejects the whole file. Write four hex digits, or \\\\u for a literal backslash-u.',
+            message: t('Malformed \\uXXXX escape: java.util.Properties rejects the whole file. Write four hex digits, or \\\\u for a literal backslash-u.'),
             range: { start: at(start), end: at(offsets[Math.min(i + 4, to) - 1] + 1) },
           });
           c = 'u';

@@ -3,6 +3,7 @@ import type { ServerEntry } from './ensemble';
 import { issueRange, type Reporter } from './report';
 import type { Piece } from './serverLine';
 import type { Settings } from './settings';
+import { t } from '../../zk/l10n';
 
 interface Endpoint {
   /** Normalized host; `*` for every interface. */
@@ -35,7 +36,7 @@ export function checkPorts(settings: Settings, report: Reporter, servers: readon
   for (const a of remote) {
     for (const b of remote) {
       if (a === b || a.port !== b.port || a.host !== b.host || (a.address !== undefined && a.address === b.address)) continue;
-      report.add('error', 'port-clash', `${a.host}:${a.port} is also ${b.label}: two listeners cannot share it.`, a.range, undefined, [{ range: b.range, message: b.label }]);
+      report.add('error', 'port-clash', t('{0}:{1} is also {2}: two listeners cannot share it.', a.host, a.port, b.label), a.range, undefined, [{ range: b.range, message: b.label }]);
     }
   }
   const local = localEndpoints(settings);
@@ -44,12 +45,12 @@ export function checkPorts(settings: Settings, report: Reporter, servers: readon
       const a = local[i];
       if (!overlap(a, b)) continue;
       const [at, other] = b.explicit ? [b, a] : [a, b];
-      report.add('error', 'port-clash', `${a.label} and ${b.label} are both port ${a.port}: they cannot both bind.`, at.range, undefined, [{ range: other.range, message: other.label }]);
+      report.add('error', 'port-clash', t('{0} and {1} are both port {2}: they cannot both bind.', a.label, b.label, a.port), at.range, undefined, [{ range: other.range, message: other.label }]);
     }
     for (const b of remote) {
       const a = local[i];
       if (b.client || !overlap(a, b)) continue;
-      const message = `${a.label} (port ${a.port}) is also ${b.label}: on that machine both cannot bind.`;
+      const message = t('{0} (port {1}) is also {2}: on that machine both cannot bind.', a.label, a.port, b.label);
       report.add('error', 'port-clash', message, a.explicit ? a.range : b.range, undefined, [{ range: a.explicit ? b.range : a.range, message: a.explicit ? b.label : a.label }]);
     }
   }
@@ -60,17 +61,17 @@ function serverEndpoints(servers: readonly ServerEntry[]): Endpoint[] {
   for (const { entry, line } of servers) {
     const at = (piece: Piece): Range => issueRange(entry, { from: piece.start, to: piece.start + piece.text.length });
     line.addresses.forEach((address, index) => {
-      const of = line.addresses.length > 1 ? `address ${index + 1} of ${entry.key}` : entry.key;
+      const of = line.addresses.length > 1 ? t('address {0} of {1}', index + 1, entry.key) : entry.key;
       const common = { host: normalizeHost(address.host.text), explicit: true, address: `${entry.key}#${index}` };
-      if (address.quorum) endpoints.push({ ...common, port: address.quorum.port, label: `the quorum port of ${of}`, range: at(address.quorum.piece) });
-      if (address.election) endpoints.push({ ...common, port: address.election.port, label: `the election port of ${of}`, range: at(address.election.piece) });
+      if (address.quorum) endpoints.push({ ...common, port: address.quorum.port, label: t('the quorum port of {0}', of), range: at(address.quorum.piece) });
+      if (address.election) endpoints.push({ ...common, port: address.election.port, label: t('the election port of {0}', of), range: at(address.election.piece) });
     });
     const client = line.client;
     if (client?.port) {
       // A client address without a host binds every interface of that server's own machine.
       const own = line.addresses[0]?.host.text ?? '';
       const host = client.host && normalizeHost(client.host.text) !== '*' ? client.host.text : own;
-      endpoints.push({ host: normalizeHost(host), port: client.port.port, label: `the client port of ${entry.key}`, range: at(client.port.piece), explicit: true, client: true });
+      endpoints.push({ host: normalizeHost(host), port: client.port.port, label: t('the client port of {0}', entry.key), range: at(client.port.piece), explicit: true, client: true });
     }
   }
   return endpoints;
@@ -90,10 +91,10 @@ function localEndpoints(settings: Settings): Endpoint[] {
   add('secureClientPort', 'secureClientPortAddress');
   add('observerMasterPort', undefined);
   if (settings.value('admin.enableServer')?.toLowerCase() !== 'false') {
-    add('admin.serverPort', 'admin.serverAddress', { port: 8080, label: 'the AdminServer (admin.serverPort defaults to 8080)' });
+    add('admin.serverPort', 'admin.serverAddress', { port: 8080, label: t('the AdminServer (admin.serverPort defaults to 8080)') });
   }
   if (settings.value('metricsProvider.className')?.endsWith('PrometheusMetricsProvider')) {
-    add('metricsProvider.httpPort', 'metricsProvider.httpHost', { port: 7000, label: 'the Prometheus exporter (metricsProvider.httpPort defaults to 7000)' });
+    add('metricsProvider.httpPort', 'metricsProvider.httpHost', { port: 7000, label: t('the Prometheus exporter (metricsProvider.httpPort defaults to 7000)') });
   }
   return endpoints;
 }

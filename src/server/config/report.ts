@@ -1,6 +1,7 @@
 import type { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
 import { trimmedValueRange, valueSubRange, type ConfigEntry } from './parser';
 import type { Severity, ValueIssue } from './values';
+import { t } from '../../zk/l10n';
 
 export const DIAGNOSTIC_SOURCE = 'zookeeper-config';
 
@@ -38,7 +39,7 @@ export class Reporter {
   issue(entry: ConfigEntry, issue: ValueIssue, related: readonly Related[] = []): void {
     const range = issueRange(entry, issue);
     const data: ConfigDiagnosticData | undefined =
-      issue.code === 'trailing-whitespace' ? { fix: { title: 'Remove the trailing whitespace', newText: '' } } : undefined;
+      issue.code === 'trailing-whitespace' ? { fix: { title: t('Remove the trailing whitespace'), newText: '' } } : undefined;
     this.add(issue.severity, issue.code, issue.message, range, data, related);
   }
 }

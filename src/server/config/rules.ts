@@ -1,6 +1,7 @@
 import type { ServerEntry } from './ensemble';
 import { issueRange, type Reporter } from './report';
 import type { Settings } from './settings';
+import { t } from '../../zk/l10n';
 
 const DEFAULT_TICK_TIME = 3000;
 
@@ -42,7 +43,7 @@ function checkTickTime(settings: Settings, report: Reporter): number | undefined
   const tick = settings.int('tickTime');
   if (tick === undefined) return undefined;
   if (tick <= 0) {
-    const message = tick === 0 ? 'tickTime=0 counts as not set: ZooKeeper refuses to start.' : 'tickTime must be a positive number of milliseconds.';
+    const message = tick === 0 ? t('tickTime=0 counts as not set: ZooKeeper refuses to start.') : t('tickTime must be a positive number of milliseconds.');
     report.add('error', 'ticktime', message, issueRange(entry, {}));
     return undefined;
   }
@@ -84,9 +85,9 @@ function checkSessionTimeouts(settings: Settings, report: Reporter, tick: number
   const effectiveMin = explicitMin ?? 2 * tick;
   const effectiveMax = explicitMax ?? 20 * tick;
   if (effectiveMin > effectiveMax) {
-    const minText = explicitMin !== undefined ? `${effectiveMin} ms` : `${effectiveMin} ms, 2 × tickTime by default`;
-    const maxText = explicitMax !== undefined ? `${effectiveMax} ms` : `${effectiveMax} ms, 20 × tickTime by default`;
-    const message = `The minimum session timeout (${minText}) is larger than the maximum (${maxText}): ZooKeeper refuses to start.`;
+    const minText = explicitMin !== undefined ? t('{0} ms', effectiveMin) : t('{0} ms, 2 × tickTime by default', effectiveMin);
+    const maxText = explicitMax !== undefined ? t('{0} ms', effectiveMax) : t('{0} ms, 20 × tickTime by default', effectiveMax);
+    const message = t('The minimum session timeout ({0}) is larger than the maximum ({1}): ZooKeeper refuses to start.', minText, maxText);
     for (const entry of [minEntry, maxEntry]) if (entry) report.add('error', 'session-timeout', message, issueRange(entry, {}));
     return;
   }
@@ -144,7 +145,7 @@ function checkClientPortPresent(settings: Settings, report: Reporter, servers: r
   if ((settings.int('clientPort') ?? 0) > 0 || (settings.int('secureClientPort') ?? 0) > 0) return;
   if (servers.some((s) => s.line.client)) return;
   if (settings.get('clientPort') && settings.int('clientPort') === undefined) return;
-  report.add('warning', 'no-client-port', 'No client port is configured (clientPort, secureClientPort or ;port on the server lines): clients cannot connect.', settings.top());
+  report.add('warning', 'no-client-port', t('No client port is configured (clientPort, secureClientPort or ;port on the server lines): clients cannot connect.'), settings.top());
 }
 
 function checkDirectories(settings: Settings, report: Reporter): void {

@@ -1,4 +1,5 @@
 import { parseJavaInteger, type ValueIssue } from './values';
+import { t } from '../../zk/l10n';
 
 /** A slice of a value: `text` starts at index `start` of the value. */
 export interface Piece {
@@ -40,7 +41,7 @@ export function parseServerValue(value: string, multiAddressEnabled: boolean): S
   if (parts.length > 2) error('server-format', `A server line has at most one ';' before the client address: ${FORM}.`);
   const addressPieces = parts.length > 0 ? javaSplit(parts[0], '|') : [];
   if (addressPieces.length > 1 && !multiAddressEnabled) {
-    error('multi-address', 'Several addresses separated by \'|\' need multiAddress.enabled=true; ZooKeeper rejects this line otherwise.');
+    error('multi-address', t("Several addresses separated by '|' need multiAddress.enabled=true; ZooKeeper rejects this line otherwise."));
   }
   const addresses: ServerAddress[] = [];
   let role: ServerLine['role'] | undefined;
@@ -52,25 +53,25 @@ export function parseServerValue(value: string, multiAddressEnabled: boolean): S
       continue;
     }
     const [host, quorumPiece, electionPiece, rolePiece] = split;
-    if (host.text.trim() === '') issues.push({ code: 'server-host', severity: 'warning', message: 'The host is empty.', ...spanOf(piece) });
+    if (host.text.trim() === '') issues.push({ code: 'server-host', severity: 'warning', message: t('The host is empty.'), ...spanOf(piece) });
     const quorum = readPort(quorumPiece, value, issues);
     const election = readPort(electionPiece, value, issues);
     if (quorum && election && quorum.port === election.port) {
-      error('same-port', `The quorum port and the election port must differ (both are ${quorum.port}).`, electionPiece);
+      error('same-port', t('The quorum port and the election port must differ (both are {0}).', quorum.port), electionPiece);
     }
     if (rolePiece) {
       const name = rolePiece.text.trim().toLowerCase();
       if (name !== 'participant' && name !== 'observer') {
-        error('server-role', `Unknown role '${rolePiece.text.trim()}': use participant or observer.`, rolePiece);
+        error('server-role', t("Unknown role '{0}': use participant or observer.", rolePiece.text.trim()), rolePiece);
       } else if (role && role !== name) {
-        error('server-role', `All addresses of one server need the same role (${role} and ${name}).`, rolePiece);
+        error('server-role', t('All addresses of one server need the same role ({0} and {1}).', role, name), rolePiece);
       } else {
         role = name;
       }
     }
     addresses.push({ host, quorum, election });
   }
-  if (addressPieces.length === 0) error('server-format', `Expected ${FORM}.`);
+  if (addressPieces.length === 0) error('server-format', t('Expected {0}.', FORM));
   const client = parts.length === 2 ? readClient(parts[1], value, issues, error) : undefined;
   return { addresses, role: role ?? 'participant', client, issues };
 }
@@ -78,7 +79,7 @@ export function parseServerValue(value: string, multiAddressEnabled: boolean): S
 function addressFormatMessage(piece: Piece, split: Piece[]): string {
   const text = piece.text.trim();
   if (split.length > 4 && !text.startsWith('[') && /^[0-9a-fA-F]*:[0-9a-fA-F]*:/.test(text)) {
-    return `An IPv6 address needs brackets, as in [${split.slice(0, -2).map((p) => p.text).join(':')}]:${split.at(-2)?.text}:${split.at(-1)?.text}.`;
+    return t('An IPv6 address needs brackets, as in {0}.', `[${split.slice(0, -2).map((p) => p.text).join(':')}]:${split.at(-2)?.text}:${split.at(-1)?.text}`);
   }
   if (split.length === 2) return `'${text}' has only one port: ZooKeeper needs ${FORM}.`;
   return `'${text}' does not have the form ${FORM}.`;
@@ -93,7 +94,7 @@ function readClient(
   const split = hostAndPort(part, error);
   if (!split) return undefined;
   if (split.length === 0 || split.length > 2) {
-    error('server-format', `The client address after ';' must be a port or host:port.`, part);
+    error('server-format', t("The client address after ';' must be a port or host:port."), part);
     return undefined;
   }
   const port = readPort(split[split.length - 1], value, issues);
@@ -112,7 +113,7 @@ function hostAndPort(piece: Piece, error: (code: string, message: string, piece?
   const host = { text: text.slice(1, close), start: start + 1 };
   if (close + 1 === text.length) return [host];
   if (text[close + 1] !== ':' || close + 2 === text.length) {
-    error('server-format', `Expected ':' and a port after ']' in '${text}'.`, piece);
+    error('server-format', t("Expected ':' and a port after ']' in '{0}'.", text), piece);
     return undefined;
   }
   return [host, ...javaSplit({ text: text.slice(close + 2), start: start + close + 2 }, ':')];
@@ -125,7 +126,7 @@ function readPort(piece: Piece, value: string, issues: ValueIssue[]): PortRef | 
     return undefined;
   }
   if (port < 1 || port > 65535) {
-    issues.push({ code: 'port-range', severity: 'error', message: `Port ${port} is out of range: ports are 1–65535.`, ...spanOf(piece) });
+    issues.push({ code: 'port-range', severity: 'error', message: t('Port {0} is out of range: ports are 1–65535.', port), ...spanOf(piece) });
   }
   return { port, piece };
 }
@@ -134,15 +135,15 @@ function portTextIssue(piece: Piece, value: string): ValueIssue {
   const trimmed = piece.text.trim();
   const end = piece.start + piece.text.length;
   if (parseJavaInteger(trimmed) === undefined) {
-    const shown = piece.text === '' ? 'An empty port' : `'${piece.text}'`;
-    return { code: 'server-port', severity: 'error', message: `${shown} is not a port number (ZooKeeper: "Address unresolved").`, ...spanOf(piece) };
+    const shown = piece.text === '' ? t('An empty port') : `'${piece.text}'`;
+    return { code: 'server-port', severity: 'error', message: t('{0} is not a port number (ZooKeeper: "Address unresolved").', shown), ...spanOf(piece) };
   }
   if (end === value.length && value.trimEnd().length < end && piece.text.trimStart() === piece.text) {
     const from = value.trimEnd().length;
     return {
       code: 'trailing-whitespace',
       severity: 'error',
-      message: `Trailing whitespace after port ${trimmed}: ZooKeeper does not trim server lines, so the port does not parse ("Address unresolved").`,
+      message: t('Trailing whitespace after port {0}: ZooKeeper does not trim server lines, so the port does not parse ("Address unresolved").', trimmed),
       from,
       to: end,
     };
@@ -150,7 +151,7 @@ function portTextIssue(piece: Piece, value: string): ValueIssue {
   return {
     code: 'server-port',
     severity: 'error',
-    message: `Whitespace around port ${trimmed}: ZooKeeper does not trim server lines, so the port does not parse ("Address unresolved").`,
+    message: t('Whitespace around port {0}: ZooKeeper does not trim server lines, so the port does not parse ("Address unresolved").', trimmed),
     ...spanOf(piece),
   };
 }

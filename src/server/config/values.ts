@@ -1,4 +1,5 @@
 import type { PropertyInfo, PropertyType } from './properties';
+import { t } from '../../zk/l10n';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -32,9 +33,9 @@ export const isJavaIdentifierChain = (text: string): boolean => /^[A-Za-z_$][\w$
 /** What a bad value does, by who reads it. */
 function consequence(info: PropertyInfo, lenient: boolean): { severity: Severity; effect: string } {
   if (info.readBy === 'config' || (info.readBy === 'provider' && !lenient)) {
-    return { severity: 'error', effect: 'ZooKeeper refuses to start' };
+    return { severity: 'error', effect: t('ZooKeeper refuses to start') };
   }
-  return { severity: 'warning', effect: 'the server cannot use it' };
+  return { severity: 'warning', effect: t('the server cannot use it') };
 }
 
 /** Type checks for one trimmed value (server, group and weight lines are checked elsewhere). */
@@ -45,26 +46,26 @@ export function checkValue(info: PropertyInfo, key: string, value: string): Valu
     case 'long':
       return checkNumber(info, key, value, type.kind);
     case 'double':
-      return isJavaDouble(value) ? [] : [invalid(info, key, value, 'a decimal number', false)];
+      return isJavaDouble(value) ? [] : [invalid(info, key, value, t('a decimal number'), false)];
     case 'boolean':
       return checkBoolean(info, key, value);
     case 'yesno':
       return value === 'yes' || value === 'no'
         ? []
-        : [{ code: 'invalid-value', severity: 'warning', message: `${key} expects yes or no; '${value}' is read as ${key === 'skipACL' ? 'no' : 'yes'}.` }];
+        : [{ code: 'invalid-value', severity: 'warning', message: t("{0} expects yes or no; '{1}' is read as {2}.", key, value, key === 'skipACL' ? 'no' : 'yes') }];
     case 'enum':
       return checkEnum(info, key, value, type.values);
     case 'port':
       return checkPort(info, key, value, type);
     case 'host':
-      if (value === '') return [{ code: 'empty-value', severity: 'warning', message: `${key} is empty.` }];
-      return /\s/.test(value) ? [{ code: 'invalid-value', severity: 'warning', message: `'${value}' is not a host name or address.` }] : [];
+      if (value === '') return [{ code: 'empty-value', severity: 'warning', message: t('{0} is empty.', key) }];
+      return /\s/.test(value) ? [{ code: 'invalid-value', severity: 'warning', message: t("'{0}' is not a host name or address.", value) }] : [];
     case 'path':
-      return value === '' ? [{ code: 'empty-value', severity: info.required ? 'error' : 'warning', message: `${key} is empty.` }] : [];
+      return value === '' ? [{ code: 'empty-value', severity: info.required ? 'error' : 'warning', message: t('{0} is empty.', key) }] : [];
     case 'className':
       return value === '' || isJavaIdentifierChain(value)
         ? []
-        : [{ code: 'invalid-value', severity: 'warning', message: `'${value}' is not a fully qualified Java class name.` }];
+        : [{ code: 'invalid-value', severity: 'warning', message: t("'{0}' is not a fully qualified Java class name.", value) }];
     case 'list':
       return type.items ? checkList(key, value, type.items) : [];
     default:
@@ -74,44 +75,44 @@ export function checkValue(info: PropertyInfo, key: string, value: string): Valu
 
 function invalid(info: PropertyInfo, key: string, value: string, expected: string, lenient: boolean): ValueIssue {
   const { severity, effect } = consequence(info, lenient);
-  const shown = value === '' ? 'An empty value' : `'${value}'`;
-  const comment = /\s[#!]/.test(value) ? ' zoo.cfg has no end-of-line comments: put the comment on a line of its own.' : '';
-  return { code: 'invalid-value', severity, message: `${shown} is not ${expected}: ${effect} (${key}).${comment}` };
+  const shown = value === '' ? t('An empty value') : `'${value}'`;
+  const comment = /\s[#!]/.test(value) ? ` ${t('zoo.cfg has no end-of-line comments: put the comment on a line of its own.')}` : '';
+  return { code: 'invalid-value', severity, message: t('{0} is not {1}: {2} ({3}).{4}', shown, expected, effect, key, comment) };
 }
 
 function checkNumber(info: PropertyInfo, key: string, value: string, kind: 'int' | 'long'): ValueIssue[] {
   if (parseJavaInteger(value, kind) !== undefined) return [];
-  const what = /^[+-]?\d+$/.test(value) ? `within the range of a Java ${kind}` : 'a whole number';
+  const what = /^[+-]?\d+$/.test(value) ? t('within the range of a Java {0}', kind) : t('a whole number');
   return [invalid(info, key, value, what, false)];
 }
 
 function checkBoolean(info: PropertyInfo, key: string, value: string): ValueIssue[] {
   const lower = value.toLowerCase();
   if (lower === 'true' || lower === 'false') return [];
-  if (info.readBy === 'config') return [invalid(info, key, value, 'true or false', false)];
-  return [{ code: 'invalid-value', severity: 'warning', message: `${key} expects true or false; '${value}' is read as false.` }];
+  if (info.readBy === 'config') return [invalid(info, key, value, t('true or false'), false)];
+  return [{ code: 'invalid-value', severity: 'warning', message: t("{0} expects true or false; '{1}' is read as false.", key, value) }];
 }
 
 function checkEnum(info: PropertyInfo, key: string, value: string, values: readonly string[]): ValueIssue[] {
   if (key === 'electionAlg') {
     const n = parseJavaInteger(value);
     if (n === 3) return [];
-    const message = n === undefined ? `'${value}' is not a number` : `Election algorithm ${n} no longer exists`;
-    return [{ code: 'invalid-value', severity: 'error', message: `${message}: only 3 (fast leader election) is supported since ZooKeeper 3.6. Remove the line or set 3.` }];
+    const message = n === undefined ? t("'{0}' is not a number", value) : t('Election algorithm {0} no longer exists', n);
+    return [{ code: 'invalid-value', severity: 'error', message: t('{0}: only 3 (fast leader election) is supported since ZooKeeper 3.6. Remove the line or set 3.', message) }];
   }
   if (values.some((v) => v.toLowerCase() === value.toLowerCase())) return [];
   const shown = values.map((v) => (v === '' ? '(empty)' : v)).join(', ');
-  return [invalid(info, key, value, `one of ${shown}`, false)];
+  return [invalid(info, key, value, t('one of {0}', shown), false)];
 }
 
 function checkPort(info: PropertyInfo, key: string, value: string, type: Extract<PropertyType, { kind: 'port' }>): ValueIssue[] {
   const port = parseJavaInteger(value);
-  if (port === undefined) return [invalid(info, key, value, 'a port number', false)];
+  if (port === undefined) return [invalid(info, key, value, t('a port number'), false)];
   if (port < 0 || port > 65535) {
-    return [{ code: 'port-range', severity: 'error', message: `Port ${port} is out of range: ports are 1–65535.` }];
+    return [{ code: 'port-range', severity: 'error', message: t('Port {0} is out of range: ports are 1–65535.', port) }];
   }
   if (port === 0 && !type.zeroMeansUnset) {
-    return [{ code: 'port-range', severity: 'warning', message: `${key}=0 makes the operating system pick a random free port.` }];
+    return [{ code: 'port-range', severity: 'warning', message: t('{0}=0 makes the operating system pick a random free port.', key) }];
   }
   return [];
 }
@@ -123,7 +124,7 @@ function checkList(key: string, value: string, items: readonly string[]): ValueI
     const word = m[0].trim();
     if (word === '' || items.includes(word)) continue;
     const from = m.index + m[0].indexOf(word);
-    issues.push({ code: 'invalid-value', severity: 'warning', message: `'${word}' is not a known value for ${key}; the server ignores it.`, from, to: from + word.length });
+    issues.push({ code: 'invalid-value', severity: 'warning', message: t("'{0}' is not a known value for {1}; the server ignores it.", word, key), from, to: from + word.length });
   }
   return issues;
 }

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { show } from './lsp';
+import { t } from '../../zk/l10n';
 
 export const ACL_SCHEMES = ['world', 'auth', 'digest', 'ip', 'x509', 'sasl'] as const;
 
@@ -34,7 +35,7 @@ function checkEntry(entry: string, at: number, problems: AclProblem[]): void {
   const id = entry.slice(first + 1, last);
   const perms = entry.slice(last + 1);
   if (!ACL_SCHEMES.some((s) => s === scheme)) {
-    problems.push({ message: `Unknown ACL scheme "${show(scheme)}"; use world, auth, digest, ip, x509 or sasl.`, start: at, end: at + first });
+    problems.push({ message: t('Unknown ACL scheme "{0}"; use world, auth, digest, ip, x509 or sasl.', show(scheme)), start: at, end: at + first });
     return;
   }
   if (scheme === 'digest' && !id.includes(':')) {
@@ -42,14 +43,14 @@ function checkEntry(entry: string, at: number, problems: AclProblem[]): void {
   }
   const idStart = at + first + 1;
   const idProblem = (message: string, warning?: boolean): void => void problems.push({ message, start: idStart, end: idStart + id.length, warning });
-  if (scheme === 'world' && id !== 'anyone') idProblem(`The world scheme has one id, "anyone".`);
+  if (scheme === 'world' && id !== 'anyone') idProblem(t('The world scheme has one id, "anyone".'));
   if (scheme === 'ip' && !isIpOrCidr(id)) idProblem(`"${show(id)}" is not an IP address or a CIDR range such as 10.0.0.0/8.`);
-  if ((scheme === 'x509' || scheme === 'sasl') && id === '') idProblem(`The ${scheme} scheme needs an id.`);
+  if ((scheme === 'x509' || scheme === 'sasl') && id === '') idProblem(t('The {0} scheme needs an id.', scheme));
   if (scheme === 'digest' && !SHA1_BASE64.test(id.slice(id.indexOf(':') + 1))) {
-    idProblem('This does not look like a digest: the id is user:base64(sha1("user:password")), not the password itself.', true);
+    idProblem(t('This does not look like a digest: the id is user:base64(sha1("user:password")), not the password itself.'), true);
   }
   if (!PERMS.test(perms)) {
-    const message = perms === '' ? `ACL entry "${show(entry)}" has no permissions; add letters from crwda.` : `Permissions "${show(perms)}" must be letters from crwda (create, read, write, delete, admin).`;
+    const message = perms === '' ? t('ACL entry "{0}" has no permissions; add letters from crwda.', show(entry)) : t('Permissions "{0}" must be letters from crwda (create, read, write, delete, admin).', show(perms));
     problems.push({ message, start: at + last + 1 - (perms === '' ? 1 : 0), end: at + entry.length });
   }
 }
@@ -57,10 +58,10 @@ function checkEntry(entry: string, at: number, problems: AclProblem[]): void {
 /** Checks a zkCli ACL list: comma-separated scheme:id:perms (the digest id holds a colon itself). */
 export function checkAclList(text: string): AclProblem[] {
   const problems: AclProblem[] = [];
-  if (text === '') return [{ message: 'The ACL is empty; write scheme:id:perms, e.g. world:anyone:cdrwa.', start: 0, end: 0 }];
+  if (text === '') return [{ message: t('The ACL is empty; write scheme:id:perms, e.g. world:anyone:cdrwa.'), start: 0, end: 0 }];
   let at = 0;
   for (const entry of text.split(',')) {
-    if (entry === '') problems.push({ message: 'Empty ACL entry; remove the extra ",".', start: Math.max(0, at - 1), end: Math.min(text.length, at + 1) });
+    if (entry === '') problems.push({ message: t('Empty ACL entry; remove the extra ",".'), start: Math.max(0, at - 1), end: Math.min(text.length, at + 1) });
     else checkEntry(entry, at, problems);
     at += entry.length + 1;
   }

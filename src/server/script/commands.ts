@@ -1,4 +1,5 @@
 import type { ParsedCommand } from './parser';
+import { t } from '../../zk/l10n';
 
 /** What a positional argument holds. */
 export type ArgKind = 'path' | 'data' | 'acl' | 'scheme' | 'auth' | 'int' | 'mode';
@@ -230,6 +231,6 @@ export function isDestructive(command: Pick<ParsedCommand, 'spec' | 'flags'>): b
 
 /** Syntax in a code block, the doc line, then one line per flag: for hovers and completion items. */
 export function commandMarkdown(spec: CommandSpec): string {
-  const flags = spec.flags.map((f) => `- \`${f.flag}\` ${f.doc}`).join('\n');
-  return ['```zookeeper-script', spec.syntax, '```', '', spec.doc, ...(flags ? ['', flags] : [])].join('\n');
+  const flags = spec.flags.map((f) => `- \`${f.flag}\` ${t(f.doc)}`).join('\n');
+  return ['```zookeeper-script', spec.syntax, '```', '', t(spec.doc), ...(flags ? ['', flags] : [])].join('\n');
 }

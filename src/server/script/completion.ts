@@ -6,27 +6,29 @@ import { isComment, lexLine, type ScriptToken } from './lexer';
 import { ItemKind, PlainTextFormat, range } from './lsp';
 import { buildCommand, toScript, type ScriptInput } from './parser';
 import { WATCH_MODES } from './values';
+import { t } from '../../zk/l10n';
 
 /** The names of a node's children; undefined when they cannot be had (not connected, no node). */
 export type ChildrenLookup = (path: string) => Promise<readonly string[] | undefined>;
 
-const MODE_DOCS: Readonly<Record<string, string>> = {
-  PERSISTENT: 'Fires for data and child changes of the node itself, and stays.',
-  PERSISTENT_RECURSIVE: 'Fires for changes of the node and of every descendant, and stays.',
+// Descriptions are functions: the localizer is set after this module loads.
+const MODE_DOCS: Readonly<Record<string, () => string>> = {
+  PERSISTENT: () => t('Fires for data and child changes of the node itself, and stays.'),
+  PERSISTENT_RECURSIVE: () => t('Fires for changes of the node and of every descendant, and stays.'),
 };
 
-const AUTH_SCHEMES: readonly [string, string][] = [
-  ['digest', 'user:password'],
-  ['sasl', 'authenticated through SASL (Kerberos)'],
-  ['x509', 'authenticated through the TLS client certificate'],
-  ['ip', "the client's address; the auth text is ignored"],
+const AUTH_SCHEMES: readonly [string, () => string][] = [
+  ['digest', () => 'user:password'],
+  ['sasl', () => t('authenticated through SASL (Kerberos)')],
+  ['x509', () => t('authenticated through the TLS client certificate')],
+  ['ip', () => t("the client's address; the auth text is ignored")],
 ];
 
-const ACL_TEMPLATES: readonly [string, string][] = [
-  ['world:anyone:cdrwa', 'Anyone may do anything (the default).'],
-  ['world:anyone:r', 'Anyone may read.'],
-  ['auth::cdrwa', 'Whoever this session authenticated as (addauth) may do anything.'],
-  ...ACL_SCHEMES.filter((s) => s !== 'world' && s !== 'auth').map((s): [string, string] => [`${s}:`, `An ACL entry of the ${s} scheme.`]),
+const ACL_TEMPLATES: readonly [string, () => string][] = [
+  ['world:anyone:cdrwa', () => t('Anyone may do anything (the default).')],
+  ['world:anyone:r', () => t('Anyone may read.')],
+  ['auth::cdrwa', () => t('Whoever this session authenticated as (addauth) may do anything.')],
+  ...ACL_SCHEMES.filter((s) => s !== 'world' && s !== 'auth').map((s): [string, () => string] => [`${s}:`, () => t('An ACL entry of the {0} scheme.', s)]),
 ];
 
 function item(label: string, kind: CompletionItem['kind'], r: Range, detail?: string, newText = label): CompletionItem {
@@ -41,11 +43,11 @@ function commandItems(r: Range): CompletionItem[] {
 function flagItems(spec: CommandSpec, used: ReadonlySet<string>, r: Range): CompletionItem[] {
   const allowed = (f: FlagSpec): boolean =>
     !used.has(f.flag) && !spec.conflicts.some((c) => c.flags.includes(f.flag) && c.flags.some((other) => other !== f.flag && used.has(other)));
-  return spec.flags.filter(allowed).map((f) => item(f.flag, ItemKind.Property, r, f.doc));
+  return spec.flags.filter(allowed).map((f) => item(f.flag, ItemKind.Property, r, t(f.doc)));
 }
 
-function listItems(entries: readonly (readonly [string, string])[], kind: CompletionItem['kind'], r: Range): CompletionItem[] {
-  return entries.map(([label, doc]) => item(label, kind, r, doc));
+function listItems(entries: readonly (readonly [string, () => string])[], kind: CompletionItem['kind'], r: Range): CompletionItem[] {
+  return entries.map(([label, doc]) => item(label, kind, r, doc()));
 }
 
 /**
@@ -117,7 +119,7 @@ export async function complete(input: ScriptInput, position: Position, children:
   const lastFlag = command.flags[command.flags.length - 1];
   const last = before[before.length - 1];
   if (lastFlag?.spec?.value !== undefined && lastFlag.value === undefined && lastFlag.range === last.range) {
-    return lastFlag.spec.value === 'mode' ? WATCH_MODES.map((mode) => item(mode, ItemKind.EnumMember, r, MODE_DOCS[mode])) : [];
+    return lastFlag.spec.value === 'mode' ? WATCH_MODES.map((mode) => item(mode, ItemKind.EnumMember, r, MODE_DOCS[mode]())) : [];
   }
 
   const flagsEnded = before.some((t) => !t.quoted && t.text === '--');

@@ -3,6 +3,7 @@ import { diagnostic } from './diagnostics';
 import { Severity } from './lsp';
 import type { ParsedScript } from './parser';
 import { editDistance } from './suggest';
+import { t } from '../../zk/l10n';
 
 /** The configured name a mistyped one most likely meant: case aside, then the closest by edit distance. */
 export function suggestConnection(typed: string, names: readonly string[]): string | undefined {
@@ -34,7 +35,7 @@ export function diagnoseConnectionDirective(script: ParsedScript, names: readonl
   const known = names.length <= 5 ? ` The configured connections: ${names.join(', ')}.` : '';
   if (suggestion) {
     const caseOnly = suggestion.toLowerCase() === d.name.toLowerCase() ? ' Connection names are case-sensitive.' : '';
-    return [diagnostic(d.range, `No connection is named "${d.name}"; did you mean "${suggestion}"?${caseOnly}`, 'unknown-connection', Severity.Error, { replacement: suggestion })];
+    return [diagnostic(d.range, t('No connection is named "{0}"; did you mean "{1}"?{2}', d.name, suggestion, caseOnly), 'unknown-connection', Severity.Error, { replacement: suggestion })];
   }
-  return [diagnostic(d.range, `No connection is named "${d.name}".${known} Add it in the ZooKeeper view, or name one of them.`, 'unknown-connection')];
+  return [diagnostic(d.range, t('No connection is named "{0}".{1} Add it in the ZooKeeper view, or name one of them.', d.name, known), 'unknown-connection')];
 }

@@ -2,6 +2,7 @@ import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import { validatePath } from '../../zk/paths';
 import { commandMarkdown } from './commands';
 import { commandAt, toScript, type ScriptInput } from './parser';
+import { t } from '../../zk/l10n';
 
 /** Markdown about a node (the caller renders its stat and a data preview); undefined when unknown. */
 export type DescribePath = (path: string) => Promise<string | undefined>;
@@ -21,7 +22,7 @@ export async function hover(input: ScriptInput, position: Position, describe: De
   if (command?.spec === undefined) return undefined;
   if (under(command.nameRange, position)) return markdown(commandMarkdown(command.spec), command.nameRange);
   const flag = command.flags.find((f) => under(f.range, position));
-  if (flag?.spec !== undefined) return markdown(`\`${flag.flag}\` ${flag.spec.doc}`, flag.range);
+  if (flag?.spec !== undefined) return markdown(`\`${flag.flag}\` ${t(flag.spec.doc)}`, flag.range);
   const arg = command.args.find((a) => under(a.range, position));
   if (arg?.kind !== 'path' || validatePath(arg.value) !== undefined) return undefined;
   const text = await describe(arg.value);

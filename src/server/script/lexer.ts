@@ -1,5 +1,6 @@
 import type { Range } from 'vscode-languageserver-types';
 import { range } from './lsp';
+import { t } from '../../zk/l10n';
 
 export interface ScriptToken {
   /** The source text, quotes and escapes included. */
@@ -60,18 +61,18 @@ function readQuoted(text: string, start: number, line: number, errors: ParseErro
         i += 2 + width;
       } else {
         const bad = /^[0-9a-fA-F]*/.exec(digits)?.[0].length ?? 0;
-        errors.push({ message: `"\\${e}" needs ${width} hex digits, e.g. ${e === 'x' ? '\\x41' : '\\u00e9'}.`, range: range(line, i, i + 2 + bad), code: 'bad-escape' });
+        errors.push({ message: t('"{0}" needs {1} hex digits, e.g. {2}.', `\\${e}`, width, e === 'x' ? '\\x41' : '\\u00e9'), range: range(line, i, i + 2 + bad), code: 'bad-escape' });
         value += text.slice(i, i + 2 + bad);
         i += 2 + bad;
       }
     } else {
-      errors.push({ message: `Unknown escape "\\${e}"; write "\\\\" for a backslash.`, range: range(line, i, i + 2), code: 'bad-escape' });
+      errors.push({ message: t('Unknown escape "{0}"; write "\\\\" for a backslash.', `\\${e}`), range: range(line, i, i + 2), code: 'bad-escape' });
       value += `\\${e}`;
       i += 2;
     }
     chunkStart = i;
   }
-  errors.push({ message: `Unterminated string: add the closing ${quote}.`, range: range(line, start, text.length), code: 'unterminated-string' });
+  errors.push({ message: t('Unterminated string: add the closing {0}.', quote), range: range(line, start, text.length), code: 'unterminated-string' });
   return { value: value + text.slice(chunkStart), end: text.length, closed: false };
 }
 
@@ -92,7 +93,7 @@ export function lexLine(text: string, line: number): LexedLine {
       if (i < text.length && !isSpace(text.charCodeAt(i))) {
         const restStart = i;
         while (i < text.length && !isSpace(text.charCodeAt(i))) i++;
-        errors.push({ message: 'Text right after a closing quote; put a space before it, or move it inside the quotes.', range: range(line, restStart, i), code: 'text-after-quote' });
+        errors.push({ message: t('Text right after a closing quote; put a space before it, or move it inside the quotes.'), range: range(line, restStart, i), code: 'text-after-quote' });
         value += text.slice(restStart, i);
       }
       tokens.push({ text: text.slice(start, i), value, quoted: true, range: range(line, start, i) });

@@ -3,6 +3,7 @@ import { ancestors, parentPath, validatePath } from '../../zk/paths';
 import { Severity } from './lsp';
 import { diagnostic } from './diagnostics';
 import { toScript, type ScriptInput } from './parser';
+import { t } from '../../zk/l10n';
 
 /** True/false when the server says so; undefined when it cannot tell (not connected, no access). */
 export type ExistsLookup = (path: string) => Promise<boolean | undefined>;
@@ -52,8 +53,6 @@ interface Check {
   expected: boolean;
 }
 
-const byLine = (line: number): string => `by line ${line + 1}`;
-
 /**
  * Warnings for paths that will not be there (or, for create, already are) when the line runs,
  * taking into account what earlier lines of the script create and delete.
@@ -79,13 +78,13 @@ export async function diagnosePathsExist(input: ScriptInput, exists: ExistsLooku
     const path = arg.value;
     const parent = parentPath(path);
     if (arg.spec?.pathRule === 'exists') {
-      expect(path, arg.range, true, (line) => `Node "${path}" ${line === undefined ? 'does not exist' : `is deleted ${byLine(line)}`}.`, 'no-node');
+      expect(path, arg.range, true, (line) => (line === undefined ? t('Node "{0}" does not exist.', path) : t('Node "{0}" is deleted by line {1}.', path, line + 1)), 'no-node');
     } else {
       if (parent !== undefined) {
-        const say: Say = (line) => `Cannot create "${path}": its parent "${parent}" ${line === undefined ? 'does not exist' : `is deleted ${byLine(line)}`}.`;
+        const say: Say = (line) => (line === undefined ? t('Cannot create "{0}": its parent "{1}" does not exist.', path, parent) : t('Cannot create "{0}": its parent "{1}" is deleted by line {2}.', path, parent, line + 1));
         expect(parent, arg.range, true, say, 'no-parent');
       }
-      if (!sequential) expect(path, arg.range, false, (line) => `Node "${path}" already exists${line === undefined ? '' : ` ${byLine(line)}`}; create will fail.`, 'node-exists');
+      if (!sequential) expect(path, arg.range, false, (line) => (line === undefined ? t('Node "{0}" already exists; create will fail.', path) : t('Node "{0}" already exists by line {1}; create will fail.', path, line + 1)), 'node-exists');
     }
     if (command.name === 'delete' || command.name === 'deleteall') tree.deleted(path, command.line);
     // A sequential create's own name is the server's choice; only its parent is known to exist.

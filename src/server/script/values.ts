@@ -1,5 +1,6 @@
 import type { FlagValueKind } from './commands';
 import { show } from './lsp';
+import { t } from '../../zk/l10n';
 
 const INT_MAX = 2147483647;
 /** EphemeralType.TTL's limit: the TTL shares a long with a 24-bit marker. */
@@ -13,24 +14,24 @@ function wholeNumber(text: string): number | undefined {
 export function checkVersion(text: string): string | undefined {
   const n = text === '-1' ? -1 : wholeNumber(text);
   if (n !== undefined && n <= INT_MAX) return undefined;
-  return `Version "${show(text)}" is not valid; use -1 (any version) or a whole number from 0 to ${INT_MAX}.`;
+  return t('Version "{0}" is not valid; use -1 (any version) or a whole number from 0 to {1}.', show(text), INT_MAX);
 }
 
 export function checkTtl(text: string): string | undefined {
   const n = wholeNumber(text);
-  if (n === undefined || n === 0) return `TTL "${show(text)}" is not valid; use a positive whole number of milliseconds.`;
-  return n > TTL_MAX ? `TTL ${text} is over ZooKeeper's maximum of ${TTL_MAX} ms.` : undefined;
+  if (n === undefined || n === 0) return t('TTL "{0}" is not valid; use a positive whole number of milliseconds.', show(text));
+  return n > TTL_MAX ? t("TTL {0} is over ZooKeeper's maximum of {1} ms.", text, TTL_MAX) : undefined;
 }
 
 export function checkCount(text: string, what: string): string | undefined {
   const n = wholeNumber(text);
-  return n !== undefined && n > 0 && n <= INT_MAX ? undefined : `${what} "${show(text)}" is not valid; use a whole number from 1 to ${INT_MAX}.`;
+  return n !== undefined && n > 0 && n <= INT_MAX ? undefined : t('{0} "{1}" is not valid; use a whole number from 1 to {2}.', what, show(text), INT_MAX);
 }
 
 /** zkCli upper-cases the mode before looking it up, so case does not matter. */
 export function checkMode(text: string): string | undefined {
   const upper = text.toUpperCase();
-  return WATCH_MODES.some((mode) => mode === upper) ? undefined : `Watch mode "${show(text)}" is not valid; use PERSISTENT or PERSISTENT_RECURSIVE.`;
+  return WATCH_MODES.some((mode) => mode === upper) ? undefined : t('Watch mode "{0}" is not valid; use PERSISTENT or PERSISTENT_RECURSIVE.', show(text));
 }
 
 export function checkFlagValue(kind: FlagValueKind, text: string): string | undefined {
@@ -40,7 +41,7 @@ export function checkFlagValue(kind: FlagValueKind, text: string): string | unde
     case 'ttl':
       return checkTtl(text);
     case 'count':
-      return checkCount(text, 'Batch size');
+      return checkCount(text, t('Batch size'));
     case 'mode':
       return checkMode(text);
   }

@@ -1,6 +1,7 @@
 import { digestId } from '../acl';
 import type { ZkClient } from '../client';
 import { isZkError } from '../errors';
+import { t } from '../l10n';
 
 /** One identity the server granted this session: `ip:127.0.0.1`, `digest:alice`, `sasl:bob`, `x509:CN=…`, `super:…`. */
 export interface SessionIdentity {
@@ -46,7 +47,7 @@ export async function sessionIdentities(client: ZkClient, digest: readonly { use
     return {
       identities,
       source: 'derived',
-      note: 'This server does not answer whoAmI (it needs ZooKeeper 3.7 or newer): these are the identities this client sent, not a list the server confirmed.',
+      note: t('This server does not answer whoAmI (it needs ZooKeeper 3.7 or newer): these are the identities this client sent, not a list the server confirmed.'),
       digestIds,
     };
   }

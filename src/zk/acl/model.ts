@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { formatPerms, parsePerms, type ZkAcl } from '../acl';
+import { t } from '../l10n';
 
 /** One ACL entry as people and automation write it: perms in zkCli's letters ("cdrwa"). */
 export interface AclEntry {
@@ -70,47 +71,47 @@ export function validateIpId(id: string): string | undefined {
 /** What is wrong with one entry, as a sentence; undefined when the server would take it. */
 export function validateEntry(entry: AclEntry): string | undefined {
   const scheme = entry.scheme.trim();
-  if (!scheme) return 'Choose a scheme (world, auth, digest, ip, sasl, x509, or a custom provider’s name).';
-  if (!/^[A-Za-z0-9_.-]+$/.test(scheme)) return `"${scheme}" is not a scheme name: use letters, digits, "_", "." or "-".`;
-  if (!entry.perms) return `${scheme}:${entry.id} gives no permission: tick at least one of c, d, r, w, a, or remove the entry.`;
+  if (!scheme) return t('Choose a scheme (world, auth, digest, ip, sasl, x509, or a custom provider’s name).');
+  if (!/^[A-Za-z0-9_.-]+$/.test(scheme)) return t('"{0}" is not a scheme name: use letters, digits, "_", "." or "-".', scheme);
+  if (!entry.perms) return t('{0} gives no permission: tick at least one of c, d, r, w, a, or remove the entry.', `${scheme}:${entry.id}`);
   const bad = [...entry.perms].find((l) => !'cdrwa'.includes(l));
-  if (bad !== undefined) return `"${bad}" is not a ZooKeeper permission: use the letters c, d, r, w and a.`;
+  if (bad !== undefined) return t('"{0}" is not a ZooKeeper permission: use the letters c, d, r, w and a.', bad);
   switch (scheme) {
     case 'world':
-      return entry.id === 'anyone' ? undefined : `The world scheme has one id, "anyone" (not "${entry.id}").`;
+      return entry.id === 'anyone' ? undefined : t('The world scheme has one id, "anyone" (not "{0}").', entry.id);
     case 'auth':
       // The server ignores the id and puts every authenticated id of the session there.
-      return entry.id === '' ? undefined : `The auth scheme takes no id (it stands for every identity this session authenticated as): leave the id empty.`;
+      return entry.id === '' ? undefined : t('The auth scheme takes no id (it stands for every identity this session authenticated as): leave the id empty.');
     case 'digest': {
       if (isRedactedDigest(entry)) {
-        return `${entry.id} is a digest id with its hash withheld: the server shows "user:x" to a session without ADMIN on the node. Writing it back would lock that user out; use the real id (generate it from the user and password).`;
+        return t('{0} is a digest id with its hash withheld: the server shows "user:x" to a session without ADMIN on the node. Writing it back would lock that user out; use the real id (generate it from the user and password).', entry.id);
       }
       const colon = entry.id.indexOf(':');
       if (colon <= 0 || !DIGEST_HASH.test(entry.id.slice(colon + 1))) {
-        return `"${entry.id}" is not a digest id: it is user:base64(sha1(user:password)), e.g. made by the digest generator — never the password itself.`;
+        return t('"{0}" is not a digest id: it is user:base64(sha1(user:password)), e.g. made by the digest generator — never the password itself.', entry.id);
       }
       return undefined;
     }
     case 'ip':
       return validateIpId(entry.id);
     default:
-      return entry.id ? undefined : `The ${scheme} scheme needs an id.`;
+      return entry.id ? undefined : t('The {0} scheme needs an id.', scheme);
   }
 }
 
 /** The first problem of a whole ACL, named by entry; undefined when valid. */
 export function validateAcl(entries: readonly AclEntry[]): string | undefined {
-  if (entries.length === 0) return 'An ACL needs at least one entry: ZooKeeper refuses an empty one.';
+  if (entries.length === 0) return t('An ACL needs at least one entry: ZooKeeper refuses an empty one.');
   for (const [index, entry] of entries.entries()) {
     const problem = validateEntry(entry);
-    if (problem) return `Entry ${index + 1} (${entry.scheme || '?'}:${entry.id}): ${problem}`;
+    if (problem) return t('Entry {0} ({1}): {2}', index + 1, `${entry.scheme || '?'}:${entry.id}`, problem);
   }
   return undefined;
 }
 
 /** Anything automation passes as an ACL, checked for shape (not for meaning: see validateAcl). */
 export function parseEntries(value: unknown): AclEntry[] | string {
-  if (!Array.isArray(value)) return 'Pass acl as a list of { scheme, id, perms } entries, perms in zkCli letters such as "cdrwa".';
+  if (!Array.isArray(value)) return t('Pass acl as a list of { scheme, id, perms } entries, perms in zkCli letters such as "cdrwa".');
   const entries: AclEntry[] = [];
   for (const [index, item] of (value as unknown[]).entries()) {
     const { scheme, id, perms } = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;

@@ -5,6 +5,7 @@ import { walkSubtree } from '../subtree';
 import { authenticatedIdentities, locksOut } from './effective';
 import { formatIdentity, type SessionIdentities } from './identities';
 import { formatEntries, isRedactedDigest, normalizePerms, sameAcl, toEntry, toZkAcl, validateAcl, type AclEntry } from './model';
+import { t } from '../l10n';
 
 export interface SetAclOptions {
   path: string;
@@ -63,31 +64,42 @@ export function checkAclBeforeWrite(path: string, acl: readonly AclEntry[], sess
       'ACLREDACTED',
       'set the ACL of',
       path,
-      `Refused to set the ACL of "${path}": digest:${redacted.id} is an id the server withheld (it shows "user:x" to a session without ADMIN on the node). ` +
-        'An ACL read that way is read-only: writing it back would replace the real id and lock that user out. Authenticate as a user with ADMIN on the node, or give the real digest id.',
+      t(
+        'Refused to set the ACL of "{0}": digest:{1} is an id the server withheld (it shows "user:x" to a session without ADMIN on the node). An ACL read that way is read-only: writing it back would replace the real id and lock that user out. Authenticate as a user with ADMIN on the node, or give the real digest id.',
+        path,
+        redacted.id,
+      ),
     );
   }
   const problem = validateAcl(acl);
-  if (problem) throw new ZkError('INVALIDACL', 'set the ACL of', path, `Could not set the ACL of "${path}": ${problem}`);
+  if (problem) throw new ZkError('INVALIDACL', 'set the ACL of', path, t('Could not set the ACL of "{0}": {1}', path, problem));
   if (acl.some((e) => e.scheme === 'auth') && authenticatedIdentities(session).length === 0) {
     throw new ZkError(
       'INVALIDACL',
       'set the ACL of',
       path,
-      `Could not set the ACL of "${path}": the auth scheme stands for the identities this session authenticated as, and it has none ` +
-        `(only ${session.identities.map(formatIdentity).join(', ') || 'no identity'}), so the server would refuse it. ` +
-        'Set digest credentials on the connection first (ZooKeeper: Set Credentials), or use a digest entry instead.',
+      t(
+        'Could not set the ACL of "{0}": the auth scheme stands for the identities this session authenticated as, and it has none (only {1}), so the server would refuse it. Set digest credentials on the connection first (ZooKeeper: Set Credentials), or use a digest entry instead.',
+        path,
+        session.identities.map(formatIdentity).join(', ') || t('no identity'),
+      ),
     );
   }
   if (!confirmLockout && locksOut(acl, session)) {
-    const who = session.identities.length > 0 ? session.identities.map(formatIdentity).join(', ') : 'this session';
+    const who = session.identities.length > 0 ? session.identities.map(formatIdentity).join(', ') : t('this session');
+    // The question alone in details: a person is asked it (src/extension/acl/apply.ts); API callers read the whole message.
+    const question = t(
+      "Setting the ACL of \"{0}\" to {1} leaves none of this session's identities ({2}, or anyone) with ADMIN: after it, you could not change this ACL again (only a super user could).",
+      path,
+      formatEntries(acl),
+      who,
+    );
     throw new ZkError(
       'ACLLOCKOUT',
       'set the ACL of',
       path,
-      `Setting the ACL of "${path}" to ${formatEntries(acl)} leaves none of this session's identities (${who}, or anyone) with ADMIN: ` +
-        'after it, you could not change this ACL again (only a super user could). Confirm to do it anyway (confirmLockout: true).',
-      { acl },
+      `${question} ${t('Confirm to do it anyway (confirmLockout: true).')}`,
+      { acl, question },
     );
   }
 }
@@ -97,8 +109,14 @@ function conflict(path: string, mine: readonly AclEntry[], expected: number, the
     'ACLCONFLICT',
     'set the ACL of',
     path,
-    `The ACL of "${path}" was changed by someone else since it was read (ACL version ${expected}, now ${current}): theirs is ${formatEntries(theirs)}; yours is ${formatEntries(mine)}. ` +
-      `Nothing was written. Reload to see theirs, or overwrite it by applying yours with ACL version ${current}.`,
+    t(
+      'The ACL of "{0}" was changed by someone else since it was read (ACL version {1}, now {2}): theirs is {3}; yours is {4}. Nothing was written. Reload to see theirs, or overwrite it by applying yours with ACL version {2}.',
+      path,
+      expected,
+      current,
+      formatEntries(theirs),
+      formatEntries(mine),
+    ),
     { theirs, mine, expectedAversion: expected, aversion: current },
   );
 }
@@ -120,7 +138,7 @@ function explainInvalid(error: unknown, path: string, acl: readonly AclEntry[]):
     'INVALIDACL',
     'set the ACL of',
     path,
-    `The server refused the ACL of "${path}": its ip scheme does not take the IPv6 id ${ipv6.id} (ZooKeeper 3.8 accepts IPv4 addresses and ranges only). Nothing was written to this node; use IPv4 ids.`,
+    t('The server refused the ACL of "{0}": its ip scheme does not take the IPv6 id {1} (ZooKeeper 3.8 accepts IPv4 addresses and ranges only). Nothing was written to this node; use IPv4 ids.', path, ipv6.id),
   );
 }
 

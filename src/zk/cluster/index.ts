@@ -6,7 +6,7 @@ export { ADMIN_COMMANDS, findAdminCommand, runAdminCommand, type AdminCommandInf
 export { parseLosslessJson, sessionIdHex, type JsonValue } from './losslessJson';
 export { formatEndpoint, type Endpoint } from './transport';
 export { METRIC_CHARTS, METRICS_WINDOW_MS, MetricsHistory, MetricsSampler, RingBuffer, capacityFor, metricsCsv, type ChartSpec, type MetricsSample, type SeriesKey, type ServerSample } from './metrics';
-export { WATCHES_EXPENSIVE_NOTE, formatWatchers, readWatchTable, watchTableFromJson, watchTableFromText, watchedPaths, whoWatches, type WatchedPathsResult, type WatchersPerServer, type WhoWatchesResult } from './watchers';
+export { watchesExpensiveNote, formatWatchers, readWatchTable, watchTableFromJson, watchTableFromText, watchedPaths, whoWatches, type WatchedPathsResult, type WatchersPerServer, type WhoWatchesResult } from './watchers';
 export {
   ReconfigRefused,
   applyReconfig,

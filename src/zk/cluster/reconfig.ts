@@ -4,6 +4,7 @@
 // a configuration changed meanwhile is refused rather than overwritten.
 import type { ZkClient } from '../client';
 import { ZkError } from '../errors';
+import { t } from '../l10n';
 
 export type MemberRole = 'participant' | 'observer';
 
@@ -108,7 +109,7 @@ export function planReconfig(config: EnsembleConfig, change: ReconfigChange): Re
     const member = m ? parseServerSpec(Number(m[1]), m[2].trim()) : undefined;
     if (!member) throw new Error(`"${change.server}" is not a server line: write server.N=host:quorumPort:electionPort[:participant|observer];host:clientPort.`);
     if (!member.clientAddress) throw new Error(`server.${member.id} names no client port: add ";host:clientPort" so clients can reach it.`);
-    if (members.some((x) => x.id === member.id)) throw new Error(`Server ${member.id} is already a member: change its role instead, or pick another id.`);
+    if (members.some((x) => x.id === member.id)) throw new Error(t('Server {0} is already a member: change its role instead, or pick another id.', member.id));
     after = [...members, member].sort((a, b) => a.id - b.id);
     joining = serverLine(member);
     what = `add server ${member.id} (${member.peerAddress}, ${member.role}, clients at ${member.clientAddress})`;
@@ -127,7 +128,7 @@ export function planReconfig(config: EnsembleConfig, change: ReconfigChange): Re
     joining = serverLine(changed);
     what = `make server ${member.id} ${change.role === 'participant' ? 'a voting participant' : 'an observer (no vote)'}`;
   }
-  if (!after.some((m) => m.role === 'participant')) throw new Error('That would leave no voting member: an ensemble needs at least one participant.');
+  if (!after.some((m) => m.role === 'participant')) throw new Error(t('That would leave no voting member: an ensemble needs at least one participant.'));
   const quorum = describeQuorum(after);
   return { joining, leaving, after, quorum, summary: `${what}. Afterwards the ensemble has ${quorum}, instead of ${describeQuorum(members)}.` };
 }
@@ -143,13 +144,13 @@ export function reconfigRefusal(error: unknown, version: string | undefined): st
   if (!(error instanceof ZkError)) return undefined;
   switch (error.code) {
     case 'RECONFIGDISABLED':
-      return 'Refused: dynamic reconfiguration is disabled on the server. Set reconfigEnabled=true in every server\'s zoo.cfg (ZooKeeper 3.5.3+) and restart them.';
+      return t("Refused: dynamic reconfiguration is disabled on the server. Set reconfigEnabled=true in every server's zoo.cfg (ZooKeeper 3.5.3+) and restart them.");
     case 'NOAUTH':
-      return 'Refused: you lack the rights. A reconfig needs the super user (zookeeper.DigestAuthenticationProvider.superDigest) or an ACL on /zookeeper/config that lets you write; set digest credentials for this connection (ZooKeeper: Set Digest Credentials…).';
+      return t('Refused: you lack the rights. A reconfig needs the super user (zookeeper.DigestAuthenticationProvider.superDigest) or an ACL on /zookeeper/config that lets you write; set digest credentials for this connection (ZooKeeper: Set Digest Credentials…).');
     case 'BADVERSION':
-      return `Refused: the configuration changed since it was read (version ${version ?? 'unknown'}). Read it again and retry.`;
+      return t('Refused: the configuration changed since it was read (version {0}). Read it again and retry.', version ?? t('unknown'));
     case 'UNIMPLEMENTED':
-      return 'Refused: this server does not know reconfig (ZooKeeper before 3.5).';
+      return t('Refused: this server does not know reconfig (ZooKeeper before 3.5).');
     default:
       return undefined;
   }

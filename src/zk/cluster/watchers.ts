@@ -6,11 +6,14 @@ import { whitelistLine } from './health';
 import { sessionIdHex } from './losslessJson';
 import { formatEndpoint, getAdminCommand, sendFourLetterWord, type Endpoint, type JsonObject } from './transport';
 import { Limiter } from '../concurrency';
+import { t } from '../l10n';
 
-/** Said wherever the result is shown. */
-export const WATCHES_EXPENSIVE_NOTE =
-  'wchp and wchc walk every watch of the server: ZooKeeper documents them as possibly expensive on a busy server, so they are sent only when you ask. ' +
-  'They list data watches (getData, exists); ZooKeeper does not report child watches (getChildren) there.';
+/** Said wherever the result is shown (a function: in the display language, known only once the extension runs). */
+export function watchesExpensiveNote(): string {
+  return t(
+    'wchp and wchc walk every watch of the server: ZooKeeper documents them as possibly expensive on a busy server, so they are sent only when you ask. They list data watches (getData, exists); ZooKeeper does not report child watches (getChildren) there.',
+  );
+}
 
 /**
  * The JSON of `watches_by_path` (path_to_session_ids) or `watches` (session_id_to_watched_paths):
@@ -67,8 +70,8 @@ export async function readWatchTable(server: Endpoint, adminAt: Endpoint | undef
   }
   const reply = await sendFourLetterWord(server, kind, timeoutMs);
   if (reply.kind === 'ok') return { ok: true, table: watchTableFromText(reply.text, bySession), source: '4lw' };
-  if (reply.kind === 'notAllowed') return { ok: false, notAllowed: true, error: `Not allowed: add \`${whitelistLine([kind])}\` to its zoo.cfg (4lw.commands.whitelist), or turn on its AdminServer.` };
-  return { ok: false, error: reply.kind === 'notServing' ? 'the server does not serve requests' : reply.reason };
+  if (reply.kind === 'notAllowed') return { ok: false, notAllowed: true, error: t('Not allowed: add {0} to its zoo.cfg (4lw.commands.whitelist), or turn on its AdminServer.', `\`${whitelistLine([kind])}\``) };
+  return { ok: false, error: reply.kind === 'notServing' ? t('the server does not serve requests') : reply.reason };
 }
 
 export interface WatchersPerServer {
@@ -121,7 +124,7 @@ async function ask(servers: readonly Endpoint[], kind: 'wchp' | 'wchc', key: str
 export async function whoWatches(servers: readonly Endpoint[], path: string, options: AskOptions): Promise<WhoWatchesResult> {
   const perServer = await ask(servers, 'wchp', path, options);
   const sessions = perServer.flatMap((s) => (s.values ?? []).map((sessionId) => ({ sessionId, server: s.server })));
-  return { path, sessions, servers: perServer, note: WATCHES_EXPENSIVE_NOTE };
+  return { path, sessions, servers: perServer, note: watchesExpensiveNote() };
 }
 
 /** The paths a session watches, asked of every server (the one it is connected to answers). */
@@ -129,21 +132,24 @@ export async function watchedPaths(servers: readonly Endpoint[], sessionId: stri
   const id = sessionIdHex(sessionId);
   const perServer = await ask(servers, 'wchc', id, options);
   const paths = [...new Set(perServer.flatMap((s) => s.values ?? []))].sort();
-  return { sessionId: id, paths, servers: perServer, note: WATCHES_EXPENSIVE_NOTE };
+  return { sessionId: id, paths, servers: perServer, note: watchesExpensiveNote() };
 }
 
 /** The result as a document a person reads. */
 export function formatWatchers(result: WhoWatchesResult | WatchedPathsResult): string {
   const lines: string[] = [];
   if ('path' in result) {
-    lines.push(`# Who watches ${result.path}?`, '', result.sessions.length ? `${result.sessions.length} session(s) watch it:` : 'No session watches it.');
-    for (const s of result.sessions) lines.push(`- ${s.sessionId} (connected to ${s.server})`);
+    lines.push(`# ${t('Who watches {0}?', result.path)}`, '', result.sessions.length ? t('{0} session(s) watch it:', result.sessions.length) : t('No session watches it.'));
+    for (const s of result.sessions) lines.push(`- ${t('{0} (connected to {1})', s.sessionId, s.server)}`);
   } else {
-    lines.push(`# Paths watched by session ${result.sessionId}`, '', result.paths.length ? `${result.paths.length} path(s):` : 'It watches no path (or it is not connected to any of these servers).');
+    lines.push(`# ${t('Paths watched by session {0}', result.sessionId)}`, '', result.paths.length ? t('{0} path(s):', result.paths.length) : t('It watches no path (or it is not connected to any of these servers).'));
     for (const p of result.paths) lines.push(`- ${p}`);
   }
-  lines.push('', '## Servers asked');
-  for (const s of result.servers) lines.push(`- ${s.server}: ${s.ok ? `${s.values?.length ?? 0} found (${s.source === 'adminserver' ? 'AdminServer' : 'four-letter word'})` : s.error}`);
+  lines.push('', `## ${t('Servers asked')}`);
+  for (const s of result.servers) {
+    const found = s.source === 'adminserver' ? t('{0} found (AdminServer)', s.values?.length ?? 0) : t('{0} found (four-letter word)', s.values?.length ?? 0);
+    lines.push(`- ${s.server}: ${s.ok ? found : s.error}`);
+  }
   lines.push('', `_${result.note}_`, '');
   return lines.join('\n');
 }

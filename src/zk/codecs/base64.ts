@@ -1,4 +1,5 @@
 import { CodecError, describeChar, describePosition, positionAt } from './errors';
+import { t } from '../l10n';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -23,15 +24,18 @@ export function parseBase64(text: string): Uint8Array {
     const char = text[i];
     if (/\s/.test(char)) continue;
     if (char === '=') {
-      if (padding === 2 || clean.length % 4 < 2) fail(i, (where) => `The padding "=" at ${where} is misplaced; "=" may only fill the last one or two characters of a 4-character group.`);
+      if (padding === 2 || clean.length % 4 < 2) fail(i, (where) => t('The padding "=" at {0} is misplaced; "=" may only fill the last one or two characters of a 4-character group.', where));
       padding++;
     } else if (ALPHABET.includes(char)) {
-      if (padding > 0) fail(i, (where) => `${describeChar(char)} at ${where} comes after the "=" padding, which must end the base64 text.`);
+      if (padding > 0) fail(i, (where) => t('{0} at {1} comes after the "=" padding, which must end the base64 text.', describeChar(char), where));
       lastDataAt = i;
     } else {
-      const hint = char === '-' || char === '_' ? ` (that is base64url; use "${char === '-' ? '+' : '/'}" instead)` : '';
       const shown = String.fromCodePoint(text.codePointAt(i) ?? 0);
-      fail(i, (where) => `${describeChar(shown)} at ${where} is not a base64 character${hint}.`);
+      fail(i, (where) =>
+        char === '-' || char === '_'
+          ? t('{0} at {1} is not a base64 character (that is base64url; use "{2}" instead).', describeChar(shown), where, char === '-' ? '+' : '/')
+          : t('{0} at {1} is not a base64 character.', describeChar(shown), where),
+      );
     }
     clean += char;
   }
@@ -39,8 +43,8 @@ export function parseBase64(text: string): Uint8Array {
     const missing = 4 - (clean.length % 4);
     fail(text.length, (where) =>
       missing === 3
-        ? `The base64 text ends at ${where} with a single character in its last 4-character group, which cannot encode a byte.`
-        : `The base64 text ends at ${where} without its padding; add "${'='.repeat(missing)}".`,
+        ? t('The base64 text ends at {0} with a single character in its last 4-character group, which cannot encode a byte.', where)
+        : t('The base64 text ends at {0} without its padding; add "{1}".', where, '='.repeat(missing)),
     );
   }
   const bytes = Buffer.from(clean, 'base64');
@@ -48,7 +52,7 @@ export function parseBase64(text: string): Uint8Array {
   if (padding > 0 && lastDataAt >= 0) {
     const canonical = toBase64(bytes).at(-1 - padding) ?? '';
     if (canonical !== text[lastDataAt]) {
-      fail(lastDataAt, (where) => `"${text[lastDataAt]}" at ${where} has bits set that no byte uses; the canonical character there is "${canonical}".`);
+      fail(lastDataAt, (where) => t('"{0}" at {1} has bits set that no byte uses; the canonical character there is "{2}".', text[lastDataAt], where, canonical));
     }
   }
   return new Uint8Array(bytes);

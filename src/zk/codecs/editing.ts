@@ -2,6 +2,7 @@ import { parseBase64, toBase64 } from './base64';
 import { CodecError } from './errors';
 import { hexDump, parseHex, toHex } from './hex';
 import { decodeText, decodeUtf8Strict, encodeUtf8 } from './utf8';
+import { t } from '../l10n';
 
 /**
  * How an editor shows a node's bytes: as they are (text), a read-only `hexdump -C` style dump,
@@ -14,13 +15,13 @@ export type DataKind = { kind: 'text'; text: string } | { kind: 'binary'; reason
 function describeView(view: DataView): string {
   switch (view) {
     case 'hexdump':
-      return 'a read-only hex dump';
+      return t('a read-only hex dump');
     case 'hex':
       return 'hex';
     case 'base64':
       return 'base64';
     default:
-      return 'text';
+      return t('text');
   }
 }
 
@@ -96,7 +97,7 @@ export function renderView(view: DataView, bytes: Uint8Array): Uint8Array {
 export function parseView(view: DataView, content: Uint8Array): Uint8Array {
   if (view === 'text') return content;
   const text = decodeUtf8Strict(content);
-  if (text === undefined) throw new CodecError(`The ${describeView(view)} text is not valid UTF-8.`);
+  if (text === undefined) throw new CodecError(t('The {0} text is not valid UTF-8.', describeView(view)));
   const body = text.replace(/^\uFEFF/, '');
   return view === 'base64' ? parseBase64(body) : parseHex(body);
 }

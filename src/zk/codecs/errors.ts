@@ -1,3 +1,5 @@
+import { t } from '../l10n';
+
 /** 1-based, as editors show them. */
 export interface TextPosition {
   line: number;
@@ -30,7 +32,7 @@ export function positionAt(text: string, offset: number): TextPosition {
 }
 
 export function describePosition(position: TextPosition): string {
-  return `line ${position.line}, column ${position.column}`;
+  return t('line {0}, column {1}', position.line, position.column);
 }
 
 /** A character as it should appear in a message: quoted when visible, else as U+XXXX. */

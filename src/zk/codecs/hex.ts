@@ -1,4 +1,5 @@
 import { CodecError, describeChar, describePosition, positionAt } from './errors';
+import { t } from '../l10n';
 
 export { CodecError } from './errors';
 
@@ -79,7 +80,9 @@ export function parseHex(text: string): Uint8Array {
       if (hidden > 0) {
         const position = positionAt(text, lineStart);
         throw new CodecError(
-          `The hex dump says at ${describePosition(position)} that ${plural(hidden)} ${hidden === 1 ? 'is' : 'are'} not shown, so it cannot be read back as the whole value.`,
+          hidden === 1
+            ? t('The hex dump says at {0} that {1} byte is not shown, so it cannot be read back as the whole value.', describePosition(position), hidden)
+            : t('The hex dump says at {0} that {1} bytes are not shown, so it cannot be read back as the whole value.', describePosition(position), hidden),
           position,
         );
       }
@@ -112,16 +115,16 @@ function readTokens(text: string, start: number, segment: string, out: number[])
     if (/^0[xX]/.test(digits)) {
       digits = digits.slice(2);
       digitsStart += 2;
-      if (digits === '') fail(tokenStart, (where) => `"${token[0]}" at ${where} has no hex digits after its "0x".`);
+      if (digits === '') fail(tokenStart, (where) => t('"{0}" at {1} has no hex digits after its "0x".', token[0], where));
     }
     for (let i = 0; i < digits.length; i++) {
       if (!HEX_DIGIT.test(digits[i])) {
         const char = String.fromCodePoint(digits.codePointAt(i) ?? 0);
-        fail(digitsStart + i, (where) => `${describeChar(char)} at ${where} is not a hex digit.`);
+        fail(digitsStart + i, (where) => t('{0} at {1} is not a hex digit.', describeChar(char), where));
       }
     }
     if (digits.length % 2 === 1) {
-      fail(tokenStart, (where) => `"${token[0]}" at ${where} has an odd number of hex digits (${digits.length}); each byte needs two.`);
+      fail(tokenStart, (where) => t('"{0}" at {1} has an odd number of hex digits ({2}); each byte needs two.', token[0], where, digits.length));
     }
     for (let i = 0; i < digits.length; i += 2) out.push(parseInt(digits.slice(i, i + 2), 16));
   }

@@ -8,6 +8,7 @@ import { bySequence, dataText, toParticipant } from './participants';
 import { recognizeServiceRegistry } from './services';
 import type { AnalyzeContext, ChildNode, RecipeAnalysis } from './types';
 import { recognizeZooKeeper } from './zookeeperRecipes';
+import { t } from '../l10n';
 
 export type * from './types';
 
@@ -33,11 +34,11 @@ export function analyzeChildren(parentPath: string, children: readonly ChildNode
   if (participants.length === 0) {
     const value = dataText(context.parentData)?.trim();
     if (value !== undefined && NUMBER.test(value)) {
-      return { kind: 'counter', library: 'kazoo', recipe: 'kazoo Counter', holders: [], waiters: [], participants, summary: `counter: ${value}`, notes: [] };
+      return { kind: 'counter', library: 'kazoo', recipe: 'kazoo Counter', holders: [], waiters: [], participants, summary: t('counter: {0}', value), notes: [] };
     }
   }
   const n = participants.length;
-  const summary = n === 0 ? 'no children' : `unknown pattern (${n} ${n === 1 ? 'child' : 'children'})`;
+  const summary = n === 0 ? t('no children') : n === 1 ? t('unknown pattern ({0} child)', n) : t('unknown pattern ({0} children)', n);
   return { kind: 'unknown', library: undefined, recipe: undefined, holders: [], waiters: [], participants, summary, notes: [] };
 }
 

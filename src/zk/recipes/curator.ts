@@ -1,6 +1,7 @@
 import { parseSequence } from '../paths';
 import { allHold, exclusive, plural, readWrite, type Base } from './participants';
 import type { Participant, RecipeAnalysis } from './types';
+import { t } from '../l10n';
 
 /** Curator's protected names: "_c_" + a 36-character UUID + "-" + the recipe's name. */
 const PROTECTED = /^_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-(.*)$/;
@@ -40,15 +41,15 @@ export function recognizeCurator(parentPath: string, participants: Participant[]
       return exclusive({ ...base('Curator LeaderSelector'), kind: 'leaderElection' }, true);
     }
     if (looksLikeElectionPath(parentPath)) {
-      const notes = ['Curator LeaderSelector and InterProcessMutex make the same nodes; read as an election from the path name.'];
+      const notes = [t('Curator LeaderSelector and InterProcessMutex make the same nodes; read as an election from the path name.')];
       return exclusive({ ...base('Curator LeaderSelector', notes), kind: 'leaderElection' }, true);
     }
-    const notes = ['A Curator LeaderSelector without a participant id makes the same nodes.'];
+    const notes = [t('A Curator LeaderSelector without a participant id makes the same nodes.')];
     return exclusive({ ...base('Curator InterProcessMutex', notes), kind: 'lock' }, false);
   }
   if (only === 'latch-') return exclusive({ ...base('Curator LeaderLatch'), kind: 'leaderLatch' }, true);
   if (only === 'lease-') {
-    return allHold({ ...base('Curator InterProcessSemaphoreV2'), kind: 'semaphore' }, `semaphore: ${plural(participants.length, 'lease')}`);
+    return allHold({ ...base('Curator InterProcessSemaphoreV2'), kind: 'semaphore' }, t('semaphore: {0}', plural(participants.length, 'lease')));
   }
   if ([...names].every((n) => n === '__READ__' || n === '__WRIT__')) {
     return readWrite({ ...base('Curator InterProcessReadWriteLock'), kind: 'readWriteLock' }, (p) => recipeName(p.name) === '__WRIT__', true);

@@ -1,5 +1,6 @@
 import { joinPath, sequenceOf } from '../paths';
 import type { ChildNode, Participant, RecipeAnalysis, RecipeKind, RecipeLibrary, Waiter } from './types';
+import { t } from '../l10n';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -56,9 +57,9 @@ export function exclusive(base: Base, asLeader: boolean): RecipeAnalysis {
   let summary: string;
   if (asLeader) {
     const n = base.participants.length;
-    summary = first ? `leader: ${label(first)} (${n} candidate${n === 1 ? '' : 's'})` : 'leader: none';
+    summary = first ? (n === 1 ? t('leader: {0} ({1} candidate)', label(first), n) : t('leader: {0} ({1} candidates)', label(first), n)) : t('leader: none');
   } else {
-    summary = first ? `lock: held by ${label(first)}, ${waiters.length} waiting` : 'lock: free';
+    summary = first ? t('lock: held by {0}, {1} waiting', label(first), waiters.length) : t('lock: free');
   }
   return { ...base, notes: base.notes ?? [], holders, ...(asLeader && first ? { leader: first } : {}), waiters, summary };
 }
@@ -85,9 +86,9 @@ export function readWrite(base: Base, isWriter: (p: Participant) => boolean, rea
     }
   });
   let summary: string;
-  if (holders.length === 0) summary = 'read/write lock: free';
-  else if (isWriter(holders[0])) summary = `read/write lock: write-held by ${label(holders[0])}, ${waiters.length} waiting`;
-  else summary = `read/write lock: read-held by ${holders.length} reader${holders.length === 1 ? '' : 's'}, ${waiters.length} waiting`;
+  if (holders.length === 0) summary = t('read/write lock: free');
+  else if (isWriter(holders[0])) summary = t('read/write lock: write-held by {0}, {1} waiting', label(holders[0]), waiters.length);
+  else summary = holders.length === 1 ? t('read/write lock: read-held by {0} reader, {1} waiting', holders.length, waiters.length) : t('read/write lock: read-held by {0} readers, {1} waiting', holders.length, waiters.length);
   return { ...base, notes: base.notes ?? [], holders, waiters, summary };
 }
 
@@ -96,6 +97,14 @@ export function allHold(base: Base, summary: string): RecipeAnalysis {
   return { ...base, notes: base.notes ?? [], holders: [...base.participants], waiters: [], summary };
 }
 
+/** The counted words of recipe summaries, each in the user's language (other words stay English). */
+const COUNTED: Readonly<Record<string, (n: number) => string>> = {
+  item: (n) => (n === 1 ? t('{0} item', n) : t('{0} items', n)),
+  lease: (n) => (n === 1 ? t('{0} lease', n) : t('{0} leases', n)),
+  member: (n) => (n === 1 ? t('{0} member', n) : t('{0} members', n)),
+  instance: (n) => (n === 1 ? t('{0} instance', n) : t('{0} instances', n)),
+};
+
 export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return COUNTED[word]?.(n) ?? `${n} ${word}${n === 1 ? '' : 's'}`;
 }

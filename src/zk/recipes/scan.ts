@@ -5,6 +5,7 @@ import { sequenceOf } from '../paths';
 import { normalizeRoots, walkTree } from '../treeWalk';
 import { analyzeNode } from './analyze';
 import type { RecipeAnalysis } from './types';
+import { t } from '../l10n';
 
 export interface ScanProgress {
   visited: number;
@@ -71,7 +72,7 @@ const nameOf = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 export async function scanRecipes(client: ZkClient, options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const { maxDepth, signal } = options;
-  if (!(maxDepth >= 0)) throw new ZkError('INVALIDARGUMENT', 'scan', undefined, `The scan depth must be 0 or more; got ${maxDepth}.`);
+  if (!(maxDepth >= 0)) throw new ZkError('INVALIDARGUMENT', 'scan', undefined, t('The scan depth must be 0 or more; got {0}.', maxDepth));
   const candidates = new Set<string>();
   const shaped = new Set<string>();
   const ephemeralsBySession = new Map<bigint, string[]>();

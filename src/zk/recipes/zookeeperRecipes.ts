@@ -1,5 +1,6 @@
 import { allHold, exclusive, plural, readWrite, type Base } from './participants';
 import type { Participant, RecipeAnalysis } from './types';
+import { t } from '../l10n';
 
 const SEQ = '(-?\\d{9,10})$';
 const WRITE_LOCK = new RegExp(`^x--?\\d+-${SEQ}`);
@@ -26,8 +27,8 @@ export function recognizeZooKeeper(_parentPath: string, participants: Participan
   }
   if (all(QUEUE) && participants.every((p) => p.sessionId === 0n)) {
     const qn = participants.every((p) => p.name.startsWith('qn-'));
-    const notes = [qn ? "Curator's SimpleDistributedQueue and ZooKeeper's DistributedQueue make the same nodes." : "Curator's DistributedQueue and ZooKeeper's queue recipe make the same nodes."];
-    const analysis = allHold(base(qn ? 'SimpleDistributedQueue / DistributedQueue' : 'DistributedQueue / queue recipe', 'queue', null, notes), `queue: ${plural(participants.length, 'item')}`);
+    const notes = [qn ? t("Curator's SimpleDistributedQueue and ZooKeeper's DistributedQueue make the same nodes.") : t("Curator's DistributedQueue and ZooKeeper's queue recipe make the same nodes.")];
+    const analysis = allHold(base(qn ? 'SimpleDistributedQueue / DistributedQueue' : 'DistributedQueue / queue recipe', 'queue', null, notes), t('queue: {0}', plural(participants.length, 'item')));
     return { ...analysis, holders: [] };
   }
   return undefined;

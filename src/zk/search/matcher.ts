@@ -1,4 +1,5 @@
 import { ZkError } from '../errors';
+import { t } from '../l10n';
 
 /** How to read a pattern the user typed. */
 export interface PatternOptions {
@@ -33,7 +34,7 @@ function compile(source: string, flags: string, what: string): RegExp {
     return new RegExp(source, flags);
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : 'invalid';
-    throw new ZkError('INVALIDARGUMENT', 'search', undefined, `The ${what} pattern is not a valid regular expression (${reason}). Fix it, or search for it as plain text.`);
+    throw new ZkError('INVALIDARGUMENT', 'search', undefined, what === 'path' ? t('The path pattern is not a valid regular expression ({0}). Fix it, or search for it as plain text.', reason) : t('The data pattern is not a valid regular expression ({0}). Fix it, or search for it as plain text.', reason));
   }
 }
 
@@ -77,7 +78,7 @@ export function globToRegExp(glob: string, caseSensitive: boolean): { regexp: Re
     } else if (c === ',' && braces > 0) source += '|';
     else source += escapeRegExp(c);
   }
-  if (braces > 0) throw new ZkError('INVALIDARGUMENT', 'search', undefined, `The path pattern "${glob}" opens a "{" it never closes.`);
+  if (braces > 0) throw new ZkError('INVALIDARGUMENT', 'search', undefined, t('The path pattern "{0}" opens a "{" it never closes.', glob));
   return { regexp: compile(`^${source}$`, caseSensitive ? 'u' : 'iu', 'path'), byName: !glob.includes('/') };
 }
 

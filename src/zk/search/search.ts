@@ -4,6 +4,7 @@ import { validatePath } from '../paths';
 import type { ZnodeStat } from '../stat';
 import { walkTree } from '../treeWalk';
 import { hexMatcher, pathMatcher, textMatcher, type DataMatch, type PatternOptions } from './matcher';
+import { t } from '../l10n';
 
 export interface SearchQuery extends PatternOptions {
   /** The subtree searched (the root itself included). */
@@ -83,7 +84,7 @@ export async function searchTree(client: ZkClient, query: SearchQuery, options: 
   const problem = validatePath(query.root);
   if (problem) throw new ZkError('INVALIDPATH', 'search', query.root, problem);
   const maxResults = options.maxResults ?? DEFAULT_SEARCH_MAX_RESULTS;
-  if (!(maxResults >= 1)) throw new ZkError('INVALIDARGUMENT', 'search', query.root, `The result limit must be 1 or more; got ${maxResults}.`);
+  if (!(maxResults >= 1)) throw new ZkError('INVALIDARGUMENT', 'search', query.root, t('The result limit must be 1 or more; got {0}.', maxResults));
   const matchesPath = pathMatcher(query.pathPattern, query);
   const dataPattern = query.dataPattern === '' ? undefined : query.dataPattern;
   const inText = dataPattern === undefined ? undefined : textMatcher(dataPattern, query);

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { TransportProblem, type ServerEndpoint, type Transport } from '../wire/transport';
+import { t } from '../l10n';
 
 /** TLS settings with the PEM files already read (see tlsFiles.ts); file names are kept for the messages. */
 export interface TlsSettings {
@@ -42,14 +43,14 @@ function where(server: ServerEndpoint): string {
 }
 
 function caFileText(settings: TlsSettings): string {
-  return settings.files?.ca ? `the CA file ${settings.files.ca}` : "this machine's trusted CAs (no tls.ca is set)";
+  return settings.files?.ca ? t('the CA file {0}', settings.files.ca) : t("this machine's trusted CAs (no tls.ca is set)");
 }
 
 /** Why a handshake that completed is not trusted, or undefined when it is. */
 export function verifyServer(socket: tls.TLSSocket, server: ServerEndpoint, settings: TlsSettings): TransportProblem | undefined {
   if (settings.rejectUnauthorized === false) return undefined;
   const cert = socket.getPeerCertificate(false);
-  const at = `ZooKeeper at ${where(server)}`;
+  const at = t('ZooKeeper at {0}', where(server));
   const error = socket.authorizationError as unknown as (Error & { code?: string }) | string | undefined;
   const code = typeof error === 'string' ? error : (error?.code ?? error?.message ?? 'UNKNOWN');
   // With a servername Node checks the host name itself: that case is described below, like ours.
@@ -57,24 +58,24 @@ export function verifyServer(socket: tls.TLSSocket, server: ServerEndpoint, sett
     switch (code) {
       case 'CERT_HAS_EXPIRED':
         return new TransportProblem(
-          `${at}: the server's certificate expired on ${cert.valid_to}. Its administrator must renew it (or, if that date is in the future, correct this machine's clock).`,
+          t("{0}: the server's certificate expired on {1}. Its administrator must renew it (or, if that date is in the future, correct this machine's clock).", at, cert.valid_to),
           'expired', where(server));
       case 'CERT_NOT_YET_VALID':
-        return new TransportProblem(`${at}: the server's certificate is not valid before ${cert.valid_from}. Check this machine's clock, or ask the server's administrator.`, 'notYetValid', where(server));
+        return new TransportProblem(t("{0}: the server's certificate is not valid before {1}. Check this machine's clock, or ask the server's administrator.", at, cert.valid_from), 'notYetValid', where(server));
       case 'DEPTH_ZERO_SELF_SIGNED_CERT':
       case 'SELF_SIGNED_CERT_IN_CHAIN':
         return new TransportProblem(
-          `${at}: the server's certificate is self-signed by ${nameOf(cert.issuer)}, which ${caFileText(settings)} does not trust. Set "tls.ca" to the PEM file of that certificate (or of the CA that signed it).`,
+          t("{0}: the server's certificate is self-signed by {1}, which {2} does not trust. Set \"tls.ca\" to the PEM file of that certificate (or of the CA that signed it).", at, nameOf(cert.issuer), caFileText(settings)),
           'untrusted', where(server));
       case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       case 'UNABLE_TO_GET_ISSUER_CERT':
       case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
       case 'CERT_SIGNATURE_FAILURE':
         return new TransportProblem(
-          `${at}: the server's certificate is signed by ${nameOf(cert.issuer)}, which ${caFileText(settings)} does not trust. Set "tls.ca" to the PEM file of the CA that signed the server's certificate (ask the cluster's administrator).`,
+          t("{0}: the server's certificate is signed by {1}, which {2} does not trust. Set \"tls.ca\" to the PEM file of the CA that signed the server's certificate (ask the cluster's administrator).", at, nameOf(cert.issuer), caFileText(settings)),
           'untrusted', where(server));
       default:
-        return new TransportProblem(`${at}: the server's certificate was not accepted (${code}). Check "tls.ca", or ask the server's administrator.`, 'untrusted', where(server));
+        return new TransportProblem(t("{0}: the server's certificate was not accepted ({1}). Check \"tls.ca\", or ask the server's administrator.", at, code), 'untrusted', where(server));
     }
   }
   const expected = settings.servername ?? server.host;
@@ -82,8 +83,9 @@ export function verifyServer(socket: tls.TLSSocket, server: ServerEndpoint, sett
   if (mismatch) {
     const names = namesOf(cert);
     return new TransportProblem(
-      `${at}: the server's certificate is for ${names.length ? names.join(', ') : 'no host name'}, not ${expected}. ` +
-        `Connect with a host name the certificate names${settings.servername ? ', or correct "tls.servername"' : ', or set "tls.servername" to the name it carries'}.`,
+      settings.servername
+        ? t("{0}: the server's certificate is for {1}, not {2}. Connect with a host name the certificate names, or correct \"tls.servername\".", at, names.length ? names.join(', ') : t('no host name'), expected)
+        : t("{0}: the server's certificate is for {1}, not {2}. Connect with a host name the certificate names, or set \"tls.servername\" to the name it carries.", at, names.length ? names.join(', ') : t('no host name'), expected),
       'hostMismatch', where(server));
   }
   return undefined;
@@ -91,20 +93,21 @@ export function verifyServer(socket: tls.TLSSocket, server: ServerEndpoint, sett
 
 /** A handshake that failed before it completed (the server's alert, a closed socket), as a sentence when we know what it means. */
 export function explainHandshakeError(error: Error & { code?: string }, server: ServerEndpoint, settings: TlsSettings): TransportProblem | undefined {
-  const at = `ZooKeeper at ${where(server)}`;
+  const at = t('ZooKeeper at {0}', where(server));
   const code = error.code ?? '';
   // TLS 1.2 servers answer a missing or refused client certificate with bad_certificate (42) or
   // handshake_failure (40); TLS 1.3 servers with certificate_required (116).
   const refusedCertificate = /ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE_REQUIRED|ALERT_HANDSHAKE_FAILURE|ALERT_UNKNOWN_CA|ALERT_CERTIFICATE_UNKNOWN/.test(code);
   if (refusedCertificate && !settings.cert) {
     return new TransportProblem(
-      `${at} asks for a client certificate and none is configured: set "tls.cert" and "tls.key" to your certificate and its private key (PEM files).`,
+      t('{0} asks for a client certificate and none is configured: set "tls.cert" and "tls.key" to your certificate and its private key (PEM files).', at),
       'clientCertificateRequired', where(server));
   }
   if (refusedCertificate) {
     return new TransportProblem(
-      `${at} refused the client certificate ${settings.files?.cert ?? ''}`.trimEnd() +
-        ': it is not signed by a CA the server trusts, or it has expired. Ask the cluster\'s administrator which CA signs client certificates.',
+      settings.files?.cert
+        ? t("{0} refused the client certificate {1}: it is not signed by a CA the server trusts, or it has expired. Ask the cluster's administrator which CA signs client certificates.", at, settings.files.cert)
+        : t("{0} refused the client certificate: it is not signed by a CA the server trusts, or it has expired. Ask the cluster's administrator which CA signs client certificates.", at),
       'clientCertificateRefused', where(server));
   }
   return undefined;

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { ZkError } from '../errors';
 import type { TlsSettings } from './tls';
+import { t } from '../l10n';
 
 /** A connection's `tls` setting as written: PEM file paths, not contents. */
 export interface TlsConfig {
@@ -27,7 +28,7 @@ export function expandPath(value: string, context: PathContext = {}): string {
   const home = context.home ?? os.homedir();
   let result = value.trim();
   if (result.includes(WORKSPACE_FOLDER)) {
-    if (!context.workspaceFolder) throw new ZkError('INVALIDARGUMENT', 'read TLS settings', undefined, `The path ${value} uses \${workspaceFolder}, but no workspace folder is open: open the folder, or use an absolute path.`);
+    if (!context.workspaceFolder) throw new ZkError('INVALIDARGUMENT', 'read TLS settings', undefined, t('The path {0} uses ${workspaceFolder}, but no workspace folder is open: open the folder, or use an absolute path.', value));
     result = result.split(WORKSPACE_FOLDER).join(context.workspaceFolder);
   }
   if (result === '~') result = home;
@@ -43,9 +44,10 @@ export function isEncryptedKey(pem: Buffer | string): boolean {
 }
 
 const KINDS = {
-  ca: { what: 'CA certificate', marker: /-----BEGIN CERTIFICATE-----/, expects: 'a PEM certificate ("-----BEGIN CERTIFICATE-----")' },
-  cert: { what: 'client certificate', marker: /-----BEGIN CERTIFICATE-----/, expects: 'a PEM certificate ("-----BEGIN CERTIFICATE-----")' },
-  key: { what: 'private key', marker: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, expects: 'a PEM private key ("-----BEGIN PRIVATE KEY-----")' },
+  // Getters: the words are translated when a sentence is made, after the localizer is set.
+  ca: { get what() { return t('CA certificate'); }, marker: /-----BEGIN CERTIFICATE-----/, get expects() { return t('a PEM certificate ("-----BEGIN CERTIFICATE-----")'); } },
+  cert: { get what() { return t('client certificate'); }, marker: /-----BEGIN CERTIFICATE-----/, get expects() { return t('a PEM certificate ("-----BEGIN CERTIFICATE-----")'); } },
+  key: { get what() { return t('private key'); }, marker: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, get expects() { return t('a PEM private key ("-----BEGIN PRIVATE KEY-----")'); } },
 } as const;
 
 function fail(message: string): never {
@@ -62,12 +64,12 @@ function readPem(kind: keyof typeof KINDS, value: string, context: PathContext):
     pem = fs.readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') fail(`The ${what} file of "tls.${kind}", ${shown}, does not exist: correct the path in the connection's settings (~ and \${workspaceFolder} are expanded).`);
-    if (code === 'EACCES' || code === 'EPERM') fail(`The ${what} file of "tls.${kind}", ${shown}, cannot be read (permission denied): allow your user to read it (chmod/chown).`);
-    if (code === 'EISDIR') fail(`"tls.${kind}" names a folder, ${shown}: name the ${what}'s PEM file in it.`);
-    fail(`The ${what} file of "tls.${kind}", ${shown}, cannot be read (${(error as Error).message}).`);
+    if (code === 'ENOENT') fail(t("The {0} file of \"tls.{1}\", {2}, does not exist: correct the path in the connection's settings (~ and ${workspaceFolder} are expanded).", what, kind, shown));
+    if (code === 'EACCES' || code === 'EPERM') fail(t('The {0} file of "tls.{1}", {2}, cannot be read (permission denied): allow your user to read it (chmod/chown).', what, kind, shown));
+    if (code === 'EISDIR') fail(t("\"tls.{0}\" names a folder, {1}: name the {2}'s PEM file in it.", kind, shown, what));
+    fail(t('The {0} file of "tls.{1}", {2}, cannot be read ({3}).', what, kind, shown, (error as Error).message));
   }
-  if (!marker.test(pem.toString('latin1'))) fail(`The file of "tls.${kind}", ${shown}, does not hold ${expects}: name the ${what}'s PEM file (convert a .p12/.jks with openssl or keytool).`);
+  if (!marker.test(pem.toString('latin1'))) fail(t("The file of \"tls.{0}\", {1}, does not hold {2}: name the {3}'s PEM file (convert a .p12/.jks with openssl or keytool).", kind, shown, expects, what));
   return { file, pem };
 }
 
@@ -90,7 +92,7 @@ export function loadTlsSettings(config: TlsConfig, options: PathContext & { pass
   if (config.servername) settings.servername = config.servername;
   if (config.rejectUnauthorized === false) settings.rejectUnauthorized = false;
   if (settings.key && isEncryptedKey(settings.key)) {
-    if (options.passphrase === undefined) fail(`The private key ${settings.files!.key} is encrypted: enter its passphrase (ZooKeeper: Set Digest Credentials…, or zookeeper.setCredentials with tlsKeyPassphrase).`);
+    if (options.passphrase === undefined) fail(t('The private key {0} is encrypted: enter its passphrase (ZooKeeper: Set Digest Credentials…, or zookeeper.setCredentials with tlsKeyPassphrase).', settings.files!.key!));
     settings.passphrase = options.passphrase;
   }
   try {
@@ -98,10 +100,10 @@ export function loadTlsSettings(config: TlsConfig, options: PathContext & { pass
   } catch (error) {
     const message = (error as Error).message;
     if (settings.passphrase !== undefined && /bad decrypt|decrypt|DECODER|unsupported/i.test(message)) {
-      fail(`The passphrase for the private key ${settings.files!.key} is wrong: enter it again (ZooKeeper: Set Digest Credentials…).`);
+      fail(t('The passphrase for the private key {0} is wrong: enter it again (ZooKeeper: Set Digest Credentials…).', settings.files!.key!));
     }
-    if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(message)) fail(`The private key ${settings.files!.key} does not belong to the certificate ${settings.files!.cert}: set "tls.key" to the certificate's own key.`);
-    fail(`The TLS files could not be used (${message}): check "tls.ca", "tls.cert" and "tls.key".`);
+    if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(message)) fail(t("The private key {0} does not belong to the certificate {1}: set \"tls.key\" to the certificate's own key.", settings.files!.key!, settings.files!.cert!));
+    fail(t('The TLS files could not be used ({0}): check "tls.ca", "tls.cert" and "tls.key".', message));
   }
   return settings;
 }

@@ -5,6 +5,7 @@ import { isEphemeral } from '../stat';
 import { walkTree } from '../treeWalk';
 import { isMasked, relativePath } from './exportFormat';
 import type { ImportNode, ImportSource } from './importFormat';
+import { t } from '../l10n';
 
 /**
  * A live subtree read as an import source: what "Copy to the other side" plans and applies, through
@@ -72,7 +73,7 @@ export async function readLiveSource(client: ZkClient, root: string, options: { 
     kept.add(node.path);
     nodes.push(node);
   }
-  if (nodes[0]?.path !== '') throw new ZkError('NOAUTH', 'copy', root, `Could not copy "${root}": this connection may not read it.`);
+  if (nodes[0]?.path !== '') throw new ZkError('NOAUTH', 'copy', root, t('Could not copy "{0}": this connection may not read it.', root));
   unreadable.sort();
   ephemeral.sort();
   return { source: { format: 'zookeeper-explorer', source: { ...(options.connection ? { connection: options.connection } : {}), path: root }, nodes }, unreadable, ephemeral };

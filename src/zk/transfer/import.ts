@@ -8,6 +8,7 @@ import { isEphemeral, type ZnodeStat } from '../stat';
 import { walkTree } from '../treeWalk';
 import { relativePath } from './exportFormat';
 import type { ImportNode, ImportSource } from './importFormat';
+import { t } from '../l10n';
 
 /**
  * Import in two steps, so nothing is written that the user has not seen: `planImport` reads the
@@ -72,11 +73,11 @@ export async function planImport(client: ZkClient, root: string, source: ImportS
   const problem = validatePath(root);
   if (problem) throw new ZkError('INVALIDPATH', 'import', root, problem);
   if (isServerOwned(root)) {
-    if (root !== '/') throw new ZkError('INVALIDARGUMENT', 'import', root, `Could not import into "${root}": /zookeeper belongs to the server and is never written this way.`);
+    if (root !== '/') throw new ZkError('INVALIDARGUMENT', 'import', root, t('Could not import into "{0}": /zookeeper belongs to the server and is never written this way.', root));
   }
   const parent = parentPath(root);
   if (parent !== undefined && !(await client.exists(parent))) {
-    throw new ZkError('NONODE', 'import', root, `Could not import into "${root}": its parent "${parent}" does not exist. Create it first.`);
+    throw new ZkError('NONODE', 'import', root, t('Could not import into "{0}": its parent "{1}" does not exist. Create it first.', root, parent));
   }
   const plan: ImportPlan = {
     root,
@@ -374,7 +375,7 @@ export async function applyImport(client: ZkClient, plan: ImportPlan, options: A
     }
     const size = opBytes(op);
     if (size > limit) {
-      throw new ZkError('DATATOOLARGE', 'import', entry.path, `Could not import: "${entry.path}" alone makes a request of about ${Math.ceil(size / 1024)} KiB, over the server's limit (jute.maxbuffer, ${Math.round((limit + REQUEST_RESERVE) / 1024)} KiB). Nothing was applied.`);
+      throw new ZkError('DATATOOLARGE', 'import', entry.path, t("Could not import: \"{0}\" alone makes a request of about {1} KiB, over the server's limit (jute.maxbuffer, {2} KiB). Nothing was applied.", entry.path, Math.ceil(size / 1024), Math.round((limit + REQUEST_RESERVE) / 1024)));
     }
     if (current.ops.length > 0 && (bytes + size > limit || current.ops.length >= maxOps)) {
       batches.push(current);

@@ -3,6 +3,7 @@ import { Perm, type ZkAcl } from '../acl';
 import { ZkError } from '../errors';
 import { sequenceOf, validatePath } from '../paths';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './exportFormat';
+import { t } from '../l10n';
 
 /**
  * Reading the files Import accepts, into one list of nodes (parents before children, paths relative
@@ -37,18 +38,18 @@ export interface ImportSource {
 }
 
 function bad(message: string): ZkError {
-  return new ZkError('INVALIDARGUMENT', 'import', undefined, `This file cannot be imported: ${message}`);
+  return new ZkError('INVALIDARGUMENT', 'import', undefined, t('This file cannot be imported: {0}', message));
 }
 
 /** "scheme:id:perms" with an id that may hold colons itself (digest user:hash, ip ranges). */
 export function parseAclSpelling(text: string): ZkAcl {
   const first = text.indexOf(':');
   const last = text.lastIndexOf(':');
-  if (first <= 0 || last === first) throw bad(`"${text}" is not an ACL entry (scheme:id:perms).`);
+  if (first <= 0 || last === first) throw bad(t('"{0}" is not an ACL entry (scheme:id:perms).', text));
   let perms = 0;
   for (const letter of text.slice(last + 1)) {
     const bit = ({ c: Perm.create, d: Perm.delete, r: Perm.read, w: Perm.write, a: Perm.admin } as Record<string, number>)[letter];
-    if (bit === undefined) throw bad(`"${text}": "${letter}" is not a permission (c, d, r, w, a).`);
+    if (bit === undefined) throw bad(t('"{0}": "{1}" is not a permission (c, d, r, w, a).', text, letter));
     perms |= bit;
   }
   return { perms, id: { scheme: text.slice(0, first), id: text.slice(first + 1, last) } };
@@ -60,21 +61,21 @@ function ourNode(line: string, lineNumber: number): ImportNode {
   try {
     raw = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line);
   } catch (error) {
-    throw bad(`line ${lineNumber} is not a node (${(error as Error).message}).`);
+    throw bad(t('line {0} is not a node ({1}).', lineNumber, (error as Error).message));
   }
   const node = raw as Record<string, unknown>;
-  if (typeof node !== 'object' || node === null || typeof node.path !== 'string') throw bad(`line ${lineNumber} has no "path".`);
+  if (typeof node !== 'object' || node === null || typeof node.path !== 'string') throw bad(t('line {0} has no "path".', lineNumber));
   const path = node.path;
-  if (path !== '' && (path.startsWith('/') || validatePath(`/${path}`))) throw bad(`line ${lineNumber}: "${path}" is not a relative znode path.`);
+  if (path !== '' && (path.startsWith('/') || validatePath(`/${path}`))) throw bad(t('line {0}: "{1}" is not a relative znode path.', lineNumber, path));
   let data: Buffer;
   if (typeof node.dataBase64 === 'string') data = Buffer.from(node.dataBase64, 'base64');
   else if (typeof node.data === 'string') data = Buffer.from(node.data, 'utf8');
   else if (node.data === undefined || node.data === null) data = Buffer.alloc(0);
-  else throw bad(`line ${lineNumber}: "data" is not text.`);
+  else throw bad(t('line {0}: "data" is not text.', lineNumber));
   const mode = node.mode === undefined ? 'persistent' : node.mode;
-  if (mode !== 'persistent' && mode !== 'ephemeral' && mode !== 'container' && mode !== 'ttl') throw bad(`line ${lineNumber}: ${JSON.stringify(mode)} is not a mode (ephemeral, container, ttl).`);
+  if (mode !== 'persistent' && mode !== 'ephemeral' && mode !== 'container' && mode !== 'ttl') throw bad(t('line {0}: {1} is not a mode (ephemeral, container, ttl).', lineNumber, JSON.stringify(mode)));
   const ttlMs = typeof node.ttl === 'number' ? node.ttl : undefined;
-  if (mode === 'ttl' && (ttlMs === undefined || ttlMs < 1)) throw bad(`line ${lineNumber}: a "ttl" node needs "ttl": its time to live in milliseconds.`);
+  if (mode === 'ttl' && (ttlMs === undefined || ttlMs < 1)) throw bad(t('line {0}: a "ttl" node needs "ttl": its time to live in milliseconds.', lineNumber));
   const acl = Array.isArray(node.acl) && node.acl.length > 0 ? node.acl.map((entry) => parseAclSpelling(String(entry))) : undefined;
   return { path, data, mode, ...(ttlMs !== undefined && mode === 'ttl' ? { ttlMs } : {}), ...(acl ? { acl } : {}), ...(node.aclMasked === true ? { aclMasked: true } : {}) };
 }
@@ -88,7 +89,7 @@ function zooNavigatorAcl(raw: unknown): ZkAcl[] | undefined {
     let perms = 0;
     for (const word of permissions) {
       const bit = bits[String(word).toLowerCase()];
-      if (bit === undefined) throw bad(`"${String(word)}" is not a ZooKeeper permission.`);
+      if (bit === undefined) throw bad(t('"{0}" is not a ZooKeeper permission.', String(word)));
       perms |= bit;
     }
     const scheme = typeof entry.scheme === 'string' ? entry.scheme : 'world';
@@ -102,7 +103,7 @@ function zooNavigatorData(raw: unknown, path: string): Buffer {
   if (raw === undefined || raw === null) return Buffer.alloc(0);
   if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
   if (Array.isArray(raw) && raw.every((b) => Number.isInteger(b) && (b as number) >= -128 && (b as number) <= 255)) return Buffer.from(raw.map((b: number) => b & 0xff));
-  throw bad(`the data of "${path}" is neither text nor a list of bytes.`);
+  throw bad(t('the data of "{0}" is neither text nor a list of bytes.', path));
 }
 
 export function parseZooNavigator(text: string): ImportSource {
@@ -110,10 +111,10 @@ export function parseZooNavigator(text: string): ImportSource {
   try {
     trees = JSON.parse(gunzipSync(Buffer.from(text.trim(), 'base64')).toString('utf8'));
   } catch {
-    throw bad('it is neither a ZooKeeper Explorer export (JSON) nor a ZooNavigator export (base64 of gzipped JSON).');
+    throw bad(t('it is neither a ZooKeeper Explorer export (JSON) nor a ZooNavigator export (base64 of gzipped JSON).'));
   }
   if (!Array.isArray(trees) || trees.length !== 1) {
-    throw bad(`a ZooNavigator export holds a list of subtrees; Import takes one (this file holds ${Array.isArray(trees) ? trees.length : 'none'}). Export one node in ZooNavigator.`);
+    throw bad(t('a ZooNavigator export holds a list of subtrees; Import takes one (this file holds {0}). Export one node in ZooNavigator.', Array.isArray(trees) ? trees.length : t('none')));
   }
   const nodes: ImportNode[] = [];
   let rootPath = '';
@@ -122,10 +123,10 @@ export function parseZooNavigator(text: string): ImportSource {
   while (stack.length > 0) {
     const tree = stack.pop() as { h?: Record<string, unknown>; t?: unknown[] } | null;
     const head = tree?.h;
-    if (!head || typeof head.path !== 'string') throw bad('a ZooNavigator node has no "h.path".');
+    if (!head || typeof head.path !== 'string') throw bad(t('a ZooNavigator node has no "h.path".'));
     const path = head.path;
     if (nodes.length === 0) rootPath = path;
-    else if (!(path.startsWith(rootPath === '/' ? '/' : `${rootPath}/`) && path !== rootPath)) throw bad(`"${path}" is not below the export's root "${rootPath}".`);
+    else if (!(path.startsWith(rootPath === '/' ? '/' : `${rootPath}/`) && path !== rootPath)) throw bad(t("\"{0}\" is not below the export's root \"{1}\".", path, rootPath));
     const rel = nodes.length === 0 ? '' : path.slice(rootPath === '/' ? 1 : rootPath.length + 1);
     const acl = zooNavigatorAcl(head.acl);
     nodes.push({ path: rel, data: zooNavigatorData(head.data, path), mode: 'persistent', ...(acl ? { acl } : {}) });
@@ -161,17 +162,17 @@ export async function readImportFile(chunks: AsyncIterable<string | Uint8Array> 
         try {
           parsed = JSON.parse(`${header}]}`) as Record<string, unknown>;
         } catch {
-          throw bad('its header is not the export format\'s (see the README, "Export").');
+          throw bad(t("its header is not the export format's (see the README, \"Export\")."));
         }
-        if (parsed.format !== EXPORT_FORMAT) throw bad(`"format" is ${JSON.stringify(parsed.format)}, not "${EXPORT_FORMAT}".`);
-        if (parsed.version !== EXPORT_VERSION) throw bad(`it is version ${String(parsed.version)} of the export format; this version of the extension reads version ${EXPORT_VERSION}.`);
+        if (parsed.format !== EXPORT_FORMAT) throw bad(t('"format" is {0}, not "{1}".', JSON.stringify(parsed.format), EXPORT_FORMAT));
+        if (parsed.version !== EXPORT_VERSION) throw bad(t('it is version {0} of the export format; this version of the extension reads version {1}.', String(parsed.version), EXPORT_VERSION));
         source = parsed.source as ImportSource['source'];
         inNodes = true;
-      } else if (header.length > 65536) throw bad('no "nodes" list was found at its start.');
+      } else if (header.length > 65536) throw bad(t('no "nodes" list was found at its start.'));
       return;
     }
     if (ended) {
-      if (trimmed !== '' && trimmed !== '}') throw bad(`unexpected text after the nodes, line ${lineNumber}.`);
+      if (trimmed !== '' && trimmed !== '}') throw bad(t('unexpected text after the nodes, line {0}.', lineNumber));
       return;
     }
     if (trimmed === '') return;
@@ -210,12 +211,12 @@ export async function readImportFile(chunks: AsyncIterable<string | Uint8Array> 
 
   for await (const chunk of chunks) take(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }), false);
   take(decoder.decode(), true);
-  if (kind === undefined) throw bad('it is empty.');
+  if (kind === undefined) throw bad(t('it is empty.'));
   if (kind === 'zoonavigator') return parseZooNavigator(pending + zooNavigator.join(''));
-  if (!inNodes) throw bad('it has no "nodes" list.');
-  if (!ended) throw bad('it ends before its nodes do (a cut file?).');
-  if (nodes.length === 0) throw bad('it holds no nodes.');
-  if (nodes[0].path !== '') throw bad('its first node is not the exported root ("path": "").');
+  if (!inNodes) throw bad(t('it has no "nodes" list.'));
+  if (!ended) throw bad(t('it ends before its nodes do (a cut file?).'));
+  if (nodes.length === 0) throw bad(t('it holds no nodes.'));
+  if (nodes[0].path !== '') throw bad(t('its first node is not the exported root ("path": "").'));
   return { format: 'zookeeper-explorer', ...(source ? { source } : {}), nodes };
 }
 

@@ -6,6 +6,7 @@ import type { MultiOp } from '../multi';
 import { baseName, isAncestor, isServerOwned, parseSequence, validatePath } from '../paths';
 import { isEphemeral, type ZnodeStat } from '../stat';
 import { walkSubtree } from '../subtree';
+import { t } from '../l10n';
 
 /**
  * Copying or moving a subtree inside one connection, as ONE multi: every create (parents first, with the
@@ -48,31 +49,32 @@ interface SourceNode {
 
 export async function relocateSubtree(client: ZkClient, from: string, to: string, options: RelocateOptions): Promise<RelocateResult> {
   const verb = options.move ? 'move' : 'copy';
+  const verbText = options.move ? t('move') : t('copy');
   const operation = `${verb} to "${to}"`;
   for (const path of [from, to]) {
     const problem = validatePath(path);
     if (problem) throw new ZkError('INVALIDPATH', operation, path, problem);
   }
   if (from === '/' || isAncestor(from, to) || from === to) {
-    throw new ZkError('INVALIDARGUMENT', operation, from, `Could not ${verb} "${from}" to "${to}": the target is the node itself or lies inside it.`);
+    throw new ZkError('INVALIDARGUMENT', operation, from, t('Could not {0} "{1}" to "{2}": the target is the node itself or lies inside it.', verbText, from, to));
   }
   for (const path of [from, to]) {
     if (path !== '/' && isServerOwned(path)) {
-      throw new ZkError('INVALIDARGUMENT', operation, from, `Could not ${verb} "${from}" to "${to}": /zookeeper belongs to the server (quotas, configuration) and is never changed this way.`);
+      throw new ZkError('INVALIDARGUMENT', operation, from, t('Could not {0} "{1}" to "{2}": /zookeeper belongs to the server (quotas, configuration) and is never changed this way.', verbText, from, to));
     }
   }
   const maxNodes = options.maxNodes ?? MAX_RELOCATE_NODES;
   const walk = await walkSubtree(client, from);
   if (walk.failures.length > 0) {
     const first = walk.failures[0];
-    throw new ZkError(first.error.code, operation, from, `Could not ${verb} "${from}": the children of "${first.path}" could not be listed (${first.error.message}). Nothing was changed.`);
+    throw new ZkError(first.error.code, operation, from, t('Could not {0} "{1}": the children of "{2}" could not be listed ({3}). Nothing was changed.', verbText, from, first.path, first.error.message));
   }
   if (walk.paths.length > maxNodes) {
     throw new ZkError(
       'INVALIDARGUMENT',
       operation,
       from,
-      `Could not ${verb} "${from}": its subtree has ${walk.paths.length} nodes, more than the ${maxNodes} that one atomic batch may carry here. Nothing was changed.`,
+      t('Could not {0} "{1}": its subtree has {2} nodes, more than the {3} that one atomic batch may carry here. Nothing was changed.', verbText, from, walk.paths.length, maxNodes),
     );
   }
 
@@ -82,7 +84,7 @@ export async function relocateSubtree(client: ZkClient, from: string, to: string
     nodes.set(path, { path, data, stat, acl });
   }).catch((error: unknown) => {
     if (isZkError(error, 'NONODE')) {
-      throw new ZkError('NONODE', operation, from, `Could not ${verb} "${from}": a node under it was deleted by another client while it was being read. Nothing was changed; try again.`);
+      throw new ZkError('NONODE', operation, from, t('Could not {0} "{1}": a node under it was deleted by another client while it was being read. Nothing was changed; try again.', verbText, from));
     }
     throw error;
   });
@@ -94,7 +96,7 @@ export async function relocateSubtree(client: ZkClient, from: string, to: string
         'INVALIDARGUMENT',
         operation,
         path,
-        `Could not ${verb} "${from}": "${path}" is an ephemeral node, owned by the session that created it; a ${verb} would leave a node no session owns. Nothing was changed.`,
+        t('Could not {0} "{1}": "{2}" is an ephemeral node, owned by the session that created it; a {0} would leave a node no session owns. Nothing was changed.', verbText, from, path),
       );
     }
     if (path !== from && parseSequence(baseName(path))) {
@@ -102,7 +104,7 @@ export async function relocateSubtree(client: ZkClient, from: string, to: string
         'INVALIDARGUMENT',
         operation,
         path,
-        `Could not ${verb} "${from}": "${path}" has a sequence suffix. The new parent would count its sequence from the start, so the next sequential node made there could collide with a copied one. Nothing was changed.`,
+        t('Could not {0} "{1}": "{2}" has a sequence suffix. The new parent would count its sequence from the start, so the next sequential node made there could collide with a copied one. Nothing was changed.', verbText, from, path),
       );
     }
   }
@@ -138,15 +140,15 @@ export async function relocateSubtree(client: ZkClient, from: string, to: string
     if (!isZkError(error)) throw error;
     const failedPath = error.path ?? from;
     const reason: Record<string, string> = {
-      NODEEXISTS: `"${failedPath}" already exists`,
-      NONODE: failedPath === to ? `the parent of "${to}" does not exist` : `"${failedPath}" was deleted by another client meanwhile`,
-      BADVERSION: `"${failedPath}" was changed by another client meanwhile`,
-      NOTEMPTY: `another client added a child under "${failedPath}" meanwhile`,
-      NOAUTH: `the ACL of "${failedPath}" (or of its new parent) does not allow it`,
+      NODEEXISTS: t('"{0}" already exists', failedPath),
+      NONODE: failedPath === to ? t('the parent of "{0}" does not exist', to) : t('"{0}" was deleted by another client meanwhile', failedPath),
+      BADVERSION: t('"{0}" was changed by another client meanwhile', failedPath),
+      NOTEMPTY: t('another client added a child under "{0}" meanwhile', failedPath),
+      NOAUTH: t('the ACL of "{0}" (or of its new parent) does not allow it', failedPath),
     };
     const why = reason[error.code];
     if (!why) throw error;
-    throw new ZkError(error.code, operation, failedPath, `Could not ${verb} "${from}" to "${to}": ${why}. ZooKeeper applied nothing (one atomic batch).`);
+    throw new ZkError(error.code, operation, failedPath, t('Could not {0} "{1}" to "{2}": {3}. ZooKeeper applied nothing (one atomic batch).', verbText, from, to, why));
   }
   return { nodes: walk.paths.length };
 }

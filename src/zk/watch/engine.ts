@@ -5,6 +5,7 @@ import { joinPath, parentPath, baseName } from '../paths';
 import { CaptureBudget } from './captureBudget';
 import { fromStat, sameState, snapshotOf, type ActiveWatch, type Detected, type NodeState, type Observed, type ReadReason, type ReadToken, VersionCache } from './nodeState';
 import type { DataSnapshot, WatchCapture, WatchEventRecord, WatchEventType, WatchManagerOptions, WatchNotice } from './types';
+import { t } from '../l10n';
 
 const RETRY_DELAY_MS = 500;
 const MAX_RETRIES = 5;
@@ -316,7 +317,7 @@ export class WatchEngine {
     const state = this.client.state;
     if (state !== 'connected' && state !== 'readOnly') return; // re-read when the connection or a new session is back
     if (++node.retries > MAX_RETRIES) {
-      this.notice('warning', `Watching ${w.root} (${w.spec.kind}): could not read ${node.path} after ${MAX_RETRIES} attempts: ${errorMessage(error)}`);
+      this.notice('warning', t('Watching {0} ({1}): could not read {2} after {3} attempts: {4}', w.root, w.spec.kind, node.path, MAX_RETRIES, errorMessage(error)));
       node.retries = 0;
       return;
     }

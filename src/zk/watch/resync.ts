@@ -1,7 +1,8 @@
 import type { ConnectionState } from '../client';
 import { errorMessage } from '../errors';
-import { NOOP, plural, type WatchEngine } from './engine';
+import { NOOP, type WatchEngine } from './engine';
 import type { ActiveWatch } from './nodeState';
+import { t } from '../l10n';
 
 /** Paths named in a notice about changes found after a reconnect or a new session. */
 const NOTICE_PATHS = 5;
@@ -23,10 +24,10 @@ export class Resync {
       return;
     }
     if (state === 'suspended' && (previous === 'connected' || previous === 'readOnly')) {
-      engine.notice('info', 'Lost the connection to ZooKeeper: watch events pause until it is back. Changes made meanwhile are reported when it returns.');
+      engine.notice('info', t('Lost the connection to ZooKeeper: watch events pause until it is back. Changes made meanwhile are reported when it returns.'));
     } else if (state === 'expired') {
       this.sessionLost = true;
-      engine.notice('warning', 'The ZooKeeper session expired, and with it every watch it held. A new session is being set up; the watches will be set again on it.');
+      engine.notice('warning', t('The ZooKeeper session expired, and with it every watch it held. A new session is being set up; the watches will be set again on it.'));
     } else if ((state === 'connected' || state === 'readOnly') && previous === 'suspended' && !this.sessionLost) {
       // The client re-adds its persistent watches right after this state change: queue the re-reads behind them.
       queueMicrotask(() => void this.run('reconnect'));
@@ -71,14 +72,20 @@ export class Resync {
     if (state !== 'connected' && state !== 'readOnly') return; // gone again: the next reconnect reads again
     const total = engine.watchedNodeCount;
     const paths = [...changed];
-    const list = paths.length > 0 ? `: ${paths.slice(0, NOTICE_PATHS).join(', ')}${paths.length > NOTICE_PATHS ? `, and ${paths.length - NOTICE_PATHS} more` : ''}` : '';
+    const more = paths.length > NOTICE_PATHS ? t(', and {0} more', paths.length - NOTICE_PATHS) : '';
+    const list = paths.length > 0 ? t(': {0}', `${paths.slice(0, NOTICE_PATHS).join(', ')}${more}`) : '';
+    const count = total.toLocaleString('en-US');
     const what =
       reason === 'reconnect'
-        ? `Reconnected to ZooKeeper (${engine.client.describeSession()}, the same session); the watches are in place again. ` +
-          `${paths.length} of ${plural(total, 'watched node')} changed while the connection was down${list}.`
-        : `A new ZooKeeper session (${engine.client.describeSession()}) replaced the expired one, and every watch is set again on it. ` +
-          `${paths.length} of ${plural(total, 'watched node')} changed while the session was gone${list}.`;
-    const failed = failures.length > 0 ? ` Could not read again: ${failures.join('; ')}.` : '';
+        ? `${t('Reconnected to ZooKeeper ({0}, the same session); the watches are in place again.', engine.client.describeSession())} ` +
+          (total === 1
+            ? t('{0} of {1} watched node changed while the connection was down{2}.', paths.length, count, list)
+            : t('{0} of {1} watched nodes changed while the connection was down{2}.', paths.length, count, list))
+        : `${t('A new ZooKeeper session ({0}) replaced the expired one, and every watch is set again on it.', engine.client.describeSession())} ` +
+          (total === 1
+            ? t('{0} of {1} watched node changed while the session was gone{2}.', paths.length, count, list)
+            : t('{0} of {1} watched nodes changed while the session was gone{2}.', paths.length, count, list));
+    const failed = failures.length > 0 ? ` ${t('Could not read again: {0}.', failures.join('; '))}` : '';
     engine.notice(reason === 'session' || failures.length > 0 ? 'warning' : 'info', what + failed);
   }
 

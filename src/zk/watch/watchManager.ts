@@ -8,6 +8,7 @@ import { OneShotMode } from './oneShotMode';
 import { PersistentMode } from './persistentMode';
 import { Resync } from './resync';
 import type { BaselineNode, WatchBaseline, WatchKind, WatchManagerApi, WatchManagerOptions, WatchSpec } from './types';
+import { t } from '../l10n';
 
 const KINDS: readonly WatchKind[] = ['data', 'children', 'subtree'];
 const DEFAULT_MAX_CAPTURED_BYTES = 64 * 1024;
@@ -109,9 +110,9 @@ export class WatchManager implements WatchManagerApi {
   async add(spec: WatchSpec): Promise<void> {
     if (this.engine.disposed) throw new ZkError('CLOSED', 'watch', spec.path);
     const problem = validatePath(spec.path);
-    if (problem) throw new ZkError('INVALIDPATH', 'watch', spec.path, `Could not watch "${spec.path}": ${problem}`);
+    if (problem) throw new ZkError('INVALIDPATH', 'watch', spec.path, t('Could not watch "{0}": {1}', spec.path, problem));
     if (!KINDS.includes(spec.kind)) {
-      throw new ZkError('INVALIDARGUMENT', 'watch', spec.path, `Could not watch "${spec.path}": the kind "${String(spec.kind)}" is not one of ${KINDS.join(', ')}.`);
+      throw new ZkError('INVALIDARGUMENT', 'watch', spec.path, t('Could not watch "{0}": the kind "{1}" is not one of {2}.', spec.path, String(spec.kind), KINDS.join(', ')));
     }
     const key = `${spec.kind}:${spec.path}`;
     const existing = this.engine.watches.get(key);
@@ -176,8 +177,7 @@ export class WatchManager implements WatchManagerApi {
           this.engine.mode = this.oneShot;
           this.engine.notice(
             'warning',
-            `This ZooKeeper server does not support persistent watches (addWatch, ZooKeeper 3.6 or newer). Watching with one-shot watches instead, ` +
-              're-armed after every event; a change made between an event and the re-arm is found by re-reading the node and reported as found after re-arming.',
+            t('This ZooKeeper server does not support persistent watches (addWatch, ZooKeeper 3.6 or newer). Watching with one-shot watches instead, re-armed after every event; a change made between an event and the re-arm is found by re-reading the node and reported as found after re-arming.'),
           );
           this.engine.discard(w, false);
           await this.oneShot.start(w);
@@ -194,7 +194,7 @@ export class WatchManager implements WatchManagerApi {
     if (this.currentMode === 'persistent') return this.persistent.start(w);
     if (this.options.persistent === false && !this.forcedNoticeSent) {
       this.forcedNoticeSent = true;
-      this.engine.notice('info', 'Persistent watches are turned off: watching with one-shot watches, re-armed after every event.');
+      this.engine.notice('info', t('Persistent watches are turned off: watching with one-shot watches, re-armed after every event.'));
     }
     return this.oneShot.start(w);
   }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { WATCHES_EXPENSIVE_NOTE, formatWatchers, watchTableFromJson, watchTableFromText, watchedPaths, whoWatches } from '../../../../src/zk/cluster/watchers';
+import { formatWatchers, watchTableFromJson, watchTableFromText, watchedPaths, watchesExpensiveNote, whoWatches } from '../../../../src/zk/cluster/watchers';
 import { parseLosslessJson } from '../../../../src/zk/cluster/losslessJson';
 import type { JsonObject } from '../../../../src/zk/cluster/transport';
 import { ZkClient } from '../../../../src/zk/client';
@@ -40,7 +40,7 @@ describe('cluster: who watches this (wchp / wchc)', function () {
         const watchers = await whoWatches([endpoint], `${base}/child`, { adminEndpoint });
         assert.deepEqual(watchers.sessions, [{ sessionId: id, server: server.connectString }]);
         assert.equal(watchers.servers[0].source, via);
-        assert.equal(watchers.note, WATCHES_EXPENSIVE_NOTE);
+        assert.equal(watchers.note, watchesExpensiveNote());
         const none = await whoWatches([endpoint], `${base}/nobody`, { adminEndpoint });
         assert.deepEqual(none.sessions, []);
         assert.match(formatWatchers(none), /No session watches it\./);
