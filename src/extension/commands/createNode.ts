@@ -7,21 +7,21 @@ import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { CommandArgs } from './resolve';
 
-/** The kinds of node, in the display language (so built when asked, not when the module loads); `kind` names the node in a title. */
-function modePicks(): { mode: CreateMode; label: string; detail: string; kind: string }[] {
+/** The kinds of node, in the display language (so built when asked, not when the module loads); `nodeKind` names the node in a title. */
+function modePicks(): { mode: CreateMode; label: string; detail: string; nodeKind: string }[] {
   return [
-    { mode: 'persistent', label: vscode.l10n.t('Persistent'), detail: vscode.l10n.t('Stays until deleted.'), kind: vscode.l10n.t('a persistent node') },
-    { mode: 'persistentSequential', label: vscode.l10n.t('Persistent sequential'), detail: vscode.l10n.t('ZooKeeper appends a 10-digit counter to the name.'), kind: vscode.l10n.t('a persistent sequential node') },
-    { mode: 'ephemeral', label: vscode.l10n.t('Ephemeral'), detail: vscode.l10n.t("Deleted when this VS Code window's ZooKeeper session ends (disconnect, window closed)."), kind: vscode.l10n.t('an ephemeral node') },
+    { mode: 'persistent', label: vscode.l10n.t('Persistent'), detail: vscode.l10n.t('Stays until deleted.'), nodeKind: vscode.l10n.t('a persistent node') },
+    { mode: 'persistentSequential', label: vscode.l10n.t('Persistent sequential'), detail: vscode.l10n.t('ZooKeeper appends a 10-digit counter to the name.'), nodeKind: vscode.l10n.t('a persistent sequential node') },
+    { mode: 'ephemeral', label: vscode.l10n.t('Ephemeral'), detail: vscode.l10n.t("Deleted when this VS Code window's ZooKeeper session ends (disconnect, window closed)."), nodeKind: vscode.l10n.t('an ephemeral node') },
     {
       mode: 'ephemeralSequential',
       label: vscode.l10n.t('Ephemeral sequential'),
       detail: vscode.l10n.t("Counter appended; deleted when this VS Code window's session ends — like a lock or service registration."),
-      kind: vscode.l10n.t('an ephemeral sequential node'),
+      nodeKind: vscode.l10n.t('an ephemeral sequential node'),
     },
-    { mode: 'container', label: vscode.l10n.t('Container'), detail: vscode.l10n.t('Deleted by the server once it had children and the last one is gone (ZooKeeper 3.5.3+).'), kind: vscode.l10n.t('a container node') },
-    { mode: 'ttl', label: 'TTL', detail: vscode.l10n.t('Deleted once it has had no children and no changes for its time to live (needs extendedTypesEnabled).'), kind: vscode.l10n.t('a TTL node') },
-    { mode: 'ttlSequential', label: vscode.l10n.t('TTL sequential'), detail: vscode.l10n.t('TTL node with a counter appended.'), kind: vscode.l10n.t('a TTL sequential node') },
+    { mode: 'container', label: vscode.l10n.t('Container'), detail: vscode.l10n.t('Deleted by the server once it had children and the last one is gone (ZooKeeper 3.5.3+).'), nodeKind: vscode.l10n.t('a container node') },
+    { mode: 'ttl', label: 'TTL', detail: vscode.l10n.t('Deleted once it has had no children and no changes for its time to live (needs extendedTypesEnabled).'), nodeKind: vscode.l10n.t('a TTL node') },
+    { mode: 'ttlSequential', label: vscode.l10n.t('TTL sequential'), detail: vscode.l10n.t('TTL node with a counter appended.'), nodeKind: vscode.l10n.t('a TTL sequential node') },
   ];
 }
 
@@ -95,7 +95,7 @@ export async function askCreateRequest(connection: ZkConnection, parent: string)
   const ttl = pick.mode === 'ttl' || pick.mode === 'ttlSequential';
   // A TTL node has one more step; the others keep their numbers out of "n/3".
   const steps = ttl ? 4 : 3;
-  const kind = pick.kind;
+  const kind = pick.nodeKind;
   const pathOf = (name: string): string => (parent === '/' ? `/${name}` : `${parent}/${name}`);
   let latest = 0;
   const name = await vscode.window.showInputBox({
