@@ -137,6 +137,8 @@ export interface RunExtensionTestsOptions {
   /** Default 10 min (or ZKE_EXTENSION_TEST_TIMEOUT_MS); then rejects with a clear message. */
   timeoutMs?: number;
   verbose?: boolean;
+  /** More arguments for the VS Code server (e.g. a locale: scripts/lib/languagePack.js). */
+  extraArgs?: string[];
 }
 
 /** Server + workbench + test run; streams the mocha output; resolves with the exit code; always cleans up. */

@@ -1,0 +1,9 @@
+// Types for scripts/lib/languagePack.js (plain CommonJS).
+
+/** Packages the zh-cn language pack stand-in into `<dir>/zh-cn-language-pack.vsix` (once per dir); returns its path. */
+export declare function buildZhCnLanguagePack(opts: { dir: string; log?: (message: string) => void }): string;
+
+/** VS Code server arguments: install the pack at start (so the server lists it) and run in `locale` (default zh-cn). */
+export declare function localeServerArgs(vsix: string, locale?: string): string[];
+
+export declare const MANIFEST: Record<string, unknown>;
