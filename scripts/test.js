@@ -157,13 +157,13 @@ async function withZooKeeper(fn) {
 
 async function tierExtension() {
   const { runExtensionTests } = require('./lib/vscodeHost');
-  const { buildZhCnLanguagePack, localeServerArgs } = require('./lib/languagePack');
+  const { buildZhCnLanguagePack, localeServerArgs, waitForLanguagePack } = require('./lib/languagePack');
   return withZooKeeper(async (server) => {
     // Two passes: English (test/extension), then VS Code in Chinese (test/extension/zh-cn: --locale zh-cn
     // with a stand-in language pack, see scripts/lib/languagePack.js). Their counts add up.
     const passes = [
-      { label: 'English', tests: path.join(root, 'out', 'test', 'extension', 'index.js'), extraArgs: [] },
-      { label: 'zh-cn', tests: path.join(root, 'out', 'test', 'extension', 'zh-cn', 'index.js'), extraArgs: null },
+      { label: 'English', tests: path.join(root, 'out', 'test', 'extension', 'index.js'), extraArgs: [], afterStart: undefined },
+      { label: 'zh-cn', tests: path.join(root, 'out', 'test', 'extension', 'zh-cn', 'index.js'), extraArgs: null, afterStart: (vscode) => waitForLanguagePack(vscode.userDataDir, 'zh-cn') },
     ];
     const total = { passed: 0, failed: 0, pending: [] };
     const packDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'zke-language-pack-'));
@@ -178,6 +178,7 @@ async function tierExtension() {
           env: { ZK_TEST_CONNECT: server.connectString },
           settings: { 'zookeeper.connectTimeoutMs': 5000 },
           extraArgs: pass.extraArgs,
+          afterStart: pass.afterStart,
           log,
           onLog: (type, text) => {
             output += text + '\n';

@@ -11,6 +11,8 @@
 // - languagepacks.json is written by the server process itself when it installs an extension that
 //   contributes `localizations`: `--install-extension <vsix> --start-server` does that at start. A
 //   pack installed by a separate CLI run (or copied into the extensions folder) is not listed.
+// - That install runs after the server reports it listens: a window opened before
+//   languagepacks.json lists the language comes up in English. waitForLanguagePack waits for it.
 // So: a tiny pack (zh-cn, no translations of VS Code's own strings: VS Code's UI stays English,
 // which tests do not need) is packaged with vsce and installed by the server at start. Our
 // extension's strings are then Chinese exactly as with the real pack.
@@ -71,4 +73,48 @@ function localeServerArgs(vsix, locale = 'zh-cn') {
   return ['--install-extension', vsix, '--start-server', '--locale', locale];
 }
 
-module.exports = { buildZhCnLanguagePack, localeServerArgs, MANIFEST };
+/**
+ * Waits until the server lists a language pack for `locale` in `<userDataDir>/languagepacks.json`
+ * (written once its install at start is done); a window opened before would be English.
+ * @param {string} userDataDir the server's user data folder
+ * @param {string} [locale]
+ * @param {number} [timeoutMs] a hang guard, far above the second or two an install takes
+ * @returns {Promise<void>}
+ */
+async function waitForLanguagePack(userDataDir, locale = 'zh-cn', timeoutMs = 120000) {
+  const file = path.join(userDataDir, 'languagepacks.json');
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    try {
+      if (JSON.parse(fs.readFileSync(file, 'utf8'))[locale]) return;
+    } catch {
+      // not written yet (or being written)
+    }
+    if (Date.now() > deadline) throw new Error(`the VS Code server did not list a ${locale} language pack in ${file} within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * A font with Chinese glyphs for chromium: without one, Chinese text renders as empty boxes (seen in
+ * the first zh-cn screenshots on a Debian machine with only DejaVu). `fc-list :lang=zh` says whether
+ * one is there; otherwise Debian's fonts-wqy-microhei (1.6 MB) is installed when root.
+ * @param {{ log?: (message: string) => void }} [opts]
+ * @returns {Promise<void>}
+ */
+async function ensureCjkFont(opts = {}) {
+  const log = opts.log || (() => {});
+  const listed = () => {
+    const r = cp.spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+    return r.status === 0 && r.stdout.trim() !== '';
+  };
+  if (listed()) return;
+  const { aptInstall, canAptInstall } = require('./apt');
+  if (!canAptInstall()) {
+    log('no font with Chinese glyphs (fc-list :lang=zh lists none): Chinese text in screenshots shows as boxes; install one, e.g. fonts-wqy-microhei');
+    return;
+  }
+  await aptInstall(['fonts-wqy-microhei'], { log, noInstallRecommends: true });
+  if (!listed()) throw new Error('apt-get installed fonts-wqy-microhei but fc-list :lang=zh still lists no font');
+}
+
+module.exports = { buildZhCnLanguagePack, localeServerArgs, waitForLanguagePack, ensureCjkFont, MANIFEST };

@@ -139,6 +139,8 @@ export interface RunExtensionTestsOptions {
   verbose?: boolean;
   /** More arguments for the VS Code server (e.g. a locale: scripts/lib/languagePack.js). */
   extraArgs?: string[];
+  /** Runs once the server is up, before the window opens (e.g. waitForLanguagePack). */
+  afterStart?: (server: VSCodeServer) => Promise<void>;
 }
 
 /** Server + workbench + test run; streams the mocha output; resolves with the exit code; always cleans up. */
