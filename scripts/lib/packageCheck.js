@@ -30,6 +30,9 @@ const VSIX_METADATA = new Set(['extension.vsixmanifest', '[Content_Types].xml'])
 /** What may be under extension/ in the .vsix. */
 const ALLOWED = [
   /^extension\/package\.json$/,
+  // The manifest's translations (package.nls.<locale>.json) and the vscode.l10n bundles.
+  /^extension\/package\.nls(\.[a-z-]+)?\.json$/,
+  /^extension\/l10n\/bundle\.l10n\.[a-z-]+\.json$/,
   /^extension\/(readme|license|changelog)(\.md|\.txt)?$/i,
   /^extension\/dist\/[^/]+\.js$/,
   /^extension\/media\/[^/]+\.(svg|png)$/,
@@ -39,10 +42,10 @@ const ALLOWED = [
   /^extension\/syntaxes\/[^/]+\.json$/,
 ];
 /** Directory entries (vsce writes none, other zip tools do) that are harmless on their own. */
-const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/media/walkthrough/', 'extension/media/walkthrough/light/', 'extension/media/walkthrough/dark/', 'extension/media/acl/', 'extension/syntaxes/']);
+const ALLOWED_DIRS = new Set(['extension/', 'extension/dist/', 'extension/media/', 'extension/media/walkthrough/', 'extension/media/walkthrough/light/', 'extension/media/walkthrough/dark/', 'extension/media/acl/', 'extension/syntaxes/', 'extension/l10n/']);
 
 /** What the .vsix is made of: when one of these is newer than the .vsix, it is packaged again. */
-const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'tsconfig.json', 'scripts/build.mjs', 'scripts/package.mjs', 'src', 'media', 'syntaxes'];
+const PACKAGE_INPUTS = ['package.json', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n', 'package-lock.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'tsconfig.json', 'scripts/build.mjs', 'scripts/package.mjs', 'src', 'media', 'syntaxes'];
 
 function defaultLog(message) {
   process.stderr.write(`[package] ${message}\n`);
@@ -213,6 +216,8 @@ function checkVsixEntries(names, manifest) {
     if (!ALLOWED.some((re) => re.test(name))) problems.push(`must not be packaged: ${name}`);
   }
   const required = new Set(['extension.vsixmanifest', 'extension/package.json']);
+  // %key% strings in the manifest need package.nls.json, or VS Code shows the keys themselves
+  if (/"%[^%\s"]+%"/.test(JSON.stringify(manifest))) required.add('extension/package.nls.json');
   if (typeof manifest.main === 'string') required.add(`extension/${path.posix.normalize(manifest.main)}`);
   // the language server's bundle, started by the extension from dist/server.js
   required.add('extension/dist/server.js');

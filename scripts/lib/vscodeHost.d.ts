@@ -137,6 +137,10 @@ export interface RunExtensionTestsOptions {
   /** Default 10 min (or ZKE_EXTENSION_TEST_TIMEOUT_MS); then rejects with a clear message. */
   timeoutMs?: number;
   verbose?: boolean;
+  /** More arguments for the VS Code server (e.g. a locale: scripts/lib/languagePack.js). */
+  extraArgs?: string[];
+  /** Runs once the server is up, before the window opens (e.g. waitForLanguagePack). */
+  afterStart?: (server: VSCodeServer) => Promise<void>;
 }
 
 /** Server + workbench + test run; streams the mocha output; resolves with the exit code; always cleans up. */

@@ -799,7 +799,9 @@ async function runExtensionTests(opts) {
   let aborted = false;
   let settled = false;
   const work = (async () => {
-    server = await startVSCodeServer({ log, settings: opts.settings, env: opts.env, verbose: opts.verbose });
+    server = await startVSCodeServer({ log, settings: opts.settings, env: opts.env, verbose: opts.verbose, extraArgs: opts.extraArgs });
+    if (aborted) throw new Error('aborted');
+    if (opts.afterStart) await opts.afterStart(server);
     if (aborted) throw new Error('aborted');
     const folder = opts.workspaceFolder || (await fsp.mkdtemp(path.join(server.tempRoot, 'workspace-')));
     wb = await openWorkbench({

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { UserError, ZkError } from '../zk/errors';
 import { InvalidPathError } from '../zk/paths';
 
@@ -5,8 +6,8 @@ import { InvalidPathError } from '../zk/paths';
 export function userMessage(error: unknown): string {
   if (error instanceof ZkError || error instanceof InvalidPathError) return error.message;
   if (error instanceof UserError) return error.message;
-  if (error instanceof Error) return `Unexpected error: ${error.message}. See the "ZooKeeper" output channel for details.`;
-  return `Unexpected error: ${String(error)}.`;
+  if (error instanceof Error) return vscode.l10n.t('Unexpected error: {0}. See the "ZooKeeper" output channel for details.', error.message);
+  return vscode.l10n.t('Unexpected error: {0}.', String(error));
 }
 
 // Defined beside ZkError so that the views (src/tree) can raise it without importing src/extension.

@@ -12,7 +12,7 @@ export class ConnectionStatusBar implements vscode.Disposable {
   private visible = false;
 
   constructor(private readonly connections: ConnectionManager) {
-    this.item.name = 'ZooKeeper Connection';
+    this.item.name = vscode.l10n.t('ZooKeeper Connection');
     this.disposables.push(
       connections.onDidChangeConnection(() => this.update()),
       connections.onDidChangeActive(() => this.update()),
@@ -32,16 +32,16 @@ export class ConnectionStatusBar implements vscode.Disposable {
     const icon =
       { connected: '$(server-environment)', readOnly: '$(server-environment)', failed: '$(error)', authFailed: '$(error)', disconnected: '$(debug-disconnect)', closed: '$(debug-disconnect)' }[connection.status as string] ??
       '$(sync~spin)';
-    const state = connection.status === 'connected' && recovered ? 'session expired — recovered' : connection.statusText;
+    const state = connection.status === 'connected' && recovered ? vscode.l10n.t('session expired — recovered') : connection.statusText;
     // Stays visible while disconnected: which connection is active, and one click away from connecting.
     this.item.text = `${icon} ZooKeeper: ${connection.name} (${state})`;
     const users = connection.sessionUsers;
     this.item.tooltip = [
       connection.config.connectString,
       connection.describeSession(),
-      users.length > 0 ? `digest user ${users.join(', ')}` : undefined,
+      users.length > 0 ? vscode.l10n.t('digest user {0}', users.join(', ')) : undefined,
       connection.lastError,
-      'Click to connect, disconnect or switch to another connection',
+      vscode.l10n.t('Click to connect, disconnect or switch to another connection'),
     ]
       .filter(Boolean)
       .join('\n');
@@ -51,8 +51,8 @@ export class ConnectionStatusBar implements vscode.Disposable {
         : connection.status === 'connected' || connection.status === 'readOnly' || connection.status === 'disconnected' || connection.status === 'closed'
           ? undefined
           : new vscode.ThemeColor('statusBarItem.warningBackground');
-    this.item.command = { command: COMMANDS.switchConnection, title: 'Connect, disconnect or switch ZooKeeper connections' };
-    this.item.accessibilityInformation = { label: `ZooKeeper connection ${connection.name}: ${state}. Activate to connect, disconnect or switch.` };
+    this.item.command = { command: COMMANDS.switchConnection, title: vscode.l10n.t('Connect, disconnect or switch ZooKeeper connections') };
+    this.item.accessibilityInformation = { label: vscode.l10n.t('ZooKeeper connection {0}: {1}. Activate to connect, disconnect or switch.', connection.name, state) };
     this.visible = true;
     this.item.show();
     if (recovered) {

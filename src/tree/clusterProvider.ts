@@ -142,7 +142,7 @@ export function figureRows(server: ServerReport): [string, string][] {
 /** "leader · serving" and the like: the description a server row shows. */
 export function serverDescription(server: ServerReport): string {
   const parts = [server.role === 'unknown' ? undefined : server.role, server.state, server.version?.replace(/-.*$/, '')].filter((p): p is string => !!p);
-  if (server.note) parts.push('not in the connect string');
+  if (server.note) parts.push(vscode.l10n.t('not in the connect string'));
   return parts.join(' · ');
 }
 
@@ -179,6 +179,22 @@ export const SESSION_SORTS: readonly { by: SessionSort; label: string }[] = [
   { by: 'ephemerals', label: 'Ephemeral nodes (most first)' },
   { by: 'packets', label: 'Packets received (busiest first)' },
 ];
+
+/** A session order as the picker and the Sessions row show it, in the display language. */
+export function sessionSortLabel(by: SessionSort): string {
+  switch (by) {
+    case 'id':
+      return vscode.l10n.t('Session id');
+    case 'address':
+      return vscode.l10n.t('Client address');
+    case 'latency':
+      return vscode.l10n.t('Average latency (slowest first)');
+    case 'ephemerals':
+      return vscode.l10n.t('Ephemeral nodes (most first)');
+    case 'packets':
+      return vscode.l10n.t('Packets received (busiest first)');
+  }
+}
 
 /** Sessions in the chosen order; ties by session id, so the order is stable between reads. */
 export function sortSessions(sessions: readonly SessionWithEphemerals[], by: SessionSort): SessionWithEphemerals[] {
@@ -325,7 +341,7 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
   getChildren(node?: ClusterNode): ClusterNode[] | Promise<ClusterNode[]> {
     if (!node) {
       const all = this.source.connections();
-      if (all.length === 0) return [new ClusterMessageItem('No connections yet: add one in the ZooKeeper view.')];
+      if (all.length === 0) return [new ClusterMessageItem(vscode.l10n.t('No connections yet: add one in the ZooKeeper view.'))];
       return all.map((c) => this.connectionItem(c.name, c.connectString));
     }
     if (node instanceof ClusterConnectionItem) {
@@ -336,7 +352,7 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
     }
     if (node instanceof ClusterServerItem) {
       const rows = figureRows(node.server).map(([label, value]) => new ClusterFigureItem(label, value));
-      if (node.server.reason) rows.unshift(new ClusterFigureItem(node.server.state === 'unreachable' ? 'unreachable' : 'not serving', node.server.reason));
+      if (node.server.reason) rows.unshift(new ClusterFigureItem(node.server.state === 'unreachable' ? vscode.l10n.t('unreachable') : vscode.l10n.t('not serving'), node.server.reason));
       if (node.server.note) rows.unshift(new ClusterFigureItem('note', node.server.note));
       const children: ClusterNode[] = rows;
       if (node.server.state === 'serving') children.push(new ClusterSessionsItem(node.connection, node.server.address));
@@ -344,11 +360,11 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
     }
     if (node instanceof ClusterSessionsItem) {
       return this.source.sessions(node.connection, node.server).then((result) => {
-        if (!result.ok) return [new ClusterMessageItem(`Could not read the sessions: ${result.error}`, true)];
+        if (!result.ok) return [new ClusterMessageItem(vscode.l10n.t('Could not read the sessions: {0}', result.error), true)];
         this.sessionRows.add(node);
         const items: ClusterNode[] = sortSessions(result.sessions, this.sessionSort).map((session) => new ClusterSessionItem(node.connection, node.server, session));
         if (result.note) items.unshift(new ClusterMessageItem(result.note, false, true));
-        if (result.sessions.length === 0) items.push(new ClusterMessageItem('No client sessions on this server.', false, true));
+        if (result.sessions.length === 0) items.push(new ClusterMessageItem(vscode.l10n.t('No client sessions on this server.'), false, true));
         return items;
       });
     }
@@ -358,7 +374,7 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
 
   private connectionChildren(connection: string): ClusterNode[] {
     const state = this.state(connection);
-    if (!state.report) return [new ClusterMessageItem(state.error ? `Could not probe: ${state.error}` : 'Probing…', !!state.error)];
+    if (!state.report) return [new ClusterMessageItem(state.error ? vscode.l10n.t('Could not probe: {0}', state.error) : vscode.l10n.t('Probing…'), !!state.error)];
     return [...state.report.warnings.map((w) => new ClusterWarningItem(connection, w)), ...state.report.servers.map((s) => new ClusterServerItem(connection, s))];
   }
 
@@ -405,11 +421,15 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
       return item;
     }
     if (node instanceof ClusterSessionsItem) {
-      const item = new vscode.TreeItem('Sessions', vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(vscode.l10n.t('Sessions'), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `cluster:${node.connection}:sessions:${node.server}`;
-      item.description = `cons + dump, read when expanded · by ${SESSION_SORTS.find((o) => o.by === this.sessionSort)?.label.toLowerCase() ?? this.sessionSort}`;
+      item.description = vscode.l10n.t('cons + dump, read when expanded · by {0}', sessionSortLabel(this.sessionSort).toLowerCase());
       item.contextValue = 'clusterSessions';
-      item.tooltip = new vscode.MarkdownString().appendText('The client sessions of this server (cons) and the ephemeral nodes each owns (dump on the leader). Both can be expensive for a busy server, so they are read only when you expand this row (collapse and expand it to read them again).');
+      item.tooltip = new vscode.MarkdownString().appendText(
+        vscode.l10n.t(
+          'The client sessions of this server (cons) and the ephemeral nodes each owns (dump on the leader). Both can be expensive for a busy server, so they are read only when you expand this row (collapse and expand it to read them again).',
+        ),
+      );
       item.iconPath = new vscode.ThemeIcon('plug');
       return item;
     }
@@ -443,8 +463,8 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
       const item = new vscode.TreeItem(node.path, vscode.TreeItemCollapsibleState.None);
       item.id = `cluster:${node.connection}:ephemeral:${node.path}`;
       item.iconPath = new vscode.ThemeIcon('symbol-event');
-      item.tooltip = new vscode.MarkdownString().appendText(`Ephemeral node ${node.path}: click to show it in the explorer.`);
-      item.command = { command: this.source.revealCommand, title: 'Show in the Explorer', arguments: [{ connection: node.connection, path: node.path }] };
+      item.tooltip = new vscode.MarkdownString().appendText(vscode.l10n.t('Ephemeral node {0}: click to show it in the explorer.', node.path));
+      item.command = { command: this.source.revealCommand, title: vscode.l10n.t('Show in the Explorer'), arguments: [{ connection: node.connection, path: node.path }] };
       return item;
     }
     const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);

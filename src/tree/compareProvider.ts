@@ -36,17 +36,18 @@ export class CompareItem extends vscode.TreeItem {
     readonly target: CompareTarget,
     openCommand: string,
   ) {
-    const name = target.path === '' ? '(the compared node)' : target.path;
+    const name = target.path === '' ? vscode.l10n.t('(the compared node)') : target.path;
     super(name, vscode.TreeItemCollapsibleState.None);
     const sides = `${target.left.connection}:${target.left.path} ↔ ${target.right.connection}:${target.right.path}`;
     const [leftName, rightName] = sideNames(target.left, target.right);
-    this.description = target.kind === 'added' ? `only in ${rightName}` : target.kind === 'removed' ? `only in ${leftName}` : `${(target.what ?? []).join(', ')} differ`;
+    this.description =
+      target.kind === 'added' ? vscode.l10n.t('only in {0}', rightName) : target.kind === 'removed' ? vscode.l10n.t('only in {0}', leftName) : vscode.l10n.t('{0} differ', (target.what ?? []).join(', '));
     this.tooltip = `${name}: ${this.description}\n${sides}`;
     this.iconPath = ICONS[target.kind];
     this.contextValue = `compare.${target.kind}`;
     this.id = `${target.kind}\u0000${target.path}`;
     this.accessibilityInformation = { label: `${name} ${this.description}` };
-    this.command = { command: openCommand, title: target.kind === 'changed' ? 'Open Changes' : 'Open', arguments: [target] };
+    this.command = { command: openCommand, title: target.kind === 'changed' ? vscode.l10n.t('Open Changes') : vscode.l10n.t('Open'), arguments: [target] };
   }
 }
 
@@ -98,12 +99,16 @@ export function describeCompare(run: CompareRun): string {
   const [leftName, rightName] = sideNames(run.left, run.right);
   const counts =
     o.added.length + o.removed.length + o.changed.length === 0
-      ? `the same (${o.same.toLocaleString('en-US')} nodes)`
-      : `${o.changed.length} changed, ${o.removed.length} only in ${leftName}, ${o.added.length} only in ${rightName}, ${o.same.toLocaleString('en-US')} the same`;
+      ? vscode.l10n.t('the same ({0} nodes)', o.same.toLocaleString('en-US'))
+      : vscode.l10n.t('{0} changed, {1} only in {2}, {3} only in {4}, {5} the same', o.changed.length, o.removed.length, leftName, o.added.length, rightName, o.same.toLocaleString('en-US'));
+  const unreadable = `${o.unreadable
+    .slice(0, 2)
+    .map((u) => `${u.side === 'this' ? leftName : rightName}: ${u.path || vscode.l10n.t('(root)')}`)
+    .join(', ')}${o.unreadable.length > 2 ? ', …' : ''}`;
   const notes = [
-    o.cancelled ? 'cancelled' : '',
-    o.truncated ? 'stopped at the node limit' : '',
-    o.unreadable.length > 0 ? `${o.unreadable.length} not readable (${o.unreadable.slice(0, 2).map((u) => `${u.side === 'this' ? leftName : rightName}: ${u.path || '(root)'}`).join(', ')}${o.unreadable.length > 2 ? ', …' : ''})` : '',
+    o.cancelled ? vscode.l10n.t('cancelled') : '',
+    o.truncated ? vscode.l10n.t('stopped at the node limit') : '',
+    o.unreadable.length > 0 ? vscode.l10n.t('{0} not readable ({1})', o.unreadable.length, unreadable) : '',
   ].filter((n) => n !== '');
   return `${sides}: ${counts}${notes.length ? ` · ${notes.join(' · ')}` : ''}`;
 }

@@ -68,23 +68,23 @@ export function recipeTreeItem(item: RecipeItem): vscode.TreeItem {
   // Collapsed: the description already says who holds and who waits; a big cluster has many recipes.
   const t = new vscode.TreeItem(item.path, analysis.participants.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   t.id = `recipe::${item.connection.name}::${item.path}`;
-  t.description = item.idle ? `${analysis.recipe ?? analysis.kind}: no participants now` : analysis.summary;
+  t.description = item.idle ? vscode.l10n.t('{0}: no participants now', analysis.recipe ?? analysis.kind) : analysis.summary;
   t.iconPath = new vscode.ThemeIcon(KIND_ICON[analysis.kind], item.idle ? new vscode.ThemeColor('disabledForeground') : undefined);
   t.contextValue = 'zk.recipe';
   const tip = new vscode.MarkdownString();
-  tip.appendMarkdown(`**${analysis.recipe ?? analysis.kind}** at \`${item.path}\`\n\n`);
+  tip.appendMarkdown(`${vscode.l10n.t('{0} at {1}', `**${analysis.recipe ?? analysis.kind}**`, `\`${item.path}\``)}\n\n`);
   // The summary whole (a narrow view cuts the description short), then who is who.
-  tip.appendText(item.idle ? 'No participants right now.' : analysis.summary);
+  tip.appendText(item.idle ? vscode.l10n.t('No participants right now.') : analysis.summary);
   if (!item.idle && analysis.participants.length > 0) {
     const names = participantNames(analysis);
     const shown = analysis.participants.slice(0, 10);
-    tip.appendText(`\n\n${shown.map((p) => `${names.get(p.path) ?? p.name}: ${shortRole(analysis, p, names) ?? 'participant'}`).join('\n')}`);
-    if (analysis.participants.length > shown.length) tip.appendText(`\n… and ${analysis.participants.length - shown.length} more`);
+    tip.appendText(`\n\n${shown.map((p) => `${names.get(p.path) ?? p.name}: ${shortRole(analysis, p, names) ?? vscode.l10n.t('participant')}`).join('\n')}`);
+    if (analysis.participants.length > shown.length) tip.appendText(`\n${vscode.l10n.t('… and {0} more', analysis.participants.length - shown.length)}`);
   }
   for (const note of analysis.notes) tip.appendMarkdown(`\n\n_${note.replace(/[_*`]/g, '\\$&')}_`);
   t.tooltip = tip;
   t.accessibilityInformation = { label: `${item.path} ${String(t.description)}` };
-  t.command = { command: 'zookeeper.showCoordination', title: 'Show Coordination Detail', arguments: [item] };
+  t.command = { command: 'zookeeper.showCoordination', title: vscode.l10n.t('Show Coordination Detail'), arguments: [item] };
   return t;
 }
 
@@ -115,7 +115,7 @@ export function participantNames(analysis: RecipeAnalysis, maxLength = 60): Map<
     const name = base(p);
     if (count.get(name) === 1 || name === p.name) names.set(p.path, name);
     else if (p.sequence !== undefined) names.set(p.path, `${name} #${p.sequence}`);
-    else if (p.sessionId !== 0n && sessions.get(p.sessionId) === 1) names.set(p.path, `${name} (session ${formatHex64(p.sessionId)})`);
+    else if (p.sessionId !== 0n && sessions.get(p.sessionId) === 1) names.set(p.path, vscode.l10n.t('{0} (session {1})', name, formatHex64(p.sessionId)));
     else names.set(p.path, `${name} (${p.name})`);
   }
   return names;
@@ -123,12 +123,12 @@ export function participantNames(analysis: RecipeAnalysis, maxLength = 60): Map<
 
 /** The role in this view, where the label already names the participant: "holds", "waiting on worker-1". */
 export function shortRole(analysis: RecipeAnalysis, p: Participant, names: Map<string, string> = participantNames(analysis)): string | undefined {
-  if (analysis.kind === 'serviceRegistry') return 'instance';
-  if (analysis.leader?.path === p.path) return 'leader';
-  if (analysis.holders.some((h) => h.path === p.path)) return analysis.kind === 'semaphore' ? 'holds a lease' : 'holds';
+  if (analysis.kind === 'serviceRegistry') return vscode.l10n.t('instance');
+  if (analysis.leader?.path === p.path) return vscode.l10n.t('leader');
+  if (analysis.holders.some((h) => h.path === p.path)) return analysis.kind === 'semaphore' ? vscode.l10n.t('holds a lease') : vscode.l10n.t('holds');
   const waiter = analysis.waiters.find((w) => w.participant.path === p.path);
-  if (waiter) return waiter.waitsOn ? `waiting on ${names.get(waiter.waitsOn.path) ?? waiter.waitsOn.name}` : 'waiting';
-  return p.takenBy ? 'taken' : undefined;
+  if (waiter) return waiter.waitsOn ? vscode.l10n.t('waiting on {0}', names.get(waiter.waitsOn.path) ?? waiter.waitsOn.name) : vscode.l10n.t('waiting');
+  return p.takenBy ? vscode.l10n.t('taken') : undefined;
 }
 
 export function participantTreeItem(item: ParticipantItem): vscode.TreeItem {
@@ -140,22 +140,22 @@ export function participantTreeItem(item: ParticipantItem): vscode.TreeItem {
   const role = describeRole(item.analysis, p.path);
   // The sequence once: a name made distinct by it already ends with it.
   const sequence = p.sequence !== undefined && !who.endsWith(`#${p.sequence}`) ? `#${p.sequence}` : undefined;
-  t.description = [shortRole(item.analysis, p, names), sequence ?? (who === p.name || p.sequence !== undefined ? undefined : p.name), `up ${formatAge(p.ageMs)}`].filter(Boolean).join(' · ');
+  t.description = [shortRole(item.analysis, p, names), sequence ?? (who === p.name || p.sequence !== undefined ? undefined : p.name), vscode.l10n.t('up {0}', formatAge(p.ageMs))].filter(Boolean).join(' · ');
   t.iconPath = participantIcon(item.analysis, p);
   t.contextValue = p.sessionId === 0n ? 'zk.participant' : 'zk.participant.ephemeral';
   t.tooltip = [
     // The row whole: a narrow view cuts its description short.
     `${who} — ${t.description}`,
     p.path,
-    role ? `Role: ${role}` : undefined,
-    p.sequence !== undefined ? `Sequence: ${p.sequence}` : undefined,
-    p.sessionId !== 0n ? `Session: ${formatHex64(p.sessionId)}` : 'Persistent node (no session)',
-    `Age: ${formatAge(p.ageMs)}`,
-    p.data !== undefined ? `Data: ${p.data.length > 200 ? `${p.data.slice(0, 200)}…` : p.data}` : 'Data: (empty or binary)',
+    role ? vscode.l10n.t('Role: {0}', role) : undefined,
+    p.sequence !== undefined ? vscode.l10n.t('Sequence: {0}', p.sequence) : undefined,
+    p.sessionId !== 0n ? vscode.l10n.t('Session: {0}', formatHex64(p.sessionId)) : vscode.l10n.t('Persistent node (no session)'),
+    vscode.l10n.t('Age: {0}', formatAge(p.ageMs)),
+    p.data !== undefined ? vscode.l10n.t('Data: {0}', p.data.length > 200 ? `${p.data.slice(0, 200)}…` : p.data) : vscode.l10n.t('Data: (empty or binary)'),
   ]
     .filter(Boolean)
     .join('\n');
   t.accessibilityInformation = { label: `${who} ${String(t.description)}` };
-  t.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
+  t.command = { command: 'zookeeper.openNode', title: vscode.l10n.t('Open Node Data'), arguments: [item] };
   return t;
 }

@@ -103,7 +103,7 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     t.id = `scan::${connection.name}`;
     t.iconPath = new vscode.ThemeIcon('server-environment');
     if (scan?.running) {
-      t.description = `scanning… ${scan.running.visited.toLocaleString('en-US')} znodes`;
+      t.description = vscode.l10n.t('scanning… {0} znodes', scan.running.visited.toLocaleString('en-US'));
       t.contextValue = 'zk.scanConnection.scanning';
     } else {
       t.contextValue = 'zk.scanConnection';
@@ -135,32 +135,32 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
     const connection = node.connection;
     const id = connection.name;
     if (!connection.isOpen) {
-      return [new MessageItem(id, 'Connect to find its locks, leaders, queues and services', 'plug', { command: 'zookeeper.connect', title: 'Connect', arguments: [node] })];
+      return [new MessageItem(id, vscode.l10n.t('Connect to find its locks, leaders, queues and services'), 'plug', { command: 'zookeeper.connect', title: vscode.l10n.t('Connect'), arguments: [node] })];
     }
     const scan = this.scans.get(id);
     if (!scan || (!scan.result && !scan.running && !scan.error)) {
       this.startScan(connection);
-      return [new MessageItem(id, 'Scanning…', 'loading~spin')];
+      return [new MessageItem(id, vscode.l10n.t('Scanning…'), 'loading~spin')];
     }
     const items: CoordinationNode[] = [];
-    if (scan.error) items.push(new MessageItem(id, scan.error, 'warning', { command: 'zookeeper.scanCoordination', title: 'Scan again', arguments: [node] }));
-    if (scan.running && scan.recipes.size === 0) items.push(new MessageItem(id, 'Scanning…', 'loading~spin'));
+    if (scan.error) items.push(new MessageItem(id, scan.error, 'warning', { command: 'zookeeper.scanCoordination', title: vscode.l10n.t('Scan again'), arguments: [node] }));
+    if (scan.running && scan.recipes.size === 0) items.push(new MessageItem(id, vscode.l10n.t('Scanning…'), 'loading~spin'));
     const result = scan.result;
-    if (result?.cancelled) items.push(new MessageItem(id, `Scan cancelled after ${result.visited.toLocaleString('en-US')} znodes: showing what it found`, 'debug-pause', this.rescanCommand(id)));
-    if (result?.truncated) items.push(new MessageItem(id, `Stopped at ${result.visited.toLocaleString('en-US')} znodes (zookeeper.coordination.maxNodes): narrow the roots or raise the limit`, 'warning', this.rescanCommand(id)));
-    for (const root of result?.missingRoots ?? []) items.push(new MessageItem(id, `${root} does not exist (zookeeper.coordination.roots)`, 'circle-slash'));
+    if (result?.cancelled) items.push(new MessageItem(id, vscode.l10n.t('Scan cancelled after {0} znodes: showing what it found', result.visited.toLocaleString('en-US')), 'debug-pause', this.rescanCommand(id)));
+    if (result?.truncated) items.push(new MessageItem(id, vscode.l10n.t('Stopped at {0} znodes (zookeeper.coordination.maxNodes): narrow the roots or raise the limit', result.visited.toLocaleString('en-US')), 'warning', this.rescanCommand(id)));
+    for (const root of result?.missingRoots ?? []) items.push(new MessageItem(id, vscode.l10n.t('{0} does not exist (zookeeper.coordination.roots)', root), 'circle-slash'));
     const paths = [...scan.recipes.keys()].sort();
     for (const path of paths) items.push(this.recipeItem(connection, path, scan.recipes.get(path)!));
     if (result && !scan.running && paths.length === 0) {
       const where = (scan.settings?.roots ?? []).join(', ');
-      items.push(new MessageItem(id, `No locks, leaders, queues or services under ${where} (${result.visited.toLocaleString('en-US')} znodes, depth ${scan.settings?.maxDepth ?? '?'})`, 'info', this.rescanCommand(id)));
+      items.push(new MessageItem(id, vscode.l10n.t('No locks, leaders, queues or services under {0} ({1} znodes, depth {2})', where, result.visited.toLocaleString('en-US'), scan.settings?.maxDepth ?? '?'), 'info', this.rescanCommand(id)));
     }
     return items;
   }
 
   private rescanCommand(connection: string): vscode.Command {
     const zk = this.connections.get(connection);
-    return { command: 'zookeeper.scanCoordination', title: 'Scan again', arguments: zk ? [this.connectionItem(zk)] : [] };
+    return { command: 'zookeeper.scanCoordination', title: vscode.l10n.t('Scan again'), arguments: zk ? [this.connectionItem(zk)] : [] };
   }
 
   /** One item per recipe, kept and updated in place: VS Code redraws (and re-lists) the object it was given. */
@@ -256,7 +256,7 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
       (error: unknown) => {
         if (this.scans.get(name) !== scan) return;
         scan.running = undefined;
-        scan.error = `The scan failed: ${errorMessage(error)}`;
+        scan.error = vscode.l10n.t('The scan failed: {0}', errorMessage(error));
         this.changeEmitter.fire(this.connectionItem(connection));
       },
     );
@@ -394,5 +394,12 @@ export class CoordinationProvider implements vscode.TreeDataProvider<Coordinatio
 
 function describeResult(result: ScanResult, recipes: number): string {
   const seconds = (result.durationMs / 1000).toFixed(1);
-  return `${recipes} ${recipes === 1 ? 'recipe' : 'recipes'} · ${result.visited.toLocaleString('en-US')} znodes scanned in ${seconds} s${result.cancelled ? ' (cancelled)' : result.truncated ? ' (limit reached)' : ''}`;
+  const found = recipes === 1 ? vscode.l10n.t('1 recipe') : vscode.l10n.t('{0} recipes', recipes);
+  const visited = result.visited.toLocaleString('en-US');
+  const scanned = result.cancelled
+    ? vscode.l10n.t('{0} znodes scanned in {1} s (cancelled)', visited, seconds)
+    : result.truncated
+      ? vscode.l10n.t('{0} znodes scanned in {1} s (limit reached)', visited, seconds)
+      : vscode.l10n.t('{0} znodes scanned in {1} s', visited, seconds);
+  return `${found} · ${scanned}`;
 }

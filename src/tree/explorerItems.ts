@@ -81,30 +81,34 @@ export function connectionTreeItem(item: ConnectionItem): vscode.TreeItem {
   const treeItem = new vscode.TreeItem(connection.name, vscode.TreeItemCollapsibleState.Collapsed);
   treeItem.id = itemId(connection.name, '');
   // A connection from workspace or folder settings was chosen by whoever wrote the workspace: say so.
-  const origin = connection.origin === 'user' ? '' : ` · ${connection.origin === 'folder' ? 'folder' : 'workspace'} settings`;
-  treeItem.description = `${connection.statusText} · ${connection.config.connectString}${connection.readOnly ? ' · read-only' : ''}${origin}`;
+  const origin = connection.origin === 'user' ? '' : ` · ${connection.origin === 'folder' ? vscode.l10n.t('folder settings') : vscode.l10n.t('workspace settings')}`;
+  treeItem.description = `${connection.statusText} · ${connection.config.connectString}${connection.readOnly ? ` · ${vscode.l10n.t('read-only')}` : ''}${origin}`;
   treeItem.iconPath = statusIcon(connection);
   const open = connection.isOpen ? 'connected' : 'disconnected';
   treeItem.contextValue = `connection.${open}${connection.readOnly ? '.readOnly' : ''}`;
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${connection.name}**  \n`);
   tooltip.appendText(`${connection.config.connectString}\n`);
-  tooltip.appendMarkdown(`\nState: ${connection.statusText}`);
+  tooltip.appendMarkdown(`\n${vscode.l10n.t('State: {0}', connection.statusText)}`);
   const session = connection.describeSession();
   if (session) tooltip.appendMarkdown(`  \n${session}`);
   if (connection.sessionUsers.length > 0) {
-    tooltip.appendMarkdown('  \nDigest user: ');
+    tooltip.appendMarkdown(`  \n${vscode.l10n.t('Digest user:')} `);
     tooltip.appendText(connection.sessionUsers.join(', '));
   }
   const who = connection.identities;
   if (who && who.identities.length > 0) {
-    tooltip.appendMarkdown(`  \n${who.source === 'server' ? 'Identities (whoAmI)' : 'Identities (sent; the server is too old for whoAmI)'}: `);
+    tooltip.appendMarkdown(`  \n${who.source === 'server' ? vscode.l10n.t('Identities (whoAmI):') : vscode.l10n.t('Identities (sent; the server is too old for whoAmI):')} `);
     tooltip.appendText(who.identities.map((i) => `${i.scheme}:${i.id}`).join(', '));
   }
-  if (connection.readOnly) tooltip.appendMarkdown('  \nRead-only: writes are refused.');
+  if (connection.readOnly) tooltip.appendMarkdown(`  \n${vscode.l10n.t('Read-only: writes are refused.')}`);
   if (connection.origin !== 'user') {
     tooltip.appendMarkdown(
-      `  \n$(warning) Defined in ${connection.origin === 'folder' ? 'workspace folder' : 'workspace'} settings, not in your user settings: credentials you stored for another address of this name are not sent to it.`,
+      `  \n$(warning) ${
+        connection.origin === 'folder'
+          ? vscode.l10n.t('Defined in workspace folder settings, not in your user settings: credentials you stored for another address of this name are not sent to it.')
+          : vscode.l10n.t('Defined in workspace settings, not in your user settings: credentials you stored for another address of this name are not sent to it.')
+      }`,
     );
   }
   if (connection.lastError) tooltip.appendText(`\n\n${connection.lastError}`);
@@ -149,18 +153,18 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
   // .serverOwned: the root and /zookeeper are never offered for deletion (the command would refuse).
   treeItem.contextValue = `znode${isServerOwned(item.path) ? '.serverOwned' : ''}${stat && isEphemeral(stat) ? '.ephemeral' : ''}${item.connection.readOnly ? '.readOnly' : ''}${filter ? '.filtered' : ''}${watched.length ? '.watched' : ''}${recipe ? '.recipe' : ''}`;
   if (opensOnClick(item)) {
-    treeItem.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
+    treeItem.command = { command: 'zookeeper.openNode', title: vscode.l10n.t('Open Node Data'), arguments: [item] };
   }
   if (stat) {
     const parts: string[] = [];
     if (recipe) parts.push(recipe);
     if (role) parts.push(role);
-    if (stat.numChildren > 0 && !recipe) parts.push(`${stat.numChildren.toLocaleString('en-US')} ${stat.numChildren === 1 ? 'child' : 'children'}`);
+    if (stat.numChildren > 0 && !recipe) parts.push(stat.numChildren === 1 ? vscode.l10n.t('1 child') : vscode.l10n.t('{0} children', stat.numChildren.toLocaleString('en-US')));
     if (stat.dataLength > 0) parts.push(formatSize(stat.dataLength));
-    else if (stat.numChildren === 0) parts.push('empty');
-    if (isEphemeral(stat)) parts.push('ephemeral');
-    if (watched.length) parts.push(`watching ${watched.join(', ')}`);
-    if (filter) parts.push(`filter: ${filter}`);
+    else if (stat.numChildren === 0) parts.push(vscode.l10n.t('empty'));
+    if (isEphemeral(stat)) parts.push(vscode.l10n.t('ephemeral'));
+    if (watched.length) parts.push(vscode.l10n.t('watching {0}', watched.join(', ')));
+    if (filter) parts.push(vscode.l10n.t('filter: {0}', filter));
     treeItem.description = parts.join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${escapeMarkdown(item.path === '/' ? '/' : name)}** — `);
@@ -187,9 +191,9 @@ export function rangeTreeItem(item: RangeItem): vscode.TreeItem {
   const to = item.end.toLocaleString('en-US');
   treeItem.description = `${from}–${to}`;
   treeItem.contextValue = 'range';
-  treeItem.tooltip = `Children ${from} to ${to} of ${item.parentPath}: ${item.first} to ${item.last}`;
+  treeItem.tooltip = vscode.l10n.t('Children {0} to {1} of {2}: {3} to {4}', from, to, item.parentPath, item.first, item.last);
   // Read out as it reads (a string tooltip would otherwise be the row's accessible name).
-  treeItem.accessibilityInformation = { label: `${item.first} … ${item.last}, children ${from} to ${to}` };
+  treeItem.accessibilityInformation = { label: vscode.l10n.t('{0} … {1}, children {2} to {3}', item.first, item.last, from, to) };
   return treeItem;
 }
 

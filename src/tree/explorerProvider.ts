@@ -146,8 +146,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const status = connection.status;
     if (!connection.isOpen || (status !== 'suspended' && status !== 'expired')) return undefined;
     const id = element.kind === 'connection' ? itemId(connection.name, '') : itemId(connection.name, element.path);
-    const text = status === 'expired' ? `Session expired: starting a new one with ${connection.name}…` : `Reconnecting to ${connection.name}…`;
-    return new MessageItem(id, text, 'sync~spin', undefined, 'The tree updates by itself when the connection is back.');
+    const text = status === 'expired' ? vscode.l10n.t('Session expired: starting a new one with {0}…', connection.name) : vscode.l10n.t('Reconnecting to {0}…', connection.name);
+    return new MessageItem(id, text, 'sync~spin', undefined, vscode.l10n.t('The tree updates by itself when the connection is back.'));
   }
 
   private async rootOf(connection: ConnectionSource): Promise<ExplorerNode[]> {
@@ -159,9 +159,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     } catch (error) {
       if (error instanceof DisconnectedError) {
         // The user disconnected it: the tree says so and waits for the user's Connect.
-        return [new MessageItem(id, 'Disconnected — Connect', 'debug-disconnect', { command: 'zookeeper.connect', title: 'Connect', arguments: [this.connectionItem(connection)] }, `Disconnected — Connect: you disconnected ${connection.name}; nothing reconnects it until you click here (or run ZooKeeper: Connect).`)];
+        return [
+          new MessageItem(id, vscode.l10n.t('Disconnected — Connect'), 'debug-disconnect', { command: 'zookeeper.connect', title: vscode.l10n.t('Connect'), arguments: [this.connectionItem(connection)] }, vscode.l10n.t('Disconnected — Connect: you disconnected {0}; nothing reconnects it until you click here (or run ZooKeeper: Connect).', connection.name)),
+        ];
       }
-      return [new MessageItem(id, `Not connected: ${errorMessage(error)}`, 'warning', { command: 'zookeeper.connect', title: 'Retry', arguments: [this.connectionItem(connection)] }, `${errorMessage(error)}\n\nClick to try again.`)];
+      return [new MessageItem(id, vscode.l10n.t('Not connected: {0}', errorMessage(error)), 'warning', { command: 'zookeeper.connect', title: vscode.l10n.t('Retry'), arguments: [this.connectionItem(connection)] }, `${errorMessage(error)}\n\n${vscode.l10n.t('Click to try again.')}`)];
     }
   }
 
@@ -202,9 +204,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         const known = this.znodeItems.get(key)?.stat;
         if (known && known.numChildren > HUGE_CHILD_COUNT && !this.hugeAllowed.has(key)) {
           return [
-            new MessageItem(key, `${known.numChildren.toLocaleString('en-US')} children: listing them may exceed the server's 1 MB reply limit (jute.maxbuffer) — click to list anyway`, 'warning', {
+            new MessageItem(key, vscode.l10n.t("{0} children: listing them may exceed the server's 1 MB reply limit (jute.maxbuffer) — click to list anyway", known.numChildren.toLocaleString('en-US')), 'warning', {
               command: 'zookeeper.refresh',
-              title: 'List anyway',
+              title: vscode.l10n.t('List anyway'),
               arguments: [{ connection: connection.name, path, listHuge: true }],
             }),
           ];
@@ -214,11 +216,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       const items: ExplorerNode[] = [];
       if (listing.filter !== undefined) {
         items.push(
-          new MessageItem(key, `Filter "${listing.filter}": ${listing.matchCount.toLocaleString('en-US')} of ${listing.names.length.toLocaleString('en-US')} children`, 'filter', {
+          new MessageItem(key, vscode.l10n.t('Filter "{0}": {1} of {2} children', listing.filter, listing.matchCount.toLocaleString('en-US'), listing.names.length.toLocaleString('en-US')), 'filter', {
             command: 'zookeeper.clearFilter',
-            title: 'Clear filter',
+            title: vscode.l10n.t('Clear filter'),
             arguments: [{ connection: connection.name, path }],
-          }, 'Click to clear the filter'),
+          }, vscode.l10n.t('Click to clear the filter')),
         );
       }
       const ranges = listing.ranges(this.rangeSize());
@@ -260,12 +262,12 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private listingError(connection: ConnectionSource, path: string, error: unknown): MessageItem {
     const key = itemId(connection.name, path);
     if (error instanceof ZkError && error.code === 'NOAUTH') {
-      return new MessageItem(key, 'Not authorized to list the children: set digest credentials', 'lock', { command: 'zookeeper.setCredentials', title: 'Set Credentials', arguments: [this.connectionItem(connection)] }, error.message);
+      return new MessageItem(key, vscode.l10n.t('Not authorized to list the children: set digest credentials'), 'lock', { command: 'zookeeper.setCredentials', title: vscode.l10n.t('Set Credentials'), arguments: [this.connectionItem(connection)] }, error.message);
     }
     if (error instanceof ZkError && error.code === 'NONODE') {
-      return new MessageItem(key, 'This node no longer exists; refresh its parent', 'circle-slash', undefined, error.message);
+      return new MessageItem(key, vscode.l10n.t('This node no longer exists; refresh its parent'), 'circle-slash', undefined, error.message);
     }
-    return new MessageItem(key, errorMessage(error), 'warning', { command: 'zookeeper.refresh', title: 'Retry', arguments: [this.znodeItem(connection, path, undefined)] });
+    return new MessageItem(key, errorMessage(error), 'warning', { command: 'zookeeper.refresh', title: vscode.l10n.t('Retry'), arguments: [this.znodeItem(connection, path, undefined)] });
   }
 
   /** The registered element for a range of a node's children (its first and last names kept current). */

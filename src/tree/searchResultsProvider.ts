@@ -32,9 +32,12 @@ export class SearchNodeItem extends vscode.TreeItem {
     const name = result.path === '/' ? '/' : result.path.slice(result.path.lastIndexOf('/') + 1);
     super(name, result.matches.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     const parent = result.path.slice(0, result.path.lastIndexOf('/')) || '/';
-    const count = result.matches.length === 0 ? '' : result.matches.length === 1 ? ' · 1 match' : ` · ${result.matches.length} matches`;
-    this.description = `${result.path === '/' ? '' : parent} · v${result.version}${result.binary ? ' · binary' : ''}${count}`;
-    this.tooltip = `${run.connection}: ${result.path}\nversion ${result.version}, ${result.dataLength.toLocaleString('en-US')} bytes${result.binary ? ' (binary: matched by hex digits)' : ''}`;
+    const count = result.matches.length === 0 ? '' : ` · ${result.matches.length === 1 ? vscode.l10n.t('1 match') : vscode.l10n.t('{0} matches', result.matches.length)}`;
+    this.description = `${result.path === '/' ? '' : parent} · v${result.version}${result.binary ? ` · ${vscode.l10n.t('binary')}` : ''}${count}`;
+    const size = result.dataLength.toLocaleString('en-US');
+    this.tooltip = `${run.connection}: ${result.path}\n${
+      result.binary ? vscode.l10n.t('version {0}, {1} bytes (binary: matched by hex digits)', result.version, size) : vscode.l10n.t('version {0}, {1} bytes', result.version, size)
+    }`;
     this.iconPath = new vscode.ThemeIcon(result.binary ? 'file-binary' : 'symbol-file');
     // Screen readers (and the e2e tier) read the row as it looks, not its tooltip.
     this.accessibilityInformation = { label: `${name} ${this.description}` };
@@ -42,7 +45,7 @@ export class SearchNodeItem extends vscode.TreeItem {
     this.id = `${run.connection}\u0000${result.path}`;
     this.resourceUri = undefined;
     const target: SearchTarget = { connection: run.connection, path: result.path, binary: result.binary };
-    if (result.matches.length === 0) this.command = { command: openCommand, title: 'Open', arguments: [target] };
+    if (result.matches.length === 0) this.command = { command: openCommand, title: vscode.l10n.t('Open'), arguments: [target] };
   }
 }
 
@@ -56,12 +59,12 @@ export class SearchMatchItem extends vscode.TreeItem {
     const trimmed = match.preview.replace(/^\s+/, '');
     const cut = match.preview.length - trimmed.length;
     super({ label: trimmed, highlights: [[Math.max(0, match.previewStart - cut), Math.max(0, match.previewEnd - cut)]] }, vscode.TreeItemCollapsibleState.None);
-    this.description = node.result.binary ? `byte ${match.column - 1}` : `line ${match.line}, col ${match.column}`;
+    this.description = node.result.binary ? vscode.l10n.t('byte {0}', match.column - 1) : vscode.l10n.t('line {0}, col {1}', match.line, match.column);
     this.contextValue = 'searchMatch';
     this.id = `${node.id ?? ''}\u0000${match.line}:${match.column}`;
     const { connection, path, binary } = { connection: node.run.connection, path: node.result.path, binary: node.result.binary };
     const target: SearchTarget = { connection, path, line: match.line, column: match.column, length: match.length, binary };
-    this.command = { command: openCommand, title: 'Open at the Match', arguments: [target] };
+    this.command = { command: openCommand, title: vscode.l10n.t('Open at the Match'), arguments: [target] };
   }
 }
 
@@ -159,21 +162,31 @@ export class SearchResultsProvider implements vscode.TreeDataProvider<SearchItem
 
 /** The view's message: what was searched, what was found, and every reason the answer may be incomplete. */
 export function describeRun(run: SearchRun, running: boolean): string {
-  if (run.error) return `Search ${run.description} on ${run.connection} failed: ${run.error}`;
+  if (run.error) return vscode.l10n.t('Search {0} on {1} failed: {2}', run.description, run.connection, run.error);
   const nodes = run.results.length;
   const matches = run.results.reduce((sum, r) => sum + r.matches.length, 0);
-  const found = nodes === 0 ? 'No results' : matches > 0 ? `${count(matches, 'match', 'matches')} in ${count(nodes, 'node', 'nodes')}` : count(nodes, 'node', 'nodes');
-  if (running || !run.outcome) return `Searching ${run.description} on ${run.connection}… ${nodes > 0 ? `${found} so far` : ''}`.trimEnd();
+  const nodeCount = nodes === 1 ? vscode.l10n.t('1 node') : vscode.l10n.t('{0} nodes', fmt(nodes));
+  const found =
+    nodes === 0 ? vscode.l10n.t('No results') : matches > 0 ? vscode.l10n.t('{0} in {1}', matches === 1 ? vscode.l10n.t('1 match') : vscode.l10n.t('{0} matches', fmt(matches)), nodeCount) : nodeCount;
+  if (running || !run.outcome) {
+    return nodes > 0
+      ? vscode.l10n.t('Searching {0} on {1}… {2} so far', run.description, run.connection, found)
+      : vscode.l10n.t('Searching {0} on {1}…', run.description, run.connection);
+  }
   const o = run.outcome;
+  const unreadable = `${o.unreadable.slice(0, 3).join(', ')}${o.unreadable.length > 3 ? ', …' : ''}`;
   const notes = [
-    o.cancelled ? 'cancelled' : '',
-    o.truncated ? 'stopped at a limit (zookeeper.search.maxResults / maxNodes)' : '',
-    o.unreadable.length > 0 ? `${count(o.unreadable.length, 'matching node', 'matching nodes')} not readable with this session's credentials (${o.unreadable.slice(0, 3).join(', ')}${o.unreadable.length > 3 ? ', …' : ''})` : '',
-    o.skippedBinary > 0 ? `${count(o.skippedBinary, 'binary node', 'binary nodes')} not searched (turn on "binary data" to search them by hex)` : '',
+    o.cancelled ? vscode.l10n.t('cancelled') : '',
+    o.truncated ? vscode.l10n.t('stopped at a limit (zookeeper.search.maxResults / maxNodes)') : '',
+    o.unreadable.length === 1 ? vscode.l10n.t("1 matching node not readable with this session's credentials ({0})", unreadable) : '',
+    o.unreadable.length > 1 ? vscode.l10n.t("{0} matching nodes not readable with this session's credentials ({1})", fmt(o.unreadable.length), unreadable) : '',
+    o.skippedBinary === 1 ? vscode.l10n.t('1 binary node not searched (turn on "binary data" to search them by hex)') : '',
+    o.skippedBinary > 1 ? vscode.l10n.t('{0} binary nodes not searched (turn on "binary data" to search them by hex)', fmt(o.skippedBinary)) : '',
   ].filter((n) => n !== '');
-  return `${found} for ${run.description} on ${run.connection} · ${o.visited.toLocaleString('en-US')} znodes searched in ${(o.durationMs / 1000).toFixed(1)} s${notes.length > 0 ? ` · ${notes.join(' · ')}` : ''}`;
+  const summary = vscode.l10n.t('{0} for {1} on {2} · {3} znodes searched in {4} s', found, run.description, run.connection, fmt(o.visited), (o.durationMs / 1000).toFixed(1));
+  return `${summary}${notes.length > 0 ? ` · ${notes.join(' · ')}` : ''}`;
 }
 
-function count(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
 }

@@ -143,16 +143,16 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
     const connection = node.connection;
     const client = connection.activeClient;
     if (!client) {
-      return [new MessageItem(connection.name, 'Connect to see its services', 'plug', { command: 'zookeeper.connect', title: 'Connect', arguments: [node] })];
+      return [new MessageItem(connection.name, vscode.l10n.t('Connect to see its services'), 'plug', { command: 'zookeeper.connect', title: vscode.l10n.t('Connect'), arguments: [node] })];
     }
     const roots = this.roots();
-    if (roots.length === 0) return [new MessageItem(connection.name, 'No registry roots: set zookeeper.services.roots', 'settings-gear')];
+    if (roots.length === 0) return [new MessageItem(connection.name, vscode.l10n.t('No registry roots: set zookeeper.services.roots'), 'settings-gear')];
     const items: ServicesNode[] = [];
     const shown = new Set<string>();
     for (const root of roots) {
       try {
         const names = sortChildren(await this.live.list(client, root, key(connection.name, root)));
-        if (names.length === 0) items.push(new MessageItem(connection.name, `${root} has no services`, 'info'));
+        if (names.length === 0) items.push(new MessageItem(connection.name, vscode.l10n.t('{0} has no services', root), 'info'));
         const services: ServiceItem[] = new Array<ServiceItem>(names.length);
         await forEachLimit(names.map((name, i) => ({ name, i })), SERVICE_LOADS, async ({ name, i }) => {
           services[i] = await this.loadService(connection, client, root, joinPath(root, name));
@@ -160,7 +160,7 @@ export class ServicesProvider implements vscode.TreeDataProvider<ServicesNode>, 
         for (const s of services) shown.add(key(connection.name, s.path));
         items.push(...services);
       } catch (error) {
-        items.push(new MessageItem(connection.name, isZkError(error, 'NONODE') ? `${root} does not exist on ${connection.name}` : `${root}: ${errorMessage(error)}`, isZkError(error, 'NONODE') ? 'circle-slash' : 'warning'));
+        items.push(new MessageItem(connection.name, isZkError(error, 'NONODE') ? vscode.l10n.t('{0} does not exist on {1}', root, connection.name) : `${root}: ${errorMessage(error)}`, isZkError(error, 'NONODE') ? 'circle-slash' : 'warning'));
       }
     }
     for (const k of [...this.serviceItems.keys()]) if (k.startsWith(`${connection.name}::`) && !shown.has(k)) this.serviceItems.delete(k);
@@ -250,19 +250,19 @@ function serviceTreeItem(item: ServiceItem, showRoot: boolean): vscode.TreeItem 
   t.id = `service::${item.connection.name}::${item.path}`;
   const root = showRoot ? ` · ${item.root}` : '';
   if (item.error) {
-    t.description = item.error === 'gone' ? 'removed' : item.error;
+    t.description = item.error === 'gone' ? vscode.l10n.t('removed') : item.error;
     t.iconPath = new vscode.ThemeIcon('warning');
   } else if (instances > 0) {
-    t.description = `${instances} ${instances === 1 ? 'instance' : 'instances'} up${root}`;
+    t.description = `${instances === 1 ? vscode.l10n.t('1 instance up') : vscode.l10n.t('{0} instances up', instances)}${root}`;
     t.iconPath = new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
   } else if (item.analysis && item.analysis.participants.length > 0) {
-    t.description = `not a registry: ${item.analysis.summary}${root}`;
+    t.description = `${vscode.l10n.t('not a registry: {0}', item.analysis.summary)}${root}`;
     t.iconPath = new vscode.ThemeIcon('question');
   } else {
-    t.description = `no instances up${root}`;
+    t.description = `${vscode.l10n.t('no instances up')}${root}`;
     t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
   }
-  t.tooltip = `${item.path} on ${item.connection.name}`;
+  t.tooltip = vscode.l10n.t('{0} on {1}', item.path, item.connection.name);
   t.accessibilityInformation = { label: `${name} ${String(t.description)}` };
   t.contextValue = 'zk.service';
   return t;
@@ -273,11 +273,19 @@ function instanceTreeItem(item: InstanceItem): vscode.TreeItem {
   const t = new vscode.TreeItem(p.address ?? p.name, vscode.TreeItemCollapsibleState.None);
   t.id = `instance::${item.connection.name}::${p.path}`;
   const age = formatAge(item.ageMs());
-  t.description = `${p.address ? `${p.name} · ` : ''}up ${age}`;
+  t.description = `${p.address ? `${p.name} · ` : ''}${vscode.l10n.t('up {0}', age)}`;
   t.iconPath = new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'));
-  t.tooltip = [p.path, p.address ? `Address: ${p.address}` : undefined, `Session: ${formatHex64(p.sessionId)}`, `Up for ${age}`, p.data ? `Data: ${p.data.slice(0, 300)}` : undefined].filter(Boolean).join('\n');
+  t.tooltip = [
+    p.path,
+    p.address ? vscode.l10n.t('Address: {0}', p.address) : undefined,
+    vscode.l10n.t('Session: {0}', formatHex64(p.sessionId)),
+    vscode.l10n.t('Up for {0}', age),
+    p.data ? vscode.l10n.t('Data: {0}', p.data.slice(0, 300)) : undefined,
+  ]
+    .filter(Boolean)
+    .join('\n');
   t.accessibilityInformation = { label: `${p.address ?? p.name} ${String(t.description)}` };
   t.contextValue = 'zk.participant.ephemeral';
-  t.command = { command: 'zookeeper.openNode', title: 'Open Node Data', arguments: [item] };
+  t.command = { command: 'zookeeper.openNode', title: vscode.l10n.t('Open Node Data'), arguments: [item] };
   return t;
 }

@@ -91,7 +91,7 @@ export class WatchesProvider implements vscode.TreeDataProvider<WatchesNode>, vs
       case 'group': {
         if (element.group === 'watches') {
           const count = this.service.list().length;
-          const item = new vscode.TreeItem(`Watching (${count})`, vscode.TreeItemCollapsibleState.Expanded);
+          const item = new vscode.TreeItem(vscode.l10n.t('Watching ({0})', count), vscode.TreeItemCollapsibleState.Expanded);
           item.id = 'group:watches';
           item.iconPath = new vscode.ThemeIcon('eye');
           return item;
@@ -99,11 +99,11 @@ export class WatchesProvider implements vscode.TreeDataProvider<WatchesNode>, vs
         const shown = this.shownEvents().length;
         const total = this.service.log.entries().length;
         const dropped = this.service.log.dropped;
-        const item = new vscode.TreeItem('Events', vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(vscode.l10n.t('Events'), vscode.TreeItemCollapsibleState.Expanded);
         item.id = 'group:events';
         item.description = [
-          shown === total ? `${total}` : `${shown} of ${total} (filtered)`,
-          dropped > 0 ? `${dropped.toLocaleString('en-US')} older dropped (zookeeper.watches.logSize)` : '',
+          shown === total ? `${total}` : vscode.l10n.t('{0} of {1} (filtered)', shown, total),
+          dropped > 0 ? vscode.l10n.t('{0} older dropped (zookeeper.watches.logSize)', dropped.toLocaleString('en-US')) : '',
         ]
           .filter(Boolean)
           .join(' · ');
@@ -114,12 +114,18 @@ export class WatchesProvider implements vscode.TreeDataProvider<WatchesNode>, vs
         const { watch } = element;
         const item = new vscode.TreeItem(watch.spec.path, vscode.TreeItemCollapsibleState.None);
         item.id = `watch:${watch.connection}:${watch.spec.kind}:${watch.spec.path}`;
-        const mode = watch.mode === 'one-shot' ? ' · re-armed one-shot watches (server older than 3.6)' : '';
-        item.description = `${watch.spec.kind} · ${watch.connection}${watch.connected ? '' : ' · waiting for the connection'}${mode}`;
+        const mode = watch.mode === 'one-shot' ? ` · ${vscode.l10n.t('re-armed one-shot watches (server older than 3.6)')}` : '';
+        item.description = `${watch.spec.kind} · ${watch.connection}${watch.connected ? '' : ` · ${vscode.l10n.t('waiting for the connection')}`}${mode}`;
         item.iconPath = new vscode.ThemeIcon(watch.connected ? 'eye' : 'eye-closed');
         item.contextValue = 'watch';
-        item.tooltip = `${watch.connection}:${watch.spec.path}\nWatching ${watch.spec.kind === 'subtree' ? 'every node below it (and itself)' : `its ${watch.spec.kind}`}.`;
-        item.command = { command: 'zookeeper.goToPath', title: 'Reveal', arguments: [{ connection: watch.connection, path: watch.spec.path }] };
+        const watching =
+          watch.spec.kind === 'subtree'
+            ? vscode.l10n.t('Watching every node below it (and itself).')
+            : watch.spec.kind === 'children'
+              ? vscode.l10n.t('Watching its children.')
+              : vscode.l10n.t('Watching its data.');
+        item.tooltip = `${watch.connection}:${watch.spec.path}\n${watching}`;
+        item.command = { command: 'zookeeper.goToPath', title: vscode.l10n.t('Reveal'), arguments: [{ connection: watch.connection, path: watch.spec.path }] };
         return item;
       }
       case 'event': {
@@ -133,15 +139,15 @@ export class WatchesProvider implements vscode.TreeDataProvider<WatchesNode>, vs
         item.contextValue = compare ? 'watchEvent.compare' : 'watchEvent';
         const tooltip = new vscode.MarkdownString(undefined, true);
         tooltip.appendMarkdown(`**${describeType(event)}**  \n`);
-        tooltip.appendText(`${event.connection}:${event.path}\n${new Date(event.time).toISOString()}\nwatch: ${event.watch.kind} on ${event.watch.path}\n`);
+        tooltip.appendText(`${event.connection}:${event.path}\n${new Date(event.time).toISOString()}\n${vscode.l10n.t('watch: {0} on {1}', event.watch.kind, event.watch.path)}\n`);
         if (event.detectedBy !== 'event') tooltip.appendText(`${describeDetection(event.detectedBy)}\n`);
-        if (event.added?.length) tooltip.appendText(`added: ${event.added.join(', ')}\n`);
-        if (event.removed?.length) tooltip.appendText(`removed: ${event.removed.join(', ')}\n`);
-        if (compare) tooltip.appendMarkdown('\nClick to compare the data before and after.');
+        if (event.added?.length) tooltip.appendText(`${vscode.l10n.t('added: {0}', event.added.join(', '))}\n`);
+        if (event.removed?.length) tooltip.appendText(`${vscode.l10n.t('removed: {0}', event.removed.join(', '))}\n`);
+        if (compare) tooltip.appendMarkdown(`\n${vscode.l10n.t('Click to compare the data before and after.')}`);
         item.tooltip = tooltip;
         item.command = compare
-          ? { command: 'zookeeper.compareWatchEvent', title: 'Compare', arguments: [element] }
-          : { command: 'zookeeper.goToPath', title: 'Reveal', arguments: [{ connection: event.connection, path: event.path }] };
+          ? { command: 'zookeeper.compareWatchEvent', title: vscode.l10n.t('Compare'), arguments: [element] }
+          : { command: 'zookeeper.goToPath', title: vscode.l10n.t('Reveal'), arguments: [{ connection: event.connection, path: event.path }] };
         return item;
       }
     }

@@ -3,7 +3,7 @@
 // AdminServer setting stay the same (it remembers the last leader, to report an election seen
 // between two polls).
 import * as vscode from 'vscode';
-import { ClusterProvider, ClusterServerItem, ClusterConnectionItem, SESSION_SORTS, type ClusterSource, type SessionsResult } from '../../tree/clusterProvider';
+import { ClusterProvider, ClusterServerItem, ClusterConnectionItem, SESSION_SORTS, sessionSortLabel, type ClusterSource, type SessionsResult } from '../../tree/clusterProvider';
 import { readEphemerals, readSessions } from '../../zk/cluster/sessions';
 import { ADMIN_COMMANDS, ClusterProbe, DEFAULT_ADMIN_PORT, findAdminCommand, formatEndpoint, runAdminCommand, type AdminCommandResult, type ClusterReport, type Endpoint } from '../../zk/cluster';
 import { parseConnectString } from '../../zk/connectString';
@@ -143,7 +143,7 @@ class ClusterDocuments implements vscode.TextDocumentContentProvider, vscode.Dis
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? 'This result is no longer kept: run the command again.';
+    return this.contents.get(uri.toString()) ?? vscode.l10n.t('This result is no longer kept: run the command again.');
   }
 
   dispose(): void {
@@ -216,7 +216,7 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
   const commandLog = log.scoped('cluster');
 
   registerCommand(context.subscriptions, commandLog, COMMANDS.showCluster, async (arg?: unknown) => {
-    const connection = arg instanceof ClusterConnectionItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, 'Show the cluster of which connection?');
+    const connection = arg instanceof ClusterConnectionItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, vscode.l10n.t('Show the cluster of which connection?'));
     const report = await service.probe(connection.name);
     if (asArgs(arg)) return report;
     await openDocument(documents.add(connection.name, 'cluster', 'json', `${JSON.stringify(report, null, 2)}\n`), 'json');
@@ -231,8 +231,8 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
     if (args && !by) throw new UserError(`Sort sessions by one of ${SESSION_SORTS.map((o) => o.by).join(', ')}.`);
     if (!by) {
       const picked = await vscode.window.showQuickPick(
-        SESSION_SORTS.map((o) => ({ label: o.label, description: o.by === provider.sessionSort ? 'current' : undefined, by: o.by })),
-        { placeHolder: 'Sort the sessions by' },
+        SESSION_SORTS.map((o) => ({ label: sessionSortLabel(o.by), description: o.by === provider.sessionSort ? vscode.l10n.t('current') : undefined, by: o.by })),
+        { placeHolder: vscode.l10n.t('Sort the sessions by') },
       );
       if (!picked) throw new vscode.CancellationError();
       by = picked.by;
@@ -244,14 +244,14 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
   registerCommand(context.subscriptions, commandLog, COMMANDS.runAdminCommand, async (arg?: unknown) => {
     const args = asArgs(arg);
     const connection =
-      arg instanceof ClusterConnectionItem || arg instanceof ClusterServerItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, 'Send an admin command to which connection?');
+      arg instanceof ClusterConnectionItem || arg instanceof ClusterServerItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, vscode.l10n.t('Send an admin command to which connection?'));
     const all = service.servers(connection, provider.report(connection.name));
     let command = typeof args?.command === 'string' ? findAdminCommand(args.command) : undefined;
     if (args && !command) throw new UserError(`Unknown admin command ${JSON.stringify(args.command)}. Known: ${ADMIN_COMMANDS.map((c) => c.name).join(', ')}.`);
     if (!command) {
       const picked = await vscode.window.showQuickPick(
-        ADMIN_COMMANDS.map((c) => ({ label: c.name, description: c.word ? undefined : 'AdminServer only', detail: `${c.description}${c.expensive ? ' — can be expensive for the server' : ''}`, command: c })),
-        { placeHolder: `Send which command to ${connection.name}?`, matchOnDetail: true },
+        ADMIN_COMMANDS.map((c) => ({ label: c.name, description: c.word ? undefined : vscode.l10n.t('AdminServer only'), detail: `${c.description}${c.expensive ? vscode.l10n.t(' — can be expensive for the server') : ''}`, command: c })),
+        { placeHolder: vscode.l10n.t('Send which command to {0}?', connection.name), matchOnDetail: true },
       );
       if (!picked) throw new vscode.CancellationError();
       command = picked.command;
@@ -271,14 +271,14 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
       targets = all;
     } else {
       const picked = await vscode.window.showQuickPick(
-        [{ label: 'All servers', description: `${all.length} servers`, servers: all }, ...all.map((s) => ({ label: formatEndpoint(s), description: undefined, servers: [s] }))],
-        { placeHolder: `Send ${command.name} to which server?` },
+        [{ label: vscode.l10n.t('All servers'), description: vscode.l10n.t('{0} servers', all.length), servers: all }, ...all.map((s) => ({ label: formatEndpoint(s), description: undefined, servers: [s] }))],
+        { placeHolder: vscode.l10n.t('Send {0} to which server?', command.name) },
       );
       if (!picked) throw new vscode.CancellationError();
       targets = picked.servers;
     }
     const chosen = command;
-    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ZooKeeper: ${chosen.name} on ${targets.length} server(s)` }, () =>
+    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('ZooKeeper: {0} on {1} server(s)', chosen.name, targets.length) }, () =>
       runAdminCommand(targets, chosen, { adminEndpoint: (server) => adminEndpointFor(connection.name, server) }),
     );
     if (args && args.reveal !== true) return results;
@@ -288,7 +288,7 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
   });
 
   registerCommand(context.subscriptions, commandLog, COMMANDS.showMetrics, async (arg?: unknown) => {
-    const connection = arg instanceof ClusterConnectionItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, 'Show the metrics of which connection?');
+    const connection = arg instanceof ClusterConnectionItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, vscode.l10n.t('Show the metrics of which connection?'));
     metrics.show(connection.name);
     // For tasks and tests: what the panel holds so far (it fills one interval at a time).
     return { connection: connection.name, intervalMs: metricsIntervalMs(), polling: metrics.isPolling(connection.name), samples: metrics.samples(connection.name) };
@@ -296,22 +296,22 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
 
   registerCommand(context.subscriptions, commandLog, COMMANDS.exportMetrics, async (arg?: unknown) => {
     const args = asArgs(arg);
-    const connection = arg instanceof ClusterConnectionItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, 'Export the metrics of which connection?');
+    const connection = arg instanceof ClusterConnectionItem ? connections.require(arg.connection) : await resolveConnection(connections, arg, vscode.l10n.t('Export the metrics of which connection?'));
     let uri: vscode.Uri | undefined;
     if (typeof args?.uri === 'string') uri = args.uri.includes(':') && !/^[a-zA-Z]:[\\/]/.test(args.uri) ? vscode.Uri.parse(args.uri) : vscode.Uri.file(args.uri);
     else if (args?.uri instanceof vscode.Uri) uri = args.uri;
     else if (args?.uri !== undefined) throw new UserError('Pass uri: a file path or URI to write the CSV to.');
     const samples = metrics.samples(connection.name);
     if (!uri) {
-      if (samples.length === 0) throw new UserError(`No metrics of ${connection.name} yet: open its metrics panel (ZooKeeper: Show Metrics) and let it sample.`);
+      if (samples.length === 0) throw new UserError(vscode.l10n.t('No metrics of {0} yet: open its metrics panel (ZooKeeper: Show Metrics) and let it sample.', connection.name));
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const name = `${connection.name}-metrics-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`;
-      uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { CSV: ['csv'] }, saveLabel: 'Export' });
+      uri = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: { CSV: ['csv'] }, saveLabel: vscode.l10n.t('Export') });
       if (!uri) throw new vscode.CancellationError();
     }
     await vscode.workspace.fs.writeFile(uri, Buffer.from(metrics.csv(connection.name), 'utf8'));
     const rows = samples.reduce((n, s) => n + s.servers.length, 0);
-    if (!args || args.dialog === true) void vscode.window.showInformationMessage(`Exported ${rows} rows of ${connection.name}'s metrics to ${uri.fsPath || uri.toString()}.`);
+    if (!args || args.dialog === true) void vscode.window.showInformationMessage(vscode.l10n.t("Exported {0} rows of {1}'s metrics to {2}.", rows, connection.name, uri.fsPath || uri.toString()));
     return { uri: uri.toString(), rows, samples: samples.length };
   });
 

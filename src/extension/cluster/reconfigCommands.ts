@@ -28,11 +28,11 @@ function summary(config: EnsembleConfig): ConfigSummary {
 async function configOf(connection: ZkConnection): Promise<{ client: Awaited<ReturnType<ZkConnection['connect']>>; config: EnsembleConfig }> {
   const parsed = parseConnectString(connection.config.connectString);
   if (typeof parsed !== 'string' && parsed.chroot) {
-    throw new UserError(`${connection.name} has a chroot (${parsed.chroot}), which hides /zookeeper/config: use a connection to the same servers without one.`);
+    throw new UserError(vscode.l10n.t('{0} has a chroot ({1}), which hides /zookeeper/config: use a connection to the same servers without one.', connection.name, parsed.chroot));
   }
   const client = await connection.connect();
   const config = await readEnsembleConfig(client);
-  if (config.members.length === 0) throw new UserError(`${connection.name}'s server shows no ensemble configuration in /zookeeper/config (a standalone server, or ZooKeeper before 3.5).`);
+  if (config.members.length === 0) throw new UserError(vscode.l10n.t("{0}'s server shows no ensemble configuration in /zookeeper/config (a standalone server, or ZooKeeper before 3.5).", connection.name));
   return { client, config };
 }
 
@@ -53,17 +53,21 @@ function changeFromArgs(args: Record<string, unknown>): ReconfigChange {
 async function pickChange(config: EnsembleConfig, preselected?: number): Promise<ReconfigChange> {
   const action = await vscode.window.showQuickPick(
     [
-      { label: 'Add a server…', action: 'add' as const, detail: 'A server.N=host:quorumPort:electionPort:role;host:clientPort line; start the server first (with the current members and itself in its configuration).' },
-      { label: 'Remove a server…', action: 'remove' as const, detail: 'It leaves the ensemble; stop it afterwards.' },
-      { label: 'Change a server\'s role…', action: 'setRole' as const, detail: 'participant (votes) or observer (serves clients, no vote)' },
+      {
+        label: vscode.l10n.t('Add a server…'),
+        action: 'add' as const,
+        detail: vscode.l10n.t('A server.N=host:quorumPort:electionPort:role;host:clientPort line; start the server first (with the current members and itself in its configuration).'),
+      },
+      { label: vscode.l10n.t('Remove a server…'), action: 'remove' as const, detail: vscode.l10n.t('It leaves the ensemble; stop it afterwards.') },
+      { label: vscode.l10n.t("Change a server's role…"), action: 'setRole' as const, detail: vscode.l10n.t('participant (votes) or observer (serves clients, no vote)') },
     ],
-    { placeHolder: `Version ${config.version ?? '?'}: ${describeQuorum(config.members)}` },
+    { placeHolder: vscode.l10n.t('Version {0}: {1}', config.version ?? '?', describeQuorum(config.members)) },
   );
   if (!action) throw new vscode.CancellationError();
   if (action.action === 'add') {
     const next = Math.max(0, ...config.members.map((m) => m.id)) + 1;
     const line = await vscode.window.showInputBox({
-      title: 'Add a server',
+      title: vscode.l10n.t('Add a server'),
       prompt: 'server.N=host:quorumPort:electionPort:participant;host:clientPort',
       value: `server.${next}=`,
       valueSelection: [`server.${next}=`.length, `server.${next}=`.length],
@@ -84,7 +88,7 @@ async function pickChange(config: EnsembleConfig, preselected?: number): Promise
     (
       await vscode.window.showQuickPick(
         config.members.map((m) => ({ label: `server.${m.id}`, description: `${m.role} · ${m.peerAddress}${m.clientAddress ? ` · clients ${m.clientAddress}` : ''}`, member: m })),
-        { placeHolder: action.action === 'remove' ? 'Remove which server?' : 'Change the role of which server?' },
+        { placeHolder: action.action === 'remove' ? vscode.l10n.t('Remove which server?') : vscode.l10n.t('Change the role of which server?') },
       )
     )?.member;
   if (!member) throw new vscode.CancellationError();
@@ -94,7 +98,7 @@ async function pickChange(config: EnsembleConfig, preselected?: number): Promise
 
 export function registerReconfigCommands(subscriptions: vscode.Disposable[], log: Logger, connections: ConnectionManager, open: (connection: string, title: string, text: string) => Promise<void>): void {
   registerCommand(subscriptions, log, COMMANDS.showEnsembleConfig, async (arg?: unknown): Promise<ConfigSummary> => {
-    const connection = await connectionOf(connections, arg, 'Show the ensemble configuration of which connection?');
+    const connection = await connectionOf(connections, arg, vscode.l10n.t('Show the ensemble configuration of which connection?'));
     const { config } = await configOf(connection);
     const result = summary(config);
     if (!asArgs(arg)) {
@@ -105,8 +109,8 @@ export function registerReconfigCommands(subscriptions: vscode.Disposable[], log
   });
 
   registerCommand(subscriptions, log, COMMANDS.reconfigure, async (arg?: unknown) => {
-    const connection = await connectionOf(connections, arg, 'Reconfigure the ensemble of which connection?');
-    if (connection.readOnly) throw new UserError(`${connection.name} is read-only: a reconfig changes the ensemble, so it is refused.`);
+    const connection = await connectionOf(connections, arg, vscode.l10n.t('Reconfigure the ensemble of which connection?'));
+    if (connection.readOnly) throw new UserError(vscode.l10n.t('{0} is read-only: a reconfig changes the ensemble, so it is refused.', connection.name));
     const args = asArgs(arg);
     const { client, config } = await configOf(connection);
     const preselected = arg instanceof ClusterServerItem ? arg.server.sid : undefined;
@@ -120,8 +124,8 @@ export function registerReconfigCommands(subscriptions: vscode.Disposable[], log
     if (!args) {
       const go = 'Reconfigure';
       const answer = await vscode.window.showWarningMessage(
-        `Reconfigure ${connection.name}: ${plan.summary}`,
-        { modal: true, detail: `Applied only if the configuration is still version ${config.version ?? '?'}; a change made meanwhile is refused.` },
+        vscode.l10n.t('Reconfigure {0}: {1}', connection.name, plan.summary),
+        { modal: true, detail: vscode.l10n.t('Applied only if the configuration is still version {0}; a change made meanwhile is refused.', config.version ?? '?') },
         go,
       );
       if (answer !== go) throw new vscode.CancellationError();
@@ -129,7 +133,7 @@ export function registerReconfigCommands(subscriptions: vscode.Disposable[], log
     try {
       const after = await applyReconfig(client, config, plan);
       log.info(`reconfig of ${connection.name}: ${plan.summary} (version ${config.version ?? '?'} → ${after.version ?? '?'})`);
-      if (!args) void vscode.window.showInformationMessage(`${connection.name} reconfigured: version ${after.version ?? '?'}, ${describeQuorum(after.members)}.`);
+      if (!args) void vscode.window.showInformationMessage(vscode.l10n.t('{0} reconfigured: version {1}, {2}.', connection.name, after.version ?? '?', describeQuorum(after.members)));
       return { summary: plan.summary, quorum: plan.quorum, before: config.version, after: summary(after) };
     } catch (error) {
       if (error instanceof ReconfigRefused) throw new UserError(error.message);

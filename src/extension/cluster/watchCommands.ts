@@ -32,7 +32,7 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
   registerCommand(subscriptions, log, COMMANDS.whoWatches, async (arg?: unknown): Promise<WhoWatchesResult> => {
     const { connection, path } = await resolveNode(deps.connections, arg);
     const servers = deps.servers(connection);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ZooKeeper: wchp on ${servers.length} server(s)` }, () =>
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('ZooKeeper: {0} on {1} server(s)', 'wchp', servers.length) }, () =>
       whoWatches(servers, serverPath(connection, path), { adminEndpoint: (s) => deps.adminEndpoint(connection.name, s) }),
     );
     const args = asArgs(arg);
@@ -48,13 +48,17 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
       connection = deps.connections.require(arg.connection);
       sessionId = arg.session.sessionId;
     } else {
-      connection = await resolveConnection(deps.connections, arg, 'Watched paths of a session of which connection?');
+      connection = await resolveConnection(deps.connections, arg, vscode.l10n.t('Watched paths of a session of which connection?'));
       const given = typeof args?.sessionId === 'string' ? args.sessionId : undefined;
       const typed =
         given ??
         (args
           ? undefined
-          : await vscode.window.showInputBox({ title: 'Session id', prompt: 'A session id, e.g. 0x100000a1b2c0000', validateInput: (v) => (/^(0x[0-9a-fA-F]{1,16}|\d+)$/.test(v.trim()) ? undefined : 'A hex (0x…) or decimal session id') }));
+          : await vscode.window.showInputBox({
+              title: vscode.l10n.t('Session id'),
+              prompt: vscode.l10n.t('A session id, e.g. 0x100000a1b2c0000'),
+              validateInput: (v) => (/^(0x[0-9a-fA-F]{1,16}|\d+)$/.test(v.trim()) ? undefined : vscode.l10n.t('A hex (0x…) or decimal session id')),
+            }));
       if (typed === undefined) {
         if (args) throw new UserError('Pass the session id: { connection, sessionId: "0x…" }.');
         throw new vscode.CancellationError();
@@ -63,7 +67,7 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
       sessionId = typed.trim();
     }
     const servers = deps.servers(connection);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ZooKeeper: wchc on ${servers.length} server(s)` }, () =>
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('ZooKeeper: {0} on {1} server(s)', 'wchc', servers.length) }, () =>
       watchedPaths(servers, sessionId, { adminEndpoint: (s) => deps.adminEndpoint(connection.name, s) }),
     );
     if (!args || args.reveal === true) await deps.open(connection.name, `watches of ${result.sessionId}`, formatWatchers(result));

@@ -44,11 +44,11 @@ function configFromArgs(args: CommandArgs, taken: readonly string[]): Connection
 /** Asks for one PEM file with the open dialog (in the browser VS Code: its simple dialog, where a path can be typed). */
 async function askPemFile(title: string, optional: boolean): Promise<string | null | undefined> {
   if (optional) {
-    const choice = await vscode.window.showQuickPick([{ label: 'Choose a PEM file…' }, { label: "Use this machine's trusted CAs", none: true }], { title });
+    const choice = await vscode.window.showQuickPick([{ label: vscode.l10n.t('Choose a PEM file…') }, { label: vscode.l10n.t("Use this machine's trusted CAs"), none: true }], { title });
     if (!choice) return undefined;
     if ('none' in choice) return null;
   }
-  const picked = await vscode.window.showOpenDialog({ title, openLabel: 'Use This File', canSelectMany: false, filters: { 'PEM files': ['pem', 'crt', 'cer', 'key'], 'All files': ['*'] } });
+  const picked = await vscode.window.showOpenDialog({ title, openLabel: vscode.l10n.t('Use This File'), canSelectMany: false, filters: { [vscode.l10n.t('PEM files')]: ['pem', 'crt', 'cer', 'key'], [vscode.l10n.t('All files')]: ['*'] } });
   return picked?.[0]?.fsPath;
 }
 
@@ -56,25 +56,25 @@ async function askPemFile(title: string, optional: boolean): Promise<string | nu
 async function askSecurity(name: string): Promise<Pick<ConnectionConfig, 'tls' | 'sasl'> | undefined> {
   const kind = await vscode.window.showQuickPick(
     [
-      { label: 'TLS', description: "the server's TLS port, its certificate checked against a CA", tls: true, cert: false, sasl: false },
-      { label: 'Mutual TLS', description: 'TLS with your client certificate (the server grants x509:<subject>)', tls: true, cert: true, sasl: false },
-      { label: 'SASL DIGEST-MD5', description: 'a user and password from the server\'s JAAS file (grants sasl:<user>)', tls: false, cert: false, sasl: true },
-      { label: 'TLS and SASL DIGEST-MD5', tls: true, cert: false, sasl: true },
-      { label: 'Kerberos (SASL GSSAPI)', description: 'your Kerberos ticket (kinit), a keytab or a password (grants sasl:<principal>)', tls: false, cert: false, sasl: false, kerberos: true },
+      { label: 'TLS', description: vscode.l10n.t("the server's TLS port, its certificate checked against a CA"), tls: true, cert: false, sasl: false },
+      { label: vscode.l10n.t('Mutual TLS'), description: vscode.l10n.t('TLS with your client certificate (the server grants x509:<subject>)'), tls: true, cert: true, sasl: false },
+      { label: 'SASL DIGEST-MD5', description: vscode.l10n.t("a user and password from the server's JAAS file (grants sasl:<user>)"), tls: false, cert: false, sasl: true },
+      { label: vscode.l10n.t('TLS and SASL DIGEST-MD5'), tls: true, cert: false, sasl: true },
+      { label: vscode.l10n.t('Kerberos (SASL GSSAPI)'), description: vscode.l10n.t('your Kerberos ticket (kinit), a keytab or a password (grants sasl:<principal>)'), tls: false, cert: false, sasl: false, kerberos: true },
     ],
-    { title: `Security of ${name}`, placeHolder: 'How the server wants to be reached' },
+    { title: vscode.l10n.t('Security of {0}', name), placeHolder: vscode.l10n.t('How the server wants to be reached') },
   );
   if (!kind) return undefined;
   const result: Pick<ConnectionConfig, 'tls' | 'sasl'> = {};
   if (kind.tls) {
     const tls: NonNullable<ConnectionConfig['tls']> = {};
-    const ca = await askPemFile(`CA certificate (PEM) that signed ${name}'s server certificate`, true);
+    const ca = await askPemFile(vscode.l10n.t("CA certificate (PEM) that signed {0}'s server certificate", name), true);
     if (ca === undefined) return undefined;
     if (ca) tls.ca = ca;
     if (kind.cert) {
-      const cert = await askPemFile(`Your client certificate (PEM) for ${name}`, false);
+      const cert = await askPemFile(vscode.l10n.t('Your client certificate (PEM) for {0}', name), false);
       if (!cert) return undefined;
-      const key = await askPemFile(`The private key (PEM) of ${cert}`, false);
+      const key = await askPemFile(vscode.l10n.t('The private key (PEM) of {0}', cert), false);
       if (!key) return undefined;
       tls.cert = cert;
       tls.key = key;
@@ -83,9 +83,9 @@ async function askSecurity(name: string): Promise<Pick<ConnectionConfig, 'tls' |
   }
   if (kind.sasl) {
     const user = await vscode.window.showInputBox({
-      title: `SASL user for ${name}`,
-      prompt: 'The user name (its password is asked for when connecting and kept in the system keychain)',
-      validateInput: (v) => (v.trim() ? undefined : 'Enter the SASL user name.'),
+      title: vscode.l10n.t('SASL user for {0}', name),
+      prompt: vscode.l10n.t('The user name (its password is asked for when connecting and kept in the system keychain)'),
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the SASL user name.')),
     });
     if (user === undefined) return undefined;
     result.sasl = { mechanism: 'DIGEST-MD5', user: user.trim() };
@@ -139,17 +139,22 @@ function digestFromArgs(value: unknown): DigestCredentials | undefined {
 
 /** Says where the password will go (the address, and whether a workspace defined it) before it is typed. */
 async function askDigest(connection: string, address: string, origin: string, current?: DigestCredentials): Promise<DigestCredentials | undefined> {
-  const where = `${connection} at ${address}${origin === 'user' ? '' : ` (defined in ${origin} settings)`}`;
+  const where =
+    origin === 'user'
+      ? vscode.l10n.t('{0} at {1}', connection, address)
+      : origin === 'folder'
+        ? vscode.l10n.t('{0} at {1} (defined in folder settings)', connection, address)
+        : vscode.l10n.t('{0} at {1} (defined in workspace settings)', connection, address);
   const user = await vscode.window.showInputBox({
-    title: `Digest credentials for ${where} (1/2)`,
-    prompt: 'User name for the digest scheme (as in addauth digest user:password)',
+    title: vscode.l10n.t('Digest credentials for {0} (1/2)', where),
+    prompt: vscode.l10n.t('User name for the digest scheme (as in addauth digest user:password)'),
     value: current?.user ?? '',
-    validateInput: (v) => (v.trim() && !v.includes(':') ? undefined : 'Enter a user name without ":".'),
+    validateInput: (v) => (v.trim() && !v.includes(':') ? undefined : vscode.l10n.t('Enter a user name without ":".')),
   });
   if (user === undefined) return undefined;
   const password = await vscode.window.showInputBox({
-    title: `Digest credentials for ${where} (2/2)`,
-    prompt: `Password for ${user.trim()}, sent only to ${address}; kept in the system keychain, never in settings`,
+    title: vscode.l10n.t('Digest credentials for {0} (2/2)', where),
+    prompt: vscode.l10n.t('Password for {0}, sent only to {1}; kept in the system keychain, never in settings', user.trim(), address),
     password: true,
   });
   if (password === undefined) return undefined;
@@ -159,15 +164,15 @@ async function askDigest(connection: string, address: string, origin: string, cu
 async function askConfig(connections: ConnectionManager, existing?: ConnectionConfig): Promise<ConnectionConfig | undefined> {
   const taken = connections.list().map((c) => c.name).filter((n) => n !== existing?.name);
   const name = await vscode.window.showInputBox({
-    title: existing ? `Edit connection ${existing.name} (1/3)` : 'Add ZooKeeper connection (1/3)',
-    prompt: 'A name for this cluster, e.g. prod-eu',
+    title: existing ? vscode.l10n.t('Edit connection {0} (1/3)', existing.name) : vscode.l10n.t('Add ZooKeeper connection (1/3)'),
+    prompt: vscode.l10n.t('A name for this cluster, e.g. prod-eu'),
     value: existing?.name ?? '',
     validateInput: (v) => validateConnectionName(v.trim(), taken),
   });
   if (name === undefined) return undefined;
   const connectString = await vscode.window.showInputBox({
-    title: existing ? `Edit connection ${existing.name} (2/3)` : 'Add ZooKeeper connection (2/3)',
-    prompt: 'Connect string: host:port[,host:port…][/chroot]',
+    title: existing ? vscode.l10n.t('Edit connection {0} (2/3)', existing.name) : vscode.l10n.t('Add ZooKeeper connection (2/3)'),
+    prompt: vscode.l10n.t('Connect string: host:port[,host:port…][/chroot]'),
     placeHolder: 'zk1:2181,zk2:2181,zk3:2181/kafka',
     value: existing?.connectString ?? '127.0.0.1:2181',
     validateInput: (v) => validateConnectString(v),
@@ -175,11 +180,11 @@ async function askConfig(connections: ConnectionManager, existing?: ConnectionCo
   if (connectString === undefined) return undefined;
   const access = await vscode.window.showQuickPick(
     [
-      { label: 'Read and write', readOnly: false },
-      { label: 'Read-only', description: 'refuse every write through this connection', readOnly: true },
-      ...(existing ? [] : [{ label: 'Secured (TLS, SASL)…', description: 'a TLS port, a client certificate, a SASL login', readOnly: false, secured: true }]),
+      { label: vscode.l10n.t('Read and write'), readOnly: false },
+      { label: vscode.l10n.t('Read-only'), description: vscode.l10n.t('refuse every write through this connection'), readOnly: true },
+      ...(existing ? [] : [{ label: vscode.l10n.t('Secured (TLS, SASL)…'), description: vscode.l10n.t('a TLS port, a client certificate, a SASL login'), readOnly: false, secured: true }]),
     ],
-    { title: existing ? `Edit connection ${existing.name} (3/3)` : 'Add ZooKeeper connection (3/3)', placeHolder: 'Access' },
+    { title: existing ? vscode.l10n.t('Edit connection {0} (3/3)', existing.name) : vscode.l10n.t('Add ZooKeeper connection (3/3)'), placeHolder: vscode.l10n.t('Access') },
   );
   if (!access) return undefined;
   const config: ConnectionConfig = { name: name.trim(), connectString: connectString.trim() };
@@ -193,10 +198,10 @@ async function askConfig(connections: ConnectionManager, existing?: ConnectionCo
     Object.assign(config, security);
     const secureAccess = await vscode.window.showQuickPick(
       [
-        { label: 'Read and write', readOnly: false },
-        { label: 'Read-only', description: 'refuse every write through this connection', readOnly: true },
+        { label: vscode.l10n.t('Read and write'), readOnly: false },
+        { label: vscode.l10n.t('Read-only'), description: vscode.l10n.t('refuse every write through this connection'), readOnly: true },
       ],
-      { title: `Access of ${config.name}`, placeHolder: 'Access' },
+      { title: vscode.l10n.t('Access of {0}', config.name), placeHolder: vscode.l10n.t('Access') },
     );
     if (!secureAccess) return undefined;
     if (secureAccess.readOnly) config.readOnly = true;
@@ -215,23 +220,30 @@ async function askReconnect(connection: ZkConnection, digest: DigestCredentials 
   const ephemerals = client ? await client.getEphemerals('/').catch(() => undefined) : undefined;
   const goes =
     ephemerals === undefined
-      ? 'the server deletes its ephemeral nodes'
+      ? vscode.l10n.t('the server deletes its ephemeral nodes')
       : ephemerals.length === 0
-        ? 'it owns no ephemeral nodes now'
-        : `the server deletes its ${ephemerals.length === 1 ? 'ephemeral node' : `${ephemerals.length} ephemeral nodes`} (${ephemerals.slice(0, 3).join(', ')}${ephemerals.length > 3 ? ', …' : ''})`;
+        ? vscode.l10n.t('it owns no ephemeral nodes now')
+        : ephemerals.length === 1
+          ? vscode.l10n.t('the server deletes its ephemeral node ({0})', ephemerals[0] ?? '')
+          : vscode.l10n.t('the server deletes its {0} ephemeral nodes ({1})', ephemerals.length, `${ephemerals.slice(0, 3).join(', ')}${ephemerals.length > 3 ? ', …' : ''}`);
+  const atNextConnect = vscode.l10n.t('At Next Connect');
+  const reconnectNow = vscode.l10n.t('Reconnect Now');
   // The keeping choice first: it is the one Enter picks.
   const answer = await vscode.window.showWarningMessage(
-    `${digest ? `Use ${digest.user} instead of ${connection.sessionUsers.join(', ')}` : 'Remove the digest credentials'} on ${connection.name}: reconnect now?`,
+    digest
+      ? vscode.l10n.t('Use {0} instead of {1} on {2}: reconnect now?', digest.user, connection.sessionUsers.join(', '), connection.name)
+      : vscode.l10n.t('Remove the digest credentials on {0}: reconnect now?', connection.name),
     {
       modal: true,
-      detail:
-        `ZooKeeper cannot take an identity away from a session, so the change needs a new session. Reconnecting ends the current one: ${goes}, and one-shot watches set by it are gone (the Watches panel sets its watches again). ` +
-        'Or keep this session as it is and use the new credentials from the next connect.',
+      detail: vscode.l10n.t(
+        'ZooKeeper cannot take an identity away from a session, so the change needs a new session. Reconnecting ends the current one: {0}, and one-shot watches set by it are gone (the Watches panel sets its watches again). Or keep this session as it is and use the new credentials from the next connect.',
+        goes,
+      ),
     },
-    'At Next Connect',
-    'Reconnect Now',
+    atNextConnect,
+    reconnectNow,
   );
-  return answer === 'Reconnect Now' ? 'reconnect' : answer === 'At Next Connect' ? 'nextConnect' : undefined;
+  return answer === reconnectNow ? 'reconnect' : answer === atNextConnect ? 'nextConnect' : undefined;
 }
 
 /** A quick pick item of the status bar's menu and what choosing it does. */
@@ -254,10 +266,10 @@ async function pickFromStatusBar(connections: ConnectionManager): Promise<{ chos
     const target = [new ConnectionItem(active)];
     if (active.isOpen) {
       items.push(
-        { label: `$(debug-disconnect) Disconnect ${active.name}`, description: active.describeSession(), run: () => vscode.commands.executeCommand(COMMANDS.disconnect, ...target) },
+        { label: `$(debug-disconnect) ${vscode.l10n.t('Disconnect {0}', active.name)}`, description: active.describeSession(), run: () => vscode.commands.executeCommand(COMMANDS.disconnect, ...target) },
         {
-          label: `$(refresh) Reconnect ${active.name}`,
-          description: 'a new session: ephemeral nodes of this one are deleted',
+          label: `$(refresh) ${vscode.l10n.t('Reconnect {0}', active.name)}`,
+          description: vscode.l10n.t('a new session: ephemeral nodes of this one are deleted'),
           run: async () => {
             await vscode.commands.executeCommand(COMMANDS.disconnect, ...target);
             return vscode.commands.executeCommand(COMMANDS.connect, ...target);
@@ -265,12 +277,12 @@ async function pickFromStatusBar(connections: ConnectionManager): Promise<{ chos
         },
       );
     } else {
-      items.push({ label: `$(plug) Connect ${active.name}`, description: active.config.connectString, run: () => vscode.commands.executeCommand(COMMANDS.connect, ...target) });
+      items.push({ label: `$(plug) ${vscode.l10n.t('Connect {0}', active.name)}`, description: active.config.connectString, run: () => vscode.commands.executeCommand(COMMANDS.connect, ...target) });
     }
   }
   const others = connections.list().filter((c) => c !== active);
   if (others.length > 0) {
-    items.push({ label: 'Switch to', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: vscode.l10n.t('Switch to'), kind: vscode.QuickPickItemKind.Separator });
     for (const other of others) {
       items.push({
         label: `${STATE_ICON[other.status] ?? '$(sync)'} ${other.name}`,
@@ -283,10 +295,10 @@ async function pickFromStatusBar(connections: ConnectionManager): Promise<{ chos
       });
     }
   }
-  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(add) Add Connection…', run: () => vscode.commands.executeCommand(COMMANDS.addConnection) });
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(add) ${vscode.l10n.t('Add Connection…')}`, run: () => vscode.commands.executeCommand(COMMANDS.addConnection) });
   const picked = await vscode.window.showQuickPick(items, {
     title: active ? `ZooKeeper: ${active.name} (${active.statusText})` : 'ZooKeeper',
-    placeHolder: 'Connect, disconnect, or switch to another connection',
+    placeHolder: vscode.l10n.t('Connect, disconnect, or switch to another connection'),
   });
   if (!picked?.run) return undefined;
   // Errors of the chosen command are shown by that command's own wrapper (a UI call).
@@ -325,20 +337,30 @@ async function setSecuritySecret(connections: ConnectionManager, connection: ZkC
     if (!saslUser && !key) return undefined;
     const picked = await vscode.window.showQuickPick(
       [
-        ...(saslUser ? [{ label: kerberos ? `Kerberos password of ${saslUser}` : `SASL password of ${saslUser}`, which: 'sasl' as const }] : []),
-        ...(key ? [{ label: 'TLS key passphrase', description: key, which: 'tls' as const }] : []),
-        { label: 'Digest credentials (user:password)', which: 'digest' as const },
+        ...(saslUser ? [{ label: kerberos ? vscode.l10n.t('Kerberos password of {0}', saslUser) : vscode.l10n.t('SASL password of {0}', saslUser), which: 'sasl' as const }] : []),
+        ...(key ? [{ label: vscode.l10n.t('TLS key passphrase'), description: key, which: 'tls' as const }] : []),
+        { label: vscode.l10n.t('Digest credentials (user:password)'), which: 'digest' as const },
       ],
-      { title: `Credentials for ${connection.name} at ${addressKey(address)}` },
+      { title: vscode.l10n.t('Credentials for {0} at {1}', connection.name, addressKey(address)) },
     );
     if (!picked) return { connection: connection.name, applied: 'cancelled' };
     if (picked.which === 'digest') return undefined;
     const value = await vscode.window.showInputBox({
-      title: picked.which === 'sasl' ? `${kerberos ? 'Kerberos' : 'SASL'} password of ${saslUser ?? ''} for ${connection.name}` : `Passphrase of ${key ?? ''}`,
+      title:
+        picked.which === 'sasl'
+          ? kerberos
+            ? vscode.l10n.t('Kerberos password of {0} for {1}', saslUser ?? '', connection.name)
+            : vscode.l10n.t('SASL password of {0} for {1}', saslUser ?? '', connection.name)
+          : vscode.l10n.t('Passphrase of {0}', key ?? ''),
       prompt:
         picked.which === 'sasl' && kerberos
-          ? `Used only for connection ${connection.name} at ${addressKey(address)}, with the KDC of ${saslUser ?? ''}'s realm (only an encrypted timestamp is sent); kept in the system keychain, never in settings`
-          : `Sent only to ${addressKey(address)}; kept in the system keychain, never in settings`,
+          ? vscode.l10n.t(
+              "Used only for connection {0} at {1}, with the KDC of {2}'s realm (only an encrypted timestamp is sent); kept in the system keychain, never in settings",
+              connection.name,
+              addressKey(address),
+              saslUser ?? '',
+            )
+          : vscode.l10n.t('Sent only to {0}; kept in the system keychain, never in settings', addressKey(address)),
       password: true,
       ignoreFocusOut: true,
     });
@@ -359,7 +381,15 @@ async function setSecuritySecret(connections: ConnectionManager, connection: ZkC
     .filter(Boolean)
     .join(', ');
   log.info(`${connection.name}: ${what} (${addressKey(address)}), ${applied === 'reconnect' ? 'applied on a new session' : 'used from the next connect'}`);
-  if (!args || args.prompt) void vscode.window.showInformationMessage(`${connection.name}: ${what}; used from the next connect.`);
+  if (!args || args.prompt) {
+    const said = [
+      sasl !== undefined ? (sasl ? vscode.l10n.t('SASL password of {0} set', sasl.user) : vscode.l10n.t('SASL password removed')) : '',
+      passphrase !== undefined ? (passphrase === null ? vscode.l10n.t('TLS key passphrase removed') : vscode.l10n.t('TLS key passphrase set')) : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1}; used from the next connect.', connection.name, said));
+  }
   return {
     connection: connection.name,
     ...(sasl !== undefined ? { sasl: sasl ? { user: sasl.user } : null } : {}),
@@ -377,15 +407,17 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
     if (digest) await connections.credentials.set(config.name, config.connectString, digest);
     await connections.add(config);
     if (!args) {
-      const choice = await vscode.window.showInformationMessage(`Added ZooKeeper connection "${config.name}".`, 'Connect', 'Set Digest Credentials…');
-      if (choice === 'Connect') await vscode.commands.executeCommand(COMMANDS.connect, { connection: config.name });
-      if (choice === 'Set Digest Credentials…') await vscode.commands.executeCommand(COMMANDS.setCredentials, { connection: config.name, prompt: true });
+      const connect = vscode.l10n.t('Connect');
+      const setCredentials = vscode.l10n.t('Set Digest Credentials…');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Added ZooKeeper connection "{0}".', config.name), connect, setCredentials);
+      if (choice === connect) await vscode.commands.executeCommand(COMMANDS.connect, { connection: config.name });
+      if (choice === setCredentials) await vscode.commands.executeCommand(COMMANDS.setCredentials, { connection: config.name, prompt: true });
     }
     return { connection: config.name };
   });
 
   registerCommand(subscriptions, log, COMMANDS.editConnection, async (arg?: unknown) => {
-    const connection = await resolveConnection(connections, arg, 'Choose the connection to edit');
+    const connection = await resolveConnection(connections, arg, vscode.l10n.t('Choose the connection to edit'));
     const args = asArgs(arg);
     const config = args
       ? configFromArgs({ ...connection.config, ...args, name: args.name ?? connection.name }, connections.list().map((c) => c.name).filter((n) => n !== connection.name))
@@ -395,38 +427,40 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
     let carryCredentials = args?.carryCredentials === true;
     if (!args && addressKey(previous) !== addressKey(config.connectString) && (await connections.credentials.get(connection.name, previous))) {
       // Credentials are bound to an address; only the user can say they are meant for the new one too.
+      const useForNewAddress = vscode.l10n.t('Use for the New Address');
       const answer = await vscode.window.showWarningMessage(
-        `Use the digest credentials stored for ${addressKey(previous)} with the new address ${addressKey(config.connectString)} too?`,
-        { modal: true, detail: 'Only if it is the same cluster (moved, or another spelling of its address). Otherwise you are asked for credentials when connecting.' },
-        'Use for the New Address',
-        'Ask Me Again',
+        vscode.l10n.t('Use the digest credentials stored for {0} with the new address {1} too?', addressKey(previous), addressKey(config.connectString)),
+        { modal: true, detail: vscode.l10n.t('Only if it is the same cluster (moved, or another spelling of its address). Otherwise you are asked for credentials when connecting.') },
+        useForNewAddress,
+        vscode.l10n.t('Ask Me Again'),
       );
       if (answer === undefined) return undefined;
-      carryCredentials = answer === 'Use for the New Address';
+      carryCredentials = answer === useForNewAddress;
     }
     await connections.update(connection.name, config, { carryCredentials });
     return { connection: config.name };
   });
 
   registerCommand(subscriptions, log, COMMANDS.removeConnection, async (arg?: unknown) => {
-    const connection = await resolveConnection(connections, arg, 'Choose the connection to remove');
+    const connection = await resolveConnection(connections, arg, vscode.l10n.t('Choose the connection to remove'));
     if (!asArgs(arg)) {
+      const remove = vscode.l10n.t('Remove');
       const answer = await vscode.window.showWarningMessage(
-        `Remove the connection "${connection.name}" (${connection.config.connectString})? Its stored credentials are deleted too; nothing on the server changes.`,
+        vscode.l10n.t('Remove the connection "{0}" ({1})? Its stored credentials are deleted too; nothing on the server changes.', connection.name, connection.config.connectString),
         { modal: true },
-        'Remove',
+        remove,
       );
-      if (answer !== 'Remove') return undefined;
+      if (answer !== remove) return undefined;
     }
     await connections.remove(connection.name);
     return { connection: connection.name, removed: true };
   });
 
   registerCommand(subscriptions, log, COMMANDS.connect, async (arg?: unknown) => {
-    const connection = await resolveConnection(connections, arg, 'Choose the connection to open');
+    const connection = await resolveConnection(connections, arg, vscode.l10n.t('Choose the connection to open'));
     try {
       await vscode.window.withProgress(
-        { location: { viewId: 'zookeeper.explorer' }, title: `Connecting to ${connection.name}…` },
+        { location: { viewId: 'zookeeper.explorer' }, title: vscode.l10n.t('Connecting to {0}…', connection.name) },
         // The user's own Connect: the one way (with the status bar's) back from a Disconnect.
         () => connection.connect({ explicit: true }),
       );
@@ -442,14 +476,14 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
   });
 
   registerCommand(subscriptions, log, COMMANDS.disconnect, async (arg?: unknown) => {
-    const connection = await resolveConnection(connections, arg, 'Choose the connection to close');
+    const connection = await resolveConnection(connections, arg, vscode.l10n.t('Choose the connection to close'));
     // Held closed: an expanded tree, an open editor or a save does not open a new session behind the user's back.
     await connection.disconnect({ byUser: true });
     return connectionResult(connection);
   });
 
   registerCommand(subscriptions, log, COMMANDS.setCredentials, async (arg?: unknown) => {
-    const connection = await resolveConnection(connections, arg, 'Choose the connection');
+    const connection = await resolveConnection(connections, arg, vscode.l10n.t('Choose the connection'));
     const args = asArgs(arg);
     const security = await setSecuritySecret(connections, connection, args, log);
     if (security) return security;
@@ -494,11 +528,13 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
     if (!args || args.prompt) {
       const text = digest
         ? applied === 'session'
-          ? `${connection.name} is now authenticated as ${digest.user}; the session stayed (ephemeral nodes and watches kept).`
+          ? vscode.l10n.t('{0} is now authenticated as {1}; the session stayed (ephemeral nodes and watches kept).', connection.name, digest.user)
           : applied === 'nextConnect'
-            ? `Digest credentials for ${digest.user} are stored; ${connection.name} uses them from the next connect.`
-            : `Digest credentials for ${digest.user} are stored for ${connection.name}.`
-        : `${connection.name} connects to ${addressKey(address)} without digest credentials${applied === 'nextConnect' ? ' from the next connect' : ''}.`;
+            ? vscode.l10n.t('Digest credentials for {0} are stored; {1} uses them from the next connect.', digest.user, connection.name)
+            : vscode.l10n.t('Digest credentials for {0} are stored for {1}.', digest.user, connection.name)
+        : applied === 'nextConnect'
+          ? vscode.l10n.t('{0} connects to {1} without digest credentials from the next connect.', connection.name, addressKey(address))
+          : vscode.l10n.t('{0} connects to {1} without digest credentials.', connection.name, addressKey(address));
       void vscode.window.showInformationMessage(text);
     }
     return { connection: connection.name, user: digest?.user ?? null, applied, ...(connection.activeClient ? { sessionId: formatHex64(connection.activeClient.sessionId) } : {}) };
@@ -523,13 +559,14 @@ export function registerConnectionCommands(subscriptions: vscode.Disposable[], l
       const key = `${refusal.connection}\n${refusal.to}`;
       if (asking.has(key)) return;
       asking.add(key);
+      const withoutCredentials = vscode.l10n.t('Connect Without Credentials');
       void vscode.window
-        .showWarningMessage(refusal.message, 'Set Credentials for the New Address…', 'Connect Without Credentials')
+        .showWarningMessage(refusal.message, vscode.l10n.t('Set Credentials for the New Address…'), withoutCredentials)
         .then(async (choice) => {
           if (choice === undefined) return;
           const set = await vscode.commands.executeCommand(
             COMMANDS.setCredentials,
-            choice === 'Connect Without Credentials' ? { connection: refusal.connection, digest: null } : { connection: refusal.connection, prompt: true },
+            choice === withoutCredentials ? { connection: refusal.connection, digest: null } : { connection: refusal.connection, prompt: true },
           );
           if (set === undefined) return; // the user cancelled the input
           const connection = connections.get(refusal.connection);

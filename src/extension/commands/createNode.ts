@@ -7,15 +7,23 @@ import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { CommandArgs } from './resolve';
 
-const MODE_PICKS: { mode: CreateMode; label: string; detail: string }[] = [
-  { mode: 'persistent', label: 'Persistent', detail: 'Stays until deleted.' },
-  { mode: 'persistentSequential', label: 'Persistent sequential', detail: 'ZooKeeper appends a 10-digit counter to the name.' },
-  { mode: 'ephemeral', label: 'Ephemeral', detail: "Deleted when this VS Code window's ZooKeeper session ends (disconnect, window closed)." },
-  { mode: 'ephemeralSequential', label: 'Ephemeral sequential', detail: "Counter appended; deleted when this VS Code window's session ends — like a lock or service registration." },
-  { mode: 'container', label: 'Container', detail: 'Deleted by the server once it had children and the last one is gone (ZooKeeper 3.5.3+).' },
-  { mode: 'ttl', label: 'TTL', detail: 'Deleted once it has had no children and no changes for its time to live (needs extendedTypesEnabled).' },
-  { mode: 'ttlSequential', label: 'TTL sequential', detail: 'TTL node with a counter appended.' },
-];
+/** The kinds of node, in the display language (so built when asked, not when the module loads); `nodeKind` names the node in a title. */
+function modePicks(): { mode: CreateMode; label: string; detail: string; nodeKind: string }[] {
+  return [
+    { mode: 'persistent', label: vscode.l10n.t('Persistent'), detail: vscode.l10n.t('Stays until deleted.'), nodeKind: vscode.l10n.t('a persistent node') },
+    { mode: 'persistentSequential', label: vscode.l10n.t('Persistent sequential'), detail: vscode.l10n.t('ZooKeeper appends a 10-digit counter to the name.'), nodeKind: vscode.l10n.t('a persistent sequential node') },
+    { mode: 'ephemeral', label: vscode.l10n.t('Ephemeral'), detail: vscode.l10n.t("Deleted when this VS Code window's ZooKeeper session ends (disconnect, window closed)."), nodeKind: vscode.l10n.t('an ephemeral node') },
+    {
+      mode: 'ephemeralSequential',
+      label: vscode.l10n.t('Ephemeral sequential'),
+      detail: vscode.l10n.t("Counter appended; deleted when this VS Code window's session ends — like a lock or service registration."),
+      nodeKind: vscode.l10n.t('an ephemeral sequential node'),
+    },
+    { mode: 'container', label: vscode.l10n.t('Container'), detail: vscode.l10n.t('Deleted by the server once it had children and the last one is gone (ZooKeeper 3.5.3+).'), nodeKind: vscode.l10n.t('a container node') },
+    { mode: 'ttl', label: 'TTL', detail: vscode.l10n.t('Deleted once it has had no children and no changes for its time to live (needs extendedTypesEnabled).'), nodeKind: vscode.l10n.t('a TTL node') },
+    { mode: 'ttlSequential', label: vscode.l10n.t('TTL sequential'), detail: vscode.l10n.t('TTL node with a counter appended.'), nodeKind: vscode.l10n.t('a TTL sequential node') },
+  ];
+}
 
 /** "90s", "10m", "2h", "1d" or plain milliseconds. */
 export function parseDuration(text: string): number | undefined {
@@ -77,9 +85,9 @@ const NAME_CHECK_DELAY_MS = 250;
 export async function askCreateRequest(connection: ZkConnection, parent: string): Promise<CreateChoices | undefined> {
   const where = `${connection.name}:${parent}`;
   const client = await connection.connect();
-  const pick = await vscode.window.showQuickPick(MODE_PICKS.map((p) => ({ ...p, description: p.mode })), {
-    title: `Create a child of ${where} (1/3)`,
-    placeHolder: 'Kind of node',
+  const pick = await vscode.window.showQuickPick(modePicks().map((p) => ({ ...p, description: p.mode })), {
+    title: vscode.l10n.t('Create a child of {0} (1/3)', where),
+    placeHolder: vscode.l10n.t('Kind of node'),
     matchOnDetail: true,
   });
   if (!pick) return undefined;
@@ -87,12 +95,12 @@ export async function askCreateRequest(connection: ZkConnection, parent: string)
   const ttl = pick.mode === 'ttl' || pick.mode === 'ttlSequential';
   // A TTL node has one more step; the others keep their numbers out of "n/3".
   const steps = ttl ? 4 : 3;
-  const kind = `${withArticle(pick.label.toLowerCase())} node`;
+  const kind = pick.nodeKind;
   const pathOf = (name: string): string => (parent === '/' ? `/${name}` : `${parent}/${name}`);
   let latest = 0;
   const name = await vscode.window.showInputBox({
-    title: `Create ${kind} under ${where} (2/${steps})`,
-    prompt: sequential ? 'Name prefix; ZooKeeper appends a 10-digit counter (e.g. "lock-" gives lock-0000000007)' : 'Name of the new node',
+    title: vscode.l10n.t('Create {0} under {1} (2/{2})', kind, where, steps),
+    prompt: sequential ? vscode.l10n.t('Name prefix; ZooKeeper appends a 10-digit counter (e.g. "lock-" gives lock-0000000007)') : vscode.l10n.t('Name of the new node'),
     validateInput: async (value) => {
       const problem = validateNodeName(value, sequential) ?? validatePath(joinPath(parent, value || 'x'));
       // A sequential name gets a fresh counter from the server: its prefix cannot be taken.
@@ -102,22 +110,22 @@ export async function askCreateRequest(connection: ZkConnection, parent: string)
       // A newer value is being checked: VS Code ignores the answer for this one anyway.
       if (ticket !== latest) return undefined;
       const stat = await client.exists(pathOf(value)).catch(() => undefined);
-      return stat ? `${pathOf(value)} already exists on ${connection.name}. Choose another name.` : undefined;
+      return stat ? vscode.l10n.t('{0} already exists on {1}. Choose another name.', pathOf(value), connection.name) : undefined;
     },
   });
   if (name === undefined) return undefined;
   const request: CreateRequest = { path: pathOf(name), data: new Uint8Array(), mode: pick.mode };
   if (ttl) {
     const answer = await vscode.window.showInputBox({
-      title: `Time to live of ${request.path} (3/${steps})`,
-      prompt: 'How long the node may stay without children or changes: e.g. 30s, 10m, 2h, 1d, or milliseconds',
+      title: vscode.l10n.t('Time to live of {0} (3/{1})', request.path, steps),
+      prompt: vscode.l10n.t('How long the node may stay without children or changes: e.g. 30s, 10m, 2h, 1d, or milliseconds'),
       value: '10m',
-      validateInput: (value) => (parseDuration(value) === undefined ? `Enter a duration from 1 ms to ${MAX_TTL_MS} ms, like 30s, 10m or 2h.` : undefined),
+      validateInput: (value) => (parseDuration(value) === undefined ? vscode.l10n.t('Enter a duration from 1 ms to {0} ms, like 30s, 10m or 2h.', MAX_TTL_MS) : undefined),
     });
     if (answer === undefined) return undefined;
     request.ttlMs = parseDuration(answer)!;
   }
-  const data = await askData(`Initial data of ${request.path}${sequential ? '<counter>' : ''} (${steps}/${steps})`);
+  const data = await askData(vscode.l10n.t('Initial data of {0} ({1}/{2})', `${request.path}${sequential ? '<counter>' : ''}`, steps, steps));
   if (!data) return undefined;
   request.data = Buffer.from(data.text, 'utf8');
   return { request, editInEditor: data.editInEditor };
@@ -131,8 +139,8 @@ export async function askCreateRequest(connection: ZkConnection, parent: string)
 function askData(title: string): Promise<{ text: string; editInEditor: boolean } | undefined> {
   const box = vscode.window.createInputBox();
   box.title = title;
-  box.prompt = 'One line of text stored as UTF-8, or empty for no data. Several lines: the button at the top right creates the node and opens its data in an editor.';
-  const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Create and edit the data in an editor (several lines)' };
+  box.prompt = vscode.l10n.t('One line of text stored as UTF-8, or empty for no data. Several lines: the button at the top right creates the node and opens its data in an editor.');
+  const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: vscode.l10n.t('Create and edit the data in an editor (several lines)') };
   box.buttons = [editButton];
   return new Promise((resolve) => {
     let done = false;
@@ -154,16 +162,16 @@ function askData(title: string): Promise<{ text: string; editInEditor: boolean }
 /** What to tell the user after an interactive create: the name ZooKeeper chose, and how long an ephemeral node lives. */
 export function createdMessage(connectionName: string, mode: CreateMode, asked: string, created: string): string | undefined {
   const parts: string[] = [];
-  if (isSequential(mode)) parts.push(`Created ${created} (ZooKeeper appended the counter to "${asked.slice(asked.lastIndexOf('/') + 1)}").`);
-  else if (mode === 'ephemeral') parts.push(`Created ${created}.`);
+  if (isSequential(mode)) parts.push(vscode.l10n.t('Created {0} (ZooKeeper appended the counter to "{1}").', created, asked.slice(asked.lastIndexOf('/') + 1)));
+  else if (mode === 'ephemeral') parts.push(vscode.l10n.t('Created {0}.', created));
   if (mode === 'ephemeral' || mode === 'ephemeralSequential') {
-    parts.push(`It is ephemeral: it lives as long as this window's session with ${connectionName} and goes when you disconnect or close VS Code.`);
+    parts.push(vscode.l10n.t("It is ephemeral: it lives as long as this window's session with {0} and goes when you disconnect or close VS Code.", connectionName));
   }
   return parts.length ? parts.join(' ') : undefined;
 }
 
 export async function createNode(connection: ZkConnection, request: CreateRequest): Promise<{ path: string; stat: PlainStat }> {
-  if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: creating nodes is refused.`);
+  if (connection.readOnly) throw new UserError(vscode.l10n.t('The connection "{0}" is read-only: creating nodes is refused.', connection.name));
   const client = await connection.connect();
   const created = await client.create(request.path, request.data, { mode: request.mode, ...(request.ttlMs !== undefined ? { ttlMs: request.ttlMs } : {}) });
   return { path: created.path, stat: toPlainStat(created.stat) };

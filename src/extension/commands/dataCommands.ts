@@ -78,15 +78,17 @@ export function registerDataCommands(subscriptions: vscode.Disposable[], log: Lo
     }
     if (verdict.kind === 'binary' && !asArgs(arg)) {
       const reason = verdict.reason;
+      const asHex = vscode.l10n.t('Edit as Hex');
+      const asBase64 = vscode.l10n.t('Edit as Base64');
       void vscode.window
         .showInformationMessage(
-          `"${path}" ${reason}, so it is shown as a read-only hex dump. To change it, edit it as hex or base64: saving those writes back exactly the bytes they describe.`,
-          'Edit as Hex',
-          'Edit as Base64',
+          vscode.l10n.t('"{0}" {1}, so it is shown as a read-only hex dump. To change it, edit it as hex or base64: saving those writes back exactly the bytes they describe.', path, reason ?? ''),
+          asHex,
+          asBase64,
         )
         .then((picked) => {
-          if (picked === 'Edit as Hex') void vscode.commands.executeCommand(COMMANDS.editAsHex, { connection: connection.name, path });
-          if (picked === 'Edit as Base64') void vscode.commands.executeCommand(COMMANDS.editAsBase64, { connection: connection.name, path });
+          if (picked === asHex) void vscode.commands.executeCommand(COMMANDS.editAsHex, { connection: connection.name, path });
+          if (picked === asBase64) void vscode.commands.executeCommand(COMMANDS.editAsBase64, { connection: connection.name, path });
         });
     }
     return {

@@ -17,9 +17,9 @@ export interface DeleteResult {
 }
 
 function refuseProtected(connection: ZkConnection, path: string): void {
-  if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: deleting nodes is refused.`);
+  if (connection.readOnly) throw new UserError(vscode.l10n.t('The connection "{0}" is read-only: deleting nodes is refused.', connection.name));
   if (isServerOwned(path)) {
-    throw new UserError(`"${path}" belongs to ZooKeeper itself (the root or /zookeeper) and cannot be deleted.`);
+    throw new UserError(vscode.l10n.t('"{0}" belongs to ZooKeeper itself (the root or /zookeeper) and cannot be deleted.', path));
   }
 }
 
@@ -47,9 +47,9 @@ export async function deleteNodeInteractively(connection: ZkConnection, path: st
   }
   const question =
     descendants > 0
-      ? `Delete "${path}" on ${connection.name} and everything below it: ${(descendants + 1).toLocaleString('en-US')} nodes in all? This cannot be undone.`
-      : `Delete "${path}" on ${connection.name}? This cannot be undone.`;
-  const confirm = descendants > 0 ? `Delete ${(descendants + 1).toLocaleString('en-US')} Nodes` : 'Delete';
+      ? vscode.l10n.t('Delete "{0}" on {1} and everything below it: {2} nodes in all? This cannot be undone.', path, connection.name, (descendants + 1).toLocaleString('en-US'))
+      : vscode.l10n.t('Delete "{0}" on {1}? This cannot be undone.', path, connection.name);
+  const confirm = descendants > 0 ? vscode.l10n.t('Delete {0} Nodes', (descendants + 1).toLocaleString('en-US')) : vscode.l10n.t('Delete');
   const answer = await vscode.window.showWarningMessage(question, { modal: true }, confirm);
   if (answer !== confirm) return undefined;
   if (descendants === 0) {
@@ -57,7 +57,7 @@ export async function deleteNodeInteractively(connection: ZkConnection, path: st
     return { deleted: 1, total: 1, cancelled: false, failed: [] };
   }
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Deleting ${path}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting {0}', path), cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
@@ -73,7 +73,7 @@ export async function deleteNodeInteractively(connection: ZkConnection, path: st
             if (deleted < total && now - reportedAt < PROGRESS_INTERVAL_MS) return;
             reportedAt = now;
             const percent = total > 0 ? (deleted / total) * 100 : 0;
-            progress.report({ message: `${deleted.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} nodes`, increment: percent - reported });
+            progress.report({ message: vscode.l10n.t('{0} of {1} nodes', deleted.toLocaleString('en-US'), total.toLocaleString('en-US')), increment: percent - reported });
             reported = percent;
           },
         });
@@ -85,12 +85,13 @@ export async function deleteNodeInteractively(connection: ZkConnection, path: st
   if (report.failed.length > 0 || report.cancelled) {
     for (const failure of report.failed) log.warn(`not deleted: ${failure.path}: ${failure.message}`);
     const summary = report.cancelled
-      ? `Deletion of "${path}" cancelled after ${report.deleted.toLocaleString('en-US')} of ${report.total.toLocaleString('en-US')} nodes.`
-      : `Deleted ${report.deleted.toLocaleString('en-US')} of ${report.total.toLocaleString('en-US')} nodes under "${path}"; ${report.failed.length} could not be deleted, e.g. ${report.failed[0].message}`;
-    const choice = await vscode.window.showWarningMessage(summary, 'Show Details');
-    if (choice === 'Show Details') log.show();
+      ? vscode.l10n.t('Deletion of "{0}" cancelled after {1} of {2} nodes.', path, report.deleted.toLocaleString('en-US'), report.total.toLocaleString('en-US'))
+      : vscode.l10n.t('Deleted {0} of {1} nodes under "{2}"; {3} could not be deleted, e.g. {4}', report.deleted.toLocaleString('en-US'), report.total.toLocaleString('en-US'), path, report.failed.length, report.failed[0].message);
+    const showDetails = vscode.l10n.t('Show Details');
+    const choice = await vscode.window.showWarningMessage(summary, showDetails);
+    if (choice === showDetails) log.show();
   } else {
-    vscode.window.setStatusBarMessage(`Deleted ${report.deleted.toLocaleString('en-US')} nodes under ${path}`, 5000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Deleted {0} nodes under {1}', report.deleted.toLocaleString('en-US'), path), 5000);
   }
   return { deleted: report.deleted, total: report.total, cancelled: report.cancelled, failed: report.failed };
 }

@@ -11,7 +11,7 @@ interface PathItem extends vscode.QuickPickItem {
 
 /** The sentence for a path that is not on the server: nothing to blame, just what to do. */
 export function missingPathMessage(connectionName: string, path: string): string {
-  return `There is no node ${path} on ${connectionName}.`;
+  return vscode.l10n.t('There is no node {0} on {1}.', path, connectionName);
 }
 
 /**
@@ -38,9 +38,9 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
     return pending;
   };
   const picker = vscode.window.createQuickPick<PathItem>();
-  const title = `Go to a znode on ${connection.name}`;
+  const title = vscode.l10n.t('Go to a znode on {0}', connection.name);
   picker.title = title;
-  picker.placeholder = 'Type a path: /config/app — child names complete as you type';
+  picker.placeholder = vscode.l10n.t('Type a path: /config/app — child names complete as you type');
   picker.value = initial;
   picker.matchOnDescription = false;
   let generation = 0;
@@ -68,7 +68,7 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
     // Only when nothing matches, and visibly not a match: VS Code sorts the rows by how well their
     // label matches the typed text, and a plain "/con" would rank above "/config".
     if (matches.length === 0 && prefix && !validatePath(exact)) {
-      items.push({ label: `$(circle-slash) ${exact}`, description: `not found among the children of ${parent}`, path: exact, alwaysShow: true });
+      items.push({ label: `$(circle-slash) ${exact}`, description: vscode.l10n.t('not found among the children of {0}', parent), path: exact, alwaysShow: true });
     }
     picker.items = items;
     shownFor = value;
@@ -105,7 +105,7 @@ export async function askPath(connection: ZkConnection, initial = '/'): Promise<
       // The picker stays open with what was typed, and says why in its title (a quick pick has no
       // validation message).
       if (exists) finish(path);
-      else picker.title = `${missingPathMessage(connection.name, path)} Pick a suggestion or type another path.`;
+      else picker.title = `${missingPathMessage(connection.name, path)} ${vscode.l10n.t('Pick a suggestion or type another path.')}`;
     });
     picker.onDidHide(() => finish(undefined));
     picker.show();

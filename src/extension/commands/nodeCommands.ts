@@ -47,7 +47,7 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
     const args = asArgs(arg);
     const text = args?.asUri === true ? ZkUri.create(connection.name, path).toString() : path;
     await vscode.env.clipboard.writeText(text);
-    if (!args) vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
+    if (!args) vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', text), 3000);
     return { copied: text };
   });
 
@@ -62,7 +62,7 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
     } else {
       const parent = await resolveNode(connections, arg);
       connection = parent.connection;
-      if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: creating nodes is refused.`);
+      if (connection.readOnly) throw new UserError(vscode.l10n.t('The connection "{0}" is read-only: creating nodes is refused.', connection.name));
       const choices = await askCreateRequest(connection, parent.path);
       if (!choices) return undefined;
       ({ request, editInEditor } = choices);
@@ -98,7 +98,7 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
 
   registerCommand(subscriptions, log, COMMANDS.goToPath, async (arg?: unknown) => {
     const args = asArgs(arg);
-    const connection = await resolveConnection(connections, arg, 'Go to a path on which connection?');
+    const connection = await resolveConnection(connections, arg, vscode.l10n.t('Go to a path on which connection?'));
     const path = args ? (await resolveNode(connections, arg)).path : await askPath(connection, arg instanceof ZnodeItem ? `${arg.path === '/' ? '' : arg.path}/` : '/');
     if (!path) return undefined;
     const client = await connection.connect();
@@ -116,8 +116,8 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
       filter = args.filter;
     } else {
       filter = await vscode.window.showInputBox({
-        title: `Filter the children of ${path}`,
-        prompt: 'A glob (* and ?) like "instance-*", or any part of the name; empty clears the filter',
+        title: vscode.l10n.t('Filter the children of {0}', path),
+        prompt: vscode.l10n.t('A glob (* and ?) like "instance-*", or any part of the name; empty clears the filter'),
         value: explorer.filterOf(connection, path) ?? '',
       });
       if (filter === undefined) return undefined;

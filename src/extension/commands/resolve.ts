@@ -26,14 +26,14 @@ function own(connections: ConnectionManager, connection: ConnectionSource): ZkCo
 }
 
 /** The connection a command acts on: from a tree item, an argument object, or (from the palette) a pick. */
-export async function resolveConnection(connections: ConnectionManager, arg: unknown, placeHolder = 'Choose a ZooKeeper connection'): Promise<ZkConnection> {
+export async function resolveConnection(connections: ConnectionManager, arg: unknown, placeHolder = vscode.l10n.t('Choose a ZooKeeper connection')): Promise<ZkConnection> {
   if (arg instanceof ConnectionItem || arg instanceof ZnodeItem || arg instanceof RangeItem) return own(connections, arg.connection);
   const owner = typeof arg === 'object' && arg !== null && !asArgs(arg) ? (arg as { connection?: unknown }).connection : undefined;
   if (owner instanceof ZkConnection) return owner;
   const args = asArgs(arg);
   if (args) return connections.require(args.connection);
   const all = connections.list();
-  if (all.length === 0) throw new UserError('There are no ZooKeeper connections yet. Run "ZooKeeper: Add Connection…" first.');
+  if (all.length === 0) throw new UserError(vscode.l10n.t('There are no ZooKeeper connections yet. Run "ZooKeeper: Add Connection…" first.'));
   if (all.length === 1) return all[0];
   const picked = await vscode.window.showQuickPick(
     all.map((c) => ({ label: c.name, description: c.config.connectString, detail: c.statusText, connection: c })),
@@ -57,8 +57,8 @@ export async function resolveNode(connections: ConnectionManager, arg: unknown):
     return { connection, path: args.path };
   }
   const typed = await vscode.window.showInputBox({
-    title: `Znode path on ${connection.name}`,
-    prompt: 'An absolute path, e.g. /config/app',
+    title: vscode.l10n.t('Znode path on {0}', connection.name),
+    prompt: vscode.l10n.t('An absolute path, e.g. /config/app'),
     value: '/',
     validateInput: (value) => validatePath(normalizeUserPath(value)),
   });

@@ -11,11 +11,16 @@ import type { WatchService } from '../watches/watchService';
 import { asArgs, resolveNode } from './resolve';
 import { registerCommand } from './registerCommand';
 
-const KINDS: { watchKind: WatchKind; label: string; detail: string }[] = [
-  { watchKind: 'data', label: 'Data', detail: 'Its data changes, or it is created or deleted.' },
-  { watchKind: 'children', label: 'Children', detail: 'A child is added or removed (service instances, lock contenders, queue items).' },
-  { watchKind: 'subtree', label: 'Subtree', detail: 'Anything below it is created, changed or deleted (persistent recursive watch, ZooKeeper 3.6+).' },
-];
+const KINDS: WatchKind[] = ['data', 'children', 'subtree'];
+
+/** The kinds of watch as the picker shows them, in the display language. */
+function kindPicks(): { watchKind: WatchKind; label: string; detail: string }[] {
+  return [
+    { watchKind: 'data', label: vscode.l10n.t('Data'), detail: vscode.l10n.t('Its data changes, or it is created or deleted.') },
+    { watchKind: 'children', label: vscode.l10n.t('Children'), detail: vscode.l10n.t('A child is added or removed (service instances, lock contenders, queue items).') },
+    { watchKind: 'subtree', label: vscode.l10n.t('Subtree'), detail: vscode.l10n.t('Anything below it is created, changed or deleted (persistent recursive watch, ZooKeeper 3.6+).') },
+  ];
+}
 const TYPES: WatchEventRecord['type'][] = ['created', 'deleted', 'dataChanged', 'childrenChanged'];
 
 export function registerWatchCommands(subscriptions: vscode.Disposable[], log: Logger, connections: ConnectionManager, service: WatchService, panel: WatchesProvider): void {
@@ -24,22 +29,25 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
     const args = asArgs(arg);
     let kind: WatchKind;
     if (args) {
-      if (!KINDS.some((k) => k.watchKind === args.kind)) throw new UserError('Pass the kind of watch: { connection, path, kind: "data" | "children" | "subtree" }.');
+      if (!KINDS.some((k) => k === args.kind)) throw new UserError('Pass the kind of watch: { connection, path, kind: "data" | "children" | "subtree" }.');
       kind = args.kind as WatchKind;
     } else {
       const watched = service.kindsOf(connection.name, path);
       const pick = await vscode.window.showQuickPick(
-        KINDS.map((k) => ({ ...k, description: watched.includes(k.watchKind) ? 'already watched' : '' })),
-        { title: `Watch ${path} on ${connection.name}`, placeHolder: 'Tell me when…' },
+        kindPicks().map((k) => ({ ...k, description: watched.includes(k.watchKind) ? vscode.l10n.t('already watched') : '' })),
+        { title: vscode.l10n.t('Watch {0} on {1}', path, connection.name), placeHolder: vscode.l10n.t('Tell me when…') },
       );
       if (!pick) return undefined;
       kind = pick.watchKind;
     }
     const watch = await service.watch(connection, { path, kind });
     if (!args) {
-      const note = watch.mode === 'one-shot' ? ' The server is older than 3.6, so one-shot watches are re-armed after each event; changes in between are found by comparing versions.' : '';
-      vscode.window.setStatusBarMessage(`Watching ${path} (${kind}) on ${connection.name}.`, 4000);
-      if (note) void vscode.window.showInformationMessage(`Watching ${path} (${kind}).${note}`);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Watching {0} ({1}) on {2}.', path, kind, connection.name), 4000);
+      if (watch.mode === 'one-shot') {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Watching {0} ({1}). The server is older than 3.6, so one-shot watches are re-armed after each event; changes in between are found by comparing versions.', path, kind),
+        );
+      }
     }
     return { connection: connection.name, path, kind, mode: watch.mode };
   });
@@ -53,7 +61,7 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
     const args = asArgs(arg);
     const kind = args && typeof args.kind === 'string' ? (args.kind as WatchKind) : undefined;
     const removed = await service.unwatch(connection.name, path, kind);
-    if (removed.length === 0 && args) throw new UserError(`${path} on ${connection.name} is not watched${kind ? ` for ${kind}` : ''}.`);
+    if (removed.length === 0 && args) throw new UserError(kind ? vscode.l10n.t('{0} on {1} is not watched for {2}.', path, connection.name, kind) : vscode.l10n.t('{0} on {1} is not watched.', path, connection.name));
     return { connection: connection.name, path, removed: removed.map((s) => s.kind) };
   });
 
@@ -71,14 +79,14 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
       filter = { ...(typeof args.path === 'string' && args.path ? { path: args.path } : {}), ...(types?.length ? { types } : {}) };
     } else {
       const path = await vscode.window.showInputBox({
-        title: 'Filter watch events (1/2)',
-        prompt: 'Part of the path to show (empty: every path)',
+        title: vscode.l10n.t('Filter watch events (1/2)'),
+        prompt: vscode.l10n.t('Part of the path to show (empty: every path)'),
         value: panel.currentFilter.path ?? '',
       });
       if (path === undefined) return undefined;
       const picks = await vscode.window.showQuickPick(
         TYPES.map((type) => ({ label: type, picked: !panel.currentFilter.types || panel.currentFilter.types.includes(type) })),
-        { title: 'Filter watch events (2/2)', placeHolder: 'Event types to show', canPickMany: true },
+        { title: vscode.l10n.t('Filter watch events (2/2)'), placeHolder: vscode.l10n.t('Event types to show'), canPickMany: true },
       );
       if (!picks) return undefined;
       const types = picks.map((p) => p.label);
@@ -95,7 +103,7 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
       if (typeof args.uri !== 'string' && !(args.uri instanceof vscode.Uri)) throw new UserError('Pass where to write: { uri: "file:///…/events.json" }.');
       target = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
     } else {
-      target = await vscode.window.showSaveDialog({ title: 'Export the watch events', filters: { JSON: ['json'] }, saveLabel: 'Export' });
+      target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Export the watch events'), filters: { JSON: ['json'] }, saveLabel: vscode.l10n.t('Export') });
       if (!target) return undefined;
     }
     const events = panel.shownEvents().map((e) => ({
@@ -112,14 +120,14 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
     }));
     const body = JSON.stringify({ exported: new Date().toISOString(), dropped: service.log.dropped, events }, null, 2);
     await vscode.workspace.fs.writeFile(target, Buffer.from(body + '\n', 'utf8'));
-    if (!args) vscode.window.setStatusBarMessage(`Exported ${events.length} watch events to ${target.fsPath}`, 5000);
+    if (!args) vscode.window.setStatusBarMessage(vscode.l10n.t('Exported {0} watch events to {1}', events.length, target.fsPath), 5000);
     return { uri: target.toString(), count: events.length };
   });
 
   registerCommand(subscriptions, log, COMMANDS.compareWatchEvent, async (arg?: unknown) => {
-    if (!(arg instanceof WatchEventItem)) throw new UserError('Compare works on a data change in the ZooKeeper Watches panel.');
+    if (!(arg instanceof WatchEventItem)) throw new UserError(vscode.l10n.t('Compare works on a data change in the ZooKeeper Watches panel.'));
     const { event } = arg;
-    if (!canCompare(event)) throw new UserError('The data of this change was not captured, so there is nothing to compare.');
+    if (!canCompare(event)) throw new UserError(vscode.l10n.t('The data of this change was not captured, so there is nothing to compare.'));
     const before = snapshotUri(event.connection, event, 'before');
     const after = snapshotUri(event.connection, event, 'after');
     // The snapshots have no file extension: without this the diff opens as Plain Text. Both sides get the

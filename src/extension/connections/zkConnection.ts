@@ -32,12 +32,18 @@ export class CredentialsAddressChangedError extends UserError {
     readonly from: string[],
     readonly to: string,
   ) {
+    const and = vscode.l10n.t(' and ');
     const before = from.includes(UNKNOWN_ADDRESS)
-      ? 'credentials stored before they were bound to a server address (and no user-level definition of the name to bind them to)'
-      : `the digest credentials stored for ${from.join(' and ')}`;
+      ? vscode.l10n.t('credentials stored before they were bound to a server address (and no user-level definition of the name to bind them to)')
+      : vscode.l10n.t('the digest credentials stored for {0}', from.join(and));
     super(
-      `The address of connection "${connection}" changed from ${from.filter((a) => a !== UNKNOWN_ADDRESS).join(' and ') || 'an unknown address'} to ${to}: ${before} are not sent to ${to}. ` +
-        'Set digest credentials for the new address ("ZooKeeper: Set Digest Credentials…"), or choose to connect without (zookeeper.setCredentials with digest: null).',
+      vscode.l10n.t(
+        'The address of connection "{0}" changed from {1} to {2}: {3} are not sent to {2}. Set digest credentials for the new address ("ZooKeeper: Set Digest Credentials…"), or choose to connect without (zookeeper.setCredentials with digest: null).',
+        connection,
+        from.filter((a) => a !== UNKNOWN_ADDRESS).join(and) || vscode.l10n.t('an unknown address'),
+        to,
+        before,
+      ),
     );
   }
 }
@@ -46,17 +52,28 @@ export class CredentialsAddressChangedError extends UserError {
 /** What the UI shows: the client's states plus the two before a client exists. */
 export type ConnectionStatus = 'disconnected' | 'failed' | ConnectionState;
 
-const STATUS_TEXT: Record<ConnectionStatus, string> = {
-  disconnected: 'disconnected',
-  failed: 'unreachable',
-  connecting: 'connecting…',
-  connected: 'connected',
-  readOnly: 'connected (read-only server)',
-  suspended: 'reconnecting…',
-  expired: 'session expired — starting a new one…',
-  authFailed: 'authentication failed',
-  closed: 'disconnected',
-};
+/** What the UI says of a status, in the display language (looked up each time it is shown). */
+function localizedStatus(status: ConnectionStatus): string {
+  switch (status) {
+    case 'disconnected':
+    case 'closed':
+      return vscode.l10n.t('disconnected');
+    case 'failed':
+      return vscode.l10n.t('unreachable');
+    case 'connecting':
+      return vscode.l10n.t('connecting…');
+    case 'connected':
+      return vscode.l10n.t('connected');
+    case 'readOnly':
+      return vscode.l10n.t('connected (read-only server)');
+    case 'suspended':
+      return vscode.l10n.t('reconnecting…');
+    case 'expired':
+      return vscode.l10n.t('session expired — starting a new one…');
+    case 'authFailed':
+      return vscode.l10n.t('authentication failed');
+  }
+}
 
 /** One configured cluster and, while connected, its ZkClient. */
 export class ZkConnection implements vscode.Disposable {
@@ -106,7 +123,7 @@ export class ZkConnection implements vscode.Disposable {
   }
 
   get statusText(): string {
-    return STATUS_TEXT[this.current];
+    return localizedStatus(this.current);
   }
 
   /** A connect attempt is in flight. */
@@ -129,7 +146,8 @@ export class ZkConnection implements vscode.Disposable {
 
   describeSession(): string | undefined {
     if (!this.client) return undefined;
-    return `session ${formatHex64(this.client.sessionId)}${this.client.serverAddress ? ` via ${this.client.serverAddress}` : ''}`;
+    const id = formatHex64(this.client.sessionId);
+    return this.client.serverAddress ? vscode.l10n.t('session {0} via {1}', id, this.client.serverAddress) : vscode.l10n.t('session {0}', id);
   }
 
   /** The user disconnected this connection and has not connected it since. */
@@ -189,7 +207,7 @@ export class ZkConnection implements vscode.Disposable {
       }
       const digest = stored.kind === 'digest' ? stored.digest : undefined;
       if (this.config.connectString !== config.connectString) {
-        throw new UserError(`The address of connection "${this.name}" changed from ${config.connectString} to ${this.config.connectString} while connecting; nothing was sent. Connect again.`);
+        throw new UserError(vscode.l10n.t('The address of connection "{0}" changed from {1} to {2} while connecting; nothing was sent. Connect again.', this.name, config.connectString, this.config.connectString));
       }
       const secured = await this.securityOptions(config);
       // The client's bundle loads on the first connection, not at activation (src/extension/lazy.ts).
@@ -246,12 +264,12 @@ export class ZkConnection implements vscode.Disposable {
           passphrase = await this.security?.keyPassphrase(this.name, address);
           if (passphrase === undefined) {
             passphrase = await vscode.window.showInputBox({
-              title: `TLS key passphrase for ${this.name}`,
-              prompt: `The private key ${config.tls.key} is encrypted: its passphrase (kept in the system keychain, bound to ${address})`,
+              title: vscode.l10n.t('TLS key passphrase for {0}', this.name),
+              prompt: vscode.l10n.t('The private key {0} is encrypted: its passphrase (kept in the system keychain, bound to {1})', config.tls.key, address),
               password: true,
               ignoreFocusOut: true,
             });
-            if (passphrase === undefined) throw new UserError(`Connecting ${this.name} needs the passphrase of the private key ${config.tls.key}: set it with "ZooKeeper: Set Digest Credentials…".`);
+            if (passphrase === undefined) throw new UserError(vscode.l10n.t('Connecting {0} needs the passphrase of the private key {1}: set it with "ZooKeeper: Set Digest Credentials…".', this.name, config.tls.key));
             const typed = passphrase;
             keeps.push(() => this.security?.setKeyPassphrase(this.name, address, typed) ?? Promise.resolve());
           }
@@ -267,12 +285,12 @@ export class ZkConnection implements vscode.Disposable {
       let password = await this.security?.saslPassword(this.name, address, user);
       if (password === undefined) {
         password = await vscode.window.showInputBox({
-          title: `SASL password for ${user} on ${this.name}`,
-          prompt: `Sent only to ${address} (DIGEST-MD5: the password itself never crosses the wire); kept in the system keychain`,
+          title: vscode.l10n.t('SASL password for {0} on {1}', user, this.name),
+          prompt: vscode.l10n.t('Sent only to {0} (DIGEST-MD5: the password itself never crosses the wire); kept in the system keychain', address),
           password: true,
           ignoreFocusOut: true,
         });
-        if (password === undefined) throw new UserError(`Connecting ${this.name} needs the SASL password of ${user}: set it with "ZooKeeper: Set Digest Credentials…".`);
+        if (password === undefined) throw new UserError(vscode.l10n.t('Connecting {0} needs the SASL password of {1}: set it with "ZooKeeper: Set Digest Credentials…".', this.name, user));
         const typed = password;
         keeps.push(() => this.security?.setSasl(this.name, address, { user, password: typed }) ?? Promise.resolve());
       }

@@ -6,9 +6,10 @@ export const AUTO_SAVE_SETTING = 'zookeeper.editor.autoSave';
 /** globalState: the explanation with its "turn on" choice was shown once; it is not repeated. */
 const EXPLAINED_KEY = 'zookeeper.autoSaveRefusalExplained';
 
-export const AUTO_SAVE_REFUSAL =
-  'Not written to ZooKeeper: zk:// documents are written only when you save them yourself (Ctrl+S / Cmd+S). ' +
-  `Auto-save is off for them; the setting ${AUTO_SAVE_SETTING} turns it on.`;
+/** The refusal VS Code shows as "Failed to save …", in the display language. */
+export function autoSaveRefusal(): string {
+  return vscode.l10n.t('Not written to ZooKeeper: zk:// documents are written only when you save them yourself (Ctrl+S / Cmd+S). Auto-save is off for them; the setting {0} turns it on.', AUTO_SAVE_SETTING);
+}
 
 /** Only the user's own settings may opt in: a workspace (someone else's repository) must not make edits reach a cluster by themselves. */
 export function autoSaveOptedIn(): boolean {
@@ -74,17 +75,16 @@ export class AutoSaveGuard implements vscode.Disposable {
     this.refused.add(key);
     this.log.info(`auto save of ${uri.toString()} (${path}) refused: ${AUTO_SAVE_SETTING} is off`);
     this.explainOnce();
-    throw new vscode.FileSystemError(AUTO_SAVE_REFUSAL);
+    throw new vscode.FileSystemError(autoSaveRefusal());
   }
 
   private explainOnce(): void {
     if (this.state.get<boolean>(EXPLAINED_KEY)) return;
     void this.state.update(EXPLAINED_KEY, true);
-    const turnOn = 'Turn On Auto-Save for ZooKeeper';
+    const turnOn = vscode.l10n.t('Turn On Auto-Save for ZooKeeper');
     void vscode.window
       .showInformationMessage(
-        'ZooKeeper Explorer does not auto-save zk:// documents: a change reaches the cluster only when you save it (Ctrl+S / Cmd+S). ' +
-          'Your edits stay in the editor, unsaved, until then.',
+        vscode.l10n.t('ZooKeeper Explorer does not auto-save zk:// documents: a change reaches the cluster only when you save it (Ctrl+S / Cmd+S). Your edits stay in the editor, unsaved, until then.'),
         turnOn,
       )
       .then(async (picked) => {

@@ -30,7 +30,7 @@ export class ConflictSnapshots {
     const current = await client.get(address.path);
     if (current.stat.version !== version) {
       throw vscode.FileSystemError.FileNotFound(
-        `The server's data of "${address.path}" at version ${version} is no longer available (the node is at version ${current.stat.version} now). Open the node again.`,
+        vscode.l10n.t('The server\'s data of "{0}" at version {1} is no longer available (the node is at version {2} now). Open the node again.', address.path, version, current.stat.version),
       );
     }
     this.store(address, current);

@@ -57,7 +57,7 @@ export class DeletedNodes implements vscode.FileDecorationProvider, vscode.Dispo
     if (address.snapshot !== undefined || !deletedRegistry().has(nodeKey(address.connection, address.path))) return undefined;
     return new vscode.FileDecoration(
       'D',
-      `Deleted on the server: "${address.path}" no longer exists on "${address.connection}". Saving offers to re-create it.`,
+      vscode.l10n.t('Deleted on the server: "{0}" no longer exists on "{1}". Saving offers to re-create it.', address.path, address.connection),
       new vscode.ThemeColor('list.errorForeground'),
     );
   }

@@ -113,17 +113,25 @@ export function pendingConflict(uri: vscode.Uri | string): PendingConflict | und
  */
 export async function resolveConflict(uri: vscode.Uri | string, choice: ConflictChoice): Promise<ConflictOutcome> {
   const entry = conflictRegistry().get(uri.toString());
-  if (!entry) throw new UserError(`No save conflict is waiting for a choice on ${uri.toString()}.`);
+  if (!entry) throw new UserError(vscode.l10n.t('No save conflict is waiting for a choice on {0}.', uri.toString()));
   return entry.resolve(choice);
 }
 
-const BUTTONS: Record<string, ConflictChoice> = {
-  Compare: 'compare',
-  Overwrite: 'overwrite',
-  'Discard My Changes': 'discard',
-  'Re-create': 'recreate',
-  Cancel: 'cancel',
-};
+/** The button of each answer, in the display language (the answer is found again by its button). */
+function buttonLabel(choice: ConflictChoice): string {
+  switch (choice) {
+    case 'compare':
+      return vscode.l10n.t('Compare');
+    case 'overwrite':
+      return vscode.l10n.t('Overwrite');
+    case 'discard':
+      return vscode.l10n.t('Discard My Changes');
+    case 'recreate':
+      return vscode.l10n.t('Re-create');
+    case 'cancel':
+      return vscode.l10n.t('Cancel');
+  }
+}
 
 /**
  * The provider's refused saves, asked as ONE question that stays until answered.
@@ -145,7 +153,7 @@ export class SaveConflicts implements vscode.Disposable {
     for (const [key, entry] of conflictRegistry()) {
       if (entry.owner !== this) continue;
       conflictRegistry().delete(key);
-      entry.answer({ kind: 'fail', error: new vscode.FileSystemError('Not saved: ZooKeeper Explorer was stopped while it waited for your answer to a save conflict. Your changes are kept unsaved.') });
+      entry.answer({ kind: 'fail', error: new vscode.FileSystemError(vscode.l10n.t('Not saved: ZooKeeper Explorer was stopped while it waited for your answer to a save conflict. Your changes are kept unsaved.')) });
     }
   }
 
@@ -198,7 +206,7 @@ export class SaveConflicts implements vscode.Disposable {
       entry.ephemeral = conflict.ephemeral;
     }
     conflictRegistry().set(key, entry);
-    this.notify(entry, conflict.kind === 'changed' ? ['Compare', 'Overwrite', 'Discard My Changes'] : ['Re-create', 'Cancel']);
+    this.notify(entry, conflict.kind === 'changed' ? ['compare', 'overwrite', 'discard'] : ['recreate', 'cancel']);
     return answered;
   }
 
@@ -215,39 +223,54 @@ export class SaveConflicts implements vscode.Disposable {
     const entry = conflictRegistry().get(key);
     if (!entry || entry.owner !== this) return;
     conflictRegistry().delete(key);
-    entry.answer({ kind: 'fail', error: new vscode.FileSystemError(`Not saved: the editor of "${entry.path}" was closed before the save conflict was answered.`) });
+    entry.answer({ kind: 'fail', error: new vscode.FileSystemError(vscode.l10n.t('Not saved: the editor of "{0}" was closed before the save conflict was answered.', entry.path)) });
     entry.settle(false);
   }
 
   private describe(conflict: SaveConflict): string {
     if (conflict.kind === 'changed') {
-      return (
-        `Could not save "${conflict.path}": the node changed on the server since you opened it` +
-        `${conflict.how ? ` (${conflict.how})` : ''} (your version ${conflict.yourVersion}, the server's version ${conflict.serverVersion}). ` +
-        "Nothing was written. Compare the two, overwrite the server's data with yours, or discard your changes."
-      );
+      return conflict.how
+        ? vscode.l10n.t(
+            "Could not save \"{0}\": the node changed on the server since you opened it ({1}) (your version {2}, the server's version {3}). Nothing was written. Compare the two, overwrite the server's data with yours, or discard your changes.",
+            conflict.path,
+            conflict.how,
+            conflict.yourVersion,
+            conflict.serverVersion,
+          )
+        : vscode.l10n.t(
+            "Could not save \"{0}\": the node changed on the server since you opened it (your version {1}, the server's version {2}). Nothing was written. Compare the two, overwrite the server's data with yours, or discard your changes.",
+            conflict.path,
+            conflict.yourVersion,
+            conflict.serverVersion,
+          );
     }
-    return (
-      `Could not save "${conflict.path}": the node was deleted on the server after you opened it` +
-      `${conflict.ephemeral ? ' (it was ephemeral, so it went with the session that owned it)' : ''}. ` +
-      'Nothing was written. Re-create it with your data, or cancel and keep your changes unsaved.'
-    );
+    return conflict.ephemeral
+      ? vscode.l10n.t(
+          'Could not save "{0}": the node was deleted on the server after you opened it (it was ephemeral, so it went with the session that owned it). Nothing was written. Re-create it with your data, or cancel and keep your changes unsaved.',
+          conflict.path,
+        )
+      : vscode.l10n.t('Could not save "{0}": the node was deleted on the server after you opened it. Nothing was written. Re-create it with your data, or cancel and keep your changes unsaved.', conflict.path);
   }
 
   /** What the writeFile throws when the question goes unanswered: VS Code shows it as "Failed to save …". */
   private unanswered(entry: ConflictEntry): SaveAnswer {
     const message =
       entry.kind === 'changed'
-        ? `Not saved: "${entry.path}" changed on the server since you opened it (your version ${entry.yourVersion}, the server's version ${entry.serverVersion}). Nothing was written; your changes are kept unsaved. Save again to choose between Compare, Overwrite and Discard My Changes.`
-        : `Not saved: "${entry.path}" was deleted on the server after you opened it. Nothing was written; your changes are kept unsaved. Save again to re-create it.`;
+        ? vscode.l10n.t(
+            "Not saved: \"{0}\" changed on the server since you opened it (your version {1}, the server's version {2}). Nothing was written; your changes are kept unsaved. Save again to choose between Compare, Overwrite and Discard My Changes.",
+            entry.path,
+            entry.yourVersion ?? '?',
+            entry.serverVersion ?? '?',
+          )
+        : vscode.l10n.t('Not saved: "{0}" was deleted on the server after you opened it. Nothing was written; your changes are kept unsaved. Save again to re-create it.', entry.path);
     return { kind: 'fail', error: entry.kind === 'changed' ? new vscode.FileSystemError(message) : vscode.FileSystemError.FileNotFound(message) };
   }
 
-  private notify(entry: ConflictEntry, buttons: string[]): void {
+  private notify(entry: ConflictEntry, choices: ConflictChoice[]): void {
     if (entry.onScreen) return;
     entry.onScreen = true;
     // An error, not a warning: VS Code keeps only errors with buttons on screen until answered.
-    void vscode.window.showErrorMessage(entry.message, ...buttons).then(async (picked) => {
+    void vscode.window.showErrorMessage(entry.message, ...choices.map(buttonLabel)).then(async (picked) => {
       entry.onScreen = false;
       if (conflictRegistry().get(entry.uri) !== entry || entry.answered) return;
       try {
@@ -258,7 +281,7 @@ export class SaveConflicts implements vscode.Disposable {
           entry.settle(false);
           return;
         }
-        await entry.resolve(BUTTONS[picked]);
+        await entry.resolve(choices.find((choice) => buttonLabel(choice) === picked)!);
       } catch (error) {
         void vscode.window.showErrorMessage(userMessage(error));
       }
@@ -278,11 +301,11 @@ export class SaveConflicts implements vscode.Disposable {
           'vscode.diff',
           snapshotUri,
           vscode.Uri.parse(entry.uri),
-          `${entry.path} (server, version ${conflict.serverVersion}) ↔ yours (from version ${entry.yourVersion})`,
+          vscode.l10n.t('{0} (server, version {1}) ↔ yours (from version {2})', entry.path, conflict.serverVersion, entry.yourVersion ?? '?'),
           { preview: false } satisfies vscode.TextDocumentShowOptions,
         );
         // The question stays open: show it again next to the diff (unless it is still on screen).
-        this.notify(entry, ['Overwrite', 'Discard My Changes']);
+        this.notify(entry, ['overwrite', 'discard']);
         return { choice, compared: entry.snapshotUri! };
       }
       case 'overwrite': {
@@ -311,7 +334,7 @@ export class SaveConflicts implements vscode.Disposable {
         return { choice, reverted };
       }
       default:
-        throw new UserError(`"${choice}" does not answer a conflict about a changed node; choose compare, overwrite or discard.`);
+        throw new UserError(vscode.l10n.t('"{0}" does not answer a conflict about a changed node; choose compare, overwrite or discard.', choice));
     }
   }
 
@@ -329,7 +352,7 @@ export class SaveConflicts implements vscode.Disposable {
         entry.settle(false);
         return { choice };
       default:
-        throw new UserError(`"${choice}" does not answer a conflict about a deleted node; choose recreate or cancel.`);
+        throw new UserError(vscode.l10n.t('"{0}" does not answer a conflict about a deleted node; choose recreate or cancel.', choice));
     }
   }
 

@@ -201,18 +201,23 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       if (address.node) return this.writeNode(uri, address, connection, content, options);
       if (address.snapshot !== undefined || address.view === 'hexdump') {
         throw vscode.FileSystemError.NoPermissions(
-          `"${address.path}" is shown ${address.snapshot !== undefined ? `as the server's data at version ${address.snapshot}` : 'as a hex dump'}, which is read-only. ` +
-            'To change its data, use "ZooKeeper: Edit Data as Hex" or "ZooKeeper: Edit Data as Base64".',
+          address.snapshot !== undefined
+            ? vscode.l10n.t(
+                '"{0}" is shown as the server\'s data at version {1}, which is read-only. To change its data, use "ZooKeeper: Edit Data as Hex" or "ZooKeeper: Edit Data as Base64".',
+                address.path,
+                address.snapshot,
+              )
+            : vscode.l10n.t('"{0}" is shown as a hex dump, which is read-only. To change its data, use "ZooKeeper: Edit Data as Hex" or "ZooKeeper: Edit Data as Base64".', address.path),
         );
       }
       // Before anything is parsed: a half-typed value (or half-typed hex) that VS Code auto-saves is never sent.
       this.autoSave.check(uri, address.path);
-      this.refuseIfReadOnly(connection, 'save', address.path);
+      this.refuseIfReadOnly(connection, vscode.l10n.t('save'), address.path);
       let bytes: Uint8Array;
       try {
         bytes = parseView(address.view, content);
       } catch (error) {
-        if (error instanceof CodecError) throw new vscode.FileSystemError(`Could not save "${address.path}": ${error.message} Nothing was written.`);
+        if (error instanceof CodecError) throw new vscode.FileSystemError(vscode.l10n.t('Could not save "{0}": {1} Nothing was written.', address.path, error.message));
         throw error;
       }
       const client = await connection.connect();
@@ -264,7 +269,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     if (identity) {
       const current = await client.exists(address.path);
       if (!current) return this.deleted(uri, address, base);
-      if (current.czxid !== identity.czxid) return this.changed(uri, address, client, identity.version, 'it was deleted and created again by another client');
+      if (current.czxid !== identity.czxid) return this.changed(uri, address, client, identity.version, vscode.l10n.t('it was deleted and created again by another client'));
     }
     let stat: ZnodeStat;
     try {
@@ -274,7 +279,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       if (isZkError(error, 'NONODE') && identity) return this.deleted(uri, address, base);
       if (isZkError(error, 'NONODE')) {
         throw vscode.FileSystemError.FileNotFound(
-          `Could not save "${address.path}": the node does not exist. Saving never creates nodes; create it with "ZooKeeper: Create Node…" first.`,
+          vscode.l10n.t('Could not save "{0}": the node does not exist. Saving never creates nodes; create it with "ZooKeeper: Create Node…" first.', address.path),
         );
       }
       throw error;
@@ -293,7 +298,9 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const address = parseDocumentUri(uri);
       const client = await this.connection(address.connection).connect();
       if (!address.node) {
-        throw vscode.FileSystemError.FileNotADirectory(`"${uri.toString()}" is a document of the data of "${address.path}"; list its children at zk://${address.connection}${address.path} (no query).`);
+        throw vscode.FileSystemError.FileNotADirectory(
+          vscode.l10n.t('"{0}" is a document of the data of "{1}"; list its children at {2} (no query).', uri.toString(), address.path, `zk://${address.connection}${address.path}`),
+        );
       }
       const { children } = await client.getChildren(address.path);
       // Every znode is both a file and a directory (see documentAddress.ts): no stat per child needed.
@@ -305,8 +312,8 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     return asFileSystemErrors(async () => {
       const address = parseDocumentUri(uri);
       const connection = this.connection(address.connection);
-      this.refuseIfNotNode(address, uri, 'create a node at');
-      this.refuseIfReadOnly(connection, 'create', address.path);
+      this.refuseIfNotNode(address, uri, vscode.l10n.t('create a node at'));
+      this.refuseIfReadOnly(connection, vscode.l10n.t('create'), address.path);
       const client = await connection.connect();
       await client.create(address.path, null, { mode: 'persistent' });
       this.fireForNode(address, vscode.FileChangeType.Created, uri);
@@ -317,12 +324,16 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     return asFileSystemErrors(async () => {
       const address = parseDocumentUri(uri);
       const connection = this.connection(address.connection);
-      if (address.snapshot !== undefined) throw vscode.FileSystemError.NoPermissions(`A snapshot of "${address.path}" cannot be deleted; it is a read-only copy.`);
+      if (address.snapshot !== undefined) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('A snapshot of "{0}" cannot be deleted; it is a read-only copy.', address.path));
       // Deleting a document of the data would delete the node (and with recursive its subtree): only the node's own address may.
-      this.refuseIfNotNode(address, uri, 'delete');
-      this.refuseIfReadOnly(connection, 'delete', address.path);
+      this.refuseIfNotNode(address, uri, vscode.l10n.t('delete'));
+      this.refuseIfReadOnly(connection, vscode.l10n.t('delete'), address.path);
       if (isServerOwned(address.path)) {
-        throw vscode.FileSystemError.NoPermissions(`Could not delete "${address.path}": ${address.path === '/' ? 'the root node cannot be deleted' : '/zookeeper belongs to the server (quotas, configuration)'}.`);
+        throw vscode.FileSystemError.NoPermissions(
+          address.path === '/'
+            ? vscode.l10n.t('Could not delete "{0}": the root node cannot be deleted.', address.path)
+            : vscode.l10n.t('Could not delete "{0}": /zookeeper belongs to the server (quotas, configuration).', address.path),
+        );
       }
       const client = await connection.connect();
       if (options.recursive) {
@@ -331,7 +342,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
           const first = report.failed[0];
           if (report.deleted === 0 && first.code === 'NONODE') throw vscode.FileSystemError.FileNotFound(first.message);
           throw new vscode.FileSystemError(
-            `Deleted ${report.deleted} of ${report.total} nodes under "${address.path}"; ${report.failed.length} could not be deleted. First: ${first.message}`,
+            vscode.l10n.t('Deleted {0} of {1} nodes under "{2}"; {3} could not be deleted. First: {4}', report.deleted, report.total, address.path, report.failed.length, first.message),
           );
         }
       } else {
@@ -355,24 +366,26 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
 
   private async relocate(from: vscode.Uri, to: vscode.Uri, options: { readonly overwrite: boolean }, move: boolean): Promise<void> {
     return asFileSystemErrors(async () => {
-      const verb = move ? 'move' : 'copy';
       const source = parseDocumentUri(from);
       const target = parseDocumentUri(to);
-      this.refuseIfNotNode(source, from, verb);
-      this.refuseIfNotNode(target, to, `${verb} onto`);
+      const said = move ? vscode.l10n.t('move') : vscode.l10n.t('copy');
+      this.refuseIfNotNode(source, from, said);
+      this.refuseIfNotNode(target, to, move ? vscode.l10n.t('move onto') : vscode.l10n.t('copy onto'));
       if (source.connection !== target.connection) {
         throw vscode.FileSystemError.NoPermissions(
-          `Could not ${verb} "${source.path}" from "${source.connection}" to "${target.connection}": a ${verb} works inside one connection (one atomic batch on one ensemble).`,
+          vscode.l10n.t('Could not {0} "{1}" from "{2}" to "{3}": a {0} works inside one connection (one atomic batch on one ensemble).', said, source.path, source.connection, target.connection),
         );
       }
       const connection = this.connection(source.connection);
-      this.refuseIfReadOnly(connection, verb, source.path);
+      this.refuseIfReadOnly(connection, said, source.path);
       const client = await connection.connect();
       if (await client.exists(target.path)) {
         // VS Code deletes an existing target itself (when asked to overwrite) before it calls us; replacing a
         // subtree here would not be atomic, so an existing target is always refused.
         throw vscode.FileSystemError.FileExists(
-          `Could not ${verb} "${source.path}" to "${target.path}": "${target.path}" already exists${options.overwrite ? ' (it is not replaced: that could not be done atomically)' : ''}. Delete it first, or choose another name.`,
+          options.overwrite
+            ? vscode.l10n.t('Could not {0} "{1}" to "{2}": "{2}" already exists (it is not replaced: that could not be done atomically). Delete it first, or choose another name.', said, source.path, target.path)
+            : vscode.l10n.t('Could not {0} "{1}" to "{2}": "{2}" already exists. Delete it first, or choose another name.', said, source.path, target.path),
         );
       }
       const { nodes } = await relocateSubtree(client, source.path, target.path, { move });
@@ -415,7 +428,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     content: Uint8Array,
     options: { readonly create: boolean; readonly overwrite: boolean },
   ): Promise<void> {
-    this.refuseIfReadOnly(connection, 'save', address.path);
+    this.refuseIfReadOnly(connection, vscode.l10n.t('save'), address.path);
     const client = await connection.connect();
     const key = uri.toString();
     this.remember(address, key);
@@ -426,15 +439,15 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         this.bases.delete(key);
         this.lastStatVersions.delete(key);
         throw vscode.FileSystemError.FileNotFound(
-          `Could not save "${address.path}": the node was deleted on the server after you read it (version ${base.version}). Nothing was written. Write it again to create it anew.`,
+          vscode.l10n.t('Could not save "{0}": the node was deleted on the server after you read it (version {1}). Nothing was written. Write it again to create it anew.', address.path, base.version),
         );
       }
-      if (!options.create) throw vscode.FileSystemError.FileNotFound(`Could not save "${address.path}": the node does not exist. Nothing was written.`);
+      if (!options.create) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('Could not save "{0}": the node does not exist. Nothing was written.', address.path));
       let stat: ZnodeStat;
       try {
         ({ stat } = await client.create(address.path, content, { mode: 'persistent' }));
       } catch (error) {
-        if (isZkError(error, 'NODEEXISTS')) throw vscode.FileSystemError.FileExists(`Could not create "${address.path}": another client created it meanwhile. Nothing was written; read it and write again.`);
+        if (isZkError(error, 'NODEEXISTS')) throw vscode.FileSystemError.FileExists(vscode.l10n.t('Could not create "{0}": another client created it meanwhile. Nothing was written; read it and write again.', address.path));
         throw error;
       }
       setRecent(this.bases, key, this.makeBase(stat, content.length));
@@ -444,9 +457,9 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       this.fireForNode(address, vscode.FileChangeType.Created, uri);
       return;
     }
-    if (!options.overwrite) throw vscode.FileSystemError.FileExists(`Could not create "${address.path}": it already exists. Nothing was written.`);
+    if (!options.overwrite) throw vscode.FileSystemError.FileExists(vscode.l10n.t('Could not create "{0}": it already exists. Nothing was written.', address.path));
     if (base && current.czxid !== base.czxid) {
-      throw await this.refusal(await this.changed(uri, address, client, base.version, 'it was deleted and created again by another client'));
+      throw await this.refusal(await this.changed(uri, address, client, base.version, vscode.l10n.t('it was deleted and created again by another client')));
     }
     const expected = base?.version ?? this.lastStatVersions.get(key) ?? -1;
     let stat: ZnodeStat;
@@ -487,7 +500,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   private refuseIfNotNode(address: DocumentAddress, uri: vscode.Uri, operation: string): void {
     if (address.node) return;
     throw vscode.FileSystemError.NoPermissions(
-      `Could not ${operation} "${uri.toString()}": it is a document of the data of "${address.path}". Use the znode's own address, zk://${address.connection}${address.path} (no query).`,
+      vscode.l10n.t('Could not {0} "{1}": it is a document of the data of "{2}". Use the znode\'s own address, {3} (no query).', operation, uri.toString(), address.path, `zk://${address.connection}${address.path}`),
     );
   }
 
@@ -525,7 +538,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   /** The error a refused write throws (for a uri with no document waiting for an answer, asking returns it at once). */
   private async refusal(conflict: SaveConflict): Promise<vscode.FileSystemError> {
     const answer = await this.conflicts.ask(conflict);
-    return answer.kind === 'fail' ? answer.error : new vscode.FileSystemError(`Could not save "${conflict.path}": it changed on the server. Nothing was written.`);
+    return answer.kind === 'fail' ? answer.error : new vscode.FileSystemError(vscode.l10n.t('Could not save "{0}": it changed on the server. Nothing was written.', conflict.path));
   }
 
   private async recreate(uri: vscode.Uri, address: DocumentAddress, client: ZkClient, bytes: Uint8Array, ephemeral: boolean): Promise<SaveConflict | undefined> {
@@ -533,7 +546,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     try {
       ({ stat } = await client.create(address.path, bytes, { mode: ephemeral ? 'ephemeral' : 'persistent' }));
     } catch (error) {
-      if (isZkError(error, 'NODEEXISTS')) return this.changed(uri, address, client, this.bases.get(uri.toString())?.version ?? -1, 'another client created it again meanwhile');
+      if (isZkError(error, 'NODEEXISTS')) return this.changed(uri, address, client, this.bases.get(uri.toString())?.version ?? -1, vscode.l10n.t('another client created it again meanwhile'));
       throw error;
     }
     const key = uri.toString();
@@ -544,8 +557,12 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
     this.deletedNodes.markPresent(address.connection, address.path, this.urisOf(address));
     void vscode.window.showInformationMessage(
       ephemeral
-        ? `Re-created "${address.path}" as an ephemeral node owned by this window's ZooKeeper session: it lives only as long as the extension's session on "${address.connection}" and disappears when VS Code closes or the connection is closed. Its ACL is world:anyone:cdrwa.`
-        : `Re-created "${address.path}" as a persistent node with your data. Its ACL is world:anyone:cdrwa.`,
+        ? vscode.l10n.t(
+            'Re-created "{0}" as an ephemeral node owned by this window\'s ZooKeeper session: it lives only as long as the extension\'s session on "{1}" and disappears when VS Code closes or the connection is closed. Its ACL is world:anyone:cdrwa.',
+            address.path,
+            address.connection,
+          )
+        : vscode.l10n.t('Re-created "{0}" as a persistent node with your data. Its ACL is world:anyone:cdrwa.', address.path),
     );
     this.fireForNode(address, vscode.FileChangeType.Created, uri);
     this.fireForNode(address, vscode.FileChangeType.Changed);
@@ -597,8 +614,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   private refuseIfReadOnly(connection: ZkConnection, operation: string, path: string): void {
     if (!connection.readOnly) return;
     throw vscode.FileSystemError.NoPermissions(
-      `Could not ${operation} "${path}": the connection "${connection.name}" is read-only, so every write through it is refused. ` +
-        'Turn off "Read-only" with "ZooKeeper: Edit Connection…" to make changes.',
+      vscode.l10n.t('Could not {0} "{1}": the connection "{2}" is read-only, so every write through it is refused. Turn off "Read-only" with "ZooKeeper: Edit Connection…" to make changes.', operation, path, connection.name),
     );
   }
 

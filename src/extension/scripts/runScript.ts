@@ -61,30 +61,34 @@ export function registerScripts(subscriptions: vscode.Disposable[], log: Logger,
     const request = arg instanceof ScriptRunRequest ? arg : undefined;
     const uriArg = request?.uri ?? (args && typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args?.uri instanceof vscode.Uri ? args.uri : arg instanceof vscode.Uri ? arg : undefined);
     const uri = uriArg ?? vscode.window.activeTextEditor?.document.uri;
-    if (!uri) throw new UserError('Open a ZooKeeper script (.zk) first, or pass { uri }.');
+    if (!uri) throw new UserError(vscode.l10n.t('Open a ZooKeeper script (.zk) first, or pass { uri }.'));
     if (!vscode.workspace.isTrusted) {
       // A script is code from the workspace acting on the user's clusters: Restricted Mode runs none.
-      throw new UserError('Scripts do not run in Restricted Mode: trust this workspace first (Manage Workspace Trust) to run ZooKeeper scripts.');
+      throw new UserError(vscode.l10n.t('Scripts do not run in Restricted Mode: trust this workspace first (Manage Workspace Trust) to run ZooKeeper scripts.'));
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const script = parseScript(document.getText());
     const onlyLine = request?.line ?? (args && typeof args.line === 'number' ? args.line : undefined);
     const commands = onlyLine === undefined ? script.commands : script.commands.filter((c) => c.line === onlyLine);
-    if (commands.length === 0) throw new UserError(onlyLine === undefined ? 'The script has no commands.' : `Line ${onlyLine + 1} holds no command.`);
+    if (commands.length === 0) throw new UserError(onlyLine === undefined ? vscode.l10n.t('The script has no commands.') : vscode.l10n.t('Line {0} holds no command.', onlyLine + 1));
 
     const errors = diagnose(script).filter((d) => d.severity === 1 && commands.some((c) => c.line === d.range.start.line));
     if (errors.length > 0) {
       const first = errors[0];
-      throw new UserError(`Line ${first.range.start.line + 1}: ${first.message} Nothing was run; fix the script first (${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}).`);
+      throw new UserError(
+        errors.length === 1
+          ? vscode.l10n.t('Line {0}: {1} Nothing was run; fix the script first (1 problem).', first.range.start.line + 1, first.message)
+          : vscode.l10n.t('Line {0}: {1} Nothing was run; fix the script first ({2} problems).', first.range.start.line + 1, first.message, errors.length),
+      );
     }
 
     const name = (args && typeof args.connection === 'string' ? args.connection : undefined) ?? (script.directive?.name || undefined);
     const connection = name ? deps.connections.require(name) : deps.connections.active;
-    if (!connection) throw new UserError('No connection to run the script on: add "# connection: <name>" as its first line, or connect to a cluster first.');
+    if (!connection) throw new UserError(vscode.l10n.t('No connection to run the script on: add "# connection: <name>" as its first line, or connect to a cluster first.'));
 
     const writes = commands.filter((c) => c.spec?.writes);
     if (connection.readOnly && writes.length > 0) {
-      throw new UserError(`${connection.name} is read-only: the script writes (line ${writes.map((c) => c.line + 1).join(', ')}). Nothing was run.`);
+      throw new UserError(vscode.l10n.t('{0} is read-only: the script writes (line {1}). Nothing was run.', connection.name, writes.map((c) => c.line + 1).join(', ')));
     }
     const destructive = commands.filter((c) => isDestructive(c));
     // Only the user's own settings may waive the confirmation: a workspace (a cloned repository)
@@ -96,8 +100,13 @@ export function registerScripts(subscriptions: vscode.Disposable[], log: Logger,
       if (args) {
         if (args.confirmDestructive !== true) throw new UserError(`The script deletes or changes ACLs on ${connection.name} (${destructive.length} ${destructive.length === 1 ? 'command' : 'commands'}). Pass confirmDestructive: true, or list the connection in zookeeper.scripts.sandboxConnections.`);
       } else {
-        const answer = await vscode.window.showWarningMessage(`Run destructive commands on ${connection.name}?`, { modal: true, detail: `${list}\n\n${connection.name} is not in zookeeper.scripts.sandboxConnections.` }, 'Run');
-        if (answer !== 'Run') return undefined;
+        const runLabel = vscode.l10n.t('Run');
+        const answer = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Run destructive commands on {0}?', connection.name),
+          { modal: true, detail: `${list}\n\n${vscode.l10n.t('{0} is not in zookeeper.scripts.sandboxConnections.', connection.name)}` },
+          runLabel,
+        );
+        if (answer !== runLabel) return undefined;
       }
     }
 
@@ -140,8 +149,12 @@ export function registerScripts(subscriptions: vscode.Disposable[], log: Logger,
     log.info(`script ${uri.toString()} on ${connection.name}: ${results.length - failed.length} ok, ${failed.length} failed, ${skipped} skipped`);
     if (!args) {
       output.show(true);
-      if (failed.length > 0) void vscode.window.showErrorMessage(`Line ${failed[0].line + 1}: ${failed[0].error ?? ''}${skipped ? ` The rest of the script (${skipped}) was not run.` : ''}`);
-      else vscode.window.setStatusBarMessage(`Ran ${results.length} ${results.length === 1 ? 'command' : 'commands'} on ${connection.name}.`, 5000);
+      if (failed.length > 0) {
+        const said = vscode.l10n.t('Line {0}: {1}', failed[0].line + 1, failed[0].error ?? '');
+        void vscode.window.showErrorMessage(skipped ? `${said} ${vscode.l10n.t('The rest of the script ({0}) was not run.', skipped)}` : said);
+      } else {
+        vscode.window.setStatusBarMessage(results.length === 1 ? vscode.l10n.t('Ran 1 command on {0}.', connection.name) : vscode.l10n.t('Ran {0} commands on {1}.', results.length, connection.name), 5000);
+      }
     }
     return { connection: connection.name, results, skipped, ok: failed.length === 0 };
   };
@@ -161,14 +174,14 @@ class ScriptCodeLenses implements vscode.CodeLensProvider {
     const top = new vscode.Range(script.commands[0].line, 0, script.commands[0].line, 0);
     const lenses = [
       new vscode.CodeLens(top, {
-        title: target ? `$(play) Run script on ${target}` : '$(play) Run script (no connection yet)',
+        title: `$(play) ${target ? vscode.l10n.t('Run script on {0}', target) : vscode.l10n.t('Run script (no connection yet)')}`,
         command: COMMANDS.runScript,
         arguments: [new ScriptRunRequest(document.uri)],
       }),
     ];
     for (const command of script.commands) {
       if (!command.spec) continue;
-      lenses.push(new vscode.CodeLens(new vscode.Range(command.line, 0, command.line, 0), { title: '$(play) Run', command: COMMANDS.runScript, arguments: [new ScriptRunRequest(document.uri, command.line)] }));
+      lenses.push(new vscode.CodeLens(new vscode.Range(command.line, 0, command.line, 0), { title: `$(play) ${vscode.l10n.t('Run')}`, command: COMMANDS.runScript, arguments: [new ScriptRunRequest(document.uri, command.line)] }));
     }
     return lenses;
   }

@@ -84,15 +84,22 @@ function toCommandResult(connection: string, root: string, outcome: SearchOutcom
 /** Step 1 of 2: the text to find, with Match Case / Regular Expression / Binary toggles as buttons. */
 async function askData(root: string, connection: string, toggles: Toggles): Promise<string | undefined> {
   const box = vscode.window.createInputBox();
-  box.title = `Search ${root} on ${connection} (1/2)`;
-  box.placeholder = 'Text to find in the data (empty: match paths only)';
+  box.title = vscode.l10n.t('Search {0} on {1} (1/2)', root, connection);
+  box.placeholder = vscode.l10n.t('Text to find in the data (empty: match paths only)');
   const buttons = (): vscode.QuickInputButton[] => [
-    { iconPath: new vscode.ThemeIcon(toggles.caseSensitive ? 'case-sensitive' : 'whole-word'), tooltip: toggles.caseSensitive ? 'Match Case: on (click to ignore case)' : 'Match Case: off (click to match case)' },
-    { iconPath: new vscode.ThemeIcon(toggles.regex ? 'regex' : 'symbol-text'), tooltip: toggles.regex ? 'Regular Expression: on (click for plain text)' : 'Regular Expression: off (click to use one)' },
-    { iconPath: new vscode.ThemeIcon(toggles.binary ? 'file-binary' : 'file-text'), tooltip: toggles.binary ? 'Binary data: searched by hex digits too (click for text only)' : 'Binary data: not searched (click to search it by hex digits)' },
+    { iconPath: new vscode.ThemeIcon(toggles.caseSensitive ? 'case-sensitive' : 'whole-word'), tooltip: toggles.caseSensitive ? vscode.l10n.t('Match Case: on (click to ignore case)') : vscode.l10n.t('Match Case: off (click to match case)') },
+    { iconPath: new vscode.ThemeIcon(toggles.regex ? 'regex' : 'symbol-text'), tooltip: toggles.regex ? vscode.l10n.t('Regular Expression: on (click for plain text)') : vscode.l10n.t('Regular Expression: off (click to use one)') },
+    { iconPath: new vscode.ThemeIcon(toggles.binary ? 'file-binary' : 'file-text'), tooltip: toggles.binary ? vscode.l10n.t('Binary data: searched by hex digits too (click for text only)') : vscode.l10n.t('Binary data: not searched (click to search it by hex digits)') },
   ];
   const describe = (): void => {
-    box.prompt = `Match case: ${toggles.caseSensitive ? 'on' : 'off'} · regular expression: ${toggles.regex ? 'on' : 'off'} · binary data: ${toggles.binary ? 'by hex digits' : 'skipped'} (the buttons above switch them)`;
+    const on = vscode.l10n.t('on');
+    const off = vscode.l10n.t('off');
+    box.prompt = vscode.l10n.t(
+      'Match case: {0} · regular expression: {1} · binary data: {2} (the buttons above switch them)',
+      toggles.caseSensitive ? on : off,
+      toggles.regex ? on : off,
+      toggles.binary ? vscode.l10n.t('by hex digits') : vscode.l10n.t('skipped'),
+    );
     box.buttons = buttons();
     box.validationMessage = validateData(box.value, toggles);
   };
@@ -221,13 +228,15 @@ export function registerSearch(context: vscode.ExtensionContext, log: Logger, co
     const dataPattern = await askData(path, connection.name, toggles);
     if (dataPattern === undefined) return undefined;
     const pathPattern = await vscode.window.showInputBox({
-      title: `Search ${path} on ${connection.name} (2/2)`,
+      title: vscode.l10n.t('Search {0} on {1} (2/2)', path, connection.name),
       prompt: dataPattern
-        ? `Only in nodes whose path matches (empty: every node). Finding "${dataPattern}" in the data.`
-        : 'Nodes whose path matches: a glob such as *.json (the name) or /config/**/db* (the whole path)' + (toggles.regex ? ', or a regular expression' : ''),
-      placeHolder: toggles.regex ? 'A regular expression searched in the path' : '*.json, /config/**/db*, node-{a,b}',
+        ? vscode.l10n.t('Only in nodes whose path matches (empty: every node). Finding "{0}" in the data.', dataPattern)
+        : toggles.regex
+          ? vscode.l10n.t('Nodes whose path matches: a glob such as *.json (the name) or /config/**/db* (the whole path), or a regular expression')
+          : vscode.l10n.t('Nodes whose path matches: a glob such as *.json (the name) or /config/**/db* (the whole path)'),
+      placeHolder: toggles.regex ? vscode.l10n.t('A regular expression searched in the path') : '*.json, /config/**/db*, node-{a,b}',
       validateInput: (value) => {
-        if (!value && !dataPattern) return 'Type a path pattern, or go back and type text to find in the data.';
+        if (!value && !dataPattern) return vscode.l10n.t('Type a path pattern, or go back and type text to find in the data.');
         try {
           pathMatcher(value, toggles);
           return undefined;
@@ -241,7 +250,7 @@ export function registerSearch(context: vscode.ExtensionContext, log: Logger, co
   });
 
   registerCommand(context.subscriptions, commandLog, COMMANDS.searchAgain, async () => {
-    if (!last) throw new UserError('Nothing was searched yet in this window: run "ZooKeeper: Search…" on a connection or a node.');
+    if (!last) throw new UserError(vscode.l10n.t('Nothing was searched yet in this window: run "ZooKeeper: Search…" on a connection or a node.'));
     return run(last.connection, last.query, { reveal: false });
   });
   registerCommand(context.subscriptions, commandLog, COMMANDS.cancelSearch, () => {

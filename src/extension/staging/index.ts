@@ -52,10 +52,17 @@ class ChangeResource implements vscode.SourceControlResourceState {
   ) {
     const { change } = entry;
     this.resourceUri = change.kind === 'delete' ? nodeUri(connection, change.path) : documentUri(connection, change.path);
-    const label = { set: 'Modified', create: 'Created', delete: change.kind === 'delete' && change.nodes.length > 1 ? `Deleted with ${change.nodes.length - 1} below it` : 'Deleted' }[change.kind];
-    this.decorations = { strikeThrough: change.kind === 'delete', tooltip: `${label}: ${change.path} (staged, not yet written)`, faded: !entry.staged };
+    const label =
+      change.kind === 'set'
+        ? vscode.l10n.t('Modified')
+        : change.kind === 'create'
+          ? vscode.l10n.t('Created')
+          : change.nodes.length > 1
+            ? vscode.l10n.t('Deleted with {0} below it', change.nodes.length - 1)
+            : vscode.l10n.t('Deleted');
+    this.decorations = { strikeThrough: change.kind === 'delete', tooltip: vscode.l10n.t('{0}: {1} (staged, not yet written)', label, change.path), faded: !entry.staged };
     this.contextValue = entry.staged ? 'staged' : 'heldBack';
-    this.command = { command: COMMANDS.openStagedChange, title: 'Open Changes', arguments: [this] };
+    this.command = { command: COMMANDS.openStagedChange, title: vscode.l10n.t('Open Changes'), arguments: [this] };
   }
 }
 
@@ -132,9 +139,9 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
     if (!this.enabled) return undefined;
     // A sequential or ephemeral node's name or life is decided when it is created: made at once, as the README says.
     if (request.mode !== 'persistent' && request.mode !== 'container' && request.mode !== 'ttl') return undefined;
-    if (this.entries.get(connection.name)?.has(request.path)) throw new UserError(`${request.path} already has a staged change; discard it first.`);
+    if (this.entries.get(connection.name)?.has(request.path)) throw new UserError(vscode.l10n.t('{0} already has a staged change; discard it first.', request.path));
     const client = await connection.connect();
-    if (await client.exists(request.path)) throw new UserError(`Could not stage the creation of "${request.path}": it already exists.`);
+    if (await client.exists(request.path)) throw new UserError(vscode.l10n.t('Could not stage the creation of "{0}": it already exists.', request.path));
     this.put(connection.name, { kind: 'create', path: request.path, data: Buffer.from(request.data), mode: request.mode, ...(request.ttlMs !== undefined ? { ttlMs: request.ttlMs } : {}) });
     this.log.info(`staged the creation of ${connection.name}:${request.path}`);
     this.changed(connection.name, request.path);
@@ -153,7 +160,7 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
     const { data, stat } = await client.get(path);
     let nodes = [{ path, version: stat.version }];
     if (stat.numChildren > 0) {
-      if (!recursive) throw new UserError(`"${path}" has children: stage its deletion with its subtree (recursive), or delete them first.`);
+      if (!recursive) throw new UserError(vscode.l10n.t('"{0}" has children: stage its deletion with its subtree (recursive), or delete them first.', path));
       const walk = await walkSubtree(client, path);
       const versions = await Promise.all(walk.paths.map(async (p) => ({ path: p, version: (await client.exists(p))?.version ?? 0 })));
       nodes = versions.reverse();
@@ -187,15 +194,15 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
       // "under" includes an equal query string, which a node's document (zk://c/p?view=text) never
       // shares with a root. Without a root every document is asked, and the provider answers for its
       // own connection's staged nodes only (the gutter then marks staged lines as Git does).
-      const control = vscode.scm.createSourceControl('zookeeper', `ZooKeeper Changes: ${connection}`);
-      control.inputBox.placeholder = `Commit the staged changes to ${connection} as one transaction`;
+      const control = vscode.scm.createSourceControl('zookeeper', vscode.l10n.t('ZooKeeper Changes: {0}', connection));
+      control.inputBox.placeholder = vscode.l10n.t('Commit the staged changes to {0} as one transaction', connection);
       control.inputBox.visible = false;
-      control.acceptInputCommand = { command: COMMANDS.commitStaged, title: 'Commit', arguments: [{ connection }] };
+      control.acceptInputCommand = { command: COMMANDS.commitStaged, title: vscode.l10n.t('Commit'), arguments: [{ connection }] };
       control.quickDiffProvider = {
         provideOriginalResource: (uri) => (uri.scheme === 'zk' && uri.authority === connection && this.stagedData(connection, uri.path) !== undefined ? serverUri(connection, uri.path) : undefined),
       };
       const staged = control.createResourceGroup('staged', 'Staged');
-      const held = control.createResourceGroup('heldBack', 'Held Back (not committed)');
+      const held = control.createResourceGroup('heldBack', vscode.l10n.t('Held Back (not committed)'));
       staged.hideWhenEmpty = false;
       held.hideWhenEmpty = true;
       entry = { control, staged, held };
@@ -237,7 +244,7 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
   }
 
   async commit(connection: ZkConnection): Promise<CommitOutcome> {
-    if (connection.readOnly) throw new UserError(`${connection.name} is read-only: nothing was committed.`);
+    if (connection.readOnly) throw new UserError(vscode.l10n.t('{0} is read-only: nothing was committed.', connection.name));
     const staged = this.list(connection.name).filter((e) => e.staged);
     if (staged.length === 0) return { applied: true, results: [] };
     const client = await connection.connect();
@@ -320,7 +327,7 @@ export function registerStaging(
     if (typeof named === 'string') connection = connections.require(named);
     else {
       const withChanges = connections.list().filter((c) => service.list(c.name).some((e) => e.staged));
-      if (withChanges.length === 0) throw new UserError('There are no staged changes to commit.');
+      if (withChanges.length === 0) throw new UserError(vscode.l10n.t('There are no staged changes to commit.'));
       connection = withChanges[0];
     }
     const outcome = await service.commit(connection);
@@ -332,24 +339,37 @@ export function registerStaging(
     };
     if (args) return result;
     if (outcome.applied) {
-      void vscode.window.showInformationMessage(`Committed ${outcome.results.length} operation${outcome.results.length === 1 ? '' : 's'} to ${connection.name} in one transaction.`);
+      void vscode.window.showInformationMessage(
+        outcome.results.length === 1
+          ? vscode.l10n.t('Committed 1 operation to {0} in one transaction.', connection.name)
+          : vscode.l10n.t('Committed {0} operations to {1} in one transaction.', outcome.results.length, connection.name),
+      );
       return result;
     }
     const conflict = outcome.conflict!;
-    const why = conflict.code === 'BADVERSION' ? 'changed on the server since you staged it' : conflict.code === 'NODEEXISTS' ? 'was created on the server meanwhile' : conflict.code === 'NONODE' ? 'was deleted on the server (or its parent is missing)' : `was refused (${conflict.code})`;
-    const choice = await vscode.window.showWarningMessage(`Nothing was committed: ${conflict.path} ${why}. The commit is all or nothing.`, 'Refresh This Change', 'Show Diff');
-    if (choice === 'Refresh This Change') await service.refresh(connection, conflict.change.path);
-    else if (choice === 'Show Diff') await vscode.commands.executeCommand('vscode.diff', serverUri(connection.name, conflict.change.path), serverUri(connection.name, conflict.change.path).with({ query: 'staged' }));
+    const message =
+      conflict.code === 'BADVERSION'
+        ? vscode.l10n.t('Nothing was committed: {0} changed on the server since you staged it. The commit is all or nothing.', conflict.path)
+        : conflict.code === 'NODEEXISTS'
+          ? vscode.l10n.t('Nothing was committed: {0} was created on the server meanwhile. The commit is all or nothing.', conflict.path)
+          : conflict.code === 'NONODE'
+            ? vscode.l10n.t('Nothing was committed: {0} was deleted on the server (or its parent is missing). The commit is all or nothing.', conflict.path)
+            : vscode.l10n.t('Nothing was committed: {0} was refused ({1}). The commit is all or nothing.', conflict.path, conflict.code);
+    const refresh = vscode.l10n.t('Refresh This Change');
+    const showDiff = vscode.l10n.t('Show Diff');
+    const choice = await vscode.window.showWarningMessage(message, refresh, showDiff);
+    if (choice === refresh) await service.refresh(connection, conflict.change.path);
+    else if (choice === showDiff) await vscode.commands.executeCommand('vscode.diff', serverUri(connection.name, conflict.change.path), serverUri(connection.name, conflict.change.path).with({ query: 'staged' }));
     return result;
   });
 
   registerCommand(context.subscriptions, stagingLog, COMMANDS.openStagedChange, async (...argv: unknown[]) => {
     const [{ connection, path }] = targetsOf(argv);
     const change = service.list(connection).find((e) => e.change.path === path)?.change;
-    if (!change) throw new UserError(`${path} has no staged change on ${connection}.`);
+    if (!change) throw new UserError(vscode.l10n.t('{0} has no staged change on {1}.', path, connection));
     const server = serverUri(connection, path);
     const right = change.kind === 'set' ? documentUri(connection, path) : server.with({ query: 'staged' });
-    await vscode.commands.executeCommand('vscode.diff', server, right, `${path} (server ↔ staged)`, { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', server, right, vscode.l10n.t('{0} (server ↔ staged)', path), { preview: true });
   });
   registerCommand(context.subscriptions, stagingLog, COMMANDS.unstageChange, (...argv: unknown[]) => {
     for (const t of targetsOf(argv)) service.setStaged(t.connection, t.path, false);
@@ -360,8 +380,13 @@ export function registerStaging(
   registerCommand(context.subscriptions, stagingLog, COMMANDS.discardChange, async (...argv: unknown[]) => {
     const list = targetsOf(argv);
     if (!isAutomationCall(argv)) {
-      const answer = await vscode.window.showWarningMessage(`Discard ${list.length === 1 ? `the staged change to ${list[0].path}` : `${list.length} staged changes`}? The server is not touched.`, { modal: true }, 'Discard');
-      if (answer !== 'Discard') return;
+      const discard = vscode.l10n.t('Discard');
+      const answer = await vscode.window.showWarningMessage(
+        list.length === 1 ? vscode.l10n.t('Discard the staged change to {0}? The server is not touched.', list[0].path) : vscode.l10n.t('Discard {0} staged changes? The server is not touched.', list.length),
+        { modal: true },
+        discard,
+      );
+      if (answer !== discard) return;
     }
     for (const t of list) service.drop(t.connection, t.path);
   });

@@ -46,7 +46,7 @@ export function registerCompare(context: vscode.ExtensionContext, log: Logger, c
     const { connection, path, other, otherPath, ignore } = request;
     const [leftClient, rightClient] = await Promise.all([connection.connect(), other.connect()]);
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Comparing ${connection.name}:${path} with ${other.name}:${otherPath}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing {0} with {1}', `${connection.name}:${path}`, `${other.name}:${otherPath}`), cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -58,7 +58,12 @@ export function registerCompare(context: vscode.ExtensionContext, log: Logger, c
             ignoreEphemeral: ignore.ephemeral,
             compareAcl: ignore.acl === false,
             signal: abort.signal,
-            onProgress: (p) => progress.report({ message: p.phase === 'walking' ? `${p.done.toLocaleString('en-US')} nodes listed` : `${p.done.toLocaleString('en-US')} of ${(p.total ?? 0).toLocaleString('en-US')} compared` }),
+            onProgress: (p) => progress.report({
+              message:
+                p.phase === 'walking'
+                  ? vscode.l10n.t('{0} nodes listed', p.done.toLocaleString('en-US'))
+                  : vscode.l10n.t('{0} of {1} compared', p.done.toLocaleString('en-US'), (p.total ?? 0).toLocaleString('en-US')),
+            }),
           },
         );
       },
@@ -90,16 +95,16 @@ export function registerCompare(context: vscode.ExtensionContext, log: Logger, c
     } else {
       const all = connections.list();
       const picked = await vscode.window.showQuickPick(
-        [...all.filter((c) => c.name !== connection.name), connection].map((c) => ({ label: c.name, description: c === connection ? 'this connection' : c.config.connectString, detail: c.statusText, connection: c })),
-        { title: `Compare ${path} on ${connection.name} with… (1/2)`, placeHolder: 'The connection of the other side' },
+        [...all.filter((c) => c.name !== connection.name), connection].map((c) => ({ label: c.name, description: c === connection ? vscode.l10n.t('this connection') : c.config.connectString, detail: c.statusText, connection: c })),
+        { title: vscode.l10n.t('Compare {0} on {1} with… (1/2)', path, connection.name), placeHolder: vscode.l10n.t('The connection of the other side') },
       );
       if (!picked) return undefined;
       other = picked.connection;
       const typed = await vscode.window.showInputBox({
-        title: `Compare ${path} on ${connection.name} with a node on ${other.name} (2/2)`,
-        prompt: 'The other node; its subtree is compared with this one (ephemeral nodes are left out; ACLs are not compared).',
+        title: vscode.l10n.t('Compare {0} on {1} with a node on {2} (2/2)', path, connection.name, other.name),
+        prompt: vscode.l10n.t('The other node; its subtree is compared with this one (ephemeral nodes are left out; ACLs are not compared).'),
         value: path,
-        validateInput: (value) => validatePath(normalizeUserPath(value)) ?? (other === connection && normalizeUserPath(value) === path ? 'That is the same node: choose another path or another connection.' : undefined),
+        validateInput: (value) => validatePath(normalizeUserPath(value)) ?? (other === connection && normalizeUserPath(value) === path ? vscode.l10n.t('That is the same node: choose another path or another connection.') : undefined),
       });
       if (typed === undefined) return undefined;
       otherPath = normalizeUserPath(typed);

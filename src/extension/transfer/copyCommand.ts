@@ -51,9 +51,9 @@ export function registerCopy(context: vscode.ExtensionContext, log: Logger, conn
     const to = { connection: toSide.connection, path: absolute(toSide.path, target.path) };
     const source = connections.require(from.connection);
     const destination = connections.require(to.connection);
-    if (destination.readOnly) throw new UserError(`${destination.name} is read-only: nothing is copied to it.`);
+    if (destination.readOnly) throw new UserError(vscode.l10n.t('{0} is read-only: nothing is copied to it.', destination.name));
     const [sourceClient, client] = await Promise.all([source.connect(), destination.connect()]);
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning the copy of ${from.connection}:${from.path} to ${to.connection}:${to.path}`, cancellable: true }, async (_progress, token) => {
+    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Planning the copy of {0} to {1}', `${from.connection}:${from.path}`, `${to.connection}:${to.path}`), cancellable: true }, async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const live = await readLiveSource(sourceClient, from.path, { subtree, connection: from.connection, signal: abort.signal });

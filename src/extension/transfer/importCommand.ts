@@ -81,7 +81,7 @@ export function describeImportReport(report: ImportReport, target: string): stri
  * read-only connection here too, whoever made the plan.
  */
 export async function applyWithProgress(connection: ZkConnection, client: ZkClient, plan: ImportPlan, title: string): Promise<ImportReport> {
-  if (connection.readOnly) throw new UserError(`${connection.name} is read-only: nothing was imported.`);
+  if (connection.readOnly) throw new UserError(vscode.l10n.t('{0} is read-only: nothing was imported.', connection.name));
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
@@ -112,16 +112,17 @@ export async function showPlanAndAsk(
   const c = plan.counts;
   const work = c.create + c.update + c.delete;
   if (work === 0) {
-    void vscode.window.showInformationMessage(`Nothing to apply: ${connection.name}:${plan.root} already matches ${what} (${c.unchanged} unchanged).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to apply: {0} already matches {1} ({2} unchanged).', `${connection.name}:${plan.root}`, what, c.unchanged));
     return undefined;
   }
+  const apply = vscode.l10n.t('Apply');
   const choice = await vscode.window.showInformationMessage(
-    `Import plan for ${connection.name}:${plan.root}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged. Apply it?`,
-    'Apply',
-    'Cancel',
+    vscode.l10n.t('Import plan for {0}: {1} to create, {2} to update, {3} to delete, {4} unchanged. Apply it?', `${connection.name}:${plan.root}`, c.create, c.update, c.delete, c.unchanged),
+    apply,
+    vscode.l10n.t('Cancel'),
   );
-  if (choice !== 'Apply') return undefined;
-  const report = await applyWithProgress(connection, client, plan, `Importing into ${connection.name}:${plan.root}`);
+  if (choice !== apply) return undefined;
+  const report = await applyWithProgress(connection, client, plan, vscode.l10n.t('Importing into {0}', `${connection.name}:${plan.root}`));
   const message = describeImportReport(report, `${connection.name}:${plan.root}`);
   log.info(message);
   if (report.failed.length > 0 || report.aclFailed.length > 0) void vscode.window.showWarningMessage(message);
@@ -138,7 +139,7 @@ export function registerImport(context: vscode.ExtensionContext, log: Logger, co
     const arg = argv[0];
     const args = isAutomationCall(argv) ? asArgs(arg) : undefined;
     const { connection, path } = arg instanceof ConnectionItem ? { connection: connections.require(arg.connection.name), path: '/' } : await resolveNode(connections, arg);
-    if (connection.readOnly) throw new UserError(`${connection.name} is read-only: Import writes, so it is refused here.`);
+    if (connection.readOnly) throw new UserError(vscode.l10n.t('{0} is read-only: Import writes, so it is refused here.', connection.name));
     let uri: vscode.Uri;
     let deleteExtra = false;
     if (args) {
@@ -151,29 +152,29 @@ export function registerImport(context: vscode.ExtensionContext, log: Logger, co
       deleteExtra = args.deleteExtra === true;
     } else {
       const picked = await vscode.window.showOpenDialog({
-        title: `Import into ${path} on ${connection.name}`,
+        title: vscode.l10n.t('Import into {0} on {1}', path, connection.name),
         canSelectMany: false,
-        filters: { 'ZooKeeper exports (ours, ZooNavigator)': ['json', 'txt', 'b64', '*'] },
-        openLabel: 'Plan Import',
+        filters: { [vscode.l10n.t('ZooKeeper exports (ours, ZooNavigator)')]: ['json', 'txt', 'b64', '*'] },
+        openLabel: vscode.l10n.t('Plan Import'),
       });
       if (!picked?.[0]) return undefined;
       uri = picked[0];
       const mode = await vscode.window.showQuickPick(
         [
-          { label: 'Create and update', description: 'nodes in the target that the file lacks stay', deleteExtra: false },
-          { label: 'Create, update and delete', description: 'nodes in the target that the file lacks are deleted (listed in the plan first)', deleteExtra: true },
+          { label: vscode.l10n.t('Create and update'), description: vscode.l10n.t('nodes in the target that the file lacks stay'), deleteExtra: false },
+          { label: vscode.l10n.t('Create, update and delete'), description: vscode.l10n.t('nodes in the target that the file lacks are deleted (listed in the plan first)'), deleteExtra: true },
         ],
-        { title: `Import ${baseName(uri.path)} into ${connection.name}:${path}`, placeHolder: 'What the plan may do' },
+        { title: vscode.l10n.t('Import {0} into {1}', baseName(uri.path), `${connection.name}:${path}`), placeHolder: vscode.l10n.t('What the plan may do') },
       );
       if (!mode) return undefined;
       deleteExtra = mode.deleteExtra;
     }
     const source = await readSource(uri);
     const client = await connection.connect();
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning the import into ${connection.name}:${path}`, cancellable: true }, (progress, token) => {
+    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Planning the import into {0}', `${connection.name}:${path}`), cancellable: true }, (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      return planImport(client, path, source, { deleteExtra, signal: abort.signal, onProgress: ({ read, total }) => progress.report({ message: `${read.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} nodes` }) });
+      return planImport(client, path, source, { deleteExtra, signal: abort.signal, onProgress: ({ read, total }) => progress.report({ message: vscode.l10n.t('{0} of {1} nodes', read.toLocaleString('en-US'), total.toLocaleString('en-US')) }) });
     });
     const result: ImportCommandResult = { connection: connection.name, path, uri: uri.toString(), plan: planSummary(plan) };
     const from = `${baseName(uri.path)}${source.source?.path ? ` (${source.format === 'zoonavigator' ? 'ZooNavigator export' : 'export'} of ${source.source.connection ? `${source.source.connection}:` : ''}${source.source.path})` : ''}`;

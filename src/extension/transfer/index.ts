@@ -63,13 +63,17 @@ function sinkFor(uri: vscode.Uri): { write: (chunk: string) => void | Promise<vo
 
 function describeReport(report: ExportReport, path: string, target: string): string {
   const notes = [
-    report.skippedEphemeral > 0 ? `${report.skippedEphemeral} ephemeral left out` : '',
-    report.unreadable.length > 0 ? `${report.unreadable.length} not readable with this session's credentials (${report.unreadable.slice(0, 2).join(', ')}${report.unreadable.length > 2 ? ', …' : ''})` : '',
-    report.aclMasked.length > 0 ? `${report.aclMasked.length} with an ACL the server masked (needs ADMIN to read; not restorable)` : '',
-    report.binaryWithoutData > 0 ? `${report.binaryWithoutData} binary written without data (use JSON to keep it)` : '',
-    report.truncated ? 'stopped at the node limit' : '',
+    report.skippedEphemeral > 0 ? vscode.l10n.t('{0} ephemeral left out', report.skippedEphemeral) : '',
+    report.unreadable.length > 0
+      ? vscode.l10n.t("{0} not readable with this session's credentials ({1})", report.unreadable.length, `${report.unreadable.slice(0, 2).join(', ')}${report.unreadable.length > 2 ? ', …' : ''}`)
+      : '',
+    report.aclMasked.length > 0 ? vscode.l10n.t('{0} with an ACL the server masked (needs ADMIN to read; not restorable)', report.aclMasked.length) : '',
+    report.binaryWithoutData > 0 ? vscode.l10n.t('{0} binary written without data (use JSON to keep it)', report.binaryWithoutData) : '',
+    report.truncated ? vscode.l10n.t('stopped at the node limit') : '',
   ].filter((n) => n !== '');
-  return `Exported ${report.exported.toLocaleString('en-US')} node${report.exported === 1 ? '' : 's'} of ${path} to ${target}${notes.length ? ` — ${notes.join('; ')}` : ''}.`;
+  const exported =
+    report.exported === 1 ? vscode.l10n.t('Exported 1 node of {0} to {1}', path, target) : vscode.l10n.t('Exported {0} nodes of {1} to {2}', report.exported.toLocaleString('en-US'), path, target);
+  return `${exported}${notes.length ? ` — ${notes.join('; ')}` : ''}.`;
 }
 
 /** Export Subtree: `zookeeper.exportSubtree`, from the explorer's context menu, the palette, or automation. */
@@ -98,10 +102,10 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
     } else {
       const picked = await vscode.window.showQuickPick(
         [
-          { label: 'JSON', description: 'every byte, ACLs and modes; for Import and backups', format: 'json' as const },
-          { label: 'ZooKeeper script (.zk)', description: 'create commands to read, edit and run; binary data cannot be carried', format: 'zk' as const },
+          { label: 'JSON', description: vscode.l10n.t('every byte, ACLs and modes; for Import and backups'), format: 'json' as const },
+          { label: vscode.l10n.t('ZooKeeper script (.zk)'), description: vscode.l10n.t('create commands to read, edit and run; binary data cannot be carried'), format: 'zk' as const },
         ],
-        { title: `Export ${path} on ${connection.name}`, placeHolder: 'Format' },
+        { title: vscode.l10n.t('Export {0} on {1}', path, connection.name), placeHolder: vscode.l10n.t('Format') },
       );
       if (!picked) return undefined;
       format = picked.format;
@@ -109,7 +113,7 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const fileName = `${name}${format === 'json' ? '.zk-export.json' : '.zk'}`;
       const target = await vscode.window.showSaveDialog({
-        title: `Export ${path} on ${connection.name}`,
+        title: vscode.l10n.t('Export {0} on {1}', path, connection.name),
         defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
         filters: format === 'json' ? { 'ZooKeeper export': ['json'] } : { 'ZooKeeper script': ['zk'] },
         saveLabel: 'Export',
@@ -123,7 +127,7 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
     let report: ExportReport;
     try {
       report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Exporting ${path} on ${connection.name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Exporting {0} on {1}', path, connection.name), cancellable: true },
         (progress, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
@@ -147,7 +151,7 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
     const where = uri.scheme === 'file' ? uri.fsPath : uri.toString();
     const result: ExportCommandResult = { connection: connection.name, path, uri: uri.toString(), format, ...report };
     if (report.cancelled) {
-      if (!args) void vscode.window.showInformationMessage(`Export of ${path} cancelled; no file was written.`);
+      if (!args) void vscode.window.showInformationMessage(vscode.l10n.t('Export of {0} cancelled; no file was written.', path));
       return result;
     }
     commandLog.info(describeReport(report, path, where));

@@ -74,14 +74,16 @@ export function registerWalkthrough(context: vscode.ExtensionContext, log: Logge
       if (!folder) {
         throw new UserError(
           options.folder !== undefined
-            ? `${options.folder} is not a clone of the ZooKeeper Explorer repository (no package.json named "zookeeper-explorer" with scripts/zk.js).`
-            : `No ZooKeeper answers on 127.0.0.1:${port}, and no folder of this window is a clone of the ZooKeeper Explorer repository to start the demo from. ` +
-                'Start a ZooKeeper yourself (for example: docker run -p 2181:2181 zookeeper) and use Add Connection, or open a clone and run "npm run sandbox".',
+            ? vscode.l10n.t('{0} is not a clone of the ZooKeeper Explorer repository (no package.json named "zookeeper-explorer" with scripts/zk.js).', options.folder)
+            : vscode.l10n.t(
+                'No ZooKeeper answers on 127.0.0.1:{0}, and no folder of this window is a clone of the ZooKeeper Explorer repository to start the demo from. Start a ZooKeeper yourself (for example: docker run -p 2181:2181 zookeeper) and use Add Connection, or open a clone and run "npm run sandbox".',
+                port,
+              ),
         );
       }
       const sandboxDir = options.sandboxDir ?? path.join(folder, '.sandbox');
       connectString = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Starting the demo ZooKeeper (see the terminal "ZooKeeper demo world")…', cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the demo ZooKeeper (see the terminal "ZooKeeper demo world")…'), cancellable: true },
         (_progress, token) => demo.start(folder, options.port, sandboxDir, token),
       );
       started = true;

@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import type * as VSCodeHost from '../../../scripts/lib/vscodeHost';
+import type * as LanguagePack from '../../../scripts/lib/languagePack';
 
 export type Theme = VSCodeHost.Theme;
 
@@ -31,6 +32,9 @@ export const PROJECT_ROOT: string = (() => {
 
 /** scripts/lib/vscodeHost.js, loaded from the project (tsc does not copy it into out/). */
 export const host = createRequire(__filename)(path.join(PROJECT_ROOT, 'scripts', 'lib', 'vscodeHost.js')) as typeof VSCodeHost;
+
+/** scripts/lib/languagePack.js: VS Code in another display language (a stand-in language pack). */
+const languagePack = createRequire(__filename)(path.join(PROJECT_ROOT, 'scripts', 'lib', 'languagePack.js')) as typeof LanguagePack;
 
 export const SCREENSHOT_ROOT = path.join(PROJECT_ROOT, '.test-output', 'screenshots');
 
@@ -54,6 +58,12 @@ export interface OpenOptions {
   smokeTestDriver?: boolean;
   /** The server's extensions folder (default: an empty temp folder), e.g. one holding a link to the project. */
   extensionsDir?: string;
+  /**
+   * VS Code's display language; default English. 'zh-cn': the server starts with --locale zh-cn and
+   * a stand-in language pack (scripts/lib/languagePack.js), so the extension's strings are Chinese
+   * while VS Code's own stay English (the real language pack is not available offline).
+   */
+  locale?: 'zh-cn';
 }
 
 export interface WorkbenchSession {
@@ -121,14 +131,23 @@ function cssString(s: string): string {
   return JSON.stringify(s);
 }
 
-/** Titles of the activity-bar view containers an extension's package.json contributes (no %nls% keys). */
-export function contributedContainers(extensionPath: string): string[] {
+/** Titles of the activity-bar view containers an extension's package.json contributes (%nls% keys looked up in package.nls[.<locale>].json). */
+export function contributedContainers(extensionPath: string, locale?: string): string[] {
+  const nls = (file: string): Record<string, string> => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(extensionPath, file), 'utf8')) as Record<string, string>;
+    } catch {
+      return {};
+    }
+  };
+  const messages = { ...nls('package.nls.json'), ...(locale ? nls(`package.nls.${locale}.json`) : {}) };
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8')) as {
       contributes?: { viewsContainers?: { activitybar?: { title?: string }[] } };
     };
     return (pkg.contributes?.viewsContainers?.activitybar ?? [])
       .map((c) => c.title ?? '')
+      .map((t) => t.replace(/^%(.+)%$/, (key, name: string) => (typeof messages[name] === 'string' ? messages[name] : key)))
       .filter((t) => t && !/^%.*%$/.test(t));
   } catch {
     return [];
@@ -237,9 +256,12 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     fs.mkdirSync(path.join(folder, '.vscode'));
     fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{}\n');
   }
+  if (opts.locale) await languagePack.ensureCjkFont({ log });
+  const packDir = opts.locale ? fs.mkdtempSync(path.join(os.tmpdir(), 'zke-e2e-language-pack-')) : undefined;
   const server = await host.startVSCodeServer({
     log,
     env: opts.env,
+    ...(packDir ? { extraArgs: languagePack.localeServerArgs(languagePack.buildZhCnLanguagePack({ dir: packDir, log }), opts.locale) } : {}),
     ...(opts.smokeTestDriver === false ? { smokeTestDriver: false } : {}),
     ...(opts.extensionsDir ? { extensionsDir: opts.extensionsDir } : {}),
     settings: {
@@ -251,9 +273,11 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
   });
   let wb: VSCodeHost.Workbench;
   try {
+    if (opts.locale) await languagePack.waitForLanguagePack(server.userDataDir, opts.locale);
     wb = await host.openWorkbench({ server, folder, extensionDevelopmentPath, env: opts.env, log, viewport: opts.viewport });
   } catch (err) {
     await server.stop();
+    if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
     if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
     throw err;
   }
@@ -287,7 +311,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
       theme = (await page.locator('.monaco-workbench.vs-dark').count()) > 0 ? 'dark' : 'light';
       // Extension contributions are registered a moment after the workbench shows: wait for the
       // activity-bar containers the extension under development contributes.
-      for (const title of contributedContainers(extensionDevelopmentPath)) {
+      for (const title of contributedContainers(extensionDevelopmentPath, opts.locale)) {
         await activityItem(title)
           .waitFor({ state: 'visible', timeout: timeoutMs })
           .catch(() => {
@@ -478,6 +502,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
       await wb.close();
       await server.stop();
       if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
+      if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
     },
   };
 

@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ZooKeeperExplorerApi } from '../../../src/extension/extension';
+import { COMMANDS } from '../../../src/extension/commandIds';
+import type { ExplorerNode } from '../../../src/tree/explorerItems';
+import { ZkClient } from '../../../src/zk/client';
+import { deleteTree } from '../../../src/zk/subtree';
+import { eventually } from '../../support/session';
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+
+function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
+  return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
+}
+
+/** A manifest string as the extension host gives it: a string, or { value, original } for a localized command title. */
+function shown(value: unknown): { value: string; original?: string } {
+  if (typeof value === 'string') return { value };
+  const v = value as { value: string; original: string };
+  return { value: v.value, original: v.original };
+}
+
+const text = (label: string | vscode.TreeItemLabel | undefined): string => (typeof label === 'string' ? label : (label?.label ?? ''));
+const plain = (value: string | vscode.MarkdownString | undefined): string => (typeof value === 'string' ? value : (value?.value ?? ''));
+
+// VS Code in Chinese (display language zh-cn): what the user reads comes from package.nls.zh-cn.json
+// and l10n/bundle.l10n.zh-cn.json. Each sentence below is compared whole with its translation, so a
+// missing entry (VS Code falls back to English silently) or a broken placeholder fails here.
+describe('zh-cn: the extension speaks Chinese when VS Code does', function () {
+  this.timeout(60000);
+  const stamp = Date.now();
+  const name = `zh-${stamp}`;
+  const base = `/ext-zh-${stamp}`;
+  const connectString = process.env.ZK_TEST_CONNECT!;
+  let api: ZooKeeperExplorerApi;
+  let other: ZkClient;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    other = await ZkClient.connect({ connectString });
+    await other.create(base);
+    await other.create(`${base}/config`, Buffer.from('{"a":1}'));
+    await other.create(`${base}/config/one`);
+    await other.create(`${base}/config/two`);
+    await run(COMMANDS.addConnection, { name, connectString });
+    await run(COMMANDS.connect, { connection: name });
+  });
+
+  after(async () => {
+    await run(COMMANDS.removeConnection, { connection: name });
+    await deleteTree(other, base);
+    await other.close();
+  });
+
+  it('runs in a VS Code whose display language is zh-cn', () => {
+    // Everything below depends on it: were it English, the Chinese sentences could not be seen at all.
+    assert.equal(vscode.env.language, 'zh-cn');
+  });
+
+  it('command titles, the category, view names and a setting come from package.nls.zh-cn.json', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: {
+        commands: { command: string; title: unknown; category: unknown }[];
+        views: Record<string, { id: string; name: unknown }[]>;
+        configuration: { properties: Record<string, { description?: unknown; markdownDescription?: unknown }> };
+      };
+    };
+    const command = (id: string): { command: string; title: unknown; category: unknown } => manifest.contributes.commands.find((c) => c.command === id)!;
+    // A localized command title keeps its English original (the palette matches either).
+    assert.deepEqual(shown(command(COMMANDS.connect).title), { value: '连接', original: 'Connect' });
+    assert.deepEqual(shown(command(COMMANDS.addConnection).title), { value: '添加连接…', original: 'Add Connection…' });
+    assert.equal(shown(command(COMMANDS.deleteNode).title).value, '删除节点…');
+    assert.equal(shown(command(COMMANDS.watch).title).value, '监听…');
+    const views = Object.values(manifest.contributes.views).flat();
+    assert.equal(shown(views.find((v) => v.id === 'zookeeper.explorer')!.name).value, '资源管理器');
+    assert.equal(shown(views.find((v) => v.id === 'zookeeper.coordination')!.name).value, '协调');
+    assert.equal(shown(manifest.contributes.configuration.properties['zookeeper.tree.live'].description).value, '当服务器上的子节点发生变化时，自动刷新资源管理器中已展开的节点。');
+  });
+
+  it('the explorer: a connection row, a node row and its tooltip in Chinese', async () => {
+    const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
+    const connectionRow = api.explorer.getTreeItem(connectionNode);
+    assert.equal(connectionRow.description, `已连接 · ${connectString}`);
+    assert.match(plain(connectionRow.tooltip), /状态：已连接/);
+
+    const [root] = await api.explorer.getChildren(connectionNode);
+    let config: ExplorerNode | undefined;
+    await eventually(async () => {
+      const folder = (await api.explorer.getChildren(root)).find((c) => text(api.explorer.getTreeItem(c).label) === base.slice(1));
+      config = folder && (await api.explorer.getChildren(folder)).find((c) => text(api.explorer.getTreeItem(c).label) === 'config');
+      return config !== undefined;
+    }, 20000, `${base}/config in the tree`);
+    const row = api.explorer.getTreeItem(config!);
+    assert.equal(row.description, '2 个子节点 · 7 B');
+    assert.equal(row.command?.title, '打开节点数据');
+  });
+
+  it('the status bar names the connection and its state in Chinese', async () => {
+    await run(COMMANDS.switchConnection, { connection: name });
+    await eventually(() => api.statusBar.shown.text.includes(name), 10000, 'the status bar shows the connection');
+    assert.equal(api.statusBar.shown.text, `$(server-environment) ZooKeeper: ${name} (已连接)`);
+    assert.match(api.statusBar.shown.tooltip, /单击以连接、断开连接或切换到其他连接/);
+  });
+
+  it('an error sentence comes back in Chinese, its placeholders filled', async () => {
+    await assert.rejects(run(COMMANDS.deleteNode, { connection: name, path: '/zookeeper' }), {
+      message: '“/zookeeper”属于 ZooKeeper 自身（根节点或 /zookeeper），不能删除。',
+    });
+    await assert.rejects(run(COMMANDS.goToPath, { connection: name, path: `${base}/missing` }), {
+      message: `${name} 上没有节点 ${base}/missing。`,
+    });
+  });
+});
