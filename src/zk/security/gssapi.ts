@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import type { ServerEndpoint } from '../wire/transport';
 import type { SaslSession } from './digestMd5';
 import { createKerberosProvider, KerberosError, type KerberosLogin, type KerberosProvider, type ServiceTicket } from './kerberos';
+import { t } from '../l10n';
 
 /**
  * SASL GSSAPI (Kerberos) for a ZooKeeper connection: which service principal to ask for, and a
@@ -73,7 +74,7 @@ export class GssapiLogin {
 
   /** Who the client is, for messages: the ticket's client, else the configured principal, else "your Kerberos principal". */
   get clientName(): string {
-    return this.lastTicket?.client ?? this.options.principal ?? 'your Kerberos principal';
+    return this.lastTicket?.client ?? this.options.principal ?? t('your Kerberos principal');
   }
 
   /**
@@ -82,12 +83,14 @@ export class GssapiLogin {
    */
   describeFailure(connectString: string, serverReason: string | undefined, error: Error | undefined): string {
     if (error instanceof KerberosError) return error.message;
-    if (error) return `The Kerberos login to ZooKeeper at ${connectString} failed: ${error.message}`;
-    const service = this.lastTicket?.service ?? this.lastService ?? 'its service principal';
-    return (
-      `ZooKeeper at ${connectString} refused the Kerberos login of ${this.clientName} with a ticket for ${service} (GSSAPI: ${serverReason ?? 'no reason given'}). ` +
-      "Check that the server's keytab holds the current keys of that principal and that its JAAS Server section names it, " +
-      'or set "sasl.serviceHost" (or "sasl.canonicalizeHost": false) when the server runs under another principal.'
+    if (error) return t('The Kerberos login to ZooKeeper at {0} failed: {1}', connectString, error.message);
+    const service = this.lastTicket?.service ?? this.lastService ?? t('its service principal');
+    return t(
+      'ZooKeeper at {0} refused the Kerberos login of {1} with a ticket for {2} (GSSAPI: {3}). Check that the server\'s keytab holds the current keys of that principal and that its JAAS Server section names it, or set "sasl.serviceHost" (or "sasl.canonicalizeHost": false) when the server runs under another principal.',
+      connectString,
+      this.clientName,
+      service,
+      serverReason ?? t('no reason given'),
     );
   }
 }

@@ -62,6 +62,9 @@ export function l10nCalls(file: string, text: string): L10nCall[] {
   const literal = (node: ts.Node | undefined): string | undefined =>
     node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined;
   const visit = (node: ts.Node): void => {
+    // The bridge that hands src/zk's t() to vscode.l10n.t (`setLocalizer((m, a) => vscode.l10n.t(m, ...a))`) passes
+    // messages through: they are src/zk's literals, which test/unit/zk/l10n.test.ts checks against the same bundle.
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'setLocalizer') return;
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 't') {
       const target = node.expression.expression;
       const isL10n =
@@ -196,6 +199,7 @@ describe('l10n catalogues of the extension (zh-cn)', () => {
         'vscode.l10n.t(`Made ${a}`);',
         "vscode.l10n.t({ message: 'Named {who}', args: { who: a }, comment: 'x' });",
         '// vscode.l10n.t("in a comment")',
+        'setLocalizer((m, a) => vscode.l10n.t(m, ...a));',
       ].join('\n');
       const found = l10nCalls('x.ts', text);
       assert.deepEqual(

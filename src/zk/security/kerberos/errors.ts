@@ -1,3 +1,4 @@
+import { t } from '../../l10n';
 import { etypeName, SUPPORTED_ETYPES } from './crypto';
 import type { KrbError } from './messages';
 import { principalToString } from './messages';
@@ -48,9 +49,9 @@ export function describeDuration(ms: number): string {
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
   const parts: string[] = [];
-  if (hours) parts.push(`${hours} hour${hours === 1 ? '' : 's'}`);
-  if (minutes) parts.push(`${minutes} minute${minutes === 1 ? '' : 's'}`);
-  if (seconds || parts.length === 0) parts.push(`${seconds} second${seconds === 1 ? '' : 's'}`);
+  if (hours) parts.push(hours === 1 ? t('1 hour') : t('{0} hours', hours));
+  if (minutes) parts.push(minutes === 1 ? t('1 minute') : t('{0} minutes', minutes));
+  if (seconds || parts.length === 0) parts.push(seconds === 1 ? t('1 second') : t('{0} seconds', seconds));
   return parts.join(' ');
 }
 
@@ -60,54 +61,59 @@ export const sentences = {
   noTicket(principal: string | undefined, ccache: string): KerberosError {
     return new KerberosError(
       'noTicket',
-      `There is no Kerberos ticket${principal ? ` for ${principal}` : ''} in the credential cache ${ccache}: run kinit${principal ? ` ${principal}` : ''}, or configure a keytab (or a password) for this connection.`,
+      principal
+        ? t('There is no Kerberos ticket for {0} in the credential cache {1}: run kinit {0}, or configure a keytab (or a password) for this connection.', principal, ccache)
+        : t('There is no Kerberos ticket in the credential cache {0}: run kinit, or configure a keytab (or a password) for this connection.', ccache),
       { principal },
     );
   },
   expired(principal: string, at: number, how: string): KerberosError {
-    return new KerberosError('expired', `The Kerberos ticket of ${principal} expired at ${utc(at)}: ${how}`, { principal });
+    return new KerberosError('expired', t('The Kerberos ticket of {0} expired at {1}: {2}', principal, utc(at), how), { principal });
   },
   clockSkew(skewMs: number, kdc: string, allowedMs: number): KerberosError {
-    const direction = skewMs > 0 ? 'ahead of' : 'behind';
     return new KerberosError(
       'clockSkew',
-      `The clock of this computer is ${describeDuration(skewMs)} ${direction} the Kerberos server's (KDC ${kdc}), more than the ${describeDuration(allowedMs)} Kerberos allows: set the clock right (turn on network time) and try again.`,
+      skewMs > 0
+        ? t("The clock of this computer is {0} ahead of the Kerberos server's (KDC {1}), more than the {2} Kerberos allows: set the clock right (turn on network time) and try again.", describeDuration(skewMs), kdc, describeDuration(allowedMs))
+        : t("The clock of this computer is {0} behind the Kerberos server's (KDC {1}), more than the {2} Kerberos allows: set the clock right (turn on network time) and try again.", describeDuration(skewMs), kdc, describeDuration(allowedMs)),
       { skewMs, kdc },
     );
   },
   unknownServer(service: string, kdc: string): KerberosError {
     return new KerberosError(
       'unknownServer',
-      `The Kerberos server (KDC ${kdc}) does not know the service principal ${service}: check the service name and host of the connection (ZooKeeper's principal is usually zookeeper/<the server's fully qualified host name>@REALM, as in its keytab).`,
+      t("The Kerberos server (KDC {0}) does not know the service principal {1}: check the service name and host of the connection (ZooKeeper's principal is usually zookeeper/<the server's fully qualified host name>@REALM, as in its keytab).", kdc, service),
       { principal: service, kdc },
     );
   },
   unknownClient(principal: string, kdc: string): KerberosError {
     return new KerberosError(
       'unknownClient',
-      `The Kerberos server (KDC ${kdc}) does not know the user ${principal}: check the principal name and its realm.`,
+      t('The Kerberos server (KDC {0}) does not know the user {1}: check the principal name and its realm.', kdc, principal),
       { principal, kdc },
     );
   },
   kdcUnreachable(realm: string, attempts: string[]): KerberosError {
     return new KerberosError(
       'kdcUnreachable',
-      `No Kerberos server (KDC) of realm ${realm} could be reached (${attempts.join('; ')}): check that the KDC is running and that krb5.conf (or the connection's KDC setting) names the right host and port.`,
+      t("No Kerberos server (KDC) of realm {0} could be reached ({1}): check that the KDC is running and that krb5.conf (or the connection's KDC setting) names the right host and port.", realm, attempts.join('; ')),
       { kdc: attempts.map((attempt) => attempt.split(' ')[0]).join(', ') },
     );
   },
   noKdc(realm: string, file: string | undefined): KerberosError {
     return new KerberosError(
       'badConfig',
-      `No KDC is configured for realm ${realm}${file ? ` in ${file}` : ' (no krb5.conf was found)'}: add "kdc = host:port" to its [realms] entry, or set the KDC in the connection's settings.`,
+      file
+        ? t('No KDC is configured for realm {0} in {1}: add "kdc = host:port" to its [realms] entry, or set the KDC in the connection\'s settings.', realm, file)
+        : t('No KDC is configured for realm {0} (no krb5.conf was found): add "kdc = host:port" to its [realms] entry, or set the KDC in the connection\'s settings.', realm),
     );
   },
   preauthFailed(principal: string, source: 'password' | 'keytab', kdc: string): KerberosError {
     return new KerberosError(
       'preauthFailed',
       source === 'password'
-        ? `Kerberos pre-authentication failed for ${principal}: the password is wrong. Enter it again.`
-        : `Kerberos pre-authentication failed for ${principal}: the key in the keytab does not match the KDC's (the password was changed or the principal re-keyed since the keytab was made). Export the keytab again.`,
+        ? t('Kerberos pre-authentication failed for {0}: the password is wrong. Enter it again.', principal)
+        : t("Kerberos pre-authentication failed for {0}: the key in the keytab does not match the KDC's (the password was changed or the principal re-keyed since the keytab was made). Export the keytab again.", principal),
       { principal, kdc },
     );
   },
@@ -115,14 +121,14 @@ export const sentences = {
   unsupportedEtype(clause: string, etypes: readonly number[], kdc?: string): KerberosError {
     return new KerberosError(
       'unsupportedEtype',
-      `Unsupported Kerberos encryption type: ${clause}, and this client supports only ${supportedNames()}. Ask your Kerberos administrator to give the principal AES keys (and export the keytab again).`,
+      t('Unsupported Kerberos encryption type: {0}, and this client supports only {1}. Ask your Kerberos administrator to give the principal AES keys (and export the keytab again).', clause, supportedNames()),
       { etype: etypes.map(etypeName).join(', '), kdc },
     );
   },
   revoked(principal: string, kdc: string): KerberosError {
     return new KerberosError(
       'revoked',
-      `The Kerberos account ${principal} is disabled or locked (the KDC ${kdc} says its credentials are revoked): ask your Kerberos administrator.`,
+      t('The Kerberos account {0} is disabled or locked (the KDC {1} says its credentials are revoked): ask your Kerberos administrator.', principal, kdc),
       { principal, kdc },
     );
   },
@@ -148,32 +154,34 @@ export function kdcErrorToKerberosError(
     case 7:
       return withCode(sentences.unknownServer(error.sname ? principalToString(error.sname, error.realm) : context.service, kdc));
     case 14:
-      return withCode(sentences.unsupportedEtype(`the KDC ${kdc} has no key of ${context.client} of a type this client asked for`, [], kdc));
+      return withCode(sentences.unsupportedEtype(t('the KDC {0} has no key of {1} of a type this client asked for', kdc, context.client), [], kdc));
     case 18:
       return withCode(sentences.revoked(context.client, kdc));
     case 23:
-      return withCode(new KerberosError('expired', `The password of ${context.client} has expired (KDC ${kdc}): change it with kpasswd, then try again.`, { principal: context.client, kdc }));
+      return withCode(new KerberosError('expired', t('The password of {0} has expired (KDC {1}): change it with kpasswd, then try again.', context.client, kdc), { principal: context.client, kdc }));
     case 24:
       return withCode(sentences.preauthFailed(context.client, context.source === 'keytab' ? 'keytab' : 'password', kdc));
     case 31:
     case 41:
       return withCode(
-        new KerberosError('expired', `The Kerberos server (KDC ${kdc}) could not verify the ticket of ${context.client} (its keys changed since the ticket was issued): run kinit again.`, { principal: context.client, kdc }),
+        new KerberosError('expired', t('The Kerberos server (KDC {0}) could not verify the ticket of {1} (its keys changed since the ticket was issued): run kinit again.', kdc, context.client), { principal: context.client, kdc }),
       );
     case 32:
-      return withCode(new KerberosError('expired', `The Kerberos ticket of ${context.client} has expired (the KDC ${kdc} says so): run kinit again, or configure a keytab.`, { principal: context.client, kdc }));
+      return withCode(new KerberosError('expired', t('The Kerberos ticket of {0} has expired (the KDC {1} says so): run kinit again, or configure a keytab.', context.client, kdc), { principal: context.client, kdc }));
     case 37: {
       // Positive when this computer's clock is ahead of the KDC's.
       const skewMs = context.sentAt - (error.stime + Math.floor(error.susec / 1000));
       return withCode(sentences.clockSkew(skewMs, kdc, context.allowedSkewMs));
     }
     case 68:
-      return withCode(new KerberosError('badConfig', `The Kerberos server (KDC ${kdc}) is not the KDC of the realm asked for (wrong realm): check the realm of ${context.client} and krb5.conf's [realms].`, { kdc }));
+      return withCode(new KerberosError('badConfig', t("The Kerberos server (KDC {0}) is not the KDC of the realm asked for (wrong realm): check the realm of {1} and krb5.conf's [realms].", kdc, context.client), { kdc }));
     default:
       return withCode(
         new KerberosError(
           'protocol',
-          `The Kerberos server (KDC ${kdc}) refused the request for ${context.service}: ${errorName(code)} (error ${code})${error.text ? `, "${error.text}"` : ''}. Check the principal and the KDC's log.`,
+          error.text
+            ? t('The Kerberos server (KDC {0}) refused the request for {1}: {2} (error {3}), "{4}". Check the principal and the KDC\'s log.', kdc, context.service, errorName(code), code, error.text)
+            : t("The Kerberos server (KDC {0}) refused the request for {1}: {2} (error {3}). Check the principal and the KDC's log.", kdc, context.service, errorName(code), code),
           { kdc },
         ),
       );
@@ -198,4 +206,4 @@ const ERROR_NAMES: Record<number, string> = {
   60: 'KRB_ERR_GENERIC',
 };
 
-const errorName = (code: number): string => ERROR_NAMES[code] ?? 'a Kerberos error';
+const errorName = (code: number): string => ERROR_NAMES[code] ?? t('a Kerberos error');

@@ -30,6 +30,7 @@ import {
   type PaData,
   type PrincipalName,
 } from './messages';
+import { t } from '../../l10n';
 
 /**
  * The AS exchange (login with a password or a keytab, PA-ENC-TIMESTAMP pre-authentication after
@@ -92,7 +93,7 @@ async function send(context: ExchangeContext, request: Buffer): Promise<{ reply:
 }
 
 function protocolError(kdc: string, what: string): KerberosError {
-  return new KerberosError('protocol', `The Kerberos server (KDC ${kdc}) sent ${what}: this client cannot use its answer.`, { kdc });
+  return new KerberosError('protocol', t('The Kerberos server (KDC {0}) sent {1}: this client cannot use its answer.', kdc, what), { kdc });
 }
 
 /** Runs `body` and turns malformed DER and failed integrity checks into sentences. */
@@ -110,7 +111,7 @@ function reading<T>(kdc: string, what: string, body: () => T, onIntegrity?: () =
 export async function asExchange(context: ExchangeContext, client: PrincipalName, keys: KeySource): Promise<Credential> {
   const clientText = principalToString(client, context.realm);
   const etypes = keys.etypes.filter((etype) => findEnctype(etype));
-  if (etypes.length === 0) throw sentences.unsupportedEtype(`the keys of ${clientText} are only ${etypeNames(keys.etypes)}`, keys.etypes);
+  if (etypes.length === 0) throw sentences.unsupportedEtype(t('the keys of {0} are only {1}', clientText, etypeNames(keys.etypes)), keys.etypes);
   // The request's list also bounds the session key, which the KDC picks among the etypes the
   // krbtgt supports: a keytab with only aes-sha2 keys must still accept an aes-sha1 session key.
   const requested = [...etypes, ...SUPPORTED_ETYPES.filter((etype) => !etypes.includes(etype))];
@@ -147,7 +148,9 @@ export async function asExchange(context: ExchangeContext, client: PrincipalName
         chosen = info.find((entry) => etypes.includes(entry.etype)) ?? (info.length === 0 && offersTimestamp ? { etype: etypes[0] } : undefined);
         if (!chosen) {
           throw sentences.unsupportedEtype(
-            `the KDC ${kdc} has no key of ${clientText} of a type this client supports${info.length ? ` (only ${etypeNames(info.map((entry) => entry.etype))})` : ''}`,
+            info.length
+              ? t('the KDC {0} has no key of {1} of a type this client supports (only {2})', kdc, clientText, etypeNames(info.map((entry) => entry.etype)))
+              : t('the KDC {0} has no key of {1} of a type this client supports', kdc, clientText),
             info.map((entry) => entry.etype),
             kdc,
           );
@@ -163,7 +166,7 @@ export async function asExchange(context: ExchangeContext, client: PrincipalName
     if (type !== MSG.AS_REP) throw protocolError(kdc, `message type ${type} to an AS-REQ`);
     const rep = reading(kdc, 'an AS-REP', () => decodeKdcRep(reply));
     const entry: EtypeInfo2Entry = chosen?.etype === rep.encPart.etype ? chosen : { etype: rep.encPart.etype, ...saltFrom(etypeInfo2FromPadata(rep.padata), rep.encPart.etype) };
-    if (!findEnctype(rep.encPart.etype)) throw sentences.unsupportedEtype(`the KDC ${kdc} encrypted its answer for ${clientText} with ${etypeName(rep.encPart.etype)}`, [rep.encPart.etype], kdc);
+    if (!findEnctype(rep.encPart.etype)) throw sentences.unsupportedEtype(t('the KDC {0} encrypted its answer for {1} with {2}', kdc, clientText, etypeName(rep.encPart.etype)), [rep.encPart.etype], kdc);
     const key = keyFor(keys, entry, client, context.realm, clientText);
     const part = reading(
       kdc,
@@ -186,7 +189,7 @@ export async function asExchange(context: ExchangeContext, client: PrincipalName
       flags: part.flags,
     };
   }
-  throw new KerberosError('protocol', `The Kerberos server kept asking ${clientText} for pre-authentication: check the principal's settings on the KDC.`);
+  throw new KerberosError('protocol', t("The Kerberos server kept asking {0} for pre-authentication: check the principal's settings on the KDC.", clientText));
 }
 
 /** The pre-authentication types a PREAUTH_REQUIRED error offers (its METHOD-DATA). */
@@ -206,7 +209,7 @@ function saltFrom(info: EtypeInfo2Entry[], etype: number): { salt?: string; s2kp
 
 function keyFor(keys: KeySource, entry: EtypeInfo2Entry, client: PrincipalName, realm: string, clientText: string): Buffer {
   const key = keys.key(entry.etype, entry.salt ?? defaultSalt(client, realm), entry.s2kparams);
-  if (!key) throw sentences.unsupportedEtype(`the KDC asks for the ${etypeName(entry.etype)} key of ${clientText}, which the keytab does not hold (it has ${etypeNames(keys.etypes)})`, [entry.etype]);
+  if (!key) throw sentences.unsupportedEtype(t('the KDC asks for the {0} key of {1}, which the keytab does not hold (it has {2})', etypeName(entry.etype), clientText, etypeNames(keys.etypes)), [entry.etype]);
   return key;
 }
 
@@ -223,7 +226,7 @@ export async function tgsExchange(
   const clientText = principalToString(tgt.client, tgt.clientRealm);
   const serviceText = principalToString(service.name, service.realm);
   const enctype = findEnctype(tgt.key.etype);
-  if (!enctype) throw sentences.unsupportedEtype(`the ticket-granting ticket of ${clientText} has a ${etypeName(tgt.key.etype)} session key`, [tgt.key.etype]);
+  if (!enctype) throw sentences.unsupportedEtype(t('the ticket-granting ticket of {0} has a {1} session key', clientText, etypeName(tgt.key.etype)), [tgt.key.etype]);
   const requestNonce = nonce();
   const now = context.now();
   const body = encodeKdcReqBody({
@@ -253,7 +256,7 @@ export async function tgsExchange(
   const rep = reading(kdc, 'a TGS-REP', () => decodeKdcRep(reply));
   const part = reading(kdc, 'a TGS-REP', () => decodeEncKdcRepPart(enctype.decrypt(tgt.key.value, USAGE.TGS_REP_ENC_PART_SESSION, rep.encPart.cipher)));
   if (part.nonce !== requestNonce) throw protocolError(kdc, 'a TGS-REP for another request (nonce mismatch)');
-  if (!findEnctype(part.key.etype)) throw sentences.unsupportedEtype(`the KDC ${kdc} gave the ticket for ${serviceText} a ${etypeName(part.key.etype)} session key`, [part.key.etype], kdc);
+  if (!findEnctype(part.key.etype)) throw sentences.unsupportedEtype(t('the KDC {0} gave the ticket for {1} a {2} session key', kdc, serviceText, etypeName(part.key.etype)), [part.key.etype], kdc);
   return {
     client: rep.cname,
     clientRealm: rep.crealm,

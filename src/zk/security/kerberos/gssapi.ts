@@ -15,6 +15,7 @@ import {
   principalToString,
   USAGE,
 } from './messages';
+import { t } from '../../l10n';
 
 /**
  * The Kerberos V5 GSS-API mechanism (RFC 1964 framing, RFC 4121 tokens for the AES etypes) as
@@ -114,9 +115,11 @@ export function unwrap(keys: WrapKeys, token: Buffer, options: { fromAcceptor: b
   if (token.length < 16 || token[0] !== 0x05 || token[1] !== 0x04) throw new GssError('The server sent a token that is not a GSS-API Wrap token (RFC 4121).');
   const flags = token[2];
   if (token[3] !== 0xff) throw new GssError('The server sent a malformed Wrap token (filler byte).');
-  if (Boolean(flags & WRAP_FLAG.SENT_BY_ACCEPTOR) !== options.fromAcceptor) throw new GssError('The Wrap token was not sent by the expected side (a reflected token?).');
+  if (Boolean(flags & WRAP_FLAG.SENT_BY_ACCEPTOR) !== options.fromAcceptor) throw new GssError(t('The Wrap token was not sent by the expected side (a reflected token?).'));
   if (Boolean(flags & WRAP_FLAG.ACCEPTOR_SUBKEY) !== keys.acceptorSubkey) {
-    throw new GssError(`The server's Wrap token ${flags & WRAP_FLAG.ACCEPTOR_SUBKEY ? 'uses an acceptor subkey it never sent' : 'ignores the acceptor subkey it sent'}.`);
+    throw new GssError(
+      flags & WRAP_FLAG.ACCEPTOR_SUBKEY ? t("The server's Wrap token uses an acceptor subkey it never sent.") : t("The server's Wrap token ignores the acceptor subkey it sent."),
+    );
   }
   const ec = token.readUInt16BE(4);
   const rrc = token.readUInt16BE(6);
@@ -163,7 +166,7 @@ export interface GssOptions {
 export function gssapiSaslSession(credential: GssCredential, options: GssOptions = {}): SaslSession {
   const now = options.now ?? Date.now;
   const enctype = findEnctype(credential.key.etype);
-  if (!enctype) throw new KerberosError('unsupportedEtype', `The ticket for ${credential.service} has a session key of type ${etypeName(credential.key.etype)}, which this client does not support.`, { etype: etypeName(credential.key.etype) });
+  if (!enctype) throw new KerberosError('unsupportedEtype', t('The ticket for {0} has a session key of type {1}, which this client does not support.', credential.service, etypeName(credential.key.etype)), { etype: etypeName(credential.key.etype) });
   const clientName = principalToString(credential.client, credential.clientRealm);
   const mutual = options.mutual ?? false;
   let stage: 'start' | 'context' | 'offer' | 'answered' | 'done' = 'start';
@@ -183,27 +186,27 @@ export function gssapiSaslSession(credential: GssCredential, options: GssOptions
       let detail = '';
       try {
         const error = decodeKrbError(body);
-        detail = ` (Kerberos error ${error.code}${error.text ? `, "${error.text}"` : ''})`;
+        detail = error.text ? t(' (Kerberos error {0}, "{1}")', error.code, error.text) : t(' (Kerberos error {0})', error.code);
       } catch {
         // the code is all we could have added
       }
-      throw new GssError(`The server refused the Kerberos ticket for ${credential.service}${detail}: its keytab may not match the KDC (export it again), or run kinit again.`);
+      throw new GssError(t('The server refused the Kerberos ticket for {0}{1}: its keytab may not match the KDC (export it again), or run kinit again.', credential.service, detail));
     }
-    if (tokenId !== 0x0200) throw new GssError(`The server answered with GSS-API token 0x${tokenId.toString(16)} where an AP-REP was expected.`);
+    if (tokenId !== 0x0200) throw new GssError(t('The server answered with GSS-API token 0x{0} where an AP-REP was expected.', tokenId.toString(16)));
     const apRep = decodeApRep(body);
     let part;
     try {
       part = decodeEncApRepPart(enctype.decrypt(credential.key.value, USAGE.AP_REP_ENC_PART, apRep.encPart.cipher));
     } catch (error) {
       if (error instanceof KerberosCryptoError || error instanceof DerError) {
-        throw new GssError(`The server's AP-REP does not decrypt with the session key: it is not ${credential.service} (mutual authentication failed).`);
+        throw new GssError(t("The server's AP-REP does not decrypt with the session key: it is not {0} (mutual authentication failed).", credential.service));
       }
       throw error;
     }
-    if (part.ctime !== ctime * 1000 || part.cusec !== cusec) throw new GssError(`The server's AP-REP does not echo our authenticator's time: it is not ${credential.service} (mutual authentication failed).`);
+    if (part.ctime !== ctime * 1000 || part.cusec !== cusec) throw new GssError(t("The server's AP-REP does not echo our authenticator's time: it is not {0} (mutual authentication failed).", credential.service));
     if (part.seqNumber !== undefined) acceptorSequence = BigInt(part.seqNumber);
     if (part.subkey) {
-      if (!findEnctype(part.subkey.etype)) throw new KerberosError('unsupportedEtype', `The server chose an acceptor subkey of type ${etypeName(part.subkey.etype)}, which this client does not support.`);
+      if (!findEnctype(part.subkey.etype)) throw new KerberosError('unsupportedEtype', t('The server chose an acceptor subkey of type {0}, which this client does not support.', etypeName(part.subkey.etype)));
       acceptorSubkey = part.subkey.value;
     }
   };
@@ -243,11 +246,11 @@ export function gssapiSaslSession(credential: GssCredential, options: GssOptions
         return Buffer.alloc(0); // the context is established; the server speaks next
       }
       if (stage === 'context' || stage === 'offer') {
-        if (mutual && stage === 'context') throw new GssError(`The server did not prove its identity (no AP-REP) although mutual authentication was asked for.`);
+        if (mutual && stage === 'context') throw new GssError(t('The server did not prove its identity (no AP-REP) although mutual authentication was asked for.'));
         const { payload, sequence } = unwrap(wrapKeys(), challenge, { fromAcceptor: true });
         // The first Wrap token of the acceptor carries the sequence number its AP-REP announced (a replayed token would not).
-        if (acceptorSequence !== undefined && sequence !== acceptorSequence) throw new GssError(`The server's Wrap token has sequence number ${sequence} where ${acceptorSequence} was announced (a replayed or reordered token).`);
-        if (payload.length !== 4) throw new GssError(`The server's SASL GSSAPI offer has ${payload.length} bytes instead of 4.`);
+        if (acceptorSequence !== undefined && sequence !== acceptorSequence) throw new GssError(t("The server's Wrap token has sequence number {0} where {1} was announced (a replayed or reordered token).", String(sequence), String(acceptorSequence)));
+        if (payload.length !== 4) throw new GssError(t("The server's SASL GSSAPI offer has {0} bytes instead of 4.", payload.length));
         if (!(payload[0] & SASL_LAYER.NONE)) {
           throw new GssError('The server requires a SASL security layer (integrity or confidentiality on every packet), which this client does not offer: allow "auth" on the server.');
         }

@@ -12,6 +12,7 @@ import { DEFAULT_TIMEOUTS, formatAddress } from './kdc';
 import { configFromProfile, locateKrb5Conf, parseKdcAddress, readKrb5Conf, type KdcAddress, type Krb5Config } from './krb5conf';
 import { parseKeytab, type KeytabEntry } from './keytab';
 import { NT, parsePrincipal, principalToString, TKT_FLAG, type PrincipalName } from './messages';
+import { t } from '../../l10n';
 
 /** The secret half of a ServiceTicket, kept out of the object callers can log. */
 const secrets = new WeakMap<ServiceTicket, Credential>();
@@ -32,7 +33,7 @@ export function ccachePath(name: string): string {
   if (match[1].toUpperCase() === 'FILE') return match[2];
   throw new KerberosError(
     'badConfig',
-    `The credential cache ${name} is of type ${match[1].toUpperCase()}, which this client cannot read (it reads FILE caches): run kinit -c FILE:/tmp/krb5cc_$(id -u) and set KRB5CCNAME to it, or configure a keytab.`,
+    t('The credential cache {0} is of type {1}, which this client cannot read (it reads FILE caches): run kinit -c FILE:/tmp/krb5cc_$(id -u) and set KRB5CCNAME to it, or configure a keytab.', name, match[1].toUpperCase()),
   );
 }
 
@@ -82,7 +83,7 @@ export class KerberosProviderImpl implements KerberosProvider {
         this.config = readKrb5Conf(file);
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
-        throw new KerberosError('badConfig', `The Kerberos configuration ${file} cannot be read (${reason}): fix it, or point KRB5_CONFIG (or the connection's krb5.conf setting) to a valid one.`);
+        throw new KerberosError('badConfig', t("The Kerberos configuration {0} cannot be read ({1}): fix it, or point KRB5_CONFIG (or the connection's krb5.conf setting) to a valid one.", file, reason));
       }
     }
     return this.config;
@@ -109,7 +110,7 @@ export class KerberosProviderImpl implements KerberosProvider {
     if (this.login.kdc?.length) {
       kdcs = this.login.kdc.map((text) => {
         const address = parseKdcAddress(text);
-        if (!address) throw new KerberosError('badConfig', `The KDC address ${JSON.stringify(text)} is not host or host:port: correct the connection's KDC setting.`);
+        if (!address) throw new KerberosError('badConfig', t("The KDC address {0} is not host or host:port: correct the connection's KDC setting.", JSON.stringify(text)));
         return address;
       });
     } else {
@@ -176,7 +177,7 @@ export class KerberosProviderImpl implements KerberosProvider {
       // Near its end but still valid, and nothing to replace it with: use it while it lasts.
       if (this.now() < fromCache.credential.endtime) return this.setTgt(fromCache.credential, `credential cache ${fromCache.name}`);
       const principal = principalToString(fromCache.credential.client, fromCache.credential.clientRealm);
-      throw sentences.expired(principal, fromCache.credential.endtime, `run kinit ${principal} again, or configure a keytab (or a password) for this connection.`);
+      throw sentences.expired(principal, fromCache.credential.endtime, t('run kinit {0} again, or configure a keytab (or a password) for this connection.', principal));
     }
     if (this.login.password) return this.setTgt(await this.passwordLogin(), 'password');
     if (fromCache.error) throw fromCache.error;
@@ -218,7 +219,7 @@ export class KerberosProviderImpl implements KerberosProvider {
     try {
       cache = parseCcache(data);
     } catch (error) {
-      return { name, error: new KerberosError('badConfig', `The credential cache ${name} cannot be read (${(error as Error).message}): run kinit again.`) };
+      return { name, error: new KerberosError('badConfig', t('The credential cache {0} cannot be read ({1}): run kinit again.', name, (error as Error).message)) };
     }
     const wanted = this.login.principal ? parsePrincipal(this.login.principal, this.clientRealmOrEmpty()) : undefined;
     const primary = principalToString(cache.primary.name, cache.primary.realm);
@@ -231,7 +232,7 @@ export class KerberosProviderImpl implements KerberosProvider {
     );
     const best = tgts.sort((a, b) => b.endtime - a.endtime)[0];
     if (!best) return { name };
-    if (!findEnctype(best.key.etype)) return { name, error: sentences.unsupportedEtype(`the ticket-granting ticket in the credential cache ${name} has a ${etypeName(best.key.etype)} session key`, [best.key.etype]) };
+    if (!findEnctype(best.key.etype)) return { name, error: sentences.unsupportedEtype(t('the ticket-granting ticket in the credential cache {0} has a {1} session key', name, etypeName(best.key.etype)), [best.key.etype]) };
     // Service tickets kinit/kvno left there are worth keeping too (no TGS round trip).
     for (const other of cache.credentials) {
       if (other !== best && other.server.components[0] !== 'krbtgt' && findEnctype(other.key.etype)) {
@@ -257,13 +258,19 @@ export class KerberosProviderImpl implements KerberosProvider {
       entries = parseKeytab(fs.readFileSync(file));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
-      throw new KerberosError('badConfig', `The keytab ${file} cannot be read (${reason}): check its path, or export it again with kadmin's ktadd.`);
+      throw new KerberosError('badConfig', t("The keytab {0} cannot be read ({1}): check its path, or export it again with kadmin's ktadd.", file, reason));
     }
     const wanted = this.login.principal ? parsePrincipal(this.login.principal, this.clientRealmOrEmpty()) : undefined;
     const principal = wanted ? principalToString(wanted.name, wanted.realm) : entries[0]?.principal;
     const mine = entries.filter((entry) => entry.principal === principal);
     if (!principal || mine.length === 0) {
-      throw new KerberosError('badConfig', `The keytab ${file} has no key for ${principal ?? 'any principal'}: export one with kadmin's ktadd, or correct the principal.`, { principal });
+      throw new KerberosError(
+        'badConfig',
+        principal
+          ? t("The keytab {0} has no key for {1}: export one with kadmin's ktadd, or correct the principal.", file, principal)
+          : t("The keytab {0} has no key for any principal: export one with kadmin's ktadd, or correct the principal.", file),
+        { principal },
+      );
     }
     const { name, realm } = parsePrincipal(principal);
     // The newest key version of each etype.
@@ -273,7 +280,7 @@ export class KerberosProviderImpl implements KerberosProvider {
       if (!known || entry.kvno > known.kvno) keys.set(entry.key.etype, entry);
     }
     const etypes = SUPPORTED_ETYPES.filter((etype) => keys.has(etype));
-    if (etypes.length === 0) throw sentences.unsupportedEtype(`the keytab ${file} has only ${etypeNames([...keys.keys()])} keys for ${principal}`, [...keys.keys()]);
+    if (etypes.length === 0) throw sentences.unsupportedEtype(t('the keytab {0} has only {1} keys for {2}', file, etypeNames([...keys.keys()]), principal), [...keys.keys()]);
     const source: KeySource = { kind: 'keytab', etypes, key: (etype) => keys.get(etype)?.key.value };
     return asExchange(this.context(realm), { type: NT.PRINCIPAL, components: name.components }, source);
   }
