@@ -64,7 +64,7 @@ export class KerberosProviderImpl implements KerberosProvider {
 
   session(ticket: ServiceTicket, options: { mutual?: boolean; authzid?: string } = {}): SaslSession {
     const credential = secrets.get(ticket);
-    if (!credential) throw new KerberosError('protocol', 'This ticket was not acquired by this Kerberos provider: call acquire() first.');
+    if (!credential) throw new KerberosError('protocol', t('This ticket was not acquired by this Kerberos provider: call acquire() first.'));
     return gssapiSaslSession(
       { client: credential.client, clientRealm: credential.clientRealm, service: ticket.service, key: credential.key, ticket: credential.ticket },
       { mutual: options.mutual, authzid: options.authzid, now: this.now },
@@ -133,7 +133,7 @@ export class KerberosProviderImpl implements KerberosProvider {
   private clientRealm(explicit: string | undefined): string {
     const realm = explicit || this.login.realm || this.krb5().defaultRealm;
     if (!realm) {
-      throw new KerberosError('badConfig', 'No Kerberos realm is known: give the principal with its realm (alice@EXAMPLE.COM), or set default_realm in krb5.conf.');
+      throw new KerberosError('badConfig', t('No Kerberos realm is known: give the principal with its realm (alice@EXAMPLE.COM), or set default_realm in krb5.conf.'));
     }
     return realm;
   }
@@ -286,7 +286,7 @@ export class KerberosProviderImpl implements KerberosProvider {
   }
 
   private async passwordLogin(): Promise<Credential> {
-    if (!this.login.principal) throw new KerberosError('badConfig', 'A Kerberos password login needs the principal (alice@EXAMPLE.COM): set it on the connection.');
+    if (!this.login.principal) throw new KerberosError('badConfig', t('A Kerberos password login needs the principal (alice@EXAMPLE.COM): set it on the connection.'));
     const { name, realm } = parsePrincipal(this.login.principal, this.clientRealm(undefined));
     const password = await this.login.password!();
     const source: KeySource = {
