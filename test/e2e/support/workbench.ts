@@ -307,7 +307,9 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
     async waitUntilReady(timeoutMs = 60_000) {
       await activityBar.locator('li.action-item').first().waitFor({ timeout: timeoutMs });
       await page.locator('.part.statusbar').waitFor({ state: 'attached', timeout: timeoutMs });
-      await page.locator('.part.sidebar, .part.editor').first().waitFor({ timeout: timeoutMs });
+      // Either one shown: the first of both in the page is the sidebar, which a restored window may keep hidden
+      // (bench/ui's third reload on a busy machine waited 60 s on it, beside a shown editor).
+      await page.locator('.part.sidebar:visible, .part.editor:visible').first().waitFor({ timeout: timeoutMs });
       theme = (await page.locator('.monaco-workbench.vs-dark').count()) > 0 ? 'dark' : 'light';
       // Extension contributions are registered a moment after the workbench shows: wait for the
       // activity-bar containers the extension under development contributes.
