@@ -83,7 +83,7 @@ describe('Kerberos provider against a real MIT KDC: logins', function () {
     assert.throws(() => provider.session({ ...ticket }), /not acquired by this Kerberos provider/);
   });
 
-  it('a principal without pre-authentication: the AS-REP comes at once (no PREAUTH_REQUIRED) and opens with the password's key', async () => {
+  it('a principal without pre-authentication: the AS-REP comes at once (no PREAUTH_REQUIRED) and opens with the password\'s key', async () => {
     await kdc.addPrincipal('nopreauth', { password: 'nopreauthpw', requiresPreauth: false });
     // MIT refuses a ticket for a service that requires pre-authentication (as zookeeper/localhost
     // does here) to a TGT obtained without it: this service does not.
