@@ -144,10 +144,25 @@ export class KerberosProviderImpl implements KerberosProvider {
     const serviceText = principalToString(name, realm);
     const cached = this.services.get(serviceText);
     if (cached && this.fresh(cached) && cached.clientRealm === tgt.clientRealm && principalToString(cached.client) === principalToString(tgt.client)) return this.publish(cached, serviceText);
-    const credential = await tgsExchange(this.context(tgt.clientRealm), tgt, { name, realm });
+    // A service in another realm (direct trust): first a cross-realm TGT krbtgt/REALM@OURS from our
+    // KDC, then the ticket from REALM's KDC with it (RFC 4120 1.2). Transit paths (capaths) are not followed.
+    const tgtRealm = tgt.server.components[1] ?? tgt.serverRealm;
+    const issuer = realm === tgtRealm ? tgt : await this.crossRealmTgt(tgt, realm);
+    const credential = await tgsExchange(this.context(realm), issuer, { name, realm });
     this.services.set(serviceText, credential);
     this.log(`Kerberos: a ticket for ${serviceText} (${etypeName(credential.key.etype)}), valid until ${new Date(credential.endtime).toISOString()}`);
     return this.publish(credential, serviceText);
+  }
+
+  private async crossRealmTgt(tgt: Credential, realm: string): Promise<Credential> {
+    const name: PrincipalName = { type: NT.SRV_INST, components: ['krbtgt', realm] };
+    const text = principalToString(name, tgt.serverRealm);
+    const cached = this.services.get(text);
+    if (cached && this.fresh(cached)) return cached;
+    const credential = await tgsExchange(this.context(tgt.serverRealm), tgt, { name, realm: tgt.serverRealm });
+    this.services.set(text, credential);
+    this.log(`Kerberos: a cross-realm ticket-granting ticket ${text}, valid until ${new Date(credential.endtime).toISOString()}`);
+    return credential;
   }
 
   private publish(credential: Credential, serviceText: string): ServiceTicket {

@@ -9,6 +9,7 @@ import { findEnctype } from '../../../../../src/zk/security/kerberos/crypto';
 import { describeDuration } from '../../../../../src/zk/security/kerberos/errors';
 import { parseKeytab } from '../../../../../src/zk/security/kerberos/keytab';
 import { ALICE, BOB, SHORT, sharedKdc, startKdc, type Kdc } from '../../../../support/kerberos';
+import { acceptApReq } from './acceptor';
 import { assertNoSecret, rejectsKerberos } from './kdcSupport';
 
 const ZOOKEEPER = { name: 'zookeeper', host: 'localhost' };
@@ -368,3 +369,38 @@ describe('Kerberos provider: KDC unreachable and failover (a KDC of its own, sto
     }
   });
 });
+
+describe('Kerberos provider: a service in another realm (two real KDCs with a direct trust)', function () {
+  this.timeout(120000);
+  let a: Kdc;
+  let b: Kdc;
+  let conf: string;
+
+  before(async () => {
+    a = await startKdc({ realm: 'A.TEST', users: { alice: { password: 'alicepw' } }, services: [] });
+    b = await startKdc({ realm: 'B.TEST', users: {}, services: ['zookeeper/zk.b.test'] });
+    // The trust A → B: the same principal krbtgt/B.TEST@A.TEST with the same password in both databases.
+    await a.kadmin('addprinc -pw trust-secret krbtgt/B.TEST@A.TEST');
+    await b.kadmin('addprinc -pw trust-secret krbtgt/B.TEST@A.TEST');
+    conf = path.join(a.dir, 'both.conf');
+    fs.writeFileSync(
+      conf,
+      ['[libdefaults]', '  default_realm = A.TEST', '[realms]', '  A.TEST = {', `    kdc = ${a.kdcAddress}`, '  }', '  B.TEST = {', `    kdc = ${b.kdcAddress}`, '  }', '[domain_realm]', '  .b.test = B.TEST', ''].join('\n'),
+    );
+  });
+  after(async () => {
+    await Promise.all([a?.dispose(), b?.dispose()]);
+  });
+
+  it("alice@A.TEST gets zookeeper/zk.b.test@B.TEST ([domain_realm]) through a cross-realm TGT, and B's service key opens the ticket", async () => {
+    const messages: string[] = [];
+    const provider = createKerberosProvider({ krb5Conf: conf, principal: 'alice', password: () => Promise.resolve('alicepw'), ccache: path.join(a.dir, 'none.cc'), log: (m) => messages.push(m) });
+    const ticket = await provider.acquire({ name: 'zookeeper', host: 'zk.b.test' });
+    assert.equal(ticket.client, 'alice@A.TEST');
+    assert.equal(ticket.service, 'zookeeper/zk.b.test@B.TEST');
+    assert.ok(messages.some((m) => m.includes('a cross-realm ticket-granting ticket krbtgt/B.TEST@A.TEST')), messages.join('\n'));
+    const { context } = acceptApReq(provider.session(ticket).initial(), b.principals['zookeeper/zk.b.test'].keytab);
+    assert.equal(context.client, 'alice@A.TEST');
+  });
+});
+
