@@ -25,11 +25,24 @@ export function defaultCcacheName(env: NodeJS.ProcessEnv = process.env): string 
   return uid !== undefined ? `FILE:/tmp/krb5cc_${uid}` : `FILE:${path.join(os.tmpdir(), 'krb5cc')}`;
 }
 
-/** "FILE:/path" or "/path" → the path; other cache types (KCM:, KEYRING:, DIR:, API:, MEMORY:) → a sentence. */
+/**
+ * "FILE:/path" or "/path" → the path; "DIR:/dir" → the primary cache of that collection (the file
+ * named in /dir/primary), "DIR::/dir/tktX" → that file; other types (KCM:, KEYRING:, API:, MEMORY:) → a sentence.
+ */
 export function ccachePath(name: string): string {
   const match = /^([A-Za-z]+):(.*)$/.exec(name);
   if (!match || match[1].length === 1 /* C:\\ on Windows */) return name;
   if (match[1].toUpperCase() === 'FILE') return match[2];
+  if (match[1].toUpperCase() === 'DIR') {
+    if (match[2].startsWith(':')) return match[2].slice(1);
+    let primary = 'tkt';
+    try {
+      primary = fs.readFileSync(path.join(match[2], 'primary'), 'utf8').trim() || primary;
+    } catch {
+      // no primary file yet: MIT's default name
+    }
+    return path.join(match[2], primary);
+  }
   throw new KerberosError(
     'badConfig',
     `The credential cache ${name} is of type ${match[1].toUpperCase()}, which this client cannot read (it reads FILE caches): run kinit -c FILE:/tmp/krb5cc_$(id -u) and set KRB5CCNAME to it, or configure a keytab.`,

@@ -51,6 +51,15 @@ describe('Kerberos provider against a real MIT KDC: logins', function () {
     assert.ok(messages.some((m) => m.includes(`from the credential cache FILE:${ccache}`)));
   });
 
+  it('a DIR: collection is read through its primary file (the layout MIT writes: dir/primary names dir/tktXXXX)', async () => {
+    const dir = path.join(kdc.dir, 'collection');
+    fs.mkdirSync(dir, { recursive: true });
+    await kdc.kinit('bob', { ccache: path.join(dir, 'tktAbc123') });
+    fs.writeFileSync(path.join(dir, 'primary'), 'tktAbc123\n');
+    assert.equal((await createKerberosProvider(login({ ccache: `DIR:${dir}` })).acquire(ZOOKEEPER)).client, BOB.principal);
+    assert.equal((await createKerberosProvider(login({ ccache: `DIR::${path.join(dir, 'tktAbc123')}` })).acquire(ZOOKEEPER)).client, BOB.principal);
+  });
+
   it('keytab: logs in without kinit (AS exchange with the keytab key)', async () => {
     const provider = createKerberosProvider(login({ keytab: kdc.principals.bob.keytab, principal: 'bob' }));
     const ticket = await provider.acquire(ZOOKEEPER);
