@@ -11,7 +11,7 @@ import { rejectsWith } from '../support/assertions';
 import { startFaultProxy } from '../support/faultProxy';
 import { ALICE, BOB, SHORT, sharedKerberizedZooKeeper, startKdc, startKerberizedZooKeeper, type Kdc } from '../support/kerberos';
 import { eventually } from '../support/session';
-import type { ZooKeeperServer } from '../support/zookeeper';
+import { zookeeper, type ZooKeeperServer } from '../support/zookeeper';
 
 const ALL = 31;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -156,6 +156,16 @@ describe('Kerberos: ZkClient logins against a real KDC and a Kerberized ZooKeepe
     const { client, error } = await failing(gssapi({ principal: ALICE.principal, keytab: kdc.principals.alice.keytab, serviceHost: 'nowhere.example' }));
     assert.equal(client.saslError instanceof KerberosError && client.saslError.kind, 'unknownServer', error.message);
     assert.match(error.message, /zookeeper\/nowhere\.example@EXAMPLE\.TEST/);
+  });
+
+  it('the "kdc" override replaces krb5.conf\'s KDCs: a closed port is unreachable, and named; the right one logs in', async () => {
+    const closed = `127.0.0.1:${await zookeeper.freePort()}`;
+    const { client, error } = await failing(gssapi({ principal: ALICE.principal, keytab: kdc.principals.alice.keytab, kdc: [closed] }));
+    assert.equal(client.saslError instanceof KerberosError && client.saslError.kind, 'kdcUnreachable', error.message);
+    assert.ok(error.message.includes(closed), error.message);
+    assert.ok(!error.message.includes(kdc.kdcAddress), `only the override was tried: ${error.message}`);
+    const alice = await connect({ sasl: gssapi({ principal: ALICE.principal, keytab: kdc.principals.alice.keytab, kdc: [kdc.kdcAddress] }) });
+    assert.deepEqual((await alice.whoAmI()).find((id) => id.scheme === 'sasl'), { scheme: 'sasl', user: 'alice' });
   });
 
   it('the service principal: canonicalised like Java (127.0.0.1 → zookeeper/localhost), or the host as written with canonicalizeHost false', async () => {
