@@ -106,11 +106,11 @@ const SECTION = 'zookeeper';
 const KEY = 'connections';
 
 export function validateConnectionName(name: string, taken: readonly string[] = []): string | undefined {
-  if (!name.trim()) return 'Enter a name for the connection.';
+  if (!name.trim()) return vscode.l10n.t('Enter a name for the connection.');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-    return 'Use letters, digits, ".", "_" and "-" (starting with a letter or digit): the name becomes part of zk://<name>/ addresses.';
+    return vscode.l10n.t('Use letters, digits, ".", "_" and "-" (starting with a letter or digit): the name becomes part of zk://<name>/ addresses.');
   }
-  if (taken.includes(name)) return `A connection named "${name}" already exists.`;
+  if (taken.includes(name)) return vscode.l10n.t('A connection named "{0}" already exists.', name);
   return undefined;
 }
 

@@ -53,7 +53,7 @@ export class ConnectionManager implements vscode.Disposable {
     const { connections, problems } = readConnectionConfigs();
     if (problems.join('\n') !== this.problems.join('\n')) {
       for (const problem of problems) this.log.warn(problem);
-      if (problems.length > 0) void vscode.window.showWarningMessage(`Some ZooKeeper connections in settings are ignored: ${problems.join(' ')}`);
+      if (problems.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Some ZooKeeper connections in settings are ignored: {0}', problems.join(' ')));
     }
     this.problems = problems;
     const seen = new Set<string>();
@@ -98,7 +98,11 @@ export class ConnectionManager implements vscode.Disposable {
     const connection = this.connections.get(name);
     if (!connection) {
       const known = [...this.connections.keys()];
-      throw new UserError(`There is no ZooKeeper connection named "${name}".${known.length ? ` Known: ${known.join(', ')}.` : ' Add one first.'}`);
+      throw new UserError(
+        known.length
+          ? vscode.l10n.t('There is no ZooKeeper connection named "{0}". Known: {1}.', name, known.join(', '))
+          : vscode.l10n.t('There is no ZooKeeper connection named "{0}". Add one first.', name),
+      );
     }
     return connection;
   }

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { ZkClient } from '../../zk/client';
 import { isZkError } from '../../zk/errors';
 import { analyzeNode } from '../../zk/recipes/analyze';
@@ -82,8 +83,14 @@ function cell(text: string | null | undefined): string {
 
 /** Why there is no detail to show: a sentence, not a heading like "Unrecognized pattern". */
 export function notARecipeSentence(path: string, children: number): string {
-  const what = children === 0 ? 'it has no children' : `its ${children === 1 ? 'child does' : `${children} children do`} not follow the layout of any lock, election, latch, semaphore, queue, party or service registry that ZooKeeper Explorer knows`;
-  return `${path} is not a coordination recipe: ${what}. Nothing is guessed.`;
+  if (children === 0) return vscode.l10n.t('{0} is not a coordination recipe: it has no children. Nothing is guessed.', path);
+  return children === 1
+    ? vscode.l10n.t('{0} is not a coordination recipe: its child does not follow the layout of any lock, election, latch, semaphore, queue, party or service registry that ZooKeeper Explorer knows. Nothing is guessed.', path)
+    : vscode.l10n.t(
+        '{0} is not a coordination recipe: its {1} children do not follow the layout of any lock, election, latch, semaphore, queue, party or service registry that ZooKeeper Explorer knows. Nothing is guessed.',
+        path,
+        children,
+      );
 }
 
 /** The detail as Markdown: who holds, who leads, the wait chain, the participants and each session's ephemerals. */

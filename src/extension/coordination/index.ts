@@ -35,18 +35,18 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
     provider.onDidChangeRecipe(({ connection, path }) => documents.recipeChanged(connection, path)),
     provider.onDidStartScan(() => (view.message = undefined)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('zookeeper.coordination')) view.message = 'The scan settings changed: run "Scan for Recipes" to scan again with them.';
+      if (e.affectsConfiguration('zookeeper.coordination')) view.message = vscode.l10n.t('The scan settings changed: run "Scan for Recipes" to scan again with them.');
     }),
   );
   const commandLog = log.scoped('commands');
 
   registerCommand(context.subscriptions, commandLog, COMMANDS.scanCoordination, async (arg?: unknown) => {
-    const connection = await resolveConnection(connections, arg, 'Scan which connection for locks, leaders, queues and services?');
+    const connection = await resolveConnection(connections, arg, vscode.l10n.t('Scan which connection for locks, leaders, queues and services?'));
     await connection.connect();
     const result = await vscode.window.withProgress(
       { location: { viewId: VIEW_COORDINATION } },
       () =>
-        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Scanning ${connection.name} for recipes`, cancellable: true }, (progress, token) =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Scanning {0} for recipes', connection.name), cancellable: true }, (progress, token) =>
           provider.scan(connection, token, (visited, found) => progress.report({ message: `${visited.toLocaleString('en-US')} znodes, ${found} found` })),
         ),
     );
@@ -68,7 +68,7 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
 
   registerCommand(context.subscriptions, commandLog, COMMANDS.showCoordination, async (arg?: unknown): Promise<CoordinationDetail> => {
     const { connection, path } = arg instanceof RecipeItem ? { connection: arg.connection, path: arg.path } : await resolveNode(connections, arg);
-    const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${path}` }, () => documents.load(connection.name, path));
+    const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0}', path) }, () => documents.load(connection.name, path));
     const args = asArgs(arg);
     // Nothing to detail: say so in a sentence rather than open a page that says little more.
     if (!args && detail.kind === 'unknown') {

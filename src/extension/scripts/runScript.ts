@@ -134,11 +134,11 @@ export function registerScripts(subscriptions: vscode.Disposable[], log: Logger,
         results.push({ line: command.line, command: text, ok: true, output: outcome.output });
       } catch (error) {
         const message = errorMessage(error);
-        output.appendLine(`Error: ${message}`);
+        output.appendLine(vscode.l10n.t('Error: {0}', message));
         results.push({ line: command.line, command: text, ok: false, output: '', error: message });
         if (!continueOnError) {
           skipped = commands.length - i - 1;
-          if (skipped > 0) output.appendLine(`Stopped at line ${command.line + 1}; ${skipped} ${skipped === 1 ? 'command' : 'commands'} not run.`);
+          if (skipped > 0) output.appendLine(skipped === 1 ? vscode.l10n.t('Stopped at line {0}; 1 command not run.', command.line + 1) : vscode.l10n.t('Stopped at line {0}; {1} commands not run.', command.line + 1, skipped));
           break;
         }
       }

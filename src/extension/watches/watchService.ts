@@ -103,7 +103,7 @@ export class WatchService implements vscode.Disposable {
       try {
         await manager.add(spec);
       } catch (error) {
-        this.onNotice(connection.name, { time: Date.now(), level: 'warning', message: `Could not watch ${spec.path} (${spec.kind}): ${errorMessage(error)}` });
+        this.onNotice(connection.name, { time: Date.now(), level: 'warning', message: vscode.l10n.t('Could not watch {0} ({1}): {2}', spec.path, spec.kind, errorMessage(error)) });
       }
     }
     entry.ready = true;
@@ -128,7 +128,7 @@ export class WatchService implements vscode.Disposable {
     const key = `${connection}|${record.watch.kind}|${record.watch.path}`;
     const text = `${connection}: ${record.path} ${describeType(record)}${record.detectedBy !== 'event' ? ` (${describeDetection(record.detectedBy)})` : ''}`;
     this.toasts.offer(key, mode === 'first', text, (message) => {
-      void vscode.window.showInformationMessage(message, 'Show Watches').then((choice) => {
+      void vscode.window.showInformationMessage(message, vscode.l10n.t('Show Watches')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('zookeeper.watches.focus');
       });
     });
