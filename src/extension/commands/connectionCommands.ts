@@ -102,25 +102,25 @@ async function askSecurity(name: string): Promise<Pick<ConnectionConfig, 'tls' |
 async function askKerberos(name: string): Promise<GssapiConfig | undefined> {
   const how = await vscode.window.showQuickPick(
     [
-      { label: 'Ticket cache', description: 'the ticket kinit made (KRB5CCNAME or the default cache)', login: 'ccache' as const },
-      { label: 'Keytab', description: 'a principal and its keytab file: no kinit needed', login: 'keytab' as const },
-      { label: 'Password', description: 'a principal; its password is asked for when connecting and kept in the system keychain', login: 'password' as const },
+      { label: vscode.l10n.t('Ticket cache'), description: vscode.l10n.t('the ticket kinit made (KRB5CCNAME or the default cache)'), login: 'ccache' as const },
+      { label: vscode.l10n.t('Keytab'), description: vscode.l10n.t('a principal and its keytab file: no kinit needed'), login: 'keytab' as const },
+      { label: vscode.l10n.t('Password'), description: vscode.l10n.t('a principal; its password is asked for when connecting and kept in the system keychain'), login: 'password' as const },
     ],
-    { title: `Kerberos login for ${name}`, placeHolder: 'Where your Kerberos ticket comes from' },
+    { title: vscode.l10n.t('Kerberos login for {0}', name), placeHolder: vscode.l10n.t('Where your Kerberos ticket comes from') },
   );
   if (!how) return undefined;
   const sasl: GssapiConfig = { mechanism: 'GSSAPI' };
   if (how.login !== 'ccache') {
     const principal = await vscode.window.showInputBox({
-      title: `Kerberos principal for ${name}`,
-      prompt: 'Your principal, e.g. alice@EXAMPLE.COM (without a realm: the default realm of krb5.conf)',
-      validateInput: (v) => (v.trim() && !/\s/.test(v.trim()) ? undefined : 'Enter a principal such as alice@EXAMPLE.COM.'),
+      title: vscode.l10n.t('Kerberos principal for {0}', name),
+      prompt: vscode.l10n.t('Your principal, e.g. alice@EXAMPLE.COM (without a realm: the default realm of krb5.conf)'),
+      validateInput: (v) => (v.trim() && !/\s/.test(v.trim()) ? undefined : vscode.l10n.t('Enter a principal such as alice@EXAMPLE.COM.')),
     });
     if (principal === undefined) return undefined;
     sasl.principal = principal.trim();
   }
   if (how.login === 'keytab') {
-    const picked = await vscode.window.showOpenDialog({ title: `Keytab of ${sasl.principal ?? ''}`, openLabel: 'Use This Keytab', canSelectMany: false, filters: { Keytabs: ['keytab', 'kt'], 'All files': ['*'] } });
+    const picked = await vscode.window.showOpenDialog({ title: vscode.l10n.t('Keytab of {0}', sasl.principal ?? ''), openLabel: vscode.l10n.t('Use This Keytab'), canSelectMany: false, filters: { [vscode.l10n.t('Keytabs')]: ['keytab', 'kt'], [vscode.l10n.t('All files')]: ['*'] } });
     const keytab = picked?.[0]?.fsPath;
     if (!keytab) return undefined;
     sasl.keytab = keytab;

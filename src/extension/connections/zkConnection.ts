@@ -327,16 +327,16 @@ export class ZkConnection implements vscode.Disposable {
         const stored = await this.security?.saslPassword(this.name, address, principal);
         if (stored !== undefined) return stored;
         if (!interactive) {
-          throw new UserError(`The Kerberos ticket of ${principal} for ${this.name} has expired and no password is stored for it: run kinit ${principal}, or set the password with "ZooKeeper: Set Digest Credentials…", then connect again.`);
+          throw new UserError(vscode.l10n.t('The Kerberos ticket of {0} for {1} has expired and no password is stored for it: run kinit {0}, or set the password with "ZooKeeper: Set Digest Credentials…", then connect again.', principal, this.name));
         }
         const typed = await vscode.window.showInputBox({
-          title: `Kerberos password of ${principal} for ${this.name}`,
-          prompt: `For the KDC of ${principal}'s realm (only an encrypted timestamp is sent, never the password); kept in the system keychain, bound to ${address}`,
+          title: vscode.l10n.t('Kerberos password of {0} for {1}', principal, this.name),
+          prompt: vscode.l10n.t("For the KDC of {0}'s realm (only an encrypted timestamp is sent, never the password); kept in the system keychain, bound to {1}", principal, address),
           password: true,
           ignoreFocusOut: true,
         });
         if (typed === undefined) {
-          throw new UserError(`Connecting ${this.name} needs a Kerberos ticket for ${principal}: enter its password, run kinit ${principal}, or configure "sasl.keytab".`);
+          throw new UserError(vscode.l10n.t('Connecting {0} needs a Kerberos ticket for {1}: enter its password, run kinit {1}, or configure "sasl.keytab".', this.name, principal));
         }
         keeps.unshift(() => this.security?.setSasl(this.name, address, { user: principal, password: typed }) ?? Promise.resolve());
         return typed;

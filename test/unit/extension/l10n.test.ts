@@ -186,6 +186,24 @@ describe('l10n catalogues of the extension (zh-cn)', () => {
       ...c.walkthroughs.flatMap((w) => [w.title, ...w.steps.flatMap((s) => [s.title, s.description])]),
     ].filter(literal);
     assert.deepEqual(left, []);
+    // Every description a person reads in the Settings UI or a hover, however deep in a setting's schema
+    // (a `oneOf` of connection kinds once hid eleven English descriptions from the list above).
+    const readable = /^(description|markdownDescription|deprecationMessage|markdownDeprecationMessage|enumDescriptions|markdownEnumDescriptions|title|name|label|contextualTitle|altText)$/;
+    const english: string[] = [];
+    const walk = (value: unknown, where: string): void => {
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${where}[${i}]`));
+      else if (value && typeof value === 'object') {
+        for (const [key, child] of Object.entries(value)) {
+          const at = `${where}.${key}`;
+          if (at.startsWith('contributes.resourceLabelFormatters')) continue; // a label *format*, not words
+          if (readable.test(key) && typeof child === 'string' && literal(child)) english.push(at);
+          else if (readable.test(key) && Array.isArray(child) && child.every((x) => typeof x === 'string')) english.push(...child.filter(literal).map((_, i) => `${at}[${i}]`));
+          else walk(child, at);
+        }
+      }
+    };
+    walk(manifest.contributes, 'contributes');
+    assert.deepEqual(english, []);
   });
 
   describe('the checks catch what they are for', () => {
