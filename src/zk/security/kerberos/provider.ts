@@ -25,11 +25,24 @@ export function defaultCcacheName(env: NodeJS.ProcessEnv = process.env): string 
   return uid !== undefined ? `FILE:/tmp/krb5cc_${uid}` : `FILE:${path.join(os.tmpdir(), 'krb5cc')}`;
 }
 
-/** "FILE:/path" or "/path" → the path; other cache types (KCM:, KEYRING:, DIR:, API:, MEMORY:) → a sentence. */
+/**
+ * "FILE:/path" or "/path" → the path; "DIR:/dir" → the primary cache of that collection (the file
+ * named in /dir/primary), "DIR::/dir/tktX" → that file; other types (KCM:, KEYRING:, API:, MEMORY:) → a sentence.
+ */
 export function ccachePath(name: string): string {
   const match = /^([A-Za-z]+):(.*)$/.exec(name);
   if (!match || match[1].length === 1 /* C:\\ on Windows */) return name;
   if (match[1].toUpperCase() === 'FILE') return match[2];
+  if (match[1].toUpperCase() === 'DIR') {
+    if (match[2].startsWith(':')) return match[2].slice(1);
+    let primary = 'tkt';
+    try {
+      primary = fs.readFileSync(path.join(match[2], 'primary'), 'utf8').trim() || primary;
+    } catch {
+      // no primary file yet: MIT's default name
+    }
+    return path.join(match[2], primary);
+  }
   throw new KerberosError(
     'badConfig',
     `The credential cache ${name} is of type ${match[1].toUpperCase()}, which this client cannot read (it reads FILE caches): run kinit -c FILE:/tmp/krb5cc_$(id -u) and set KRB5CCNAME to it, or configure a keytab.`,
@@ -144,10 +157,25 @@ export class KerberosProviderImpl implements KerberosProvider {
     const serviceText = principalToString(name, realm);
     const cached = this.services.get(serviceText);
     if (cached && this.fresh(cached) && cached.clientRealm === tgt.clientRealm && principalToString(cached.client) === principalToString(tgt.client)) return this.publish(cached, serviceText);
-    const credential = await tgsExchange(this.context(tgt.clientRealm), tgt, { name, realm });
+    // A service in another realm (direct trust): first a cross-realm TGT krbtgt/REALM@OURS from our
+    // KDC, then the ticket from REALM's KDC with it (RFC 4120 1.2). Transit paths (capaths) are not followed.
+    const tgtRealm = tgt.server.components[1] ?? tgt.serverRealm;
+    const issuer = realm === tgtRealm ? tgt : await this.crossRealmTgt(tgt, realm);
+    const credential = await tgsExchange(this.context(realm), issuer, { name, realm });
     this.services.set(serviceText, credential);
     this.log(`Kerberos: a ticket for ${serviceText} (${etypeName(credential.key.etype)}), valid until ${new Date(credential.endtime).toISOString()}`);
     return this.publish(credential, serviceText);
+  }
+
+  private async crossRealmTgt(tgt: Credential, realm: string): Promise<Credential> {
+    const name: PrincipalName = { type: NT.SRV_INST, components: ['krbtgt', realm] };
+    const text = principalToString(name, tgt.serverRealm);
+    const cached = this.services.get(text);
+    if (cached && this.fresh(cached)) return cached;
+    const credential = await tgsExchange(this.context(tgt.serverRealm), tgt, { name, realm: tgt.serverRealm });
+    this.services.set(text, credential);
+    this.log(`Kerberos: a cross-realm ticket-granting ticket ${text}, valid until ${new Date(credential.endtime).toISOString()}`);
+    return credential;
   }
 
   private publish(credential: Credential, serviceText: string): ServiceTicket {
