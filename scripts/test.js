@@ -254,7 +254,7 @@ async function tierE2E() {
 async function prepare(tiers) {
   const { findZooKeeper } = require('./lib/zookeeper');
   await findZooKeeper({ install: true, log });
-  if (tiers.includes('kerberos') || tiers.includes('extension') || tiers.includes('package')) {
+  if (['kerberos', 'extension', 'package', 'e2e'].some((t) => tiers.includes(t))) {
     const { findKerberos } = require('./lib/kerberos');
     await findKerberos({ install: true, log });
   }

@@ -6,7 +6,7 @@
 import { ALICE, startKdc, startKerberizedZooKeeper, type Kdc } from '../support/kerberos';
 import type { ZooKeeperServer } from '../support/zookeeper';
 import { answer, pick } from './support/prompts';
-import { expanded, row } from './support/tree';
+import { expanded, expandRow, row } from './support/tree';
 import { HOVER_SELECTOR, openWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 describe('e2e: a Kerberos connection added through the UI, logged in with a password', function () {
@@ -57,14 +57,24 @@ describe('e2e: a Kerberos connection added through the UI, logged in with a pass
       await page.locator('.quick-input-widget', { hasText: `KDC of ${ALICE.principal}'s realm` }).first().waitFor({ timeout: 30_000 });
       await wb!.screenshot('kerberos-password-prompt');
       await answer(page, `Kerberos password of ${ALICE.principal} for ${name}`, ALICE.password);
-      await expanded(wb!, name).waitFor({ timeout: 60_000 });
-      await page.locator('.monaco-list-row', { hasText: new RegExp(`${name}\\s*connected`) }).first().waitFor({ timeout: 30_000 });
+      // Connected first (the positive signal), then expanded: the tree may have dropped the
+      // expansion the click asked for while the connect waited for the password.
+      await page.locator('.monaco-list-row', { hasText: new RegExp(`${name}\\s*connected`) }).first().waitFor({ timeout: 60_000 });
+      await expandRow(wb!, name);
       await row(wb!, '/').first().waitFor({ timeout: 30_000 });
-      // The tooltip names the identity the server granted.
+      // The tooltip names the identity the server granted. Polled in the page: a waitFor() on the
+      // tooltip would run the harness's guard, which sends tooltips away.
       await target.hover();
-      await page.locator(HOVER_SELECTOR, { hasText: 'sasl:alice' }).first().waitFor({ timeout: 30_000 });
-      await wb!.screenshot('kerberos-connected');
+      let tooltip = '';
+      for (const deadline = Date.now() + 30_000; !tooltip.includes('sasl:alice'); await page.waitForTimeout(100)) {
+        tooltip = String(await page.evaluate(`document.querySelector(${JSON.stringify(HOVER_SELECTOR)})?.textContent ?? ''`));
+        if (tooltip.includes('sasl:alice')) break;
+        if (Date.now() > deadline) throw new Error(`the tooltip of ${name} did not name sasl:alice within 30 s (it shows ${JSON.stringify(tooltip)})`);
+      }
+      await wb!.screenshot('kerberos-connected', { keepMouse: true });
       // Collapse again, so the other theme's rows are the only expanded ones.
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
       await target.locator('.monaco-tl-twistie').click();
       await expanded(wb!, name).waitFor({ state: 'detached', timeout: 30_000 });
     });

@@ -149,7 +149,7 @@ describe('secured connections (TLS, mutual TLS, SASL)', function () {
     );
     assert.equal(
       await failure(COMMANDS.addConnection, { name: unique('bad'), connectString: server.connectString, sasl: { mechanism: 'GSSAPI', user: 'x' } }),
-      '"sasl" (GSSAPI) does not know "user": use principal, keytab, ccache, serviceName, serviceHost, krb5Conf, realm, canonicalizeHost, kdc.',
+      '"sasl" (GSSAPI) does not know "user": use principal, keytab, ccache, serviceName, serviceHost, krb5Conf, realm, nativeModule, canonicalizeHost, kdc, provider.',
     );
     assert.equal(
       await failure(COMMANDS.addConnection, { name: unique('bad'), connectString: server.connectString, sasl: { mechanism: 'GSSAPI', keytab: '/tmp/x.keytab' } }),

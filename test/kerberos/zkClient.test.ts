@@ -86,7 +86,7 @@ describe('Kerberos: ZkClient logins against a real KDC and a Kerberized ZooKeepe
       let asked = 0;
       const alice = await connect({
         connectString: proxy.connectString,
-        sasl: gssapi({ principal: ALICE.principal, password: () => Promise.resolve((asked++, ALICE.password)) }),
+        sasl: gssapi({ principal: ALICE.principal, ccache: path.join(kdc.dir, 'no-such-cache'), password: () => Promise.resolve((asked++, ALICE.password)) }),
       });
       assert.deepEqual((await alice.whoAmI()).find((id) => id.scheme === 'sasl'), { scheme: 'sasl', user: 'alice' });
       assert.equal(asked, 1);
@@ -115,7 +115,7 @@ describe('Kerberos: ZkClient logins against a real KDC and a Kerberized ZooKeepe
   it('wrong password: pre-authentication failed, one sentence, no reconnect loop', async () => {
     const proxy = await startFaultProxy(server.connectString);
     try {
-      const client = new ZkClient({ connectString: proxy.connectString, sasl: gssapi({ principal: ALICE.principal, password: () => Promise.resolve('not alice') }) });
+      const client = new ZkClient({ connectString: proxy.connectString, sasl: gssapi({ principal: ALICE.principal, ccache: path.join(kdc.dir, 'no-such-cache'), password: () => Promise.resolve('not alice') }) });
       clients.push(client);
       const error = await rejectsWith(client.start(60000), 'CONNECTFAILED');
       assert.equal(client.state, 'authFailed');
@@ -263,7 +263,7 @@ describe('Kerberos: a KDC and a Kerberized ZooKeeper of their own (stopped and r
     clients.push(holder);
     await kdc.stop();
     try {
-      const client = new ZkClient({ connectString: server.connectString, sasl: { mechanism: 'GSSAPI', principal: BOB.principal, password: () => Promise.resolve(BOB.password), krb5Conf: kdc.krb5Conf } });
+      const client = new ZkClient({ connectString: server.connectString, sasl: { mechanism: 'GSSAPI', principal: BOB.principal, ccache: path.join(kdc.dir, 'no-such-cache'), password: () => Promise.resolve(BOB.password), krb5Conf: kdc.krb5Conf } });
       clients.push(client);
       const error = await rejectsWith(client.start(60000), 'CONNECTFAILED');
       assert.equal(client.saslError instanceof KerberosError && client.saslError.kind, 'kdcUnreachable', error.message);

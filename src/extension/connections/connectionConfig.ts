@@ -29,6 +29,9 @@ export interface GssapiConfig {
   krb5Conf?: string;
   kdc?: string[];
   realm?: string;
+  /** "native": the optional provider over the `kerberos` npm package (loaded from `nativeModule`). Default: the built-in one. */
+  provider?: 'builtin' | 'native';
+  nativeModule?: string;
 }
 
 export type SaslConfig = { mechanism: 'DIGEST-MD5'; user: string } | GssapiConfig;
@@ -38,7 +41,7 @@ export function saslUser(sasl: SaslConfig): string {
   return sasl.mechanism === 'DIGEST-MD5' ? sasl.user : (sasl.principal ?? 'the Kerberos ticket cache');
 }
 
-const GSSAPI_STRINGS = ['principal', 'keytab', 'ccache', 'serviceName', 'serviceHost', 'krb5Conf', 'realm'] as const;
+const GSSAPI_STRINGS = ['principal', 'keytab', 'ccache', 'serviceName', 'serviceHost', 'krb5Conf', 'realm', 'nativeModule'] as const;
 
 function parseGssapi(value: Record<string, unknown>): { problem: string } | { sasl: GssapiConfig } {
   const config: GssapiConfig = { mechanism: 'GSSAPI' };
@@ -58,8 +61,13 @@ function parseGssapi(value: Record<string, unknown>): { problem: string } | { sa
     }
     config.kdc = list.map((k: string) => k.trim());
   }
+  if (value.provider !== undefined) {
+    if (value.provider !== 'builtin' && value.provider !== 'native') return { problem: '"sasl.provider" must be "builtin" (the default) or "native" (the kerberos npm package).' };
+    config.provider = value.provider;
+  }
+  if (config.nativeModule && config.provider !== 'native') return { problem: '"sasl.nativeModule" is only read with "sasl.provider": "native".' };
   if (config.keytab && !config.principal) return { problem: '"sasl.keytab" needs "sasl.principal" (the principal whose keys the keytab holds).' };
-  const known = ['mechanism', ...GSSAPI_STRINGS, 'canonicalizeHost', 'kdc'];
+  const known = ['mechanism', ...GSSAPI_STRINGS, 'canonicalizeHost', 'kdc', 'provider'];
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length) return { problem: `"sasl" (GSSAPI) does not know ${unknown.map((k) => `"${k}"`).join(', ')}: use ${known.slice(1).join(', ')}.` };
   return { sasl: config };

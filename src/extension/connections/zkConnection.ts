@@ -316,6 +316,7 @@ export class ZkConnection implements vscode.Disposable {
     }
     if (sasl.canonicalizeHost !== undefined) options.canonicalizeHost = sasl.canonicalizeHost;
     if (sasl.kdc) options.kdc = sasl.kdc;
+    if (sasl.provider === 'native') options.native = sasl.nativeModule ? { modulePath: expandForRead(sasl.nativeModule, workspaceFolder) } : {};
     const principal = sasl.principal;
     if (principal && !sasl.keytab) {
       let interactive = true;

@@ -1,9 +1,16 @@
 import * as dns from 'node:dns';
 import * as net from 'node:net';
+import type { WireSaslSession } from '../wire/connection';
 import type { ServerEndpoint } from '../wire/transport';
-import type { SaslSession } from './digestMd5';
-import { createKerberosProvider, KerberosError, type KerberosLogin, type KerberosProvider, type ServiceTicket } from './kerberos';
+import { createKerberosProvider, KerberosError, type KerberosLogin, type KerberosService, type ServiceTicket } from './kerberos';
+import { createNativeKerberosProvider } from './nativeKerberos';
 import { t } from '../l10n';
+
+/** What the wire needs of a provider: the pure one (./kerberos), or the native one whose steps are asynchronous. */
+export interface GssapiProvider {
+  acquire(service: KerberosService): Promise<ServiceTicket>;
+  session(ticket: ServiceTicket): WireSaslSession;
+}
 
 /**
  * SASL GSSAPI (Kerberos) for a ZooKeeper connection: which service principal to ask for, and a
@@ -26,8 +33,13 @@ export interface GssapiOptions extends KerberosLogin {
    * the Java tools works here. False: the host exactly as written (lower-cased).
    */
   canonicalizeHost?: boolean;
-  /** A provider made elsewhere (tests; the optional native one): used instead of the pure-TypeScript one. */
-  provider?: KerberosProvider;
+  /** A provider made elsewhere (tests): used instead of the pure-TypeScript one. */
+  provider?: GssapiProvider;
+  /**
+   * Use the optional native provider (the `kerberos` npm package, loaded from `modulePath` or by
+   * the usual resolution) instead of the built-in one: for KCM/KEYRING caches and Windows logons.
+   */
+  native?: { modulePath?: string };
 }
 
 /** The host part of the service principal for `server`, following `options` (see GssapiOptions.canonicalizeHost). */
@@ -52,18 +64,22 @@ export async function serviceHostFor(server: ServerEndpoint, options: Pick<Gssap
  * fresh session, so every connection sends a fresh authenticator.
  */
 export class GssapiLogin {
-  private readonly provider: KerberosProvider;
+  private readonly provider: GssapiProvider;
   /** The ticket of the last connection attempt: who logged in as whom, for messages. */
   lastTicket: ServiceTicket | undefined;
   /** The service principal last asked for, e.g. zookeeper/localhost (the realm is the provider's). */
   lastService: string | undefined;
 
   constructor(private readonly options: GssapiOptions) {
-    this.provider = options.provider ?? createKerberosProvider(loginOf(options));
+    this.provider =
+      options.provider ??
+      (options.native
+        ? createNativeKerberosProvider({ ...options.native, principal: options.principal, ccache: options.ccache, keytab: options.keytab, krb5Conf: options.krb5Conf })
+        : createKerberosProvider(loginOf(options)));
   }
 
   /** For WireOptions.sasl. Rejects with the provider's KerberosError (its message is the sentence for the user). */
-  async session(server: ServerEndpoint): Promise<SaslSession> {
+  async session(server: ServerEndpoint): Promise<WireSaslSession> {
     const name = this.options.serviceName ?? 'zookeeper';
     const host = await serviceHostFor(server, this.options);
     this.lastService = `${name}/${host}${this.options.serviceRealm ? `@${this.options.serviceRealm}` : ''}`;
@@ -97,7 +113,8 @@ export class GssapiLogin {
 
 /** The provider's part of the options (the rest is about the service principal). */
 function loginOf(options: GssapiOptions): KerberosLogin {
-  const { mechanism, serviceName, serviceHost, serviceRealm, canonicalizeHost, provider, ...login } = options;
+  const { mechanism, serviceName, serviceHost, serviceRealm, canonicalizeHost, provider, native, ...login } = options;
+  void native;
   void mechanism;
   void serviceName;
   void serviceHost;

@@ -2,7 +2,6 @@ import type * as net from 'node:net';
 import type { Client, ConnectionManager, NzcEvent, Packet, WireRequest } from 'node-zookeeper-client';
 import { Emitter } from '../events';
 import { JuteReader, JuteWriter } from './jute';
-import type { SaslSession } from '../security/digestMd5';
 import { EventType, OpCode } from './protocol';
 import { readWatcherEvent, type WatcherEvent } from './records';
 import { isTransportProblem, plainTcp, type ServerEndpoint, type Transport } from './transport';
@@ -53,15 +52,26 @@ export interface WireOptions {
    * waits on the KDC. A rejection is a login that cannot happen: the authFailed state with its
    * message (a sentence), no reconnect.
    */
-  sasl?: (server: ServerEndpoint) => SaslSession | Promise<SaslSession>;
+  sasl?: (server: ServerEndpoint) => WireSaslSession | Promise<WireSaslSession>;
 }
 
 const AUTHFAILED = -115;
 
+/**
+ * A SASL session as the wire drives it, one per TCP connection. DIGEST-MD5 and the pure-TypeScript
+ * Kerberos provider answer at once; a provider over a native library answers later (a Promise):
+ * the exchange waits for it, and nothing else is sent meanwhile.
+ */
+export interface WireSaslSession {
+  initial(): Buffer | Promise<Buffer>;
+  step(challenge: Buffer): Buffer | undefined | Promise<Buffer | undefined>;
+  readonly complete: boolean;
+}
+
 /** A SASL exchange in progress on one socket: the ConnectResponse waits until it is done. */
 interface SaslExchange {
   socket: net.Socket;
-  session: SaslSession;
+  session: WireSaslSession;
   connectResponse: Buffer;
   xid: number;
   /** The server has been sent our proof of the password: a close from now on means it refused it. */
@@ -85,7 +95,7 @@ export class WireConnection {
   private readonly sasl: WireOptions['sasl'];
   private saslExchange: SaslExchange | undefined;
   /** The session made for the socket being opened, used when its ConnectResponse arrives. */
-  private pendingSasl: { socket: net.Socket; session: SaslSession } | undefined;
+  private pendingSasl: { socket: net.Socket; session: WireSaslSession } | undefined;
   /** Why the server refused this client's SASL login (set with the authFailed state); never holds a secret. */
   saslFailure: string | undefined;
   /** The error that stopped the login on this side (a KerberosError, say) when there was one: its message is the sentence to show. */
@@ -296,7 +306,7 @@ export class WireConnection {
       }
       // The SASL session (a Kerberos ticket, maybe from the KDC) first, then the socket: a session
       // of its own for every TCP connection, reconnects included (SASL is per connection).
-      let made: SaslSession | Promise<SaslSession>;
+      let made: WireSaslSession | Promise<WireSaslSession>;
       try {
         made = this.sasl(endpoint);
       } catch (error) {
@@ -468,16 +478,9 @@ export class WireConnection {
         return true;
       }
       const session = pending.session;
-      this.saslExchange = { socket, session, connectResponse: Buffer.from(frame), xid: 0, answered: false };
-      let initial: Buffer;
-      try {
-        initial = session.initial();
-      } catch (error) {
-        this.saslExchange = undefined;
-        this.failSaslBeforeConnect(error);
-        return true;
-      }
-      this.sendSasl(this.saslExchange, initial);
+      const started: SaslExchange = { socket, session, connectResponse: Buffer.from(frame), xid: 0, answered: false };
+      this.saslExchange = started;
+      this.settleSasl(started, () => session.initial(), (initial) => this.sendSasl(started, initial));
       return true;
     }
     if (exchange.socket !== socket) return false;
@@ -495,28 +498,49 @@ export class WireConnection {
       this.failSasl(err === AUTHFAILED ? 'the server refused the login' : `the server answered error ${err}`);
       return true;
     }
-    let next: Buffer | undefined;
-    try {
-      next = exchange.session.step(reader.buffer_() ?? Buffer.alloc(0));
-    } catch (error) {
-      this.saslExchange = undefined;
-      this.saslError = error instanceof Error ? error : undefined;
-      this.failSasl((error as Error).message);
-      return true;
-    }
-    if (next) {
-      exchange.answered = true;
-      this.sendSasl(exchange, next);
-      return true;
-    }
-    if (exchange.session.complete) {
-      this.saslExchange = undefined;
-      original(exchange.connectResponse);
-      return true;
-    }
-    this.saslExchange = undefined;
-    this.failSasl('the SASL exchange ended before it was complete');
+    const challenge = Buffer.from(reader.buffer_() ?? Buffer.alloc(0));
+    this.settleSasl(
+      exchange,
+      () => exchange.session.step(challenge),
+      (next) => {
+        if (next) {
+          exchange.answered = true;
+          this.sendSasl(exchange, next);
+          return;
+        }
+        this.saslExchange = undefined;
+        if (exchange.session.complete) original(exchange.connectResponse);
+        else this.failSasl('the SASL exchange ended before it was complete');
+      },
+    );
     return true;
+  }
+
+  /**
+   * Runs one step of the session and hands its result to `use`, at once or when its Promise
+   * settles; a result that comes after the exchange was replaced (the socket closed meanwhile) is
+   * dropped. A failure ends the login: authFailed with the error's sentence.
+   */
+  private settleSasl<T>(exchange: SaslExchange, produce: () => T | Promise<T>, use: (value: T) => void): void {
+    const fail = (error: unknown): void => {
+      if (this.saslExchange !== exchange) return;
+      this.saslExchange = undefined;
+      this.failSaslBeforeConnect(error);
+    };
+    let result: T | Promise<T>;
+    try {
+      result = produce();
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (!(result instanceof Promise)) {
+      use(result);
+      return;
+    }
+    result.then((value) => {
+      if (this.saslExchange === exchange && this.cm.socket === exchange.socket && !exchange.socket.destroyed) use(value);
+    }, fail);
   }
 
   private sendSasl(exchange: SaslExchange, token: Buffer): void {
