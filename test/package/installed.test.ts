@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
 /** What an installed copy of the .vsix may hold at its top level (.vsixmanifest: written by the installer). */
-const INSTALLED_ENTRIES = /^(package\.json|readme\.md|license(\.md|\.txt)?|changelog\.md|\.vsixmanifest|dist|media|syntaxes)$/i;
+const INSTALLED_ENTRIES = /^(package\.json|readme\.md|license(\.md|\.txt)?|changelog\.md|\.vsixmanifest|package\.nls(\.[a-z-]+)?\.json|l10n|dist|media|syntaxes)$/i;
 
 interface Manifest {
   version: string;
