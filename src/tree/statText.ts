@@ -1,4 +1,5 @@
 import { parseSequence } from '../zk/paths';
+import { t } from '../zk/l10n';
 import { formatHex64, isEphemeral, type ZnodeStat } from '../zk/stat';
 
 /**
@@ -8,13 +9,16 @@ import { formatHex64, isEphemeral, type ZnodeStat } from '../zk/stat';
  * "persistent" outright.
  */
 export function znodeKind(name: string, stat: ZnodeStat): string {
-  const sequential = parseSequence(name) !== undefined ? ' sequential' : '';
-  return isEphemeral(stat) ? `ephemeral${sequential}` : `persistent${sequential} (or container/TTL: the server reports those alike)`;
+  const sequential = parseSequence(name) !== undefined;
+  if (isEphemeral(stat)) return sequential ? t('ephemeral sequential') : t('ephemeral');
+  return sequential
+    ? t('persistent sequential (or container/TTL: the server reports those alike)')
+    : t('persistent (or container/TTL: the server reports those alike)');
 }
 
 function date(ms: number): string {
   // The root and /zookeeper were never created by a transaction: their times are 0.
-  return ms === 0 ? 'never' : new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+  return ms === 0 ? t('never') : new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
 }
 
 /**
@@ -22,8 +26,8 @@ function date(ms: number): string {
  * around it. Every field is in Show Stat.
  */
 export function describeStatBriefly(stat: ZnodeStat): string[] {
-  const children = `${stat.numChildren.toLocaleString('en-US')} ${stat.numChildren === 1 ? 'child' : 'children'}`;
-  const lines = [`v${stat.version} · ${stat.dataLength.toLocaleString('en-US')} B · ${children}`, `modified ${date(stat.mtime)}`];
-  if (isEphemeral(stat)) lines.push(`owner session ${formatHex64(stat.ephemeralOwner)}`);
+  const children = stat.numChildren === 1 ? t('1 child') : t('{0} children', stat.numChildren.toLocaleString('en-US'));
+  const lines = [`v${stat.version} · ${stat.dataLength.toLocaleString('en-US')} B · ${children}`, t('modified {0}', date(stat.mtime))];
+  if (isEphemeral(stat)) lines.push(t('owner session {0}', formatHex64(stat.ephemeralOwner)));
   return lines;
 }

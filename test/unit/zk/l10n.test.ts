@@ -115,7 +115,8 @@ function check(where: string, key: string, problems: string[]): void {
 }
 
 describe('l10n seam of src/zk and src/server (zh-cn)', () => {
-  const files = [...sourceFiles('src/zk'), ...sourceFiles('src/server')];
+  // src/tree and src/extension too: a view's text made without vscode (src/tree/statText.ts, loaded by unit tests) uses the seam.
+  const files = [...sourceFiles('src/zk'), ...sourceFiles('src/server'), ...sourceFiles('src/tree'), ...sourceFiles('src/extension')];
   const uses = [
     ...files.flatMap((file) => seamCalls(file)),
     // The webviews' scripts and hosts (their strings reach the webview in the bundle, src/extension/webviewL10n.ts).
