@@ -551,6 +551,9 @@ class World(object):
             closer.join(10)
 
 
+TEARDOWN_SECONDS = 15
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connect", required=True, help="ZooKeeper connect string, e.g. 127.0.0.1:2181")
@@ -602,7 +605,16 @@ def main(argv=None):
                 sys.stderr.write("world.py: the chroot in %r does not exist: create it first.\n" % args.connect)
             code = 1
     finally:
-        world.teardown()
+        # Bounded: when ZooKeeper is already gone (the sandbox or a test stopped it first), kazoo
+        # retries a lock release for ever, and this process outlived its parent, deaf to SIGTERM.
+        closer = threading.Thread(target=world.teardown, name="teardown", daemon=True)
+        closer.start()
+        closer.join(TEARDOWN_SECONDS)
+        if closer.is_alive():
+            sys.stderr.write("world.py: ZooKeeper did not answer the clean-up within %d s; leaving "
+                             "(the server expires the demo sessions itself)\n" % TEARDOWN_SECONDS)
+            sys.stderr.flush()
+            os._exit(code)
     return code
 
 
