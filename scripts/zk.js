@@ -39,6 +39,17 @@ function liveState() {
   return state;
 }
 
+/** The state when its PID is alive with an empty cmdline (a process in the middle of exiting), else null. */
+function exitingState() {
+  const state = readState();
+  if (!state || !zk.isAlive(state.pid)) return null;
+  try {
+    return fs.readFileSync(`/proc/${state.pid}/cmdline`, 'utf8') === '' ? state : null;
+  } catch {
+    return null;
+  }
+}
+
 /** @param {number} port @returns {Promise<boolean>} */
 function portIsFree(port) {
   return new Promise((resolve) => {
@@ -72,7 +83,9 @@ async function start(values) {
 }
 
 async function stop() {
-  const state = liveState();
+  // A JVM already exiting (its task's terminal was closed first) has an empty cmdline but still holds
+  // its port: it is still ours to wait for.
+  const state = liveState() ?? exitingState();
   fs.rmSync(STATE_FILE, { force: true });
   if (!state) {
     console.log('ZooKeeper is not running.');

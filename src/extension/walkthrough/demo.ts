@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sendFourLetterWord } from '../../zk/cluster/transport';
@@ -9,6 +10,8 @@ import { UserError } from '../../zk/errors';
 const REPOSITORY_PACKAGE = 'zookeeper-explorer';
 /** How long ZooKeeper may take to answer once its start is under way (a first run installs it with apt). */
 const START_GUARD_MS = 10 * 60_000;
+/** A hang guard for the demo ZooKeeper's port to close after its stop; an honest stop takes a second or two. */
+const STOP_GUARD_MS = 30_000;
 
 export interface DemoOptions {
   /** The clone of the repository to run the demo from; default: the first workspace folder that is one. */
@@ -46,7 +49,7 @@ export function findRepository(folder?: string): string | undefined {
  */
 export class DemoWorld implements vscode.Disposable {
   private execution: vscode.TaskExecution | undefined;
-  private running: { folder: string; sandboxDir: string } | undefined;
+  private running: { folder: string; sandboxDir: string; port?: number } | undefined;
 
   /** Starts it and resolves with the connect string once ZooKeeper answers. */
   async start(folder: string, port: number | undefined, sandboxDir: string, token: vscode.CancellationToken): Promise<string> {
@@ -73,7 +76,8 @@ export class DemoWorld implements vscode.Disposable {
         exitCode = event.exitCode;
       }
     });
-    this.running = { folder, sandboxDir };
+    const running: { folder: string; sandboxDir: string; port?: number } = { folder, sandboxDir };
+    this.running = running;
     try {
       this.execution = await vscode.tasks.executeTask(task);
       const stateFile = path.join(sandboxDir, 'zookeeper.json');
@@ -92,7 +96,10 @@ export class DemoWorld implements vscode.Disposable {
         }
         // zk.js writes its state (the port it took) once the server runs; a demo already running keeps its own.
         const state = readState(stateFile);
-        if (state && (await zooKeeperAnswers(state.port))) return state.connectString;
+        if (state && (await zooKeeperAnswers(state.port))) {
+          running.port = state.port;
+          return state.connectString;
+        }
         if (Date.now() > deadline) throw new UserError(`The demo ZooKeeper did not answer within ${START_GUARD_MS / 60_000} minutes; its terminal "ZooKeeper demo world" says why.`);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -110,12 +117,30 @@ export class DemoWorld implements vscode.Disposable {
     if (!running) return false;
     execution?.terminate();
     await runNode(running.folder, ['scripts/zk.js', 'stop'], { ZKE_SANDBOX_DIR: running.sandboxDir });
+    // zk.js stop returns once the JVM's PID is gone or going; the port is what the user (and the next start) meets:
+    // stopped means it refuses connections. Terminating the task can make the JVM start exiting first.
+    if (running.port !== undefined) await portClosed(running.port, STOP_GUARD_MS);
     return true;
   }
 
   dispose(): void {
     void this.stop();
   }
+}
+
+/** Resolves once nothing accepts connections on 127.0.0.1:`port` any more, or after `guardMs`. */
+async function portClosed(port: number, guardMs: number): Promise<void> {
+  const deadline = Date.now() + guardMs;
+  const accepts = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+  while ((await accepts()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 /** What scripts/zk.js wrote about the server it started. */
