@@ -181,6 +181,15 @@ describe('zh-cn: the extension speaks Chinese when VS Code does', function () {
     assert.ok(figures.includes('来源=AdminServer (HTTP)') || figures.includes('来源=四字命令'), figures.join(' | '));
   });
 
+  it('the coordination detail document (made by the extension itself) reads in Chinese', async () => {
+    await run(COMMANDS.showCoordination, { connection: name, path: `${base}/config`, reveal: false });
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'zk-coordination' && d.uri.authority === name && d.uri.path.startsWith(`${base}/config`));
+    assert.ok(document, 'the detail document is open');
+    const lines = document.getText().split('\n');
+    assert.equal(lines[0], `# ${base}/config：未识别出协调模式`);
+    assert.match(lines[2], new RegExp(`^连接 \\*\\*${name}\\*\\*，读取于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC。`));
+  });
+
   it('the language server diagnoses a zoo.cfg in Chinese (started with the display language and the bundle)', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-zh-'));
     const file = path.join(folder, 'zoo.cfg');
