@@ -120,28 +120,66 @@ export function figureRows(server: ServerReport): [string, string][] {
     if (value === undefined) return;
     rows.push([label, typeof value === 'number' ? format(value) : value]);
   };
-  if (m.avgLatency !== undefined || m.maxLatency !== undefined) rows.push(['latency avg / max', `${m.avgLatency ?? '?'} / ${m.maxLatency ?? '?'} ms`]);
-  add('outstanding requests', m.outstandingRequests);
-  add('connections', m.connections);
-  add('znodes', m.znodes);
-  add('watches', m.watches);
-  add('ephemerals', m.ephemerals);
-  add('data size', m.dataSize, bytes);
-  if (m.openFileDescriptors !== undefined) rows.push(['open file descriptors', `${number(m.openFileDescriptors)}${m.maxFileDescriptors ? ` of ${number(m.maxFileDescriptors)}` : ''}`]);
-  add('last zxid', m.lastZxid);
-  add('behind the leader', m.zxidBehindLeader, (n) => `${number(n)} transactions`);
-  if (m.syncedFollowers !== undefined) rows.push(['synced followers', `${m.syncedFollowers}${m.learners !== undefined ? ` of ${m.learners} learners` : ''}`]);
-  add('pending syncs', m.pendingSyncs);
-  add('packets received / sent', m.packetsReceived !== undefined ? `${number(m.packetsReceived)} / ${number(m.packetsSent ?? 0)}` : undefined);
-  add('version', server.version?.replace(/-.*$/, ''));
-  if (server.state !== 'unreachable') add('source', server.source === 'adminserver' ? 'AdminServer (HTTP)' : 'four-letter words');
-  if (server.notAllowed?.length) rows.push(['not allowed', server.notAllowed.join(', ')]);
+  if (m.avgLatency !== undefined || m.maxLatency !== undefined) rows.push([vscode.l10n.t('latency avg / max'), `${m.avgLatency ?? '?'} / ${m.maxLatency ?? '?'} ms`]);
+  add(vscode.l10n.t('outstanding requests'), m.outstandingRequests);
+  add(vscode.l10n.t('connections'), m.connections);
+  add(vscode.l10n.t('znodes'), m.znodes);
+  add(vscode.l10n.t('watches'), m.watches);
+  add(vscode.l10n.t('ephemerals'), m.ephemerals);
+  add(vscode.l10n.t('data size'), m.dataSize, bytes);
+  if (m.openFileDescriptors !== undefined) {
+    const open = number(m.openFileDescriptors);
+    rows.push([vscode.l10n.t('open file descriptors'), m.maxFileDescriptors ? vscode.l10n.t('{0} of {1}', open, number(m.maxFileDescriptors)) : open]);
+  }
+  add(vscode.l10n.t('last zxid'), m.lastZxid);
+  add(vscode.l10n.t('behind the leader'), m.zxidBehindLeader, (n) => vscode.l10n.t('{0} transactions', number(n)));
+  if (m.syncedFollowers !== undefined) {
+    rows.push([vscode.l10n.t('synced followers'), m.learners !== undefined ? vscode.l10n.t('{0} of {1} learners', m.syncedFollowers, m.learners) : String(m.syncedFollowers)]);
+  }
+  add(vscode.l10n.t('pending syncs'), m.pendingSyncs);
+  add(vscode.l10n.t('packets received / sent'), m.packetsReceived !== undefined ? `${number(m.packetsReceived)} / ${number(m.packetsSent ?? 0)}` : undefined);
+  add(vscode.l10n.t('version'), server.version?.replace(/-.*$/, ''));
+  if (server.state !== 'unreachable') add(vscode.l10n.t('source'), server.source === 'adminserver' ? 'AdminServer (HTTP)' : vscode.l10n.t('four-letter words'));
+  // The words themselves (srvr, mntr…) are commands: they stay as the server spells them.
+  if (server.notAllowed?.length) rows.push([vscode.l10n.t('not allowed'), server.notAllowed.join(', ')]);
   return rows;
+}
+
+/** A server's role in the user's language (the report keeps the English word: health checks and context values use it). */
+export function roleLabel(role: ServerReport['role']): string {
+  switch (role) {
+    case 'leader':
+      return vscode.l10n.t('leader');
+    case 'follower':
+      return vscode.l10n.t('follower');
+    case 'observer':
+      return vscode.l10n.t('observer');
+    case 'standalone':
+      return vscode.l10n.t('standalone');
+    case 'read-only':
+      return vscode.l10n.t('read-only');
+    default:
+      return vscode.l10n.t('unknown');
+  }
+}
+
+/** A server's state in the user's language. */
+export function stateLabel(state: ServerReport['state']): string {
+  switch (state) {
+    case 'serving':
+      return vscode.l10n.t('serving');
+    case 'not serving':
+      return vscode.l10n.t('not serving');
+    default:
+      return vscode.l10n.t('unreachable');
+  }
 }
 
 /** "leader · serving" and the like: the description a server row shows. */
 export function serverDescription(server: ServerReport): string {
-  const parts = [server.role === 'unknown' ? undefined : server.role, server.state, server.version?.replace(/-.*$/, '')].filter((p): p is string => !!p);
+  const parts = [server.role === 'unknown' ? undefined : roleLabel(server.role), stateLabel(server.state), server.version?.replace(/-.*$/, '')].filter(
+    (p): p is string => !!p,
+  );
   if (server.note) parts.push(vscode.l10n.t('not in the connect string'));
   return parts.join(' · ');
 }
@@ -353,7 +391,7 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
     if (node instanceof ClusterServerItem) {
       const rows = figureRows(node.server).map(([label, value]) => new ClusterFigureItem(label, value));
       if (node.server.reason) rows.unshift(new ClusterFigureItem(node.server.state === 'unreachable' ? vscode.l10n.t('unreachable') : vscode.l10n.t('not serving'), node.server.reason));
-      if (node.server.note) rows.unshift(new ClusterFigureItem('note', node.server.note));
+      if (node.server.note) rows.unshift(new ClusterFigureItem(vscode.l10n.t('note'), node.server.note));
       const children: ClusterNode[] = rows;
       if (node.server.state === 'serving') children.push(new ClusterSessionsItem(node.connection, node.server.address));
       return children;
@@ -398,7 +436,7 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
       item.description = serverDescription(s);
       item.iconPath = serverIcon(s);
       const tooltip = new vscode.MarkdownString(undefined, true);
-      tooltip.appendMarkdown(`**${s.address}**${s.sid !== undefined ? ` (myid ${s.sid})` : ''} — ${s.role}, ${s.state}\n\n`);
+      tooltip.appendMarkdown(`**${s.address}**${s.sid !== undefined ? ` (myid ${s.sid})` : ''} — ${roleLabel(s.role)}${vscode.l10n.t(', ')}${stateLabel(s.state)}\n\n`);
       if (s.reason) tooltip.appendText(`${s.reason}\n\n`);
       for (const [label, value] of figureRows(s)) tooltip.appendMarkdown(`- ${label}: \`${value}\`\n`);
       item.tooltip = tooltip;
@@ -438,19 +476,19 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
       const item = new vscode.TreeItem(s.sessionId, s.ephemerals.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = `cluster:${node.connection}:session:${node.server}:${s.sessionId}`;
       const parts = [s.address];
-      if (s.timeoutMs !== undefined) parts.push(`timeout ${s.timeoutMs / 1000} s`);
-      if (s.lastOperation) parts.push(`last ${s.lastOperation}`);
-      if (s.avgLatencyMs !== undefined) parts.push(`avg ${s.avgLatencyMs} ms`);
-      parts.push(`${s.ephemerals.length} ephemeral${s.ephemerals.length === 1 ? '' : 's'}`);
+      if (s.timeoutMs !== undefined) parts.push(vscode.l10n.t('timeout {0} s', s.timeoutMs / 1000));
+      if (s.lastOperation) parts.push(vscode.l10n.t('last {0}', s.lastOperation));
+      if (s.avgLatencyMs !== undefined) parts.push(vscode.l10n.t('avg {0} ms', s.avgLatencyMs));
+      parts.push(s.ephemerals.length === 1 ? vscode.l10n.t('1 ephemeral') : vscode.l10n.t('{0} ephemerals', s.ephemerals.length));
       item.description = parts.join(' · ');
       const tooltip = new vscode.MarkdownString();
-      tooltip.appendMarkdown(`**session ${s.sessionId}** from \`${s.address}\`\n\n`);
+      tooltip.appendMarkdown(vscode.l10n.t('**session {0}** from `{1}`', s.sessionId, s.address) + '\n\n');
       for (const [label, value] of [
-        ['timeout', s.timeoutMs !== undefined ? `${s.timeoutMs} ms` : undefined],
-        ['last operation', s.lastOperation],
-        ['latency last / avg / max', s.lastLatencyMs !== undefined ? `${s.lastLatencyMs} / ${s.avgLatencyMs ?? '?'} / ${s.maxLatencyMs ?? '?'} ms` : undefined],
-        ['packets received / sent', s.packetsReceived !== undefined ? `${s.packetsReceived} / ${s.packetsSent ?? '?'}` : undefined],
-        ['outstanding', s.outstanding],
+        [vscode.l10n.t('timeout'), s.timeoutMs !== undefined ? `${s.timeoutMs} ms` : undefined],
+        [vscode.l10n.t('last operation'), s.lastOperation],
+        [vscode.l10n.t('latency last / avg / max'), s.lastLatencyMs !== undefined ? `${s.lastLatencyMs} / ${s.avgLatencyMs ?? '?'} / ${s.maxLatencyMs ?? '?'} ms` : undefined],
+        [vscode.l10n.t('packets received / sent'), s.packetsReceived !== undefined ? `${s.packetsReceived} / ${s.packetsSent ?? '?'}` : undefined],
+        [vscode.l10n.t('outstanding'), s.outstanding],
       ] as const) {
         if (value !== undefined) tooltip.appendMarkdown(`- ${label}: \`${value}\`\n`);
       }
@@ -483,10 +521,10 @@ export class ClusterProvider implements vscode.TreeDataProvider<ClusterNode>, vs
 /** The connection row's description: how many servers, who leads, how many warnings. */
 export function summary(report: ClusterReport): string {
   const serving = report.servers.filter((s) => s.state === 'serving').length;
-  const parts = [`${serving}/${report.servers.length} serving`];
-  if (report.leader) parts.push(`leader ${report.leader}`);
-  else if (report.servers.length === 1 && report.servers[0].role === 'standalone') parts.push('standalone');
+  const parts = [vscode.l10n.t('{0}/{1} serving', serving, report.servers.length)];
+  if (report.leader) parts.push(vscode.l10n.t('leader {0}', report.leader));
+  else if (report.servers.length === 1 && report.servers[0].role === 'standalone') parts.push(vscode.l10n.t('standalone'));
   const warnings = report.warnings.length;
-  if (warnings) parts.push(`${warnings} warning${warnings > 1 ? 's' : ''}`);
+  if (warnings) parts.push(warnings === 1 ? vscode.l10n.t('1 warning') : vscode.l10n.t('{0} warnings', warnings));
   return parts.join(' · ');
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { ClusterProvider, ClusterServerItem, ClusterConnectionItem, SESSION_SORTS, sessionSortLabel, type ClusterSource, type SessionsResult } from '../../tree/clusterProvider';
 import { readEphemerals, readSessions } from '../../zk/cluster/sessions';
-import { ADMIN_COMMANDS, ClusterProbe, DEFAULT_ADMIN_PORT, findAdminCommand, formatEndpoint, runAdminCommand, type AdminCommandResult, type ClusterReport, type Endpoint } from '../../zk/cluster';
+import { ADMIN_COMMANDS, ClusterProbe, describeAdminCommand, DEFAULT_ADMIN_PORT, findAdminCommand, formatEndpoint, runAdminCommand, type AdminCommandResult, type ClusterReport, type Endpoint } from '../../zk/cluster';
 import { parseConnectString } from '../../zk/connectString';
 import { COMMANDS, VIEW_CLUSTER } from '../commandIds';
 import { registerCommand } from '../commands/registerCommand';
@@ -250,7 +250,7 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
     if (args && !command) throw new UserError(`Unknown admin command ${JSON.stringify(args.command)}. Known: ${ADMIN_COMMANDS.map((c) => c.name).join(', ')}.`);
     if (!command) {
       const picked = await vscode.window.showQuickPick(
-        ADMIN_COMMANDS.map((c) => ({ label: c.name, description: c.word ? undefined : vscode.l10n.t('AdminServer only'), detail: `${c.description}${c.expensive ? vscode.l10n.t(' — can be expensive for the server') : ''}`, command: c })),
+        ADMIN_COMMANDS.map((c) => ({ label: c.name, description: c.word ? undefined : vscode.l10n.t('AdminServer only'), detail: `${describeAdminCommand(c)}${c.expensive ? vscode.l10n.t(' — can be expensive for the server') : ''}`, command: c })),
         { placeHolder: vscode.l10n.t('Send which command to {0}?', connection.name), matchOnDetail: true },
       );
       if (!picked) throw new vscode.CancellationError();

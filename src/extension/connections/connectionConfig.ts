@@ -47,29 +47,29 @@ function parseGssapi(value: Record<string, unknown>): { problem: string } | { sa
   const config: GssapiConfig = { mechanism: 'GSSAPI' };
   for (const key of GSSAPI_STRINGS) {
     if (value[key] === undefined) continue;
-    if (typeof value[key] !== 'string' || !value[key].trim()) return { problem: `"sasl.${key}" must be a non-empty string.` };
+    if (typeof value[key] !== 'string' || !value[key].trim()) return { problem: vscode.l10n.t('"sasl.{0}" must be a non-empty string.', key) };
     config[key] = value[key].trim();
   }
   if (value.canonicalizeHost !== undefined) {
-    if (typeof value.canonicalizeHost !== 'boolean') return { problem: '"sasl.canonicalizeHost" must be true or false.' };
+    if (typeof value.canonicalizeHost !== 'boolean') return { problem: vscode.l10n.t('"{0}" must be true or false.', 'sasl.canonicalizeHost') };
     config.canonicalizeHost = value.canonicalizeHost;
   }
   if (value.kdc !== undefined) {
     const list = typeof value.kdc === 'string' ? [value.kdc] : value.kdc;
     if (!Array.isArray(list) || list.length === 0 || list.some((k) => typeof k !== 'string' || !/^[^\s:]+(:\d{1,5})?$/.test(k.trim()))) {
-      return { problem: '"sasl.kdc" must list KDCs as "host" or "host:port" (for example ["kdc.example.com:88"]).' };
+      return { problem: vscode.l10n.t('"sasl.kdc" must list KDCs as "host" or "host:port" (for example ["kdc.example.com:88"]).') };
     }
     config.kdc = list.map((k: string) => k.trim());
   }
   if (value.provider !== undefined) {
-    if (value.provider !== 'builtin' && value.provider !== 'native') return { problem: '"sasl.provider" must be "builtin" (the default) or "native" (the kerberos npm package).' };
+    if (value.provider !== 'builtin' && value.provider !== 'native') return { problem: vscode.l10n.t('"sasl.provider" must be "builtin" (the default) or "native" (the kerberos npm package).') };
     config.provider = value.provider;
   }
-  if (config.nativeModule && config.provider !== 'native') return { problem: '"sasl.nativeModule" is only read with "sasl.provider": "native".' };
-  if (config.keytab && !config.principal) return { problem: '"sasl.keytab" needs "sasl.principal" (the principal whose keys the keytab holds).' };
+  if (config.nativeModule && config.provider !== 'native') return { problem: vscode.l10n.t('"sasl.nativeModule" is only read with "sasl.provider": "native".') };
+  if (config.keytab && !config.principal) return { problem: vscode.l10n.t('"sasl.keytab" needs "sasl.principal" (the principal whose keys the keytab holds).') };
   const known = ['mechanism', ...GSSAPI_STRINGS, 'canonicalizeHost', 'kdc', 'provider'];
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
-  if (unknown.length) return { problem: `"sasl" (GSSAPI) does not know ${unknown.map((k) => `"${k}"`).join(', ')}: use ${known.slice(1).join(', ')}.` };
+  if (unknown.length) return { problem: vscode.l10n.t('"sasl" (GSSAPI) does not know {0}: use {1}.', unknown.map((k) => `"${k}"`).join(', '), known.slice(1).join(', ')) };
   return { sasl: config };
 }
 
@@ -77,22 +77,27 @@ function parseGssapi(value: Record<string, unknown>): { problem: string } | { sa
 export function parseSecurity(tls: unknown, sasl: unknown): { problem: string } | { tls?: TlsConfig; sasl?: SaslConfig } {
   const result: { tls?: TlsConfig; sasl?: SaslConfig } = {};
   if (tls !== undefined) {
-    if (typeof tls !== 'object' || tls === null || Array.isArray(tls)) return { problem: '"tls" must be an object such as { "ca": "~/certs/ca.pem" }.' };
+    if (typeof tls !== 'object' || tls === null || Array.isArray(tls)) return { problem: vscode.l10n.t('"tls" must be an object such as { "ca": "~/certs/ca.pem" }.') };
     const value = tls as Record<string, unknown>;
     const config: TlsConfig = {};
     for (const key of ['ca', 'cert', 'key', 'servername'] as const) {
       if (value[key] === undefined) continue;
-      if (typeof value[key] !== 'string' || !value[key].trim()) return { problem: `"tls.${key}" must be a non-empty string${key === 'servername' ? ' (a host name)' : ' (the path of a PEM file)'}.` };
+      if (typeof value[key] !== 'string' || !value[key].trim()) return {
+        problem:
+          key === 'servername'
+            ? vscode.l10n.t('"tls.{0}" must be a non-empty string (a host name).', key)
+            : vscode.l10n.t('"tls.{0}" must be a non-empty string (the path of a PEM file).', key),
+      };
       config[key] = value[key].trim();
     }
     if (value.rejectUnauthorized !== undefined) {
-      if (typeof value.rejectUnauthorized !== 'boolean') return { problem: '"tls.rejectUnauthorized" must be true or false.' };
+      if (typeof value.rejectUnauthorized !== 'boolean') return { problem: vscode.l10n.t('"{0}" must be true or false.', 'tls.rejectUnauthorized') };
       config.rejectUnauthorized = value.rejectUnauthorized;
     }
     const unknown = Object.keys(value).filter((k) => !['ca', 'cert', 'key', 'servername', 'rejectUnauthorized'].includes(k));
-    if (unknown.length) return { problem: `"tls" does not know ${unknown.map((k) => `"${k}"`).join(', ')}: use ca, cert, key, servername, rejectUnauthorized.` };
-    if (config.cert && !config.key) return { problem: '"tls.cert" needs "tls.key" (the certificate\'s private key).' };
-    if (config.key && !config.cert) return { problem: '"tls.key" needs "tls.cert" (the client certificate).' };
+    if (unknown.length) return { problem: vscode.l10n.t('"tls" does not know {0}: use {1}.', unknown.map((k) => `"${k}"`).join(', '), 'ca, cert, key, servername, rejectUnauthorized') };
+    if (config.cert && !config.key) return { problem: vscode.l10n.t('"tls.cert" needs "tls.key" (the certificate\'s private key).') };
+    if (config.key && !config.cert) return { problem: vscode.l10n.t('"tls.key" needs "tls.cert" (the client certificate).') };
     result.tls = config;
   }
   if (sasl !== undefined) {
@@ -103,8 +108,13 @@ export function parseSecurity(tls: unknown, sasl: unknown): { problem: string } 
       result.sasl = gssapi.sasl;
       return result;
     }
-    if (value.mechanism !== 'DIGEST-MD5') return { problem: `"sasl.mechanism" must be "DIGEST-MD5" or "GSSAPI"${typeof value.mechanism === 'string' ? ` (${value.mechanism} is not supported)` : ''}.` };
-    if (typeof value.user !== 'string' || !value.user.trim()) return { problem: '"sasl.user" must name the SASL user (its password is asked for and kept in the system keychain).' };
+    if (value.mechanism !== 'DIGEST-MD5') return {
+        problem:
+          typeof value.mechanism === 'string'
+            ? vscode.l10n.t('"sasl.mechanism" must be "DIGEST-MD5" or "GSSAPI" ({0} is not supported).', value.mechanism)
+            : vscode.l10n.t('"sasl.mechanism" must be "DIGEST-MD5" or "GSSAPI".'),
+      };
+    if (typeof value.user !== 'string' || !value.user.trim()) return { problem: vscode.l10n.t('"sasl.user" must name the SASL user (its password is asked for and kept in the system keychain).') };
     result.sasl = { mechanism: 'DIGEST-MD5', user: value.user.trim() };
   }
   return result;
@@ -185,12 +195,12 @@ export function readConnectionConfigs(): { connections: ConnectionConfig[]; prob
   const problems: string[] = [];
   for (const [index, entry] of (Array.isArray(raw) ? raw : []).entries()) {
     if (typeof entry !== 'object' || entry === null) {
-      problems.push(`Entry ${index + 1} of zookeeper.connections is not an object.`);
+      problems.push(vscode.l10n.t('Entry {0} of zookeeper.connections is not an object.', index + 1));
       continue;
     }
     const { name, connectString, sessionTimeoutMs, readOnly, tls, sasl } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || typeof connectString !== 'string') {
-      problems.push(`Entry ${index + 1} of zookeeper.connections needs "name" and "connectString".`);
+      problems.push(vscode.l10n.t('Entry {0} of zookeeper.connections needs "name" and "connectString".', index + 1));
       continue;
     }
     const problem =
@@ -199,7 +209,7 @@ export function readConnectionConfigs(): { connections: ConnectionConfig[]; prob
         connections.map((c) => c.name),
       ) ?? validateConnectString(connectString);
     if (problem) {
-      problems.push(`Connection "${name}": ${problem}`);
+      problems.push(vscode.l10n.t('Connection "{0}": {1}', name, problem));
       continue;
     }
     const config: ConnectionConfig = { name, connectString: connectString.trim() };
@@ -207,7 +217,7 @@ export function readConnectionConfigs(): { connections: ConnectionConfig[]; prob
     if (readOnly === true) config.readOnly = true;
     const security = parseSecurity(tls, sasl);
     if ('problem' in security) {
-      problems.push(`Connection "${name}": ${security.problem}`);
+      problems.push(vscode.l10n.t('Connection "{0}": {1}', name, security.problem));
       continue;
     }
     if (security.tls) config.tls = security.tls;

@@ -95,44 +95,62 @@ export function notARecipeSentence(path: string, children: number): string {
 
 /** The detail as Markdown: who holds, who leads, the wait chain, the participants and each session's ephemerals. */
 export function renderDetail(d: CoordinationDetail): string {
+  const l10n = vscode.l10n;
+  const none = '—';
   const lines: string[] = [];
-  lines.push(d.recipe ? `# ${d.recipe} at ${d.path}` : `# ${d.path}: no recipe recognized`, '');
-  lines.push(`Connection **${d.connection}**, read ${d.readAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}. ${d.summary}.`, '');
+  lines.push(d.recipe ? '# ' + l10n.t('{0} at {1}', d.recipe, d.path) : '# ' + l10n.t('{0}: no recipe recognized', d.path), '');
+  lines.push(l10n.t('Connection **{0}**, read {1}. {2}.', d.connection, d.readAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), d.summary), '');
   if (d.kind === 'unknown') lines.push(notARecipeSentence(d.path, d.participants.length), '');
-  if (d.leader) lines.push('## Leader', '', `- ${who(d.leader)}, session ${d.leader.session ?? '—'}, up ${formatAge(d.leader.ageMs)}`, '');
+  if (d.leader) lines.push('## ' + l10n.t('Leader'), '', '- ' + l10n.t('{0}, session {1}, up {2}', who(d.leader), d.leader.session ?? none, formatAge(d.leader.ageMs)), '');
   if (d.holders.length > 0 && d.kind !== 'serviceRegistry') {
-    lines.push(d.holders.length === 1 ? '## Holder' : '## Holders', '');
-    for (const h of d.holders) lines.push(`- ${who(h)}, session ${h.session ?? '—'}, holding for ${formatAge(h.ageMs)}`);
+    lines.push('## ' + (d.holders.length === 1 ? l10n.t('Holder') : l10n.t('Holders')), '');
+    for (const h of d.holders) lines.push('- ' + l10n.t('{0}, session {1}, holding for {2}', who(h), h.session ?? none, formatAge(h.ageMs)));
     lines.push('');
   }
   if (d.kind === 'serviceRegistry') {
-    lines.push('## Instances', '');
-    for (const p of d.participants) lines.push(`- ${p.address ?? p.name} (\`${p.name}\`), session ${p.session ?? '—'}, up ${formatAge(p.ageMs)}`);
+    lines.push('## ' + l10n.t('Instances'), '');
+    for (const p of d.participants) lines.push('- ' + l10n.t('{0} (`{1}`), session {2}, up {3}', p.address ?? p.name, p.name, p.session ?? none, formatAge(p.ageMs)));
     lines.push('');
   }
   if (d.waiters.length > 0) {
-    lines.push('## Wait chain', '', 'Each waiter watches the node before it; when that node goes, the next one in line takes over.', '');
-    d.waiters.forEach((w, i) => lines.push(`${i + 1}. ${who(w.participant)} waits on \`${w.waitsOn ? w.waitsOn.slice(w.waitsOn.lastIndexOf('/') + 1) : '—'}\``));
+    lines.push('## ' + l10n.t('Wait chain'), '', l10n.t('Each waiter watches the node before it; when that node goes, the next one in line takes over.'), '');
+    d.waiters.forEach((w, i) =>
+      lines.push(`${i + 1}. ` + l10n.t('{0} waits on `{1}`', who(w.participant), w.waitsOn ? w.waitsOn.slice(w.waitsOn.lastIndexOf('/') + 1) : none)),
+    );
     lines.push('');
   }
   if (d.participants.length > 0) {
-    lines.push('## Participants (in sequence order)', '', '| Node | Sequence | Role | Session | Age | Data |', '| --- | ---: | --- | --- | --- | --- |');
+    const headings = [l10n.t('Node'), l10n.t('Sequence'), l10n.t('Role'), l10n.t('Session'), l10n.t('Age'), l10n.t('Data')];
+    lines.push('## ' + l10n.t('Participants (in sequence order)'), '', `| ${headings.join(' | ')} |`, '| --- | ---: | --- | --- | --- | --- |');
     for (const p of d.participants) {
-      lines.push(`| ${cell(p.name)} | ${p.sequence ?? ''} | ${cell(d.roles[p.path] ?? '')} | ${p.session ?? 'persistent'} | ${formatAge(p.ageMs)} | ${cell(p.data)} |`);
+      lines.push(`| ${cell(p.name)} | ${p.sequence ?? ''} | ${cell(d.roles[p.path] ?? '')} | ${p.session ?? l10n.t('persistent')} | ${formatAge(p.ageMs)} | ${cell(p.data)} |`);
     }
     lines.push('');
   }
   if (d.sessions.length > 0) {
-    lines.push('## Sessions and the ephemeral nodes they own', '');
+    lines.push('## ' + l10n.t('Sessions and the ephemeral nodes they own'), '');
     for (const s of d.sessions) {
-      const how = s.source === 'getEphemerals' ? 'listed by the server (getEphemerals)' : s.complete ? 'found by walking the whole tree' : 'found by a walk that stopped at zookeeper.coordination.maxNodes: there may be more';
-      lines.push(`### ${s.session}${s.own ? ' (this window)' : ''}: ${s.ephemerals.length} ephemeral ${s.ephemerals.length === 1 ? 'node' : 'nodes'}`, '', `_${how}_`, '');
+      const how =
+        s.source === 'getEphemerals'
+          ? l10n.t('listed by the server (getEphemerals)')
+          : s.complete
+            ? l10n.t('found by walking the whole tree')
+            : l10n.t('found by a walk that stopped at zookeeper.coordination.maxNodes: there may be more');
+      const count = s.ephemerals.length;
+      const heading = s.own
+        ? count === 1
+          ? l10n.t('{0} (this window): 1 ephemeral node', s.session)
+          : l10n.t('{0} (this window): {1} ephemeral nodes', s.session, count)
+        : count === 1
+          ? l10n.t('{0}: 1 ephemeral node', s.session)
+          : l10n.t('{0}: {1} ephemeral nodes', s.session, count);
+      lines.push(`### ${heading}`, '', `_${how}_`, '');
       for (const e of s.ephemerals) lines.push(`- \`${e}\``);
       lines.push('');
     }
   }
   if (d.notes.length > 0) {
-    lines.push('## Notes', '');
+    lines.push('## ' + l10n.t('Notes'), '');
     for (const n of d.notes) lines.push(`- ${n}`);
     lines.push('');
   }

@@ -80,7 +80,7 @@ export class CoordinationDocuments implements vscode.TextDocumentContentProvider
     try {
       return renderDetail(known ?? (await this.load(connection, path, false)));
     } catch (error) {
-      throw error instanceof UserError ? error : new UserError(`Could not read the coordination detail of ${path} on ${connection}: ${error instanceof Error ? error.message : String(error)}`);
+      throw error instanceof UserError ? error : new UserError(vscode.l10n.t('Could not read the coordination detail of {0} on {1}: {2}', path, connection, error instanceof Error ? error.message : String(error)));
     }
   }
 

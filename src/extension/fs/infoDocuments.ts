@@ -20,7 +20,7 @@ export function infoUri(connection: string, path: string, kind: InfoKind): vscod
 
 export function parseInfoUri(uri: vscode.Uri): { connection: string; path: string; kind: InfoKind } {
   const kind = new URLSearchParams(uri.query).get('kind');
-  if (kind !== 'stat' && kind !== 'acl') throw new UserError(`"${uri.toString()}" is not a ZooKeeper Stat or ACL document.`);
+  if (kind !== 'stat' && kind !== 'acl') throw new UserError(vscode.l10n.t('"{0}" is not a ZooKeeper Stat or ACL document.', uri.toString()));
   const suffix = ` (${LABEL[kind]})`;
   const path = uri.path.endsWith(suffix) ? uri.path.slice(0, -suffix.length) : uri.path;
   return { connection: uri.authority, path: path || '/', kind };
@@ -32,84 +32,100 @@ function utc(ms: number): string {
 
 /** A zxid is epoch (high 32 bits) and counter (low 32 bits). */
 function describeZxid(zxid: bigint): string {
-  if (zxid === 0n) return 'none';
-  return `epoch ${(zxid >> 32n).toString()}, counter ${(zxid & 0xffffffffn).toString()}`;
+  if (zxid === 0n) return vscode.l10n.t('none');
+  return vscode.l10n.t('epoch {0}, counter {1}', (zxid >> 32n).toString(), (zxid & 0xffffffffn).toString());
 }
 
 function row(name: string, value: string, note: string): string {
   return `${name.padEnd(16)}${value.padEnd(28)}${note}`;
 }
 
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
+/** The sentence for one, or for any other count (its {0}): each a whole sentence, so a translation can reorder it. */
+function plural(count: number, one: string, many: string): string {
+  return count === 1 ? one : many.replace('{0}', String(count));
 }
 
 /** Every field of a Stat, zxids in hex, dates readable, and what the ephemeral owner means. */
 export function renderStat(connection: string, path: string, stat: ZnodeStat, ownSessionId?: bigint): string {
-  const owner = isEphemeral(stat)
-    ? `ephemeral: owned by session ${formatHex64(stat.ephemeralOwner)}${ownSessionId !== undefined && ownSessionId === stat.ephemeralOwner ? ' (this window\'s session)' : ''}; it goes when that session ends`
-    : 'none: not ephemeral (persistent, container or TTL node)';
+  const session = formatHex64(stat.ephemeralOwner);
+  const owner = !isEphemeral(stat)
+    ? vscode.l10n.t('none: not ephemeral (persistent, container or TTL node)')
+    : ownSessionId !== undefined && ownSessionId === stat.ephemeralOwner
+      ? vscode.l10n.t("ephemeral: owned by session {0} (this window's session); it goes when that session ends", session)
+      : vscode.l10n.t('ephemeral: owned by session {0}; it goes when that session ends', session);
+  // Field names (czxid…) stay as ZooKeeper spells them: they are what zkCli and the docs show.
   return [
-    `Stat of "${path}" on ${connection}`,
-    `read at ${utc(Date.now())}`,
+    vscode.l10n.t('Stat of "{0}" on {1}', path, connection),
+    vscode.l10n.t('read at {0}', utc(Date.now())),
     '',
-    row('czxid', formatHex64(stat.czxid), `created by transaction ${describeZxid(stat.czxid)}`),
-    row('mzxid', formatHex64(stat.mzxid), `last data change: transaction ${describeZxid(stat.mzxid)}`),
-    row('pzxid', formatHex64(stat.pzxid), `last change to its children: transaction ${describeZxid(stat.pzxid)}`),
-    row('ctime', String(stat.ctime), `created ${utc(stat.ctime)}`),
-    row('mtime', String(stat.mtime), `data last changed ${utc(stat.mtime)}`),
-    row('version', String(stat.version), `${plural(stat.version, 'change')} to its data`),
-    row('cversion', String(stat.cversion), `${plural(stat.cversion, 'change')} to its children`),
-    row('aversion', String(stat.aversion), `${plural(stat.aversion, 'change')} to its ACL`),
-    row('ephemeralOwner', formatHex64(stat.ephemeralOwner), owner),
-    row('dataLength', String(stat.dataLength), plural(stat.dataLength, 'byte') + ' of data'),
-    row('numChildren', String(stat.numChildren), plural(stat.numChildren, 'child', 'children')),
+    row('czxid', formatHex64(stat.czxid), vscode.l10n.t('created by transaction {0}', describeZxid(stat.czxid))),
+    row('mzxid', formatHex64(stat.mzxid), vscode.l10n.t('last data change: transaction {0}', describeZxid(stat.mzxid))),
+    row('pzxid', formatHex64(stat.pzxid), vscode.l10n.t('last change to its children: transaction {0}', describeZxid(stat.pzxid))),
+    row('ctime', String(stat.ctime), vscode.l10n.t('created {0}', utc(stat.ctime))),
+    row('mtime', String(stat.mtime), vscode.l10n.t('data last changed {0}', utc(stat.mtime))),
+    row('version', String(stat.version), plural(stat.version, vscode.l10n.t('1 change to its data'), vscode.l10n.t('{0} changes to its data'))),
+    row('cversion', String(stat.cversion), plural(stat.cversion, vscode.l10n.t('1 change to its children'), vscode.l10n.t('{0} changes to its children'))),
+    row('aversion', String(stat.aversion), plural(stat.aversion, vscode.l10n.t('1 change to its ACL'), vscode.l10n.t('{0} changes to its ACL'))),
+    row('ephemeralOwner', session, owner),
+    row('dataLength', String(stat.dataLength), plural(stat.dataLength, vscode.l10n.t('1 byte of data'), vscode.l10n.t('{0} bytes of data'))),
+    row('numChildren', String(stat.numChildren), plural(stat.numChildren, vscode.l10n.t('1 child'), vscode.l10n.t('{0} children'))),
     '',
   ].join('\n');
 }
 
-const PERM_NAMES: [number, string][] = [
-  [Perm.create, 'create children'],
-  [Perm.delete, 'delete children'],
-  [Perm.read, 'read data and list children'],
-  [Perm.write, 'write data'],
-  [Perm.admin, 'change the ACL'],
+// Functions, not constants: vscode.l10n.t answers in the display language only once the extension runs.
+const PERM_NAMES: [number, () => string][] = [
+  [Perm.create, () => vscode.l10n.t('create children')],
+  [Perm.delete, () => vscode.l10n.t('delete children')],
+  [Perm.read, () => vscode.l10n.t('read data and list children')],
+  [Perm.write, () => vscode.l10n.t('write data')],
+  [Perm.admin, () => vscode.l10n.t('change the ACL')],
 ];
 
 function describeId(scheme: string, id: string): string {
   switch (scheme) {
     case 'world':
-      return id === 'anyone' ? 'anyone' : `world "${id}"`;
+      return id === 'anyone' ? vscode.l10n.t('anyone') : vscode.l10n.t('world "{0}"', id);
     case 'auth':
-      return 'whoever authenticated on the session that set it (stored as their ids)';
+      return vscode.l10n.t('whoever authenticated on the session that set it (stored as their ids)');
     case 'digest': {
       const colon = id.indexOf(':');
-      if (colon < 0) return `digest id "${id}"`;
+      if (colon < 0) return vscode.l10n.t('digest id "{0}"', id);
       const hash = id.slice(colon + 1);
-      return `digest user "${id.slice(0, colon)}" ${hash === 'x' ? '(password hash hidden: the server shows it only to sessions with ADMIN permission on the node)' : `(password hash ${hash})`}`;
+      return hash === 'x'
+        ? vscode.l10n.t('digest user "{0}" (password hash hidden: the server shows it only to sessions with ADMIN permission on the node)', id.slice(0, colon))
+        : vscode.l10n.t('digest user "{0}" (password hash {1})', id.slice(0, colon), hash);
     }
     case 'ip':
-      return `clients from ${id.includes('/') ? 'the network' : 'the address'} ${id}`;
+      return id.includes('/') ? vscode.l10n.t('clients from the network {0}', id) : vscode.l10n.t('clients from the address {0}', id);
     case 'sasl':
-      return `SASL principal "${id}"`;
+      return vscode.l10n.t('SASL principal "{0}"', id);
     case 'x509':
-      return `client certificate "${id}"`;
+      return vscode.l10n.t('client certificate "{0}"', id);
     case 'super':
-      return `super user "${id}"`;
+      return vscode.l10n.t('super user "{0}"', id);
     default:
-      return `${scheme} id "${id}"`;
+      return vscode.l10n.t('{0} id "{1}"', scheme, id);
   }
 }
 
 /** One line per entry as zkCli prints it (scheme:id:perms), each with a readable line below. */
 export function renderAcl(connection: string, path: string, acl: readonly ZkAcl[], aversion: number): string {
-  const lines = [`ACL of "${path}" on ${connection} (aversion ${aversion})`, `read at ${utc(Date.now())}`, ''];
+  const lines = [vscode.l10n.t('ACL of "{0}" on {1} (aversion {2})', path, connection, aversion), vscode.l10n.t('read at {0}', utc(Date.now())), ''];
   for (const entry of acl) {
-    const perms = PERM_NAMES.filter(([bit]) => (entry.perms & bit) !== 0).map(([, name]) => name);
+    const perms = PERM_NAMES.filter(([bit]) => (entry.perms & bit) !== 0).map(([, name]) => name());
+    const who = describeId(entry.id.scheme, entry.id.id);
     lines.push(formatAcl(entry));
-    lines.push(`    ${describeId(entry.id.scheme, entry.id.id)} may ${perms.length ? perms.join(', ') : 'do nothing'}${formatPerms(entry.perms) === 'cdrwa' ? ' (all permissions)' : ''}`);
+    lines.push(
+      '    ' +
+        (perms.length === 0
+          ? vscode.l10n.t('{0} may do nothing', who)
+          : formatPerms(entry.perms) === 'cdrwa'
+            ? vscode.l10n.t('{0} may {1} (all permissions)', who, perms.join(vscode.l10n.t(', ')))
+            : vscode.l10n.t('{0} may {1}', who, perms.join(vscode.l10n.t(', ')))),
+    );
   }
-  if (acl.length === 0) lines.push('(no entries)');
+  if (acl.length === 0) lines.push(vscode.l10n.t('(no entries)'));
   lines.push('');
   return lines.join('\n');
 }
@@ -150,7 +166,7 @@ export class InfoDocumentProvider implements vscode.TextDocumentContentProvider,
     let text: string;
     if (kind === 'stat') {
       const stat = await client.exists(path);
-      text = stat ? renderStat(name, path, stat, client.sessionId) : `"${path}" does not exist on ${name}.\n`;
+      text = stat ? renderStat(name, path, stat, client.sessionId) : vscode.l10n.t('"{0}" does not exist on {1}.', path, name) + '\n';
     } else {
       const { acl, stat } = await client.getACL(path);
       text = renderAcl(name, path, acl, stat.aversion);

@@ -62,6 +62,17 @@ function describeQuery(query: SearchQuery): string {
   return `${parts.join(', ')} in ${query.root}`;
 }
 
+/** describeQuery in the user's language, for the view (the log line above stays English, for bug reports). */
+function describeQueryShown(query: SearchQuery): string {
+  const parts: string[] = [];
+  if (query.dataPattern) {
+    const pattern = query.regex ? `/${query.dataPattern}/` : `"${query.dataPattern}"`;
+    parts.push(query.caseSensitive ? vscode.l10n.t('{0} (match case)', pattern) : pattern);
+  }
+  if (query.pathPattern) parts.push(vscode.l10n.t('paths {0}', query.regex ? `/${query.pathPattern}/` : query.pathPattern));
+  return vscode.l10n.t('{0} in {1}', parts.join(vscode.l10n.t(', ')), query.root);
+}
+
 function toCommandResult(connection: string, root: string, outcome: SearchOutcome): SearchCommandResult {
   return {
     connection,
@@ -160,7 +171,7 @@ export function registerSearch(context: vscode.ExtensionContext, log: Logger, co
     const source = new vscode.CancellationTokenSource();
     setRunning(source);
     last = { connection: connection.name, query };
-    const entry: SearchRun = { connection: connection.name, root: query.root, description: describeQuery(query), results: [] };
+    const entry: SearchRun = { connection: connection.name, root: query.root, description: describeQueryShown(query), results: [] };
     provider.start(entry);
     void vscode.commands.executeCommand('setContext', CONTEXT_SEARCH_SHOWN, true);
     view.message = describeRun(entry, true);

@@ -39,7 +39,7 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider, vscode
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? 'This plan is no longer available: make a new one.';
+    return this.texts.get(uri.toString()) ?? vscode.l10n.t('This plan is no longer available: make a new one.');
   }
 
   dispose(): void {
@@ -54,7 +54,7 @@ async function readSource(uri: vscode.Uri): Promise<ImportSource> {
     try {
       await fs.promises.access(uri.fsPath, fs.constants.R_OK);
     } catch {
-      throw new UserError(`Could not read ${uri.fsPath}: it does not exist or may not be read.`);
+      throw new UserError(vscode.l10n.t('Could not read {0}: it does not exist or may not be read.', uri.fsPath));
     }
     return readImportFile(fs.createReadStream(uri.fsPath));
   }
@@ -63,17 +63,29 @@ async function readSource(uri: vscode.Uri): Promise<ImportSource> {
 }
 
 export function describeImportReport(report: ImportReport, target: string): string {
-  const done = [`${report.created} created`, `${report.updated} updated`, `${report.deleted} deleted`, `${report.unchanged} unchanged`].join(', ');
+  // Paths, reasons and error codes inside the notes stay as they are: they are data and server words.
+  const done = vscode.l10n.t('{0} created, {1} updated, {2} deleted, {3} unchanged', report.created, report.updated, report.deleted, report.unchanged);
+  const failed = `${report.failed
+    .slice(0, 2)
+    .map((f) => `${f.path}: ${f.reason}`)
+    .join('; ')}${report.failed.length > 2 ? '; …' : ''}`;
+  const counters = report.counters.map((c) => vscode.l10n.t('{0} (next {1}, highest imported {2})', c.parent, c.counter, c.highest)).join(vscode.l10n.t(', '));
   const notes = [
-    report.failed.length > 0 ? `${report.failed.length} batch${report.failed.length === 1 ? '' : 'es'} not applied (${report.failed.slice(0, 2).map((f) => `${f.path}: ${f.reason}`).join('; ')}${report.failed.length > 2 ? '; …' : ''})` : '',
-    report.aclFailed.length > 0 ? `${report.aclFailed.length} ACL${report.aclFailed.length === 1 ? '' : 's'} not set (${report.aclFailed[0].path}: ${report.aclFailed[0].code})` : '',
-    report.skipped.length > 0 ? `${report.skipped.length} left out (${report.skipped[0].path}: ${report.skipped[0].reason})` : '',
-    report.counters.length > 0
-      ? `sequence counter below the imported names under ${report.counters.map((c) => `${c.parent} (next ${c.counter}, highest imported ${c.highest})`).join(', ')}: a sequential create there could collide`
-      : '',
-    report.cancelled ? `cancelled: ${report.notApplied} not applied` : '',
+    report.failed.length === 0
+      ? ''
+      : report.failed.length === 1
+        ? vscode.l10n.t('1 batch not applied ({0})', failed)
+        : vscode.l10n.t('{0} batches not applied ({1})', report.failed.length, failed),
+    report.aclFailed.length === 0
+      ? ''
+      : report.aclFailed.length === 1
+        ? vscode.l10n.t('1 ACL not set ({0}: {1})', report.aclFailed[0].path, report.aclFailed[0].code)
+        : vscode.l10n.t('{0} ACLs not set ({1}: {2})', report.aclFailed.length, report.aclFailed[0].path, report.aclFailed[0].code),
+    report.skipped.length > 0 ? vscode.l10n.t('{0} left out ({1}: {2})', report.skipped.length, report.skipped[0].path, report.skipped[0].reason) : '',
+    report.counters.length > 0 ? vscode.l10n.t('sequence counter below the imported names under {0}: a sequential create there could collide', counters) : '',
+    report.cancelled ? vscode.l10n.t('cancelled: {0} not applied', report.notApplied) : '',
   ].filter((n) => n !== '');
-  return `Imported into ${target}: ${done}${notes.length ? ` — ${notes.join('; ')}` : ''}.`;
+  return notes.length ? vscode.l10n.t('Imported into {0}: {1} — {2}.', target, done, notes.join('; ')) : vscode.l10n.t('Imported into {0}: {1}.', target, done);
 }
 
 /**

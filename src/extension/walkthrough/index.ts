@@ -19,10 +19,11 @@ const DEFAULT_PORT = 2181;
 /** A sample script for the walkthrough's last step: it only reads, so it is safe on any cluster. */
 function sampleScript(connection: string | undefined): string {
   return [
+    // The first line is read back by the language server: it stays English, only the comments below are translated.
     `# connection: ${connection ?? 'demo'}`,
-    '# A ZooKeeper script: zkCli commands, one per line, with completion of paths and checks as you type.',
-    '# Run it all with the ▷ button in the title bar, or one line with the "Run" above it.',
-    '# This one only reads; try create, set and delete on a cluster of your own.',
+    '# ' + vscode.l10n.t('A ZooKeeper script: zkCli commands, one per line, with completion of paths and checks as you type.'),
+    '# ' + vscode.l10n.t('Run it all with the ▷ button in the title bar, or one line with the "{0}" above it.', vscode.l10n.t('Run')),
+    '# ' + vscode.l10n.t('This one only reads; try create, set and delete on a cluster of your own.'),
     'ls /',
     'stat /',
     'getAcl /',

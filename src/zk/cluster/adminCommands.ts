@@ -4,6 +4,7 @@ import type { JsonValue } from './losslessJson';
 import { getAdminCommand, sendFourLetterWord, formatEndpoint, type Endpoint } from './transport';
 import { Limiter } from '../concurrency';
 import { whitelistLine } from './health';
+import { t } from '../l10n';
 
 export interface AdminCommandInfo {
   /** The four-letter word, or the AdminServer name for commands that have no word. */
@@ -12,6 +13,7 @@ export interface AdminCommandInfo {
   admin: string;
   /** True when the four-letter word exists (a fallback over the client port). */
   word: boolean;
+  /** English, and the key of its translation: shown through describeAdminCommand(). */
   description: string;
   /** Documented as possibly expensive for the server: only on request, and say so. */
   expensive?: boolean;
@@ -38,6 +40,11 @@ export const ADMIN_COMMANDS: readonly AdminCommandInfo[] = [
   { name: 'zabstate', admin: 'zabstate', word: false, description: 'Zab protocol state and last zxid (AdminServer only)' },
   { name: 'sysp', admin: 'system_properties', word: false, description: 'Java system properties (AdminServer only)' },
 ];
+
+/** What a command does, in the user's language (the table is English: it is built before a localizer is set). */
+export function describeAdminCommand(command: AdminCommandInfo): string {
+  return t(command.description);
+}
 
 export function findAdminCommand(name: string): AdminCommandInfo | undefined {
   const wanted = name.trim().toLowerCase();
@@ -77,15 +84,15 @@ export async function runAdminCommand(servers: readonly Endpoint[], command: Adm
           if (reply.kind === 'error') return reply.json ? { server: address, ok: false, json: reply.json, error: reply.reason } : { server: address, ok: false, error: reply.reason };
           adminWhy = reply.reason;
         }
-        if (!command.word) return { server: address, ok: false, error: `"${command.name}" needs the AdminServer, and it did not answer: ${adminWhy ?? 'no AdminServer port for this server'}` };
+        if (!command.word) return { server: address, ok: false, error: t('"{0}" needs the AdminServer, and it did not answer: {1}', command.name, adminWhy ?? t('no AdminServer port for this server')) };
         const reply = await sendFourLetterWord(server, command.name, timeoutMs);
         switch (reply.kind) {
           case 'ok':
             return { server: address, ok: true, text: reply.text };
           case 'notAllowed':
-            return { server: address, ok: false, text: reply.text, error: `not allowed: add \`${whitelistLine([command.name])}\` to zoo.cfg (4lw.commands.whitelist), or turn on the AdminServer` };
+            return { server: address, ok: false, text: reply.text, error: t('not allowed: add `{0}` to zoo.cfg (4lw.commands.whitelist), or turn on the AdminServer', whitelistLine([command.name])) };
           case 'notServing':
-            return { server: address, ok: false, text: reply.text, error: 'the server does not serve requests (starting, or no quorum)' };
+            return { server: address, ok: false, text: reply.text, error: t('the server does not serve requests (starting, or no quorum)') };
           default:
             return { server: address, ok: false, error: reply.reason };
         }

@@ -2,7 +2,7 @@
 export * from './types';
 export { ClusterProbe, DEFAULT_ADMIN_PORT, type AdminPortSetting, type ClusterProbeOptions } from './probe';
 export { assessCluster, THRESHOLDS, whitelistLine } from './health';
-export { ADMIN_COMMANDS, findAdminCommand, runAdminCommand, type AdminCommandInfo, type AdminCommandResult } from './adminCommands';
+export { ADMIN_COMMANDS, describeAdminCommand, findAdminCommand, runAdminCommand, type AdminCommandInfo, type AdminCommandResult } from './adminCommands';
 export { parseLosslessJson, sessionIdHex, type JsonValue } from './losslessJson';
 export { formatEndpoint, type Endpoint } from './transport';
 export { METRIC_CHARTS, METRICS_WINDOW_MS, MetricsHistory, MetricsSampler, RingBuffer, capacityFor, metricsCsv, type ChartSpec, type MetricsSample, type SeriesKey, type ServerSample } from './metrics';

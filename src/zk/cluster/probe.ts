@@ -3,6 +3,7 @@
 // four-letter words over the client port. It only ever contacts the hosts of the connect string and
 // the client addresses the ensemble's own configuration names (a member missing from the connect
 // string) — never an address from anywhere else.
+import { t } from '../l10n';
 import * as http from 'node:http';
 import { parseConnectString } from '../connectString';
 import { assessCluster, type ProbeHistory } from './health';
@@ -161,7 +162,7 @@ export class ClusterProbe {
         missing.map(async (m): Promise<Probed> => {
           if (m.client && !seedKeys.has(formatEndpoint(m.client).toLowerCase())) {
             const found = await this.probeServer(m.client);
-            found.report.note = `not in the connect string: server.${m.sid} of the ensemble's configuration`;
+            found.report.note = t("not in the connect string: server.{0} of the ensemble's configuration", m.sid);
             found.report.sid ??= m.sid;
             return found;
           }
@@ -172,10 +173,10 @@ export class ClusterProbe {
               sid: m.sid,
               role: m.type === 'observer' ? 'observer' : 'unknown',
               state: 'unreachable',
-              reason: `it is not in the connect string and the ensemble's configuration gives no client address for it (a server line ending in ;host:port would)`,
+              reason: t("it is not in the connect string and the ensemble's configuration gives no client address for it (a server line ending in ;host:port would)"),
               source: '4lw',
               metrics: {},
-              note: `not in the connect string: server.${m.sid} of the ensemble's configuration`,
+              note: t("not in the connect string: server.{0} of the ensemble's configuration", m.sid),
             },
           };
         }),
@@ -246,7 +247,12 @@ export class ClusterProbe {
       metrics: metricsFrom(mntr, summary),
     };
     if (report.state === 'not serving') {
-      report.reason = serverState === 'looking' ? 'it is looking for a leader (an election is running, or there is no quorum)' : srvr.kind === 'error' ? srvr.reason : `its state is ${serverState ?? 'unknown'}`;
+      report.reason =
+        serverState === 'looking'
+          ? t('it is looking for a leader (an election is running, or there is no quorum)')
+          : srvr.kind === 'error'
+            ? srvr.reason
+            : t('its state is {0}', serverState ?? 'unknown');
     }
     if (version) report.version = version;
     const zxid = zxidHex(stats.last_processed_zxid);
@@ -289,10 +295,10 @@ export class ClusterProbe {
     if (report.state === 'not serving') {
       report.reason =
         srvr.kind === 'notServing'
-          ? 'it accepts connections but does not serve requests (starting, looking for a leader, or without a quorum)'
+          ? t('it accepts connections but does not serve requests (starting, looking for a leader, or without a quorum)')
           : srvr.kind === 'notAllowed'
-            ? 'it does not allow srvr, so its state is unknown'
-            : `its state is ${serverState ?? 'unknown'}`;
+            ? t('it does not allow srvr, so its state is unknown')
+            : t('its state is {0}', serverState ?? 'unknown');
     }
     const version = srvrText.version ?? (typeof figures.version === 'string' ? figures.version : undefined);
     if (version) report.version = version;

@@ -122,6 +122,74 @@ describe('zh-cn: the extension speaks Chinese when VS Code does', function () {
     });
   });
 
+  it('the Stat and ACL documents: explanations in Chinese, field names and ACL entries as ZooKeeper spells them', async () => {
+    await run(COMMANDS.showStat, { connection: name, path: `${base}/config` });
+    const stat = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.ok(stat.startsWith(`${name} 上“${base}/config”的节点状态 (Stat)\n读取于 `), stat);
+    assert.match(stat, /^numChildren +2 +2 个子节点$/m);
+    assert.match(stat, /^dataLength +7 +7 字节数据$/m);
+    assert.match(stat, /^version +0 +数据更改过 0 次$/m);
+    assert.match(stat, /^ephemeralOwner +0x0{16} +无：不是临时节点（持久节点、容器节点或 TTL 节点）$/m);
+    assert.match(stat, /^czxid +0x[0-9a-f]{16} +由事务 epoch \d+，计数器 \d+ 创建$/m);
+
+    await run(COMMANDS.showAcl, { connection: name, path: `${base}/config` });
+    const acl = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.ok(acl.startsWith(`${name} 上“${base}/config”的访问控制列表 (ACL)（aversion 0）\n`), acl);
+    assert.match(acl, /^world:anyone:cdrwa\n {4}任何人 可以创建子节点、删除子节点、读取数据并列出子节点、写入数据、更改访问控制列表 \(ACL\)（全部权限）$/m);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('the hover of a path in a .zk script (made without vscode, through the seam) is Chinese', async () => {
+    await api.language.start();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-zh-hover-'));
+    const file = path.join(folder, 'hover.zk');
+    fs.writeFileSync(file, `# connection: ${name}\nget ${base}/config\n`);
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(document);
+      let hover = '';
+      await eventually(
+        async () => {
+          const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(1, 8));
+          hover = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+          return hover.includes('**');
+        },
+        30000,
+        'a hover on the path',
+      );
+      assert.ok(hover.includes(`${name} 上的 **${base}/config**`), hover);
+      assert.ok(hover.includes('持久节点 · 版本 0 · 2 个子节点 · 7 字节 · 修改于 '), hover);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('the Cluster view: the connection summary, the server role and state, and the figure rows in Chinese', async () => {
+    const cluster = api.cluster.provider;
+    await cluster.refresh(name);
+    const connection = (await cluster.getChildren()).find((n) => n.kind === 'clusterConnection' && n.connection === name)!;
+    // A standalone server: its role stays a word the user reads (单机), its state too.
+    assert.match(String(cluster.getTreeItem(connection).description), /^1\/1 正在提供服务 · 单机$/);
+    const server = (await cluster.getChildren(connection)).find((n) => n.kind === 'clusterServer')!;
+    assert.match(String(cluster.getTreeItem(server).description), /^单机 · 正在提供服务 · \d+\.\d+\.\d+$/);
+    const figures = (await cluster.getChildren(server)).filter((n) => n.kind === 'clusterFigure').map((n) => {
+      const item = cluster.getTreeItem(n);
+      return `${text(item.label)}=${String(item.description)}`;
+    });
+    assert.ok(figures.some((f) => /^数据大小=\d/.test(f)), figures.join(' | '));
+    assert.ok(figures.includes('来源=AdminServer (HTTP)') || figures.includes('来源=四字命令'), figures.join(' | '));
+  });
+
+  it('the coordination detail document (made by the extension itself) reads in Chinese', async () => {
+    await run(COMMANDS.showCoordination, { connection: name, path: `${base}/config`, reveal: false });
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'zk-coordination' && d.uri.authority === name && d.uri.path.startsWith(`${base}/config`));
+    assert.ok(document, 'the detail document is open');
+    const lines = document.getText().split('\n');
+    assert.equal(lines[0], `# ${base}/config：未识别出协调模式`);
+    assert.match(lines[2], new RegExp(`^连接 \\*\\*${name}\\*\\*，读取于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC。`));
+  });
+
   it('the language server diagnoses a zoo.cfg in Chinese (started with the display language and the bundle)', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-zh-'));
     const file = path.join(folder, 'zoo.cfg');

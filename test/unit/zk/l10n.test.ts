@@ -7,6 +7,7 @@ import { bundleLocalizer, format, placeholders, setLocalizer, t } from '../../..
 import { PROPERTIES, SECTION_TITLES } from '../../../src/server/config/properties';
 import { COMMANDS, UNSUPPORTED } from '../../../src/server/script/commands';
 import { METRIC_CHARTS } from '../../../src/zk/cluster/metrics';
+import { ADMIN_COMMANDS } from '../../../src/zk/cluster/adminCommands';
 
 /** The repository root: the nearest folder above this file holding package.json (works from test/ and out/test/). */
 const ROOT = ((): string => {
@@ -84,6 +85,7 @@ const DYNAMIC = new Set([
   'src/server/script/completion.ts f.doc',
   'media/metrics/panel.js chart.title',
   'media/metrics/panel.js line.label',
+  'src/zk/cluster/adminCommands.ts command.description',
 ]);
 
 /** The strings of the tables those calls look up: zoo.cfg's catalogue, the script commands, the operations. */
@@ -101,6 +103,7 @@ function tableKeys(): { where: string; key: string }[] {
     for (const conflict of spec.conflicts) keys.push({ where: `script command ${spec.name} conflict`, key: conflict.message });
   }
   for (const [name, why] of Object.entries(UNSUPPORTED)) keys.push({ where: `UNSUPPORTED ${name}`, key: why });
+  for (const command of ADMIN_COMMANDS) keys.push({ where: `admin command ${command.name}`, key: command.description });
   for (const chart of METRIC_CHARTS) {
     keys.push({ where: `metrics chart ${chart.id}`, key: chart.title });
     for (const series of chart.series) keys.push({ where: `metrics chart ${chart.id} ${series.key}`, key: series.label });
