@@ -53,14 +53,18 @@ const KIND_ICON: Record<RecipeKind, string> = {
   unknown: 'question',
 };
 
+/**
+ * How long a participant has been there, in the two largest units ("3m 2s", "3分2秒" in Chinese).
+ * Unit letters and their order are the translation's: each form is one whole message, plural-free.
+ */
 export function formatAge(ms: number): string {
   const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
+  if (s < 60) return vscode.l10n.t('{0}s', s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
+  if (m < 60) return vscode.l10n.t('{0}m {1}s', m, s % 60);
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
+  if (h < 48) return vscode.l10n.t('{0}h {1}m', h, m % 60);
+  return vscode.l10n.t('{0}d {1}h', Math.floor(h / 24), h % 24);
 }
 
 export function recipeTreeItem(item: RecipeItem): vscode.TreeItem {

@@ -21,8 +21,10 @@ export interface OpenNodeResult {
   language: string;
   /** The node's data version when it was opened. */
   version: number;
-  /** Why the data is not shown as text (binary only). */
+  /** Why the data is not shown as text (binary only), in English whatever the display language: callers may match on it. */
   reason?: string;
+  /** The same reason in VS Code's display language (binary only), for a caller that shows it to a person. */
+  reasonText?: string;
 }
 
 export interface AclResult {
@@ -77,7 +79,7 @@ export function registerDataCommands(subscriptions: vscode.Disposable[], log: Lo
       document = await vscode.languages.setTextDocumentLanguage(document, detected);
     }
     if (verdict.kind === 'binary' && !asArgs(arg)) {
-      const reason = verdict.reason;
+      const reason = verdict.reasonText;
       const asHex = vscode.l10n.t('Edit as Hex');
       const asBase64 = vscode.l10n.t('Edit as Base64');
       void vscode.window
@@ -96,7 +98,7 @@ export function registerDataCommands(subscriptions: vscode.Disposable[], log: Lo
       binary,
       language: document.languageId,
       version: stat.version,
-      ...(verdict.kind === 'binary' ? { reason: verdict.reason } : {}),
+      ...(verdict.kind === 'binary' ? { reason: verdict.reason, reasonText: verdict.reasonText } : {}),
     };
   });
 

@@ -101,7 +101,7 @@ export async function applyWithProgress(connection: ZkConnection, client: ZkClie
     return applyImport(client, plan, {
       signal: abort.signal,
       onProgress: ({ applied, total }) => {
-        progress.report({ message: `${applied.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`, increment: total > 0 ? ((applied - last) / total) * 100 : 0 });
+        progress.report({ message: vscode.l10n.t('{0} of {1}', applied.toLocaleString('en-US'), total.toLocaleString('en-US')), increment: total > 0 ? ((applied - last) / total) * 100 : 0 });
         last = applied;
       },
     });
@@ -117,7 +117,7 @@ export async function showPlanAndAsk(
   plan: ImportPlan,
   what: string,
 ): Promise<ImportReport | undefined> {
-  const uri = documents.add(`Import plan ${baseName(plan.root) || connection.name}`, describePlan(plan, what, connection.name));
+  const uri = documents.add(vscode.l10n.t('Import plan {0}', baseName(plan.root) || connection.name), describePlan(plan, what, connection.name));
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(document, 'diff');
   await vscode.window.showTextDocument(document, { preview: true });
@@ -189,7 +189,13 @@ export function registerImport(context: vscode.ExtensionContext, log: Logger, co
       return planImport(client, path, source, { deleteExtra, signal: abort.signal, onProgress: ({ read, total }) => progress.report({ message: vscode.l10n.t('{0} of {1} nodes', read.toLocaleString('en-US'), total.toLocaleString('en-US')) }) });
     });
     const result: ImportCommandResult = { connection: connection.name, path, uri: uri.toString(), plan: planSummary(plan) };
-    const from = `${baseName(uri.path)}${source.source?.path ? ` (${source.format === 'zoonavigator' ? 'ZooNavigator export' : 'export'} of ${source.source.connection ? `${source.source.connection}:` : ''}${source.source.path})` : ''}`;
+    const origin = source.source?.path ? `${source.source.connection ? `${source.source.connection}:` : ''}${source.source.path}` : undefined;
+    const from =
+      origin === undefined
+        ? baseName(uri.path)
+        : source.format === 'zoonavigator'
+          ? vscode.l10n.t('{0} (ZooNavigator export of {1})', baseName(uri.path), origin)
+          : vscode.l10n.t('{0} (export of {1})', baseName(uri.path), origin);
     if (args) {
       if (args.dryRun === true) return result;
       const report = await applyImport(client, plan);

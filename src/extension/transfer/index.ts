@@ -73,7 +73,7 @@ function describeReport(report: ExportReport, path: string, target: string): str
   ].filter((n) => n !== '');
   const exported =
     report.exported === 1 ? vscode.l10n.t('Exported 1 node of {0} to {1}', path, target) : vscode.l10n.t('Exported {0} nodes of {1} to {2}', report.exported.toLocaleString('en-US'), path, target);
-  return `${exported}${notes.length ? ` — ${notes.join('; ')}` : ''}.`;
+  return notes.length ? vscode.l10n.t('{0} — {1}.', exported, notes.join(vscode.l10n.t('; '))) : vscode.l10n.t('{0}.', exported);
 }
 
 /** Export Subtree: `zookeeper.exportSubtree`, from the explorer's context menu, the palette, or automation. */
@@ -115,8 +115,8 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
       const target = await vscode.window.showSaveDialog({
         title: vscode.l10n.t('Export {0} on {1}', path, connection.name),
         defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
-        filters: format === 'json' ? { 'ZooKeeper export': ['json'] } : { 'ZooKeeper script': ['zk'] },
-        saveLabel: 'Export',
+        filters: format === 'json' ? { [vscode.l10n.t('ZooKeeper export')]: ['json'] } : { [vscode.l10n.t('ZooKeeper script')]: ['zk'] },
+        saveLabel: vscode.l10n.t('Export'),
       });
       if (!target) return undefined;
       uri = target;
@@ -136,7 +136,7 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
             includeEphemeral,
             connection: connection.name,
             signal: abort.signal,
-            onProgress: ({ exported }) => progress.report({ message: `${exported.toLocaleString('en-US')} nodes` }),
+            onProgress: ({ exported }) => progress.report({ message: vscode.l10n.t('{0} nodes', exported.toLocaleString('en-US')) }),
           });
         },
       );
@@ -156,8 +156,9 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
     }
     commandLog.info(describeReport(report, path, where));
     if (!args) {
-      void vscode.window.showInformationMessage(describeReport(report, path, baseName(uri.path)), 'Open').then((choice) => {
-        if (choice === 'Open') void vscode.window.showTextDocument(uri);
+      const open = vscode.l10n.t('Open');
+      void vscode.window.showInformationMessage(describeReport(report, path, baseName(uri.path)), open).then((choice) => {
+        if (choice === open) void vscode.window.showTextDocument(uri);
       });
     }
     return result;

@@ -10,7 +10,12 @@ import { t } from '../l10n';
  */
 export type DataView = 'text' | 'hexdump' | 'hex' | 'base64';
 
-export type DataKind = { kind: 'text'; text: string } | { kind: 'binary'; reason: string };
+/**
+ * `reason` is English and stable (zookeeper.openNode returns it: other extensions may match on it);
+ * `reasonText` is the same words in the display language, for a person. Both are a fragment with the
+ * node as its subject ("is not valid UTF-8"), so a sentence can be made around them.
+ */
+export type DataKind = { kind: 'text'; text: string } | { kind: 'binary'; reason: string; reasonText: string };
 
 function describeView(view: DataView): string {
   switch (view) {
@@ -26,20 +31,20 @@ function describeView(view: DataView): string {
 }
 
 /** The line-ending problem that would make the editor change bytes on save, if any. */
-function lineEndingProblem(text: string): string | undefined {
+function lineEndingProblem(text: string): { crlf: number; lf: number } | 'loneCr' | undefined {
   let crlf = 0;
   let lf = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 13) {
-      if (text.charCodeAt(i + 1) !== 10) return 'a carriage return (CR) that does not end a CRLF line break';
+      if (text.charCodeAt(i + 1) !== 10) return 'loneCr';
       crlf++;
       i++;
     } else if (c === 10) {
       lf++;
     }
   }
-  return crlf > 0 && lf > 0 ? `mixed line endings (${crlf} CRLF and ${lf} LF)` : undefined;
+  return crlf > 0 && lf > 0 ? { crlf, lf } : undefined;
 }
 
 /**
@@ -47,17 +52,36 @@ function lineEndingProblem(text: string): string | undefined {
  * strict UTF-8 with no control characters (isText), and one kind of line break. VS Code keeps one
  * line-break sequence per document, so mixed CRLF/LF or a lone CR would be rewritten on save.
  * A UTF-8 BOM is fine: VS Code reads it as the "UTF-8 with BOM" encoding and writes it back.
+ * Each reason is written twice, English and through t(), whole (not pieced together), so that a
+ * translation can order its words freely while the English `reason` stays what callers match on;
+ * the codec unit test checks that both say the same when no localizer is set.
  */
 export function classifyData(bytes: Uint8Array): DataKind {
   const text = decodeText(bytes);
   if (text === undefined) {
-    return {
-      kind: 'binary',
-      reason: decodeUtf8Strict(bytes) === undefined ? 'is not valid UTF-8' : 'contains control characters (such as NUL) that text does not have',
-    };
+    return decodeUtf8Strict(bytes) === undefined
+      ? { kind: 'binary', reason: 'is not valid UTF-8', reasonText: t('is not valid UTF-8') }
+      : {
+          kind: 'binary',
+          reason: 'contains control characters (such as NUL) that text does not have',
+          reasonText: t('contains control characters (such as NUL) that text does not have'),
+        };
   }
   const eol = lineEndingProblem(text);
-  if (eol) return { kind: 'binary', reason: `has ${eol}, which the text editor would normalize on save` };
+  if (eol === 'loneCr') {
+    return {
+      kind: 'binary',
+      reason: 'has a carriage return (CR) that does not end a CRLF line break, which the text editor would normalize on save',
+      reasonText: t('has a carriage return (CR) that does not end a CRLF line break, which the text editor would normalize on save'),
+    };
+  }
+  if (eol) {
+    return {
+      kind: 'binary',
+      reason: `has mixed line endings (${eol.crlf} CRLF and ${eol.lf} LF), which the text editor would normalize on save`,
+      reasonText: t('has mixed line endings ({0} CRLF and {1} LF), which the text editor would normalize on save', eol.crlf, eol.lf),
+    };
+  }
   return { kind: 'text', text };
 }
 

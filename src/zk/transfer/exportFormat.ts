@@ -97,6 +97,8 @@ export function scriptString(text: string): string {
 
 const OPEN_ACL = 'world:anyone:cdrwa';
 
+// The export files' words (this header, the comments scriptNode writes) stay English in every display
+// language: a file is shared between people and machines, and an export should not differ by who made it.
 export function scriptHead(header: ExportHeader): string {
   return [
     `# ZooKeeper Explorer export of ${header.path}${header.connection ? ` on ${header.connection}` : ''}, ${header.exportedAt}.`,

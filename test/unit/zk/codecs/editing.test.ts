@@ -1,5 +1,16 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { bundleLocalizer, setLocalizer, type L10nBundle } from '../../../../src/zk/l10n';
 import { classifyData, CodecError, formatBase64ForEditing, formatHexForEditing, hexDump, parseView, renderView, toBase64, type DataKind, type DataView } from '../../../../src/zk/codecs';
+
+/** The nearest folder above this file holding package.json (works from test/ and out/test/). */
+function repositoryRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
 
 const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -21,6 +32,8 @@ function assertBinary(kind: DataKind, reason: string | RegExp): void {
   if (kind.kind !== 'binary') return;
   if (typeof reason === 'string') assert.equal(kind.reason, reason);
   else assert.match(kind.reason, reason);
+  // No localizer is set here: the display-language text is the English one, word for word (each reason is written twice in editing.ts).
+  assert.equal(kind.reasonText, kind.reason);
 }
 
 function assertCodecError(run: () => unknown, message: string, position?: { line: number; column: number }): void {
@@ -93,6 +106,29 @@ describe('zk/codecs/editing', () => {
         assertBinary(classifyData(utf8(value)), 'has a carriage return (CR) that does not end a CRLF line break, which the text editor would normalize on save');
       });
     }
+
+    it('says each reason in the display language beside the English one (zh-cn bundle as localizer)', () => {
+      const bundle = JSON.parse(fs.readFileSync(path.join(repositoryRoot(), 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as L10nBundle;
+      const registration = setLocalizer(bundleLocalizer(bundle));
+      let kinds: DataKind[];
+      try {
+        kinds = [bytes(0x63, 0x61, 0x66, 0xe9), bytes(0x61, 0x00), utf8('a\rb'), utf8('a\r\nb\nc\r\n')].map(classifyData);
+      } finally {
+        registration.dispose();
+      }
+      assert.deepEqual(
+        kinds.map((k) => (k.kind === 'binary' ? [k.reason, k.reasonText] : k.kind)),
+        [
+          ['is not valid UTF-8', '不是有效的 UTF-8'],
+          ['contains control characters (such as NUL) that text does not have', '含有文本中不应出现的控制字符（如 NUL）'],
+          [
+            'has a carriage return (CR) that does not end a CRLF line break, which the text editor would normalize on save',
+            '含有不属于 CRLF 换行的回车符（CR），文本编辑器保存时会将其规范化',
+          ],
+          ['has mixed line endings (2 CRLF and 1 LF), which the text editor would normalize on save', '混用了换行符（2 个 CRLF 和 1 个 LF），文本编辑器保存时会将其规范化'],
+        ],
+      );
+    });
 
     it('checks line endings after the BOM too', () => {
       assertBinary(classifyData(bytes(0xef, 0xbb, 0xbf, ...utf8('a\r\nb\n'))), /mixed line endings/);
