@@ -87,7 +87,10 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
   context.subscriptions.push(
     connections.onDidRenewSession((connection) => {
       void vscode.window.showWarningMessage(
-        `The ZooKeeper session with ${connection.name} expired (the connection was down longer than the session timeout). A new session has started: ephemeral nodes this window had created are gone.`,
+        vscode.l10n.t(
+          'The ZooKeeper session with {0} expired (the connection was down longer than the session timeout). A new session has started: ephemeral nodes this window had created are gone.',
+          connection.name,
+        ),
       );
     }),
   );

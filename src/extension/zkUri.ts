@@ -12,14 +12,14 @@ export class ZkUri {
   ) {}
 
   static create(connection: string, path: string): ZkUri {
-    if (!connection) throw new UserError('A zk:// address needs a connection name: zk://<connection>/<path>.');
+    if (!connection) throw new UserError(vscode.l10n.t('A zk:// address needs a connection name: zk://<connection>/<path>.'));
     const problem = validatePath(path);
     if (problem) throw new UserError(problem);
     return new ZkUri(connection, path);
   }
 
   static parse(uri: vscode.Uri): ZkUri {
-    if (uri.scheme !== ZK_SCHEME) throw new UserError(`"${uri.toString()}" is not a zk:// address.`);
+    if (uri.scheme !== ZK_SCHEME) throw new UserError(vscode.l10n.t('"{0}" is not a zk:// address.', uri.toString()));
     return ZkUri.create(uri.authority, uri.path === '' ? '/' : uri.path);
   }
 

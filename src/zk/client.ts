@@ -741,7 +741,7 @@ function createOpcode(mode: CreateMode, ttlMs: number | undefined, path: string)
     case 'container':
       return { opcode: OpCode.createContainer, flags: CreateFlag.container };
     default:
-      throw new ZkError('INVALIDARGUMENT', 'create', path, `Could not create "${path}": "${String(mode)}" is not a create mode; use one of ${CREATE_MODES.join(', ')}.`);
+      throw new ZkError('INVALIDARGUMENT', 'create', path, t('Could not create "{0}": "{1}" is not a create mode; use one of {2}.', path, String(mode), CREATE_MODES.join(', ')));
   }
 }
 

@@ -5,6 +5,7 @@ import { errorCodeName, CreateFlag, OpCode } from './wire/protocol';
 import { JuteWriter, type JuteReader } from './wire/jute';
 import { readStat, writeAcl } from './wire/records';
 import type { ZnodeStat } from './stat';
+import { t } from './l10n';
 
 export type MultiOp =
   | { type: 'create'; path: string; data?: Uint8Array | null; mode?: CreateMode; ttlMs?: number; acl?: readonly ZkAcl[] }
@@ -57,9 +58,9 @@ export function encodeMultiOps(ops: readonly MultiOp[], withChroot: (path: strin
       case 'create': {
         const mode = op.mode ?? 'persistent';
         const flags = CREATE_FLAGS[mode];
-        if (flags === undefined) throw new ZkError('INVALIDARGUMENT', 'run the batch', op.path, `"${mode}" is not a create mode.`);
+        if (flags === undefined) throw new ZkError('INVALIDARGUMENT', 'run the batch', op.path, t('"{0}" is not a create mode.', mode));
         if (opcode === OpCode.createTTL && (op.ttlMs === undefined || op.ttlMs < 1)) {
-          throw new ZkError('INVALIDARGUMENT', 'run the batch', op.path, 'A TTL create needs its time to live (ttlMs).');
+          throw new ZkError('INVALIDARGUMENT', 'run the batch', op.path, t('A TTL create needs its time to live (ttlMs).'));
         }
         w.buffer_(op.data ?? Buffer.alloc(0));
         w.vector(op.acl ?? OPEN_ACL_UNSAFE, (acl) => writeAcl(w, acl));
@@ -113,7 +114,7 @@ export function decodeMultiResults(r: JuteReader, ops: readonly MultiOp[], witho
         break;
       }
       default:
-        throw new ZkError('MARSHALLINGERROR', 'run the batch', undefined, `The server answered a batch with an unknown operation type ${type}.`);
+        throw new ZkError('MARSHALLINGERROR', 'run the batch', undefined, t('The server answered a batch with an unknown operation type {0}.', type));
     }
   }
   return results;

@@ -35,7 +35,7 @@ export function analyze(read: readonly AclEntry[], edited: readonly AclEntry[], 
     const old = before.get(key(entry));
     const text = formatEntry(entry);
     if (!old) preview.push({ mark: '+', text });
-    else if (normalizePerms(old.perms) !== normalizePerms(entry.perms)) preview.push({ mark: '~', text: `${text} (was ${normalizePerms(old.perms) || 'nothing'})` });
+    else if (normalizePerms(old.perms) !== normalizePerms(entry.perms)) preview.push({ mark: '~', text: vscode.l10n.t('{0} (was {1})', text, normalizePerms(old.perms) || vscode.l10n.t('nothing')) });
     else preview.push({ mark: ' ', text });
   }
   for (const entry of read) if (!after.has(key(entry))) preview.push({ mark: '-', text: formatEntry(entry) });

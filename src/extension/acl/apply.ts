@@ -26,12 +26,12 @@ export async function identitiesOf(connection: ZkConnection): Promise<SessionIde
  * subtree). `ask`: a person is there, so a lock-out is a modal question instead of a refusal.
  */
 export async function applyAcl(connection: ZkConnection, request: AclRequest, ask: boolean): Promise<SetAclReport> {
-  if (connection.readOnly) throw new UserError(`The connection "${connection.name}" is read-only: changing ACLs is refused.`);
+  if (connection.readOnly) throw new UserError(vscode.l10n.t('The connection "{0}" is read-only: changing ACLs is refused.', connection.name));
   const client = await connection.connect();
   const session = await identitiesOf(connection);
   const run = (confirmLockout: boolean): Thenable<SetAclReport> =>
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Setting the ACL of ${request.path}${request.recursive ? ' and its subtree' : ''}`, cancellable: request.recursive },
+      { location: vscode.ProgressLocation.Notification, title: request.recursive ? vscode.l10n.t('Setting the ACL of {0} and its subtree', request.path) : vscode.l10n.t('Setting the ACL of {0}', request.path), cancellable: request.recursive },
       (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
@@ -42,7 +42,7 @@ export async function applyAcl(connection: ZkConnection, request: AclRequest, as
           session,
           signal: controller.signal,
           onProgress: ({ done, total }) => {
-            progress.report({ message: `${done} of ${total} nodes`, increment: ((done - last) / total) * 100 });
+            progress.report({ message: vscode.l10n.t('{0} of {1} nodes', done, total), increment: ((done - last) / total) * 100 });
             last = done;
           },
         }).finally(() => {

@@ -261,7 +261,7 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
       if (typeof args.server === 'string') {
         const wanted = args.server;
         const found = all.find((s) => formatEndpoint(s) === wanted);
-        if (!found) throw new UserError(`${wanted} is not a server of ${connection.name} (${all.map(formatEndpoint).join(', ')}).`);
+        if (!found) throw new UserError(vscode.l10n.t('{0} is not a server of {1} ({2}).', String(wanted), connection.name, all.map(formatEndpoint).join(', ')));
         targets = [found];
       } else if (args.allServers === true || args.server === undefined) targets = all;
       else throw new UserError('Pass server: "host:port" or allServers: true.');

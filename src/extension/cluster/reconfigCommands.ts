@@ -87,7 +87,7 @@ async function pickChange(config: EnsembleConfig, preselected?: number): Promise
     config.members.find((m) => m.id === preselected) ??
     (
       await vscode.window.showQuickPick(
-        config.members.map((m) => ({ label: `server.${m.id}`, description: `${m.role} · ${m.peerAddress}${m.clientAddress ? ` · clients ${m.clientAddress}` : ''}`, member: m })),
+        config.members.map((m) => ({ label: `server.${m.id}`, description: `${m.role} · ${m.peerAddress}${m.clientAddress ? ` · ${vscode.l10n.t('clients {0}', m.clientAddress)}` : ''}`, member: m })),
         { placeHolder: action.action === 'remove' ? vscode.l10n.t('Remove which server?') : vscode.l10n.t('Change the role of which server?') },
       )
     )?.member;

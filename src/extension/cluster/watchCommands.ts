@@ -63,7 +63,7 @@ export function registerWatchCommands(subscriptions: vscode.Disposable[], log: L
         if (args) throw new UserError('Pass the session id: { connection, sessionId: "0x…" }.');
         throw new vscode.CancellationError();
       }
-      if (!/^(0x[0-9a-fA-F]{1,16}|\d+)$/.test(typed.trim())) throw new UserError(`${JSON.stringify(typed)} is not a session id (0x… hex or decimal).`);
+      if (!/^(0x[0-9a-fA-F]{1,16}|\d+)$/.test(typed.trim())) throw new UserError(vscode.l10n.t('{0} is not a session id (0x… hex or decimal).', JSON.stringify(typed)));
       sessionId = typed.trim();
     }
     const servers = deps.servers(connection);

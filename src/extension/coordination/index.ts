@@ -47,7 +47,7 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
       { location: { viewId: VIEW_COORDINATION } },
       () =>
         vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Scanning {0} for recipes', connection.name), cancellable: true }, (progress, token) =>
-          provider.scan(connection, token, (visited, found) => progress.report({ message: `${visited.toLocaleString('en-US')} znodes, ${found} found` })),
+          provider.scan(connection, token, (visited, found) => progress.report({ message: vscode.l10n.t('{0} nodes, {1} found', visited.toLocaleString('en-US'), found) })),
         ),
     );
     if (!result) return undefined;

@@ -79,9 +79,11 @@ function crashHandler(log: Logger, client: () => LanguageClient, output: vscode.
       crashes.length = 0;
       const message = `The ZooKeeper language server crashed ${MAX_RESTARTS + 1} times in 3 minutes and was not restarted: scripts and zoo.cfg get no completion or checks until it runs again.`;
       log.error(message);
-      void vscode.window.showErrorMessage(message, 'Restart', 'Show Output').then((choice) => {
-        if (choice === 'Restart') void client().start().then(undefined, (e: unknown) => log.error(`restart failed: ${errorMessage(e)}`));
-        if (choice === 'Show Output') output.show();
+      const restart = vscode.l10n.t('Restart');
+      const showOutput = vscode.l10n.t('Show Output');
+      void vscode.window.showErrorMessage(vscode.l10n.t('The ZooKeeper language server crashed {0} times in 3 minutes and was not restarted: scripts and zoo.cfg get no completion or checks until it runs again.', MAX_RESTARTS + 1), restart, showOutput).then((choice) => {
+        if (choice === restart) void client().start().then(undefined, (e: unknown) => log.error(`restart failed: ${errorMessage(e)}`));
+        if (choice === showOutput) output.show();
       });
       return { action: CloseAction.DoNotRestart, handled: true };
     },
@@ -122,7 +124,9 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
       errorHandler: crashHandler(log, client, outputChannel),
       initializationFailedHandler: (error) => {
         log.error(`the ZooKeeper language server did not start: ${errorMessage(error)}`);
-        void vscode.window.showErrorMessage(`The ZooKeeper language server did not start (${errorMessage(error)}). Scripts and zoo.cfg get no completion or checks; see the "ZooKeeper Language Server" output.`);
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('The ZooKeeper language server did not start ({0}). Scripts and zoo.cfg get no completion or checks; see the "ZooKeeper Language Server" output.', errorMessage(error)),
+        );
         return false;
       },
     };

@@ -53,7 +53,7 @@ export class DemoWorld implements vscode.Disposable {
 
   /** Starts it and resolves with the connect string once ZooKeeper answers. */
   async start(folder: string, port: number | undefined, sandboxDir: string, token: vscode.CancellationToken): Promise<string> {
-    if (this.execution) throw new UserError('The demo ZooKeeper is already starting or running in this window (see its terminal, "ZooKeeper demo world").');
+    if (this.execution) throw new UserError(vscode.l10n.t('The demo ZooKeeper is already starting or running in this window (see its terminal, "ZooKeeper demo world").'));
     const env = { ZKE_SANDBOX_DIR: sandboxDir };
     // npm ci only when the clone has no node_modules yet; seed.js keeps running (the recipe clients hold their locks).
     // Without a port zk.js takes 2181, or a free one when 2181 is taken by something else.
@@ -90,8 +90,12 @@ export class DemoWorld implements vscode.Disposable {
         if (ended) {
           this.execution = undefined;
           throw new UserError(
-            `The demo ZooKeeper did not start (the task ended with exit code ${exitCode ?? 'unknown'}). Its terminal "ZooKeeper demo world" says why; ` +
-              'a busy port, a missing Java runtime or no network for the first install are the usual causes.',
+            exitCode === undefined
+              ? vscode.l10n.t('The demo ZooKeeper did not start. Its terminal "ZooKeeper demo world" says why; a busy port, a missing Java runtime or no network for the first install are the usual causes.')
+              : vscode.l10n.t(
+                  'The demo ZooKeeper did not start (the task ended with exit code {0}). Its terminal "ZooKeeper demo world" says why; a busy port, a missing Java runtime or no network for the first install are the usual causes.',
+                  exitCode,
+                ),
           );
         }
         // zk.js writes its state (the port it took) once the server runs; a demo already running keeps its own.
@@ -100,7 +104,7 @@ export class DemoWorld implements vscode.Disposable {
           running.port = state.port;
           return state.connectString;
         }
-        if (Date.now() > deadline) throw new UserError(`The demo ZooKeeper did not answer within ${START_GUARD_MS / 60_000} minutes; its terminal "ZooKeeper demo world" says why.`);
+        if (Date.now() > deadline) throw new UserError(vscode.l10n.t('The demo ZooKeeper did not answer within {0} minutes; its terminal "ZooKeeper demo world" says why.', START_GUARD_MS / 60_000));
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     } finally {

@@ -97,7 +97,7 @@ export function planReconfig(config: EnsembleConfig, change: ReconfigChange): Re
   const members = config.members;
   const find = (id: number): ConfigMember => {
     const member = members.find((m) => m.id === id);
-    if (!member) throw new Error(`Server ${id} is not in the configuration (members: ${members.map((m) => m.id).join(', ') || 'none'}).`);
+    if (!member) throw new Error(t('Server {0} is not in the configuration (members: {1}).', id, members.map((m) => m.id).join(', ') || t('none')));
     return member;
   };
   let after: ConfigMember[];
@@ -107,8 +107,8 @@ export function planReconfig(config: EnsembleConfig, change: ReconfigChange): Re
   if (change.kind === 'add') {
     const m = /^server\.(\d+)=(.+)$/.exec(change.server.trim());
     const member = m ? parseServerSpec(Number(m[1]), m[2].trim()) : undefined;
-    if (!member) throw new Error(`"${change.server}" is not a server line: write server.N=host:quorumPort:electionPort[:participant|observer];host:clientPort.`);
-    if (!member.clientAddress) throw new Error(`server.${member.id} names no client port: add ";host:clientPort" so clients can reach it.`);
+    if (!member) throw new Error(t('"{0}" is not a server line: write server.N=host:quorumPort:electionPort[:participant|observer];host:clientPort.', change.server));
+    if (!member.clientAddress) throw new Error(t('server.{0} names no client port: add ";host:clientPort" so clients can reach it.', member.id));
     if (members.some((x) => x.id === member.id)) throw new Error(t('Server {0} is already a member: change its role instead, or pick another id.', member.id));
     after = [...members, member].sort((a, b) => a.id - b.id);
     joining = serverLine(member);
@@ -120,7 +120,7 @@ export function planReconfig(config: EnsembleConfig, change: ReconfigChange): Re
     what = `remove server ${member.id} (${member.peerAddress}, ${member.role})`;
   } else {
     const member = find(change.id);
-    if (member.role === change.role) throw new Error(`Server ${member.id} is already ${member.role === 'participant' ? 'a participant' : 'an observer'}.`);
+    if (member.role === change.role) throw new Error(member.role === 'participant' ? t('Server {0} is already a participant.', member.id) : t('Server {0} is already an observer.', member.id));
     // A member added again with another role replaces it (ZooKeeper's way to change a role).
     const peer = `${member.peerAddress}:${change.role}${member.clientAddress ? `;${member.clientAddress}` : ''}`;
     const changed: ConfigMember = { ...member, role: change.role, spec: peer };

@@ -130,7 +130,14 @@ export async function relocateSubtree(client: ZkClient, from: string, to: string
       'DATATOOLARGE',
       operation,
       from,
-      `Could not ${verb} "${from}": its ${walk.paths.length} nodes make one batch of about ${Math.ceil(bytes / 1024)} KiB, over the server's limit per request (jute.maxbuffer, ${Math.round(limit / 1024)} KiB). Nothing was changed.`,
+      t(
+        "Could not {0} \"{1}\": its {2} nodes make one batch of about {3} KiB, over the server's limit per request (jute.maxbuffer, {4} KiB). Nothing was changed.",
+        verbText,
+        from,
+        walk.paths.length,
+        Math.ceil(bytes / 1024),
+        Math.round(limit / 1024),
+      ),
     );
   }
 

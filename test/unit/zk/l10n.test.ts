@@ -181,6 +181,189 @@ describe('l10n seam of src/zk and src/server (zh-cn)', () => {
   });
 });
 
+/**
+ * Where a string reaches a person: the arguments of a notification, a status bar message, a tooltip's
+ * Markdown, an error a user is shown (UserError, CodecError, InvalidPathError, a ZkError's own
+ * detail), a tree item's label, and the properties a quick pick, an input box, a dialog, a progress
+ * report or a tree item shows. The scanners above only see the messages given to t() and
+ * vscode.l10n.t; an English sentence that never went through them — a template literal, a
+ * concatenation, a ternary's branch, a button title — is invisible to them, and VS Code shows it in
+ * English without a word. This one walks each such expression (through +, ?:, ??, ||, template
+ * spans, arrays, .join()) and reports every literal with English words that is not inside a t() call.
+ */
+const SINK_CALLS = /(^|\.)(showInformationMessage|showWarningMessage|showErrorMessage|setStatusBarMessage|appendMarkdown|appendText)$/;
+const SINK_CLASSES = /(^|\.)(UserError|CodecError|InvalidPathError|TreeItem|MarkdownString)$/;
+const SINK_PROPERTIES = /^(title|placeHolder|placeholder|prompt|saveLabel|openLabel|label|description|detail|tooltip|message|validationMessage|text)$/;
+const TRANSLATORS = /^(vscode\.l10n\.t|l10n\.t|t|L)$/;
+
+/**
+ * Whether a literal's text holds English words: three letters in a row, once what is never translated
+ * is taken out — codicons ($(sync)), paths, ids, uris and other tokens with . / : _ # @, camelCase
+ * identifiers, and the names ZooKeeper and the formats go by.
+ */
+export function hasEnglish(text: string): boolean {
+  const kept = text
+    .replace(/\$\([\w-]+\)/g, ' ')
+    .replace(/\S*[./:_#@=]\S*/g, ' ')
+    .replace(/\b[a-z]+[A-Z]\w*\b/g, ' ')
+    .replace(/\b(ZooKeeper|ZooNavigator|JSON|YAML|XML|ACL|TLS|SASL|DIGEST-MD5|Kerberos|GSSAPI|zkCli|myid|base64|hex|TTL|UTF|CRLF|LF|CR|NUL|ms|kB|MB|GB|CSV|URI|id)\b/g, ' ');
+  return /[A-Za-z]{3,}/.test(kept);
+}
+
+/** Every literal with English words that reaches a sink in a file without passing through t(). */
+export function untranslatedLiterals(file: string, text: string): { where: string; literal: string }[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: { where: string; literal: string }[] = [];
+  const seen = new Set<number>(); // a literal can be reached twice (progress.report's argument and its message property)
+  const report = (node: ts.Node, literal: string): void => {
+    if (seen.has(node.getStart())) return;
+    seen.add(node.getStart());
+    found.push({ where: `${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`, literal });
+  };
+  const check = (node: ts.Node | undefined): void => {
+    if (!node) return;
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+      if (hasEnglish(node.text)) report(node, node.text);
+    } else if (ts.isTemplateExpression(node)) {
+      const literal = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join('${…}');
+      if (hasEnglish(literal.replace(/\$\{…\}/g, ' '))) report(node, literal);
+      for (const span of node.templateSpans) check(span.expression);
+    } else if (ts.isBinaryExpression(node)) {
+      check(node.left);
+      check(node.right);
+    } else if (ts.isConditionalExpression(node)) {
+      check(node.whenTrue);
+      check(node.whenFalse);
+    } else if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) {
+      check(node.expression);
+    } else if (ts.isArrayLiteralExpression(node)) {
+      node.elements.forEach(check);
+    } else if (ts.isObjectLiteralExpression(node)) {
+      for (const property of node.properties) if (ts.isPropertyAssignment(property) && SINK_PROPERTIES.test(property.name.getText(source))) check(property.initializer);
+    } else if (ts.isCallExpression(node) && !TRANSLATORS.test(node.expression.getText(source))) {
+      // Only the calls that keep their input's words: [..].join(' · '), s.trim().
+      if (ts.isPropertyAccessExpression(node.expression) && /^(join|concat|trim)$/.test(node.expression.name.text)) {
+        check(node.expression.expression);
+        node.arguments.forEach(check);
+      }
+    }
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && TRANSLATORS.test(node.expression.getText(source))) return;
+    if (ts.isCallExpression(node) && SINK_CALLS.test(node.expression.getText(source))) node.arguments.forEach(check);
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'report') node.arguments.forEach(check);
+    if (ts.isNewExpression(node) && SINK_CLASSES.test(node.expression.getText(source))) node.arguments?.forEach(check);
+    if (ts.isNewExpression(node) && /(^|\.)ZkError$/.test(node.expression.getText(source))) check(node.arguments?.[3]);
+    if (ts.isPropertyAssignment(node) && SINK_PROPERTIES.test(node.name.getText(source))) check(node.initializer);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && SINK_PROPERTIES.test(node.left.name.text)) {
+      check(node.right);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/**
+ * The literals that reach a sink in English on purpose, by file and the literal's beginning, each
+ * group with why. Anything else the scan finds fails the test: translate it, or add it here with a reason.
+ */
+const ENGLISH_ON_PURPOSE: Record<string, string[]> = {
+  // The refusals of a command's *argument object*: only an automation call (a test, a task, another
+  // extension) passes one, and it gets the error back instead of a notification (registerCommand). They
+  // speak the command API's language — property names, ids, shapes — which stays English, like the ids.
+  automation: [
+    'src/extension/acl/index.ts: "recursive" must',
+    'src/extension/acl/index.ts: "aversion" must',
+    'src/extension/acl/index.ts: zookeeper.setAcl takes',
+    'src/extension/cluster/index.ts: Sort sessions by one of',
+    'src/extension/cluster/index.ts: Unknown admin command',
+    'src/extension/cluster/index.ts: Pass server:',
+    'src/extension/cluster/index.ts: Pass uri:',
+    'src/extension/cluster/reconfigCommands.ts: Pass one change:',
+    'src/extension/cluster/watchCommands.ts: Pass the session id:',
+    'src/extension/commands/connectionCommands.ts: sessionTimeoutMs must',
+    'src/extension/commands/connectionCommands.ts: digest must be',
+    'src/extension/commands/connectionCommands.ts: sasl must be',
+    'src/extension/commands/connectionCommands.ts: tlsKeyPassphrase must',
+    'src/extension/commands/connectionCommands.ts: Pass { connection, digest',
+    'src/extension/commands/createNode.ts: Pass the path of the node',
+    'src/extension/commands/createNode.ts: "${…}" is not a create mode',
+    'src/extension/commands/createNode.ts: data must be a string',
+    'src/extension/commands/createNode.ts: ttlMs must be',
+    'src/extension/commands/nodeCommands.ts: Pass the filter:',
+    'src/extension/commands/resolve.ts: Pass the znode path:',
+    'src/extension/commands/watchCommands.ts: Pass the kind of watch:',
+    'src/extension/commands/watchCommands.ts: Pass where to write:',
+    'src/extension/connections/connectionManager.ts: Name the connection: pass {',
+    'src/extension/scripts/runScript.ts: The script deletes or changes ACLs on ${…}',
+    'src/extension/scripts/runScript.ts: command',
+    'src/extension/search/index.ts: "${…}" must be',
+    'src/extension/search/index.ts: "path" must be a string',
+    'src/extension/search/index.ts: Pass what to search for:',
+    'src/extension/search/index.ts: Pass the connection by name:',
+    'src/extension/search/index.ts: Pass a search result:',
+    'src/extension/staging/index.ts: Pass a change from the ZooKeeper Changes view, or {',
+    'src/extension/transfer/compareCommand.ts: "ignore',
+    'src/extension/transfer/compareCommand.ts: "otherConnection" is',
+    'src/extension/transfer/compareCommand.ts: Pass the other side:',
+    'src/extension/transfer/compareCommand.ts: Pass a difference from the Compare view.',
+    'src/extension/transfer/copyCommand.ts: Pass a difference from the Compare view, or {',
+    'src/extension/transfer/importCommand.ts: Pass the file to import:',
+    'src/extension/transfer/importCommand.ts: "${…}" is not a uri',
+    'src/extension/transfer/index.ts: "format" is',
+    'src/extension/transfer/index.ts: Pass where to write:',
+    'src/extension/transfer/index.ts: "${…}" is not a uri',
+    'src/extension/walkthrough/index.ts: zookeeper.startDemo',
+  ],
+  // Examples of what to type, in the syntax the field reads (globs), not words.
+  examples: ['src/extension/search/index.ts: *.json, /config/**/db*'],
+  // (Any literal of tableKeys() — the admin commands, the metrics charts, the script commands' conflicts
+  // — is translated where it is shown, and checked there.) The session sorts' table: its labels are
+  // not shown; sessionSortLabel() says each sort through vscode.l10n.t.
+  tables: [
+    'src/tree/clusterProvider.ts: Session id',
+    'src/tree/clusterProvider.ts: Client address',
+    'src/tree/clusterProvider.ts: Average latency',
+    'src/tree/clusterProvider.ts: Ephemeral nodes (most first)',
+    'src/tree/clusterProvider.ts: Packets received',
+  ],
+};
+
+describe('l10n: no English sentence reaches the user outside t()', () => {
+  // The webviews' scripts too: they say their words through L() / t() over the bundle their host sends.
+  const files = [...sourceFiles('src/zk'), ...sourceFiles('src/server'), ...sourceFiles('src/tree'), ...sourceFiles('src/extension'), 'media/acl/editor.js', 'media/metrics/panel.js'];
+  const onPurpose = Object.values(ENGLISH_ON_PURPOSE).flat();
+  const looksUp = new Set(tableKeys().map((k) => k.key));
+
+  it('finds none in src/zk, src/server, src/tree, src/extension and the webview scripts but those kept English on purpose (each with its reason)', () => {
+    const found = files.flatMap((file) => untranslatedLiterals(file, fs.readFileSync(path.join(ROOT, file), 'utf8')));
+    const left = found.filter(({ where, literal }) => !looksUp.has(literal) && !onPurpose.some((entry) => `${where.replace(/:\d+$/, '')}: ${literal}`.startsWith(entry)));
+    assert.deepEqual(left.map(({ where, literal }) => `${where}: ${literal}`), []);
+    // An entry that no longer matches anything is stale: it would excuse the next sentence written there.
+    const stale = onPurpose.filter((entry) => !found.some(({ where, literal }) => `${where.replace(/:\d+$/, '')}: ${literal}`.startsWith(entry)));
+    assert.deepEqual(stale, []);
+  });
+
+  it('catches a template literal, a concatenation, a ternary branch and a button outside t(), and passes what t() says', () => {
+    const text = [
+      "import * as vscode from 'vscode';",
+      "import { t } from '../zk/l10n';",
+      'void vscode.window.showInformationMessage(`Exported ${n} nodes`, "Open");',
+      "progress.report({ message: n + ' nodes' });",
+      "throw new UserError(ok ? vscode.l10n.t('Fine') : 'Not fine at all');",
+      "item.description = [t('up {0}', age), 'waiting'].join(' · ');",
+      "void vscode.window.showQuickPick([{ label: 'JSON', description: t('every byte') }], { title: `${path} on ${name}` });",
+      "const tooltip = new vscode.MarkdownString(`**${path}** (myid ${id})`);",
+      "throw new ZkError('NONODE', 'read', path, 'gone for good');",
+    ].join('\n');
+    assert.deepEqual(
+      untranslatedLiterals('x.ts', text).map(({ where, literal }) => `${where}: ${literal}`),
+      ['x.ts:3: Exported ${…} nodes', 'x.ts:3: Open', 'x.ts:4:  nodes', 'x.ts:5: Not fine at all', 'x.ts:6: waiting', 'x.ts:9: gone for good'],
+    );
+  });
+});
+
 describe('l10n seam: t() and setLocalizer', () => {
   it('is English, with placeholders filled, while no localizer is set', () => {
     assert.equal(t('Could not {0} "{1}"', 'delete', '/a'), 'Could not delete "/a"');
