@@ -56,8 +56,9 @@ export interface ServerInfoResult {
 }
 
 /**
- * What the client sends in InitializeParams.initializationOptions: the display language and its
- * l10n bundle (vscode.l10n.bundle, undefined in English), which the server's sentences go through.
+ * What the client sends in InitializeParams.initializationOptions: the display language and the
+ * part of its l10n bundle the server's code says (l10n/consumers.json; undefined in English), which
+ * the server's sentences go through.
  */
 export interface InitializationOptions {
   locale?: string;

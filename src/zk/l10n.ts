@@ -56,3 +56,13 @@ export function bundleLocalizer(bundle: L10nBundle): Localizer {
 export function placeholders(message: string): string[] {
   return [...new Set(Array.from(message.matchAll(/\{(\d+)\}/g), (m) => m[0]))].sort();
 }
+
+/**
+ * The part of a bundle a consumer uses (l10n/consumers.json lists its keys): a webview or the language
+ * server is sent only that, not the whole bundle of every sentence the extension says.
+ */
+export function pickBundle(bundle: L10nBundle, keys: readonly string[]): Record<string, string | { readonly message: string }> {
+  const picked: Record<string, string | { readonly message: string }> = {};
+  for (const key of keys) if (Object.hasOwn(bundle, key)) picked[key] = bundle[key];
+  return picked;
+}

@@ -224,7 +224,7 @@ class AclEditorPanel implements vscode.Disposable {
 </head>
 <body>
 <main id="app" aria-busy="true"><p>${vscode.l10n.t('Reading the ACL…')}</p></main>
-${webviewL10nBlock()}
+${webviewL10nBlock('aclEditor')}
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

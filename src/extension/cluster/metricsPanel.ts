@@ -156,7 +156,7 @@ export class MetricsPanels implements vscode.Disposable {
 <div id="header"></div>
 <div id="charts"></div>
 <div id="tooltip" role="tooltip"></div>
-${webviewL10nBlock()}
+${webviewL10nBlock('metricsPanel')}
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

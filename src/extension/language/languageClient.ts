@@ -31,6 +31,7 @@ import { COMMANDS } from '../commandIds';
 import { registerCommand } from '../commands/registerCommand';
 import { ChildrenCache } from './childrenCache';
 import { describeZnode } from './describeZnode';
+import { bundleFor } from '../webviewL10n';
 
 /** Restarts of a crashed server within three minutes before the client gives up (and says so). */
 export const MAX_RESTARTS = 4;
@@ -119,8 +120,9 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
         { language: CONFIG_LANGUAGE },
       ],
       outputChannel,
-      // The server's diagnostics, hovers and completions in the display language (src/zk/l10n.ts).
-      initializationOptions: { locale: vscode.env.language, l10nBundle: vscode.l10n.bundle } satisfies InitializationOptions,
+      // The server's diagnostics, hovers and completions in the display language (src/zk/l10n.ts):
+      // the part of the bundle the server's code says (l10n/consumers.json), not every sentence of the extension.
+      initializationOptions: { locale: vscode.env.language, l10nBundle: vscode.l10n.bundle ? bundleFor('languageServer') : undefined } satisfies InitializationOptions,
       errorHandler: crashHandler(log, client, outputChannel),
       initializationFailedHandler: (error) => {
         log.error(`the ZooKeeper language server did not start: ${errorMessage(error)}`);

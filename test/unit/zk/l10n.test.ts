@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { describeZkError, DisconnectedError, ZK_OPERATIONS, ZkError } from '../../../src/zk/errors';
-import { bundleLocalizer, format, placeholders, setLocalizer, t } from '../../../src/zk/l10n';
+import { bundleLocalizer, format, pickBundle, placeholders, setLocalizer, t } from '../../../src/zk/l10n';
 import { PROPERTIES, SECTION_TITLES } from '../../../src/server/config/properties';
 import { COMMANDS, UNSUPPORTED } from '../../../src/server/script/commands';
 import { METRIC_CHARTS } from '../../../src/zk/cluster/metrics';
@@ -329,6 +329,98 @@ const ENGLISH_ON_PURPOSE: Record<string, string[]> = {
     'src/tree/clusterProvider.ts: Packets received',
   ],
 };
+
+/**
+ * The source files a module pulls in: its relative imports and require()s, followed to the end
+ * (.ts first, then .js), inside the repository only. The language server's bundle is what it runs.
+ */
+export function reachableFiles(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const specifiers: string[] = [];
+    const walk = (node: ts.Node): void => {
+      const typeOnly = ts.isImportDeclaration(node) ? node.importClause?.isTypeOnly === true : ts.isExportDeclaration(node) && node.isTypeOnly;
+      if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !typeOnly) specifiers.push(node.moduleSpecifier.text);
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) specifiers.push(node.arguments[0].text);
+      ts.forEachChild(node, walk);
+    };
+    walk(source);
+    for (const specifier of specifiers.filter((s) => s.startsWith('.'))) {
+      const base = path.posix.join(path.posix.dirname(file), specifier);
+      const found = [`${base}.ts`, `${base}/index.ts`, `${base}.js`, base].find((candidate) => fs.existsSync(path.join(ROOT, candidate)) && fs.statSync(path.join(ROOT, candidate)).isFile());
+      if (found) visit(found);
+    }
+  };
+  visit(entry);
+  return [...seen].sort();
+}
+
+/** The tables whose strings t() looks up by value (see DYNAMIC), by the file that defines each. */
+function tablesOf(files: readonly string[]): string[] {
+  const keys: string[] = [];
+  const has = (file: string): boolean => files.includes(file);
+  if (has('src/zk/errors.ts')) keys.push(...ZK_OPERATIONS);
+  if (has('src/server/config/properties.ts')) keys.push(...PROPERTIES.map((p) => p.doc), ...Object.values(SECTION_TITLES));
+  if (has('src/server/script/commands.ts')) {
+    for (const spec of COMMANDS) keys.push(spec.doc, ...spec.flags.flatMap((f) => [f.doc, ...(f.valueDoc === undefined ? [] : [f.valueDoc])]), ...spec.conflicts.map((c) => c.message));
+    keys.push(...Object.values(UNSUPPORTED));
+  }
+  if (has('src/zk/cluster/adminCommands.ts')) keys.push(...ADMIN_COMMANDS.map((c) => c.description));
+  if (has('src/zk/cluster/metrics.ts')) keys.push(...METRIC_CHARTS.flatMap((c) => [c.title, ...c.series.map((s) => s.label)]));
+  return keys;
+}
+
+/**
+ * What each consumer that cannot call vscode.l10n itself is sent of the bundle (l10n/consumers.json,
+ * read by src/extension/webviewL10n.ts): every key its own code says through t() / L(), and the
+ * tables it looks strings up in. The metrics panel's charts come from the extension in its messages,
+ * so their table is added by hand.
+ */
+export function consumerKeys(): Record<string, string[]> {
+  const keysOf = (files: readonly string[], names?: Set<string>, tables: string[] = []): string[] =>
+    [...new Set([...files.flatMap((file) => seamCalls(file, names && new Set(names))).flatMap((use) => (use.key === undefined ? [] : [use.key])), ...tablesOf(files), ...tables])].sort();
+  const server = reachableFiles('src/server/server.ts');
+  const panel = reachableFiles('media/metrics/panel.js');
+  return {
+    aclEditor: keysOf(['media/acl/editor.js'], new Set(['L'])),
+    metricsPanel: keysOf(panel, new Set(['t']), METRIC_CHARTS.flatMap((c) => [c.title, ...c.series.map((s) => s.label)])),
+    languageServer: keysOf(server),
+  };
+}
+
+describe('l10n: each consumer outside the extension host gets the keys it uses, and only those', () => {
+  const file = path.join(ROOT, 'l10n', 'consumers.json');
+
+  it('l10n/consumers.json lists, per consumer, exactly the keys its code uses (set ZKE_WRITE_L10N_CONSUMERS=1 to rewrite it)', () => {
+    const computed = consumerKeys();
+    const text = `${JSON.stringify(computed, null, 2)}\n`;
+    if (process.env.ZKE_WRITE_L10N_CONSUMERS === '1') fs.writeFileSync(file, text);
+    assert.ok(computed.languageServer.length > 300, `only ${computed.languageServer.length} keys found for the language server`);
+    assert.ok(computed.aclEditor.length > 20 && computed.metricsPanel.length > 10, 'the webview scripts say hardly anything: the scan is broken');
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), computed, 'l10n/consumers.json is stale: run ZKE_WRITE_L10N_CONSUMERS=1 ZKE_UNIT_GREP=consumers.json node scripts/test.js unit');
+  });
+
+  it('a consumer sent its keys of the zh-cn bundle translates every sentence it uses, and is sent a fraction of the bundle', () => {
+    const consumers = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string[]>;
+    const whole = JSON.stringify(ZH_CN).length;
+    for (const [consumer, keys] of Object.entries(consumers)) {
+      const sent = pickBundle(ZH_CN, keys);
+      const localize = bundleLocalizer(sent);
+      const missing = keys.filter((key) => translation(key) !== undefined && localize(key, []) !== format(translation(key)!, []));
+      assert.deepEqual(missing, [], consumer);
+      assert.ok(JSON.stringify(sent).length < whole * 0.75, `${consumer} is sent ${JSON.stringify(sent).length} of ${whole} characters`);
+    }
+    // The language server's own sentences are there (a diagnostic of the script checker, a zoo.cfg property's
+    // description from its table); the extension's are not.
+    assert.ok(consumers.languageServer.includes('Unknown command "{0}".'));
+    assert.ok(consumers.languageServer.includes(PROPERTIES[0].doc));
+    assert.ok(!consumers.languageServer.includes('Edit as Hex'), 'an extension-only sentence is sent to the server');
+  });
+});
 
 describe('l10n: no English sentence reaches the user outside t()', () => {
   // The webviews' scripts too: they say their words through L() / t() over the bundle their host sends.
