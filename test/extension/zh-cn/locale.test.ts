@@ -190,6 +190,31 @@ describe('zh-cn: the extension speaks Chinese when VS Code does', function () {
     assert.match(lines[2], new RegExp(`^连接 \\*\\*${name}\\*\\*，读取于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC。`));
   });
 
+  it("opening binary data: zookeeper.openNode's result keeps the English reason and adds it in Chinese (reasonText)", async () => {
+    await other.create(`${base}/blob`, Uint8Array.from([0x63, 0x61, 0x66, 0xe9]));
+    await other.create(`${base}/nul`, Uint8Array.from([0x61, 0x00, 0x62]));
+    const blob = await run<{ binary: boolean; reason?: string; reasonText?: string }>(COMMANDS.openNode, { connection: name, path: `${base}/blob` });
+    assert.deepEqual([blob.binary, blob.reason, blob.reasonText], [true, 'is not valid UTF-8', '不是有效的 UTF-8']);
+    const nul = await run<{ binary: boolean; reason?: string; reasonText?: string }>(COMMANDS.openNode, { connection: name, path: `${base}/nul` });
+    assert.deepEqual([nul.binary, nul.reason, nul.reasonText], [true, 'contains control characters (such as NUL) that text does not have', '含有文本中不应出现的控制字符（如 NUL）']);
+    const textual = await run<{ binary: boolean; reason?: string; reasonText?: string }>(COMMANDS.openNode, { connection: name, path: `${base}/config` });
+    assert.deepEqual([textual.binary, textual.reason, textual.reasonText], [false, undefined, undefined]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("a lock holder's age in the coordination detail reads in Chinese units (formatAge)", async () => {
+    // A kazoo lock: an ephemeral sequential <uuid>__lock__ child, held by the other client's session.
+    await other.create(`${base}/lock`);
+    await other.create(`${base}/lock/${'ab'.repeat(16)}__lock__`, null, { mode: 'ephemeralSequential' });
+    await run(COMMANDS.showCoordination, { connection: name, path: `${base}/lock`, reveal: false });
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'zk-coordination' && d.uri.authority === name && d.uri.path.startsWith(`${base}/lock`));
+    assert.ok(document, 'the detail document is open');
+    const holder = document.getText().split('\n').find((line) => line.includes('已持有'));
+    assert.ok(holder, document.getText());
+    assert.match(holder, /，已持有 \d+(秒|分\d+秒|小时\d+分|天\d+小时)$/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('the language server diagnoses a zoo.cfg in Chinese (started with the display language and the bundle)', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-zh-'));
     const file = path.join(folder, 'zoo.cfg');
