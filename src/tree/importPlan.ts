@@ -51,6 +51,11 @@ export function planPhrase(english: string): string {
   }
   const kept = /^not deleted: the ephemeral node (.+) lives under it$/.exec(english);
   if (kept) return t('not deleted: the ephemeral node {0} lives under it', kept[1]);
+  // The Compare view's copy (src/extension/transfer/copyCommand.ts) adds these two.
+  const unreadable = /^not readable on (.+) with its credentials, so not copied$/.exec(english);
+  if (unreadable) return t('not readable on {0} with its credentials, so not copied', unreadable[1]);
+  const ephemeral = /^ephemeral on (.+): it belongs to a session there, so it is not copied$/.exec(english);
+  if (ephemeral) return t('ephemeral on {0}: it belongs to a session there, so it is not copied', ephemeral[1]);
   return english;
 }
 

@@ -30,7 +30,7 @@ function serverUri(connection: string, path: string): vscode.Uri {
 
 function asText(data: Uint8Array): string {
   const kind = classifyData(data);
-  return kind.kind === 'text' ? kind.text : `(${data.length} bytes of binary data)`;
+  return kind.kind === 'text' ? kind.text : vscode.l10n.t('({0} bytes of binary data)', data.length);
 }
 
 export interface CommitCommandResult {

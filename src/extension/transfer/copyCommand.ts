@@ -72,7 +72,7 @@ export function registerCopy(context: vscode.ExtensionContext, log: Logger, conn
       await refreshed();
       return { ...result, report };
     }
-    const report = await showPlanAndAsk(documents, log, destination, client, plan, `${from.connection}:${from.path}${subtree ? ' and its subtree' : ' (the node alone)'}`);
+    const report = await showPlanAndAsk(documents, log, destination, client, plan, subtree ? vscode.l10n.t('{0} and its subtree', `${from.connection}:${from.path}`) : vscode.l10n.t('{0} (the node alone)', `${from.connection}:${from.path}`));
     if (report) await refreshed();
     return report ? { ...result, report } : result;
   };

@@ -21,7 +21,12 @@ export function registerWatches(context: vscode.ExtensionContext, log: Logger, c
   const describeView = (): void => {
     const filter = panel.currentFilter;
     const parts = [
-      filter.path || filter.types?.length ? `Filter: ${[filter.path && `path contains "${filter.path}"`, filter.types?.length && `types ${filter.types.join(', ')}`].filter(Boolean).join(', ')}.` : '',
+      filter.path || filter.types?.length
+        ? vscode.l10n.t(
+            'Filter: {0}.',
+            [filter.path && vscode.l10n.t('path contains "{0}"', filter.path), filter.types?.length && vscode.l10n.t('types {0}', filter.types.join(', '))].filter(Boolean).join(vscode.l10n.t(', ')),
+          )
+        : '',
       service.notices[0] ? `${service.notices[0].connection}: ${service.notices[0].message}` : '',
     ].filter(Boolean);
     view.message = parts.length ? parts.join(' ') : undefined;

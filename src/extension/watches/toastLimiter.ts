@@ -1,3 +1,4 @@
+import { t } from '../../zk/l10n';
 /**
  * Decides which watch events also pop up as notifications: never more than `perSecond` a second
  * whatever happens; with `firstOnly`, one per watch. What is held back is summarized in one
@@ -38,7 +39,7 @@ export class ToastLimiter {
 
   private flush(): void {
     this.timer = undefined;
-    if (this.suppressed > 0 && this.show) this.show(`${this.suppressed} more watch event${this.suppressed === 1 ? '' : 's'}: see the ZooKeeper Watches panel.`);
+    if (this.suppressed > 0 && this.show) this.show(this.suppressed === 1 ? t('1 more watch event: see the ZooKeeper Watches panel.') : t('{0} more watch events: see the ZooKeeper Watches panel.', this.suppressed));
     this.suppressed = 0;
   }
 

@@ -60,7 +60,7 @@ function checkEntry(settings: Settings, report: Reporter, entry: ConfigEntry): v
     report.add(
       'warning',
       'jvm-only',
-      `${entry.key} has no effect in zoo.cfg: ZooKeeper passes it on as zookeeper.${entry.key}, but the server reads the JVM option -D${info.systemProperty ?? entry.key}. Set it in SERVER_JVMFLAGS instead.`,
+      t('{0} has no effect in zoo.cfg: ZooKeeper passes it on as zookeeper.{0}, but the server reads the JVM option -D{1}. Set it in SERVER_JVMFLAGS instead.', entry.key, info.systemProperty ?? entry.key),
       entry.keyRange,
     );
   }
@@ -89,7 +89,7 @@ function unknownKey(report: Reporter, entry: ConfigEntry): void {
     report.add(
       'warning',
       'guide-name',
-      `'${key}' is the Administrator's Guide's name: ZooKeeper passes it on as zookeeper.${key}, but the server reads zookeeper.${guide.key}. Write '${guide.key}'.`,
+      t("'{0}' is the Administrator's Guide's name: ZooKeeper passes it on as zookeeper.{0}, but the server reads zookeeper.{1}. Write '{1}'.", key, guide.key),
       entry.keyRange,
       replace(guide.key),
     );

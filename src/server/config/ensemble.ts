@@ -33,7 +33,7 @@ export function checkEnsemble(settings: Settings, report: Reporter, familyEntrie
       weights.push(entry);
       const weight = parseJavaInteger(entry.value, 'long');
       if (weight === undefined) numberIssue(report, entry, entry.value, 0, t('weight'));
-      else if (weight < 0) report.add('warning', 'weight', 'A negative weight makes no sense; use 0 to keep the server from counting.', issueRange(entry, {}));
+      else if (weight < 0) report.add('warning', 'weight', t('A negative weight makes no sense; use 0 to keep the server from counting.'), issueRange(entry, {}));
     }
   }
   checkIdRanges(settings, report, servers);
@@ -52,9 +52,9 @@ export function checkEnsemble(settings: Settings, report: Reporter, familyEntrie
 function checkId(report: Reporter, entry: ConfigEntry, family: string, suffix: string): number | undefined {
   const id = parseJavaInteger(suffix, 'long');
   if (id === undefined) {
-    report.add('error', `${family}-id`, `'${suffix}' is not a number: ${family} lines are ${family}.<number>, and ZooKeeper refuses to start otherwise.`, entry.keyRange);
+    report.add('error', `${family}-id`, t("'{0}' is not a number: {1} lines are {1}.<number>, and ZooKeeper refuses to start otherwise.", suffix, family), entry.keyRange);
   } else if (id < 0) {
-    report.add('warning', `${family}-id`, `${family} ids are positive numbers.`, entry.keyRange);
+    report.add('warning', `${family}-id`, t('{0} ids are positive numbers.', family), entry.keyRange);
   }
   return id;
 }
@@ -85,7 +85,7 @@ function checkDuplicateIds(report: Reporter, servers: readonly ServerEntry[]): v
       report.add(
         'warning',
         'duplicate-server-id',
-        `${server.entry.key} and ${others.map((s) => s.entry.key).join(', ')} are the same server id ${id}: only one of them is used.`,
+        t('{0} and {1} are the same server id {2}: only one of them is used.', server.entry.key, others.map((s) => s.entry.key).join(', '), id),
         server.entry.keyRange,
         undefined,
         others.map((s) => ({ range: s.entry.keyRange, message: t('{0} is also server {1}', s.entry.key, id) })),
@@ -102,7 +102,7 @@ function checkQuorum(settings: Settings, report: Reporter, servers: readonly Ser
     for (const s of observers) report.add('error', 'observers-only', t('Observers need participants: ZooKeeper refuses a configuration with only observers.'), s.entry.keyRange);
     const flag = settings.get('standaloneEnabled');
     if (!standalone && flag) {
-      report.add('error', 'no-participants', 'standaloneEnabled=false needs at least one participant server line: ZooKeeper refuses to start.', flag.keyRange);
+      report.add('error', 'no-participants', t('standaloneEnabled=false needs at least one participant server line: ZooKeeper refuses to start.'), flag.keyRange);
     }
   } else if (participants.length === 1 && standalone) {
     const only = participants[0].entry;
@@ -114,7 +114,7 @@ function checkQuorum(settings: Settings, report: Reporter, servers: readonly Ser
   } else if (participants.length === 2) {
     report.add('warning', 'quorum-size', t('Two participants tolerate no failure (both are needed for a majority): use three.'), participants[0].entry.keyRange);
   } else if (participants.length > 2 && participants.length % 2 === 0) {
-    report.add('information', 'quorum-size', `${participants.length} participants tolerate no more failures than ${participants.length - 1}: an odd number is the usual choice.`, participants[0].entry.keyRange);
+    report.add('information', 'quorum-size', t('{0} participants tolerate no more failures than {1}: an odd number is the usual choice.', participants.length, participants.length - 1), participants[0].entry.keyRange);
   }
   const distributed = participants.length > 1 || (!standalone && participants.length > 0);
   if (distributed) checkLimits(settings, report, participants[0].entry);
@@ -124,9 +124,9 @@ function checkLimits(settings: Settings, report: Reporter, anchor: ConfigEntry):
   for (const key of ['initLimit', 'syncLimit']) {
     const entry = settings.get(key);
     if (!entry) {
-      report.add('error', 'missing-limit', `${key} is not set: a replicated ensemble needs it, and ZooKeeper refuses to start without it.`, anchor.keyRange);
+      report.add('error', 'missing-limit', t('{0} is not set: a replicated ensemble needs it, and ZooKeeper refuses to start without it.', key), anchor.keyRange);
     } else if (settings.int(key) === 0) {
-      report.add('error', 'missing-limit', `${key}=0 counts as not set: ZooKeeper refuses to start. Give it a number of ticks.`, issueRange(entry, {}));
+      report.add('error', 'missing-limit', t('{0}=0 counts as not set: ZooKeeper refuses to start. Give it a number of ticks.', key), issueRange(entry, {}));
     }
   }
 }

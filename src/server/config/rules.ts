@@ -8,7 +8,7 @@ const DEFAULT_TICK_TIME = 3000;
 /** Rules about settings taken together, mirroring what QuorumPeerConfig refuses or warns about. */
 export function checkSettings(settings: Settings, report: Reporter, servers: readonly ServerEntry[]): void {
   if (!settings.get('dataDir')) {
-    report.add('error', 'missing-datadir', 'dataDir is not set: ZooKeeper refuses to start without a data directory.', settings.top());
+    report.add('error', 'missing-datadir', t('dataDir is not set: ZooKeeper refuses to start without a data directory.'), settings.top());
   }
   const tick = checkTickTime(settings, report);
   if (tick !== undefined) {
@@ -24,7 +24,7 @@ export function checkSettings(settings: Settings, report: Reporter, servers: rea
   const retain = settings.get('autopurge.snapRetainCount');
   const count = settings.int('autopurge.snapRetainCount');
   if (retain && count !== undefined && count < 3) {
-    report.add('warning', 'snap-retain', `autopurge.snapRetainCount is at least 3: ZooKeeper raises ${count} to 3.`, issueRange(retain, {}));
+    report.add('warning', 'snap-retain', t('autopurge.snapRetainCount is at least 3: ZooKeeper raises {0} to 3.', count), issueRange(retain, {}));
   }
 }
 
@@ -35,7 +35,7 @@ function checkTickTime(settings: Settings, report: Reporter): number | undefined
     report.add(
       'warning',
       'missing-ticktime',
-      `tickTime is not set: ZooKeeper falls back to ${DEFAULT_TICK_TIME} ms. Set it explicitly (2000 is usual); initLimit, syncLimit and the session timeout bounds are counted in ticks.`,
+      t('tickTime is not set: ZooKeeper falls back to {0} ms. Set it explicitly (2000 is usual); initLimit, syncLimit and the session timeout bounds are counted in ticks.', DEFAULT_TICK_TIME),
       settings.top(),
     );
     return DEFAULT_TICK_TIME;
@@ -58,16 +58,16 @@ function checkLimitTimes(settings: Settings, report: Reporter, tick: number): vo
   if (initEntry && init !== undefined && init > 0) {
     const ms = init * tick;
     if (ms < 2000) {
-      report.add('warning', 'init-limit', `initLimit × tickTime is only ${ms} ms: followers get under 2 seconds to connect and sync with the leader.`, issueRange(initEntry, {}));
+      report.add('warning', 'init-limit', t('initLimit × tickTime is only {0} ms: followers get under 2 seconds to connect and sync with the leader.', ms), issueRange(initEntry, {}));
     } else if (ms > 600_000) {
-      report.add('warning', 'init-limit', `initLimit × tickTime is ${formatDuration(ms)}: a follower that cannot sync keeps the ensemble waiting that long.`, issueRange(initEntry, {}));
+      report.add('warning', 'init-limit', t('initLimit × tickTime is {0}: a follower that cannot sync keeps the ensemble waiting that long.', formatDuration(ms)), issueRange(initEntry, {}));
     }
   }
   if (syncEntry && init !== undefined && sync !== undefined && init > 0 && sync > init) {
     report.add(
       'warning',
       'sync-limit',
-      `syncLimit (${sync} ticks) is larger than initLimit (${init} ticks): followers would get longer to keep up than to sync in the first place.`,
+      t('syncLimit ({0} ticks) is larger than initLimit ({1} ticks): followers would get longer to keep up than to sync in the first place.', sync, init),
       issueRange(syncEntry, {}),
     );
   }
@@ -92,13 +92,13 @@ function checkSessionTimeouts(settings: Settings, report: Reporter, tick: number
     return;
   }
   if (minEntry && explicitMin !== undefined && explicitMin < 2 * tick) {
-    report.add('warning', 'session-timeout', `minSessionTimeout ${explicitMin} ms is below 2 ticks (${2 * tick} ms): a session could expire between two heartbeats.`, issueRange(minEntry, {}));
+    report.add('warning', 'session-timeout', t('minSessionTimeout {0} ms is below 2 ticks ({1} ms): a session could expire between two heartbeats.', explicitMin, 2 * tick), issueRange(minEntry, {}));
   }
   if (maxEntry && explicitMax !== undefined && explicitMax > 20 * tick) {
     report.add(
       'information',
       'session-timeout',
-      `maxSessionTimeout ${explicitMax} ms is above the default of 20 ticks (${20 * tick} ms): a crashed client's session and ephemeral nodes may linger up to ${formatDuration(explicitMax)}.`,
+      t("maxSessionTimeout {0} ms is above the default of 20 ticks ({1} ms): a crashed client's session and ephemeral nodes may linger up to {2}.", explicitMax, 20 * tick, formatDuration(explicitMax)),
       issueRange(maxEntry, {}),
     );
   }
@@ -107,7 +107,7 @@ function checkSessionTimeouts(settings: Settings, report: Reporter, tick: number
 function checkAddressNeedsPort(settings: Settings, report: Reporter, addressKey: string, portKey: string): void {
   const address = settings.get(addressKey);
   if (address && !(settings.int(portKey) ?? 0)) {
-    report.add('error', 'address-without-port', `${addressKey} is set but ${portKey} is not: ZooKeeper refuses to start.`, address.keyRange);
+    report.add('error', 'address-without-port', t('{0} is set but {1} is not: ZooKeeper refuses to start.', addressKey, portKey), address.keyRange);
   }
 }
 
@@ -117,7 +117,7 @@ function checkQuorumSasl(settings: Settings, report: Reporter): void {
   const server = settings.flag('quorum.auth.serverRequireSasl');
   const at = (key: string): void => {
     const entry = settings.get(key);
-    if (entry) report.add('error', 'quorum-sasl', `${key}=true needs ${needs(key)}: ZooKeeper refuses to start.`, issueRange(entry, {}));
+    if (entry) report.add('error', 'quorum-sasl', t('{0}=true needs {1}: ZooKeeper refuses to start.', key, needs(key)), issueRange(entry, {}));
   };
   const needs = (key: string): string =>
     key === 'quorum.auth.serverRequireSasl' && enabled ? 'quorum.auth.learnerRequireSasl=true' : 'quorum.auth.enableSasl=true';
@@ -134,7 +134,7 @@ function checkTlsFactory(settings: Settings, report: Reporter): void {
     report.add(
       'warning',
       'tls-factory',
-      'TLS client connections need serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory: the default NIO factory cannot serve TLS.',
+      t('TLS client connections need serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory: the default NIO factory cannot serve TLS.'),
       at.keyRange,
     );
   }
@@ -154,12 +154,12 @@ function checkDirectories(settings: Settings, report: Reporter): void {
   if (!logEntry || !dataDir) return;
   const same = (path: string): string => path.replace(/[/\\]+$/, '');
   if (same(logEntry.value.trim()) === same(dataDir)) {
-    report.add('information', 'same-dirs', 'dataLogDir is the same as dataDir, which is the default anyway: put the transaction log on a dedicated device for steady latency, or drop the line.', issueRange(logEntry, {}));
+    report.add('information', 'same-dirs', t('dataLogDir is the same as dataDir, which is the default anyway: put the transaction log on a dedicated device for steady latency, or drop the line.'), issueRange(logEntry, {}));
   }
 }
 
 function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${ms / 1000} s`;
+  if (ms < 60_000) return t('{0} s', ms / 1000);
   const minutes = ms / 60_000;
-  return `${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
+  return t('{0} min', Number.isInteger(minutes) ? minutes : minutes.toFixed(1));
 }

@@ -38,7 +38,7 @@ export function parseServerValue(value: string, multiAddressEnabled: boolean): S
     issues.push({ code, severity: 'error', message, ...(piece ? spanOf(piece) : {}) });
   };
   const parts = javaSplit({ text: value, start: 0 }, ';');
-  if (parts.length > 2) error('server-format', `A server line has at most one ';' before the client address: ${FORM}.`);
+  if (parts.length > 2) error('server-format', t("A server line has at most one ';' before the client address: {0}.", FORM));
   const addressPieces = parts.length > 0 ? javaSplit(parts[0], '|') : [];
   if (addressPieces.length > 1 && !multiAddressEnabled) {
     error('multi-address', t("Several addresses separated by '|' need multiAddress.enabled=true; ZooKeeper rejects this line otherwise."));
@@ -81,8 +81,8 @@ function addressFormatMessage(piece: Piece, split: Piece[]): string {
   if (split.length > 4 && !text.startsWith('[') && /^[0-9a-fA-F]*:[0-9a-fA-F]*:/.test(text)) {
     return t('An IPv6 address needs brackets, as in {0}.', `[${split.slice(0, -2).map((p) => p.text).join(':')}]:${split.at(-2)?.text}:${split.at(-1)?.text}`);
   }
-  if (split.length === 2) return `'${text}' has only one port: ZooKeeper needs ${FORM}.`;
-  return `'${text}' does not have the form ${FORM}.`;
+  if (split.length === 2) return t("'{0}' has only one port: ZooKeeper needs {1}.", text, FORM);
+  return t("'{0}' does not have the form {1}.", text, FORM);
 }
 
 function readClient(
@@ -107,7 +107,7 @@ function hostAndPort(piece: Piece, error: (code: string, message: string, piece?
   if (!text.startsWith('[')) return javaSplit(piece, ':');
   const close = text.indexOf(']');
   if (close < 0) {
-    error('server-format', `'${text}' starts with '[' but has no matching ']'.`, piece);
+    error('server-format', t("'{0}' starts with '[' but has no matching ']'.", text), piece);
     return undefined;
   }
   const host = { text: text.slice(1, close), start: start + 1 };

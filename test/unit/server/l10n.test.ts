@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { CHILDREN_REQUEST, CONNECTIONS_REQUEST, DESCRIBE_REQUEST, EXISTS_REQUEST, type ExistsParams, type InitializationOptions } from '../../../src/server/protocol';
 import { CONFIG_LANGUAGE, SCRIPT_LANGUAGE, startServer } from '../../../src/server/server';
-import { t } from '../../../src/zk/l10n';
+import { pickBundle, t } from '../../../src/zk/l10n';
 
 const ROOT = ((): string => {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -26,13 +26,16 @@ const ROOT = ((): string => {
   }
 })();
 const ZH_CN = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+/** The keys the client sends the server of the bundle (src/extension/webviewL10n.ts bundleFor('languageServer')). */
+const SERVER_KEYS = (JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'consumers.json'), 'utf8')) as { languageServer: string[] }).languageServer;
 
 const CONFIG_URI = 'file:///work/conf/zoo.cfg';
 const SCRIPT_URI = 'file:///work/scripts/l10n.zk';
 
 /**
  * The language server started as the client starts it in a Chinese VS Code: locale zh-cn and the
- * bundle in initializationOptions (src/extension/language/languageClient.ts).
+ * server's part of the bundle in initializationOptions (src/extension/language/languageClient.ts):
+ * every sentence below must come through that part alone.
  */
 describe('server: started with locale zh-cn', function () {
   this.timeout(20000);
@@ -75,7 +78,7 @@ describe('server: started with locale zh-cn', function () {
       notify?.();
     });
     rpc.listen();
-    const initializationOptions: InitializationOptions = { locale: 'zh-cn', l10nBundle: ZH_CN };
+    const initializationOptions: InitializationOptions = { locale: 'zh-cn', l10nBundle: pickBundle(ZH_CN, SERVER_KEYS) };
     const init: InitializeParams = { processId: null, rootUri: null, capabilities: {}, workspaceFolders: null, locale: 'zh-cn', initializationOptions };
     await rpc.sendRequest('initialize', init);
     await rpc.sendNotification('initialized', {});
@@ -93,6 +96,8 @@ describe('server: started with locale zh-cn', function () {
     const diagnostics = await diagnosticsOf(CONFIG_URI, (d) => d.some((x) => x.code === 'unknown-key'));
     const unknown = diagnostics.find((d) => d.code === 'unknown-key')!;
     assert.equal(unknown.message, '未知属性“ticktime”。你是否指的是“tickTime”？');
+    // A rule across settings (once an English template literal, src/server/config/rules.ts): tickTime is missing here.
+    assert.match(diagnostics.find((d) => d.code === 'missing-ticktime')?.message ?? '', /^未设置 tickTime：ZooKeeper 会使用 \d+ 毫秒。请明确设置它/);
     const actions = await rpc.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: CONFIG_URI }, range: unknown.range, context: { diagnostics: [unknown] } });
     assert.deepEqual(
       actions.map((a) => a.title),

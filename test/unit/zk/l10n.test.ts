@@ -195,6 +195,13 @@ const SINK_CALLS = /(^|\.)(showInformationMessage|showWarningMessage|showErrorMe
 const SINK_CLASSES = /(^|\.)(UserError|CodecError|InvalidPathError|TreeItem|MarkdownString)$/;
 const SINK_PROPERTIES = /^(title|placeHolder|placeholder|prompt|saveLabel|openLabel|label|description|detail|tooltip|message|validationMessage|text)$/;
 const TRANSLATORS = /^(vscode\.l10n\.t|l10n\.t|t|L)$/;
+/** Calls whose n-th argument is a message for a person: a zoo.cfg diagnostic (Reporter.add) and a server line's problem. */
+const SINK_ARGUMENTS: [RegExp, number][] = [
+  [/^(report|this)\.add$/, 2],
+  [/^error$/, 1],
+];
+/** A variable holding a message before it is shown (`const message = …; report.add(…, message, …)`). */
+const SINK_VARIABLES = /^(message|\w+Message)$/;
 
 /**
  * Whether a literal's text holds English words: three letters in a row, once what is never translated
@@ -251,6 +258,8 @@ export function untranslatedLiterals(file: string, text: string): { where: strin
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && TRANSLATORS.test(node.expression.getText(source))) return;
     if (ts.isCallExpression(node) && SINK_CALLS.test(node.expression.getText(source))) node.arguments.forEach(check);
+    for (const [callee, index] of SINK_ARGUMENTS) if (ts.isCallExpression(node) && callee.test(node.expression.getText(source))) check(node.arguments[index]);
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && SINK_VARIABLES.test(node.name.text)) check(node.initializer);
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'report') node.arguments.forEach(check);
     if (ts.isNewExpression(node) && SINK_CLASSES.test(node.expression.getText(source))) node.arguments?.forEach(check);
     if (ts.isNewExpression(node) && /(^|\.)ZkError$/.test(node.expression.getText(source))) check(node.arguments?.[3]);
@@ -316,6 +325,8 @@ const ENGLISH_ON_PURPOSE: Record<string, string[]> = {
     'src/extension/transfer/index.ts: "${…}" is not a uri',
     'src/extension/walkthrough/index.ts: zookeeper.startDemo',
   ],
+  // Lines for the "ZooKeeper" output channel (English, for bug reports); the notification beside each says it through vscode.l10n.t.
+  logs: ['src/extension/language/languageClient.ts: The ZooKeeper language server crashed ${…} times'],
   // Examples of what to type, in the syntax the field reads (globs), not words.
   examples: ['src/extension/search/index.ts: *.json, /config/**/db*'],
   // (Any literal of tableKeys() — the admin commands, the metrics charts, the script commands' conflicts
@@ -437,7 +448,7 @@ describe('l10n: no English sentence reaches the user outside t()', () => {
     assert.deepEqual(stale, []);
   });
 
-  it('catches a template literal, a concatenation, a ternary branch and a button outside t(), and passes what t() says', () => {
+  it('catches a template literal, a concatenation, a ternary branch, a button, a diagnostic and a message variable outside t(), and passes what t() says', () => {
     const text = [
       "import * as vscode from 'vscode';",
       "import { t } from '../zk/l10n';",
@@ -448,10 +459,21 @@ describe('l10n: no English sentence reaches the user outside t()', () => {
       "void vscode.window.showQuickPick([{ label: 'JSON', description: t('every byte') }], { title: `${path} on ${name}` });",
       "const tooltip = new vscode.MarkdownString(`**${path}** (myid ${id})`);",
       "throw new ZkError('NONODE', 'read', path, 'gone for good');",
+      "report.add('warning', 'code-word', `${key} is odd here`, range);",
+      "const message = ok ? t('Fine') : `Not ${what} at all`;",
     ].join('\n');
     assert.deepEqual(
       untranslatedLiterals('x.ts', text).map(({ where, literal }) => `${where}: ${literal}`),
-      ['x.ts:3: Exported ${…} nodes', 'x.ts:3: Open', 'x.ts:4:  nodes', 'x.ts:5: Not fine at all', 'x.ts:6: waiting', 'x.ts:9: gone for good'],
+      [
+        'x.ts:3: Exported ${…} nodes',
+        'x.ts:3: Open',
+        'x.ts:4:  nodes',
+        'x.ts:5: Not fine at all',
+        'x.ts:6: waiting',
+        'x.ts:9: gone for good',
+        'x.ts:10: ${…} is odd here',
+        'x.ts:11: Not ${…} at all',
+      ],
     );
   });
 });
