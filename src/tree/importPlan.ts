@@ -67,7 +67,7 @@ function modeText(node: NonNullable<PlanEntry['node']>): string {
     case 'container':
       return t('container');
     case 'ttl':
-      return t('TTL {0} ms', node.ttlMs ?? '?');
+      return t('ttl {0} ms', node.ttlMs ?? '?');
     default:
       return t('persistent');
   }
@@ -75,7 +75,7 @@ function modeText(node: NonNullable<PlanEntry['node']>): string {
 
 /** What an update changes, in words: data, ACL, mode. */
 function changeText(change: PlanChange): string {
-  return change === 'data' ? t('data') : change === 'acl' ? t('ACL') : t('mode');
+  return change === 'data' ? t('data') : change === 'acl' ? t('acl') : t('mode');
 }
 
 /**
@@ -117,7 +117,7 @@ function entryLines(entry: PlanEntry): string[] {
     case 'update': {
       const node = entry.node!;
       const changes = (entry.changes ?? []).map(changeText).join(t(', '));
-      const what = entry.changes?.includes('mode') ? t('update: {0} differ; the mode is noted, not changed', changes) : t('update: {0} differ', changes);
+      const what = entry.changes?.includes('mode') ? t('update: {0} differ; mode is noted, not changed', changes) : t('update: {0} differ', changes);
       const lines = [`@@ ${entry.path}  (${what}) @@`];
       if (entry.changes?.includes('data')) {
         const before = dataText(entry.before ?? Buffer.alloc(0));
