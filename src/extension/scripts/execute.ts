@@ -6,6 +6,7 @@ import { parsePerms, type ZkAcl } from '../../zk/acl';
 import { ZkError } from '../../zk/errors';
 import { deleteTree, walkSubtree } from '../../zk/subtree';
 import { formatHex64, type ZnodeStat } from '../../zk/stat';
+import { t } from '../../zk/l10n';
 
 export interface ScriptHooks {
   /** addWatch, get -w, ls -w, stat -w: a watch whose events the user can see. */
@@ -198,7 +199,8 @@ export async function executeCommand(client: ZkClient, command: ParsedCommand, h
         await hooks.watch(path, 'data');
         await hooks.watch(path, 'children');
       }
-      return none(`Watching ${path} (${mode}); the events appear in the ZooKeeper Watches panel.`);
+      // zkCli's own answers (Created …, Sync is OK) stay as zkCli spells them; this one is ours.
+      return none(t('Watching {0} ({1}); the events appear in the ZooKeeper Watches panel.', path, mode));
     }
     case 'removewatches': {
       const path = requirePath(command);
