@@ -46,16 +46,19 @@ interface Options {
   bigRuns: number;
   /** The delete row is cheap and its floor varies from run to run: more runs (default 3x --runs). */
   deleteRuns: number | undefined;
+  /** Print a page CPU profile of the last re-expand after a refresh (where its time goes). */
+  profile: boolean;
   /** The parts measured (all by default; --only narrows them while working on one). */
   sections: Set<Section>;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { runs: 5, bigRuns: 5, deleteRuns: undefined, sections: new Set(SECTIONS) };
-  parseFlags(argv, `node out/bench/ui.js [--runs N] [--big-runs N] [--delete-runs N] [--no-50k] [--only ${SECTIONS.join(',')}]`, (flag, value) => {
+  const options: Options = { runs: 5, bigRuns: 5, deleteRuns: undefined, profile: false, sections: new Set(SECTIONS) };
+  parseFlags(argv, `node out/bench/ui.js [--runs N] [--big-runs N] [--delete-runs N] [--profile] [--no-50k] [--only ${SECTIONS.join(',')}]`, (flag, value) => {
     if (flag === '--runs') options.runs = Number(value());
     else if (flag === '--big-runs') options.bigRuns = Number(value());
     else if (flag === '--delete-runs') options.deleteRuns = Number(value());
+    else if (flag === '--profile') options.profile = true;
     else if (flag === '--no-50k') options.sections.delete('50k');
     else if (flag === '--only') {
       const only = value().split(',');
@@ -245,6 +248,41 @@ class CpuMeter {
     if (!this.available || this.extensionHost.length === 0) return 'CPU: not measured (no /proc, or the processes were not found)';
     const mean = (values: number[]): string => `${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(1)} ms`;
     return `CPU per run (mean of ${this.extensionHost.length}): extension host ${mean(this.extensionHost)}, page ${mean(this.page)}`;
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Samples the page's JavaScript (Chrome's CPU profiler) during `action` and prints the functions that
+ * took the most time themselves (--profile): where a re-expand's page time goes.
+ */
+async function profilePage(wb: WorkbenchSession, label: string, action: () => Promise<void>): Promise<void> {
+  const cdp = await wb.page.context().newCDPSession(wb.page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  try {
+    await action();
+  } finally {
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+    await cdp.detach().catch(() => undefined);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const frame = byId.get(id)!.callFrame;
+      const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+      total += dt;
+      const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + dt);
+    });
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+    process.stdout.write(`page profile, ${label}: ${total.toFixed(1)} ms sampled\n${top.map(([k, ms]) => `  ${ms.toFixed(1).padStart(7)} ms  ${k}`).join('\n')}\n`);
   }
 }
 
@@ -571,10 +609,14 @@ async function main(): Promise<void> {
         await waitRow(wb, sibling);
         await parkMouse(wb);
         const done = await arm(wb, rowTest(childName(tag, 0)));
-        await cpu.measure(async () => {
-          await row(wb!, name).locator('.monaco-tl-twistie').click();
-          afterRefresh.push((await done()).ms);
-        });
+        const click = async (): Promise<void> => {
+          await cpu.measure(async () => {
+            await row(wb!, name).locator('.monaco-tl-twistie').click();
+            afterRefresh.push((await done()).ms);
+          });
+        };
+        if (options.profile && i === options.runs - 1) await profilePage(wb, 're-expand after a refresh', click);
+        else await click();
         await collapse(wb, name);
         await retire(client, name);
         await retire(client, sibling);
