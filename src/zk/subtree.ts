@@ -182,6 +182,8 @@ export async function deleteTree(client: ZkClient, root: string, options: Delete
   const concurrency = Number.isNaN(requested) ? 1 : Math.max(1, Math.min(Math.floor(requested), 4096));
   const batchOps = Math.max(1, Math.floor(options.batchOps ?? DELETE_BATCH_OPS) || 1);
   const batchBytes = client.maxPacketBytes - BATCH_RESERVE;
+  // Each path goes out with the connection's chroot in front of it.
+  const chrootBytes = Buffer.byteLength(client.chroot ?? '');
   const signal = options.signal;
   const report: DeleteTreeReport = { deleted: 0, total: 0, cancelled: false, failed: [] };
   if (signal?.aborted) return { ...report, cancelled: true };
@@ -203,7 +205,6 @@ export async function deleteTree(client: ZkClient, root: string, options: Delete
     reported = report.deleted;
     options.onProgress?.({ deleted: report.deleted, total: report.total });
   };
-  const stopping = (): boolean => signal?.aborted === true || report.stopped !== undefined;
 
   const add = (path: string, parent: DeleteNode | undefined, mayRelist: boolean): DeleteNode => {
     const node: DeleteNode = { path, parent, state: 'listing', remaining: 0, mayRelist };
@@ -310,7 +311,7 @@ export async function deleteTree(client: ZkClient, root: string, options: Delete
     const batch: DeleteNode[] = [];
     let bytes = 0;
     while (ready.length > 0 && batch.length < batchOps) {
-      const size = Buffer.byteLength(ready[0].path) + BATCH_OP_OVERHEAD;
+      const size = chrootBytes + Buffer.byteLength(ready[0].path) + BATCH_OP_OVERHEAD;
       if (batch.length > 0 && bytes + size > batchBytes) break;
       bytes += size;
       batch.push(ready.shift()!);
@@ -319,14 +320,21 @@ export async function deleteTree(client: ZkClient, root: string, options: Delete
     return batch;
   };
 
+  /** A throw from onProgress: the deletion stops starting work and deleteTree throws it at the end. */
+  let callbackError: Error | undefined;
+  const stopping = (): boolean => signal?.aborted === true || report.stopped !== undefined || callbackError !== undefined;
   await new Promise<void>((resolve) => {
     let finished = false;
     const track = (work: Promise<void>, release: () => void): void => {
-      work
+      void work
         .catch(() => undefined) // every request settles its nodes itself; nothing else can fail here
-        .finally(() => {
+        .then(() => {
           release();
-          progress();
+          try {
+            progress();
+          } catch (error) {
+            callbackError ??= error instanceof Error ? error : new Error(String(error));
+          }
           pump();
         });
     };
@@ -367,6 +375,7 @@ export async function deleteTree(client: ZkClient, root: string, options: Delete
     pump();
   });
 
+  if (callbackError !== undefined) throw callbackError;
   if (rootMissing) {
     return { deleted: 0, total: 0, cancelled: false, failed: [{ path: root, code: 'NONODE', message: new ZkError('NONODE', 'delete', root).message }] };
   }

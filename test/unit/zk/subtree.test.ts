@@ -577,6 +577,23 @@ describe('zk/subtree against a real ZooKeeper', function () {
       await rejectsWith(deleteTree(client, `${base}//x`), 'INVALIDPATH');
     });
 
+    it('an onProgress that throws ends the deletion with that error (no hang), starting nothing more', async () => {
+      const all = await createTree(admin, `${base}/r`, [3, 10]);
+      const deletes = instrument(client, 'delete');
+      let madeAtThrow = -1;
+      await assert.rejects(
+        deleteTree(client, `${base}/r`, {
+          onProgress: () => {
+            madeAtThrow = deletes.made;
+            throw new Error('progress went wrong');
+          },
+        }),
+        /progress went wrong/,
+      );
+      assert.equal(deletes.made, madeAtThrow, 'no delete request after the throw');
+      assert.ok((await existing(admin, all)).includes(`${base}/r`));
+    });
+
     it('deletes a single leaf', async () => {
       await admin.create(`${base}/leaf`);
       assert.deepEqual(await deleteTree(client, `${base}/leaf`), { deleted: 1, total: 1, cancelled: false, failed: [] });
