@@ -166,15 +166,25 @@ export function znodeTreeItem(item: ZnodeItem, { filter, watched = [], recipe, r
     if (watched.length) parts.push(vscode.l10n.t('watching {0}', watched.join(', ')));
     if (filter) parts.push(vscode.l10n.t('filter: {0}', filter));
     treeItem.description = parts.join(' · ');
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${escapeMarkdown(item.path === '/' ? '/' : name)}** — `);
-    // One line each (hard breaks, not paragraphs; spaces kept so long lines wrap): the hover stays as small as its text.
-    tooltip.appendMarkdown([znodeKind(name, stat), item.path, ...describeStatBriefly(stat)].map(escapeMarkdown).join('  \n'));
-    // Whole here: a narrow view cuts the recipe's summary and the role short in the description.
-    for (const text of [recipe, role]) if (text) tooltip.appendMarkdown(`  \n${escapeMarkdown(text)}`);
-    treeItem.tooltip = tooltip;
   }
+  // No tooltip here: the provider's resolveTreeItem builds it on hover (znodeTooltip). VS Code turns
+  // every Markdown tooltip it is handed into its wire form (a Markdown parse for links) when the row
+  // is sent: 200 rows cost that 200 times on each expansion, for hovers that mostly never come.
   return treeItem;
+}
+
+/** A node row's hover: what it is, its path and a few stat lines, and its recipe and role whole. */
+export function znodeTooltip(item: ZnodeItem, { recipe, role }: ZnodeDecorations = {}): vscode.MarkdownString | undefined {
+  const { stat } = item;
+  if (!stat) return undefined;
+  const name = item.path === '/' ? '/' : baseName(item.path);
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${escapeMarkdown(name)}** — `);
+  // One line each (hard breaks, not paragraphs; spaces kept so long lines wrap): the hover stays as small as its text.
+  tooltip.appendMarkdown([znodeKind(name, stat), item.path, ...describeStatBriefly(stat)].map(escapeMarkdown).join('  \n'));
+  // Whole here: a narrow view cuts the recipe's summary and the role short in the description.
+  for (const text of [recipe, role]) if (text) tooltip.appendMarkdown(`  \n${escapeMarkdown(text)}`);
+  return tooltip;
 }
 
 /** The id of a range row: by position, so an expanded range stays expanded when the node is listed again. */

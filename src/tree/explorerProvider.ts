@@ -20,6 +20,7 @@ import {
   itemId,
   messageTreeItem,
   rangeId,
+  znodeTooltip,
   rangeTreeItem,
   znodeTreeItem,
   type ExplorerNode,
@@ -112,6 +113,18 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       case 'message':
         return messageTreeItem(element);
     }
+  }
+
+  /**
+   * A node row's tooltip, built when the row is hovered (VS Code calls this only for rows whose
+   * tooltip getTreeItem left out): from the element's current stat, recipe and role.
+   */
+  resolveTreeItem(item: vscode.TreeItem, element: ExplorerNode): vscode.TreeItem {
+    if (element.kind === 'znode' && item.tooltip === undefined) {
+      const key = itemId(element.connection.name, element.path);
+      item.tooltip = znodeTooltip(element, { recipe: this.recipeOf.get(key)?.summary, role: this.roleOf(element.connection.name, element.path) });
+    }
+    return item;
   }
 
   async getParent(element: ExplorerNode): Promise<ExplorerNode | undefined> {

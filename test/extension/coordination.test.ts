@@ -186,7 +186,8 @@ describe('the Coordination and Services views', function () {
     await eventually(() => offered(`${dir}/locks/inventory`), 15000, 'the menu entry on the recognized lock');
     assert.equal(offered(`${dir}/plain`), false, 'not on a plain node listed at the same time');
     // The explorer's tooltip repeats the summary whole (the row's description may be cut short).
-    const lockItem = explorer.getTreeItem(explorer.znodeItem(connection, `${dir}/locks/inventory`, undefined));
+    const lockNode = explorer.znodeItem(connection, `${dir}/locks/inventory`, undefined);
+    const lockItem = explorer.resolveTreeItem(explorer.getTreeItem(lockNode), lockNode);
     const lockTip = (lockItem.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
     assert.ok(lockTip.includes('lock: held by worker-1, 0 waiting'), lockTip);
     assert.equal(offered(`${dir}/locks`), false, 'not on the folder of locks');

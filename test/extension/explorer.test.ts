@@ -261,9 +261,47 @@ describe('explorer: a live tree whose figures follow the server', function () {
   it('a row\'s tooltip is short and does not call a container node "persistent" outright', async () => {
     await other.create(`${folder}/box`, null, { mode: 'container' });
     await other.create(`${folder}/box/keep`);
-    const tooltip = (api.explorer.getTreeItem(await element(`${folder}/box`)).tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
+    const box = await element(`${folder}/box`);
+    const item = api.explorer.getTreeItem(box);
+    assert.equal(item.tooltip, undefined, 'built on hover (resolveTreeItem), not with every row');
+    const tooltip = (api.explorer.resolveTreeItem(item, box).tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
     assert.match(tooltip, /^\*\*box\*\* — persistent \(or container\/TTL: the server reports those alike\) {2}\n/);
     assert.ok(tooltip.includes(`${folder}/box  \n`), tooltip);
     assert.ok(tooltip.split('\n').length <= 5, tooltip);
+  });
+
+  it("expanded again after its parent was refreshed, a node shows the server's current children, and their hovers say what they said before", async () => {
+    const parent = `${folder}/p`;
+    await other.create(parent);
+    for (const child of ['a', 'b']) await other.create(`${parent}/${child}`, Buffer.from(`data of ${child}`));
+    const tooltipOf = (node: ExplorerNode): string => {
+      const item = api.explorer.getTreeItem(node);
+      assert.equal(item.tooltip, undefined, 'no tooltip sent with the row');
+      return (api.explorer.resolveTreeItem(item, node).tooltip as vscode.MarkdownString).value;
+    };
+    const before = await api.explorer.getChildren(await element(parent));
+    assert.deepEqual(before.map(label), ['a', 'b']);
+    const bBefore = tooltipOf(before[1]);
+    // Expected content, built from the server's stat as a person would read it.
+    const stat = (await other.exists(`${parent}/b`))!;
+    const plain = bBefore.replace(/\\(.)/g, '$1');
+    assert.match(plain, /^\*\*b\*\* — persistent \(or container\/TTL: the server reports those alike\) {2}\n/);
+    assert.ok(plain.includes(`${parent}/b  \n`), plain);
+    assert.ok(plain.includes(`v${stat.version} · ${stat.dataLength} B · 0 children`), plain);
+
+    // Meanwhile (collapsed, as far as the user sees): one child added, one deleted, and the parent's
+    // parent refreshed (a sibling made: the live tree lists it again, and VS Code asks for p's children anew).
+    await other.create(`${parent}/c`, Buffer.from('data of c'));
+    await other.delete(`${parent}/a`);
+    await other.create(`${folder}/sibling`);
+    await eventually(async () => (await api.explorer.getChildren(await element(folder))).some((n) => label(n) === 'sibling'), 20000, 'the sibling listed (the parent refreshed)');
+    let after: ExplorerNode[] = [];
+    await eventually(async () => {
+      after = await api.explorer.getChildren(await element(parent));
+      return after.map(label).join() === 'b,c';
+    }, 20000, `${parent} listing b and c (it lists ${after.map(label).join()})`);
+    assert.equal(tooltipOf(after[0]), bBefore, "b's hover unchanged");
+    const cTip = tooltipOf(after[1]).replace(/\\(.)/g, '$1');
+    assert.ok(cTip.startsWith('**c** — ') && cTip.includes(`${parent}/c  \n`) && cTip.includes('9 B'), cTip);
   });
 });

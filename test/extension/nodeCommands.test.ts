@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ExplorerNode } from '../../src/tree/explorerItems';
+import { Perm } from '../../src/zk/acl';
 import { ZkClient } from '../../src/zk/client';
 import { deleteTree } from '../../src/zk/subtree';
 
@@ -220,5 +221,36 @@ describe('node commands', function () {
     const tree = await run<{ deleted: number; total: number; failed: unknown[] }>(COMMANDS.deleteNode, { connection: name, path: `${dir}/big`, recursive: true });
     assert.deepEqual(tree, { deleted: 1204, total: 1204, cancelled: false, failed: [] });
     assert.equal(await probe.exists(`${dir}/big`), undefined);
+  });
+
+  it('deleteNode recursive names every node it could not delete with the reason (a node guarded by its ACL, its ancestors kept) and deletes all the rest', async () => {
+    // 1 + 300 leaves + a guarded branch: the leaves go in batches; the guarded node's children cannot
+    // go (no delete permission on it), so one batch is refused as a whole and redone node by node.
+    const root = `${dir}/t`;
+    await probe.create(root);
+    const leaves = Array.from({ length: 300 }, (_, i) => `${root}/leaf-${String(i).padStart(3, '0')}`);
+    await probe.multi(leaves.map((path) => ({ type: 'create' as const, path })));
+    const guarded = `${root}/guarded`;
+    await probe.create(guarded);
+    const kids = ['k1', 'k2', 'k3'].map((k) => `${guarded}/${k}`);
+    for (const kid of kids) await probe.create(kid);
+    await probe.setACL(guarded, [{ perms: Perm.read | Perm.create | Perm.admin, id: { scheme: 'world', id: 'anyone' } }]);
+    const result = await run<{ deleted: number; total: number; cancelled: boolean; failed: { path: string; code: string; message: string }[] }>(COMMANDS.deleteNode, { connection: name, path: root, recursive: true });
+    assert.equal(result.total, 1 + 300 + 1 + 3);
+    assert.equal(result.deleted, 300);
+    assert.equal(result.cancelled, false);
+    const reasons = new Map(result.failed.map((f) => [f.path, f]));
+    assert.equal(reasons.size, result.failed.length, 'each node named once');
+    assert.deepEqual([...reasons.keys()].sort(), [root, guarded, ...kids].sort());
+    for (const kid of kids) {
+      assert.equal(reasons.get(kid)!.code, 'NOAUTH');
+      assert.match(reasons.get(kid)!.message, /^Could not delete ".*\/k\d": not authorized by the node's ACL/);
+    }
+    for (const kept of [guarded, root]) assert.equal(reasons.get(kept)!.message, `Kept "${kept}" because a node below it could not be deleted.`);
+    for (const leaf of leaves) assert.equal(await probe.exists(leaf), undefined, leaf);
+    for (const kid of kids) assert.ok(await probe.exists(kid), kid);
+    await probe.setACL(guarded, [{ perms: Perm.all, id: { scheme: 'world', id: 'anyone' } }]);
+    assert.deepEqual(await run(COMMANDS.deleteNode, { connection: name, path: root, recursive: true }), { deleted: 5, total: 5, cancelled: false, failed: [] });
+    assert.equal(await probe.exists(root), undefined);
   });
 });

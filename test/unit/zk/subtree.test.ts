@@ -19,16 +19,21 @@ interface Calls {
   made: number;
   current: number;
   peak: number;
+  /** For 'delete': the nodes named by the requests (a multi names many), in order, each time it was named. */
+  paths: string[];
+  /** For 'delete': the number of deletes in each multi request. */
+  batches: number[];
 }
 
 /**
- * Replaces `client.getChildren` (or `delete`) by a wrapper that counts calls in flight. `before` runs
- * first, outside the count, so a test can change the tree from another client at an exact moment.
+ * Replaces `client.getChildren` (or `delete` and `multi`, which deleteTree batches deletes in) by a
+ * wrapper that counts requests in flight. `before` runs first for each node a request names, outside
+ * the count, so a test can change the tree from another client at an exact moment.
  */
 function instrument(client: ZkClient, method: 'getChildren' | 'delete', before?: (path: string) => Promise<void> | void): Calls {
-  const calls: Calls = { made: 0, current: 0, peak: 0 };
-  const counted = async <T>(path: string, run: () => Promise<T>): Promise<T> => {
-    if (before) await before(path);
+  const calls: Calls = { made: 0, current: 0, peak: 0, paths: [], batches: [] };
+  const counted = async <T>(paths: readonly string[], run: () => Promise<T>): Promise<T> => {
+    if (before) for (const path of paths) await before(path);
     calls.made++;
     calls.current++;
     calls.peak = Math.max(calls.peak, calls.current);
@@ -40,12 +45,30 @@ function instrument(client: ZkClient, method: 'getChildren' | 'delete', before?:
   };
   if (method === 'getChildren') {
     const original = client.getChildren.bind(client);
-    client.getChildren = (path, watch) => counted(path, () => original(path, watch));
+    client.getChildren = (path, watch) => counted([path], () => original(path, watch));
   } else {
     const original = client.delete.bind(client);
-    client.delete = (path, version) => counted(path, () => original(path, version));
+    client.delete = (path, version) => {
+      calls.paths.push(path);
+      return counted([path], () => original(path, version));
+    };
+    const originalMulti = client.multi.bind(client);
+    client.multi = (ops) => {
+      const paths = ops.map((op) => op.path);
+      assert.ok(ops.every((op) => op.type === 'delete'), 'only deletes are batched');
+      calls.paths.push(...paths);
+      calls.batches.push(ops.length);
+      return counted(paths, () => originalMulti(ops));
+    };
   }
   return calls;
+}
+
+/** How many times each path was named by a delete request. */
+function tries(calls: Calls): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const path of calls.paths) counts.set(path, (counts.get(path) ?? 0) + 1);
+  return counts;
 }
 
 /** Creates `root` and below it `fanouts[0]` children, each with `fanouts[1]` children, ...; returns every path, parents first. */
@@ -228,7 +251,7 @@ describe('zk/subtree against a real ZooKeeper', function () {
   });
 
   describe('deleteTree', () => {
-    it('deletes ~1500 nodes over 4 levels bottom-up with a bounded number of requests in flight, reporting progress', async () => {
+    it('deletes ~1500 nodes over 4 levels bottom-up, in multi batches, with a bounded number of listings in flight, reporting progress', async () => {
       const root = `${base}/r`;
       const all = await createTree(admin, root, [4, 8, 6, 7]);
       assert.equal(all.length, 1573);
@@ -240,9 +263,15 @@ describe('zk/subtree against a real ZooKeeper', function () {
         if ((children.get(path) ?? []).some((child) => !gone.has(child))) early.push(path);
       });
       const listed = instrument(client, 'getChildren');
-      const original = client.delete.bind(client);
+      const original = client.multi.bind(client);
+      client.multi = async (ops) => {
+        const results = await original(ops);
+        for (const op of ops) gone.add(op.path);
+        return results;
+      };
+      const originalDelete = client.delete.bind(client);
       client.delete = async (path, version) => {
-        await original(path, version);
+        await originalDelete(path, version);
         gone.add(path);
       };
       const progress: DeleteProgress[] = [];
@@ -252,17 +281,59 @@ describe('zk/subtree against a real ZooKeeper', function () {
       assert.equal(await admin.exists(root), undefined);
       assert.deepEqual(await existing(admin, all), []);
       assert.deepEqual(early, [], 'no node was deleted before all its children');
-      assert.equal(deletes.made, 1573);
-      assert.ok(deletes.peak > 1 && deletes.peak <= 8, `peak deletes in flight ${deletes.peak}`);
+      // Every node named once: no batch failed, none was redone.
+      assert.equal(deletes.paths.length, 1573);
+      assert.equal(new Set(deletes.paths).size, 1573);
+      assert.ok(deletes.batches.length > 0 && deletes.made < 1573, `${deletes.made} delete requests for 1,573 nodes (batches ${deletes.batches.join(',')})`);
       assert.ok(listed.peak > 1 && listed.peak <= 8, `peak getChildren in flight ${listed.peak}`);
+      assert.equal(listed.made, 1573, 'every node listed once');
 
-      assert.deepEqual(progress[0], { deleted: 0, total: 1573 });
       assert.deepEqual(progress.at(-1), { deleted: 1573, total: 1573 });
-      assert.equal(progress.length, 1574);
       for (let i = 1; i < progress.length; i++) {
-        assert.equal(progress[i].deleted, progress[i - 1].deleted + 1, `progress ${i}`);
-        assert.equal(progress[i].total, 1573);
+        assert.ok(progress[i].deleted > progress[i - 1].deleted, `progress ${i}`);
+        assert.ok(progress[i].total >= progress[i - 1].total && progress[i].total >= progress[i].deleted, `progress ${i}`);
       }
+    });
+
+    it('starts deleting leaves while the walk is still listing other branches', async () => {
+      const root = `${base}/r`;
+      await createTree(admin, root, [2, 30]);
+      // The second branch is listed only once the first branch's leaves are gone (another client checks):
+      // a deletion that waited for the whole walk would never get there.
+      let firstGoneBeforeSecondListed: boolean | undefined;
+      instrument(client, 'getChildren', async (path) => {
+        if (path === `${root}/n1`) {
+          await eventually(async () => (await admin.exists(`${root}/n0/n0`)) === undefined, 30000, 'a leaf of the first branch to be deleted');
+          firstGoneBeforeSecondListed = true;
+        }
+      });
+      const report = await deleteTree(client, root, { concurrency: 4 });
+      assert.equal(firstGoneBeforeSecondListed, true);
+      assert.deepEqual(report, { deleted: 63, total: 63, cancelled: false, failed: [] });
+    });
+
+    it("keeps each batch under the server's jute.maxbuffer (the client's limit) and within batchOps", async () => {
+      const root = `${base}/r`;
+      const long = 'x'.repeat(200);
+      await admin.create(root);
+      const names = Array.from({ length: 120 }, (_, i) => `${long}-${i}`);
+      await admin.multi(names.map((name) => ({ type: 'create' as const, path: `${root}/${name}` })));
+      const small = await ZkClient.connect({ connectString: server.connectString, maxPacketBytes: 8 * 1024 });
+      try {
+        const deletes = instrument(small, 'delete');
+        const report = await deleteTree(small, root);
+        assert.deepEqual(report, { deleted: 121, total: 121, cancelled: false, failed: [] });
+        // ~270 bytes per delete of these paths: 8 KiB holds about 26 (less the request's own reserve).
+        assert.equal(deletes.paths.length, 121, 'no batch was refused and redone');
+        assert.ok(deletes.batches.length >= 5, `batches ${deletes.batches.join(',')}`);
+        for (const size of deletes.batches) assert.ok(size * (root.length + long.length + 6 + 17) <= 8 * 1024, `a batch of ${size}`);
+      } finally {
+        await small.close();
+      }
+      await createTree(admin, root, [50]);
+      const limited = instrument(client, 'delete');
+      assert.deepEqual(await deleteTree(client, root, { batchOps: 7 }), { deleted: 51, total: 51, cancelled: false, failed: [] });
+      assert.ok(limited.batches.length > 0 && limited.batches.every((size) => size <= 7), `batches ${limited.batches.join(',')}`);
     });
 
     it('cancelled midway: stops, reports cancelled, and leaves a consistent partial tree', async () => {
@@ -273,9 +344,10 @@ describe('zk/subtree against a real ZooKeeper', function () {
       let madeAtAbort = -1;
       const report = await deleteTree(client, root, {
         concurrency: 16,
+        batchOps: 20,
         signal: controller.signal,
         onProgress: ({ deleted }) => {
-          if (deleted === 300) {
+          if (deleted >= 300 && !controller.signal.aborted) {
             controller.abort();
             madeAtAbort = deletes.made;
           }
@@ -370,25 +442,60 @@ describe('zk/subtree against a real ZooKeeper', function () {
       const root = `${base}/r`;
       const all = await createTree(admin, root, [3, 4, 5]);
       const other = await another();
-      let registered: Promise<unknown> | undefined;
-      const deletes = instrument(client, 'delete', async () => {
-        await registered; // the create is applied before the first delete goes out
+      let registered = false;
+      // Once n1 was listed (its children are being deleted), another client adds a child under it.
+      const deletes = instrument(client, 'delete', async (path) => {
+        if (!registered && path.startsWith(`${root}/n1/`)) {
+          registered = true;
+          await other.create(`${root}/n1/late`, null, { mode: 'ephemeral' });
+        }
       });
       const progress: DeleteProgress[] = [];
-      const report = await deleteTree(client, root, {
-        onProgress: (p) => {
-          progress.push({ ...p });
-          registered ??= other.create(`${root}/n1/late`, null, { mode: 'ephemeral' });
-        },
-      });
+      const report = await deleteTree(client, root, { onProgress: (p) => progress.push({ ...p }) });
       assert.ok(registered);
       assert.deepEqual(report, { deleted: all.length + 1, total: all.length + 1, cancelled: false, failed: [] });
       assert.equal(await admin.exists(root), undefined);
-      assert.equal(deletes.made, all.length + 2, `${root}/n1 was tried twice`);
-      assert.deepEqual(progress[0], { deleted: 0, total: all.length });
+      assert.equal(tries(deletes).get(`${root}/n1`), 2, `${root}/n1 was tried twice`);
+      assert.equal(tries(deletes).get(`${root}/n1/late`), 1);
       assert.deepEqual(progress.at(-1), { deleted: all.length + 1, total: all.length + 1 });
       for (let i = 1; i < progress.length; i++) assert.ok(progress[i].deleted >= progress[i - 1].deleted);
       assert.equal(other.state, 'connected');
+    });
+
+    it('a batch the server refuses as a whole loses nothing: the node it names is settled by its error, the rest deleted one by one', async () => {
+      const root = `${base}/r`;
+      for (const path of ['', '/p', '/p/a', '/p/b', '/p/c', '/p/d', '/q']) await admin.create(root + path);
+      await admin.setACL(`${root}/p`, NO_DELETE);
+      const deletes = instrument(client, 'delete');
+      const report = await deleteTree(client, root);
+      // a..d are one batch (listed together): refused for the first of them; every one is tried again
+      // alone and reported with its own reason, none skipped.
+      assert.ok(deletes.batches.includes(4), `batches ${deletes.batches.join(',')}`);
+      assert.deepEqual(
+        report.failed.map((f) => [f.path, f.code]).sort(),
+        [
+          [root, 'NOTEMPTY'],
+          [`${root}/p`, 'NOTEMPTY'],
+          [`${root}/p/a`, 'NOAUTH'],
+          [`${root}/p/b`, 'NOAUTH'],
+          [`${root}/p/c`, 'NOAUTH'],
+          [`${root}/p/d`, 'NOAUTH'],
+        ].sort(),
+      );
+      for (const f of report.failed.filter((f) => f.code === 'NOAUTH')) assert.match(f.message, /^Could not delete ".*": not authorized by the node's ACL/);
+      assert.equal(report.deleted, 1);
+      assert.equal(await admin.exists(`${root}/q`), undefined);
+      assert.equal(tries(deletes).get(`${root}/p/b`), 2, 'in the batch, then alone');
+    });
+
+    it('deletes a node whose data changed since it was listed (no version is held against it)', async () => {
+      const root = `${base}/r`;
+      const all = await createTree(admin, root, [2, 3]);
+      instrument(client, 'delete', async (path) => {
+        if (path === `${root}/n0/n1`) await admin.set(path, Buffer.from('changed meanwhile'));
+      });
+      assert.deepEqual(await deleteTree(client, root), { deleted: all.length, total: all.length, cancelled: false, failed: [] });
+      assert.equal(await admin.exists(root), undefined);
     });
 
     it('reports a parent that keeps gaining children, and keeps its ancestors', async () => {
@@ -468,6 +575,23 @@ describe('zk/subtree against a real ZooKeeper', function () {
     it('an invalid root path throws INVALIDPATH', async () => {
       await rejectsWith(deleteTree(client, 'relative'), 'INVALIDPATH', /must start with "\/"/);
       await rejectsWith(deleteTree(client, `${base}//x`), 'INVALIDPATH');
+    });
+
+    it('an onProgress that throws ends the deletion with that error (no hang), starting nothing more', async () => {
+      const all = await createTree(admin, `${base}/r`, [3, 10]);
+      const deletes = instrument(client, 'delete');
+      let madeAtThrow = -1;
+      await assert.rejects(
+        deleteTree(client, `${base}/r`, {
+          onProgress: () => {
+            madeAtThrow = deletes.made;
+            throw new Error('progress went wrong');
+          },
+        }),
+        /progress went wrong/,
+      );
+      assert.equal(deletes.made, madeAtThrow, 'no delete request after the throw');
+      assert.ok((await existing(admin, all)).includes(`${base}/r`));
     });
 
     it('deletes a single leaf', async () => {
