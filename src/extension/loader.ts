@@ -23,6 +23,11 @@ const CACHE_DELAY_MS = 10_000;
 
 let loaded: Core | undefined;
 
+/** How the core was loaded this time, for the log (activate's second argument) and the tests: from the
+ * cache; compiled, the cache to be made after activation; compiled, with nowhere to keep a cache. */
+export type CodeCacheUse = 'used' | 'made' | 'none';
+export const codeCache: { use: CodeCacheUse; file: string | undefined; written: Promise<void> | undefined } = { use: 'none', file: undefined, written: undefined };
+
 /** Node's CommonJS internals this needs (stable since Node 0.x, not in @types/node). */
 interface ModuleInternals {
   _cache: Record<string, Module>;
@@ -75,7 +80,9 @@ function readCache(file: string): Buffer | undefined {
 }
 
 /** Writes the cache (after the first view has drawn) and removes the caches of other builds. */
-function scheduleCacheWrite(context: vscode.ExtensionContext, file: string, script: vm.Script): void {
+function scheduleCacheWrite(context: vscode.ExtensionContext, file: string, script: vm.Script): Promise<void> {
+  let settle: () => void = () => undefined;
+  const written = new Promise<void>((resolve) => (settle = resolve));
   const timer = setTimeout(() => {
     void (async () => {
       const data = script.createCachedData();
@@ -86,10 +93,18 @@ function scheduleCacheWrite(context: vscode.ExtensionContext, file: string, scri
       const partial = `${file}.${process.pid}.partial`;
       await fs.promises.writeFile(partial, data);
       await fs.promises.rename(partial, file);
-    })().catch(() => undefined); // only an optimisation: without the cache the next window compiles, as the first did
+    })()
+      .catch(() => undefined) // only an optimisation: without the cache the next window compiles, as the first did
+      .finally(settle);
   }, CACHE_DELAY_MS);
   timer.unref();
-  context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  context.subscriptions.push({
+    dispose: () => {
+      clearTimeout(timer);
+      settle();
+    },
+  });
+  return written;
 }
 
 export function activate(context: vscode.ExtensionContext): ReturnType<Core['activate']> {
@@ -98,13 +113,15 @@ export function activate(context: vscode.ExtensionContext): ReturnType<Core['act
   try {
     cache = cacheFile(context, core);
   } catch {
-    cache = undefined; // no global storage (or no core to stat: require() below says why)
+    cache = undefined; // no global storage, or no core to stat (loadCore's read then says why)
   }
   const cachedData = cache === undefined ? undefined : readCache(cache);
   const { exports, script, cacheUsed } = loadCore(core, cachedData);
   loaded = exports;
-  if (cache !== undefined && !cacheUsed) scheduleCacheWrite(context, cache, script);
-  return exports.activate(context);
+  codeCache.file = cache;
+  codeCache.use = cacheUsed ? 'used' : cache !== undefined ? 'made' : 'none';
+  if (cache !== undefined && !cacheUsed) codeCache.written = scheduleCacheWrite(context, cache, script);
+  return exports.activate(context, codeCache.use);
 }
 
 export function deactivate(): Promise<void> | undefined {
