@@ -44,13 +44,7 @@ const common = {
   outdir: 'dist',
   external: ['vscode'],
   sourcemap: !production,
-  // Without blanks and with simpler syntax also in a development build: V8 scans every byte of a
-  // bundle when it compiles it, and the core's compile is part of activation (issue 14; 344 -> 261 KB,
-  // 2 ms less CPU measured by bench/bundle-load.ts). Names stay (stack traces read as the source),
-  // source maps too; a production build shortens the names as well.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  minifyIdentifiers: production,
+  minify: production,
   logLevel: 'warning',
 };
 
