@@ -1,11 +1,13 @@
 // Bundles the extension and the language server with esbuild.
 //
 // The extension is split so that activation loads only what the first view needs (issue 14):
-// - dist/extension.js, the CORE: activate() and every module it imports statically (connections,
+// - dist/extension.js, the extension's main: src/extension/loader.ts alone, which loads the core with
+//   V8's code cache (compiling the core was a third of the activation figure).
+// - dist/core.js, the CORE: activate() and every module it imports statically (connections,
 //   explorer, documents, status bar...).
 // - dist/feature-<name>.js, one per FEATURES entry below, required by src/extension/lazy.ts on the
 //   feature's first use. A feature bundle holds the feature's own modules only: each of our modules
-//   that is already in the core is taken from dist/extension.js at runtime (featureCorePlugin), so
+//   that is already in the core is taken from dist/core.js at runtime (featureCorePlugin), so
 //   there is ONE ZkError, UserError, ConnectionManager... whichever bundle throws or checks
 //   `instanceof`. A module two features share but the core lacks is moved into the core (the build
 //   says which), so that no module of ours is ever in two bundles; the build checks it.
@@ -55,7 +57,21 @@ const librariesPlugin = {
   },
 };
 
-/** The property of dist/extension.js's exports that maps each core module (path from the root) to its namespace. */
+/**
+ * `import * as vscode from 'vscode'` in a CommonJS bundle becomes `__toESM(require('vscode'))` in each
+ * module that imports it: a copy of the whole API object (hundreds of getters) per module, 33 in the
+ * core, 9 ms of the bundle's load measured (bench/bundle-load.ts). Every import of ours resolves to one
+ * module that re-exports the API instead, so a bundle copies it once.
+ */
+const vscodeOncePlugin = {
+  name: 'zookeeper-explorer-vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
+/** The property of dist/core.js's exports that maps each core module (path from the root) to its namespace. */
 const CORE_REGISTRY = '__zookeeperExplorerCore';
 
 /** The core entry: src/extension/extension.ts, plus a registry of every core module a feature imports. */
@@ -67,10 +83,10 @@ function coreEntry(shared) {
     entries.push(`${JSON.stringify(file)}: m${i}`);
   });
   lines.push(`export const ${CORE_REGISTRY} = { ${entries.join(', ')} };`);
-  return { stdin: { contents: lines.join('\n'), resolveDir: root, sourcefile: 'core-entry.ts', loader: 'ts' }, plugins: [librariesPlugin] };
+  return { stdin: { contents: lines.join('\n'), resolveDir: root, sourcefile: 'core-entry.ts', loader: 'ts' }, plugins: [librariesPlugin, vscodeOncePlugin] };
 }
 
-/** In a feature bundle: a module of ours that the core holds is read from dist/extension.js instead of bundled again. */
+/** In a feature bundle: a module of ours that the core holds is read from dist/core.js instead of bundled again. */
 function featureCorePlugin(core) {
   return {
     name: 'zookeeper-explorer-core',
@@ -83,12 +99,13 @@ function featureCorePlugin(core) {
         return core.has(file) ? { path: file, namespace: 'core' } : { path: resolved.path };
       });
       build.onLoad({ filter: /.*/, namespace: 'core' }, (args) => ({
-        // './extension.js' is the core bundle next to this one, already loaded by VS Code (the same module instance).
-        contents: `module.exports = require('./extension.js').${CORE_REGISTRY}[${JSON.stringify(args.path)}];`,
+        // './core.js' is the core bundle next to this one, already loaded by src/extension/loader.ts (the same module instance).
+        contents: `module.exports = require('./core.js').${CORE_REGISTRY}[${JSON.stringify(args.path)}];`,
         loader: 'js',
       }));
-      build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'core' }, () => ({ path: './extension.js', external: true }));
+      build.onResolve({ filter: /^\.\/core\.js$/, namespace: 'core' }, () => ({ path: './core.js', external: true }));
       librariesPlugin.setup(build);
+      vscodeOncePlugin.setup(build);
     },
   };
 }
@@ -126,7 +143,9 @@ async function main() {
   const split = await plan();
   if (split.hoisted.size > 0) console.log(`core also holds, shared by features: ${[...split.hoisted].sort().join(', ')}`);
   const entries = [
-    { ...coreEntry(split.registry), outfile: 'dist/extension.js', outdir: undefined },
+    { ...coreEntry(split.registry), outfile: 'dist/core.js', outdir: undefined },
+    // The main: the loader alone (it imports nothing of ours but types).
+    { entryPoints: { extension: 'src/extension/loader.ts' } },
     ...Object.entries(FEATURES).map(([name, entry]) => ({ entryPoints: { [`feature-${name}`]: entry }, plugins: [featureCorePlugin(split.core)] })),
     // vscode-languageclient, required by the extension only when the language server first starts
     // (src/extension/language/clientLibrary.ts): half the extension's code, kept out of activation.
@@ -157,7 +176,7 @@ async function main() {
   // One copy of each module of ours among the extension's bundles (the server is its own process).
   const seen = new Map();
   for (const [out, files] of outputs) {
-    if (!/dist\/(extension|feature-|languageClientLibrary|zkClientLibrary)/.test(out)) continue;
+    if (!/dist\/(extension|core|feature-|languageClientLibrary|zkClientLibrary)/.test(out)) continue;
     for (const file of files) {
       if (seen.has(file)) throw new Error(`${file} is in both ${seen.get(file)} and ${out}: its classes would exist twice`);
       seen.set(file, out);

@@ -23,6 +23,7 @@ import type { ZkConnection } from './connections/zkConnection';
 import { ancestors } from '../zk/paths';
 import { parseDocumentUri } from './fs/documentAddress';
 import { setLocalizer } from '../zk/l10n';
+import type { CodeCacheUse } from './loader';
 
 /** The node a zk:// uri names, or undefined for any other uri. */
 function nodeOfUri(uri: vscode.Uri): { connection: string; path: string } | undefined {
@@ -60,7 +61,7 @@ export interface ZooKeeperExplorerApi {
 let connectionManager: ConnectionManager | undefined;
 
 /** The one composition root: builds every part and hands each what it needs. */
-export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi | ZooKeeperExplorerPublicApi {
+export function activate(context: vscode.ExtensionContext, codeCache: CodeCacheUse = 'none'): ZooKeeperExplorerApi | ZooKeeperExplorerPublicApi {
   context.subscriptions.push(setLocalizer((message, args) => vscode.l10n.t(message, ...args))); // src/zk's sentences (errors.ts…) in the display language
   const channel = vscode.window.createOutputChannel('ZooKeeper', { log: true });
   const log = createLogger(channel);
@@ -238,7 +239,7 @@ export function activate(context: vscode.ExtensionContext): ZooKeeperExplorerApi
     context.subscriptions.push(opened);
   }
 
-  log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
+  log.info(`ZooKeeper Explorer activated (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''}, code cache ${codeCache})`);
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
     // The tests reach into the features: reading one loads it, as its first use would.
     return {

@@ -15,7 +15,7 @@ import type * as zkClient from '../zk/client';
 
 /**
  * The feature bundles scripts/build.mjs makes (its FEATURES): dist/feature-<name>.js, each the named
- * module with what only it uses. Our modules the core (dist/extension.js) already holds are read from
+ * module with what only it uses. Our modules the core (dist/core.js) already holds are read from
  * the core at runtime, never copied, so one ZkError/UserError class serves every bundle.
  */
 export interface FeatureModules {
