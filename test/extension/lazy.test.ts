@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
-import type { FeatureName } from '../../src/extension/lazy';
+import { bundleRequire, LazyFeatures, type FeatureName } from '../../src/extension/lazy';
+import type { Logger } from '../../src/extension/logging';
 import { parseEntries } from '../../src/zk/acl/model';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
@@ -95,5 +98,78 @@ describe('lazily loaded features (src/extension/lazy.ts, one bundle each)', func
       .filter((id) => !viewIds.some((view) => id.startsWith(`${view}.`)))
       .sort();
     assert.deepEqual(registered, declared);
+  });
+});
+
+/** A Logger that keeps what it is told (the detail of a failure must reach the log). */
+function recordingLogger(lines: string[]): Logger {
+  const logger: Logger = {
+    trace: () => undefined,
+    info: (message) => lines.push(`info ${message}`),
+    warn: (message) => lines.push(`warn ${message}`),
+    error: (message, error) => lines.push(`error ${message}${error instanceof Error ? `\n${error.stack ?? error.message}` : ''}`),
+    scoped: () => logger,
+    show: () => undefined,
+  };
+  return logger;
+}
+
+// The composition root's LazyFeatures, reading its bundles from a folder of this test's own (never the
+// real dist/): a feature-search.js that is missing, then throws at its top level, then is corrupt, then
+// is whole. The stand-in command is a real VS Code command; the calls are automation calls (an argument
+// object), which get the sentence back as the rejection, as the real command wrapper does.
+describe('a feature bundle that fails to load (src/extension/lazy.ts)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let features: LazyFeatures | undefined;
+  const registered: vscode.Disposable[] = [];
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-lazy-bundles-'));
+  });
+
+  afterEach(() => {
+    features?.dispose();
+    features = undefined;
+    for (const d of registered.splice(0)) d.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps its commands, answers each use with one sentence (what failed, what to do), logs the detail, and loads on the next use once the bundle is whole', async () => {
+    const lines: string[] = [];
+    features = new LazyFeatures(recordingLogger(lines), bundleRequire(dir));
+    const id = `zookeeper.test.lazyLoadFailure${Date.now()}`;
+    // The stand-in's "feature": what its bundle exports decides what the real command answers.
+    features.add('search', { commands: [id] }, (module) => {
+      const answer = (module as unknown as { answer: string }).answer;
+      registered.push(vscode.commands.registerCommand(id, () => answer));
+      return answer;
+    });
+    const bundle = path.join(dir, 'feature-search.js');
+    const attempts: { write?: string; cause: RegExp }[] = [
+      { cause: /Cannot find module/ }, // missing
+      { write: "throw new Error('zke-test: thrown at the top level');\n", cause: /zke-test: thrown at the top level/ },
+      { write: 'module.exports = {\n', cause: /Unexpected end of input/ }, // corrupt: cut short
+    ];
+    for (const attempt of attempts) {
+      if (attempt.write !== undefined) fs.writeFileSync(bundle, attempt.write);
+      const before = lines.length;
+      const message = await rejection(id, { connection: 'any' });
+      assert.match(message, /^ZooKeeper Explorer could not load its "search" feature \(.+\): reload the window, and if it keeps failing, reinstall the extension; the details are in the "ZooKeeper" output\.$/);
+      assert.match(message, attempt.cause);
+      assert.doesNotMatch(message, /\n/, 'one sentence, no stack');
+      const logged = lines.slice(before).join('\n');
+      assert.match(logged, /could not load feature search/);
+      assert.match(logged, attempt.cause);
+      assert.match(logged, /\n\s+at /, `the log has the stack: ${logged}`);
+      assert.ok((await vscode.commands.getCommands(true)).includes(id), 'the stand-in is still there');
+      assert.deepEqual(features.loaded(), []);
+    }
+    // Whole now: the next use loads it and runs the real command.
+    fs.writeFileSync(bundle, "module.exports = { answer: 'zke-test: loaded' };\n");
+    assert.equal(await vscode.commands.executeCommand(id, { connection: 'any' }), 'zke-test: loaded');
+    assert.deepEqual(features.loaded(), ['search']);
+    assert.equal(await vscode.commands.executeCommand(id, { connection: 'any' }), 'zke-test: loaded');
+    assert.match(lines.join('\n'), /loaded feature search in \d+ ms/);
   });
 });
