@@ -138,6 +138,46 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
     await session.screenshot('lazy-zoo-cfg-first');
   });
 
+  /** One vscode.workspace.fs call made first in a window of its own, then again once the extension is active (test/e2e/fresh/zkUriFirstUse.ts). */
+  async function firstUse(op: string): Promise<{ first: Record<string, unknown>; second: Record<string, unknown>; activeAfterFirst: boolean }> {
+    if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
+    const lines: string[] = [];
+    const code = await host.runExtensionTests({
+      extensionDevelopmentPath: PROJECT_ROOT,
+      extensionTestsPath: path.join(__dirname, 'fresh', 'zkUriFirstUse.js'),
+      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
+      env: { ZK_E2E_CONNECT: connectString, ZKE_FIRST_USE: op },
+      log: () => undefined,
+      onLog: (_type: string, text: string) => lines.push(text),
+    });
+    assert.equal(code, 0, `the ${op} first run failed:\n${lines.join('\n')}`);
+    const line = lines.find((l) => l.includes('ZK_FIRST_USE '));
+    assert.ok(line, `no outcome line from the ${op} run:\n${lines.join('\n')}`);
+    const result = JSON.parse(line.slice(line.indexOf('ZK_FIRST_USE ') + 'ZK_FIRST_USE '.length)) as { first: Record<string, unknown>; second: Record<string, unknown>; activeAfterFirst: boolean };
+    assert.equal(result.activeAfterFirst, true, `the ${op} call activated the extension`);
+    return result;
+  }
+
+  // Before the extension is active, another extension's workspace.fs call is answered by VS Code's main
+  // process, which knows a file OR a directory; after, by our provider in the caller's own extension
+  // host, where a znode is both. What both answer alike is held here: the children's names, creating
+  // a node (and its missing parents), and the sentence for an unknown connection. (A bare address's
+  // readFile, or writeFile of an existing node, is refused by the main process as "a directory": the
+  // README says so and how to avoid it: activate the extension first, or read ?view=text.)
+  it('workspace.fs first use of a zk:// address answers as it does once the extension is active: readDirectory, a create, an unknown connection', async function () {
+    this.timeout(360_000);
+    const listing = await firstUse('readDirectory');
+    const names = (outcome: Record<string, unknown>): unknown => (Array.isArray(outcome.ok) ? (outcome.ok as [string, number][]).map(([name]) => name) : outcome);
+    assert.deepEqual(names(listing.first), ['child']);
+    assert.deepEqual(names(listing.second), ['child']);
+    const create = await firstUse('createFile');
+    assert.deepEqual(create.first, { ok: 'created' });
+    assert.deepEqual(create.second, { ok: 'created' });
+    const unknown = await firstUse('unknownConnection');
+    assert.deepEqual(unknown.first, { error: 'There is no ZooKeeper connection named "zke-no-such-connection". Known: demo.', code: 'Unavailable' });
+    assert.deepEqual(unknown.second, unknown.first);
+  });
+
   it('a zk:// address first, through vscode.workspace.fs and openTextDocument in a fresh extension host', async function () {
     this.timeout(240_000);
     if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
