@@ -178,6 +178,24 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
     assert.deepEqual(unknown.second, unknown.first);
   });
 
+  it('every contributed command run first in a fresh window, as automation, is found and answers with a result or our sentence', async function () {
+    this.timeout(300_000);
+    if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
+    // test/e2e/fresh/commandsFirst.ts: the first command activates the extension, each lazy feature's
+    // first command is its stand-in (which loads the bundle and runs the real one).
+    const lines: string[] = [];
+    const code = await host.runExtensionTests({
+      extensionDevelopmentPath: PROJECT_ROOT,
+      extensionTestsPath: path.join(__dirname, 'fresh', 'commandsFirst.js'),
+      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
+      env: { ZK_E2E_CONNECT: connectString },
+      log: () => undefined,
+      onLog: (_type: string, text: string) => lines.push(text),
+    });
+    assert.equal(code, 0, `the commands-first run failed:\n${lines.join('\n')}`);
+    assert.ok(lines.some((l) => /COMMANDS_FIRST ok: \d+ commands answered/.test(l)), `no success line from the run:\n${lines.join('\n')}`);
+  });
+
   it('a zk:// address first, through vscode.workspace.fs and openTextDocument in a fresh extension host', async function () {
     this.timeout(240_000);
     if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');

@@ -12,7 +12,33 @@ import { parseEntries } from '../../src/zk/acl/model';
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
 
 interface Manifest {
-  contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+  contributes: {
+    commands: { command: string }[];
+    views: Record<string, { id: string }[]>;
+    menus: Record<string, { command?: string }[]>;
+    keybindings?: { command: string }[];
+    viewsWelcome?: { contents: string }[];
+    walkthroughs?: { steps: { description: string; completionEvents?: string[] }[] }[];
+  };
+}
+
+/**
+ * Every command package.json makes reachable: menus (commandPalette, view titles, items, editor and SCM),
+ * keybindings, and the command: links and onCommand: events of the welcome views and the walkthrough
+ * (their text in package.nls.json), by where each is named.
+ */
+function referencedCommands(manifest: Manifest, nls: Record<string, string>): Map<string, string> {
+  const found = new Map<string, string>();
+  const contributes = manifest.contributes;
+  for (const [menu, items] of Object.entries(contributes.menus)) for (const item of items) if (item.command) found.set(item.command, `menus.${menu}`);
+  for (const binding of contributes.keybindings ?? []) found.set(binding.command, 'keybindings');
+  const texts = [...(contributes.viewsWelcome ?? []).map((w) => w.contents), ...(contributes.walkthroughs ?? []).flatMap((w) => w.steps.map((s) => s.description))];
+  for (const text of texts) {
+    const resolved = /^%(.+)%$/.exec(text) ? (nls[text.slice(1, -1)] ?? text) : text;
+    for (const m of resolved.matchAll(/command:([\w.-]+)/g)) found.set(m[1], 'viewsWelcome/walkthroughs (command: link)');
+  }
+  for (const w of contributes.walkthroughs ?? []) for (const step of w.steps) for (const event of step.completionEvents ?? []) if (event.startsWith('onCommand:')) found.set(event.slice('onCommand:'.length), 'walkthroughs (completionEvents)');
+  return found;
 }
 
 async function api(): Promise<ZooKeeperExplorerApi> {
@@ -71,6 +97,24 @@ describe('lazily loaded features (src/extension/lazy.ts, one bundle each)', func
     assert.match(message, /the node does not exist/);
     assert.ok(loadedBundles().includes('feature-acl.js'), `the ACL feature came from its own bundle; loaded: ${loadedBundles().join(', ')}`);
     assert.ok(loadedBundles().includes('extension.js'));
+  });
+
+  it('every command a menu, keybinding, welcome view or walkthrough names is declared and registered, loaded or not', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const manifest = extension.packageJSON as Manifest;
+    const nls = JSON.parse(fs.readFileSync(path.join(extension.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const referenced = referencedCommands(manifest, nls);
+    // The welcome view's and palette's own commands must be among them, or the collection above missed a place.
+    assert.ok(referenced.has(COMMANDS.addConnection) && referenced.has(COMMANDS.runScript) && referenced.has(COMMANDS.showMetrics), [...referenced.keys()].join(', '));
+    const declared = new Set(manifest.contributes.commands.map((c) => c.command));
+    // VS Code's own commands of our views (zookeeper.explorer.focus…) are registered, not declared.
+    const viewIds = Object.values(manifest.contributes.views).flat().map((v) => v.id);
+    const ours = (id: string): boolean => id.startsWith('zookeeper.') && !viewIds.some((view) => id.startsWith(`${view}.`));
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const problems = [...referenced]
+      .filter(([id]) => (ours(id) && !declared.has(id)) || !registered.has(id))
+      .map(([id, where]) => `${id} (named in ${where}): ${declared.has(id) ? 'declared' : 'NOT declared'}, ${registered.has(id) ? 'registered' : 'NOT registered'}`);
+    assert.deepEqual(problems, []);
   });
 
   it('every feature loads from its own bundle, and then the commands are still exactly those package.json declares', async () => {
