@@ -34,13 +34,18 @@ export interface FeatureModules {
 export type FeatureName = keyof FeatureModules;
 
 /** What first use of a feature looks like; any of them loads it. */
-export interface FeatureTriggers {
+export interface FeatureTriggers<T = unknown> {
   /** Contributed commands the feature registers: stand-ins until then, which load it and run the real one. */
   commands?: readonly string[];
   /** Views the feature provides: a stand-in provider until the view first shows. */
   views?: readonly string[];
   /** Schemes of its documents: an editor of one restored at startup loads the feature. */
   schemes?: readonly string[];
+  /**
+   * Its webview panels, by view type: one VS Code restores after a reload loads the feature, and this
+   * function revives it (each type needs "onWebviewPanel:<type>" in package.json's activationEvents).
+   */
+  webviewPanels?: Readonly<Record<string, (made: T, panel: vscode.WebviewPanel, state: unknown) => Thenable<void> | void>>;
 }
 
 /** Requires dist/feature-<name>.js. A function of its own so that a test build can stand in for it. */
@@ -83,6 +88,7 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
   private value: { made: T } | undefined;
   private loading = false;
   private readonly standIns: vscode.Disposable[] = [];
+  private readonly serializers: vscode.Disposable[] = [];
   private readonly loadedEmitter = new vscode.EventEmitter<T>();
   /** Fires once, when the feature has loaded (for wiring that must wait until then). */
   readonly onDidLoad = this.loadedEmitter.event;
@@ -128,8 +134,20 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
     }
   }
 
-  /** Stand-ins for its commands and views, and a look at the editors VS Code restored. */
-  arm(triggers: FeatureTriggers): void {
+  /** Stand-ins for its commands and views, serializers of its webviews, and a look at the editors VS Code restored. */
+  arm(triggers: FeatureTriggers<T>): void {
+    for (const [viewType, revive] of Object.entries(triggers.webviewPanels ?? {})) {
+      // Not a stand-in: the feature registers no serializer of its own, so this one stays for the session.
+      this.serializers.push(
+        vscode.window.registerWebviewPanelSerializer(viewType, {
+          deserializeWebviewPanel: async (panel, state) => {
+            const made = this.ensure();
+            if (made === undefined) panel.dispose(); // ensure() said why
+            else await revive(made, panel, state);
+          },
+        }),
+      );
+    }
     for (const id of triggers.commands ?? []) {
       this.standIns.push(
         vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -186,7 +204,7 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const standIn of this.standIns.splice(0)) standIn.dispose();
+    for (const standIn of [...this.standIns.splice(0), ...this.serializers.splice(0)]) standIn.dispose();
     this.loadedEmitter.dispose();
   }
 }
@@ -204,7 +222,7 @@ export class LazyFeatures implements vscode.Disposable {
     private readonly requireFeature: FeatureRequire = requireBundle,
   ) {}
 
-  add<K extends FeatureName, T>(name: K, triggers: FeatureTriggers, register: (module: FeatureModules[K]) => T): LazyFeature<T, FeatureModules[K]> {
+  add<K extends FeatureName, T>(name: K, triggers: FeatureTriggers<T>, register: (module: FeatureModules[K]) => T): LazyFeature<T, FeatureModules[K]> {
     const feature = new LazyFeature<T, FeatureModules[K]>(name, () => this.requireFeature(name), register, this.log);
     feature.arm(triggers);
     this.all.push(feature);

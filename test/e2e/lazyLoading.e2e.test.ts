@@ -5,6 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ZkClient } from '../../src/zk/client';
+import { contextMenu } from './support/prompts';
 import { expandPath, row } from './support/tree';
 import { host, openWorkbench, PROJECT_ROOT, type WorkbenchSession } from './support/workbench';
 
@@ -136,6 +138,43 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
     await session.runCommand('View: Toggle Problems');
     await session.page.locator('.markers-panel .monaco-list-row', { hasText: 'initLimit' }).first().waitFor({ timeout: 30_000 });
     await session.screenshot('lazy-zoo-cfg-first');
+  });
+
+  it('an ACL editor open when the window reloads comes back, loading its feature, on the node\'s ACL as it is after the reload', async function () {
+    this.timeout(240_000);
+    const probe = await ZkClient.connect({ connectString });
+    const name = `zke-lazy-acl-${Date.now().toString(36)}`;
+    try {
+      await probe.create(`/${name}`);
+      const session = await freshWindow();
+      await session.openView('ZooKeeper');
+      await expandPath(session, ['demo', '/']);
+      await row(session, name).waitFor({ timeout: 30_000 });
+      await contextMenu(session, name, 'Edit ACL…');
+      const form = session.page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+      await form.locator('h1', { hasText: `ACL of /${name}` }).filter({ hasText: 'ACL version 0' }).waitFor({ timeout: 60_000 });
+      // Changed by another client while the window is away: the restored editor must show this, not what it showed.
+      await probe.setACL(`/${name}`, [
+        { perms: 31, id: { scheme: 'world', id: 'anyone' } },
+        { perms: 1, id: { scheme: 'ip', id: '127.0.0.1' } },
+      ]);
+      await session.reload();
+      // Restored before or after the connection is up again: the node's ACL, or the button that reads it.
+      const loaded = form.locator('h1', { hasText: `ACL of /${name}` }).filter({ hasText: 'ACL version 1' });
+      const connect = form.getByRole('button', { name: 'Connect and Read' });
+      await loaded.or(connect).first().waitFor({ timeout: 60_000 });
+      if (await connect.isVisible()) {
+        await session.screenshot('lazy-acl-restored-not-connected');
+        await connect.click();
+      }
+      await loaded.waitFor({ timeout: 60_000 });
+      assert.equal(await form.getByLabel('Scheme of entry 2').inputValue(), 'ip');
+      await session.screenshot('lazy-acl-restored');
+      await logUntil(session, /loaded feature acl/);
+    } finally {
+      await probe.delete(`/${name}`).catch(() => undefined);
+      await probe.close();
+    }
   });
 
   /** One vscode.workspace.fs call made first in a window of its own, then again once the extension is active (test/e2e/fresh/zkUriFirstUse.ts). */
