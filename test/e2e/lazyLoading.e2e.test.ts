@@ -158,7 +158,15 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
         { perms: 31, id: { scheme: 'world', id: 'anyone' } },
         { perms: 1, id: { scheme: 'ip', id: '127.0.0.1' } },
       ]);
-      await session.reload();
+      // As a person reloads: the workbench saves its editors on the way out (a page reload may not).
+      const activations = (): number => (extensionLog(session).match(/ZooKeeper Explorer activated/g) ?? []).length;
+      const before = activations();
+      await session.runCommand('Developer: Reload Window');
+      // The positive sign that the new window is there: the extension was activated once more.
+      for (const deadline = Date.now() + 90_000; activations() <= before; await new Promise((resolve) => setTimeout(resolve, 200))) {
+        if (Date.now() > deadline) throw new Error(`the extension was not activated again within 90 s of "Developer: Reload Window"`);
+      }
+      await session.waitUntilReady();
       // Restored before or after the connection is up again: the node's ACL, or the button that reads it.
       const loaded = form.locator('h1', { hasText: `ACL of /${name}` }).filter({ hasText: 'ACL version 1' });
       const connect = form.getByRole('button', { name: 'Connect and Read' });

@@ -280,14 +280,14 @@ export class AclEditorPanels implements vscode.Disposable {
    * only the node's address (setState in media/acl/editor.js). It reads the node's ACL as it is now when
    * the connection is up, and otherwise shows a placeholder with a button that connects and reads.
    */
-  async revive(panel: vscode.WebviewPanel, state: unknown, connections: ConnectionManager): Promise<void> {
+  revive(panel: vscode.WebviewPanel, state: unknown, connections: ConnectionManager): Promise<void> {
     const saved = (typeof state === 'object' && state !== null ? state : {}) as { connection?: unknown; path?: unknown };
     const connection = typeof saved.connection === 'string' ? connections.get(saved.connection) : undefined;
     if (!connection || typeof saved.path !== 'string' || !saved.path.startsWith('/')) {
       // Nothing to show: a connection removed since, or a panel from before the address was kept.
       this.log.info(`ACL editor not restored: ${typeof saved.connection === 'string' ? `no connection named ${saved.connection}` : 'no node address was kept'}`);
       panel.dispose();
-      return;
+      return Promise.resolve();
     }
     const path = saved.path;
     const key = `${connection.name}\u0000${path}`;
@@ -296,13 +296,18 @@ export class AclEditorPanels implements vscode.Disposable {
     this.panels.get(key)?.dispose();
     const editor = new AclEditorPanel(panel, connection, path, mediaRoot, this.log, () => this.panels.delete(key));
     this.panels.set(key, editor);
-    if (connection.status !== 'connected') return editor.showNotConnected();
-    try {
-      await editor.load();
-    } catch (error) {
-      this.log.warn(`restoring the ACL editor of ${connection.name}:${path}: ${errorMessage(error)}`);
-      await editor.showNotConnected();
-    }
+    // Not awaited: VS Code shows the restored webview (and delivers its "ready") only once this returns.
+    const fill = async (): Promise<void> => {
+      if (connection.status !== 'connected') return editor.showNotConnected();
+      try {
+        await editor.load();
+      } catch (error) {
+        this.log.warn(`restoring the ACL editor of ${connection.name}:${path}: ${errorMessage(error)}`);
+        await editor.showNotConnected();
+      }
+    };
+    void fill();
+    return Promise.resolve();
   }
 
   /** The open editors (for tests): connection and path of each. */
