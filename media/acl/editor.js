@@ -280,8 +280,22 @@
     switch (message.type) {
       case 'load':
         state = { ...state, ...message, acl: message.acl.map((e) => ({ ...e })), conflict: undefined };
+        // Only the node's address is kept: a reload restores the editor on the node's ACL as it is then.
+        vscode.setState({ connection: message.connection, path: message.path });
         render();
         break;
+      case 'notConnected': {
+        vscode.setState({ connection: message.connection, path: message.path });
+        const app = document.getElementById('app');
+        app.replaceChildren(
+          el('h1', {}, el('span', { text: L('ACL of {0}', message.path) }), el('span', { class: 'muted', text: ` ${L('on {0}', message.connection)}` })),
+          el('p', { id: 'not-connected', class: 'notice', role: 'note', text: message.message }),
+          el('p', {}, el('button', { id: 'connect', 'data-focus': 'connect', text: L('Connect and Read'), onclick: () => vscode.postMessage({ type: 'reload' }) })),
+          el('p', { id: 'status', role: 'status', 'aria-live': 'polite' }),
+        );
+        app.removeAttribute('aria-busy');
+        break;
+      }
       case 'analysis':
         state.analysis = message.analysis;
         showAnalysis();

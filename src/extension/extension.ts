@@ -208,7 +208,12 @@ export function activate(context: vscode.ExtensionContext, codeCache: CodeCacheU
     },
     ({ registerCluster }) => registerCluster(context, log, connections),
   );
-  const aclEditors = features.add('acl', { commands: [COMMANDS.setAcl, COMMANDS.editAcl] }, ({ registerAcl }) => registerAcl(context, log.scoped('acl'), connections));
+  const aclEditors = features.add(
+    'acl',
+    // An ACL editor open when the window closed is revived on the node's ACL as it is then (or a Connect button).
+    { commands: [COMMANDS.setAcl, COMMANDS.editAcl], webviewPanels: { 'zookeeper.aclEditor': (editors: AclEditorPanels, panel, state) => editors.revive(panel, state, connections) } },
+    ({ registerAcl }) => registerAcl(context, log.scoped('acl'), connections),
+  );
   registerWalkthrough(context, log.scoped('walkthrough'), connections);
   const language = startLanguageClient(context, log.scoped('language'), connections);
   context.subscriptions.push(language);

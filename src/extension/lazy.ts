@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { userMessage } from './errors';
+import { isAutomationCall } from './commands/registerCommand';
+import { UserError, userMessage } from './errors';
 import type { Logger } from './logging';
 // Types only: erased from the core bundle, so that none of these modules loads at activation.
 import type * as acl from './acl';
@@ -33,34 +34,69 @@ export interface FeatureModules {
 export type FeatureName = keyof FeatureModules;
 
 /** What first use of a feature looks like; any of them loads it. */
-export interface FeatureTriggers {
+export interface FeatureTriggers<T = unknown> {
   /** Contributed commands the feature registers: stand-ins until then, which load it and run the real one. */
   commands?: readonly string[];
   /** Views the feature provides: a stand-in provider until the view first shows. */
   views?: readonly string[];
   /** Schemes of its documents: an editor of one restored at startup loads the feature. */
   schemes?: readonly string[];
+  /**
+   * Its webview panels, by view type: one VS Code restores after a reload loads the feature, and this
+   * function revives it (each type needs "onWebviewPanel:<type>" in package.json's activationEvents).
+   */
+  webviewPanels?: Readonly<Record<string, (made: T, panel: vscode.WebviewPanel, state: unknown) => Thenable<void> | void>>;
 }
 
 /** Requires dist/feature-<name>.js. A function of its own so that a test build can stand in for it. */
 export type FeatureRequire = <K extends FeatureName>(name: K) => FeatureModules[K];
 
-// `__dirname` is dist/ in the bundle; a computed path, so esbuild leaves this require to run time.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const requireBundle: FeatureRequire = (name) => require(path.join(__dirname, `feature-${name}.js`)) as FeatureModules[typeof name];
+/**
+ * Requires feature-<name>.js from `dir`. A bundle that fails (missing, corrupt, a throw at its top level)
+ * is not kept in Node's module cache, so the next call tries the file again.
+ */
+export function bundleRequire(dir: string): FeatureRequire {
+  // A computed path, so esbuild leaves this require to run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (name) => require(path.join(dir, `feature-${name}.js`)) as FeatureModules[typeof name];
+}
+
+// `__dirname` is dist/ in the bundle.
+export const requireBundle: FeatureRequire = bundleRequire(__dirname);
+
+/**
+ * A feature's bundle could not be loaded. The sentence says what failed and what to do; the cause (the
+ * require's own error, with its stack) goes to the log. Its stand-ins stay, so the next use tries again.
+ */
+export class FeatureLoadError extends UserError {
+  constructor(
+    readonly feature: FeatureName,
+    override readonly cause: unknown,
+  ) {
+    super(
+      vscode.l10n.t(
+        'ZooKeeper Explorer could not load its "{0}" feature ({1}): reload the window, and if it keeps failing, reinstall the extension; the details are in the "ZooKeeper" output.',
+        feature,
+        cause instanceof Error ? cause.message.split('\n')[0] : String(cause),
+      ),
+    );
+  }
+}
 
 /** A feature loaded on first use: `get()` loads it (once) and returns what its registration made. */
-export class LazyFeature<T> implements vscode.Disposable {
+export class LazyFeature<T, M = unknown> implements vscode.Disposable {
   private value: { made: T } | undefined;
   private loading = false;
   private readonly standIns: vscode.Disposable[] = [];
+  private readonly serializers: vscode.Disposable[] = [];
   private readonly loadedEmitter = new vscode.EventEmitter<T>();
   /** Fires once, when the feature has loaded (for wiring that must wait until then). */
   readonly onDidLoad = this.loadedEmitter.event;
 
   constructor(
     readonly name: FeatureName,
-    private readonly load: () => T,
+    private readonly requireModule: () => M,
+    private readonly register: (module: M) => T,
     private readonly log: Logger,
   ) {}
 
@@ -68,16 +104,27 @@ export class LazyFeature<T> implements vscode.Disposable {
     return this.value !== undefined;
   }
 
-  /** Loads the feature now (synchronously: its bundle is required) unless it has loaded already. */
+  /**
+   * Loads the feature now (synchronously: its bundle is required) unless it has loaded already. A bundle
+   * that cannot be loaded throws a FeatureLoadError and leaves the stand-ins in place: the next use tries again.
+   */
   get(): T {
     if (this.value) return this.value.made;
     if (this.loading) throw new Error(`feature ${this.name} is used while it loads (a cycle between features)`);
     this.loading = true;
     try {
-      // Stand-ins go first: the feature registers the same command ids and views.
-      for (const standIn of this.standIns.splice(0)) standIn.dispose();
       const started = Date.now();
-      const made = this.load();
+      let module: M;
+      try {
+        module = this.requireModule();
+      } catch (error) {
+        // Logged here, with the require's own stack, once per failed attempt; callers show the sentence.
+        this.log.error(`could not load feature ${this.name}; its commands stay and the next use tries again`, error);
+        throw new FeatureLoadError(this.name, error);
+      }
+      // Only now the stand-ins go: the feature registers the same command ids and views.
+      for (const standIn of this.standIns.splice(0)) standIn.dispose();
+      const made = this.register(module);
       this.value = { made };
       this.log.info(`loaded feature ${this.name} in ${Date.now() - started} ms`);
       this.loadedEmitter.fire(made);
@@ -87,17 +134,30 @@ export class LazyFeature<T> implements vscode.Disposable {
     }
   }
 
-  /** Stand-ins for its commands and views, and a look at the editors VS Code restored. */
-  arm(triggers: FeatureTriggers): void {
+  /** Stand-ins for its commands and views, serializers of its webviews, and a look at the editors VS Code restored. */
+  arm(triggers: FeatureTriggers<T>): void {
+    for (const [viewType, revive] of Object.entries(triggers.webviewPanels ?? {})) {
+      // Not a stand-in: the feature registers no serializer of its own, so this one stays for the session.
+      this.serializers.push(
+        vscode.window.registerWebviewPanelSerializer(viewType, {
+          deserializeWebviewPanel: async (panel, state) => {
+            const made = this.ensure();
+            if (made === undefined) panel.dispose(); // ensure() said why
+            else await revive(made, panel, state);
+          },
+        }),
+      );
+    }
     for (const id of triggers.commands ?? []) {
       this.standIns.push(
         vscode.commands.registerCommand(id, async (...args: unknown[]) => {
           try {
             this.get();
           } catch (error) {
-            // What the real command wrapper does with an error (registerCommand), for a feature that failed to load.
+            // What the real command wrapper does with an error (registerCommand): automation gets it back, the UI a notification.
             const message = userMessage(error);
-            this.log.error(`${id}: loading feature ${this.name}: ${message}`, error);
+            if (!(error instanceof FeatureLoadError)) this.log.error(`${id}: loading feature ${this.name}: ${message}`, error);
+            if (isAutomationCall(args)) throw new Error(message);
             void vscode.window.showErrorMessage(message);
             return undefined;
           }
@@ -137,14 +197,14 @@ export class LazyFeature<T> implements vscode.Disposable {
       return this.get();
     } catch (error) {
       const message = userMessage(error);
-      this.log.error(`loading feature ${this.name}: ${message}`, error);
+      if (!(error instanceof FeatureLoadError)) this.log.error(`loading feature ${this.name}: ${message}`, error);
       void vscode.window.showErrorMessage(message);
       return undefined;
     }
   }
 
   dispose(): void {
-    for (const standIn of this.standIns.splice(0)) standIn.dispose();
+    for (const standIn of [...this.standIns.splice(0), ...this.serializers.splice(0)]) standIn.dispose();
     this.loadedEmitter.dispose();
   }
 }
@@ -155,15 +215,15 @@ export class LazyFeature<T> implements vscode.Disposable {
  * function then runs once, with the module's exports.
  */
 export class LazyFeatures implements vscode.Disposable {
-  private readonly all: LazyFeature<unknown>[] = [];
+  private readonly all: { readonly name: FeatureName; readonly loaded: boolean; dispose(): void }[] = [];
 
   constructor(
     private readonly log: Logger,
     private readonly requireFeature: FeatureRequire = requireBundle,
   ) {}
 
-  add<K extends FeatureName, T>(name: K, triggers: FeatureTriggers, register: (module: FeatureModules[K]) => T): LazyFeature<T> {
-    const feature = new LazyFeature<T>(name, () => register(this.requireFeature(name)), this.log);
+  add<K extends FeatureName, T>(name: K, triggers: FeatureTriggers<T>, register: (module: FeatureModules[K]) => T): LazyFeature<T, FeatureModules[K]> {
+    const feature = new LazyFeature<T, FeatureModules[K]>(name, () => this.requireFeature(name), register, this.log);
     feature.arm(triggers);
     this.all.push(feature);
     return feature;

@@ -1,15 +1,44 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
-import type { FeatureName } from '../../src/extension/lazy';
+import { bundleRequire, LazyFeatures, type FeatureName } from '../../src/extension/lazy';
+import type { Logger } from '../../src/extension/logging';
 import { parseEntries } from '../../src/zk/acl/model';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
 
 interface Manifest {
-  contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+  contributes: {
+    commands: { command: string }[];
+    views: Record<string, { id: string }[]>;
+    menus: Record<string, { command?: string }[]>;
+    keybindings?: { command: string }[];
+    viewsWelcome?: { contents: string }[];
+    walkthroughs?: { steps: { description: string; completionEvents?: string[] }[] }[];
+  };
+}
+
+/**
+ * Every command package.json makes reachable: menus (commandPalette, view titles, items, editor and SCM),
+ * keybindings, and the command: links and onCommand: events of the welcome views and the walkthrough
+ * (their text in package.nls.json), by where each is named.
+ */
+function referencedCommands(manifest: Manifest, nls: Record<string, string>): Map<string, string> {
+  const found = new Map<string, string>();
+  const contributes = manifest.contributes;
+  for (const [menu, items] of Object.entries(contributes.menus)) for (const item of items) if (item.command) found.set(item.command, `menus.${menu}`);
+  for (const binding of contributes.keybindings ?? []) found.set(binding.command, 'keybindings');
+  const texts = [...(contributes.viewsWelcome ?? []).map((w) => w.contents), ...(contributes.walkthroughs ?? []).flatMap((w) => w.steps.map((s) => s.description))];
+  for (const text of texts) {
+    const resolved = /^%(.+)%$/.exec(text) ? (nls[text.slice(1, -1)] ?? text) : text;
+    for (const m of resolved.matchAll(/command:([\w.-]+)/g)) found.set(m[1], 'viewsWelcome/walkthroughs (command: link)');
+  }
+  for (const w of contributes.walkthroughs ?? []) for (const step of w.steps) for (const event of step.completionEvents ?? []) if (event.startsWith('onCommand:')) found.set(event.slice('onCommand:'.length), 'walkthroughs (completionEvents)');
+  return found;
 }
 
 async function api(): Promise<ZooKeeperExplorerApi> {
@@ -70,6 +99,24 @@ describe('lazily loaded features (src/extension/lazy.ts, one bundle each)', func
     assert.ok(loadedBundles().includes('extension.js'));
   });
 
+  it('every command a menu, keybinding, welcome view or walkthrough names is declared and registered, loaded or not', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const manifest = extension.packageJSON as Manifest;
+    const nls = JSON.parse(fs.readFileSync(path.join(extension.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const referenced = referencedCommands(manifest, nls);
+    // The welcome view's and palette's own commands must be among them, or the collection above missed a place.
+    assert.ok(referenced.has(COMMANDS.addConnection) && referenced.has(COMMANDS.runScript) && referenced.has(COMMANDS.showMetrics), [...referenced.keys()].join(', '));
+    const declared = new Set(manifest.contributes.commands.map((c) => c.command));
+    // VS Code's own commands of our views (zookeeper.explorer.focus…) are registered, not declared.
+    const viewIds = Object.values(manifest.contributes.views).flat().map((v) => v.id);
+    const ours = (id: string): boolean => id.startsWith('zookeeper.') && !viewIds.some((view) => id.startsWith(`${view}.`));
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const problems = [...referenced]
+      .filter(([id]) => (ours(id) && !declared.has(id)) || !registered.has(id))
+      .map(([id, where]) => `${id} (named in ${where}): ${declared.has(id) ? 'declared' : 'NOT declared'}, ${registered.has(id) ? 'registered' : 'NOT registered'}`);
+    assert.deepEqual(problems, []);
+  });
+
   it('every feature loads from its own bundle, and then the commands are still exactly those package.json declares', async () => {
     const exports = await api();
     // Reading a feature of the API loads it, as its first use would.
@@ -95,5 +142,78 @@ describe('lazily loaded features (src/extension/lazy.ts, one bundle each)', func
       .filter((id) => !viewIds.some((view) => id.startsWith(`${view}.`)))
       .sort();
     assert.deepEqual(registered, declared);
+  });
+});
+
+/** A Logger that keeps what it is told (the detail of a failure must reach the log). */
+function recordingLogger(lines: string[]): Logger {
+  const logger: Logger = {
+    trace: () => undefined,
+    info: (message) => lines.push(`info ${message}`),
+    warn: (message) => lines.push(`warn ${message}`),
+    error: (message, error) => lines.push(`error ${message}${error instanceof Error ? `\n${error.stack ?? error.message}` : ''}`),
+    scoped: () => logger,
+    show: () => undefined,
+  };
+  return logger;
+}
+
+// The composition root's LazyFeatures, reading its bundles from a folder of this test's own (never the
+// real dist/): a feature-search.js that is missing, then throws at its top level, then is corrupt, then
+// is whole. The stand-in command is a real VS Code command; the calls are automation calls (an argument
+// object), which get the sentence back as the rejection, as the real command wrapper does.
+describe('a feature bundle that fails to load (src/extension/lazy.ts)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let features: LazyFeatures | undefined;
+  const registered: vscode.Disposable[] = [];
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-lazy-bundles-'));
+  });
+
+  afterEach(() => {
+    features?.dispose();
+    features = undefined;
+    for (const d of registered.splice(0)) d.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps its commands, answers each use with one sentence (what failed, what to do), logs the detail, and loads on the next use once the bundle is whole', async () => {
+    const lines: string[] = [];
+    features = new LazyFeatures(recordingLogger(lines), bundleRequire(dir));
+    const id = `zookeeper.test.lazyLoadFailure${Date.now()}`;
+    // The stand-in's "feature": what its bundle exports decides what the real command answers.
+    features.add('search', { commands: [id] }, (module) => {
+      const answer = (module as unknown as { answer: string }).answer;
+      registered.push(vscode.commands.registerCommand(id, () => answer));
+      return answer;
+    });
+    const bundle = path.join(dir, 'feature-search.js');
+    const attempts: { write?: string; cause: RegExp }[] = [
+      { cause: /Cannot find module/ }, // missing
+      { write: "throw new Error('zke-test: thrown at the top level');\n", cause: /zke-test: thrown at the top level/ },
+      { write: 'module.exports = {\n', cause: /Unexpected end of input/ }, // corrupt: cut short
+    ];
+    for (const attempt of attempts) {
+      if (attempt.write !== undefined) fs.writeFileSync(bundle, attempt.write);
+      const before = lines.length;
+      const message = await rejection(id, { connection: 'any' });
+      assert.match(message, /^ZooKeeper Explorer could not load its "search" feature \(.+\): reload the window, and if it keeps failing, reinstall the extension; the details are in the "ZooKeeper" output\.$/);
+      assert.match(message, attempt.cause);
+      assert.doesNotMatch(message, /\n/, 'one sentence, no stack');
+      const logged = lines.slice(before).join('\n');
+      assert.match(logged, /could not load feature search/);
+      assert.match(logged, attempt.cause);
+      assert.match(logged, /\n\s+at /, `the log has the stack: ${logged}`);
+      assert.ok((await vscode.commands.getCommands(true)).includes(id), 'the stand-in is still there');
+      assert.deepEqual(features.loaded(), []);
+    }
+    // Whole now: the next use loads it and runs the real command.
+    fs.writeFileSync(bundle, "module.exports = { answer: 'zke-test: loaded' };\n");
+    assert.equal(await vscode.commands.executeCommand(id, { connection: 'any' }), 'zke-test: loaded');
+    assert.deepEqual(features.loaded(), ['search']);
+    assert.equal(await vscode.commands.executeCommand(id, { connection: 'any' }), 'zke-test: loaded');
+    assert.match(lines.join('\n'), /loaded feature search in \d+ ms/);
   });
 });

@@ -6,6 +6,7 @@ import { authenticatedIdentities, effectivePermissions, locksOut } from '../../z
 import { formatIdentity, type SessionIdentities } from '../../zk/acl/identities';
 import { formatEntry, isRedactedDigest, normalizePerms, sameAcl, validateAcl, type AclEntry } from '../../zk/acl/model';
 import { readAcl } from '../../zk/acl/setAcl';
+import type { ConnectionManager } from '../connections/connectionManager';
 import type { ZkConnection } from '../connections/zkConnection';
 import type { Logger } from '../logging';
 import { applyAcl, describeReport, identitiesOf } from './apply';
@@ -121,6 +122,20 @@ class AclEditorPanel implements vscode.Disposable {
       analysis: analyze(read.acl, read.acl, session),
     });
     return { aversion: read.aversion, readOnly: readOnlyReason !== undefined };
+  }
+
+  /**
+   * A restored editor whose connection is not up: it says so and offers a button that connects and
+   * reads (the 'reload' message), rather than connecting at startup on its own.
+   */
+  async showNotConnected(): Promise<void> {
+    await this.readyPromise;
+    await this.post({
+      type: 'notConnected',
+      connection: this.connection.name,
+      path: this.path,
+      message: vscode.l10n.t('This editor was open when the window closed. "{0}" is not connected yet: connect to read the ACL of {1} as it is now.', this.connection.name, this.path),
+    });
   }
 
   private post(message: Record<string, unknown>): Thenable<boolean> {
@@ -258,6 +273,41 @@ export class AclEditorPanels implements vscode.Disposable {
     }
     const loaded = await editor.load();
     return { connection: connection.name, path, ...loaded };
+  }
+
+  /**
+   * An editor VS Code restored after a reload (the ACL feature's WebviewPanelSerializer): its webview kept
+   * only the node's address (setState in media/acl/editor.js). It reads the node's ACL as it is now when
+   * the connection is up, and otherwise shows a placeholder with a button that connects and reads.
+   */
+  revive(panel: vscode.WebviewPanel, state: unknown, connections: ConnectionManager): Promise<void> {
+    const saved = (typeof state === 'object' && state !== null ? state : {}) as { connection?: unknown; path?: unknown };
+    const connection = typeof saved.connection === 'string' ? connections.get(saved.connection) : undefined;
+    if (!connection || typeof saved.path !== 'string' || !saved.path.startsWith('/')) {
+      // Nothing to show: a connection removed since, or a panel from before the address was kept.
+      this.log.info(`ACL editor not restored: ${typeof saved.connection === 'string' ? `no connection named ${saved.connection}` : 'no node address was kept'}`);
+      panel.dispose();
+      return Promise.resolve();
+    }
+    const path = saved.path;
+    const key = `${connection.name}\u0000${path}`;
+    const mediaRoot = vscode.Uri.joinPath(this.extensionUri, 'media', 'acl');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot] };
+    this.panels.get(key)?.dispose();
+    const editor = new AclEditorPanel(panel, connection, path, mediaRoot, this.log, () => this.panels.delete(key));
+    this.panels.set(key, editor);
+    // Not awaited: VS Code shows the restored webview (and delivers its "ready") only once this returns.
+    const fill = async (): Promise<void> => {
+      if (connection.status !== 'connected') return editor.showNotConnected();
+      try {
+        await editor.load();
+      } catch (error) {
+        this.log.warn(`restoring the ACL editor of ${connection.name}:${path}: ${errorMessage(error)}`);
+        await editor.showNotConnected();
+      }
+    };
+    void fill();
+    return Promise.resolve();
   }
 
   /** The open editors (for tests): connection and path of each. */

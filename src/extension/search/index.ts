@@ -277,7 +277,12 @@ export function registerSearch(context: vscode.ExtensionContext, log: Logger, co
   registerCommand(context.subscriptions, commandLog, COMMANDS.openSearchResult, async (arg?: unknown) => {
     const target = arg as Partial<SearchTarget> | undefined;
     if (!target || typeof target.connection !== 'string' || typeof target.path !== 'string') throw new UserError('Pass a search result: { connection, path, line?, column? }.');
-    const opened = await vscode.commands.executeCommand<{ uri?: string; binary?: boolean } | undefined>(COMMANDS.openNode, { connection: target.connection, path: normalizeUserPath(target.path) });
+    const opened = await vscode.commands
+      .executeCommand<{ uri?: string; binary?: boolean } | undefined>(COMMANDS.openNode, { connection: target.connection, path: normalizeUserPath(target.path) })
+      .then(undefined, (error: unknown) => {
+        // openNode, called with an argument object, rejects with its sentence (a plain Error once it crosses executeCommand): already the user's message, not an unexpected one.
+        throw new UserError(error instanceof Error ? error.message : String(error));
+      });
     if (!opened?.uri || opened.binary || target.line === undefined) return opened;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === opened.uri);
     if (!editor) return opened;
