@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type * as VSCodeHost from '../../../scripts/lib/vscodeHost';
 import type * as LanguagePack from '../../../scripts/lib/languagePack';
 
@@ -245,6 +245,35 @@ async function restingPoint(page: Page, covered: (x: number, y: number) => boole
   return candidates.find(([x, y]) => !covered(x, y)) ?? candidates[candidates.length - 1];
 }
 
+/**
+ * One chromium for every window of this process once useSharedBrowser() was called (test/e2e/run.ts
+ * does): a launch takes seconds on a busy machine, and the tier opens some thirty windows. Each
+ * window still gets a fresh browser context (storage, cookies and cache of its own, as a new
+ * profile would give), so what one test file leaves in its browser another never sees. A browser
+ * that went away (a crash) is replaced at the next open.
+ */
+let sharing = false;
+let sharedBrowser: Promise<Browser> | undefined;
+
+export function useSharedBrowser(): void {
+  sharing = true;
+}
+
+async function browserForWindow(log: (message: string) => void): Promise<Browser | undefined> {
+  if (!sharing) return undefined;
+  const current = await sharedBrowser?.catch(() => undefined);
+  if (current?.isConnected()) return current;
+  sharedBrowser = host.launchBrowser({ log });
+  return sharedBrowser;
+}
+
+/** Closes the browser of useSharedBrowser() (the process would otherwise stay alive for it). */
+export async function closeSharedBrowser(): Promise<void> {
+  const browser = await sharedBrowser?.catch(() => undefined);
+  sharedBrowser = undefined;
+  await browser?.close().catch(() => undefined);
+}
+
 export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSession> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`[e2e] ${m}\n`));
   let theme: Theme = opts.theme ?? 'light';
@@ -274,7 +303,8 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
   let wb: VSCodeHost.Workbench;
   try {
     if (opts.locale) await languagePack.waitForLanguagePack(server.userDataDir, opts.locale);
-    wb = await host.openWorkbench({ server, folder, extensionDevelopmentPath, env: opts.env, log, viewport: opts.viewport });
+    const browser = await browserForWindow(log);
+    wb = await host.openWorkbench({ server, folder, extensionDevelopmentPath, env: opts.env, log, viewport: opts.viewport, ...(browser ? { browser } : {}) });
   } catch (err) {
     await server.stop();
     if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
