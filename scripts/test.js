@@ -36,10 +36,12 @@ const log = (message) => out('stdout').write(`[test] ${message}\n`);
  * Tiers that run at the same time as another one when both are asked for: `npm test` would
  * otherwise wait for each in turn. The unit tier spends most of its time waiting (sessions
  * expiring, servers stopping and starting), which leaves room for the type check and lint
- * (static) and for the Kerberos tier (its own KDC and servers on their own ports, like every
- * server the tests start). Each keeps its own counts, floor and verdict; only the clock is shared.
+ * (static), the Kerberos tier (its own KDC and servers) and the extension tier (its own ZooKeeper,
+ * VS Code server and browser; a third of it is waiting for the extension's 20 s operation timeout
+ * in the fault tests). Every server is on ports of its own. Each tier keeps its own counts, floor
+ * and verdict; only the clock is shared. ZKE_TIERS_ONE_BY_ONE=1 runs them one after the other.
  */
-const BESIDE = { unit: ['static', 'kerberos'] };
+const BESIDE = process.env.ZKE_TIERS_ONE_BY_ONE === '1' ? {} : { unit: ['static', 'kerberos', 'extension'] };
 
 /** The environment variable that narrows each tier to the tests whose full title matches it (mocha grep). */
 const GREP_VARS = { unit: 'ZKE_UNIT_GREP', kerberos: 'ZKE_KERBEROS_GREP', extension: 'ZKE_TEST_GREP', package: 'ZKE_PACKAGE_GREP', e2e: 'ZKE_E2E_GREP' };

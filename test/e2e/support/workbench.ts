@@ -549,16 +549,17 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
 
 /**
  * Mocha hooks of a suite on the demo world (ZK_E2E_CONNECT, started by npm test): a light workbench
- * with the connection "demo" handed to `use` before the tests, a screenshot, the screen as text and
+ * with the connection "demo" (and options.settings) handed to `use` before the tests, a screenshot, the screen as text and
  * the logs after a failed test, and the workbench closed at the end. Returns the connect string.
  */
-export function useDemoWorkbench(use: (session: WorkbenchSession) => void): string {
+export function useDemoWorkbench(use: (session: WorkbenchSession) => void, options: { settings?: Record<string, unknown> } = {}): string {
   const connectString = process.env.ZK_E2E_CONNECT ?? '';
   let session: WorkbenchSession | undefined;
   before(async function () {
     this.timeout(180_000);
     if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
-    session = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
+    // options.settings: more user settings from the start (a window opened with them, not reloaded into them).
+    session = await openWorkbench({ theme: 'light', settings: { ...options.settings, 'zookeeper.connections': [{ name: 'demo', connectString }] } });
     use(session);
   });
   afterEach(async function () {
