@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
-import { closeSharedBrowser, useSharedBrowser } from './support/workbench';
+import { closeSharedBrowser, settleClosedWindows, useSharedBrowser } from './support/workbench';
 
 export const SUMMARY_PREFIX = 'E2E_TESTS';
 
@@ -76,7 +76,8 @@ export async function runE2E(grep?: string): Promise<number> {
     return 1;
   }
   for (const f of files) mocha.addFile(path.join(__dirname, f));
-  // Every window in one chromium, each in a context of its own (see useSharedBrowser).
+  // Every window in one chromium, each in a context of its own, and a closed window's server
+  // stopping while the next window opens (see useSharedBrowser).
   useSharedBrowser();
   let passed = 0;
   let failed = 0;
@@ -95,6 +96,7 @@ export async function runE2E(grep?: string): Promise<number> {
     console.error(err);
     failed++;
   }
+  await settleClosedWindows();
   await closeSharedBrowser();
   timing.print();
   for (const title of pending) console.log(`${SUMMARY_PREFIX}_PENDING: ${title}`);

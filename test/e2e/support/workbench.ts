@@ -111,6 +111,11 @@ export interface WorkbenchSession {
   describeScreen(): Promise<string>;
   /** For a failed test: a screenshot (failed-<title>.png), what describeScreen() says, and the logs. */
   captureFailure(title: string): Promise<void>;
+  /**
+   * Closes the window and stops its server. With useSharedBrowser() the server stops in the
+   * background once the window is closed (the next window need not wait for it);
+   * settleClosedWindows() waits for every such stop.
+   */
   close(): Promise<void>;
 }
 
@@ -250,7 +255,9 @@ async function restingPoint(page: Page, covered: (x: number, y: number) => boole
  * does): a launch takes seconds on a busy machine, and the tier opens some thirty windows. Each
  * window still gets a fresh browser context (storage, cookies and cache of its own, as a new
  * profile would give), so what one test file leaves in its browser another never sees. A browser
- * that went away (a crash) is replaced at the next open.
+ * that went away (a crash) is replaced at the next open. A closed window's server stops in the
+ * background (settleClosedWindows() waits for them): each window has a server of its own, on a port
+ * of its own, so the next one need not wait.
  */
 let sharing = false;
 let sharedBrowser: Promise<Browser> | undefined;
@@ -265,6 +272,14 @@ async function browserForWindow(log: (message: string) => void): Promise<Browser
   if (current?.isConnected()) return current;
   sharedBrowser = host.launchBrowser({ log });
   return sharedBrowser;
+}
+
+/** Servers of windows closed with useSharedBrowser() on that are still stopping (see WorkbenchSession.close). */
+const closing = new Set<Promise<void>>();
+
+/** Waits until every server of a closed window has stopped (its processes gone, its folders removed). */
+export async function settleClosedWindows(): Promise<void> {
+  while (closing.size > 0) await Promise.allSettled([...closing]);
 }
 
 /** Closes the browser of useSharedBrowser() (the process would otherwise stay alive for it). */
@@ -532,9 +547,13 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
 
     async close() {
       await wb.close();
-      await server.stop();
-      if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
-      if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
+      const stopped = server.stop().finally(() => {
+        if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
+        if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
+      });
+      if (!sharing) return stopped;
+      closing.add(stopped);
+      void stopped.catch(() => undefined).finally(() => closing.delete(stopped));
     },
   };
 
