@@ -133,10 +133,13 @@ function summaryCounts(output, prefix) {
 }
 
 async function build() {
-  log('building: tsc (tests) and esbuild (extension)…');
-  const compiled = await run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.test.json']);
+  log('building: tsc (tests) and esbuild (extension), side by side…');
+  // Independent: tsc writes out/ from the TypeScript, esbuild bundles src/ into dist/ (it reads no out/).
+  const [compiled, bundled] = await Promise.all([
+    run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.test.json']),
+    run(process.execPath, ['scripts/build.mjs']),
+  ]);
   if (compiled.code !== 0) throw new Error('TypeScript compilation failed; see above.');
-  const bundled = await run(process.execPath, ['scripts/build.mjs']);
   if (bundled.code !== 0) throw new Error('esbuild failed; see above.');
 }
 
