@@ -17,13 +17,31 @@
 // (GREP_VARS below); any ZKE_*GREP in the environment is announced at the top and at the bottom,
 // and a narrowed tier is not held to its floor (which is said too).
 'use strict';
+const { AsyncLocalStorage } = require('node:async_hooks');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const TIERS = ['static', 'unit', 'kerberos', 'extension', 'package', 'e2e'];
-const log = (message) => console.log(`[test] ${message}`);
+/**
+ * Where a tier's output goes: the terminal, or, for a tier run beside another (BESIDE), a buffer
+ * printed in one piece when it is done, so that no two tiers' lines interleave.
+ */
+const sinks = new AsyncLocalStorage();
+const out = (stream) => sinks.getStore()?.[stream] ?? process[stream];
+const log = (message) => out('stdout').write(`[test] ${message}\n`);
+
+/**
+ * Tiers that run at the same time as another one when both are asked for: `npm test` would
+ * otherwise wait for each in turn. The unit tier spends most of its time waiting (sessions
+ * expiring, servers stopping and starting), which leaves room for the type check and lint
+ * (static), the Kerberos tier (its own KDC and servers) and the extension tier (its own ZooKeeper,
+ * VS Code server and browser; a third of it is waiting for the extension's 20 s operation timeout
+ * in the fault tests). Every server is on ports of its own. Each tier keeps its own counts, floor
+ * and verdict; only the clock is shared. ZKE_TIERS_ONE_BY_ONE=1 runs them one after the other.
+ */
+const BESIDE = process.env.ZKE_TIERS_ONE_BY_ONE === '1' ? {} : { unit: ['static', 'kerberos', 'extension'] };
 
 /** The environment variable that narrows each tier to the tests whose full title matches it (mocha grep). */
 const GREP_VARS = { unit: 'ZKE_UNIT_GREP', kerberos: 'ZKE_KERBEROS_GREP', extension: 'ZKE_TEST_GREP', package: 'ZKE_PACKAGE_GREP', e2e: 'ZKE_E2E_GREP' };
@@ -78,6 +96,8 @@ function judgeCounts(tier, counts, floors) {
 }
 
 function run(command, args, options = {}) {
+  const stdout = out('stdout');
+  const stderr = out('stderr');
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...options });
     let output = '';
@@ -86,8 +106,8 @@ function run(command, args, options = {}) {
         output += chunk.toString();
         target.write(chunk);
       });
-    forward(child.stdout, process.stdout);
-    forward(child.stderr, process.stderr);
+    forward(child.stdout, stdout);
+    forward(child.stderr, stderr);
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
   });
 }
@@ -113,10 +133,13 @@ function summaryCounts(output, prefix) {
 }
 
 async function build() {
-  log('building: tsc (tests) and esbuild (extension)…');
-  const compiled = await run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.test.json']);
+  log('building: tsc (tests) and esbuild (extension), side by side…');
+  // Independent: tsc writes out/ from the TypeScript, esbuild bundles src/ into dist/ (it reads no out/).
+  const [compiled, bundled] = await Promise.all([
+    run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.test.json']),
+    run(process.execPath, ['scripts/build.mjs']),
+  ]);
   if (compiled.code !== 0) throw new Error('TypeScript compilation failed; see above.');
-  const bundled = await run(process.execPath, ['scripts/build.mjs']);
   if (bundled.code !== 0) throw new Error('esbuild failed; see above.');
 }
 
@@ -134,16 +157,86 @@ async function tierStatic() {
   return results;
 }
 
+/** Every *.test.js below `dir` (relative to the root), sorted. */
+function testFiles(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.test.js')) found.push(path.relative(root, full));
+    }
+  };
+  walk(path.join(root, dir));
+  return found.sort();
+}
+
+/**
+ * How many mocha processes run the unit tier's files side by side (ZKE_UNIT_JOBS, default 3; 1: one
+ * process, as before). Most of the tier's time is waiting (for a session to expire, a server to stop
+ * or start, a participant to appear), not computing: three processes keep a 2-core machine busy
+ * without starving it. Each process has its own shared ZooKeeper (test/support/zookeeper.ts), so
+ * the files of one process see the server as they did in one process; no two files run at once
+ * in the same process.
+ */
+function unitJobs() {
+  const jobs = Number(process.env.ZKE_UNIT_JOBS ?? 3);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`ZKE_UNIT_JOBS must be a whole number above 0, not ${JSON.stringify(process.env.ZKE_UNIT_JOBS)}`);
+  return jobs;
+}
+
+/** Where the last full unit run left each file's time ({ "<file relative to the root>": ms }), outside the repository. */
+function unitDurationsFile() {
+  return path.join(require('./lib/vscodeHost').cacheDir(), 'unit-durations.json');
+}
+
+/**
+ * The files in the order they are handed out: the slowest of the last full run first (a long file
+ * handed out last would run alone at the end), files it did not see before them (unknown: maybe
+ * slow), then by name. Only the order changes, never which files run.
+ */
+function orderBySlowest(files, durations) {
+  const known = (f) => (typeof durations[f] === 'number' ? durations[f] : Infinity);
+  return [...files].sort((a, b) => known(b) - known(a) || a.localeCompare(b));
+}
+
+function readJsonOr(file, fallback) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return fallback;
+  }
+}
+
 async function tierUnit() {
   const mocha = require.resolve('mocha/bin/mocha.js', { paths: [root] });
   const grep = process.env[GREP_VARS.unit];
+  const jobs = unitJobs();
+  const durationsOut = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'zke-unit-')), 'durations.json');
   const args = [mocha, '--forbid-only', '--timeout', '60000', '--require', 'out/test/support/zookeeper.js'];
   args.push('--reporter', path.join(__dirname, 'lib', 'mochaSummaryReporter.js'), '--reporter-option', `prefix=${PREFIXES.unit}`);
+  args.push('--reporter-option', `durations=${durationsOut}`);
   if (grep) args.push('--grep', grep);
-  args.push('--recursive', 'out/test/unit/**/*.test.js');
+  if (jobs > 1) args.push('--parallel', '--jobs', String(jobs));
+  const cache = unitDurationsFile();
+  const files = orderBySlowest(testFiles('out/test/unit'), readJsonOr(cache, {}));
+  log(`unit: ${files.length} files${jobs > 1 ? `, ${jobs} at a time (ZKE_UNIT_JOBS)` : ''}`);
+  args.push(...files);
   const { code, output } = await run(process.execPath, args, { env: { ...process.env, ZK_TEST_INSTALL: '1' } });
   const counts = summaryCounts(output, PREFIXES.unit) ?? { passed: 0, failed: 1, pending: [] };
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  // A narrowed or failed run did not time every file: the last full run's figures stay.
+  const measured = readJsonOr(durationsOut, undefined);
+  fs.rmSync(path.dirname(durationsOut), { recursive: true, force: true });
+  if (measured && !grep && counts.failed === 0) {
+    const relative = Object.fromEntries(Object.entries(measured).map(([file, ms]) => [path.relative(root, file), ms]));
+    try {
+      fs.mkdirSync(path.dirname(cache), { recursive: true });
+      fs.writeFileSync(cache, JSON.stringify(relative, null, 1) + '\n');
+    } catch (error) {
+      log(`unit: could not keep the files' durations in ${cache}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   return counts;
 }
 
@@ -175,34 +268,62 @@ async function tierExtension() {
   const { runExtensionTests } = require('./lib/vscodeHost');
   const { buildZhCnLanguagePack, localeServerArgs, waitForLanguagePack } = require('./lib/languagePack');
   return withZooKeeper(async (server) => {
-    // Two passes: English (test/extension), then VS Code in Chinese (test/extension/zh-cn: --locale zh-cn
-    // with a stand-in language pack, see scripts/lib/languagePack.js). Their counts add up.
+    // Two passes: English (test/extension) and VS Code in Chinese (test/extension/zh-cn: --locale zh-cn
+    // with a stand-in language pack, see scripts/lib/languagePack.js). Their counts add up. They run at
+    // the same time, each in its own VS Code server and window, on their own nodes of the one server
+    // (each suite works under a base path of its own): the zh-cn pass is mostly start-up, which would
+    // otherwise be waited for after the English pass. Its output is printed once it is done.
     const passes = [
       { label: 'English', tests: path.join(root, 'out', 'test', 'extension', 'index.js'), extraArgs: [], afterStart: undefined },
       { label: 'zh-cn', tests: path.join(root, 'out', 'test', 'extension', 'zh-cn', 'index.js'), extraArgs: null, afterStart: (vscode) => waitForLanguagePack(vscode.userDataDir, 'zh-cn') },
     ];
     const total = { passed: 0, failed: 0, pending: [] };
     const packDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'zke-language-pack-'));
+    const runPass = async (pass) => {
+      if (pass.extraArgs === null) pass.extraArgs = localeServerArgs(buildZhCnLanguagePack({ dir: packDir, log }));
+      log(`extension: the ${pass.label} pass`);
+      let output = '';
+      const code = await runExtensionTests({
+        extensionDevelopmentPath: root,
+        extensionTestsPath: pass.tests,
+        env: { ZK_TEST_CONNECT: server.connectString },
+        settings: { 'zookeeper.connectTimeoutMs': 5000 },
+        extraArgs: pass.extraArgs,
+        afterStart: pass.afterStart,
+        log,
+        onLog: (type, text) => {
+          output += text + '\n';
+          out(type === 'error' ? 'stderr' : 'stdout').write(text.endsWith('\n') ? text : text + '\n');
+        },
+      });
+      const counts = summaryCounts(output, PREFIXES.extension) ?? { passed: 0, failed: 1, pending: [] };
+      if (code !== 0 && counts.failed === 0) counts.failed = 1;
+      return counts;
+    };
     try {
-      for (const pass of passes) {
-        if (pass.extraArgs === null) pass.extraArgs = localeServerArgs(buildZhCnLanguagePack({ dir: packDir, log }));
-        log(`extension: the ${pass.label} pass`);
-        let output = '';
-        const code = await runExtensionTests({
-          extensionDevelopmentPath: root,
-          extensionTestsPath: pass.tests,
-          env: { ZK_TEST_CONNECT: server.connectString },
-          settings: { 'zookeeper.connectTimeoutMs': 5000 },
-          extraArgs: pass.extraArgs,
-          afterStart: pass.afterStart,
-          log,
-          onLog: (type, text) => {
-            output += text + '\n';
-            (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
-          },
-        });
-        const counts = summaryCounts(output, PREFIXES.extension) ?? { passed: 0, failed: 1, pending: [] };
-        if (code !== 0 && counts.failed === 0) counts.failed = 1;
+      const [first, ...others] = passes;
+      const beside = others.map((pass) => {
+        const chunks = [];
+        const buffer = { write: (chunk) => chunks.push(chunk) };
+        // A pass that throws counts as one failure (its reason printed with its output), like a crashed one.
+        const counts = sinks.run({ stdout: buffer, stderr: buffer }, () =>
+          runPass(pass).catch((error) => {
+            buffer.write(`[test] extension: the ${pass.label} pass could not run: ${error instanceof Error ? error.stack : String(error)}\n`);
+            return { passed: 0, failed: 1, pending: [] };
+          }),
+        );
+        return { counts, print: () => out('stdout').write(chunks.join('')) };
+      });
+      const firstCounts = await runPass(first).catch((error) => {
+        out('stderr').write(`[test] extension: the ${first.label} pass could not run: ${error instanceof Error ? error.stack : String(error)}\n`);
+        return { passed: 0, failed: 1, pending: [] };
+      });
+      const all = [firstCounts];
+      for (const b of beside) {
+        all.push(await b.counts);
+        b.print();
+      }
+      for (const counts of all) {
         total.passed += counts.passed;
         total.failed += counts.failed;
         total.pending.push(...counts.pending);
@@ -285,24 +406,51 @@ async function main() {
   const lines = [];
   const notes = [];
   const pending = [];
-  for (const tier of tiers) {
+  /** Runs one tier; its verdict is recorded by `record`, in the order of `tiers`. */
+  const runTier = async (tier) => {
     const tierStart = Date.now();
     log(`── tier ${tier} ──`);
     let counts;
     try {
       counts = await runners[tier]();
     } catch (error) {
-      console.error(`[test] tier ${tier} could not run: ${error instanceof Error ? error.stack : String(error)}`);
+      out('stderr').write(`[test] tier ${tier} could not run: ${error instanceof Error ? error.stack : String(error)}\n`);
       counts = { passed: 0, failed: 1 };
     }
     const verdict = judgeCounts(tier, counts, floors);
     for (const note of verdict.notes) log(note);
+    return { tier, counts, verdict, seconds: (Date.now() - tierStart) / 1000 };
+  };
+  /** A tier run beside another: its output is kept and printed in one piece once it is done. */
+  const runBeside = (tier) => {
+    const chunks = [];
+    const buffer = { write: (chunk) => chunks.push(chunk) };
+    const result = sinks.run({ stdout: buffer, stderr: buffer }, () => runTier(tier));
+    return { tier, result, print: () => process.stdout.write(chunks.join('')) };
+  };
+  const results = new Map();
+  const companionOf = (tier) => Object.keys(BESIDE).find((main) => main !== tier && BESIDE[main].includes(tier) && tiers.includes(main));
+  for (const tier of tiers) {
+    if (results.has(tier) || companionOf(tier)) continue; // started with its main tier
+    const beside = (BESIDE[tier] ?? []).filter((t) => tiers.includes(t) && !results.has(t)).map(runBeside);
+    if (beside.length) log(`running ${beside.map((b) => b.tier).join(' and ')} beside ${tier} (their output follows ${tier}'s)`);
+    for (const b of beside) results.set(b.tier, b.result);
+    results.set(tier, runTier(tier));
+    await results.get(tier);
+    for (const b of beside) {
+      await b.result;
+      b.print();
+    }
+  }
+  for (const tier of tiers) {
+    const { counts, verdict, seconds } = await results.get(tier);
     notes.push(...verdict.notes);
     for (const title of counts.pending ?? []) pending.push(`${tier}: ${title}`);
     totals.passed += counts.passed;
     totals.failed += counts.failed + verdict.failed;
     const pendingText = counts.pending?.length ? `, ${counts.pending.length} pending` : '';
-    lines.push(`${tier}: ${counts.passed} passed, ${counts.failed + verdict.failed} failed${pendingText} (${((Date.now() - tierStart) / 1000).toFixed(1)} s)`);
+    const main = companionOf(tier);
+    lines.push(`${tier}: ${counts.passed} passed, ${counts.failed + verdict.failed} failed${pendingText} (${seconds.toFixed(1)} s${main ? `, beside ${main}` : ''})`);
   }
   for (const line of lines) log(line);
   for (const note of notes) log(note);

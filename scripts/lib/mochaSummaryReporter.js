@@ -5,9 +5,13 @@
 //   <PREFIX>_PENDING: <full title>          one per pending (skipped) test
 //   <PREFIX> passed=N failed=M pending=P    last
 // PREFIX comes from `--reporter-option prefix=UNIT_TESTS` (default MOCHA_TESTS).
+// `--reporter-option durations=<file.json>` also writes, at the end, how long each test file's tests
+// took ({ "<file>": ms }): scripts/test.js hands the slowest files out first in parallel mode.
+const fs = require('node:fs');
+const path = require('node:path');
 const Mocha = require('mocha');
 
-const { EVENT_RUN_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+const { EVENT_RUN_END, EVENT_TEST_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 class SummaryReporter extends Mocha.reporters.Spec {
   /** @param {import('mocha').Runner} runner @param {{ reporterOptions?: { prefix?: string } }} options */
@@ -22,10 +26,24 @@ class SummaryReporter extends Mocha.reporters.Spec {
     // Hook failures and a forbidden `.only` arrive here too: each one fails the tier.
     runner.on(EVENT_TEST_FAIL, () => failed++);
     runner.on(EVENT_TEST_PENDING, (test) => pending.push(test.fullTitle()));
+    /** @type {Record<string, number>} */
+    const durations = {};
+    const durationsFile = options.reporterOptions?.durations;
+    runner.on(EVENT_TEST_END, (test) => {
+      if (test.file) durations[test.file] = (durations[test.file] ?? 0) + (test.duration ?? 0);
+    });
     // After the spec reporter's own epilogue, which it registers (once) on the same event.
     runner.once(EVENT_RUN_END, () => {
       for (const title of pending) console.log(`${prefix}_PENDING: ${title}`);
       console.log(`${prefix} passed=${passed} failed=${failed} pending=${pending.length}`);
+      if (durationsFile) {
+        try {
+          fs.mkdirSync(path.dirname(durationsFile), { recursive: true });
+          fs.writeFileSync(durationsFile, JSON.stringify(durations, null, 1) + '\n');
+        } catch (error) {
+          console.error(`could not write ${durationsFile}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
     });
   }
 }

@@ -102,6 +102,11 @@ export interface OpenWorkbenchOptions {
   viewport?: { width: number; height: number };
   headless?: boolean;
   chromiumArgs?: string[];
+  /**
+   * A browser from launchBrowser to open this window in (a context of its own); close() then closes
+   * only the context. Default: a browser launched for this window and closed with it.
+   */
+  browser?: Browser;
   /** Default true: wait until the activity bar shows its items. */
   waitForReady?: boolean;
   readyTimeoutMs?: number;
@@ -121,6 +126,9 @@ export interface Workbench {
 }
 
 export declare function openWorkbench(opts: OpenWorkbenchOptions): Promise<Workbench>;
+
+/** Headless chromium as openWorkbench launches it, to open several windows in (OpenWorkbenchOptions.browser). */
+export declare function launchBrowser(opts?: { log?: Log; headless?: boolean; chromiumArgs?: string[] }): Promise<Browser>;
 
 export interface RunExtensionTestsOptions {
   extensionDevelopmentPath: string | string[];

@@ -707,19 +707,19 @@ async function openWorkbench(opts) {
     }
     await server.updateSettings({ 'workbench.colorTheme': themeSetting(opts.theme) });
   }
-  const executablePath = await ensureChromium({ log });
-  const { chromium } = require('playwright-core');
   const t0 = Date.now();
-  const browser = await chromium.launch({
-    executablePath,
-    headless: opts.headless !== false,
-    args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs || [])],
-    // playwright gives every launch a fresh, temporary profile and deletes it on close
-  });
+  // opts.browser: a browser the caller launched (launchBrowser) and keeps for several windows; this
+  // window gets a context of its own in it (its own storage, like a fresh profile) and close()
+  // closes only that context.
+  const ownBrowser = !opts.browser;
+  const browser = opts.browser || (await launchBrowser(opts));
   // playwright itself kills the browser when this process exits or gets SIGINT/SIGTERM
   let closed = false;
+  /** @type {import('playwright-core').BrowserContext | undefined} */
+  let context;
+  let onDisconnected = () => {};
   try {
-    const context = await browser.newContext({
+    context = await browser.newContext({
       viewport: opts.viewport || { width: 1400, height: 900 },
       deviceScaleFactor: 1,
       reducedMotion: 'reduce',
@@ -732,10 +732,11 @@ async function openWorkbench(opts) {
       log('the workbench tab crashed');
       resolveExit(1);
     });
-    browser.on('disconnected', () => {
+    onDisconnected = () => {
       if (!closed) log('the browser went away');
       resolveExit(1);
-    });
+    };
+    browser.on('disconnected', onDisconnected);
     const onExtensionLog = opts.onLog || ((type, text) => (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : `${text}\n`));
     await page.exposeFunction('codeAutomationExit', (code) => {
       log(`extension host exited with code ${code}`);
@@ -764,14 +765,35 @@ async function openWorkbench(opts) {
     const close = async () => {
       if (closed) return;
       closed = true;
-      await browser.close().catch(() => {});
+      browser.off('disconnected', onDisconnected);
+      if (ownBrowser) await browser.close().catch(() => {});
+      else await context.close().catch(() => {});
     };
     return { browser, context, page, url, exitCode, close };
   } catch (err) {
     closed = true;
-    await browser.close().catch(() => {});
+    browser.off('disconnected', onDisconnected);
+    if (ownBrowser) await browser.close().catch(() => {});
+    else await context?.close().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Headless chromium as openWorkbench launches it, for a caller that opens several windows in one
+ * browser (opts.browser): a launch is seconds on a busy machine. Every launch has a fresh,
+ * temporary profile (playwright deletes it on close).
+ * @param {{ log?: import('./vscodeHost').Log, headless?: boolean, chromiumArgs?: string[] }} [opts]
+ * @returns {Promise<import('playwright-core').Browser>}
+ */
+async function launchBrowser(opts = {}) {
+  const executablePath = await ensureChromium({ log: opts.log || defaultLog });
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath,
+    headless: opts.headless !== false,
+    args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs || [])],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -850,6 +872,7 @@ module.exports = {
   ensureChromium,
   startVSCodeServer,
   openWorkbench,
+  launchBrowser,
   runExtensionTests,
   workbenchUrl,
   isNoise,

@@ -124,7 +124,8 @@ describe('e2e: Import… with a plan, on the demo world', function () {
 describe('e2e: staged changes and the ZooKeeper Changes view, on the demo world', function () {
   let wb: WorkbenchSession | undefined;
   let probe: ZkClient | undefined;
-  useDemoWorkbench((session) => (wb = session));
+  // Staged editing on from the window's start (no reload into it).
+  useDemoWorkbench((session) => (wb = session), { settings: { 'zookeeper.stagedEditing': true } });
   // A node of its own for each test: staged changes a failed test left behind cannot meet the next one.
   let base = '';
   let round = 0;
@@ -133,7 +134,7 @@ describe('e2e: staged changes and the ZooKeeper Changes view, on the demo world'
   before(async function () {
     this.timeout(120_000);
     probe = await ZkClient.connect({ connectString: connectString! });
-    await wb!.updateSettings({ 'zookeeper.stagedEditing': true });
+    assert.equal(wb!.server.readSettings()['zookeeper.stagedEditing'], true, 'the window was opened with staged editing on');
   });
   after(async () => {
     for (const path of bases) if (probe && (await probe.exists(path))) await deleteTree(probe, path);

@@ -105,6 +105,15 @@ describe('e2e: the Get Started walkthrough on the demo world', function () {
     await page.locator('.tab.active.dirty', { hasText: NAME }).first().waitFor({ timeout: 10_000 });
   }
 
+  /**
+   * Hides the panel when it shows. "View: Hide Panel" is in the palette only while the panel is
+   * visible: run blindly on a hidden panel it sat out runCommand's 30 s hang guard.
+   */
+  async function hidePanel(): Promise<void> {
+    if (await wb!.page.locator('.part.panel').isVisible()) await wb!.runCommand('View: Hide Panel');
+    await wb!.page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
   /** Closes every editor; an unsaved sample script is not saved ("Don't Save" in VS Code's question). */
   async function closeEditors(): Promise<void> {
     const page = wb!.page;
@@ -165,7 +174,7 @@ describe('e2e: the Get Started walkthrough on the demo world', function () {
       const page = wb!.page;
       await wb!.setTheme(theme);
       await closeEditors();
-      await wb!.runCommand('View: Hide Panel').catch(() => undefined);
+      await hidePanel();
       await wb!.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
       await probe!.set(NODE, Buffer.from(CHECKOUT(false)));
 
@@ -215,7 +224,7 @@ describe('e2e: the Get Started walkthrough on the demo world', function () {
       await wb!.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
       await wb!.treeItem(new RegExp(`data changed \\(v${version - 1} → v${version}\\).*${NODE} · demo`)).first().waitFor({ timeout: 30_000 });
       await wb!.screenshot('walkthrough-watch');
-      await wb!.runCommand('View: Hide Panel').catch(() => undefined);
+      await hidePanel();
 
       // coordination: the kazoo lock's detail.
       await closeEditors();

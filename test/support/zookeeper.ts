@@ -37,8 +37,25 @@ export async function stopSharedZooKeeper(): Promise<void> {
   if (server) await (await server).stop();
 }
 
+/**
+ * In a worker of mocha's parallel mode (MOCHA_WORKER_ID, see scripts/test.js) root hooks run around
+ * every file, and the worker runs file after file: its server is kept for the next file and, when
+ * the worker exits, killed (scripts/lib/zookeeper.js kills the servers it started on exit) and its
+ * folder removed here.
+ */
+const inMochaWorker = process.env.MOCHA_WORKER_ID !== undefined;
+const removedOnExit = new Set<string>();
+
 export const mochaHooks = {
   async afterAll(): Promise<void> {
+    if (inMochaWorker) {
+      const server = await shared?.catch(() => undefined);
+      if (server && !removedOnExit.has(server.dir)) {
+        removedOnExit.add(server.dir);
+        process.once('exit', () => fs.rmSync(server.dir, { recursive: true, force: true, maxRetries: 3 }));
+      }
+      return;
+    }
     await stopSharedZooKeeper();
   },
 };

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type * as VSCodeHost from '../../../scripts/lib/vscodeHost';
 import type * as LanguagePack from '../../../scripts/lib/languagePack';
 
@@ -111,6 +111,11 @@ export interface WorkbenchSession {
   describeScreen(): Promise<string>;
   /** For a failed test: a screenshot (failed-<title>.png), what describeScreen() says, and the logs. */
   captureFailure(title: string): Promise<void>;
+  /**
+   * Closes the window and stops its server. With useSharedBrowser() the server stops in the
+   * background once the window is closed (the next window need not wait for it);
+   * settleClosedWindows() waits for every such stop.
+   */
   close(): Promise<void>;
 }
 
@@ -245,6 +250,45 @@ async function restingPoint(page: Page, covered: (x: number, y: number) => boole
   return candidates.find(([x, y]) => !covered(x, y)) ?? candidates[candidates.length - 1];
 }
 
+/**
+ * One chromium for every window of this process once useSharedBrowser() was called (test/e2e/run.ts
+ * does): a launch takes seconds on a busy machine, and the tier opens some thirty windows. Each
+ * window still gets a fresh browser context (storage, cookies and cache of its own, as a new
+ * profile would give), so what one test file leaves in its browser another never sees. A browser
+ * that went away (a crash) is replaced at the next open. A closed window's server stops in the
+ * background (settleClosedWindows() waits for them): each window has a server of its own, on a port
+ * of its own, so the next one need not wait.
+ */
+let sharing = false;
+let sharedBrowser: Promise<Browser> | undefined;
+
+export function useSharedBrowser(): void {
+  sharing = true;
+}
+
+async function browserForWindow(log: (message: string) => void): Promise<Browser | undefined> {
+  if (!sharing) return undefined;
+  const current = await sharedBrowser?.catch(() => undefined);
+  if (current?.isConnected()) return current;
+  sharedBrowser = host.launchBrowser({ log });
+  return sharedBrowser;
+}
+
+/** Servers of windows closed with useSharedBrowser() on that are still stopping (see WorkbenchSession.close). */
+const closing = new Set<Promise<void>>();
+
+/** Waits until every server of a closed window has stopped (its processes gone, its folders removed). */
+export async function settleClosedWindows(): Promise<void> {
+  while (closing.size > 0) await Promise.allSettled([...closing]);
+}
+
+/** Closes the browser of useSharedBrowser() (the process would otherwise stay alive for it). */
+export async function closeSharedBrowser(): Promise<void> {
+  const browser = await sharedBrowser?.catch(() => undefined);
+  sharedBrowser = undefined;
+  await browser?.close().catch(() => undefined);
+}
+
 export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSession> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`[e2e] ${m}\n`));
   let theme: Theme = opts.theme ?? 'light';
@@ -274,7 +318,8 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
   let wb: VSCodeHost.Workbench;
   try {
     if (opts.locale) await languagePack.waitForLanguagePack(server.userDataDir, opts.locale);
-    wb = await host.openWorkbench({ server, folder, extensionDevelopmentPath, env: opts.env, log, viewport: opts.viewport });
+    const browser = await browserForWindow(log);
+    wb = await host.openWorkbench({ server, folder, extensionDevelopmentPath, env: opts.env, log, viewport: opts.viewport, ...(browser ? { browser } : {}) });
   } catch (err) {
     await server.stop();
     if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
@@ -502,9 +547,13 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
 
     async close() {
       await wb.close();
-      await server.stop();
-      if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
-      if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
+      const stopped = server.stop().finally(() => {
+        if (ownFolder) fs.rmSync(folder, { recursive: true, force: true });
+        if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
+      });
+      if (!sharing) return stopped;
+      closing.add(stopped);
+      void stopped.catch(() => undefined).finally(() => closing.delete(stopped));
     },
   };
 
@@ -519,16 +568,17 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
 
 /**
  * Mocha hooks of a suite on the demo world (ZK_E2E_CONNECT, started by npm test): a light workbench
- * with the connection "demo" handed to `use` before the tests, a screenshot, the screen as text and
+ * with the connection "demo" (and options.settings) handed to `use` before the tests, a screenshot, the screen as text and
  * the logs after a failed test, and the workbench closed at the end. Returns the connect string.
  */
-export function useDemoWorkbench(use: (session: WorkbenchSession) => void): string {
+export function useDemoWorkbench(use: (session: WorkbenchSession) => void, options: { settings?: Record<string, unknown> } = {}): string {
   const connectString = process.env.ZK_E2E_CONNECT ?? '';
   let session: WorkbenchSession | undefined;
   before(async function () {
     this.timeout(180_000);
     if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
-    session = await openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'demo', connectString }] } });
+    // options.settings: more user settings from the start (a window opened with them, not reloaded into them).
+    session = await openWorkbench({ theme: 'light', settings: { ...options.settings, 'zookeeper.connections': [{ name: 'demo', connectString }] } });
     use(session);
   });
   afterEach(async function () {
