@@ -9,8 +9,8 @@ function vectorOf(names: readonly (string | null)[], tail: Buffer = Buffer.alloc
 }
 
 describe('wire: JuteReader.strings', () => {
-  it('decodes ASCII, non-ASCII, empty and null names in order, and leaves the reader after the vector', () => {
-    const names = ['child-00001', 'zoë', '', null, '数据', 'a😀b', 'x'.repeat(40), 'plain'];
+  it('decodes ASCII (one longer than a decoded stretch), non-ASCII, empty and null names in order, and leaves the reader after the vector', () => {
+    const names = ['child-00001', 'zoë', '', null, '数据', 'a😀b', 'x'.repeat(40), 'y'.repeat(40000), 'plain'];
     const tail = Buffer.from(new JuteWriter().int(12345).toBuffer());
     const reader = new JuteReader(vectorOf(names, tail));
     assert.deepEqual(
