@@ -387,7 +387,7 @@ export class ZkClient implements Disposable {
       OpCode.getChildren2,
       body,
       (r) => ({
-        children: r.vector(() => r.string() ?? ''),
+        children: r.strings(),
         stat: readStat(r),
       }),
       {},
