@@ -47,6 +47,17 @@ function clientLibrary(): ClientLibrary {
   return library;
 }
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
+const DEFAULT_COMPLETION_LIMIT = 100;
+
+/**
+ * zookeeper.scripts.completionLimit: the most children one path completion offers (the list then
+ * says how many more match and VS Code asks again as the user types). Read on each request: a
+ * change applies to the next completion without a restart.
+ */
+function completionLimit(): number {
+  const value = vscode.workspace.getConfiguration('zookeeper.scripts').get<number>('completionLimit', DEFAULT_COMPLETION_LIMIT);
+  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_COMPLETION_LIMIT;
+}
 
 export interface ZooKeeperLanguageClient extends vscode.Disposable {
   readonly client: LanguageClient;
@@ -159,8 +170,8 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
         const configured = scriptConnection(connections, params.connection);
         return { connection: configured?.name ?? null, children: null, notConnected: configured !== undefined };
       }
-      const names = await children.children(target.connection.name, target.zk, params.path).catch(() => undefined);
-      return { connection: target.connection.name, children: names ?? null };
+      const matched = await children.matching(target.connection.name, target.zk, params.path, params.prefix ?? '', completionLimit()).catch(() => undefined);
+      return { connection: target.connection.name, children: matched?.names ?? null, ...(matched ? { total: matched.total } : {}) };
     });
     client.onRequest(EXISTS_REQUEST, async (params: ExistsParams): Promise<ExistsResult> => {
       const result: ExistsResult = params.paths.map(() => null);
