@@ -36,6 +36,35 @@ describe('wire: JuteReader.strings', () => {
   it('refuses a truncated vector', () => {
     const body = vectorOf(['alpha', 'beta']);
     assert.throws(() => new JuteReader(body.subarray(0, body.length - 1)).strings(), /Truncated ZooKeeper reply/);
+    // Cut inside a length, and right after the count.
+    assert.throws(() => new JuteReader(body.subarray(0, 4 + 4 + 5 + 2)).strings(), /Truncated ZooKeeper reply/);
+    assert.throws(() => new JuteReader(body.subarray(0, 4)).strings(), /Truncated ZooKeeper reply/);
+  });
+
+  it('refuses a count the reply cannot hold (each name takes at least its length) before sizing an array for it', () => {
+    const body = new JuteWriter().int(0x7fffffff).int(3).toBuffer();
+    assert.throws(() => new JuteReader(Buffer.concat([body, Buffer.from('abc')])).strings(), /Truncated ZooKeeper reply/);
+  });
+
+  it('refuses a name whose length runs past the reply, even when later bytes would fill it', () => {
+    const body = new JuteWriter().int(2).int(5).toBuffer();
+    // "ab", then a second entry that is not there: the first length (5) swallows it.
+    assert.throws(() => new JuteReader(Buffer.concat([body, Buffer.from('ab'), new JuteWriter().int(1).toBuffer()])).strings(), /Truncated ZooKeeper reply/);
+  });
+
+  it('decodes names whose length bytes are not ASCII (128 bytes and more), across stretches, and invalid UTF-8 as utf8 does', () => {
+    const long = 'L'.repeat(200); // its length 0x000000c8: a non-ASCII byte inside an all-ASCII stretch
+    const names = Array.from({ length: 3000 }, (_, i) => (i % 500 === 7 ? long + i : i % 700 === 3 ? `名字-${i}` : `n-${i}`));
+    const body = vectorOf(names);
+    assert.deepEqual(new JuteReader(body).strings(), names);
+    // Bytes that are no UTF-8 (0xff): U+FFFD, as string() gives them.
+    const invalid = Buffer.concat([new JuteWriter().int(2).int(3).toBuffer(), Buffer.from([0x61, 0xff, 0x62]), new JuteWriter().string('ok').toBuffer()]);
+    const perEntry = new JuteReader(invalid);
+    assert.deepEqual(
+      new JuteReader(invalid).strings(),
+      perEntry.vector(() => perEntry.string() ?? ''),
+    );
+    assert.deepEqual(new JuteReader(invalid).strings(), ['a\ufffdb', 'ok']);
   });
 
   it('reads an empty vector and a null one (count -1) as no names', () => {
