@@ -226,6 +226,10 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
       children.clear();
       notify({});
     }),
+    // The server keeps the lists cut to the old limit: they must be asked again.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('zookeeper.scripts.completionLimit')) notify({});
+    }),
   ];
   // vscode-languageclient reads "<client id>.trace.server"; ours is the documented zookeeper.trace.server.
   const applyTrace = (): void => {
