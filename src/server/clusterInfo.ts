@@ -98,7 +98,7 @@ export class ClusterInfo {
         },
       ),
     };
-    if (!byPrefix) this.children.set(key, (byPrefix = new Map()));
+    if (!byPrefix) this.children.set(key, (byPrefix = new Map<string, PrefixEntry>()));
     // Every prefix typed leaves an entry: a node typed into for long starts over.
     if (byPrefix.size >= MAX_PREFIXES) byPrefix.clear();
     byPrefix.set(lower, entry);
