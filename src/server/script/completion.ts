@@ -10,7 +10,7 @@ import { t } from '../../zk/l10n';
 
 /** Children of a node that start with a prefix: the first ones in sorted order, and how many match in all. */
 export interface ChildrenAnswer {
-  /** Sorted (sortChildren): the extension sorts them, so nothing here sorts again. */
+  /** Sorted (sortChildren) by the extension; sorted again here all the same, at one comparison per name. */
   names: readonly string[];
   /** Above names.length when the list was cut (zookeeper.scripts.completionLimit). */
   total: number;
