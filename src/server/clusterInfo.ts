@@ -14,12 +14,20 @@ import {
   type ExistsResult,
   type InvalidateParams,
 } from './protocol';
+import type { ChildrenAnswer } from './script';
 
 /** The one call the cache needs from the LSP connection (a seam for tests without VS Code). */
 export type SendRequest = <R>(method: string, params?: unknown) => Promise<R>;
 
 const SHORT_LIVED_MS = 5000;
 const MAX_SHORT_LIVED = 1000;
+const MAX_PREFIXES = 200;
+
+/** A zookeeper/children answer for one prefix; `answer` once it arrived. */
+interface PrefixEntry {
+  value: Promise<ChildrenAnswer | undefined>;
+  answer?: ChildrenAnswer;
+}
 
 interface Timed<T> {
   value: Promise<T>;
@@ -27,7 +35,8 @@ interface Timed<T> {
 }
 
 export class ClusterInfo {
-  private readonly children = new Map<string, Promise<string[] | undefined>>();
+  /** Per connection and path, the answers per typed prefix (lowercased). */
+  private readonly children = new Map<string, Map<string, PrefixEntry>>();
   private readonly exists = new Map<string, Timed<boolean | undefined>>();
   private readonly descriptions = new Map<string, Timed<string | undefined>>();
   private connectionList: Timed<ConnectionsResult> | undefined;
@@ -45,30 +54,60 @@ export class ClusterInfo {
     return `${connection ?? ''}::${path}`;
   }
 
-  childrenOf(connection: string | undefined, path: string): Promise<string[] | undefined> {
+  /**
+   * The children of `path` starting with `prefix` (ignoring case): at most the extension's limit,
+   * sorted, with how many match in all. An answer that was not cut serves every longer prefix too
+   * (filtered here), so typing into a short list asks nothing more; a cut one is asked again with
+   * each longer prefix, since the names it left out may be the ones that match.
+   */
+  childrenOf(connection: string | undefined, path: string, prefix = ''): Promise<ChildrenAnswer | undefined> {
     const key = ClusterInfo.key(connection, path);
-    const cached = this.children.get(key);
+    const lower = prefix.toLowerCase();
+    let byPrefix = this.children.get(key);
+    const cached = byPrefix?.get(lower);
     if (cached) {
       this.stats.hits++;
-      return cached;
+      return cached.value;
+    }
+    for (let n = lower.length - 1; byPrefix && n >= 0; n--) {
+      const shorter = byPrefix.get(lower.slice(0, n))?.answer;
+      if (shorter && shorter.total === shorter.names.length) {
+        this.stats.hits++;
+        const names = shorter.names.filter((name) => name.length >= lower.length && name.slice(0, lower.length).toLowerCase() === lower);
+        const answer = { names, total: names.length };
+        byPrefix.set(lower, { value: Promise.resolve(answer), answer });
+        return Promise.resolve(answer);
+      }
     }
     this.stats.requests++;
-    const params: ChildrenParams = { path, ...(connection ? { connection } : {}) };
-    const value = this.send<ChildrenResult>(CHILDREN_REQUEST, params).then(
-      (r) => {
-        // Not found or not connected is not worth keeping: the next keystroke asks again.
-        if (r.children === null && this.children.get(key) === value) this.children.delete(key);
-        if (r.notConnected && r.connection) this.lastNotConnected = r.connection;
-        else if (r.children !== null) this.lastNotConnected = undefined;
-        return r.children ?? undefined;
-      },
-      () => {
-        if (this.children.get(key) === value) this.children.delete(key); // not a newer entry made after an invalidation
-        return undefined;
-      },
-    );
-    this.children.set(key, value);
-    return value;
+    const params: ChildrenParams = { path, ...(connection ? { connection } : {}), ...(prefix ? { prefix } : {}) };
+    const entry: PrefixEntry = {
+      value: this.send<ChildrenResult>(CHILDREN_REQUEST, params).then(
+        (r) => {
+          // Not found or not connected is not worth keeping: the next keystroke asks again.
+          if (r.children === null) this.forget(key, lower, entry);
+          if (r.notConnected && r.connection) this.lastNotConnected = r.connection;
+          else if (r.children !== null) this.lastNotConnected = undefined;
+          if (r.children === null) return undefined;
+          entry.answer = { names: r.children, total: r.total ?? r.children.length };
+          return entry.answer;
+        },
+        () => {
+          this.forget(key, lower, entry); // not a newer entry made after an invalidation
+          return undefined;
+        },
+      ),
+    };
+    if (!byPrefix) this.children.set(key, (byPrefix = new Map<string, PrefixEntry>()));
+    // Every prefix typed leaves an entry: a node typed into for long starts over.
+    if (byPrefix.size >= MAX_PREFIXES) byPrefix.clear();
+    byPrefix.set(lower, entry);
+    return entry.value;
+  }
+
+  private forget(key: string, prefix: string, entry: PrefixEntry): void {
+    const byPrefix = this.children.get(key);
+    if (byPrefix?.get(prefix) === entry) byPrefix.delete(prefix);
   }
 
   existsOf(connection: string | undefined, path: string): Promise<boolean | undefined> {

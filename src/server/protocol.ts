@@ -5,17 +5,27 @@
 export const SCRIPT_LANGUAGE = 'zookeeper-script';
 export const CONFIG_LANGUAGE = 'zookeeper-config';
 
-/** Server → extension request: the children of a znode, sorted; null when the node does not exist or the connection is unavailable. */
+/**
+ * Server → extension request: the children of a znode that start with a prefix, sorted; null when
+ * the node does not exist or the connection is unavailable. The extension filters and cuts the list
+ * (to the setting zookeeper.scripts.completionLimit, read there as every setting is) before the
+ * names cross to the server: 10,000 names would cost both sides JSON the user never sees.
+ */
 export const CHILDREN_REQUEST = 'zookeeper/children';
 export interface ChildrenParams {
   /** The script's `# connection:` name; absent: the extension's active connection. */
   connection?: string;
   path: string;
+  /** Only the children starting with this (ignoring case); absent: all of them (still at most the limit). */
+  prefix?: string;
 }
 export interface ChildrenResult {
   /** The connection that answered (the active one when none was named); null when there is none. */
   connection: string | null;
+  /** The first matching children in sorted order, at most the limit. */
   children: string[] | null;
+  /** How many children match in all; absent: children is all of them. Above children.length: the list was cut. */
+  total?: number;
   /** Why there are no children: the connection is configured but not connected (nothing connects on its own). */
   notConnected?: boolean;
 }

@@ -48,9 +48,9 @@ export class ScriptFeatures {
     const connection = ScriptFeatures.connectionOf(script);
     let askedForChildren = false;
     this.cluster.lastNotConnected = undefined;
-    const items = await complete(script, position, (path) => {
+    const items = await complete(script, position, (path, prefix) => {
       askedForChildren = true;
-      return this.cluster.childrenOf(connection, path);
+      return this.cluster.childrenOf(connection, path, prefix);
     });
     const notConnected = this.notConnected();
     if (askedForChildren && items.length === 0 && notConnected) {

@@ -387,7 +387,7 @@ export class ZkClient implements Disposable {
       OpCode.getChildren2,
       body,
       (r) => ({
-        children: r.vector(() => r.string() ?? ''),
+        children: r.strings(),
         stat: readStat(r),
       }),
       {},
@@ -711,7 +711,9 @@ export class ZkClient implements Disposable {
         try {
           resolve(read(reply.body ?? new JuteReader(Buffer.alloc(0))));
         } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
+          // A reply that does not decode (truncated, a count it cannot hold) is the server's or the
+          // network's fault, not a bug to crash on: one ZkError the translator knows, the reason kept.
+          reject(new ZkError('MARSHALLINGERROR', operation, path, undefined, { ...details, reason: error instanceof Error ? error.message : String(error) }));
         }
       });
     });

@@ -126,6 +126,32 @@ describe('the language server: ZooKeeper scripts and zoo.cfg in a real VS Code',
     await eventually(async () => (await items(1, document.lineAt(1).text.length)).includes('delta'), 10000, 'delta completed after it was created');
   });
 
+  it('a node with more children than zookeeper.scripts.completionLimit: the first ones and "… N more", typing narrows to any child, a new limit applies at once', async () => {
+    await connect();
+    const wide = `${dir}/wide`;
+    await probe.create(wide);
+    const names = Array.from({ length: 30 }, (_, i) => `w-${String(i).padStart(2, '0')}`);
+    await probe.multi(names.map((n) => ({ type: 'create', path: `${wide}/${n}` })));
+    const config = vscode.workspace.getConfiguration('zookeeper.scripts');
+    await config.update('completionLimit', 10, vscode.ConfigurationTarget.Global);
+    try {
+      const document = await open('wide.zk', `# connection: ${name}\nget ${wide}/\nget ${wide}/W-2\nget ${wide}/w-29`);
+      const complete = async (line: number): Promise<{ incomplete: boolean; labels: string[] }> => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(line, document.lineAt(line).text.length));
+        return { incomplete: list.isIncomplete === true, labels: list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)) };
+      };
+      assert.deepEqual(await complete(1), { incomplete: true, labels: [...names.slice(0, 10), '… 20 more: type to narrow the list'] });
+      assert.deepEqual(await complete(2), { incomplete: true, labels: names.slice(20, 30) }, 'ten match "W-2" (case ignored): all of them, nothing more to say');
+      assert.deepEqual(await complete(3), { incomplete: true, labels: ['w-29'] }, 'the last child, by typing its name');
+      // A higher limit: the server's cut list is forgotten, the next completion has them all.
+      await config.update('completionLimit', 50, vscode.ConfigurationTarget.Global);
+      await eventually(async () => (await complete(1)).labels.length === 30, 10000, 'all 30 children once the limit is 50');
+      assert.deepEqual((await complete(1)).labels, names);
+    } finally {
+      await config.update('completionLimit', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('hover on a path shows its stat and data', async () => {
     await connect();
     const document = await open('hover.zk', `# connection: ${name}\nget ${dir}/config`);

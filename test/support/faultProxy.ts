@@ -44,6 +44,12 @@ export interface FaultProxy {
    * onClientData listener is given is included).
    */
   requestsSent(opcode: number): number;
+  /**
+   * Passes every chunk the server sends through `rewrite` before it is forwarded (undefined: as it
+   * is), with the number of its connection: a reply corrupted on purpose ("the vector count of the
+   * next getChildren reply").
+   */
+  rewriteServerData(rewrite: ((chunk: Buffer, connection: number) => Buffer) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -142,6 +148,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   /** The same bytes, per connection. */
   const streams: Buffer[][] = [];
   const dataListeners = new Set<(chunk: Buffer, connection: number) => void>();
+  let serverRewrite: ((chunk: Buffer, connection: number) => Buffer) | undefined;
   const links = new Set<Link>();
   /** Running partitions: their timers and how to end them early (close()). */
   const partitions = new Map<NodeJS.Timeout, () => void>();
@@ -178,7 +185,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     });
     upstream.on('data', (chunk: Buffer) => {
       if (mode === 'blackhole' || link.broken) link.broken = true;
-      else link.toClient.push(chunk, latency);
+      else link.toClient.push(serverRewrite ? serverRewrite(chunk, number) : chunk, latency);
     });
     // An orderly close is passed on (after the delayed data); a black hole swallows it too.
     client.on('end', () => (link.broken ? undefined : link.toServer.push(null, latency)));
@@ -218,6 +225,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       return links.size;
     },
     clientBytes: () => Buffer.concat(received),
+    rewriteServerData(rewrite) {
+      serverRewrite = rewrite;
+    },
     pass() {
       mode = 'pass';
     },

@@ -1,8 +1,10 @@
 import type { ZkClient } from '../../zk/client';
 import { isZkError } from '../../zk/errors';
 import { sortChildren } from '../../zk/paths';
+import { matchChildren, type MatchedChildren } from './matchChildren';
 
 interface Entry {
+  /** As ZooKeeper sent them: a completion sorts only the few it sends (matchChildren), not all. */
   children: Promise<string[] | undefined>;
   /** The session the watch was set on: after a new session the entry cannot be trusted. */
   sessionId: bigint;
@@ -24,7 +26,19 @@ export class ChildrenCache {
   ) {}
 
   /** Sorted child names, or undefined when the node does not exist. */
-  children(connection: string, client: ZkClient, path: string): Promise<string[] | undefined> {
+  async children(connection: string, client: ZkClient, path: string): Promise<string[] | undefined> {
+    const names = await this.names(connection, client, path);
+    return names && sortChildren(names);
+  }
+
+  /** The first `limit` children starting with `prefix` (ignoring case), sorted, and how many match; undefined when the node does not exist. */
+  async matching(connection: string, client: ZkClient, path: string, prefix: string, limit: number): Promise<MatchedChildren | undefined> {
+    const names = await this.names(connection, client, path);
+    return names && matchChildren(names, prefix, limit);
+  }
+
+  /** The child names in ZooKeeper's order (shared: never modify), or undefined when the node does not exist. */
+  private names(connection: string, client: ZkClient, path: string): Promise<string[] | undefined> {
     const key = `${connection}::${path}`;
     const cached = this.entries.get(key);
     if (cached && cached.sessionId === client.sessionId) {
@@ -42,7 +56,7 @@ export class ChildrenCache {
           this.invalidate(connection, path);
         });
     const children = listing.then(
-      (r) => sortChildren(r.children),
+      (r) => r.children,
       (error: unknown) => {
         this.entries.delete(key);
         if (!watched) this.armed.delete(key);

@@ -48,6 +48,17 @@ function clientLibrary(): ClientLibrary {
   return library;
 }
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
+const DEFAULT_COMPLETION_LIMIT = 100;
+
+/**
+ * zookeeper.scripts.completionLimit: the most children one path completion offers (the list then
+ * says how many more match and VS Code asks again as the user types). Read on each request: a
+ * change applies to the next completion without a restart.
+ */
+function completionLimit(): number {
+  const value = vscode.workspace.getConfiguration('zookeeper.scripts').get<number>('completionLimit', DEFAULT_COMPLETION_LIMIT);
+  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_COMPLETION_LIMIT;
+}
 
 export interface ZooKeeperLanguageClient extends vscode.Disposable {
   readonly client: LanguageClient;
@@ -165,8 +176,8 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
         const configured = scriptConnection(connections, params.connection);
         return { connection: configured?.name ?? null, children: null, notConnected: configured !== undefined };
       }
-      const names = await children.children(target.connection.name, target.zk, params.path).catch(() => undefined);
-      return { connection: target.connection.name, children: names ?? null };
+      const matched = await children.matching(target.connection.name, target.zk, params.path, params.prefix ?? '', completionLimit()).catch(() => undefined);
+      return { connection: target.connection.name, children: matched?.names ?? null, ...(matched ? { total: matched.total } : {}) };
     });
     client.onRequest(EXISTS_REQUEST, async (params: ExistsParams): Promise<ExistsResult> => {
       const result: ExistsResult = params.paths.map(() => null);
@@ -220,6 +231,10 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: Logge
     connections.onDidChangeConnections(() => {
       children.clear();
       notify({});
+    }),
+    // The server keeps the lists cut to the old limit: they must be asked again.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('zookeeper.scripts.completionLimit')) notify({});
     }),
   ];
   // vscode-languageclient reads "<client id>.trace.server"; ours is the documented zookeeper.trace.server.

@@ -8,8 +8,16 @@ import { buildCommand, toScript, type ScriptInput } from './parser';
 import { WATCH_MODES } from './values';
 import { t } from '../../zk/l10n';
 
-/** The names of a node's children; undefined when they cannot be had (not connected, no node). */
-export type ChildrenLookup = (path: string) => Promise<readonly string[] | undefined>;
+/** Children of a node that start with a prefix: the first ones in sorted order, and how many match in all. */
+export interface ChildrenAnswer {
+  /** Sorted (sortChildren) by the extension; sorted again here all the same, at one comparison per name. */
+  names: readonly string[];
+  /** Above names.length when the list was cut (zookeeper.scripts.completionLimit). */
+  total: number;
+}
+
+/** The children of a node starting with `prefix` (ignoring case); undefined when they cannot be had (not connected, no node). */
+export type ChildrenLookup = (path: string, prefix: string) => Promise<ChildrenAnswer | undefined>;
 
 // Descriptions are functions: the localizer is set after this module loads.
 const MODE_DOCS: Readonly<Record<string, () => string>> = {
@@ -64,27 +72,50 @@ async function pathItems(token: ScriptToken | undefined, cursor: Position, child
   const dir = partial.slice(0, slash + 1);
   if (dir !== '' && validatePath(`${dir}x`) !== undefined) return [];
   const parent = dir.length <= 1 ? '/' : dir.slice(0, -1);
-  const names = await children(parent);
-  if (names === undefined) return [];
-  const prefix = partial.slice(slash + 1).toLowerCase();
-  const matching = prefix === '' ? names : names.filter((n) => n.length >= prefix.length && n.slice(0, prefix.length).toLowerCase() === prefix);
+  const typed = partial.slice(slash + 1);
+  const answer = await children(parent, typed);
+  if (answer === undefined) return [];
+  const prefix = typed.toLowerCase();
+  // The extension filtered and sorted already; an answer for a shorter prefix may hold more. Sorted
+  // again all the same (a sorted list costs the sort one comparison per name), so that this order
+  // never depends on the lookup.
+  const matching = sortChildren(prefix === '' ? answer.names : answer.names.filter((n) => n.length >= prefix.length && n.slice(0, prefix.length).toLowerCase() === prefix));
   const text = token?.text ?? '';
   const nextSlash = text.indexOf('/', cursor.character - start);
   const r = range(line, start + slash + 1, nextSlash === -1 ? start + text.length : start + nextSlash);
   const lead = partial === '' ? '/' : '';
-  const width = String(matching.length).length;
-  const sorted = sortChildren(matching);
+  const more = answer.total - answer.names.length;
+  const width = String(matching.length + 1).length;
   // VS Code orders items without a sortText by their label, lowercased: when that is already our
-  // order (no sequence suffixes, no names equal but for case), a sortText only adds to the list
-  // (a fifth of 10,000 children's JSON).
-  const needsSortText = !inLowercaseOrder(sorted);
-  return sorted.map((name, i) => ({
+  // order (no sequence suffixes, no names equal but for case), a sortText only adds to the list.
+  // A cut list needs them anyway: its last item says how many are left out, and must stay last.
+  const needsSortText = more > 0 || !inLowercaseOrder(matching);
+  const items: CompletionItem[] = matching.map((name, i) => ({
     label: lead + name,
     kind: ItemKind.Folder,
     ...(needsSortText ? { sortText: String(i).padStart(width, '0') } : {}),
     textEdit: { range: r, newText: lead + name },
     insertTextFormat: PlainTextFormat,
   }));
+  if (more > 0) items.push(moreItem(more, typed, r, String(matching.length).padStart(width, '0')));
+  return items;
+}
+
+/**
+ * The last item of a cut list: it says that more children match and that typing narrows them
+ * (the list is incomplete, so VS Code asks again on every keystroke). Its filter text is what is
+ * typed, so VS Code's own filtering keeps it; choosing it inserts nothing and opens the list again.
+ */
+function moreItem(more: number, typed: string, r: Range, sortText: string): CompletionItem {
+  return {
+    label: t('… {0} more: type to narrow the list', more.toLocaleString('en-US')),
+    kind: ItemKind.Text,
+    sortText,
+    filterText: typed,
+    textEdit: { range: r, newText: typed },
+    insertTextFormat: PlainTextFormat,
+    command: { title: t('Show the completions again'), command: 'editor.action.triggerSuggest' },
+  };
 }
 
 /** True when the names' lowercase forms strictly increase (VS Code's fallback order is then the same). */

@@ -15,7 +15,7 @@ export {
   type FlagValueKind,
   type PathRule,
 } from './commands';
-export { complete, type ChildrenLookup } from './completion';
+export { complete, type ChildrenAnswer, type ChildrenLookup } from './completion';
 export { diagnose, diagnoseCommand } from './diagnostics';
 export { hover, type DescribePath } from './hover';
 export { isComment, lexLine, splitLines, type LexedLine, type ParseError, type ScriptToken } from './lexer';

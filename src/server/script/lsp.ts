@@ -3,7 +3,7 @@ import type { CompletionItemKind, DiagnosticSeverity, InsertTextFormat, Range, S
 // The protocol's enum values, written out so that only types come from vscode-languageserver-types
 // (only a transitive dependency: these modules must load without it).
 export const Severity = { Error: 1, Warning: 2 } as const satisfies Record<string, DiagnosticSeverity>;
-export const ItemKind = { Function: 3, Property: 10, Value: 12, Folder: 19, EnumMember: 20 } as const satisfies Record<string, CompletionItemKind>;
+export const ItemKind = { Text: 1, Function: 3, Property: 10, Value: 12, Folder: 19, EnumMember: 20 } as const satisfies Record<string, CompletionItemKind>;
 export const SymbolKinds = { Namespace: 3, Function: 12, Event: 24 } as const satisfies Record<string, SymbolKind>;
 export const PlainTextFormat: InsertTextFormat = 1;
 

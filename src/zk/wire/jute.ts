@@ -1,4 +1,5 @@
 /** Jute (ZooKeeper's record serialization) primitives: big-endian ints, length-prefixed buffers and strings. */
+import * as nodeBuffer from 'node:buffer';
 
 export class JuteWriter {
   private buffer = Buffer.alloc(256);
@@ -62,6 +63,18 @@ export class JuteWriter {
   }
 }
 
+/** The bytes JuteReader.strings decodes at once: well below V8's large-object size (128 KB). */
+const SEGMENT_BYTES = 16 * 1024;
+
+/** Native where Node has it (18.15 and later); the loop is only for older ones. */
+const nativeIsAscii: ((input: Uint8Array) => boolean) | undefined = (nodeBuffer as { isAscii?: (input: Uint8Array) => boolean }).isAscii;
+
+function isAscii(buffer: Buffer, start: number, end: number): boolean {
+  if (nativeIsAscii) return nativeIsAscii(buffer.subarray(start, end));
+  for (let k = start; k < end; k++) if (buffer[k] > 0x7f) return false;
+  return true;
+}
+
 export class JuteReader {
   constructor(
     private readonly buffer: Buffer,
@@ -110,6 +123,61 @@ export class JuteReader {
     const value = this.buffer.toString('utf8', this.offset, this.offset + length);
     this.offset += length;
     return value;
+  }
+
+  /**
+   * A vector of strings (null entries as ''), e.g. a listing's names. Plain ASCII names are cut
+   * from one latin1 decode of a stretch of the vector (byte offsets are then character offsets)
+   * instead of one native utf8 decode per name: 10,000 names decode in a third of the time. The
+   * stretches are kept small (SEGMENT_BYTES), so they stay young-generation strings that die young,
+   * as per-name strings do. Whether a stretch is ASCII is asked natively (buffer.isAscii), not byte
+   * by byte in JS: a per-byte loop is fast only once optimized, and the first listing of a session
+   * (or the first after V8 dropped the optimized code) ran it in the interpreter, 150 KB of it for
+   * 10,000 names: several milliseconds, slower than per-name decoding. A stretch that is not all
+   * ASCII (a non-ASCII name, or a length of 128 bytes or more) is decoded name by name as utf8.
+   * The lengths are checked first, so a truncated reply throws before anything is decoded.
+   */
+  strings(): string[] {
+    const count = this.int();
+    if (count <= 0) return [];
+    const buffer = this.buffer;
+    const first = this.offset;
+    // Each entry is at least its 4-byte length: a count beyond that is a malformed reply, refused
+    // before it sizes an array.
+    if (count > (buffer.length - first) / 4) this.need(count * 4);
+    for (let i = 0; i < count; i++) {
+      const length = this.int();
+      if (length > 0) {
+        this.need(length);
+        this.offset += length;
+      }
+    }
+    const vectorEnd = this.offset;
+    const items = new Array<string>(count);
+    let segment = '';
+    let segmentStart = 0;
+    let segmentEnd = first;
+    let ascii = false;
+    let offset = first;
+    for (let i = 0; i < count; i++) {
+      const length = buffer.readInt32BE(offset);
+      const start = offset + 4;
+      if (length <= 0) {
+        items[i] = '';
+        offset = start;
+        continue;
+      }
+      const end = start + length;
+      if (end > segmentEnd) {
+        segmentStart = start;
+        segmentEnd = Math.min(vectorEnd, Math.max(end, start + SEGMENT_BYTES));
+        ascii = isAscii(buffer, segmentStart, segmentEnd);
+        segment = ascii ? buffer.toString('latin1', segmentStart, segmentEnd) : '';
+      }
+      items[i] = ascii ? segment.substring(start - segmentStart, end - segmentStart) : buffer.toString('utf8', start, end);
+      offset = end;
+    }
+    return items;
   }
 
   vector<T>(read: () => T): T[] {

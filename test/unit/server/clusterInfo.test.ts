@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ClusterInfo, type SendRequest } from '../../../src/server/clusterInfo';
+import type { ChildrenAnswer } from '../../../src/server/script';
 import { CHILDREN_REQUEST, CONNECTIONS_REQUEST, DESCRIBE_REQUEST, EXISTS_REQUEST, type ChildrenParams, type ConnectionsResult } from '../../../src/server/protocol';
 
 interface Sent {
@@ -48,6 +49,11 @@ function childrenFrom(trees: Record<string, Record<string, string[]>>): (method:
   };
 }
 
+/** The names of an answer (what most of these tests look at). */
+function namesOf(answer: Promise<ChildrenAnswer | undefined>): Promise<readonly string[] | undefined> {
+  return answer.then((a) => a?.names);
+}
+
 describe('server/ClusterInfo', () => {
   let fake: FakeExtension;
   let now: number;
@@ -69,58 +75,103 @@ describe('server/ClusterInfo', () => {
     });
 
     it('asks once per connection and path, then serves the cache', async () => {
-      assert.deepEqual(await info.childrenOf(undefined, '/app'), ['a', 'b']);
-      assert.deepEqual(await info.childrenOf(undefined, '/app'), ['a', 'b']);
+      assert.deepEqual(await namesOf(info.childrenOf(undefined, '/app')), ['a', 'b']);
+      assert.deepEqual(await namesOf(info.childrenOf(undefined, '/app')), ['a', 'b']);
       assert.deepEqual(fake.sent, [{ method: CHILDREN_REQUEST, params: { path: '/app' } }], 'no connection param for the active connection');
       assert.deepEqual(info.stats, { hits: 1, requests: 1 });
-      assert.deepEqual(await info.childrenOf('prod', '/app'), ['p1']);
-      assert.deepEqual(await info.childrenOf('prod', '/app'), ['p1']);
+      assert.deepEqual(await namesOf(info.childrenOf('prod', '/app')), ['p1']);
+      assert.deepEqual(await namesOf(info.childrenOf('prod', '/app')), ['p1']);
       assert.deepEqual(fake.sent[1], { method: CHILDREN_REQUEST, params: { connection: 'prod', path: '/app' } });
       assert.equal(fake.count(CHILDREN_REQUEST), 2);
       assert.deepEqual(info.stats, { hits: 2, requests: 2 });
     });
 
     it('"" names the active connection as undefined does: the same entry', async () => {
-      await info.childrenOf('', '/app');
-      await info.childrenOf(undefined, '/app');
+      await namesOf(info.childrenOf('', '/app'));
+      await namesOf(info.childrenOf(undefined, '/app'));
       assert.equal(fake.count(CHILDREN_REQUEST), 1);
       assert.deepEqual(fake.sent[0].params, { path: '/app' });
     });
 
+    describe('by typed prefix', () => {
+      /** Answers like the extension: the names starting with the prefix (ignoring case), at most `limit`, and how many match. */
+      const limited = (names: string[], limit: number) => (method: string, params: unknown) => {
+        assert.equal(method, CHILDREN_REQUEST);
+        const prefix = ((params as ChildrenParams).prefix ?? '').toLowerCase();
+        const matching = names.filter((n) => n.toLowerCase().startsWith(prefix));
+        return { connection: 'prod', children: matching.slice(0, limit), total: matching.length };
+      };
+      const prefixesSent = (): (string | undefined)[] => fake.sent.map((s) => (s.params as ChildrenParams).prefix);
+
+      it('sends the prefix; an answer that was not cut serves every longer prefix, filtered here, whatever the case', async () => {
+        fake.answer = limited(['Alpha', 'alpine', 'beta', 'alps-9'], 10);
+        assert.deepEqual(await info.childrenOf('prod', '/app', 'al'), { names: ['Alpha', 'alpine', 'alps-9'], total: 3 });
+        assert.deepEqual(await info.childrenOf('prod', '/app', 'ALP'), { names: ['Alpha', 'alpine', 'alps-9'], total: 3 });
+        assert.deepEqual(await info.childrenOf('prod', '/app', 'alpi'), { names: ['alpine'], total: 1 });
+        assert.deepEqual(await info.childrenOf('prod', '/app', 'alpx'), { names: [], total: 0 });
+        assert.deepEqual(prefixesSent(), ['al']);
+        // A shorter prefix than any answer asked for is asked.
+        assert.deepEqual(await info.childrenOf('prod', '/app', ''), { names: ['Alpha', 'alpine', 'beta', 'alps-9'], total: 4 });
+        assert.deepEqual(prefixesSent(), ['al', undefined], 'nothing typed: no prefix parameter');
+      });
+
+      it('a cut answer is asked again for each longer prefix (the names it left out may be the ones that match), then served once not cut', async () => {
+        const names = Array.from({ length: 50 }, (_, i) => `child-${String(i).padStart(2, '0')}`);
+        fake.answer = limited(names, 5);
+        assert.deepEqual(await info.childrenOf('prod', '/big', ''), { names: names.slice(0, 5), total: 50 });
+        assert.deepEqual(await info.childrenOf('prod', '/big', ''), { names: names.slice(0, 5), total: 50 }, 'the same prefix again: cached');
+        assert.deepEqual(await info.childrenOf('prod', '/big', 'child-4'), { names: names.slice(40, 45), total: 10 });
+        assert.deepEqual(await info.childrenOf('prod', '/big', 'child-49'), { names: ['child-49'], total: 1 });
+        assert.deepEqual(await info.childrenOf('prod', '/big', 'child-49x'), { names: [], total: 0 });
+        assert.deepEqual(prefixesSent(), [undefined, 'child-4', 'child-49']);
+      });
+
+      it('an invalidation of the path forgets every prefix of it', async () => {
+        fake.answer = limited(['a1', 'a2', 'b1'], 10);
+        await info.childrenOf('prod', '/app', 'a');
+        await info.childrenOf('prod', '/app', 'b');
+        info.invalidate({ connection: 'prod', path: '/app' });
+        fake.answer = limited(['a1', 'a2', 'a3', 'b1'], 10);
+        assert.deepEqual(await info.childrenOf('prod', '/app', 'a'), { names: ['a1', 'a2', 'a3'], total: 3 });
+        assert.deepEqual(await info.childrenOf('prod', '/app', 'a3'), { names: ['a3'], total: 1 });
+        assert.deepEqual(prefixesSent(), ['a', 'b', 'a']);
+      });
+    });
+
     it('concurrent calls share one request', async () => {
       fake.hold = true;
-      const calls = [info.childrenOf('prod', '/app'), info.childrenOf('prod', '/app'), info.childrenOf('prod', '/app')];
+      const calls = [namesOf(info.childrenOf('prod', '/app')), namesOf(info.childrenOf('prod', '/app')), namesOf(info.childrenOf('prod', '/app'))];
       assert.equal(fake.sent.length, 1);
       fake.held[0].resolve({ connection: 'prod', children: ['x'] });
       assert.deepEqual(await Promise.all(calls), [['x'], ['x'], ['x']]);
     });
 
     it('null children (no such node, not connected) are undefined and not cached', async () => {
-      assert.equal(await info.childrenOf(undefined, '/missing'), undefined);
-      assert.equal(await info.childrenOf(undefined, '/missing'), undefined);
+      assert.equal(await namesOf(info.childrenOf(undefined, '/missing')), undefined);
+      assert.equal(await namesOf(info.childrenOf(undefined, '/missing')), undefined);
       assert.equal(fake.count(CHILDREN_REQUEST), 2, 'the next keystroke asks again');
-      assert.equal(await info.childrenOf('nowhere', '/'), undefined, 'an unknown connection answers null too');
+      assert.equal(await namesOf(info.childrenOf('nowhere', '/')), undefined, 'an unknown connection answers null too');
     });
 
     it('a failed request is undefined and not cached', async () => {
       fake.answer = () => new Error('the extension host went away');
-      assert.equal(await info.childrenOf('prod', '/app'), undefined);
+      assert.equal(await namesOf(info.childrenOf('prod', '/app')), undefined);
       fake.answer = childrenFrom({ prod: { '/app': ['back'] } });
-      assert.deepEqual(await info.childrenOf('prod', '/app'), ['back']);
+      assert.deepEqual(await namesOf(info.childrenOf('prod', '/app')), ['back']);
       assert.equal(fake.count(CHILDREN_REQUEST), 2);
     });
 
     it('an empty list is an answer, and cached', async () => {
       fake.answer = () => ({ connection: 'prod', children: [] });
-      assert.deepEqual(await info.childrenOf('prod', '/leaf'), []);
-      assert.deepEqual(await info.childrenOf('prod', '/leaf'), []);
+      assert.deepEqual(await namesOf(info.childrenOf('prod', '/leaf')), []);
+      assert.deepEqual(await namesOf(info.childrenOf('prod', '/leaf')), []);
       assert.equal(fake.count(CHILDREN_REQUEST), 1);
     });
 
     it('children do not expire with time: only an invalidation forgets them', async () => {
-      await info.childrenOf('prod', '/app');
+      await namesOf(info.childrenOf('prod', '/app'));
       now += 24 * 60 * 60 * 1000;
-      await info.childrenOf('prod', '/app');
+      await namesOf(info.childrenOf('prod', '/app'));
       assert.equal(fake.count(CHILDREN_REQUEST), 1);
     });
 
@@ -134,10 +185,10 @@ describe('server/ClusterInfo', () => {
           ['prod', '/'],
           ['test', '/app'],
         ];
-        for (const [c, p] of keys) await info.childrenOf(c, p);
+        for (const [c, p] of keys) await namesOf(info.childrenOf(c, p));
         const before = fake.sent.length;
         info.invalidate(params);
-        for (const [c, p] of keys) await info.childrenOf(c, p);
+        for (const [c, p] of keys) await namesOf(info.childrenOf(c, p));
         return fake.sent.slice(before).map((s) => {
           const { connection, path } = s.params as ChildrenParams;
           return `${connection ?? ''}::${path}`;
@@ -150,19 +201,19 @@ describe('server/ClusterInfo', () => {
 
       it('children entries go for the exact path only, not for descendants', async () => {
         fake.answer = childrenFrom({ prod: { '/app': ['a'], '/app/a': ['x'], '/application': [] } });
-        await info.childrenOf('prod', '/app');
-        await info.childrenOf('prod', '/app/a');
-        await info.childrenOf('prod', '/application');
+        await namesOf(info.childrenOf('prod', '/app'));
+        await namesOf(info.childrenOf('prod', '/app/a'));
+        await namesOf(info.childrenOf('prod', '/application'));
         info.invalidate({ connection: 'prod', path: '/app' });
-        await info.childrenOf('prod', '/app');
-        await info.childrenOf('prod', '/app/a');
-        await info.childrenOf('prod', '/application');
+        await namesOf(info.childrenOf('prod', '/app'));
+        await namesOf(info.childrenOf('prod', '/app/a'));
+        await namesOf(info.childrenOf('prod', '/application'));
         assert.deepEqual(
           fake.sent.slice(3).map((s) => (s.params as ChildrenParams).path),
           ['/app'],
         );
         info.invalidate({ connection: 'prod', path: '/' });
-        await info.childrenOf('prod', '/app');
+        await namesOf(info.childrenOf('prod', '/app'));
         assert.equal(fake.sent.length, 4, 'invalidating "/" is about the children of the root only');
       });
 
@@ -180,45 +231,45 @@ describe('server/ClusterInfo', () => {
 
       it('an invalidation while a request is in flight: later calls ask again, not the stale answer', async () => {
         fake.hold = true;
-        const stale = info.childrenOf('prod', '/app');
+        const stale = namesOf(info.childrenOf('prod', '/app'));
         info.invalidate({ connection: 'prod', path: '/app' });
-        const fresh = info.childrenOf('prod', '/app');
+        const fresh = namesOf(info.childrenOf('prod', '/app'));
         assert.equal(fake.sent.length, 2);
         fake.held[0].resolve({ connection: 'prod', children: ['old'] });
         fake.held[1].resolve({ connection: 'prod', children: ['old', 'new'] });
         assert.deepEqual(await stale, ['old']);
         assert.deepEqual(await fresh, ['old', 'new']);
-        assert.deepEqual(await info.childrenOf('prod', '/app'), ['old', 'new']);
+        assert.deepEqual(await namesOf(info.childrenOf('prod', '/app')), ['old', 'new']);
         assert.equal(fake.sent.length, 2);
       });
 
       it('a request from before an invalidation that comes back empty-handed does not drop the newer entry', async () => {
         fake.hold = true;
-        const first = info.childrenOf('prod', '/app');
+        const first = namesOf(info.childrenOf('prod', '/app'));
         info.invalidate({ connection: 'prod', path: '/app' });
-        const second = info.childrenOf('prod', '/app');
+        const second = namesOf(info.childrenOf('prod', '/app'));
         fake.held[1].resolve({ connection: 'prod', children: ['now'] });
         assert.deepEqual(await second, ['now']);
         fake.held[0].resolve({ connection: 'prod', children: null }); // e.g. answered while reconnecting
         assert.equal(await first, undefined);
         fake.hold = false;
         fake.answer = () => ({ connection: 'prod', children: ['asked again'] });
-        assert.deepEqual(await info.childrenOf('prod', '/app'), ['now']);
+        assert.deepEqual(await namesOf(info.childrenOf('prod', '/app')), ['now']);
         assert.equal(fake.sent.length, 2, 'the newer answer stays cached');
       });
 
       it('a request from before an invalidation that fails does not drop the newer entry', async () => {
         fake.hold = true;
-        const first = info.childrenOf('test', '/app');
+        const first = namesOf(info.childrenOf('test', '/app'));
         info.invalidate({ connection: 'test' });
-        const second = info.childrenOf('test', '/app');
+        const second = namesOf(info.childrenOf('test', '/app'));
         fake.held[1].resolve({ connection: 'test', children: ['t'] });
         assert.deepEqual(await second, ['t']);
         fake.held[0].reject(new Error('lost'));
         assert.equal(await first, undefined);
         fake.hold = false;
         fake.answer = () => ({ connection: 'test', children: ['asked again'] });
-        assert.deepEqual(await info.childrenOf('test', '/app'), ['t']);
+        assert.deepEqual(await namesOf(info.childrenOf('test', '/app')), ['t']);
         assert.equal(fake.sent.length, 2, 'the newer answer stays cached');
       });
     });

@@ -35,6 +35,7 @@ import {
   type InvalidateParams,
 } from '../../../src/server/protocol';
 import { CONFIG_LANGUAGE, SCRIPT_LANGUAGE, startServer } from '../../../src/server/server';
+import { matchChildren } from '../../../src/extension/language/matchChildren';
 import { sortChildren } from '../../../src/zk/paths';
 import { eventually } from '../../support/session';
 
@@ -57,6 +58,8 @@ class FakeExtension {
     ['/zookeeper', []],
   ]);
   readonly children: ChildrenParams[] = [];
+  /** zookeeper.scripts.completionLimit; undefined: every child, sorted, no prefix filter (an extension that ignores the prefix). */
+  limit: number | undefined;
   readonly exists: ExistsParams[] = [];
   readonly describe: DescribeParams[] = [];
   connectionsAsked = 0;
@@ -71,7 +74,11 @@ class FakeExtension {
       this.children.push(params);
       if (!known(params.connection)) return { connection: null, children: null };
       const names = this.childrenOf(params.path);
-      return { connection: CONNECTION, children: names === undefined ? null : sortChildren(names) };
+      if (names === undefined) return { connection: CONNECTION, children: null };
+      if (this.limit === undefined) return { connection: CONNECTION, children: sortChildren(names) };
+      // As the extension answers (src/extension/language/languageClient.ts).
+      const matched = matchChildren(names, params.prefix ?? '', this.limit);
+      return { connection: CONNECTION, children: matched.names, total: matched.total };
     });
     rpc.onRequest(EXISTS_REQUEST, (params: ExistsParams): ExistsResult => {
       this.exists.push(params);
@@ -453,5 +460,55 @@ describe('server: completion lists for a client that supports itemDefaults', fun
     const list = await completionOf(harness.rpc, SCRIPT_URI, endOf(6, 'get /app/config'));
     assert.equal(list.itemDefaults, undefined, 'one item: nothing to share');
     assert.deepEqual(list.items[0].textEdit, { range: { start: { line: 6, character: 9 }, end: { line: 6, character: 15 } }, newText: 'config' });
+  });
+});
+
+describe('server: a completion list cut by the extension (zookeeper.scripts.completionLimit)', function () {
+  this.timeout(20000);
+  const URI = 'file:///work/scripts/big.zk';
+  const LINES = ['# connection: prod', 'ls /big/', 'ls /big/node-99', 'ls /big/node-999', 'ls /big/node-9999', 'ls /big/NODE-9999'];
+  let harness: Harness;
+  const at = (line: number): Position => ({ line, character: LINES[line].length });
+
+  before(async () => {
+    harness = await startHarness({ textDocument: { completion: { completionList: { itemDefaults: ['editRange', 'insertTextFormat'] } } } });
+    harness.ext.limit = 100;
+    await harness.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: SCRIPT_LANGUAGE, version: 1, text: LINES.join('\n') } });
+    await eventually(() => harness.ext.published(URI).length >= 2, 10000, 'the script diagnostics');
+  });
+
+  after(async () => {
+    await harness.rpc.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });
+    await harness.rpc.sendRequest('shutdown');
+    harness.stop();
+  });
+
+  const prefixesAsked = (): (string | undefined)[] => harness.ext.children.filter((c) => c.path === '/big').map((c) => c.prefix);
+
+  it('nothing typed: the first 100 children in order, then "… 9,900 more", the list incomplete and kept in that order by sortText', async () => {
+    const list = await completionOf(harness.rpc, URI, at(1));
+    assert.equal(list.isIncomplete, true);
+    const sorted = sortChildren(harness.ext.childrenOf('/big')!);
+    assert.deepEqual(labels(list), [...sorted.slice(0, 100), '… 9,900 more: type to narrow the list']);
+    const sortTexts = list.items.map((i) => i.sortText ?? '');
+    assert.deepEqual([...sortTexts].sort(), sortTexts, 'sortText keeps the order, "… more" last');
+    assert.equal(new Set(sortTexts).size, sortTexts.length);
+    assert.deepEqual(prefixesAsked(), [undefined]);
+  });
+
+  it('typing narrows: each longer prefix of a cut list is asked again, until the exact child (the 10,000th) is offered', async () => {
+    const cut = await completionOf(harness.rpc, URI, at(2));
+    // node-99, node-990…node-999, node-9900…node-9999: 111 match.
+    assert.equal(cut.items.length, 101);
+    assert.equal(cut.items[100].label, '… 11 more: type to narrow the list');
+    assert.deepEqual(labels(cut).slice(0, 3), ['node-99', 'node-990', 'node-9900']);
+    const whole = await completionOf(harness.rpc, URI, at(3));
+    assert.deepEqual(labels(whole), ['node-999', ...Array.from({ length: 10 }, (_, i) => `node-999${i}`)], 'under the limit: all 11, no "… more"');
+    const last = await completionOf(harness.rpc, URI, at(4));
+    assert.deepEqual(labels(last), ['node-9999']);
+    assert.equal(last.items[0].label, sortChildren(harness.ext.childrenOf('/big')!)[BIG - 1], 'the last child in the order');
+    const otherCase = await completionOf(harness.rpc, URI, at(5));
+    assert.deepEqual(labels(otherCase), ['node-9999'], 'the prefix ignores case');
+    assert.deepEqual(prefixesAsked(), [undefined, 'node-99', 'node-999'], 'an answer that was not cut serves the longer prefixes');
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ChildrenCache } from '../../../../src/extension/language/childrenCache';
 import { ZkClient } from '../../../../src/zk/client';
+import { sortChildren } from '../../../../src/zk/paths';
 import { rejectsWith } from '../../../support/assertions';
 import { eventually } from '../../../support/session';
 import { sharedZooKeeper, type ZooKeeperServer } from '../../../support/zookeeper';
@@ -266,5 +267,84 @@ describe('extension/language/ChildrenCache against a real ZooKeeper', function (
     cache.clear();
     assert.equal(cache.size, 0);
     assert.deepEqual(invalidated, [['prod', base]], 'clear() reports nothing');
+  });
+});
+
+describe('extension/language/ChildrenCache.matching (what a path completion gets) on 10,000 children of a real ZooKeeper', function () {
+  this.timeout(120000);
+  const LIMIT = 100;
+  const plain = Array.from({ length: 10000 - 4 }, (_, i) => `child-${String(i).padStart(5, '0')}`);
+  const unusual = ['节点-数据', 'Zoë', 'zoo', 'ｚ-最后'];
+  let server: ZooKeeperServer;
+  let client: ZkClient;
+  let other: ZkClient;
+  let base: string;
+  let invalidated: [string, string][];
+  let cache: ChildrenCache;
+  let spy: ReturnType<typeof countGetChildren>;
+
+  before(async () => {
+    server = await sharedZooKeeper();
+    client = await ZkClient.connect({ connectString: server.connectString });
+    other = await ZkClient.connect({ connectString: server.connectString });
+    base = `/cc-matching-${Date.now()}`;
+    await client.create(base);
+    const names = [...plain, ...unusual];
+    for (let at = 0; at < names.length; at += 1000) await client.multi(names.slice(at, at + 1000).map((n) => ({ type: 'create', path: `${base}/${n}` })));
+  });
+
+  beforeEach(() => {
+    // Each cache reports into its own list: the watches of the earlier tests' caches fire too.
+    const mine: [string, string][] = [];
+    invalidated = mine;
+    cache = new ChildrenCache((connection, path) => mine.push([connection, path]));
+    spy = countGetChildren(client);
+  });
+
+  afterEach(() => spy.restore());
+
+  after(async () => {
+    const { children } = await client.getChildren(base);
+    for (let at = 0; at < children.length; at += 1000) await client.multi(children.slice(at, at + 1000).map((n) => ({ type: 'delete', path: `${base}/${n}` })));
+    await client.delete(base);
+    await other.close();
+    await client.close();
+  });
+
+  it('nothing typed: the first 100 in the tree order and how many there are; typing narrows to the exact child, the last one included, from one listing', async () => {
+    const all = sortChildren([...plain, ...unusual]);
+    assert.deepEqual(await cache.matching('prod', client, base, '', LIMIT), { names: all.slice(0, LIMIT), total: 10000 });
+    const typed = await cache.matching('prod', client, base, 'child-01', LIMIT);
+    assert.deepEqual(typed, { names: plain.slice(1000, 1000 + LIMIT), total: 1000 });
+    assert.deepEqual(await cache.matching('prod', client, base, 'child-0999', LIMIT), { names: plain.slice(9990, 9996), total: 6 }, 'under the limit: every match');
+    assert.deepEqual(await cache.matching('prod', client, base, 'CHILD-09995', LIMIT), { names: ['child-09995'], total: 1 }, 'ignoring case');
+    const last = all[all.length - 1];
+    assert.equal(last, 'ｚ-最后', 'the 10,000th in the order (U+FF5A, after every other name)');
+    assert.deepEqual(await cache.matching('prod', client, base, 'Ｚ', LIMIT), { names: [last], total: 1 });
+    assert.deepEqual(spy.paths, [base], 'one getChildren for all of it');
+  });
+
+  it('non-ASCII names come through the decoder intact and match by their own prefix, ignoring case', async () => {
+    assert.deepEqual(await cache.matching('prod', client, base, '节点', LIMIT), { names: ['节点-数据'], total: 1 });
+    assert.deepEqual(await cache.matching('prod', client, base, 'zo', LIMIT), { names: ['Zoë', 'zoo'], total: 2 });
+    assert.deepEqual(await cache.matching('prod', client, base, 'ZOË', LIMIT), { names: ['Zoë'], total: 1 });
+  });
+
+  it('a child created on the server by another client: the cache is invalidated and the next completion offers it', async () => {
+    assert.deepEqual(await cache.matching('prod', client, base, 'new-', LIMIT), { names: [], total: 0 });
+    await other.create(`${base}/new-child`);
+    await eventually(() => invalidated.length > 0, 10000, 'the children watch to fire');
+    assert.deepEqual(invalidated, [['prod', base]]);
+    try {
+      assert.deepEqual(await cache.matching('prod', client, base, 'new-', LIMIT), { names: ['new-child'], total: 1 });
+      assert.equal((await cache.matching('prod', client, base, '', LIMIT))!.total, 10001);
+      assert.equal(spy.paths.length, 2);
+    } finally {
+      await other.delete(`${base}/new-child`);
+    }
+  });
+
+  it('a node that does not exist: undefined', async () => {
+    assert.equal(await cache.matching('prod', client, `${base}-missing`, '', LIMIT), undefined);
   });
 });

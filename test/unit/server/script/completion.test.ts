@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver-types';
 import { COMMANDS } from '../../../../src/server/script/commands';
-import { complete, type ChildrenLookup } from '../../../../src/server/script/completion';
+import { complete, type ChildrenAnswer, type ChildrenLookup } from '../../../../src/server/script/completion';
 import { parseCommandline } from './completionSupport';
 import { r } from './support';
 
 const noChildren: ChildrenLookup = () => Promise.resolve(undefined);
+
+/** A lookup's answer holding every name (not cut); undefined stays undefined. */
+function all(names: readonly string[]): ChildrenAnswer;
+function all(names: readonly string[] | undefined): ChildrenAnswer | undefined;
+function all(names: readonly string[] | undefined): ChildrenAnswer | undefined {
+  return names && { names, total: names.length };
+}
 
 function labels(items: CompletionItem[]): string[] {
   return items.map((i) => i.label);
@@ -79,13 +86,13 @@ describe('server/script/completion', () => {
     });
 
     it('offers flags and paths where either may come', async () => {
-      const items = await completeAt('get |', () => Promise.resolve(['zookeeper', 'app']));
+      const items = await completeAt('get |', () => Promise.resolve(all(['zookeeper', 'app'])));
       assert.deepEqual(labels(items), ['-s', '-w', '/app', '/zookeeper']);
       assert.deepEqual(edit(items[2]), { range: r(0, 4, 4), newText: '/app' });
     });
 
     it('offers flags only where no argument is left', async () => {
-      assert.deepEqual(labels(await completeAt('get /a |', () => Promise.resolve(['x']))), ['-s', '-w']);
+      assert.deepEqual(labels(await completeAt('get /a |', () => Promise.resolve(all(['x'])))), ['-s', '-w']);
       assert.deepEqual(labels(await completeAt('set /a |')), ['-s', '-v']);
       assert.deepEqual(await completeAt('whoami |'), []);
     });
@@ -130,11 +137,40 @@ describe('server/script/completion', () => {
       '/app': ['config', 'lock-0000000010', 'lock-0000000002', 'cache', 'lock-0000000001'],
       '/app/config': [],
     };
-    const children = (path: string) => {
+    const prefixes: string[] = [];
+    const children = (path: string, prefix: string) => {
       asked.push(path);
-      return Promise.resolve(tree[path]);
+      prefixes.push(prefix);
+      return Promise.resolve(all(tree[path]));
     };
-    beforeEach(() => (asked.length = 0));
+    beforeEach(() => {
+      asked.length = 0;
+      prefixes.length = 0;
+    });
+
+    it('asks for the children with the segment typed so far, as typed', async () => {
+      await completeAt('get /app/Co|nfig', children);
+      await completeAt('get /|', children);
+      assert.deepEqual(prefixes, ['Co', '']);
+    });
+
+    it('a cut answer: its names in order, then one last item saying how many more match, all kept in order by sortText', async () => {
+      const names = Array.from({ length: 12 }, (_, i) => `child-${String(i).padStart(2, '0')}`);
+      const cut: ChildrenLookup = () => Promise.resolve({ names: names.slice(0, 10), total: 1234 });
+      const items = await completeAt('get /big/child-|', cut);
+      assert.deepEqual(labels(items).slice(0, 10), names.slice(0, 10));
+      assert.equal(items.length, 11);
+      const more = items[10];
+      assert.equal(more.label, '… 1,224 more: type to narrow the list');
+      assert.equal(more.filterText, 'child-', 'VS Code keeps it whatever is typed');
+      assert.deepEqual(edit(more), { range: r(0, 9, 15), newText: 'child-' }, 'choosing it leaves the text as it is');
+      assert.equal(more.command?.command, 'editor.action.triggerSuggest');
+      assert.deepEqual(vscodeOrder(items), labels(items), 'VS Code shows "… more" last');
+      assert.ok(items.every((i) => i.sortText !== undefined));
+      // Under the limit: no "… more".
+      const whole = await completeAt('get /big/child-|', () => Promise.resolve(all(names)));
+      assert.deepEqual(labels(whole), names);
+    });
 
     it('completes the last segment from the children of its parent', async () => {
       const items = await completeAt('get /app/c|', children);
@@ -214,7 +250,7 @@ describe('server/script/completion', () => {
     describe('with 10,000 children', () => {
       const names: string[] = [];
       for (let i = 0; i < 5000; i++) names.push(`item-${i}`, `lock-${String((i * 7919) % 5000).padStart(10, '0')}`);
-      const big = (path: string) => Promise.resolve(path === '/big' ? names : undefined);
+      const big = (path: string) => Promise.resolve(all(path === '/big' ? names : undefined));
 
       it('returns every sequential sibling in sequence order', async () => {
         const items = await completeAt('get /big/lock|', big);

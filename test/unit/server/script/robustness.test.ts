@@ -24,7 +24,7 @@ describe('server/script robustness', () => {
       for (const d of await diagnosePathsExist(script, (p) => Promise.resolve(p.length % 2 === 0))) assert.ok(inside(d.range, script.lines), where);
       const line = Math.floor(next() * script.lines.length);
       const position = { line, character: Math.floor(next() * (script.lines[line].length + 2)) };
-      for (const item of await complete(script, position, () => Promise.resolve(['a', 'b-0000000001']))) {
+      for (const item of await complete(script, position, () => Promise.resolve({ names: ['a', 'b-0000000001'], total: 5 }))) {
         if (item.textEdit && 'range' in item.textEdit) assert.ok(inside(item.textEdit.range, script.lines), where);
       }
       await hover(script, position, () => Promise.resolve('node'));
