@@ -71,10 +71,14 @@ describe('faults: partitions during a delete and a save, changes while disconnec
     return all;
   };
 
-  /** Black-holes the proxy the moment the `n`th delete request reaches it (that request is dropped). */
+  /**
+   * Black-holes the proxy the moment the `n`th request that deletes reaches it (that request is
+   * dropped): a delete, or a multi (a subtree's nodes are deleted in batches, at least three requests
+   * here: leaves, their parents, the root).
+   */
   const partitionAtDelete = (n: number): void => {
     const sub = proxy.onClientData(() => {
-      if (proxy.requestsSent(OpCode.delete) >= n) {
+      if (proxy.requestsSent(OpCode.delete) + proxy.requestsSent(OpCode.multi) >= n) {
         sub.dispose();
         proxy.blackHole();
       }
@@ -92,7 +96,7 @@ describe('faults: partitions during a delete and a save, changes while disconnec
   it('a partition during a recursive delete (the delete command): it stops, and the result names every node left', async () => {
     const all = await createTree();
     await addProxiedConnection();
-    partitionAtDelete(30);
+    partitionAtDelete(2);
     const result = await run<DeleteResult>(COMMANDS.deleteNode, { connection: name, path: base, recursive: true });
     assert.equal(proxy.mode, 'blackhole', 'the partition came during the deletion');
     const left = await leftOnServer(all);
@@ -116,7 +120,7 @@ describe('faults: partitions during a delete and a save, changes while disconnec
   it('a partition during workspace.fs.delete (recursive): the error says how many nodes were deleted and how many were not', async () => {
     const all = await createTree();
     await addProxiedConnection();
-    partitionAtDelete(30);
+    partitionAtDelete(2);
     const uri = vscode.Uri.from({ scheme: 'zk', authority: name, path: base });
     let message = '';
     try {
