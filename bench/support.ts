@@ -30,6 +30,23 @@ export function parseFlags(argv: string[], usage: string, apply: (flag: string, 
   }
 }
 
+/**
+ * For benches whose flags are all counts: `--name N` for each key of `defaults` (camelCase keys as
+ * --kebab-case), parsed into a copy of it; each must be a positive integer.
+ */
+export function parseCounts<T extends Record<string, number>>(argv: string[], usage: string, defaults: T): T {
+  const options: Record<string, number> = { ...defaults };
+  const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  parseFlags(argv, usage, (flag, value) => {
+    const key = Object.keys(options).find((k) => flagOf(k) === flag);
+    if (key === undefined) return false;
+    options[key] = Number(value());
+    return true;
+  });
+  for (const [key, n] of Object.entries(options)) if (!Number.isInteger(n) || n < 1) throw new Error(`${flagOf(key)} must be a positive integer`);
+  return options as T;
+}
+
 /** Starts a standalone ZooKeeper (installing it when needed) and reads its version; stop it with `server.stop()`. */
 export async function startBenchZooKeeper(): Promise<{ server: ZooKeeperLib.ZooKeeperServer; version: string }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
