@@ -47,6 +47,24 @@ export function parseCounts<T extends Record<string, number>>(argv: string[], us
   return options as T;
 }
 
+/**
+ * For benches that compare builds: `--runs N` and any number of `--extension PATH` (a folder holding
+ * package.json and dist/, e.g. main's and a branch's), default this checkout; measured in turn.
+ */
+export function parseBuildFlags(argv: string[], usage: string, defaultRuns: number): { runs: number; extensions: string[] } {
+  let runs = defaultRuns;
+  const extensions: string[] = [];
+  parseFlags(argv, usage, (flag, value) => {
+    if (flag === '--runs') runs = Number(value());
+    else if (flag === '--extension') extensions.push(path.resolve(value()));
+    else return false;
+    return true;
+  });
+  if (!(runs >= 1)) throw new Error('--runs must be at least 1');
+  if (extensions.length === 0) extensions.push(repoRoot());
+  return { runs, extensions };
+}
+
 /** Starts a standalone ZooKeeper (installing it when needed) and reads its version; stop it with `server.stop()`. */
 export async function startBenchZooKeeper(): Promise<{ server: ZooKeeperLib.ZooKeeperServer; version: string }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
