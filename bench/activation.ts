@@ -29,8 +29,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openWorkbench, PROJECT_ROOT, type WorkbenchSession } from '../test/e2e/support/workbench';
-import { median, parseFlags, printTable, runBench } from './support';
+import { openWorkbench, type WorkbenchSession } from '../test/e2e/support/workbench';
+import { median, parseBuildFlags, printTable, runBench } from './support';
 
 const started = Date.now();
 const step = (message: string): void => void process.stderr.write(`[bench:activation ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
@@ -156,18 +156,9 @@ async function zkFirst(wb: WorkbenchSession): Promise<Activation & { diagnostics
 }
 
 async function main(): Promise<void> {
-  let runs = 5;
-  const extensions: string[] = [];
-  parseFlags(process.argv.slice(2), 'node out/bench/activation.js [--runs N] [--extension PATH]...', (flag, value) => {
-    if (flag === '--runs') runs = Number(value());
-    else if (flag === '--extension') extensions.push(path.resolve(value()));
-    else return false;
-    return true;
-  });
-  if (!(runs >= 1)) throw new Error('--runs must be at least 1');
   // Several builds (e.g. main's and this branch's copies of package.json + dist/): measured in turn,
   // the order alternating run by run, so that a busy moment of the machine is shared out.
-  if (extensions.length === 0) extensions.push(PROJECT_ROOT);
+  const { runs, extensions } = parseBuildFlags(process.argv.slice(2), 'node out/bench/activation.js [--runs N] [--extension PATH]...', 5);
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-bench-activation-'));
   fs.mkdirSync(path.join(folder, '.vscode'));
   fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{}\n');

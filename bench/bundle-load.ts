@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { median, parseFlags, printTable, repoRoot, runBench } from './support';
+import { median, parseBuildFlags, printTable, repoRoot, runBench } from './support';
 
 /** Run in the child: stand in for `vscode`, load the bundle (argv: typings, bundle, cache file, mode), print JSON. */
 const CHILD = `
@@ -66,16 +66,7 @@ interface Sample {
 }
 
 function main(): Promise<void> {
-  let runs = 30;
-  const extensions: string[] = [];
-  parseFlags(process.argv.slice(2), 'node out/bench/bundle-load.js [--runs N] [--extension PATH]...', (flag, value) => {
-    if (flag === '--runs') runs = Number(value());
-    else if (flag === '--extension') extensions.push(path.resolve(value()));
-    else return false;
-    return true;
-  });
-  if (!(runs >= 1)) throw new Error('--runs must be at least 1');
-  if (extensions.length === 0) extensions.push(repoRoot());
+  const { runs, extensions } = parseBuildFlags(process.argv.slice(2), 'node out/bench/bundle-load.js [--runs N] [--extension PATH]...', 30);
   const root = repoRoot();
   const typings = path.join(root, 'node_modules', '@types', 'vscode', 'index.d.ts');
   const child = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zke-bundle-load-')), 'child.js');

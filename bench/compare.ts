@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { ZkClient } from '../src/zk/client';
 import { compareTrees } from '../src/zk/transfer/compare';
 import { buildConfigTree } from './trees';
-import { alternate, connectRaw, count, gc, parseFlags, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, connectRaw, count, gc, parseCounts, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const LEFT = '/bench-compare-left';
 const RIGHT = '/bench-compare-right';
@@ -31,15 +31,7 @@ interface RawClient extends RawConnection {
 }
 
 function parseArgs(argv: string[]): { nodes: number; runs: number } {
-  const options = { nodes: 10000, runs: 5 };
-  parseFlags(argv, 'node out/bench/compare.js [--nodes N] [--runs N]', (flag, text) => {
-    if (flag === '--nodes') options.nodes = Number(text());
-    else if (flag === '--runs') options.runs = Number(text());
-    else return false;
-    return true;
-  });
-  for (const [name, n] of Object.entries(options)) if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return options;
+  return parseCounts(argv, 'node out/bench/compare.js [--nodes N] [--runs N]', { nodes: 10000, runs: 5 });
 }
 
 /** One raw walk: getChildren and getData of every node, windows as ours; resolves with the nodes seen. */

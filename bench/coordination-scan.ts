@@ -21,7 +21,7 @@ import { forEachLimit } from '../src/zk/concurrency';
 import type { MultiOp } from '../src/zk/multi';
 import { scanRecipes, type ScanResult } from '../src/zk/recipes/scan';
 import type { RecipeKind } from '../src/zk/recipes/types';
-import { connectRaw, count, gc, median, parseFlags, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { connectRaw, count, gc, median, parseCounts, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const ROOT = '/bench-coordination-scan';
 const GOAL_RATIO = 0.8;
@@ -45,17 +45,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { nodes: 100000, runs: 5, concurrency: 256 };
-  parseFlags(argv, 'node out/bench/coordination-scan.js [--nodes N] [--runs N] [--concurrency N]', (flag, text) => {
-    const value = (): number => Number(text());
-    if (flag === '--nodes') options.nodes = value();
-    else if (flag === '--runs') options.runs = value();
-    else if (flag === '--concurrency') options.concurrency = value();
-    else return false;
-    return true;
-  });
-  for (const [name, n] of Object.entries(options)) if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return options;
+  return parseCounts(argv, 'node out/bench/coordination-scan.js [--nodes N] [--runs N] [--concurrency N]', { nodes: 100000, runs: 5, concurrency: 256 });
 }
 
 const hex32 = (i: number): string => (i.toString(16).padStart(8, '0') + 'c0ffee00').repeat(2);

@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { ZkClient } from '../src/zk/client';
 import { exportSubtree } from '../src/zk/transfer/export';
 import { buildConfigTree } from './trees';
-import { alternate, connectRaw, count, formatMb, gc, parseFlags, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, connectRaw, count, formatMb, gc, parseCounts, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const ROOT = '/bench-export';
 const GOAL_RATIO = 0.8;
@@ -37,15 +37,7 @@ interface RawClient extends RawConnection {
 }
 
 function parseArgs(argv: string[]): { nodes: number; runs: number } {
-  const options = { nodes: 100000, runs: 5 };
-  parseFlags(argv, 'node out/bench/export.js [--nodes N] [--runs N]', (flag, text) => {
-    if (flag === '--nodes') options.nodes = Number(text());
-    else if (flag === '--runs') options.runs = Number(text());
-    else return false;
-    return true;
-  });
-  for (const [name, n] of Object.entries(options)) if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return options;
+  return parseCounts(argv, 'node out/bench/export.js [--nodes N] [--runs N]', { nodes: 100000, runs: 5 });
 }
 
 async function writeStream(file: string): Promise<{ write: (chunk: string) => void | Promise<void>; close: () => Promise<void> }> {

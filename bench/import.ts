@@ -21,7 +21,7 @@ import { exportSubtree } from '../src/zk/transfer/export';
 import { applyImport, planImport } from '../src/zk/transfer/import';
 import { readImportFile, type ImportNode } from '../src/zk/transfer/importFormat';
 import { buildConfigTree } from './trees';
-import { alternate, connectRaw, count, gc, median, parseFlags, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, connectRaw, count, gc, median, parseCounts, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const SOURCE = '/bench-import-source';
 const GOAL_RAW = 0.8;
@@ -33,16 +33,7 @@ interface RawClient extends RawConnection {
 }
 
 function parseArgs(argv: string[]): { nodes: number; runs: number; sequentialRuns: number } {
-  const options = { nodes: 10000, runs: 5, sequentialRuns: 3 };
-  parseFlags(argv, 'node out/bench/import.js [--nodes N] [--runs N] [--sequential-runs N]', (flag, text) => {
-    if (flag === '--nodes') options.nodes = Number(text());
-    else if (flag === '--runs') options.runs = Number(text());
-    else if (flag === '--sequential-runs') options.sequentialRuns = Number(text());
-    else return false;
-    return true;
-  });
-  for (const [name, n] of Object.entries(options)) if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return options;
+  return parseCounts(argv, 'node out/bench/import.js [--nodes N] [--runs N] [--sequential-runs N]', { nodes: 10000, runs: 5, sequentialRuns: 3 });
 }
 
 const target = (root: string, rel: string): string => (rel === '' ? root : `${root}/${rel}`);

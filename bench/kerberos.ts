@@ -21,21 +21,14 @@ import type * as KerberosLib from '../scripts/lib/kerberos';
 import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
 import { ZkClient, type ZkClientOptions } from '../src/zk/client';
 import { createKerberosProvider } from '../src/zk/security/kerberos';
-import { formatMs, median, parseFlags, printTable, repoRoot, runBench } from './support';
+import { formatMs, median, parseCounts, printTable, repoRoot, runBench } from './support';
 
 interface Options {
   runs: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { runs: 15 };
-  parseFlags(argv, 'node out/bench/kerberos.js [--runs N]', (flag, value) => {
-    if (flag === '--runs') options.runs = Number(value());
-    else return false;
-    return true;
-  });
-  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer');
-  return options;
+  return parseCounts(argv, 'node out/bench/kerberos.js [--runs N]', { runs: 15 });
 }
 
 /** One connection set-up: connect, one read (the session works, and for SASL the login is done), close. */

@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { ZkClient } from '../src/zk/client';
 import { searchTree, type SearchOutcome } from '../src/zk/search';
 import { buildConfigTree } from './trees';
-import { alternate, connectRaw, count, gc, parseFlags, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, connectRaw, count, gc, parseCounts, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const ROOT = '/bench-search';
 const GOAL_RATIO = 0.8;
@@ -32,15 +32,7 @@ interface RawClient extends RawConnection {
 }
 
 function parseArgs(argv: string[]): { nodes: number; runs: number } {
-  const options = { nodes: 100000, runs: 5 };
-  parseFlags(argv, 'node out/bench/search.js [--nodes N] [--runs N]', (flag, text) => {
-    if (flag === '--nodes') options.nodes = Number(text());
-    else if (flag === '--runs') options.runs = Number(text());
-    else return false;
-    return true;
-  });
-  for (const [name, n] of Object.entries(options)) if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return options;
+  return parseCounts(argv, 'node out/bench/search.js [--nodes N] [--runs N]', { nodes: 100000, runs: 5 });
 }
 
 /** The floor: the same walk and reads with node-zookeeper-client callbacks; resolves with the nodes visited and the paths whose data holds the needle. */

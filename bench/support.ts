@@ -30,6 +30,41 @@ export function parseFlags(argv: string[], usage: string, apply: (flag: string, 
   }
 }
 
+/**
+ * For benches whose flags are all counts: `--name N` for each key of `defaults` (camelCase keys as
+ * --kebab-case), parsed into a copy of it; each must be a positive integer.
+ */
+export function parseCounts<T extends Record<string, number>>(argv: string[], usage: string, defaults: T): T {
+  const options: Record<string, number> = { ...defaults };
+  const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  parseFlags(argv, usage, (flag, value) => {
+    const key = Object.keys(options).find((k) => flagOf(k) === flag);
+    if (key === undefined) return false;
+    options[key] = Number(value());
+    return true;
+  });
+  for (const [key, n] of Object.entries(options)) if (!Number.isInteger(n) || n < 1) throw new Error(`${flagOf(key)} must be a positive integer`);
+  return options as T;
+}
+
+/**
+ * For benches that compare builds: `--runs N` and any number of `--extension PATH` (a folder holding
+ * package.json and dist/, e.g. main's and a branch's), default this checkout; measured in turn.
+ */
+export function parseBuildFlags(argv: string[], usage: string, defaultRuns: number): { runs: number; extensions: string[] } {
+  let runs = defaultRuns;
+  const extensions: string[] = [];
+  parseFlags(argv, usage, (flag, value) => {
+    if (flag === '--runs') runs = Number(value());
+    else if (flag === '--extension') extensions.push(path.resolve(value()));
+    else return false;
+    return true;
+  });
+  if (!(runs >= 1)) throw new Error('--runs must be at least 1');
+  if (extensions.length === 0) extensions.push(repoRoot());
+  return { runs, extensions };
+}
+
 /** Starts a standalone ZooKeeper (installing it when needed) and reads its version; stop it with `server.stop()`. */
 export async function startBenchZooKeeper(): Promise<{ server: ZooKeeperLib.ZooKeeperServer; version: string }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

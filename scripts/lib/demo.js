@@ -9,6 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { aptInstall, canAptInstall } = require('./apt');
+const { track, untrack } = require('./processes');
 
 const DEMO_DIR = path.join(__dirname, '..', 'demo');
 const WORLD_PY = path.join(DEMO_DIR, 'world.py');
@@ -232,33 +233,12 @@ async function compileCurator(javac, classpath, log) {
  *   exited: boolean, stderrTail: () => string }} DemoProcess
  */
 
-/** Live demo processes of this Node process, killed if it exits. @type {Set<DemoProcess>} */
-const live = new Set();
-let exitHandlerInstalled = false;
-
-function installExitHandler() {
-  if (exitHandlerInstalled) return;
-  exitHandlerInstalled = true;
-  // Synchronous last resort (the parent is dying and cannot wait for a clean stop, which can hang
-  // when the server is already gone): SIGKILL; the sessions then expire on the server.
-  process.on('exit', () => {
-    for (const proc of live) {
-      try {
-        proc.child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
-
 /**
  * Starts one demo process. Its stdin stays an open pipe: the process exits when it closes.
  * @param {string} name @param {string} cmd @param {string[]} args @param {(msg: string) => void} log
  * @returns {DemoProcess}
  */
 function launch(name, cmd, args, log) {
-  installExitHandler();
   // detached: its own process group, so a Ctrl-C in the terminal reaches only us and stop() decides
   // the order. If we die without running stop() or the 'exit' handler, its stdin closes and it stops.
   const child = spawn(cmd, args, {
@@ -277,6 +257,17 @@ function launch(name, cmd, args, log) {
     for (const line of String(chunk).split('\n')) if (line.trim()) log(`[${name}] ${line}`);
   });
   child.stdin?.on('error', noop); // EPIPE once it has exited
+  // Synchronous last resort (the parent is dying and cannot wait for a clean stop, which can hang
+  // when the server is already gone): SIGKILL; the sessions then expire on the server.
+  const resource = {
+    cleanupSync: () => {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
   /** @type {DemoProcess} */
   const proc = {
     name,
@@ -288,7 +279,7 @@ function launch(name, cmd, args, log) {
         if (done) return;
         done = true;
         proc.exited = true;
-        live.delete(proc);
+        untrack(resource);
         resolve({ code, signal });
       };
       child.once('exit', finish);
@@ -299,7 +290,7 @@ function launch(name, cmd, args, log) {
     }),
     stderrTail: () => stderr.trimEnd().split('\n').slice(-30).join('\n'),
   };
-  live.add(proc);
+  track(resource);
   return proc;
 }
 

@@ -12,12 +12,12 @@
 // - Java ignores KRB5_CONFIG: a Kerberized ZooKeeper needs -Djava.security.krb5.conf (zookeeper.js).
 
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
 const { spawn, execFile } = require('node:child_process');
 const { aptInstall, canAptInstall } = require('./apt');
-const { freePort, isAlive, stopPid } = require('./zookeeper');
+const { freePort } = require('./zookeeper');
+const { trackPid, untrackPid, makeTempDir, removeTempDir, isAlive, stopPid } = require('./processes');
 
 /** @typedef {import('./kerberos').Log} Log */
 /** @typedef {import('./kerberos').KerberosTools} KerberosTools */
@@ -162,41 +162,6 @@ function accepts(port) {
   });
 }
 
-/** PIDs of KDCs we started and still own: SIGKILLed if this Node process goes away. */
-const tracked = /** @type {Set<number>} */ (new Set());
-const tempDirs = /** @type {Set<string>} */ (new Set());
-let handlersInstalled = false;
-
-function cleanup() {
-  for (const pid of tracked) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  tracked.clear();
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
-function installExitHandlers() {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on('exit', cleanup);
-  for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
-    const onSignal = () => {
-      const listeners = process.listeners(signal);
-      // Same rule as zookeeper.js: a program's own handler (the sandbox) owns the shutdown.
-      if (listeners.some((l) => !(/** @type {any} */ (l).zkeCleanup))) return;
-      cleanup();
-      if (listeners[listeners.length - 1] === onSignal) process.exit(signal === 'SIGINT' ? 130 : 143);
-    };
-    /** @type {any} */ (onSignal).zkeCleanup = true;
-    process.on(signal, onSignal);
-  }
-}
-
 /**
  * Creates the realm (database, principals, keytabs) and starts its KDC.
  * @param {KdcOptions} [options]
@@ -208,10 +173,8 @@ async function startKdc(options = {}) {
   const started = Date.now();
   const realm = options.realm ?? 'EXAMPLE.TEST';
   if (options.persistent && !options.dir) throw new Error('startKdc: a persistent KDC needs a dir');
-  installExitHandlers();
   const ownsDir = !options.dir;
-  const dir = options.dir ? path.resolve(options.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'zke-krb-'));
-  if (ownsDir) tempDirs.add(dir);
+  const dir = options.dir ? path.resolve(options.dir) : makeTempDir('zke-krb-');
   // A fresh realm every start: an old database would keep old keys, and keytabs would not match.
   for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
     if (/^(principal|stash|kdc\.log|kadmin\.log|krb5lib\.log|.*\.keytab|.*\.cc|krb5\.conf|kdc\.conf|kadm5\.acl|kdc\.pid)/.test(name)) {
@@ -265,11 +228,11 @@ async function startKdc(options = {}) {
     fs.closeSync(out);
     child.unref();
     pid = child.pid ?? 0;
-    if (pid && !options.persistent) tracked.add(pid);
+    if (pid && !options.persistent) trackPid(pid);
     let exit = '';
     child.once('exit', (code, sig) => {
       exit = sig ? `killed by ${sig}` : `exit code ${code}`;
-      tracked.delete(child.pid ?? 0);
+      untrackPid(child.pid ?? 0);
     });
     const deadline = Date.now() + 30000;
     while (Date.now() < deadline && !exit) {
@@ -289,17 +252,14 @@ async function startKdc(options = {}) {
   const stop = async () => {
     if (pid) {
       await stopPid(pid, 3000);
-      tracked.delete(pid);
+      untrackPid(pid);
     }
   };
 
   try {
     await start();
   } catch (err) {
-    if (ownsDir) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      tempDirs.delete(dir);
-    }
+    if (ownsDir) removeTempDir(dir);
     throw err;
   }
   log(`KDC for ${realm} on ${kdcAddress} (pid ${pid}, ${dir}) after ${Date.now() - started} ms`);
@@ -358,10 +318,7 @@ async function startKdc(options = {}) {
     },
     async dispose() {
       await stop();
-      if (ownsDir) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        tempDirs.delete(dir);
-      }
+      if (ownsDir) removeTempDir(dir);
     },
   };
   return kdc;

@@ -34,6 +34,7 @@ const http = require('node:http');
 const cp = require('node:child_process');
 const util = require('node:util');
 const { aptInstall: sharedAptInstall } = require('./apt');
+const { track, untrack } = require('./processes');
 
 const NODE_VERSION = '24.9.0';
 const CODE_SERVER_VERSION = '4.139.1';
@@ -411,47 +412,8 @@ async function ensureChromium(opts = {}) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cleanup of everything we start, also when the runner is interrupted
-
-const live = new Set(); // of { pid, group, cleanupSync() }
-let signalsInstalled = false;
-
-function onSignal(sig) {
-  const listeners = process.listeners(sig);
-  // A program's own handler (the sandbox) owns the shutdown and stops the server itself; the
-  // 'exit' handler still cleans up what it leaves behind.
-  if (listeners.some((l) => !l.zkeCleanup)) return;
-  for (const r of live) r.cleanupSync();
-  live.clear();
-  // Only cleanup handlers of our libraries: the last one exits.
-  if (listeners[listeners.length - 1] === onSignal) process.exit(sig === 'SIGINT' ? 130 : 143);
-}
-onSignal.zkeCleanup = true;
-
-function track(res) {
-  live.add(res);
-  if (!signalsInstalled) {
-    signalsInstalled = true;
-    process.on('exit', onExit);
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
-}
-
-function untrack(res) {
-  live.delete(res);
-  if (live.size === 0 && signalsInstalled) {
-    signalsInstalled = false;
-    process.removeListener('exit', onExit);
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
-}
-
-function onExit() {
-  for (const r of live) r.cleanupSync();
-  live.clear();
-}
+// Cleanup of everything we start, also when the runner is interrupted: track/untrack (processes.js)
+// with these process-group helpers
 
 function killGroup(pid, signal) {
   try {

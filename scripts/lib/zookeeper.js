@@ -4,10 +4,10 @@
 
 const fs = require('node:fs');
 const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { aptInstall, canAptInstall } = require('./apt');
+const { trackPid, untrackPid, makeTempDir, removeTempDir, isAlive, stopPid } = require('./processes');
 
 /** @typedef {import('./zookeeper').Log} Log */
 /** @typedef {import('./zookeeper').ZooKeeperSetup} ZooKeeperSetup */
@@ -175,92 +175,7 @@ async function isServing(port, host = HOST, timeoutMs = 2000) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Processes: every JVM we start is tracked, and SIGKILLed if this Node process goes away.
-
-/** PIDs of the JVMs we started and still own; temp folders we created and still own. */
-const tracked = /** @type {Set<number>} */ (new Set());
-const tempDirs = /** @type {Set<string>} */ (new Set());
-let handlersInstalled = false;
-
-function killTracked() {
-  for (const pid of tracked) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  tracked.clear();
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
-/** @param {string} prefix */
-function makeTempDir(prefix) {
-  installExitHandlers();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.add(dir);
-  return dir;
-}
-
-/** @param {string} dir */
-function removeTempDir(dir) {
-  fs.rmSync(dir, { recursive: true, force: true });
-  tempDirs.delete(dir);
-}
-
-function installExitHandlers() {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on('exit', killTracked);
-  for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
-    const onSignal = () => {
-      const listeners = process.listeners(signal);
-      // A program's own handler (the sandbox) owns the shutdown and stops its servers in order;
-      // the 'exit' handler still kills whatever it leaves behind.
-      if (listeners.some((l) => !(/** @type {any} */ (l).zkeCleanup))) return;
-      killTracked();
-      // Only cleanup handlers of our libraries: the last one keeps Node's default and dies of it.
-      if (listeners[listeners.length - 1] === onSignal) process.exit(signal === 'SIGINT' ? 130 : 143);
-    };
-    /** @type {any} */ (onSignal).zkeCleanup = true;
-    process.on(signal, onSignal);
-  }
-}
-
-/** True when `pid` is a live process (a zombie counts as gone). @param {number} pid @returns {boolean} */
-function isAlive(pid) {
-  if (!(pid > 0)) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (macOS)
-  }
-}
-
-/** Stops any process by PID: SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. @param {number} pid @param {number} [graceMs] */
-async function stopPid(pid, graceMs = 5000) {
-  const signal = (/** @type {NodeJS.Signals} */ sig) => {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  signal('SIGCONT'); // a SIGSTOPped JVM only acts on SIGTERM once continued
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
-  if (!isAlive(pid)) return;
-  signal('SIGKILL');
-  while (isAlive(pid)) await sleep(50);
-}
+// Processes: every JVM we start is tracked (processes.js), and SIGKILLed if this Node process goes away.
 
 /** @param {string} file */
 function tail(file, lines = 20) {
@@ -324,17 +239,14 @@ function createNode({ setup, dir, port, jvmOptions = [], containerCheckIntervalM
     exited = new Promise((resolve) => {
       const onExit = (/** @type {string} */ why) => {
         status ||= why;
-        if (pid) tracked.delete(pid);
+        if (pid) untrackPid(pid);
         if (child === proc) child = null;
         resolve();
       };
       proc.once('exit', (code, sig) => onExit(sig ? `killed by ${sig}` : `exit code ${code}`));
       proc.once('error', (err) => onExit(err.message));
     });
-    if (pid) {
-      tracked.add(pid);
-      installExitHandlers();
-    }
+    if (pid) trackPid(pid);
     return { proc, status: () => status };
   }
 
@@ -345,7 +257,7 @@ function createNode({ setup, dir, port, jvmOptions = [], containerCheckIntervalM
     while (!status() && Date.now() < started + readyTimeoutMs) {
       if (await ready()) {
         log(`${label} serving on ${HOST}:${port} (pid ${proc.pid}) after ${Date.now() - started} ms`);
-        if (persistent && proc.pid) tracked.delete(proc.pid);
+        if (persistent && proc.pid) untrackPid(proc.pid);
         return;
       }
       await sleep(100);

@@ -17,40 +17,7 @@ import { normalizeConnectString } from '../../src/zk/connectString';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { eventually } from '../support/session';
 import { zookeeper, type ZooKeeperServer } from '../support/zookeeper';
-
-const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
-
-function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
-  return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
-}
-
-/** A string that occurs nowhere by chance: finding it in bytes or logs means it was sent or written. */
-function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-}
-
-/** Every *.log file below `dir`. */
-function logFilesIn(dir: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => (e.isDirectory() ? logFilesIn(path.join(dir, e.name)) : e.name.endsWith('.log') ? [path.join(dir, e.name)] : []));
-}
-
-/**
- * The log files of this VS Code: the runner (scripts/lib/vscodeHost.js) starts the server with
- * `--logsPath <temp>/logs` and opens the folder `<temp>/workspace-…`; the output channels of the
- * extension host (our "ZooKeeper" LogOutputChannel among them) are files below it.
- */
-function vscodeLogFiles(): string[] {
-  const roots = new Set<string>();
-  if (process.env.VSCODE_LOGS) roots.add(process.env.VSCODE_LOGS);
-  for (const folder of vscode.workspace.workspaceFolders ?? []) roots.add(path.join(path.dirname(folder.uri.fsPath), 'logs'));
-  return [...roots].flatMap(logFilesIn);
-}
+import { activateExtension, run, suiteConnections, unique, vscodeLogFiles } from './support/connections';
 
 describe('credentials', function () {
   this.timeout(120000);
@@ -58,7 +25,7 @@ describe('credentials', function () {
   let api: ZooKeeperExplorerApi;
   let second: ZooKeeperServer;
   let proxy: FaultProxy;
-  const added: string[] = [];
+  const connections = suiteConnections(() => api);
 
   const treeItem = async (name: string): Promise<vscode.TreeItem> => {
     const node = (await api.explorer.getChildren()).find((n: ExplorerNode) => n.kind === 'connection' && n.connection.name === name);
@@ -68,19 +35,14 @@ describe('credentials', function () {
   const tooltipText = (item: vscode.TreeItem): string => (typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''));
 
   /** Adds a user-level connection; removed in after() if a test did not remove it. */
-  const addConnection = async (args: Record<string, unknown>): Promise<string> => {
-    const name = args.name as string;
-    added.push(name);
-    await run(COMMANDS.addConnection, args);
-    return name;
-  };
+  const addConnection = connections.add;
 
   const workspaceConnections = async (value: unknown): Promise<void> => {
     await vscode.workspace.getConfiguration('zookeeper').update('connections', value, vscode.ConfigurationTarget.Workspace);
   };
 
   before(async () => {
-    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    api = await activateExtension();
     // Connections added by this suite must land in user settings: the attack starts from there.
     assert.equal(vscode.workspace.getConfiguration('zookeeper').inspect('connections')?.workspaceValue, undefined, 'no workspace-level connections before the suite');
     second = await zookeeper.startZooKeeper({ install: true });
@@ -89,9 +51,7 @@ describe('credentials', function () {
 
   after(async () => {
     await workspaceConnections(undefined);
-    for (const name of added) {
-      if (api.connections.get(name)) await run(COMMANDS.removeConnection, { connection: name }).catch(() => undefined);
-    }
+    await connections.removeAll();
     await proxy?.close();
     await second?.stop();
   });
@@ -232,7 +192,7 @@ describe('credentials', function () {
       await run(COMMANDS.connect, { connection: name });
       assert.deepEqual(await readGuarded(name), ['inside']);
 
-      added.push(renamed);
+      connections.track(renamed);
       await run(COMMANDS.editConnection, { connection: name, name: renamed });
       assert.deepEqual(await api.connections.credentials.describe(name), [], 'nothing left under the old name');
       assert.deepEqual(await api.connections.credentials.describe(renamed), [{ address: normalizeConnectString(connectString), user }]);

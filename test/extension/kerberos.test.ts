@@ -5,48 +5,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import { ALICE, BOB, startKdc, startKerberizedZooKeeper, type Kdc } from '../support/kerberos';
 import { eventually } from '../support/session';
 import type { ZooKeeperServer } from '../support/zookeeper';
-
-const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
-
-function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
-  return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
-}
-
-async function failure(command: string, args: Record<string, unknown>): Promise<string> {
-  try {
-    await run(command, args);
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-  assert.fail(`${command} succeeded`);
-}
-
-function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
-function logFilesIn(dir: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => (e.isDirectory() ? logFilesIn(path.join(dir, e.name)) : e.name.endsWith('.log') ? [path.join(dir, e.name)] : []));
-}
-
-function vscodeLogFiles(): string[] {
-  const roots = new Set<string>();
-  if (process.env.VSCODE_LOGS) roots.add(process.env.VSCODE_LOGS);
-  for (const folder of vscode.workspace.workspaceFolders ?? []) roots.add(path.join(path.dirname(folder.uri.fsPath), 'logs'));
-  return [...roots].flatMap(logFilesIn);
-}
+import { activateExtension, failure, run, suiteConnections, unique, vscodeLogFiles } from './support/connections';
 
 interface Entry {
   scheme: string;
@@ -59,24 +23,19 @@ describe('Kerberos connections (SASL GSSAPI, real KDC)', function () {
   let api: ZooKeeperExplorerApi;
   let kdc: Kdc;
   let server: ZooKeeperServer;
-  const added: string[] = [];
+  const connections = suiteConnections(() => api);
 
-  const addConnection = async (args: Record<string, unknown>): Promise<string> => {
-    added.push(args.name as string);
-    await run(COMMANDS.addConnection, args);
-    return args.name as string;
-  };
+  /** Adds a user-level connection; removed in after() if a test did not remove it. */
+  const addConnection = connections.add;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    api = await activateExtension();
     kdc = await startKdc();
     server = await startKerberizedZooKeeper(kdc);
   });
 
   after(async () => {
-    for (const name of added) {
-      if (api.connections.get(name)) await run(COMMANDS.removeConnection, { connection: name }).catch(() => undefined);
-    }
+    await connections.removeAll();
     await server?.stop();
     await kdc?.dispose();
   });

@@ -5,49 +5,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
 import { startSecuredZooKeeper, testCertificates, SASL_USER, type CertificateSet } from '../support/security';
 import { eventually } from '../support/session';
 import type { ZooKeeperServer } from '../support/zookeeper';
-
-const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
-
-function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
-  return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
-}
-
-async function failure(command: string, args: Record<string, unknown>): Promise<string> {
-  try {
-    await run(command, args);
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-  assert.fail(`${command} succeeded`);
-}
-
-function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-}
-
-function logFilesIn(dir: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => (e.isDirectory() ? logFilesIn(path.join(dir, e.name)) : e.name.endsWith('.log') ? [path.join(dir, e.name)] : []));
-}
-
-/** The log files of this VS Code (see credentials.test.ts). */
-function vscodeLogFiles(): string[] {
-  const roots = new Set<string>();
-  if (process.env.VSCODE_LOGS) roots.add(process.env.VSCODE_LOGS);
-  for (const folder of vscode.workspace.workspaceFolders ?? []) roots.add(path.join(path.dirname(folder.uri.fsPath), 'logs'));
-  return [...roots].flatMap(logFilesIn);
-}
+import { activateExtension, failure, run, suiteConnections, unique, vscodeLogFiles } from './support/connections';
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -57,24 +20,19 @@ describe('secured connections (TLS, mutual TLS, SASL)', function () {
   let server: ZooKeeperServer & { securePort: number; secureConnectString: string };
   let certs: CertificateSet;
   const saslPassword = unique('sasl-pw');
-  const added: string[] = [];
+  const connections = suiteConnections(() => api);
 
-  const addConnection = async (args: Record<string, unknown>): Promise<string> => {
-    added.push(args.name as string);
-    await run(COMMANDS.addConnection, args);
-    return args.name as string;
-  };
+  /** Adds a user-level connection; removed in after() if a test did not remove it. */
+  const addConnection = connections.add;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    api = await activateExtension();
     certs = testCertificates();
     server = await startSecuredZooKeeper({ clientAuth: 'want', sasl: { users: { [SASL_USER]: saslPassword } } });
   });
 
   after(async () => {
-    for (const name of added) {
-      if (api.connections.get(name)) await run(COMMANDS.removeConnection, { connection: name }).catch(() => undefined);
-    }
+    await connections.removeAll();
     await server?.stop();
   });
 

@@ -50,6 +50,12 @@ export interface FaultProxy {
    * next getChildren reply").
    */
   rewriteServerData(rewrite: ((chunk: Buffer, connection: number) => Buffer) | undefined): void;
+  /**
+   * From now on (connections accepted later), forwards every request with `opcode` to the server as
+   * `asOpcode`. Renamed to an opcode the server does not know, the REAL server answers it with its own
+   * UNIMPLEMENTED reply, as a server older than the operation does (whoAmI before 3.7, say).
+   */
+  renameRequests(opcode: number, asOpcode: number): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,50 @@ function countRequests(stream: Buffer, opcode: number): number {
     at += 4 + size;
   }
   return count;
+}
+
+/**
+ * Renames request opcodes in one connection's client-to-server bytes, frame by frame across chunks
+ * (a 4-byte length; every frame but the first, the ConnectRequest, starts with xid and opcode). A frame
+ * start whose opcode has not fully arrived is held back until it has, so a rename never misses a split one.
+ */
+class RequestRenamer {
+  private first = true;
+  /** Bytes of the current frame still to pass before the next frame starts. */
+  private skip = 0;
+  private held: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly renames: ReadonlyMap<number, number>) {}
+
+  /** The bytes to forward now for `chunk` (a copy with renamed opcodes, minus a held-back frame start). */
+  apply(chunk: Buffer): Buffer {
+    const data = Buffer.concat([this.held, chunk]);
+    for (let at = 0; at < data.length; ) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, data.length - at);
+        this.skip -= n;
+        at += n;
+        continue;
+      }
+      if (data.length - at < 4) return this.hold(data, at);
+      const size = data.readInt32BE(at);
+      if (!this.first && size >= 8) {
+        if (data.length - at < 12) return this.hold(data, at);
+        const renamed = this.renames.get(data.readInt32BE(at + 8));
+        if (renamed !== undefined) data.writeInt32BE(renamed, at + 8);
+      }
+      this.first = false;
+      this.skip = size;
+      at += 4;
+    }
+    this.held = Buffer.alloc(0);
+    return data;
+  }
+
+  private hold(data: Buffer, at: number): Buffer {
+    this.held = Buffer.from(data.subarray(at));
+    return data.subarray(0, at);
+  }
 }
 
 /** One direction of one connection: chunks wait here until their delay has passed, in order. */
@@ -149,6 +199,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const streams: Buffer[][] = [];
   const dataListeners = new Set<(chunk: Buffer, connection: number) => void>();
   let serverRewrite: ((chunk: Buffer, connection: number) => Buffer) | undefined;
+  const renames = new Map<number, number>();
   const links = new Set<Link>();
   /** Running partitions: their timers and how to end them early (close()). */
   const partitions = new Map<NodeJS.Timeout, () => void>();
@@ -176,12 +227,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     upstream.on('error', () => undefined);
     const link: Link = { client, upstream, toServer: new Pipe(upstream), toClient: new Pipe(client), broken: mode === 'blackhole' };
     links.add(link);
+    const renamer = renames.size > 0 ? new RequestRenamer(new Map(renames)) : undefined;
     client.on('data', (chunk: Buffer) => {
       received.push(Buffer.from(chunk));
       stream.push(Buffer.from(chunk));
       for (const listener of [...dataListeners]) listener(chunk, number);
       if (mode === 'blackhole' || link.broken) link.broken = true;
-      else link.toServer.push(chunk, latency);
+      else {
+        const forward = renamer ? renamer.apply(chunk) : chunk;
+        if (forward.length > 0) link.toServer.push(forward, latency);
+      }
     });
     upstream.on('data', (chunk: Buffer) => {
       if (mode === 'blackhole' || link.broken) link.broken = true;
@@ -260,6 +315,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       destination = parseTarget(next);
     },
     requestsSent: (opcode: number) => streams.reduce((sum, stream) => sum + countRequests(Buffer.concat(stream), opcode), 0),
+    renameRequests(opcode: number, asOpcode: number) {
+      renames.set(opcode, asOpcode);
+    },
     onClientData(listener) {
       dataListeners.add(listener);
       return { dispose: () => dataListeners.delete(listener) };

@@ -1,21 +1,12 @@
 // A real MIT KDC (realm EXAMPLE.TEST on loopback) and Kerberized ZooKeeper servers for the tests.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as KerberosLib from '../../scripts/lib/kerberos';
 import { zookeeper, type StartOptions, type ZooKeeperServer } from './zookeeper';
+import { scriptsLib } from './scriptsLib';
 
 export type { Kdc, KdcOptions, Principal } from '../../scripts/lib/kerberos';
 
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-
 /** scripts/lib/kerberos.js, loaded at run time (a static import would point into out/ once compiled). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const kerberos = require(path.join(repoRoot(), 'scripts', 'lib', 'kerberos.js')) as typeof KerberosLib;
+export const kerberos = scriptsLib<typeof KerberosLib>('kerberos');
 
 const log = process.env.ZK_TEST_LOG ? (message: string) => console.log(`[kerberos] ${message}`) : undefined;
 

@@ -4,18 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as CertsLib from '../../scripts/lib/certs';
 import { zookeeper, type StartOptions, type ZooKeeperServer } from './zookeeper';
+import { scriptsLib } from './scriptsLib';
 
 export type { CertificateSet } from '../../scripts/lib/certs';
 
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const certsLib = require(path.join(repoRoot(), 'scripts', 'lib', 'certs.js')) as typeof CertsLib;
+const certsLib = scriptsLib<typeof CertsLib>('certs');
 
 let certificates: CertsLib.CertificateSet | undefined;
 

@@ -1,22 +1,13 @@
 // Real ZooKeeper servers for mocha tests. The unit tier can load this file as a root hook plugin
 // (`--require out/test/support/zookeeper.js`) so the shared server is stopped after the run.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as ZooKeeperLib from '../../scripts/lib/zookeeper';
+import { scriptsLib } from './scriptsLib';
 
 export type { Ensemble, EnsembleServer, StartOptions, ZooKeeperServer } from '../../scripts/lib/zookeeper';
 
-/** The repository root: the nearest folder above this file holding package.json (works from test/ and out/test/). */
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-
 /** scripts/lib/zookeeper.js, loaded at run time: a static import would point into out/ once compiled. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const zookeeper = require(path.join(repoRoot(), 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
+export const zookeeper = scriptsLib<typeof ZooKeeperLib>('zookeeper');
 
 const log = process.env.ZK_TEST_LOG ? (message: string) => console.log(`[zookeeper] ${message}`) : undefined;
 let shared: Promise<ZooKeeperLib.ZooKeeperServer> | undefined;

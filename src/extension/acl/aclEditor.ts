@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { digestId } from '../../zk/acl';
 import { errorMessage, isZkError } from '../../zk/errors';
@@ -10,6 +9,7 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import type { ZkConnection } from '../connections/zkConnection';
 import type { Logger } from '../logging';
 import { applyAcl, describeReport, identitiesOf } from './apply';
+import { webviewHtml } from '../webviewHtml';
 import { webviewL10nBlock, webviewLang } from '../webviewL10n';
 
 /** The view type of the ACL editor's webview panels. */
@@ -223,26 +223,14 @@ class AclEditorPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'editor.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'editor.css'));
-    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
-    return `<!DOCTYPE html>
-<html lang="${webviewLang()}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>${vscode.l10n.t('ACL')}</title>
-</head>
-<body>
-<main id="app" aria-busy="true"><p>${vscode.l10n.t('Reading the ACL…')}</p></main>
-${webviewL10nBlock('aclEditor')}
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, {
+      lang: webviewLang(),
+      title: vscode.l10n.t('ACL'),
+      body: `<main id="app" aria-busy="true"><p>${vscode.l10n.t('Reading the ACL…')}</p></main>`,
+      l10n: webviewL10nBlock('aclEditor'),
+      script: vscode.Uri.joinPath(this.mediaRoot, 'editor.js'),
+      style: { file: vscode.Uri.joinPath(this.mediaRoot, 'editor.css') },
+    });
   }
 }
 

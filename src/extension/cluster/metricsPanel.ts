@@ -2,10 +2,10 @@
 // figures over the last hour, and `zookeeper.exportMetrics` saving them as CSV. The sampling and the
 // series live in src/zk/cluster/metrics.ts; this file wires them to a webview and to visibility:
 // a connection's sampler polls only while its panel, or the Cluster view, is visible.
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { METRIC_CHARTS, METRICS_WINDOW_MS, MetricsSampler, metricsCsv, type ClusterReport, type MetricsSample } from '../../zk/cluster';
 import type { Logger } from '../logging';
+import { webviewHtml } from '../webviewHtml';
 import { webviewL10nBlock, webviewLang } from '../webviewL10n';
 
 export const METRICS_PANEL_TYPE = 'zookeeper.metrics';
@@ -139,27 +139,14 @@ export class MetricsPanels implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'metrics.js'));
-    // No inline style attributes and no inline handlers: the script and the one style sheet carry the nonce.
-    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
-    return `<!DOCTYPE html>
-<html lang="${webviewLang()}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${vscode.l10n.t('ZooKeeper metrics')}</title>
-<style nonce="${nonce}">${PANEL_CSS}</style>
-</head>
-<body>
-<div id="header"></div>
-<div id="charts"></div>
-<div id="tooltip" role="tooltip"></div>
-${webviewL10nBlock('metricsPanel')}
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, {
+      lang: webviewLang(),
+      title: vscode.l10n.t('ZooKeeper metrics'),
+      body: '<div id="header"></div>\n<div id="charts"></div>\n<div id="tooltip" role="tooltip"></div>',
+      l10n: webviewL10nBlock('metricsPanel'),
+      script: vscode.Uri.joinPath(this.extensionUri, 'dist', 'metrics.js'),
+      style: { css: PANEL_CSS },
+    });
   }
 
   dispose(): void {

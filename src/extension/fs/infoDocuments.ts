@@ -3,6 +3,7 @@ import { formatAcl, formatPerms, Perm, type ZkAcl } from '../../zk/acl';
 import { formatHex64, isEphemeral, type ZnodeStat } from '../../zk/stat';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { UserError } from '../errors';
+import { waitUntil } from '../waitUntil';
 
 export const INFO_SCHEME = 'zk-info';
 
@@ -151,8 +152,7 @@ export class InfoDocumentProvider implements vscode.TextDocumentContentProvider,
     if (open) this.changeEmitter.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
     // A refresh is fetched by VS Code after onDidChange; wait for it so the caller sees the new text.
-    const deadline = Date.now() + 3000;
-    while (document.getText().replace(/\r\n/g, '\n') !== text && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(() => document.getText().replace(/\r\n/g, '\n') === text, 3000, 20);
     await vscode.window.showTextDocument(document, options);
   }
 

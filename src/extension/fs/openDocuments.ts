@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { waitUntil } from '../waitUntil';
 
 /** The open text document with this uri, if any. */
 export function findDocument(uri: vscode.Uri | string): vscode.TextDocument | undefined {
@@ -10,15 +11,6 @@ export function findDocument(uri: vscode.Uri | string): vscode.TextDocument | un
 export function sameText(a: string, b: string): boolean {
   const norm = (s: string): string => s.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   return norm(a) === norm(b);
-}
-
-export async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return true;
 }
 
 /**

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { UserError, userMessage } from '../errors';
 import type { Logger } from '../logging';
-import { findDocument, revertDocument, sameText, waitUntil } from './openDocuments';
+import { findDocument, revertDocument, sameText } from './openDocuments';
+import { waitUntil } from '../waitUntil';
 
 export type ConflictChoice = 'compare' | 'overwrite' | 'discard' | 'recreate' | 'cancel';
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sendFourLetterWord } from '../../zk/cluster/transport';
 import { UserError } from '../../zk/errors';
+import { waitUntil } from '../waitUntil';
 
 /** The repository's package name: a folder with it and scripts/zk.js is a clone that can start the demo world. */
 const REPOSITORY_PACKAGE = 'zookeeper-explorer';
@@ -81,32 +82,36 @@ export class DemoWorld implements vscode.Disposable {
     try {
       this.execution = await vscode.tasks.executeTask(task);
       const stateFile = path.join(sandboxDir, 'zookeeper.json');
-      const deadline = Date.now() + START_GUARD_MS;
-      for (;;) {
-        if (token.isCancellationRequested) {
-          await this.stop();
-          throw new vscode.CancellationError();
-        }
-        if (ended) {
-          this.execution = undefined;
-          throw new UserError(
-            exitCode === undefined
-              ? vscode.l10n.t('The demo ZooKeeper did not start. Its terminal "ZooKeeper demo world" says why; a busy port, a missing Java runtime or no network for the first install are the usual causes.')
-              : vscode.l10n.t(
-                  'The demo ZooKeeper did not start (the task ended with exit code {0}). Its terminal "ZooKeeper demo world" says why; a busy port, a missing Java runtime or no network for the first install are the usual causes.',
-                  exitCode,
-                ),
-          );
-        }
-        // zk.js writes its state (the port it took) once the server runs; a demo already running keeps its own.
-        const state = readState(stateFile);
-        if (state && (await zooKeeperAnswers(state.port))) {
+      let connectString: string | undefined;
+      const answered = await waitUntil(
+        async () => {
+          if (token.isCancellationRequested) {
+            await this.stop();
+            throw new vscode.CancellationError();
+          }
+          if (ended) {
+            this.execution = undefined;
+            throw new UserError(
+              exitCode === undefined
+                ? vscode.l10n.t('The demo ZooKeeper did not start. Its terminal "ZooKeeper demo world" says why; a busy port, a missing Java runtime or no network for the first install are the usual causes.')
+                : vscode.l10n.t(
+                    'The demo ZooKeeper did not start (the task ended with exit code {0}). Its terminal "ZooKeeper demo world" says why; a busy port, a missing Java runtime or no network for the first install are the usual causes.',
+                    exitCode,
+                  ),
+            );
+          }
+          // zk.js writes its state (the port it took) once the server runs; a demo already running keeps its own.
+          const state = readState(stateFile);
+          if (!state || !(await zooKeeperAnswers(state.port))) return false;
           running.port = state.port;
-          return state.connectString;
-        }
-        if (Date.now() > deadline) throw new UserError(vscode.l10n.t('The demo ZooKeeper did not answer within {0} minutes; its terminal "ZooKeeper demo world" says why.', START_GUARD_MS / 60_000));
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+          connectString = state.connectString;
+          return true;
+        },
+        START_GUARD_MS,
+        500,
+      );
+      if (!answered || connectString === undefined) throw new UserError(vscode.l10n.t('The demo ZooKeeper did not answer within {0} minutes; its terminal "ZooKeeper demo world" says why.', START_GUARD_MS / 60_000));
+      return connectString;
     } finally {
       endListener.dispose();
     }
@@ -123,7 +128,8 @@ export class DemoWorld implements vscode.Disposable {
     await runNode(running.folder, ['scripts/zk.js', 'stop'], { ZKE_SANDBOX_DIR: running.sandboxDir });
     // zk.js stop returns once the JVM's PID is gone or going; the port is what the user (and the next start) meets:
     // stopped means it refuses connections. Terminating the task can make the JVM start exiting first.
-    if (running.port !== undefined) await portClosed(running.port, STOP_GUARD_MS);
+    const port = running.port;
+    if (port !== undefined) await waitUntil(async () => !(await acceptsConnections(port)), STOP_GUARD_MS, 100);
     return true;
   }
 
@@ -132,19 +138,16 @@ export class DemoWorld implements vscode.Disposable {
   }
 }
 
-/** Resolves once nothing accepts connections on 127.0.0.1:`port` any more, or after `guardMs`. */
-async function portClosed(port: number, guardMs: number): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  const accepts = (): Promise<boolean> =>
-    new Promise((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (false: refused). */
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
     });
-  while ((await accepts()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** What scripts/zk.js wrote about the server it started. */

@@ -6,18 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as DemoLib from '../../../scripts/lib/demo';
-
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
+import { repoRoot, scriptsLib } from '../scriptsLib';
 
 const ROOT = repoRoot();
 const SOURCES = path.join(ROOT, 'test', 'support', 'recipes');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const demo = require(path.join(ROOT, 'scripts', 'lib', 'demo.js')) as typeof DemoLib;
+const demo = scriptsLib<typeof DemoLib>('demo');
 
 export type RecipeLibraryName = 'kazoo' | 'curator';
 export type ParticipantEvent = 'ready' | 'acquired' | 'leader';

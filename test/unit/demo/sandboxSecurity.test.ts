@@ -9,15 +9,9 @@ import { ZkClient } from '../../../src/zk/client';
 import { tlsTransport } from '../../../src/zk/security/tls';
 import { loadTlsSettings, type TlsConfig } from '../../../src/zk/security/tlsFiles';
 import { zookeeper } from '../../support/zookeeper';
+import { scriptsLib } from '../../support/scriptsLib';
 
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const demo = require(path.join(repoRoot(), 'scripts', 'lib', 'demo.js')) as typeof DemoLib;
+const demo = scriptsLib<typeof DemoLib>('demo');
 
 describe('sandbox: the demo-tls and demo-sasl connections', function () {
   this.timeout(90000);

@@ -1,22 +1,12 @@
 // The demo world (scripts/lib/demo.js): real kazoo and Curator recipe clients against a real
 // ZooKeeper, checked with a raw node-zookeeper-client.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as DemoLib from '../../../scripts/lib/demo';
 import { zookeeper, type ZooKeeperServer } from '../../support/zookeeper';
-
-/** The repository root: the nearest folder above this file holding package.json (works from test/ and out/test/). */
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
+import { scriptsLib } from '../../support/scriptsLib';
 
 /** scripts/lib/demo.js, loaded at run time: a static import would point into out/ once compiled. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const demo = require(path.join(repoRoot(), 'scripts', 'lib', 'demo.js')) as typeof DemoLib;
+const demo = scriptsLib<typeof DemoLib>('demo');
 
 // node-zookeeper-client ships no types: just what these tests use.
 interface Stat {

@@ -6,17 +6,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as AptLib from '../../../scripts/lib/apt';
-
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
+import { repoRoot, scriptsLib } from '../../support/scriptsLib';
 
 /** scripts/lib/apt.js, loaded at run time: a static import would point into out/ once compiled. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const apt = require(path.join(repoRoot(), 'scripts', 'lib', 'apt.js')) as typeof AptLib;
+const apt = scriptsLib<typeof AptLib>('apt');
 
 interface Call {
   args: string[];

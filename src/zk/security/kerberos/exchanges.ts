@@ -24,8 +24,10 @@ import {
   PA,
   principalToString,
   USAGE,
+  type EncKdcRepPart,
   type EncryptionKey,
   type EtypeInfo2Entry,
+  type KdcRep,
   type KrbError,
   type PaData,
   type PrincipalName,
@@ -174,20 +176,7 @@ export async function asExchange(context: ExchangeContext, client: PrincipalName
       () => decodeEncKdcRepPart(findEnctype(rep.encPart.etype)!.decrypt(key, USAGE.AS_REP_ENC_PART, rep.encPart.cipher)),
       () => sentences.preauthFailed(clientText, keys.kind, kdc),
     );
-    if (part.nonce !== requestNonce) throw protocolError(kdc, 'an AS-REP for another request (nonce mismatch)');
-    return {
-      client: rep.cname,
-      clientRealm: rep.crealm,
-      server: part.sname,
-      serverRealm: part.srealm,
-      key: part.key,
-      ticket: rep.ticket.der,
-      authtime: part.authtime,
-      starttime: part.starttime ?? part.authtime,
-      endtime: part.endtime,
-      renewTill: part.renewTill,
-      flags: part.flags,
-    };
+    return granted(kdc, 'an AS-REP', requestNonce, rep, part);
   }
   throw new KerberosError('protocol', t("The Kerberos server kept asking {0} for pre-authentication: check the principal's settings on the KDC.", clientText));
 }
@@ -255,8 +244,18 @@ export async function tgsExchange(
   if (type !== MSG.TGS_REP) throw protocolError(kdc, `message type ${type} to a TGS-REQ`);
   const rep = reading(kdc, 'a TGS-REP', () => decodeKdcRep(reply));
   const part = reading(kdc, 'a TGS-REP', () => decodeEncKdcRepPart(enctype.decrypt(tgt.key.value, USAGE.TGS_REP_ENC_PART_SESSION, rep.encPart.cipher)));
-  if (part.nonce !== requestNonce) throw protocolError(kdc, 'a TGS-REP for another request (nonce mismatch)');
+  const credential = granted(kdc, 'a TGS-REP', requestNonce, rep, part);
   if (!findEnctype(part.key.etype)) throw sentences.unsupportedEtype(t('the KDC {0} gave the ticket for {1} a {2} session key', kdc, serviceText, etypeName(part.key.etype)), [part.key.etype], kdc);
+  return credential;
+}
+
+/**
+ * The credential an AS-REP or TGS-REP grants: the ticket from the clear part, the session key and
+ * times from the part only we could decrypt. Refused unless that part answers our own request (its
+ * nonce): a replayed reply would carry a key someone else may know.
+ */
+function granted(kdc: string, what: string, requestNonce: number, rep: KdcRep, part: EncKdcRepPart): Credential {
+  if (part.nonce !== requestNonce) throw protocolError(kdc, `${what} for another request (nonce mismatch)`);
   return {
     client: rep.cname,
     clientRealm: rep.crealm,
