@@ -174,10 +174,14 @@ describe('the Cluster view and its commands', function () {
   });
 
   it('zookeeper.showEnsembleConfig gives the members and version; zookeeper.reconfigure is refused with the reason when reconfig is disabled', async () => {
-    const config = await vscode.commands.executeCommand<{ version?: string; members: { id: number; role: string }[]; quorum: string }>(COMMANDS.showEnsembleConfig, { connection: name });
+    const config = await vscode.commands.executeCommand<{ version?: string; members: { id: number; role: string }[]; quorum: string; quorumText: string }>(COMMANDS.showEnsembleConfig, {
+      connection: name,
+    });
     assert.deepEqual(config.members.map((m) => `${m.id}:${m.role}`), ['1:participant', '2:participant', '3:participant']);
     assert.match(config.version ?? '', /^[0-9a-f]+$/);
     assert.match(config.quorum, /^3 voting members \(quorum 2/);
+    // The display language is English here: quorumText (the same words in it) equals the stable English field.
+    assert.equal(config.quorumText, config.quorum);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.reconfigure, { connection: name, remove: 3 })), /Refused: dynamic reconfiguration is disabled on the server\. Set reconfigEnabled=true/);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand(COMMANDS.reconfigure, { connection: name, remove: 7 })), /Server 7 is not in the configuration/);
   });

@@ -105,7 +105,7 @@ export class ClusterService implements vscode.Disposable {
   async sessions(connection: ZkConnection, address: string, report: ClusterReport | undefined): Promise<SessionsResult> {
     const all = this.servers(connection, report);
     const server = all.find((s) => formatEndpoint(s) === address);
-    if (!server) return { ok: false, error: `${address} is not a server of ${connection.name}` };
+    if (!server) return { ok: false, error: vscode.l10n.t('{0} is not a server of {1}', address, connection.name) };
     const leaderAddress = report?.leader ?? address;
     const leader = all.find((s) => formatEndpoint(s) === leaderAddress) ?? server;
     const [sessions, fromLeader] = await Promise.all([
@@ -118,7 +118,7 @@ export class ClusterService implements vscode.Disposable {
     const ephemerals = fromLeader.ok || leader === server ? fromLeader : await readEphemerals(server, adminEndpointFor(connection.name, server));
     const bySession = ephemerals.ok ? ephemerals.bySession : new Map<string, string[]>();
     const result: SessionsResult = { ok: true, sessions: sessions.sessions.map((s) => ({ ...s, ephemerals: bySession.get(s.sessionId) ?? [] })) };
-    if (!ephemerals.ok) result.note = `Ephemeral nodes unknown: dump on ${formatEndpoint(leader)}: ${ephemerals.error}`;
+    if (!ephemerals.ok) result.note = vscode.l10n.t('Ephemeral nodes unknown: dump on {0}: {1}', formatEndpoint(leader), ephemerals.error);
     return result;
   }
 

@@ -4,7 +4,7 @@
 // it was read is refused, not overwritten). The server's refusals (disabled, no rights) say why.
 import * as vscode from 'vscode';
 import { ClusterConnectionItem, ClusterServerItem } from '../../tree/clusterProvider';
-import { ReconfigRefused, applyReconfig, describeQuorum, planReconfig, readEnsembleConfig, type EnsembleConfig, type MemberRole, type ReconfigChange } from '../../zk/cluster';
+import { ReconfigRefused, applyReconfig, describeQuorum, describeQuorumText, planReconfig, readEnsembleConfig, type EnsembleConfig, type MemberRole, type ReconfigChange } from '../../zk/cluster';
 import { parseConnectString } from '../../zk/connectString';
 import { COMMANDS } from '../commandIds';
 import { registerCommand } from '../commands/registerCommand';
@@ -17,12 +17,15 @@ import type { Logger } from '../logging';
 export interface ConfigSummary {
   version?: string;
   members: { id: number; peerAddress: string; role: MemberRole; clientAddress?: string }[];
+  /** English, stable for automation. */
   quorum: string;
+  /** The same in VS Code's display language. */
+  quorumText: string;
   text: string;
 }
 
 function summary(config: EnsembleConfig): ConfigSummary {
-  return { version: config.version, members: config.members.map(({ id, peerAddress, role, clientAddress }) => ({ id, peerAddress, role, clientAddress })), quorum: describeQuorum(config.members), text: config.text };
+  return { version: config.version, members: config.members.map(({ id, peerAddress, role, clientAddress }) => ({ id, peerAddress, role, clientAddress })), quorum: describeQuorum(config.members), quorumText: describeQuorumText(config.members), text: config.text };
 }
 
 async function configOf(connection: ZkConnection): Promise<{ client: Awaited<ReturnType<ZkConnection['connect']>>; config: EnsembleConfig }> {
@@ -61,7 +64,7 @@ async function pickChange(config: EnsembleConfig, preselected?: number): Promise
       { label: vscode.l10n.t('Remove a server…'), action: 'remove' as const, detail: vscode.l10n.t('It leaves the ensemble; stop it afterwards.') },
       { label: vscode.l10n.t("Change a server's role…"), action: 'setRole' as const, detail: vscode.l10n.t('participant (votes) or observer (serves clients, no vote)') },
     ],
-    { placeHolder: vscode.l10n.t('Version {0}: {1}', config.version ?? '?', describeQuorum(config.members)) },
+    { placeHolder: vscode.l10n.t('Version {0}: {1}', config.version ?? '?', describeQuorumText(config.members)) },
   );
   if (!action) throw new vscode.CancellationError();
   if (action.action === 'add') {
@@ -102,7 +105,13 @@ export function registerReconfigCommands(subscriptions: vscode.Disposable[], log
     const { config } = await configOf(connection);
     const result = summary(config);
     if (!asArgs(arg)) {
-      const lines = [`# ${connection.name}: ensemble configuration (/zookeeper/config)`, `# version ${config.version ?? 'unknown'}; ${result.quorum}`, '', config.text.trimEnd(), ''];
+      const lines = [
+        `# ${vscode.l10n.t('{0}: ensemble configuration (/zookeeper/config)', connection.name)}`,
+        `# ${vscode.l10n.t('version {0}; {1}', config.version ?? vscode.l10n.t('unknown'), result.quorumText)}`,
+        '',
+        config.text.trimEnd(),
+        '',
+      ];
       await open(connection.name, 'ensemble config', lines.join('\n'));
     }
     return result;
@@ -124,7 +133,7 @@ export function registerReconfigCommands(subscriptions: vscode.Disposable[], log
     if (!args) {
       const go = 'Reconfigure';
       const answer = await vscode.window.showWarningMessage(
-        vscode.l10n.t('Reconfigure {0}: {1}', connection.name, plan.summary),
+        vscode.l10n.t('Reconfigure {0}: {1}', connection.name, plan.summaryText),
         { modal: true, detail: vscode.l10n.t('Applied only if the configuration is still version {0}; a change made meanwhile is refused.', config.version ?? '?') },
         go,
       );
@@ -133,8 +142,8 @@ export function registerReconfigCommands(subscriptions: vscode.Disposable[], log
     try {
       const after = await applyReconfig(client, config, plan);
       log.info(`reconfig of ${connection.name}: ${plan.summary} (version ${config.version ?? '?'} → ${after.version ?? '?'})`);
-      if (!args) void vscode.window.showInformationMessage(vscode.l10n.t('{0} reconfigured: version {1}, {2}.', connection.name, after.version ?? '?', describeQuorum(after.members)));
-      return { summary: plan.summary, quorum: plan.quorum, before: config.version, after: summary(after) };
+      if (!args) void vscode.window.showInformationMessage(vscode.l10n.t('{0} reconfigured: version {1}, {2}.', connection.name, after.version ?? '?', describeQuorumText(after.members)));
+      return { summary: plan.summary, quorum: plan.quorum, summaryText: plan.summaryText, quorumText: plan.quorumText, before: config.version, after: summary(after) };
     } catch (error) {
       if (error instanceof ReconfigRefused) throw new UserError(error.message);
       throw error;

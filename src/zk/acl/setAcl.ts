@@ -180,7 +180,7 @@ export async function setAcl(client: ZkClient, options: SetAclOptions): Promise<
     const walk = await walkSubtree(client, path, { signal: options.signal });
     descendants.push(...walk.paths.slice(1).reverse());
     for (const { path: unlisted, error } of walk.failures) {
-      failed.push({ path: unlisted, code: error.code, reason: `its children could not be listed, so they were not changed: ${error.message}` });
+      failed.push({ path: unlisted, code: error.code, reason: t('its children could not be listed, so they were not changed: {0}', error.message) });
     }
   }
   const total = descendants.length + 1;

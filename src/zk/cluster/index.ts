@@ -11,6 +11,7 @@ export {
   ReconfigRefused,
   applyReconfig,
   describeQuorum,
+  describeQuorumText,
   parseEnsembleConfig,
   planReconfig,
   readEnsembleConfig,

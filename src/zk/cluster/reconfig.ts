@@ -77,9 +77,15 @@ export interface ReconfigPlan {
   leaving?: string;
   /** The members once applied. */
   after: ConfigMember[];
-  /** What it does and the quorum it leaves, for the confirmation. */
+  /**
+   * What it does and the quorum it leaves, in English: stable for automation (zookeeper.reconfigure
+   * returns them), so they do not change with the display language.
+   */
   summary: string;
   quorum: string;
+  /** The same in the display language, for a person (the confirmation dialog). */
+  summaryText: string;
+  quorumText: string;
 }
 
 /** "3 voting members (quorum 2: it keeps serving with 1 of them down)". */
@@ -90,6 +96,37 @@ export function describeQuorum(members: readonly ConfigMember[]): string {
   const tolerated = voters - quorum;
   const obs = observers ? ` and ${observers} observer${observers === 1 ? '' : 's'}` : '';
   return `${voters} voting member${voters === 1 ? '' : 's'}${obs} (quorum ${quorum}: it keeps serving with ${tolerated === 0 ? 'no voting member' : `${tolerated} voting member${tolerated === 1 ? '' : 's'}`} down)`;
+}
+
+/**
+ * describeQuorum in the display language. One whole sentence per case (plural forms, observers or
+ * none, how many voting members may be down), not pieced from fragments, so a translation can word
+ * each as its language needs; in English it says exactly what describeQuorum says.
+ */
+export function describeQuorumText(members: readonly ConfigMember[]): string {
+  const voters = members.filter((m) => m.role === 'participant').length;
+  const observers = members.length - voters;
+  const quorum = Math.floor(voters / 2) + 1;
+  const tolerated = voters - quorum;
+  // One voter: quorum 1 and nothing tolerated, whatever the observers.
+  if (voters === 1) {
+    if (observers === 0) return t('1 voting member (quorum 1: it keeps serving with no voting member down)');
+    if (observers === 1) return t('1 voting member and 1 observer (quorum 1: it keeps serving with no voting member down)');
+    return t('1 voting member and {0} observers (quorum 1: it keeps serving with no voting member down)', observers);
+  }
+  if (tolerated === 0) {
+    if (observers === 0) return t('{0} voting members (quorum {1}: it keeps serving with no voting member down)', voters, quorum);
+    if (observers === 1) return t('{0} voting members and 1 observer (quorum {1}: it keeps serving with no voting member down)', voters, quorum);
+    return t('{0} voting members and {1} observers (quorum {2}: it keeps serving with no voting member down)', voters, observers, quorum);
+  }
+  if (tolerated === 1) {
+    if (observers === 0) return t('{0} voting members (quorum {1}: it keeps serving with 1 voting member down)', voters, quorum);
+    if (observers === 1) return t('{0} voting members and 1 observer (quorum {1}: it keeps serving with 1 voting member down)', voters, quorum);
+    return t('{0} voting members and {1} observers (quorum {2}: it keeps serving with 1 voting member down)', voters, observers, quorum);
+  }
+  if (observers === 0) return t('{0} voting members (quorum {1}: it keeps serving with {2} voting members down)', voters, quorum, tolerated);
+  if (observers === 1) return t('{0} voting members and 1 observer (quorum {1}: it keeps serving with {2} voting members down)', voters, quorum, tolerated);
+  return t('{0} voting members and {1} observers (quorum {2}: it keeps serving with {3} voting members down)', voters, observers, quorum, tolerated);
 }
 
 /** Checks a change against the configuration; throws a ZkError-free Error with a sentence when it cannot be done. */
@@ -104,6 +141,8 @@ export function planReconfig(config: EnsembleConfig, change: ReconfigChange): Re
   let joining: string | undefined;
   let leaving: string | undefined;
   let what: string;
+  /** The whole summary in the display language, given the quorum after and before (already in it). */
+  let text: (after: string, before: string) => string;
   if (change.kind === 'add') {
     const m = /^server\.(\d+)=(.+)$/.exec(change.server.trim());
     const member = m ? parseServerSpec(Number(m[1]), m[2].trim()) : undefined;
@@ -113,11 +152,21 @@ export function planReconfig(config: EnsembleConfig, change: ReconfigChange): Re
     after = [...members, member].sort((a, b) => a.id - b.id);
     joining = serverLine(member);
     what = `add server ${member.id} (${member.peerAddress}, ${member.role}, clients at ${member.clientAddress})`;
+    const { id, peerAddress } = member;
+    const clientAddress: string = member.clientAddress;
+    text =
+      member.role === 'participant'
+        ? (a, b) => t('add server {0} ({1}, participant, clients at {2}). Afterwards the ensemble has {3}, instead of {4}.', id, peerAddress, clientAddress, a, b)
+        : (a, b) => t('add server {0} ({1}, observer, clients at {2}). Afterwards the ensemble has {3}, instead of {4}.', id, peerAddress, clientAddress, a, b);
   } else if (change.kind === 'remove') {
     const member = find(change.id);
     after = members.filter((m) => m.id !== change.id);
     leaving = String(change.id);
     what = `remove server ${member.id} (${member.peerAddress}, ${member.role})`;
+    text =
+      member.role === 'participant'
+        ? (a, b) => t('remove server {0} ({1}, participant). Afterwards the ensemble has {2}, instead of {3}.', member.id, member.peerAddress, a, b)
+        : (a, b) => t('remove server {0} ({1}, observer). Afterwards the ensemble has {2}, instead of {3}.', member.id, member.peerAddress, a, b);
   } else {
     const member = find(change.id);
     if (member.role === change.role) throw new Error(member.role === 'participant' ? t('Server {0} is already a participant.', member.id) : t('Server {0} is already an observer.', member.id));
@@ -127,10 +176,23 @@ export function planReconfig(config: EnsembleConfig, change: ReconfigChange): Re
     after = members.map((m) => (m.id === member.id ? changed : m));
     joining = serverLine(changed);
     what = `make server ${member.id} ${change.role === 'participant' ? 'a voting participant' : 'an observer (no vote)'}`;
+    text =
+      change.role === 'participant'
+        ? (a, b) => t('make server {0} a voting participant. Afterwards the ensemble has {1}, instead of {2}.', member.id, a, b)
+        : (a, b) => t('make server {0} an observer (no vote). Afterwards the ensemble has {1}, instead of {2}.', member.id, a, b);
   }
   if (!after.some((m) => m.role === 'participant')) throw new Error(t('That would leave no voting member: an ensemble needs at least one participant.'));
   const quorum = describeQuorum(after);
-  return { joining, leaving, after, quorum, summary: `${what}. Afterwards the ensemble has ${quorum}, instead of ${describeQuorum(members)}.` };
+  const quorumText = describeQuorumText(after);
+  return {
+    joining,
+    leaving,
+    after,
+    quorum,
+    summary: `${what}. Afterwards the ensemble has ${quorum}, instead of ${describeQuorum(members)}.`,
+    quorumText,
+    summaryText: text(quorumText, describeQuorumText(members)),
+  };
 }
 
 /** The configuration as the connection's session reads it (the server's /zookeeper/config). */

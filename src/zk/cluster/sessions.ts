@@ -6,6 +6,7 @@ import { sessionIdHex } from './losslessJson';
 import { figure } from './parse';
 import { getAdminCommand, sendFourLetterWord, type Endpoint, type JsonObject } from './transport';
 import { whitelistLine } from './health';
+import { t } from '../l10n';
 
 export interface ClientSession {
   /** Client address as the server sees it. */
@@ -25,7 +26,7 @@ export interface ClientSession {
 export type SessionsReply = { ok: true; sessions: ClientSession[]; source: 'adminserver' | '4lw' } | { ok: false; error: string };
 export type EphemeralsReply = { ok: true; bySession: Map<string, string[]>; source: 'adminserver' | '4lw' } | { ok: false; error: string };
 
-const notAllowed = (word: string): string => `not allowed: add \`${whitelistLine([word])}\` to zoo.cfg (4lw.commands.whitelist), or turn on the AdminServer`;
+const notAllowed = (word: string): string => t('not allowed: add `{0}` to zoo.cfg (4lw.commands.whitelist), or turn on the AdminServer', whitelistLine([word]));
 
 /** The AdminServer's `connections` reply. Connections without a session yet (id 0) are left out. */
 export function sessionsFromJson(json: JsonObject): ClientSession[] {
@@ -119,7 +120,7 @@ export async function readSessions(server: Endpoint, adminAt: Endpoint | undefin
   const reply = await sendFourLetterWord(server, 'cons', timeoutMs);
   if (reply.kind === 'ok') return { ok: true, sessions: sessionsFromText(reply.text), source: '4lw' };
   if (reply.kind === 'notAllowed') return { ok: false, error: notAllowed('cons') };
-  return { ok: false, error: reply.kind === 'notServing' ? 'the server does not serve requests' : reply.reason };
+  return { ok: false, error: reply.kind === 'notServing' ? t('the server does not serve requests') : reply.reason };
 }
 
 /** Ephemeral nodes by session, from `dump` on `server` (ask the leader: it knows every session). */
@@ -132,5 +133,5 @@ export async function readEphemerals(server: Endpoint, adminAt: Endpoint | undef
   const reply = await sendFourLetterWord(server, 'dump', timeoutMs);
   if (reply.kind === 'ok') return { ok: true, bySession: ephemeralsFromText(reply.text), source: '4lw' };
   if (reply.kind === 'notAllowed') return { ok: false, error: notAllowed('dump') };
-  return { ok: false, error: reply.kind === 'notServing' ? 'the server does not serve requests' : reply.reason };
+  return { ok: false, error: reply.kind === 'notServing' ? t('the server does not serve requests') : reply.reason };
 }

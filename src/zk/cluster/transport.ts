@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { parseLosslessJson, type JsonValue } from './losslessJson';
+import { t } from '../l10n';
 
 export interface Endpoint {
   host: string;
@@ -43,19 +44,19 @@ export function describeNetworkError(error: unknown, where: string, timeoutMs: n
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ECONNREFUSED':
-      return `connection refused at ${where}: nothing listens there (the server is stopped or listens elsewhere)`;
+      return t('connection refused at {0}: nothing listens there (the server is stopped or listens elsewhere)', where);
     case 'ETIMEDOUT':
     case 'TIMEOUT':
-      return `no answer from ${where} within ${timeoutMs} ms (the server or the network is stuck)`;
+      return t('no answer from {0} within {1} ms (the server or the network is stuck)', where, timeoutMs);
     case 'ECONNRESET':
     case 'EPIPE':
-      return `${where} closed the connection before answering`;
+      return t('{0} closed the connection before answering', where);
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return `${where} cannot be reached (no route to the host)`;
+      return t('{0} cannot be reached (no route to the host)', where);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `the host name in ${where} does not resolve`;
+      return t('the host name in {0} does not resolve', where);
     default:
       return `${where}: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -84,7 +85,7 @@ export function sendFourLetterWord(endpoint: Endpoint, word: string, timeoutMs: 
     socket.on('connect', () => socket.end(word));
     socket.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REPLY_BYTES) finish({ kind: 'unreachable', reason: `${where} sent more than ${MAX_REPLY_BYTES / 1024 / 1024} MB for "${word}"; the reply was dropped` });
+      if (size > MAX_REPLY_BYTES) finish({ kind: 'unreachable', reason: t('{0} sent more than {1} MB for "{2}"; the reply was dropped', where, MAX_REPLY_BYTES / 1024 / 1024, word) });
       else chunks.push(chunk);
     });
     socket.on('error', (error) => finish({ kind: 'unreachable', reason: describeNetworkError(error, where, timeoutMs) }));
@@ -120,7 +121,7 @@ export function getAdminCommand(endpoint: Endpoint, command: string, timeoutMs: 
         let size = 0;
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_REPLY_BYTES) finish({ kind: 'error', reason: `${where} sent more than ${MAX_REPLY_BYTES / 1024 / 1024} MB; the reply was dropped` });
+          if (size > MAX_REPLY_BYTES) finish({ kind: 'error', reason: t('{0} sent more than {1} MB; the reply was dropped', where, MAX_REPLY_BYTES / 1024 / 1024) });
           else chunks.push(chunk);
         });
         response.on('error', (error) => finish({ kind: 'unreachable', reason: describeNetworkError(error, where, timeoutMs) }));
@@ -132,11 +133,11 @@ export function getAdminCommand(endpoint: Endpoint, command: string, timeoutMs: 
             // figures, polled every few seconds) take the native parser, which is much cheaper.
             json = /\d{16}/.test(body) ? parseLosslessJson(body) : (JSON.parse(body) as JsonValue);
           } catch {
-            finish({ kind: 'unreachable', reason: `${where} answered HTTP ${response.statusCode ?? '?'} but not with ZooKeeper's JSON (is the AdminServer on another port?)` });
+            finish({ kind: 'unreachable', reason: t("{0} answered HTTP {1} but not with ZooKeeper's JSON (is the AdminServer on another port?)", where, response.statusCode ?? '?') });
             return;
           }
           if (typeof json !== 'object' || json === null || Array.isArray(json) || !('command' in json)) {
-            finish({ kind: 'unreachable', reason: `${where} answered JSON without a "command" field: not a ZooKeeper AdminServer` });
+            finish({ kind: 'unreachable', reason: t('{0} answered JSON without a "command" field: not a ZooKeeper AdminServer', where) });
             return;
           }
           // ZooKeeper reports a command's failure in "error", still with HTTP 200.

@@ -16,10 +16,6 @@ export const now = (): number => performance.timeOrigin + performance.now();
 /** The one listener of every one-shot watch this manager sets: events are taken from onAnyWatchEvent. */
 export const NOOP = (): void => undefined;
 
-export function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** Counters for tests and benchmarks. */
 export interface WatchStats {
   /** Server notifications handled. */
@@ -310,7 +306,12 @@ export class WatchEngine {
     if (isZkError(error, 'NOAUTH')) {
       if (!w.noAuthReported) {
         w.noAuthReported = true;
-        this.notice('warning', `Watching ${w.root} (${w.spec.kind}): ${errorMessage(error)} Changes of such nodes are reported without their data${this.mode.arms ? ', and one-shot watches cannot be set on them' : ''}.`);
+        this.notice(
+          'warning',
+          this.mode.arms
+            ? t('Watching {0} ({1}): {2} Changes of such nodes are reported without their data, and one-shot watches cannot be set on them.', w.root, w.spec.kind, errorMessage(error))
+            : t('Watching {0} ({1}): {2} Changes of such nodes are reported without their data.', w.root, w.spec.kind, errorMessage(error)),
+        );
       }
       return;
     }

@@ -1,6 +1,7 @@
 import type { WatchEvent } from '../client';
 import { Limiter } from '../concurrency';
-import { plural, type WatchEngine, type WatchMode } from './engine';
+import { type WatchEngine, type WatchMode } from './engine';
+import { t } from '../l10n';
 import { isWithin, type ActiveWatch, type NodeState, type ReadReason } from './nodeState';
 import { WALK_CONCURRENCY } from './persistentMode';
 import type { WatchEventType } from './types';
@@ -30,8 +31,13 @@ export class OneShotMode implements WatchMode {
       await engine.settle(w);
       engine.notice(
         'info',
-        `Watching the subtree ${w.root} with one-shot watches on each of its ${plural(w.nodes.size, 'node')} (data and children), re-armed after every event; ` +
-          'nodes created later are watched as they appear.',
+        w.nodes.size === 1
+          ? t('Watching the subtree {0} with one-shot watches on each of its {1} node (data and children), re-armed after every event; nodes created later are watched as they appear.', w.root, '1')
+          : t(
+              'Watching the subtree {0} with one-shot watches on each of its {1} nodes (data and children), re-armed after every event; nodes created later are watched as they appear.',
+              w.root,
+              w.nodes.size.toLocaleString('en-US'),
+            ),
       );
     } else {
       await engine.readNode(w, root, this.seed(w) ? 'reconnect' : 'initial');

@@ -9,6 +9,7 @@ import type { ExplorerNode } from '../../../src/tree/explorerItems';
 import { ZkClient } from '../../../src/zk/client';
 import { deleteTree } from '../../../src/zk/subtree';
 import { eventually } from '../../support/session';
+import { zookeeper } from '../../support/zookeeper';
 
 const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
 
@@ -213,6 +214,24 @@ describe('zh-cn: the extension speaks Chinese when VS Code does', function () {
     assert.ok(holder, document.getText());
     assert.match(holder, /，已持有 \d+(秒|分\d+秒|小时\d+分|天\d+小时)$/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("an ensemble's quorum in Chinese (zookeeper.showEnsembleConfig's quorumText) beside the English quorum, and a reconfigure refusal in Chinese", async function () {
+    this.timeout(180000); // a hang guard: three ZooKeeper servers start on a busy machine
+    const ensemble = await zookeeper.startEnsemble({ install: true });
+    const ensembleName = `${name}-ensemble`;
+    try {
+      await run(COMMANDS.addConnection, { name: ensembleName, connectString: ensemble.connectString });
+      const config = await run<{ quorum: string; quorumText: string }>(COMMANDS.showEnsembleConfig, { connection: ensembleName });
+      assert.deepEqual(
+        [config.quorum, config.quorumText],
+        ['3 voting members (quorum 2: it keeps serving with 1 voting member down)', '3 个有投票权的成员（法定人数 2：可容忍 1 个有投票权的成员宕机）'],
+      );
+      await assert.rejects(run(COMMANDS.reconfigure, { connection: ensembleName, remove: 7 }), (error: unknown) => error instanceof Error && error.message.includes('服务器 7 不在配置中（成员：1, 2, 3）。'));
+    } finally {
+      await run(COMMANDS.removeConnection, { connection: ensembleName });
+      await ensemble.stop();
+    }
   });
 
   it('the language server diagnoses a zoo.cfg in Chinese (started with the display language and the bundle)', async () => {

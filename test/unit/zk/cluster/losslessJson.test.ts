@@ -1,7 +1,17 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { parseLosslessJson, sessionIdHex } from '../../../../src/zk/cluster/losslessJson';
-import { getAdminCommand, sendFourLetterWord } from '../../../../src/zk/cluster/transport';
+import { describeNetworkError, getAdminCommand, sendFourLetterWord } from '../../../../src/zk/cluster/transport';
+import { bundleLocalizer, setLocalizer, type L10nBundle } from '../../../../src/zk/l10n';
+
+function repositoryRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
 
 describe('cluster: lossless JSON', () => {
   it('parses like JSON.parse for ordinary values', () => {
@@ -68,5 +78,25 @@ describe('cluster: transport never hangs', () => {
     await new Promise((resolve) => closed.close(resolve));
     const reply = await sendFourLetterWord({ host: '127.0.0.1', port: closedPort }, 'srvr', 5000);
     assert.deepEqual(reply, { kind: 'unreachable', reason: `connection refused at 127.0.0.1:${closedPort}: nothing listens there (the server is stopped or listens elsewhere)` });
+  });
+
+  it('a closed port is "connection refused" in Chinese too, with the zh-cn bundle as localizer (the Cluster view shows the reason)', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const bundle = JSON.parse(fs.readFileSync(path.join(repositoryRoot(), 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as L10nBundle;
+    const registration = setLocalizer(bundleLocalizer(bundle));
+    try {
+      const reply = await sendFourLetterWord({ host: '127.0.0.1', port: closedPort }, 'srvr', 5000);
+      assert.deepEqual(reply, { kind: 'unreachable', reason: `127.0.0.1:${closedPort} 拒绝连接：该地址上没有程序监听（服务器已停止，或在别处监听）` });
+      // Each other way a network fails, as one whole sentence.
+      assert.deepEqual(
+        ['TIMEOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND'].map((code) => describeNetworkError({ code }, 'h:1', 300)),
+        ['h:1 在 300 毫秒内没有回复（服务器或网络卡住了）', 'h:1 在回复前关闭了连接', '无法到达 h:1（没有通往该主机的路由）', 'h:1 中的主机名无法解析'],
+      );
+    } finally {
+      registration.dispose();
+    }
   });
 });
