@@ -33,6 +33,8 @@ const ALLOWED = [
   // The manifest's translations (package.nls.<locale>.json) and the vscode.l10n bundles.
   /^extension\/package\.nls(\.[a-z-]+)?\.json$/,
   /^extension\/l10n\/bundle\.l10n\.[a-z-]+\.json$/,
+  // Which bundle keys each consumer outside the extension host (webviews, the language server) is sent: read at run time beside the bundle.
+  /^extension\/l10n\/consumers\.json$/,
   /^extension\/(readme|license|changelog)(\.md|\.txt)?$/i,
   /^extension\/dist\/[^/]+\.js$/,
   /^extension\/media\/[^/]+\.(svg|png)$/,
