@@ -44,10 +44,14 @@ export async function contextMenu(wb: WorkbenchSession, name: string, entry: str
   await item.hover();
   await item.click();
   // A menu that was still settling (seen right after a theme change re-rendered the workbench) can
-  // swallow the click and stay open: the click has landed only once the menu is gone.
+  // swallow the click and stay open: the click has landed only once the menu is gone. On a busy
+  // machine a menu whose click DID land can take seconds to go (seen: the Import dialog already open,
+  // the menu hidden a moment later): click again only while the entry is still on screen.
   const menu = page.locator('.context-view .monaco-menu').first();
-  if (!(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false))) {
-    await item.click();
+  if (!(await menu.waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false))) {
+    await item.click({ timeout: 5_000 }).catch(async (err: unknown) => {
+      if (await menu.isVisible()) throw err;
+    });
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });
   }
 }
