@@ -557,7 +557,7 @@ async function main(): Promise<void> {
       // Its twelve rows out of the way of the wide nodes' (a reload expands it again).
       await collapse(wb, 'aa-json');
       process.stdout.write(
-        `reload ${i + 1}: activation ${ms[1]} ms (VS Code: load code ${figures.loadCode} + call activate ${figures.callActivate}; ours: require ${figures.ownLoad} + call activate ${figures.callActivate} = ${ownFigure(figures)} ms; ` +
+        `reload ${i + 1}: activation ${ms[1]} ms (VS Code: load code ${figures.loadCode} + call activate ${figures.callActivate}; ours: require ${figures.ownLoad ?? '?'} + call activate ${figures.callActivate} = ${ownFigure(figures) ?? '?'} ms; ` +
           `required inside our load-code clock: ${describeLoadedInside(figures)}), first open ${fmt(firstOpen[i])}, later ${fmt(laterOpen[i])}\n`,
       );
     }
@@ -700,9 +700,9 @@ async function main(): Promise<void> {
       rows.push({ what: 'open a small JSON node, later: click -> text', ours: laterOpen, goal: 150 });
       rows.push({
         what: 'activation, ours: our require() + activate call',
-        ours: startup.map(ownFigure),
+        ours: startup.map(ownFigure).filter((v): v is number => v !== undefined),
         goal: 40,
-        note: 'Startup Performance: our willLoad/didLoadExtensionCode marks + Call Activate',
+        note: `Startup Performance: our willLoad/didLoadExtensionCode marks + Call Activate${startup.some((f) => f.ownLoad === undefined) ? `; no marks in ${startup.filter((f) => f.ownLoad === undefined).length} reload(s)` : ''}`,
       });
       const others = new Map<string, number>();
       for (const f of startup) for (const l of f.loadedInside) others.set(l.id, (others.get(l.id) ?? 0) + 1);

@@ -55,9 +55,14 @@ describe('bench: Developer: Startup Performance', () => {
     assert.equal(describeLoadedInside(f), 'none');
   });
 
-  it('is undefined until both our row and our marks are in the document', () => {
-    assert.equal(parseStartupPerformance(STATS(34, 14)), undefined, 'the extension host has not sent its marks yet');
+  it('is undefined without our row; without marks (an activation after startup) our own share is unknown, not guessed', () => {
     assert.equal(parseStartupPerformance(MARKS), undefined, 'no row of ours');
     assert.equal(parseStartupPerformance(''), undefined);
+    const f = parseStartupPerformance(STATS(34, 14));
+    assert.ok(f);
+    assert.equal(vscodeFigure(f), 48);
+    assert.equal(f.ownLoad, undefined);
+    assert.equal(ownFigure(f), undefined);
+    assert.deepEqual(f.loadedInside, []);
   });
 });
