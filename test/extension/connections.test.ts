@@ -112,14 +112,14 @@ describe('connections', function () {
     await run(COMMANDS.addConnection, { name: revealed, connectString });
     await run(COMMANDS.addConnection, { name: switched, connectString });
     const explorer = api.explorer;
-    const getChildren = explorer.getChildren;
+    const listChildren = explorer.getChildren.bind(explorer);
     // The positive signal: the tree lists the revealed connection's children, the reveal's last step
     // (the workbench selects the row, when it does, before it expands it; messages arrive in order).
     let expanded!: () => void;
     const listed = new Promise<void>((resolve) => (expanded = resolve));
-    explorer.getChildren = function (element?: ExplorerNode) {
+    explorer.getChildren = (element?: ExplorerNode) => {
       if (element?.kind === 'connection' && element.connection.name === revealed) expanded();
-      return getChildren.call(this, element);
+      return listChildren(element);
     };
     try {
       await run(COMMANDS.connect, { connection: revealed });
@@ -130,7 +130,7 @@ describe('connections', function () {
       assert.equal(api.connections.active?.name, switched, 'the switch holds after the reveal');
       assert.match(api.statusBar.shown.text, new RegExp(`ZooKeeper: ${switched} \\(`));
     } finally {
-      explorer.getChildren = getChildren;
+      Reflect.deleteProperty(explorer, 'getChildren'); // the class's own method again
       await run(COMMANDS.removeConnection, { connection: revealed }).catch(() => undefined);
       await run(COMMANDS.removeConnection, { connection: switched }).catch(() => undefined);
     }
