@@ -96,7 +96,9 @@ export function activate(context: vscode.ExtensionContext, codeCache: CodeCacheU
     }),
   );
   registerConnectionCommands(context.subscriptions, log.scoped('commands'), connections, (connection) => {
-    void treeView.reveal(explorer.connectionItem(connection), { expand: true }).then(undefined, () => undefined);
+    // Not selected: a selection makes its connection the active one (above), and this one reaches the
+    // extension late (seconds on a busy machine), undoing a switch the user made in the meantime.
+    void treeView.reveal(explorer.connectionItem(connection), { expand: true, select: false }).then(undefined, () => undefined);
   });
   const reveal = async (connection: ZkConnection, path: string): Promise<void> => {
     for (const ancestor of [...ancestors(path), path]) if (ancestor !== '/') explorer.pin(connection, ancestor);

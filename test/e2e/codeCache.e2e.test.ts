@@ -6,22 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expandPath, row } from './support/tree';
-import { openWorkbench, type WorkbenchSession } from './support/workbench';
-
-/** The extension's own log ("ZooKeeper" output channel) of every window so far. */
-function extensionLog(wb: WorkbenchSession): string {
-  const texts: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/(^|[-.\d])ZooKeeper\.log$/.test(entry.name)) texts.push(fs.readFileSync(full, 'utf8'));
-    }
-  };
-  walk(path.join(wb.server.tempRoot, 'logs'));
-  walk(path.join(wb.server.userDataDir, 'logs'));
-  return texts.join('\n');
-}
+import { extensionLog, openWorkbench, type WorkbenchSession } from './support/workbench';
 
 /** The "activated" lines of the log, each with how the core was loaded. */
 const activations = (log: string): string[] => [...log.matchAll(/ZooKeeper Explorer activated \(.*code cache (\w+)\)/g)].map((m) => m[1]);

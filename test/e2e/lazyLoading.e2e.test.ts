@@ -8,22 +8,7 @@ import * as path from 'node:path';
 import { ZkClient } from '../../src/zk/client';
 import { contextMenu } from './support/prompts';
 import { expandPath, row } from './support/tree';
-import { host, openWorkbench, PROJECT_ROOT, type WorkbenchSession } from './support/workbench';
-
-/** The extension's own log ("ZooKeeper" output channel), as written so far. */
-function extensionLog(wb: WorkbenchSession): string {
-  const texts: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/(^|[-.\d])ZooKeeper\.log$/.test(entry.name)) texts.push(fs.readFileSync(full, 'utf8'));
-    }
-  };
-  walk(path.join(wb.server.tempRoot, 'logs'));
-  walk(path.join(wb.server.userDataDir, 'logs'));
-  return texts.join('\n');
-}
+import { extensionLog, host, openWorkbench, PROJECT_ROOT, type WorkbenchSession } from './support/workbench';
 
 /** Waits (hang guard 60 s) until the extension's log has a line matching `line`; returns the log up to there. */
 async function logUntil(wb: WorkbenchSession, line: RegExp): Promise<string> {

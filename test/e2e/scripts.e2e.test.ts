@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { goTo as goToPosition, openFile as openEditorFile } from './support/editor';
 import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 const SCRIPT = ['# connection: demo', '# Feature flags for the orders service', 'get -s /config/app', 'ls /services/', 'crate /config/typo "x"', ''].join('\n');
@@ -21,31 +22,8 @@ describe('e2e: a ZooKeeper script and a zoo.cfg in the editor', function () {
     fs.writeFileSync(path.join(wb!.folder, 'zoo-values.cfg'), ZOO_VALUES);
   });
 
-  async function openFile(name: string): Promise<void> {
-    const page = wb!.page;
-    await wb!.runCommand('Go to File...');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.fill(name);
-    const item = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
-    await item.waitFor({ timeout: 20_000 });
-    await item.click();
-    await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 20_000 });
-  }
-
-  /**
-   * Puts the cursor at line:column through VS Code's Go to Line. A click on a line can land on
-   * another one: the script's CodeLenses ("Run") are laid out after the text and push the lines down.
-   */
-  async function goTo(line: number, column: number): Promise<void> {
-    const page = wb!.page;
-    await page.keyboard.press('Escape');
-    await wb!.runCommand('Go to Line/Column...');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ timeout: 20_000 });
-    await input.fill(`:${line}:${column}`);
-    await page.keyboard.press('Enter');
-    await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 20_000 });
-  }
+  const openFile = (name: string): Promise<void> => openEditorFile(wb!, name);
+  const goTo = (line: number, column: number): Promise<void> => goToPosition(wb!, line, column);
 
   it('completes the live children of /services and underlines the unknown command', async function () {
     this.timeout(120_000);

@@ -1,9 +1,7 @@
-import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
 import { ZkClient } from '../../src/zk/client';
 import { contextMenu, pick } from './support/prompts';
 import { expandPath, row } from './support/tree';
-import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
+import { extensionLog, useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -56,16 +54,7 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
 
   /** How many times the extension has been activated in this workbench, from its own log files. */
   function activations(): number {
-    let count = 0;
-    const walk = (dir: string): void => {
-      for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
-        const full = nodePath.join(dir, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else if (entry.name === 'ZooKeeper.log') count += fs.readFileSync(full, 'utf8').split('ZooKeeper Explorer activated').length - 1;
-      }
-    };
-    walk(nodePath.join(wb!.server.tempRoot, 'logs'));
-    return count;
+    return extensionLog(wb!).split('ZooKeeper Explorer activated').length - 1;
   }
 
   it('watches /config/app and /services/orders from the context menu', async function () {

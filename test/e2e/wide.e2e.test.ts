@@ -1,15 +1,21 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ZkClient } from '../../src/zk/client';
 import type { MultiOp } from '../../src/zk/multi';
 import { deleteTree } from '../../src/zk/subtree';
 import { answer, contextMenu } from './support/prompts';
 import { expandPath, expanded, row } from './support/tree';
-import { useDemoWorkbench, type WorkbenchSession } from './support/workbench';
+import { goTo, openFile } from './support/editor';
+import { useDemoWorkbench, type Theme, type WorkbenchSession } from './support/workbench';
 
 /** A node with 10,000 children in the real workbench (issue 14): ranges, the keyboard, the filter, Go to Path. */
 describe('e2e: a node with 10,000 children', function () {
   let wb: WorkbenchSession | undefined;
-  const connectString = useDemoWorkbench((session) => (wb = session));
+  // A script's path completion offers this many children, then "… N more" (default 100: the
+  // suggest widget shows about 12 rows, so with 10 the whole list, its last row too, is in view).
+  const COMPLETION_LIMIT = 10;
+  const connectString = useDemoWorkbench((session) => (wb = session), { settings: { 'zookeeper.scripts.completionLimit': COMPLETION_LIMIT } });
   let probe: ZkClient | undefined;
   // "zzz…" sorts after /zookeeper: the last top-level node, so End in the tree lands inside it.
   const wide = `zzz-wide-${Date.now().toString(36)}`;
@@ -133,4 +139,76 @@ describe('e2e: a node with 10,000 children', function () {
     await wb!.screenshot('wide-node-go-to-path-filtered');
     await clearFilter();
   });
+  /**
+   * The suggest widget's rows as drawn, top to bottom: each one's label and whether it lies inside
+   * the list's visible box. Read in one go in the page: the list redraws its rows as answers come.
+   */
+  async function suggestRows(): Promise<{ label: string; inView: boolean }[]> {
+    interface Box {
+      top: number;
+      bottom: number;
+    }
+    interface Row {
+      getAttribute(name: string): string | null;
+      querySelector(selector: string): { textContent: string | null } | null;
+      getBoundingClientRect(): Box;
+      closest(selector: string): { getBoundingClientRect(): Box } | null;
+    }
+    const rows = await page()
+      .locator('.editor-widget.suggest-widget .monaco-list-row')
+      .evaluateAll((elements) =>
+        (elements as unknown as Row[]).map((row) => {
+          const box = row.getBoundingClientRect();
+          const list = row.closest('.monaco-list')?.getBoundingClientRect();
+          return {
+            index: Number(row.getAttribute('data-index')),
+            label: (row.querySelector('.label-name')?.textContent ?? '').trim(),
+            inView: !!list && box.top >= list.top - 1 && box.bottom <= list.bottom + 1,
+          };
+        }),
+      );
+    return rows.sort((a, b) => a.index - b.index).map(({ label, inView }) => ({ label, inView }));
+  }
+
+  /** Waits (hang guard 30 s) until the suggest widget shows exactly `labels`, every one in view. */
+  async function suggestShows(labels: string[]): Promise<void> {
+    const wanted = labels.map((label) => ({ label, inView: true }));
+    let shown: { label: string; inView: boolean }[] = [];
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      shown = await suggestRows();
+      if (JSON.stringify(shown) === JSON.stringify(wanted)) return;
+    }
+    assert.deepEqual(shown, wanted, 'the suggest widget shows these rows, in this order, all in view');
+  }
+
+  const more = (n: number): string => `… ${n.toLocaleString('en-US')} more: type to narrow the list`;
+  const children = (first: number, count: number): string[] => Array.from({ length: count }, (_, i) => child(first + i));
+
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    it(`a script completes a path under it: the first ${COMPLETION_LIMIT} names and "… N more" last, in view; typing narrows the list (${theme}, screenshots)`, async function () {
+      this.timeout(120_000);
+      await wb!.setTheme(theme);
+      const script = `wide-${theme}.zk`;
+      fs.writeFileSync(path.join(wb!.folder, script), ['# connection: demo', `ls /${wide}/`, ''].join('\n'));
+      // Scripts complete against open connections only (typing never connects by itself).
+      const connected = page().locator('.statusbar-item', { hasText: 'ZooKeeper: demo (connected)' }).first();
+      if (!(await connected.isVisible())) await wb!.runCommand('ZooKeeper: Connect');
+      await connected.waitFor({ timeout: 30_000 });
+      await openFile(wb!, script);
+      await goTo(wb!, 2, 1);
+      await page().keyboard.press('End');
+      await wb!.runCommand('Trigger Suggest');
+      await page().locator('.editor-widget.suggest-widget .monaco-list-row', { hasText: more(10_000 - COMPLETION_LIMIT) }).first().waitFor({ timeout: 30_000 });
+      await suggestShows([...children(0, COMPLETION_LIMIT), more(10_000 - COMPLETION_LIMIT)]);
+      await wb!.screenshot('script-completion-wide');
+      // Each keystroke asks again (the list was cut): "item-09" matches 1,000 children…
+      await page().keyboard.type('item-09');
+      await suggestShows([...children(9000, COMPLETION_LIMIT), more(1000 - COMPLETION_LIMIT)]);
+      // …"item-0999" exactly the limit: the list is whole, with no "more" row.
+      await page().keyboard.type('99');
+      await suggestShows(children(9990, COMPLETION_LIMIT));
+      await wb!.screenshot('script-completion-wide-narrowed');
+      await page().keyboard.press('Escape');
+    });
+  }
 });

@@ -102,6 +102,40 @@ describe('connections', function () {
     assert.equal(api.connections.get(other), undefined);
     assert.equal(connection.isOpen, false);
   });
+
+  // e2e flake (cc21a): Connect reveals the connection in the tree; the reveal used to select its row,
+  // and the selection, which arrives from the workbench later (seconds on a busy machine), made that
+  // connection the active one again after the user had switched to another in the status bar menu.
+  it('a Connect shows its connection in the tree without taking the status bar back from one switched to since', async () => {
+    const revealed = `${name}-revealed`;
+    const switched = `${name}-switched`;
+    await run(COMMANDS.addConnection, { name: revealed, connectString });
+    await run(COMMANDS.addConnection, { name: switched, connectString });
+    const explorer = api.explorer;
+    const listChildren = explorer.getChildren.bind(explorer);
+    // The positive signal: the tree lists the revealed connection's children, the reveal's last step
+    // (the workbench selects the row, when it does, before it expands it; messages arrive in order).
+    let expanded!: () => void;
+    const listed = new Promise<void>((resolve) => (expanded = resolve));
+    explorer.getChildren = (element?: ExplorerNode) => {
+      if (element?.kind === 'connection' && element.connection.name === revealed) expanded();
+      return listChildren(element);
+    };
+    try {
+      await run(COMMANDS.connect, { connection: revealed });
+      assert.equal(api.connections.active?.name, revealed, 'a Connect that worked makes the connection active');
+      // The user switches at once (the status bar menu's "Switch to"), before the workbench has revealed anything.
+      await run(COMMANDS.switchConnection, { connection: switched });
+      await Promise.race([listed, new Promise((_, reject) => setTimeout(() => reject(new Error('the tree never expanded the connected connection')), 30_000))]);
+      assert.equal(api.connections.active?.name, switched, 'the switch holds after the reveal');
+      assert.match(api.statusBar.shown.text, new RegExp(`ZooKeeper: ${switched} \\(`));
+    } finally {
+      Reflect.deleteProperty(explorer, 'getChildren'); // the class's own method again
+      await run(COMMANDS.removeConnection, { connection: revealed }).catch(() => undefined);
+      await run(COMMANDS.removeConnection, { connection: switched }).catch(() => undefined);
+    }
+  });
+
   describe('Disconnect holds until the user connects', () => {
     /** A connection through its own fault proxy: the proxy counts every TCP connection (a new session needs one). */
     const setUp = async (suffix: string): Promise<{ proxy: FaultProxy; connectionName: string; connection: ZkConnection; cleanUp: () => Promise<void> }> => {

@@ -97,21 +97,24 @@ async function pathItems(token: ScriptToken | undefined, cursor: Position, child
     textEdit: { range: r, newText: lead + name },
     insertTextFormat: PlainTextFormat,
   }));
-  if (more > 0) items.push(moreItem(more, typed, r, String(matching.length).padStart(width, '0')));
+  if (more > 0) items.push(moreItem(more, typed, items.at(-1)?.label ?? typed, r, String(matching.length).padStart(width, '0')));
   return items;
 }
 
 /**
  * The last item of a cut list: it says that more children match and that typing narrows them
- * (the list is incomplete, so VS Code asks again on every keystroke). Its filter text is what is
- * typed, so VS Code's own filtering keeps it; choosing it inserts nothing and opens the list again.
+ * (the list is incomplete, so VS Code asks again on every keystroke); choosing it inserts nothing
+ * and opens the list again. VS Code orders by how well the typed text matches the filter text
+ * first, by sortText only among equals: the filter text is the last name's (`after`), so it matches
+ * exactly as well as that name and stays after it. (What is typed, as it was, matched best of all:
+ * with a prefix typed the row came first, and Enter chose it instead of a name; seen in the e2e test.)
  */
-function moreItem(more: number, typed: string, r: Range, sortText: string): CompletionItem {
+function moreItem(more: number, typed: string, after: string, r: Range, sortText: string): CompletionItem {
   return {
     label: t('… {0} more: type to narrow the list', more.toLocaleString('en-US')),
     kind: ItemKind.Text,
     sortText,
-    filterText: typed,
+    filterText: after,
     textEdit: { range: r, newText: typed },
     insertTextFormat: PlainTextFormat,
     command: { title: t('Show the completions again'), command: 'editor.action.triggerSuggest' },

@@ -589,3 +589,22 @@ export function useDemoWorkbench(use: (session: WorkbenchSession) => void, optio
   });
   return connectString;
 }
+
+/**
+ * The extension's own log (its "ZooKeeper" output channel) of every window of this session's server
+ * so far, as written to disk: the server keeps an extension host's logs under its temp root, and a
+ * window's under the user data folder, so both are walked.
+ */
+export function extensionLog(wb: WorkbenchSession): string {
+  const texts: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/(^|[-.\d])ZooKeeper\.log$/.test(entry.name)) texts.push(fs.readFileSync(full, 'utf8'));
+    }
+  };
+  walk(path.join(wb.server.tempRoot, 'logs'));
+  walk(path.join(wb.server.userDataDir, 'logs'));
+  return texts.join('\n');
+}
