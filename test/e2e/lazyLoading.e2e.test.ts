@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ZkClient } from '../../src/zk/client';
-import { contextMenu } from './support/prompts';
+import { contextMenu, pick } from './support/prompts';
 import { expandPath, row } from './support/tree';
 import { host, openWorkbench, PROJECT_ROOT, type WorkbenchSession } from './support/workbench';
 
@@ -179,6 +179,101 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
       assert.equal(await form.getByLabel('Scheme of entry 2').inputValue(), 'ip');
       await session.screenshot('lazy-acl-restored');
       await logUntil(session, /loaded feature acl/);
+    } finally {
+      await probe.delete(`/${name}`).catch(() => undefined);
+      await probe.close();
+    }
+  });
+
+  /** "Developer: Reload Window", as a person reloads (the workbench saves its editors on the way out), until the extension is active again. */
+  async function reloadWindow(session: WorkbenchSession): Promise<void> {
+    const activations = (): number => (extensionLog(session).match(/ZooKeeper Explorer activated/g) ?? []).length;
+    const before = activations();
+    await session.runCommand('Developer: Reload Window');
+    // The positive sign that the new window is there: the extension was activated once more.
+    for (const deadline = Date.now() + 90_000; activations() <= before; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      if (Date.now() > deadline) throw new Error(`the extension was not activated again within 90 s of "Developer: Reload Window"`);
+    }
+    await session.waitUntilReady();
+  }
+
+  /** Waits (hang guard 60 s) until the log says `count` times that `feature` loaded: once per window. */
+  async function loadedTimes(session: WorkbenchSession, feature: string, count: number): Promise<void> {
+    const times = (): number => loadedFeatures(extensionLog(session)).filter((f) => f === feature).length;
+    for (const deadline = Date.now() + 60_000; times() < count; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      if (Date.now() > deadline) throw new Error(`feature ${feature} loaded ${times()} times, not ${count}; the log reads:\n${extensionLog(session)}`);
+    }
+  }
+
+  it('a metrics panel open when the window reloads comes back, loading the cluster feature, and charts the same connection again (light and dark)', async function () {
+    this.timeout(240_000);
+    const session = await freshWindow();
+    await session.runCommand('ZooKeeper: Show Metrics');
+    const tab = session.page.locator('.tab', { hasText: 'Metrics: demo' }).first();
+    await tab.waitFor({ timeout: 60_000 });
+    const panel = session.page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    const sampled = panel.locator('body[data-samples]:not([data-samples="0"])').first();
+    await sampled.waitFor({ state: 'attached', timeout: 60_000 });
+    await loadedTimes(session, 'cluster', 1);
+    await reloadWindow(session);
+    // Back in the new window, with a first sample of its own (the samples lived in the window that closed).
+    await tab.waitFor({ timeout: 60_000 });
+    await panel.locator('#header strong', { hasText: /^demo$/ }).first().waitFor({ timeout: 60_000 });
+    await sampled.waitFor({ state: 'attached', timeout: 60_000 });
+    await panel.locator('section.chart svg').first().waitFor({ timeout: 30_000 });
+    await loadedTimes(session, 'cluster', 2);
+    await session.screenshot('lazy-metrics-restored');
+    await session.setTheme('dark');
+    await sampled.waitFor({ state: 'attached', timeout: 30_000 });
+    await session.screenshot('lazy-metrics-restored');
+  });
+
+  it('a watch event comparison and an ensemble configuration open when the window reloads come back, each loading its feature, and say why their content is gone', async function () {
+    this.timeout(300_000);
+    const probe = await ZkClient.connect({ connectString });
+    const name = `zke-lazy-diff-${Date.now().toString(36)}`;
+    try {
+      await probe.create(`/${name}`, Buffer.from('{ "step": 1 }\n'));
+      const session = await freshWindow();
+      const page = session.page;
+      // A zookeeper-cluster document (the cluster feature's).
+      await session.runCommand('ZooKeeper: Show Ensemble Configuration');
+      const config = page.locator('.tab', { hasText: /^ensemble config \d+\.txt/ }).first();
+      await config.waitFor({ timeout: 60_000 });
+      // A diff of two zk-watch documents (the watches feature's): watch the node, change it, Compare.
+      await session.openView('ZooKeeper');
+      await expandPath(session, ['demo', '/']);
+      await row(session, name).waitFor({ timeout: 30_000 });
+      await contextMenu(session, name, 'Watch…');
+      await pick(page, `Watch /${name} on demo`, 'Data');
+      await row(session, new RegExp(`^${name} .*watching data`)).waitFor({ timeout: 30_000 });
+      await probe.set(`/${name}`, Buffer.from('{ "step": 2 }\n'));
+      await session.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
+      const event = session.treeItem(new RegExp(`data changed \\(v0 → v1\\).*/${name} · demo`)).first();
+      await event.waitFor({ timeout: 30_000 });
+      await event.hover();
+      await event.locator('.action-label[aria-label="Compare Before and After"]').click();
+      const diff = page.locator('.monaco-diff-editor').filter({ visible: true }).first();
+      await diff.locator('.view-line', { hasText: '"step": 2' }).first().waitFor({ timeout: 30_000 });
+      const diffTab = page.locator('.tab', { hasText: `/${name} v0 ↔ v1 (demo)` }).first();
+      await diffTab.waitFor({ timeout: 30_000 });
+      await loadedTimes(session, 'watches', 1);
+      await loadedTimes(session, 'cluster', 1);
+
+      await reloadWindow(session);
+      // The diff was the active editor: VS Code resolves it first, which loads the watches feature.
+      // The event log starts empty in a new window, so both sides say so, and what to do.
+      await diffTab.waitFor({ timeout: 60_000 });
+      const gone = page.locator('.monaco-diff-editor').filter({ visible: true }).first().locator('.view-line', { hasText: 'This watch event is no longer in the log' });
+      await gone.first().waitFor({ timeout: 60_000 });
+      await loadedTimes(session, 'watches', 2);
+      await session.screenshot('lazy-watch-diff-restored');
+      // The ensemble configuration, an inactive tab: opening it loads the cluster feature.
+      await config.click();
+      await page.locator('.editor-instance .view-line', { hasText: 'This result is no longer kept: run the command again.' }).first().waitFor({ timeout: 60_000 });
+      await loadedTimes(session, 'cluster', 2);
+      await session.screenshot('lazy-cluster-document-restored');
+      assert.doesNotMatch((await session.notifications()).join('\n'), /Unable to resolve|could not load/);
     } finally {
       await probe.delete(`/${name}`).catch(() => undefined);
       await probe.close();
