@@ -285,6 +285,8 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
  */
 export class LazyFeatures implements vscode.Disposable {
   private readonly all: { readonly name: FeatureName; readonly loaded: boolean; dispose(): void }[] = [];
+  private readonly schemes: string[] = [];
+  private readonly webviewPanels: string[] = [];
 
   constructor(
     private readonly log: Logger,
@@ -297,7 +299,14 @@ export class LazyFeatures implements vscode.Disposable {
     const feature = new LazyFeature<T, FeatureModules[K]>(name, () => this.requireFeature(name), register, this.log, this.subscriptions);
     feature.arm(triggers);
     this.all.push(feature);
+    this.schemes.push(...Object.keys(triggers.schemes ?? {}));
+    this.webviewPanels.push(...Object.keys(triggers.webviewPanels ?? {}));
     return feature;
+  }
+
+  /** The document schemes and webview types the features declared (the tests hold package.json's activationEvents to them). */
+  declared(): { schemes: string[]; webviewPanels: string[] } {
+    return { schemes: [...this.schemes], webviewPanels: [...this.webviewPanels] };
   }
 
   /** Names of the features loaded so far (the log and the tests). */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ZkClient } from '../../src/zk/client';
-import { contextMenu, pick } from './support/prompts';
+import { contextMenu } from './support/prompts';
 import { expandPath, row } from './support/tree';
 import { host, openWorkbench, PROJECT_ROOT, type WorkbenchSession } from './support/workbench';
 
@@ -228,56 +228,26 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
     await session.screenshot('lazy-metrics-restored');
   });
 
-  it('a watch event comparison and an ensemble configuration open when the window reloads come back, each loading its feature, and say why their content is gone', async function () {
-    this.timeout(300_000);
-    const probe = await ZkClient.connect({ connectString });
-    const name = `zke-lazy-diff-${Date.now().toString(36)}`;
-    try {
-      await probe.create(`/${name}`, Buffer.from('{ "step": 1 }\n'));
-      const session = await freshWindow();
-      const page = session.page;
-      // A zookeeper-cluster document (the cluster feature's).
-      await session.runCommand('ZooKeeper: Show Ensemble Configuration');
-      const config = page.locator('.tab', { hasText: /^ensemble config \d+\.txt/ }).first();
-      await config.waitFor({ timeout: 60_000 });
-      // A diff of two zk-watch documents (the watches feature's): watch the node, change it, Compare.
-      await session.openView('ZooKeeper');
-      await expandPath(session, ['demo', '/']);
-      await row(session, name).waitFor({ timeout: 30_000 });
-      await contextMenu(session, name, 'Watch…');
-      await pick(page, `Watch /${name} on demo`, 'Data');
-      await row(session, new RegExp(`^${name} .*watching data`)).waitFor({ timeout: 30_000 });
-      await probe.set(`/${name}`, Buffer.from('{ "step": 2 }\n'));
-      await session.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');
-      const event = session.treeItem(new RegExp(`data changed \\(v0 → v1\\).*/${name} · demo`)).first();
-      await event.waitFor({ timeout: 30_000 });
-      await event.hover();
-      await event.locator('.action-label[aria-label="Compare Before and After"]').click();
-      const diff = page.locator('.monaco-diff-editor').filter({ visible: true }).first();
-      await diff.locator('.view-line', { hasText: '"step": 2' }).first().waitFor({ timeout: 30_000 });
-      const diffTab = page.locator('.tab', { hasText: `/${name} v0 ↔ v1 (demo)` }).first();
-      await diffTab.waitFor({ timeout: 30_000 });
-      await loadedTimes(session, 'watches', 1);
-      await loadedTimes(session, 'cluster', 1);
-
-      await reloadWindow(session);
-      // The diff was the active editor: VS Code resolves it first, which loads the watches feature.
-      // The event log starts empty in a new window, so both sides say so, and what to do.
-      await diffTab.waitFor({ timeout: 60_000 });
-      const gone = page.locator('.monaco-diff-editor').filter({ visible: true }).first().locator('.view-line', { hasText: 'This watch event is no longer in the log' });
-      await gone.first().waitFor({ timeout: 60_000 });
-      await loadedTimes(session, 'watches', 2);
-      await session.screenshot('lazy-watch-diff-restored');
-      // The ensemble configuration, an inactive tab: opening it loads the cluster feature.
-      await config.click();
-      await page.locator('.editor-instance .view-line', { hasText: 'This result is no longer kept: run the command again.' }).first().waitFor({ timeout: 60_000 });
-      await loadedTimes(session, 'cluster', 2);
-      await session.screenshot('lazy-cluster-document-restored');
-      assert.doesNotMatch((await session.notifications()).join('\n'), /Unable to resolve|could not load/);
-    } finally {
-      await probe.delete(`/${name}`).catch(() => undefined);
-      await probe.close();
-    }
+  // VS Code (1.10x, code-server 4.139.1) restores after a reload the editors of a file system (zk://, so
+  // a Compare diff) and webviews with a serializer, but not a document of a content provider: a watch
+  // event's diff, a staged change's diff, an import plan or a cluster result is not brought back (tried
+  // here with a reload: no tab returns). What such a document needs, whenever it is asked for before its
+  // feature has loaded (another extension, a link, a VS Code that restores it), is checked in a window
+  // whose first use is those documents.
+  it('a document of each lazy feature, opened first in a fresh extension host, activates the extension, loads its feature and shows its answer', async function () {
+    this.timeout(240_000);
+    if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
+    const lines: string[] = [];
+    const code = await host.runExtensionTests({
+      extensionDevelopmentPath: PROJECT_ROOT,
+      extensionTestsPath: path.join(__dirname, 'fresh', 'featureDocumentsFirst.js'),
+      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
+      env: { ZK_E2E_CONNECT: connectString },
+      log: () => undefined,
+      onLog: (_type: string, text: string) => lines.push(text),
+    });
+    assert.equal(code, 0, `the feature-documents-first run failed:\n${lines.join('\n')}`);
+    assert.ok(lines.some((l) => l.includes('FEATURE_DOCUMENTS_FIRST ok')), `no success line from the run:\n${lines.join('\n')}`);
   });
 
   /** One vscode.workspace.fs call made first in a window of its own, then again once the extension is active (test/e2e/fresh/zkUriFirstUse.ts). */

@@ -145,6 +145,38 @@ describe('lazily loaded features (src/extension/lazy.ts, one bundle each)', func
   });
 });
 
+// What VS Code restores after a reload: an editor (or a diff side) of a feature's scheme, asked for in
+// a window where the feature has not loaded and where what the document showed lived only in memory.
+describe('documents of lazily loaded features, asked for when their content is gone (after a reload)', function () {
+  this.timeout(60_000);
+
+  it('package.json activates the extension for every scheme and webview type a feature declares (a restored editor of one must find its provider)', async () => {
+    const exports = await api();
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { activationEvents: string[] };
+    const declared = exports.features.declared();
+    assert.deepEqual(declared.schemes.sort(), ['zk-coordination', 'zk-watch', 'zookeeper-cluster', 'zookeeper-plan', 'zookeeper-staged']);
+    assert.deepEqual(declared.webviewPanels.sort(), ['zookeeper.aclEditor', 'zookeeper.metrics']);
+    const missing = [...declared.schemes.map((s) => `onFileSystem:${s}`), ...declared.webviewPanels.map((v) => `onWebviewPanel:${v}`)].filter((e) => !manifest.activationEvents.includes(e));
+    assert.deepEqual(missing, []);
+  });
+
+  it('a watch event, a staged change, an import plan and a cluster result no longer kept each say so and what to do', async () => {
+    await api();
+    const stamp = Date.now().toString(36);
+    const cases: [vscode.Uri, RegExp][] = [
+      [vscode.Uri.from({ scheme: 'zk-watch', path: `/nowhere-${stamp}/999999/before/config`, query: 'version=1' }), /^This watch event is no longer in the log: .*Compare a newer event from the ZooKeeper Watches panel\.\n$/],
+      [vscode.Uri.from({ scheme: 'zookeeper-staged', authority: `nowhere-${stamp}`, path: '/config' }), /^Nothing is staged for \/config on nowhere-\w+: .*Edit the node again to stage a change\.\n$/],
+      [vscode.Uri.from({ scheme: 'zookeeper-staged', authority: `nowhere-${stamp}`, path: '/config', query: 'staged' }), /^Nothing is staged for \/config on nowhere-\w+: /],
+      [vscode.Uri.from({ scheme: 'zookeeper-plan', path: `/Import plan ${stamp}` }), /^This plan is no longer available: make a new one\.$/],
+      [vscode.Uri.from({ scheme: 'zookeeper-cluster', authority: `nowhere-${stamp}`, path: '/srvr 1.txt' }), /^This result is no longer kept: run the command again\.$/],
+    ];
+    for (const [uri, expected] of cases) {
+      const document = await vscode.workspace.openTextDocument(uri);
+      assert.match(document.getText(), expected, uri.toString());
+    }
+  });
+});
+
 /** A Logger that keeps what it is told (the detail of a failure must reach the log). */
 function recordingLogger(lines: string[]): Logger {
   const logger: Logger = {
@@ -373,7 +405,7 @@ describe('the ZooKeeper client bundle fails to load at the first connect (requir
         assert.ok(connection, 'the connection is kept');
         assert.equal(connection.status, 'failed');
       });
-      const connected = (await vscode.commands.executeCommand(COMMANDS.connect, { connection: name })) as { status?: string };
+      const connected = await vscode.commands.executeCommand<{ status?: string }>(COMMANDS.connect, { connection: name });
       assert.equal(exports.connections.get(name)?.status, 'connected', JSON.stringify(connected));
       await vscode.commands.executeCommand(COMMANDS.disconnect, { connection: name });
     });
