@@ -41,10 +41,11 @@ export interface FeatureTriggers<T = unknown> {
   views?: readonly string[];
   /**
    * Its read-only documents, by scheme, and where the loaded feature keeps their provider. A stand-in
-   * provider of each scheme answers until the feature has loaded: the first document asked for (an
-   * editor or a side of a diff VS Code restored after a reload, a document opened by another extension)
-   * loads the feature and gets the real provider's answer. Each scheme needs "onFileSystem:<scheme>" in
-   * package.json's activationEvents, so that a restored editor activates the extension first.
+   * provider of each scheme answers until the feature has loaded: the first document asked for (opened
+   * by another extension or a link, a side of a diff) loads the feature and gets the real provider's
+   * answer. Each scheme needs "onFileSystem:<scheme>" in package.json's activationEvents, so that such a
+   * document activates the extension first. (VS Code 1.10x does not bring back an editor of a content
+   * provider after a reload, nor a diff with one as a side; were it to, this is the path it would take.)
    */
   schemes?: Readonly<Record<string, (made: T) => vscode.TextDocumentContentProvider>>;
   /**

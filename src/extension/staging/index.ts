@@ -175,7 +175,7 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const change = this.entries.get(uri.authority)?.get(uri.path)?.change;
-    // A diff restored after a reload, or left open after a commit or discard: an empty side would say nothing.
+    // A diff left open after a commit or discard, or the address of one from another window: an empty side would say nothing.
     if (!change) return `${vscode.l10n.t('Nothing is staged for {0} on {1}: staged changes are kept only in the window that staged them, and a reload discards them. Edit the node again to stage a change.', uri.path, uri.authority)}\n`;
     if (change.kind === 'create') return uri.query === 'staged' ? asText(change.data) : '';
     if (change.kind === 'delete') return uri.query === 'staged' ? '' : asText(change.baseData);
