@@ -143,6 +143,8 @@ function trim() {
 window.addEventListener('message', (event) => {
   const message = event.data;
   if (message.type === 'init') {
+    // What VS Code keeps of the panel across a reload: the connection, for the extension to chart it again.
+    vscode.setState({ connection: message.connection });
     Object.assign(state, { connection: message.connection, intervalMs: message.intervalMs, windowMs: message.windowMs, charts: message.charts, samples: message.samples, hover: undefined, error: undefined });
   } else if (message.type === 'sample') {
     state.samples.push(message.sample);

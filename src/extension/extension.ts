@@ -119,14 +119,14 @@ export function activate(context: vscode.ExtensionContext, codeCache: CodeCacheU
   );
   // Features load on first use (src/extension/lazy.ts, one bundle each): a command of theirs, their
   // view shown, an editor of their documents restored. What the explorer needs is above, loaded at activation.
-  const features = new LazyFeatures(log.scoped('features'));
+  const features = new LazyFeatures(log.scoped('features'), undefined, context.subscriptions);
   context.subscriptions.push(features);
   const watches = features.add(
     'watches',
     {
       commands: [COMMANDS.watch, COMMANDS.unwatch, COMMANDS.clearWatchEvents, COMMANDS.filterWatchEvents, COMMANDS.exportWatchEvents, COMMANDS.compareWatchEvent],
       views: [VIEW_WATCHES],
-      schemes: ['zk-watch'],
+      schemes: { 'zk-watch': (made: Watches) => made.snapshots },
     },
     ({ registerWatches }) => {
       const made = registerWatches(context, log, connections);
@@ -158,7 +158,7 @@ export function activate(context: vscode.ExtensionContext, codeCache: CodeCacheU
 
   const coordination = features.add(
     'coordination',
-    { commands: [COMMANDS.scanCoordination, COMMANDS.cancelCoordinationScan, COMMANDS.showCoordination, COMMANDS.refreshServices], views: [VIEW_COORDINATION, VIEW_SERVICES], schemes: ['zk-coordination'] },
+    { commands: [COMMANDS.scanCoordination, COMMANDS.cancelCoordinationScan, COMMANDS.showCoordination, COMMANDS.refreshServices], views: [VIEW_COORDINATION, VIEW_SERVICES], schemes: { 'zk-coordination': (made: Coordination) => made.documents } },
     ({ registerCoordination }) => registerCoordination(context, log, connections),
   );
   const search = features.add(
@@ -170,7 +170,7 @@ export function activate(context: vscode.ExtensionContext, codeCache: CodeCacheU
     'transfer',
     {
       commands: [COMMANDS.compare, COMMANDS.openCompareResult, COMMANDS.clearCompare, COMMANDS.importSubtree, COMMANDS.copyToOtherSide, COMMANDS.copyNodeToOtherSide, COMMANDS.exportSubtree],
-      schemes: ['zookeeper-plan'],
+      schemes: { 'zookeeper-plan': (made: { plans: vscode.TextDocumentContentProvider }) => made.plans },
     },
     ({ registerTransfer }) => registerTransfer(context, log, connections),
   );
@@ -179,7 +179,7 @@ export function activate(context: vscode.ExtensionContext, codeCache: CodeCacheU
     'staging',
     {
       commands: [COMMANDS.commitStaged, COMMANDS.openStagedChange, COMMANDS.unstageChange, COMMANDS.stageChange, COMMANDS.discardChange, COMMANDS.refreshStagedChange, COMMANDS.listStaged],
-      schemes: ['zookeeper-staged'],
+      schemes: { 'zookeeper-staged': (made: { documents: vscode.TextDocumentContentProvider }) => made.documents },
     },
     ({ registerStaging }) => registerStaging(context, log, connections, documents.fileSystem),
   );
@@ -206,7 +206,9 @@ export function activate(context: vscode.ExtensionContext, codeCache: CodeCacheU
         COMMANDS.exportMetrics,
       ],
       views: [VIEW_CLUSTER],
-      schemes: ['zookeeper-cluster'],
+      schemes: { 'zookeeper-cluster': (made: Cluster) => made.documents },
+      // A metrics panel open when the window closed charts its connection again.
+      webviewPanels: { 'zookeeper.metrics': (made: Cluster, panel, state) => made.metrics.revive(panel, state, connections) },
     },
     ({ registerCluster }) => registerCluster(context, log, connections),
   );

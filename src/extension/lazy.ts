@@ -39,8 +39,15 @@ export interface FeatureTriggers<T = unknown> {
   commands?: readonly string[];
   /** Views the feature provides: a stand-in provider until the view first shows. */
   views?: readonly string[];
-  /** Schemes of its documents: an editor of one restored at startup loads the feature. */
-  schemes?: readonly string[];
+  /**
+   * Its read-only documents, by scheme, and where the loaded feature keeps their provider. A stand-in
+   * provider of each scheme answers until the feature has loaded: the first document asked for (opened
+   * by another extension or a link, a side of a diff) loads the feature and gets the real provider's
+   * answer. Each scheme needs "onFileSystem:<scheme>" in package.json's activationEvents, so that such a
+   * document activates the extension first. (VS Code 1.10x does not bring back an editor of a content
+   * provider after a reload, nor a diff with one as a side; were it to, this is the path it would take.)
+   */
+  schemes?: Readonly<Record<string, (made: T) => vscode.TextDocumentContentProvider>>;
   /**
    * Its webview panels, by view type: one VS Code restores after a reload loads the feature, and this
    * function revives it (each type needs "onWebviewPanel:<type>" in package.json's activationEvents).
@@ -65,8 +72,9 @@ export function bundleRequire(dir: string): FeatureRequire {
 export const requireBundle: FeatureRequire = bundleRequire(__dirname);
 
 /**
- * A feature's bundle could not be loaded. The sentence says what failed and what to do; the cause (the
- * require's own error, with its stack) goes to the log. Its stand-ins stay, so the next use tries again.
+ * A feature's bundle could not be loaded, or its registration threw. The sentence says what failed and
+ * what to do; the cause (the require's or the registration's own error, with its stack) goes to the log.
+ * Its stand-ins stay, so the next use tries again.
  */
 export class FeatureLoadError extends UserError {
   constructor(
@@ -83,10 +91,28 @@ export class FeatureLoadError extends UserError {
   }
 }
 
+/**
+ * The ZooKeeper client, for a connection's connect: its bundle (dist/feature-zkClient.js) and the wire
+ * library it requires (dist/zkClientLibrary.js), both loaded here, so that either one missing or broken
+ * is the feature sentence (logged with its stack), not a raw require error at the first connect. Nothing
+ * is kept of a failed attempt: the next connect requires both again.
+ */
+export function requireZkClient(log: Logger, requireFeature: FeatureRequire = requireBundle): FeatureModules['zkClient'] {
+  try {
+    const module = requireFeature('zkClient');
+    module.loadWireLibrary();
+    return module;
+  } catch (error) {
+    log.error('could not load the ZooKeeper client; the connection is kept and the next connect tries again', error);
+    throw new FeatureLoadError('zkClient', error);
+  }
+}
+
 /** A feature loaded on first use: `get()` loads it (once) and returns what its registration made. */
 export class LazyFeature<T, M = unknown> implements vscode.Disposable {
   private value: { made: T } | undefined;
   private loading = false;
+  private triggers: FeatureTriggers<T> = {};
   private readonly standIns: vscode.Disposable[] = [];
   private readonly serializers: vscode.Disposable[] = [];
   private readonly loadedEmitter = new vscode.EventEmitter<T>();
@@ -98,6 +124,11 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
     private readonly requireModule: () => M,
     private readonly register: (module: M) => T,
     private readonly log: Logger,
+    /**
+     * Where the registration puts every Disposable it makes (the extension's context.subscriptions): a
+     * registration that throws part-way has what it made so far disposed, so that its stand-ins can come back.
+     */
+    private readonly subscriptions: vscode.Disposable[] = [],
   ) {}
 
   get loaded(): boolean {
@@ -106,7 +137,8 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
 
   /**
    * Loads the feature now (synchronously: its bundle is required) unless it has loaded already. A bundle
-   * that cannot be loaded throws a FeatureLoadError and leaves the stand-ins in place: the next use tries again.
+   * that cannot be loaded, or a registration that throws, throws a FeatureLoadError and leaves the
+   * stand-ins in place: the next use tries again.
    */
   get(): T {
     if (this.value) return this.value.made;
@@ -124,7 +156,25 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
       }
       // Only now the stand-ins go: the feature registers the same command ids and views.
       for (const standIn of this.standIns.splice(0)) standIn.dispose();
-      const made = this.register(module);
+      const mark = this.subscriptions.length;
+      let made: T;
+      try {
+        made = this.register(module);
+      } catch (error) {
+        // All or nothing, as the user sees it: half a feature (some of its commands real, the others
+        // gone with their stand-ins) would answer "command not found". What it registered goes, newest
+        // first, and the stand-ins come back; the next use runs the registration again.
+        for (const made of this.subscriptions.splice(mark).reverse()) {
+          try {
+            made.dispose();
+          } catch (disposeError) {
+            this.log.warn(`feature ${this.name}: disposing a half-made registration: ${disposeError instanceof Error ? disposeError.message : String(disposeError)}`);
+          }
+        }
+        this.armStandIns();
+        this.log.error(`could not register feature ${this.name}; its commands stay and the next use tries again`, error);
+        throw new FeatureLoadError(this.name, error);
+      }
       this.value = { made };
       this.log.info(`loaded feature ${this.name} in ${Date.now() - started} ms`);
       this.loadedEmitter.fire(made);
@@ -134,8 +184,9 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
     }
   }
 
-  /** Stand-ins for its commands and views, serializers of its webviews, and a look at the editors VS Code restored. */
+  /** Stand-ins for its commands, views and documents, and serializers of its webviews. */
   arm(triggers: FeatureTriggers<T>): void {
+    this.triggers = triggers;
     for (const [viewType, revive] of Object.entries(triggers.webviewPanels ?? {})) {
       // Not a stand-in: the feature registers no serializer of its own, so this one stays for the session.
       this.serializers.push(
@@ -148,6 +199,11 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
         }),
       );
     }
+    this.armStandIns();
+  }
+
+  private armStandIns(): void {
+    const triggers = this.triggers;
     for (const id of triggers.commands ?? []) {
       this.standIns.push(
         vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -182,12 +238,26 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
       this.standIns.push(standIn, standIn.onDidChangeVisibility((e) => e.visible && load()));
       if (standIn.visible) setTimeout(load, 0);
     }
-    const schemes = triggers.schemes ?? [];
-    if (schemes.length > 0) {
-      const restored = vscode.window.tabGroups.all.some((group) =>
-        group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && schemes.includes(tab.input.uri.scheme)),
+    for (const [scheme, providerOf] of Object.entries(triggers.schemes ?? {})) {
+      // VS Code asks the providers of a scheme newest first and stops at the first answer: the stand-in
+      // answers itself, with the real provider's text (loading the feature disposes the stand-in, and
+      // from then on the feature's own provider, registered meanwhile, answers alone).
+      this.standIns.push(
+        vscode.workspace.registerTextDocumentContentProvider(scheme, {
+          provideTextDocumentContent: (uri, token) => {
+            let made: T;
+            try {
+              made = this.get();
+            } catch (error) {
+              // The document says it (a notification would repeat it for each side of a diff).
+              const message = userMessage(error);
+              if (!(error instanceof FeatureLoadError)) this.log.error(`${scheme} document: loading feature ${this.name}: ${message}`, error);
+              return `${message}\n`;
+            }
+            return providerOf(made).provideTextDocumentContent(uri, token);
+          },
+        }),
       );
-      if (restored) setTimeout(() => void this.ensure(), 0);
     }
   }
 
@@ -216,17 +286,28 @@ export class LazyFeature<T, M = unknown> implements vscode.Disposable {
  */
 export class LazyFeatures implements vscode.Disposable {
   private readonly all: { readonly name: FeatureName; readonly loaded: boolean; dispose(): void }[] = [];
+  private readonly schemes: string[] = [];
+  private readonly webviewPanels: string[] = [];
 
   constructor(
     private readonly log: Logger,
     private readonly requireFeature: FeatureRequire = requireBundle,
+    /** Where registrations put their Disposables (context.subscriptions): see LazyFeature's `subscriptions`. */
+    private readonly subscriptions: vscode.Disposable[] = [],
   ) {}
 
   add<K extends FeatureName, T>(name: K, triggers: FeatureTriggers<T>, register: (module: FeatureModules[K]) => T): LazyFeature<T, FeatureModules[K]> {
-    const feature = new LazyFeature<T, FeatureModules[K]>(name, () => this.requireFeature(name), register, this.log);
+    const feature = new LazyFeature<T, FeatureModules[K]>(name, () => this.requireFeature(name), register, this.log, this.subscriptions);
     feature.arm(triggers);
     this.all.push(feature);
+    this.schemes.push(...Object.keys(triggers.schemes ?? {}));
+    this.webviewPanels.push(...Object.keys(triggers.webviewPanels ?? {}));
     return feature;
+  }
+
+  /** The document schemes and webview types the features declared (the tests hold package.json's activationEvents to them). */
+  declared(): { schemes: string[]; webviewPanels: string[] } {
+    return { schemes: [...this.schemes], webviewPanels: [...this.webviewPanels] };
   }
 
   /** Names of the features loaded so far (the log and the tests). */

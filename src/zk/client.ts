@@ -20,6 +20,8 @@ export type ConnectionState = 'connecting' | 'connected' | 'readOnly' | 'suspend
 
 import { CREATE_MODES, MAX_TTL_MS, type CreateMode } from './createModes';
 export { CREATE_MODES, MAX_TTL_MS, type CreateMode };
+// The extension loads the wire library before a first connect, to name a failure to load it (src/extension/lazy.ts).
+export { loadWireLibrary } from './wire/connection';
 
 export interface CreateOptions {
   mode?: CreateMode;

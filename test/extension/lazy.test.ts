@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/extension/commandIds';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
-import { bundleRequire, LazyFeatures, type FeatureName } from '../../src/extension/lazy';
+import { bundleRequire, LazyFeatures, type FeatureName, type FeatureRequire } from '../../src/extension/lazy';
 import type { Logger } from '../../src/extension/logging';
 import { parseEntries } from '../../src/zk/acl/model';
 
@@ -145,6 +145,38 @@ describe('lazily loaded features (src/extension/lazy.ts, one bundle each)', func
   });
 });
 
+// What VS Code restores after a reload: an editor (or a diff side) of a feature's scheme, asked for in
+// a window where the feature has not loaded and where what the document showed lived only in memory.
+describe('documents of lazily loaded features, asked for when their content is gone (after a reload)', function () {
+  this.timeout(60_000);
+
+  it('package.json activates the extension for every scheme and webview type a feature declares (a restored editor of one must find its provider)', async () => {
+    const exports = await api();
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { activationEvents: string[] };
+    const declared = exports.features.declared();
+    assert.deepEqual(declared.schemes.sort(), ['zk-coordination', 'zk-watch', 'zookeeper-cluster', 'zookeeper-plan', 'zookeeper-staged']);
+    assert.deepEqual(declared.webviewPanels.sort(), ['zookeeper.aclEditor', 'zookeeper.metrics']);
+    const missing = [...declared.schemes.map((s) => `onFileSystem:${s}`), ...declared.webviewPanels.map((v) => `onWebviewPanel:${v}`)].filter((e) => !manifest.activationEvents.includes(e));
+    assert.deepEqual(missing, []);
+  });
+
+  it('a watch event, a staged change, an import plan and a cluster result no longer kept each say so and what to do', async () => {
+    await api();
+    const stamp = Date.now().toString(36);
+    const cases: [vscode.Uri, RegExp][] = [
+      [vscode.Uri.from({ scheme: 'zk-watch', path: `/nowhere-${stamp}/999999/before/config`, query: 'version=1' }), /^This watch event is no longer in the log: .*Compare a newer event from the ZooKeeper Watches panel\.\n$/],
+      [vscode.Uri.from({ scheme: 'zookeeper-staged', authority: `nowhere-${stamp}`, path: '/config' }), /^Nothing is staged for \/config on nowhere-\w+: .*Edit the node again to stage a change\.\n$/],
+      [vscode.Uri.from({ scheme: 'zookeeper-staged', authority: `nowhere-${stamp}`, path: '/config', query: 'staged' }), /^Nothing is staged for \/config on nowhere-\w+: /],
+      [vscode.Uri.from({ scheme: 'zookeeper-plan', path: `/Import plan ${stamp}` }), /^This plan is no longer available: make a new one\.$/],
+      [vscode.Uri.from({ scheme: 'zookeeper-cluster', authority: `nowhere-${stamp}`, path: '/srvr 1.txt' }), /^This result is no longer kept: run the command again\.$/],
+    ];
+    for (const [uri, expected] of cases) {
+      const document = await vscode.workspace.openTextDocument(uri);
+      assert.match(document.getText(), expected, uri.toString());
+    }
+  });
+});
+
 /** A Logger that keeps what it is told (the detail of a failure must reach the log). */
 function recordingLogger(lines: string[]): Logger {
   const logger: Logger = {
@@ -216,4 +248,166 @@ describe('a feature bundle that fails to load (src/extension/lazy.ts)', function
     assert.equal(await vscode.commands.executeCommand(id, { connection: 'any' }), 'zke-test: loaded');
     assert.match(lines.join('\n'), /loaded feature search in \d+ ms/);
   });
+});
+
+// Task of LazyFeature.get(): a registration that throws part-way (here after the first of two commands)
+// must leave the user where they were before the attempt: both commands there (stand-ins), one sentence,
+// and the next use registers the feature whole. The half-made registration is in `subscriptions`, as the
+// real features put theirs in context.subscriptions.
+describe('a feature whose registration throws part-way (src/extension/lazy.ts)', function () {
+  this.timeout(60_000);
+  let features: LazyFeatures | undefined;
+  const subscriptions: vscode.Disposable[] = [];
+
+  afterEach(() => {
+    features?.dispose();
+    features = undefined;
+    for (const d of subscriptions.splice(0)) d.dispose();
+  });
+
+  it('keeps both stand-ins, answers with one sentence, logs the stack, and registers whole on the next use', async () => {
+    const lines: string[] = [];
+    const stamp = Date.now();
+    const [first, second] = [`zookeeper.test.halfFirst${stamp}`, `zookeeper.test.halfSecond${stamp}`];
+    let attempts = 0;
+    const fakeModule = { answer: 'zke-test: registered whole' };
+    features = new LazyFeatures(recordingLogger(lines), (() => fakeModule) as unknown as FeatureRequire, subscriptions);
+    features.add('search', { commands: [first, second] }, () => {
+      attempts++;
+      subscriptions.push(vscode.commands.registerCommand(first, () => `${fakeModule.answer} (first)`));
+      if (attempts === 1) throw new Error('zke-test: thrown after registering one command of two');
+      subscriptions.push(vscode.commands.registerCommand(second, () => `${fakeModule.answer} (second)`));
+      return attempts;
+    });
+    for (const id of [second, first]) {
+      const before = lines.length;
+      const message = await rejection(id, { connection: 'any' });
+      assert.match(message, /^ZooKeeper Explorer could not load its "search" feature \(zke-test: thrown after registering one command of two\): reload the window/);
+      assert.doesNotMatch(message, /\n/, 'one sentence, no stack');
+      const logged = lines.slice(before).join('\n');
+      assert.match(logged, /could not register feature search/);
+      assert.match(logged, /\n\s+at /, `the log has the stack: ${logged}`);
+      const registered = await vscode.commands.getCommands(true);
+      assert.ok(registered.includes(first) && registered.includes(second), 'both commands are there again (stand-ins)');
+      assert.deepEqual(features.loaded(), []);
+      assert.equal(subscriptions.length, 0, 'what the failed registration made was disposed');
+      // The next attempt must succeed: from here on the registration does not throw.
+      if (id === first) break;
+      attempts = 0;
+    }
+    assert.equal(attempts, 1);
+    // Whole now: the first use after the failure registers it and runs the real command.
+    assert.equal(await vscode.commands.executeCommand(second, { connection: 'any' }), 'zke-test: registered whole (second)');
+    assert.equal(await vscode.commands.executeCommand(first, { connection: 'any' }), 'zke-test: registered whole (first)');
+    assert.deepEqual(features.loaded(), ['search']);
+    assert.equal(attempts, 2);
+    assert.equal(subscriptions.length, 2);
+  });
+});
+
+// A document of a feature's scheme asked for before the feature has loaded: what VS Code does with an
+// editor or a diff side it restores after a reload (the e2e tier reloads a real window: lazyLoading.e2e).
+describe('a document of a lazily loaded feature, opened before the feature (src/extension/lazy.ts)', function () {
+  this.timeout(60_000);
+  let features: LazyFeatures | undefined;
+  const subscriptions: vscode.Disposable[] = [];
+
+  afterEach(() => {
+    features?.dispose();
+    features = undefined;
+    for (const d of subscriptions.splice(0)) d.dispose();
+  });
+
+  it('loads the feature and shows the real provider\'s text; a feature that cannot load shows the sentence instead, and the next document loads it', async () => {
+    const lines: string[] = [];
+    const scheme = `zke-test-lazy-${Date.now().toString(36)}`;
+    let whole = false;
+    const requireFeature = ((): unknown => {
+      if (!whole) throw new Error('zke-test: the bundle is missing');
+      return { prefix: 'zke-test: from the real provider' };
+    }) as unknown as FeatureRequire;
+    features = new LazyFeatures(recordingLogger(lines), requireFeature, subscriptions);
+    features.add('coordination', { schemes: { [scheme]: (made: vscode.TextDocumentContentProvider) => made } }, (module) => {
+      const { prefix } = module as unknown as { prefix: string };
+      const provider: vscode.TextDocumentContentProvider = { provideTextDocumentContent: (uri) => `${prefix} ${uri.path}\n` };
+      subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(scheme, provider));
+      return provider;
+    });
+    const failed = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme, path: '/first' }));
+    assert.match(failed.getText(), /^ZooKeeper Explorer could not load its "coordination" feature \(zke-test: the bundle is missing\): reload the window/);
+    assert.deepEqual(features.loaded(), []);
+    assert.match(lines.join('\n'), /could not load feature coordination/);
+    whole = true;
+    const loaded = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme, path: '/second' }));
+    assert.equal(loaded.getText(), 'zke-test: from the real provider /second\n');
+    assert.deepEqual(features.loaded(), ['coordination']);
+    // From now on the feature's own provider answers (the stand-in went when the feature loaded).
+    const later = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme, path: '/third' }));
+    assert.equal(later.getText(), 'zke-test: from the real provider /third\n');
+  });
+});
+
+/**
+ * The dist/ file `name` moved away for the duration of `body`, out of Node's module cache too (as in a
+ * window that had not loaded it yet); afterwards it is back, and so are the cache entries the rest of
+ * the suite's connections use.
+ */
+async function withoutDistFile(name: string, body: () => Promise<void>): Promise<void> {
+  const dist = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist');
+  const cached = new Map([[path.join(dist, name), require.cache[path.join(dist, name)]]]);
+  const moved: [string, string][] = [];
+  try {
+    for (const file of cached.keys()) {
+      delete require.cache[file];
+      fs.renameSync(file, `${file}.zke-test-moved`);
+      moved.push([`${file}.zke-test-moved`, file]);
+    }
+    await body();
+  } finally {
+    for (const [from, to] of moved) fs.renameSync(from, to);
+    for (const [file, entry] of cached) {
+      if (entry) require.cache[file] = entry;
+      else delete require.cache[file];
+    }
+  }
+}
+
+// The ZooKeeper client is the one bundle loaded by a connect rather than by a feature's trigger: a
+// missing dist/feature-zkClient.js or dist/zkClientLibrary.js (a broken install, an antivirus) must be
+// the same sentence as any feature's, the connection kept, and Connect again must work once it is back.
+describe('the ZooKeeper client bundle fails to load at the first connect (requireZkClient)', function () {
+  this.timeout(120_000);
+  const name = `lazy-client-${Date.now()}`;
+
+  before(async () => {
+    await api();
+    const connectString = process.env.ZK_TEST_CONNECT;
+    assert.ok(connectString, 'ZK_TEST_CONNECT names the test ZooKeeper');
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name, connectString });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand(COMMANDS.removeConnection, { connection: name }).then(undefined, () => undefined);
+  });
+
+  for (const missing of ['feature-zkClient.js', 'zkClientLibrary.js']) {
+    it(`${missing} missing: Connect answers with the feature sentence, keeps the connection, and connects once the file is back`, async () => {
+      const exports = await api();
+      await vscode.commands.executeCommand(COMMANDS.disconnect, { connection: name }).then(undefined, () => undefined);
+      // The library is required by the (loaded) client bundle at each new connection: out of the cache
+      // and moved away, its require fails there, as in a window where it never loaded.
+      await withoutDistFile(missing, async () => {
+        const message = await rejection(COMMANDS.connect, { connection: name });
+        assert.match(message, /^ZooKeeper Explorer could not load its "zkClient" feature \((Cannot find module|ENOENT: no such file or directory).*\): reload the window, and if it keeps failing, reinstall the extension; the details are in the "ZooKeeper" output\.$/);
+        assert.ok(message.includes(missing), `the sentence names the missing file: ${message}`);
+        assert.doesNotMatch(message, /\n/);
+        const connection = exports.connections.get(name);
+        assert.ok(connection, 'the connection is kept');
+        assert.equal(connection.status, 'failed');
+      });
+      const connected = await vscode.commands.executeCommand<{ status?: string }>(COMMANDS.connect, { connection: name });
+      assert.equal(exports.connections.get(name)?.status, 'connected', JSON.stringify(connected));
+      await vscode.commands.executeCommand(COMMANDS.disconnect, { connection: name });
+    });
+  }
 });

@@ -174,6 +174,8 @@ export interface Cluster {
   provider: ClusterProvider;
   service: ClusterService;
   metrics: MetricsPanels;
+  /** zookeeper-cluster: documents (reports and command results). */
+  documents: vscode.TextDocumentContentProvider;
 }
 
 export function registerCluster(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): Cluster {
@@ -324,5 +326,5 @@ export function registerCluster(context: vscode.ExtensionContext, log: Logger, c
 
   registerReconfigCommands(context.subscriptions, commandLog, connections, (connection, title, text) => openDocument(documents.add(connection, title, 'txt', text), 'plaintext'));
 
-  return { provider, service, metrics };
+  return { provider, service, metrics, documents };
 }

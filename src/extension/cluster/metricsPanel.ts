@@ -68,12 +68,47 @@ export class MetricsPanels implements vscode.Disposable {
       return entry.panel;
     }
     const panel = vscode.window.createWebviewPanel(METRICS_PANEL_TYPE, `Metrics: ${connection}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
-      enableScripts: true,
-      // Only the bundled script: nothing else of the extension is readable from the webview.
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
+      ...this.webviewOptions(),
       // Hidden behind another tab it keeps its samples without re-sending an hour of them.
       retainContextWhenHidden: true,
     });
+    this.adopt(entry, connection, panel);
+    return panel;
+  }
+
+  /**
+   * A panel VS Code restored after a reload (the cluster feature's WebviewPanelSerializer, which loaded
+   * the feature): its webview kept the connection's name (setState in media/metrics/panel.js; the
+   * title "Metrics: <name>" for a panel saved before it did). It charts that connection again from a
+   * new first sample: the samples lived in the window that closed. The figures come from the servers'
+   * four-letter words and AdminServer, not from the session, so a connection not connected yet charts too.
+   */
+  revive(panel: vscode.WebviewPanel, state: unknown, connections: { get(name: string): unknown }): void {
+    const saved = typeof state === 'object' && state !== null ? (state as { connection?: unknown }).connection : undefined;
+    const connection = typeof saved === 'string' ? saved : /^Metrics: (.+)$/.exec(panel.title)?.[1];
+    if (connection === undefined || !connections.get(connection)) {
+      // A connection removed since: nothing to chart, and an empty panel would say nothing.
+      this.log.info(`metrics panel not restored: ${connection === undefined ? 'no connection name was kept' : `no connection named ${connection}`}`);
+      panel.dispose();
+      return;
+    }
+    const entry = this.entryOf(connection);
+    if (entry.panel) {
+      // Opened meanwhile (Show Metrics ran before VS Code revived this one): one panel per connection.
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.adopt(entry, connection, panel);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    // Only the bundled script: nothing else of the extension is readable from the webview.
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
+  }
+
+  /** Makes `panel` the connection's panel: its page, its messages, and the sampler following its visibility. */
+  private adopt(entry: Entry, connection: string, panel: vscode.WebviewPanel): void {
     entry.panel = panel;
     entry.ready = false;
     panel.webview.html = this.html(panel.webview);
@@ -95,7 +130,6 @@ export class MetricsPanels implements vscode.Disposable {
       this.updateActive(entry);
     });
     this.updateActive(entry);
-    return panel;
   }
 
   private entryOf(connection: string): Entry {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionState, ZkClient } from '../../zk/client';
-import { requireBundle } from '../lazy';
+import { requireZkClient } from '../lazy';
 import { errorMessage } from '../../zk/errors';
 import { sessionIdentities, type SessionIdentities } from '../../zk/acl/identities';
 import { formatHex64 } from '../../zk/stat';
@@ -211,7 +211,7 @@ export class ZkConnection implements vscode.Disposable {
       }
       const secured = await this.securityOptions(config);
       // The client's bundle loads on the first connection, not at activation (src/extension/lazy.ts).
-      const client = await requireBundle('zkClient').ZkClient.connect({
+      const client = await requireZkClient(this.log).ZkClient.connect({
         connectString: config.connectString,
         sessionTimeoutMs: config.sessionTimeoutMs ?? 30000,
         connectTimeoutMs: this.connectTimeoutMs(),

@@ -13,6 +13,8 @@ import { COORDINATION_SCHEME, CoordinationDocuments, detailUri } from './detailD
 export interface Coordination {
   provider: CoordinationProvider;
   services: ServicesProvider;
+  /** zk-coordination: documents (a recipe's detail). */
+  documents: CoordinationDocuments;
 }
 
 /** The Coordination and Services views, the coordination detail documents and their commands. */
@@ -94,5 +96,5 @@ export function registerCoordination(context: vscode.ExtensionContext, log: Logg
     services.refresh();
   });
 
-  return { provider, services };
+  return { provider, services, documents };
 }

@@ -175,7 +175,8 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const change = this.entries.get(uri.authority)?.get(uri.path)?.change;
-    if (!change) return '';
+    // A diff left open after a commit or discard, or the address of one from another window: an empty side would say nothing.
+    if (!change) return `${vscode.l10n.t('Nothing is staged for {0} on {1}: staged changes are kept only in the window that staged them, and a reload discards them. Edit the node again to stage a change.', uri.path, uri.authority)}\n`;
     if (change.kind === 'create') return uri.query === 'staged' ? asText(change.data) : '';
     if (change.kind === 'delete') return uri.query === 'staged' ? '' : asText(change.baseData);
     return asText(uri.query === 'staged' ? change.data : change.baseData);
@@ -304,7 +305,7 @@ export function registerStaging(
   log: Logger,
   connections: ConnectionManager,
   fileSystem: { staging?: StagingHook; notifyServerChange(connection: string, path: string): void },
-): void {
+): { documents: vscode.TextDocumentContentProvider } {
   const stagingLog = log.scoped('staging');
   const service = new StagingService(connections, stagingLog, (connection, path) => fileSystem.notifyServerChange(connection, path));
   context.subscriptions.push(service, vscode.workspace.registerTextDocumentContentProvider(STAGED_SCHEME, service));
@@ -401,4 +402,5 @@ export function registerStaging(
       service.list(connection).map((e) => ({ connection, path: e.change.path, kind: e.change.kind, staged: e.staged, ...(e.change.kind === 'delete' ? { nodes: e.change.nodes.length } : {}) })),
     );
   });
+  return { documents: service };
 }

@@ -77,7 +77,7 @@ function describeReport(report: ExportReport, path: string, target: string): str
 }
 
 /** Export Subtree: `zookeeper.exportSubtree`, from the explorer's context menu, the palette, or automation. */
-export function registerTransfer(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): { compare: CompareProvider } {
+export function registerTransfer(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): { compare: CompareProvider; plans: vscode.TextDocumentContentProvider } {
   const commandLog = log.scoped('transfer');
   const { provider: compare, refresh: refreshCompare } = registerCompare(context, commandLog, connections);
   const plans = registerImport(context, commandLog, connections);
@@ -163,5 +163,5 @@ export function registerTransfer(context: vscode.ExtensionContext, log: Logger, 
     }
     return result;
   });
-  return { compare };
+  return { compare, plans };
 }

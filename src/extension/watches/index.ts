@@ -11,12 +11,15 @@ import { WatchStore } from './watchStore';
 export interface Watches {
   service: WatchService;
   panel: WatchesProvider;
+  /** zk-watch: documents (the data a watch event saw), also what the stand-in provider asks before the feature loaded. */
+  snapshots: vscode.TextDocumentContentProvider;
 }
 
 /** Watches, their event log, the ZooKeeper Watches panel and its commands. */
 export function registerWatches(context: vscode.ExtensionContext, log: Logger, connections: ConnectionManager): Watches {
   const service = new WatchService(connections, new WatchStore(context.workspaceState), log.scoped('watches'));
   const panel = new WatchesProvider(service);
+  const snapshots = new SnapshotDocuments(service.log);
   const view = vscode.window.createTreeView(VIEW_WATCHES, { treeDataProvider: panel });
   const describeView = (): void => {
     const filter = panel.currentFilter;
@@ -35,10 +38,10 @@ export function registerWatches(context: vscode.ExtensionContext, log: Logger, c
     service,
     panel,
     view,
-    vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotDocuments(service.log)),
+    vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, snapshots),
     service.onDidReceiveNotice(describeView),
     panel.onDidChangeTreeData(describeView),
   );
   registerWatchCommands(context.subscriptions, log.scoped('commands'), connections, service, panel);
-  return { service, panel };
+  return { service, panel, snapshots };
 }

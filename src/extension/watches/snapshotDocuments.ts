@@ -22,7 +22,7 @@ export class SnapshotDocuments implements vscode.TextDocumentContentProvider {
   provideTextDocumentContent(uri: vscode.Uri): string {
     const [, connection, seq, side] = uri.path.split('/');
     const event = this.log.entries().find((e) => e.connection === decodeURIComponent(connection ?? '') && String(e.seq) === seq);
-    if (!event) return `${vscode.l10n.t('This event is no longer in the log (it keeps the newest zookeeper.watches.logSize events).')}\n`;
+    if (!event) return `${vscode.l10n.t('This watch event is no longer in the log: it keeps the newest zookeeper.watches.logSize events, and a new or reloaded window starts with an empty one. Compare a newer event from the ZooKeeper Watches panel.')}\n`;
     const snapshot = side === 'before' ? event.before : event.after;
     if (!snapshot?.data) return `${vscode.l10n.t('The data of this version was not captured (too large, or too many events at once).')}\n`;
     return decodeText(snapshot.data) ?? `${hexDump(snapshot.data)}\n`;

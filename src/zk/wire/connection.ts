@@ -79,6 +79,16 @@ interface SaslExchange {
 }
 
 /**
+ * node-zookeeper-client, required on the first connection, not when this module loads: the extension
+ * activates without it (scripts/build.mjs puts the library in a bundle of its own, dist/zkClientLibrary.js).
+ * Exported so that the extension can load it before a connect and name a failure (src/extension/lazy.ts).
+ */
+export function loadWireLibrary(): typeof import('node-zookeeper-client') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node-zookeeper-client') as typeof import('node-zookeeper-client');
+}
+
+/**
  * node-zookeeper-client's connection, extended with what it lacks: any request type (the reply is
  * decoded by the caller), notifications of persistent watches, a pluggable transport, and a close
  * that always releases the socket and timers. The wire client stays the pinned 1.1.3; this class
@@ -120,10 +130,7 @@ export class WireConnection {
   constructor(options: WireOptions) {
     this.transport = options.transport ?? plainTcp;
     this.sasl = options.sasl;
-    // Required on the first connection, not when this module loads: the extension activates without
-    // it (scripts/build.mjs puts the library in a bundle of its own, dist/zkClientLibrary.js).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createClient } = require('node-zookeeper-client') as typeof import('node-zookeeper-client');
+    const { createClient } = loadWireLibrary();
     this.client = createClient(options.connectString, {
       sessionTimeout: options.sessionTimeoutMs,
       spinDelay: options.spinDelayMs ?? 1000,
