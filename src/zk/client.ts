@@ -8,7 +8,7 @@ import { parentPath, validatePath } from './paths';
 import { formatHex64, type ZnodeStat } from './stat';
 import { WireConnection, WireState, type WireReply } from './wire/connection';
 import { JuteReader, JuteWriter } from './wire/jute';
-import { AddWatchMode, CreateFlag, DEFAULT_JUTE_MAXBUFFER, EventType, OpCode, WatcherType } from './wire/protocol';
+import { AddWatchMode, CreateFlag, DEFAULT_JUTE_MAXBUFFER, ErrorCodeName, EventType, OpCode, WatcherType } from './wire/protocol';
 import { readAcl, readStat, writeAcl } from './wire/records';
 import { isTransportProblem, type Transport } from './wire/transport';
 import { answersPlainText, speaksTls } from './security/detect';
@@ -488,16 +488,15 @@ export class ZkClient implements Disposable {
   async whoAmI(): Promise<{ scheme: string; user: string }[]> {
     const operation = 'ask the server who this session is';
     const details = { feature: 'whoAmI', minVersion: '3.7' };
-    // The server the request goes to, taken now: by the time the answer is read the server may be
-    // closing this connection (that is what an old one does after UNIMPLEMENTED).
     const server = this.serverAddress;
     if (server !== undefined && this.serversWithoutWhoAmI.has(server)) throw new ZkError('UNIMPLEMENTED', operation, undefined, undefined, details);
-    try {
-      return await this.call(operation, undefined, OpCode.whoAmI, null, (r) => r.vector(() => ({ scheme: r.string() ?? '', user: r.string() ?? '' })), details);
-    } catch (error) {
-      if (server !== undefined && error instanceof ZkError && error.code === 'UNIMPLEMENTED') this.serversWithoutWhoAmI.add(server);
-      throw error;
-    }
+    const read = (r: JuteReader): { scheme: string; user: string }[] => r.vector(() => ({ scheme: r.string() ?? '', user: r.string() ?? '' }));
+    return this.call(operation, undefined, OpCode.whoAmI, null, read, details, (err) => {
+      // Noted while the answer is read, so on the socket that carried it: the server that refused
+      // (a request sent while disconnected goes to whichever server comes next), before it closes.
+      const refusedBy = this.serverAddress;
+      if (ErrorCodeName[err] === 'UNIMPLEMENTED' && refusedBy !== undefined) this.serversWithoutWhoAmI.add(refusedBy);
+    });
   }
 
   /**
