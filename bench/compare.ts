@@ -13,10 +13,9 @@
 // Exits non-zero only when a result is wrong (the differences planted are not found), never on time.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ZkClient } from '../src/zk/client';
 import { compareTrees } from '../src/zk/transfer/compare';
 import { buildConfigTree } from './trees';
-import { alternate, connectRaw, count, gc, parseCounts, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, count, gc, parseCounts, printRates, type RawConnection, runBench, startServerAndClients, withCleanUp } from './support';
 
 const LEFT = '/bench-compare-left';
 const RIGHT = '/bench-compare-right';
@@ -79,12 +78,8 @@ function rawWalk(client: RawClient, root: string): Promise<number> {
 
 async function main(options: { nodes: number; runs: number }): Promise<void> {
   const started = performance.now();
-  const { server, version } = await startBenchZooKeeper();
-  let client: ZkClient | undefined;
-  let raw: RawClient | undefined;
-  try {
-    client = await ZkClient.connect({ connectString: server.connectString });
-    raw = await connectRaw<RawClient>(server.connectString);
+  await withCleanUp(async (cleanUp) => {
+    const { server, version, client, raw } = await startServerAndClients<RawClient>(cleanUp);
     await buildConfigTree(client, LEFT, options.nodes, 1000);
     await buildConfigTree(client, RIGHT, options.nodes, 1000);
     // The planted differences: same-length data changed, a node only on the right, one only on the left.
@@ -102,7 +97,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
     const runOurs = async (record: boolean): Promise<void> => {
       gc();
       const t = performance.now();
-      const outcome = await compareTrees({ client: client!, path: LEFT }, { client: client!, path: RIGHT });
+      const outcome = await compareTrees({ client: client, path: LEFT }, { client: client, path: RIGHT });
       const seconds = (performance.now() - t) / 1000;
       expect(outcome);
       if (record) ours.push(total / seconds);
@@ -110,7 +105,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
     const runRaw = async (record: boolean): Promise<void> => {
       gc();
       const t = performance.now();
-      const seen = (await Promise.all([rawWalk(raw!, LEFT), rawWalk(raw!, RIGHT)])).reduce((a, b) => a + b, 0);
+      const seen = (await Promise.all([rawWalk(raw, LEFT), rawWalk(raw, RIGHT)])).reduce((a, b) => a + b, 0);
       const seconds = (performance.now() - t) / 1000;
       if (seen !== total) throw new Error(`raw walked ${seen} nodes, the trees hold ${total}`);
       if (record) base.push(total / seconds);
@@ -133,11 +128,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
     console.log('');
     console.log(`ours/raw ${ratio.toFixed(2)}; goal ≥ ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'MISSED'}`);
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    raw?.close();
-    await client?.close();
-    await server.stop();
-  }
+  });
 }
 
 runBench(() => main(parseArgs(process.argv.slice(2))), { exposeGc: true });

@@ -21,7 +21,7 @@ import { forEachLimit } from '../src/zk/concurrency';
 import type { MultiOp } from '../src/zk/multi';
 import { scanRecipes, type ScanResult } from '../src/zk/recipes/scan';
 import type { RecipeKind } from '../src/zk/recipes/types';
-import { connectRaw, count, gc, median, parseCounts, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { count, gc, median, parseCounts, printTable, type RawConnection, runBench, startServerAndClients, withCleanUp } from './support';
 
 const ROOT = '/bench-coordination-scan';
 const GOAL_RATIO = 0.8;
@@ -182,19 +182,14 @@ function checkScan(result: ScanResult, planted: Map<string, RecipeKind>, rawVisi
 
 async function main(options: Options): Promise<void> {
   const started = performance.now();
-  const { server, version } = await startBenchZooKeeper();
-  let builder: ZkClient | undefined;
-  let participants: ZkClient | undefined;
-  let raw: RawClient | undefined;
-  try {
-    builder = await ZkClient.connect({ connectString: server.connectString });
-    participants = await ZkClient.connect({ connectString: server.connectString });
-    raw = await connectRaw<RawClient>(server.connectString);
+  await withCleanUp(async (cleanUp) => {
+    const { server, version, client: builder, raw } = await startServerAndClients<RawClient>(cleanUp);
+    const participants = cleanUp.add(await ZkClient.connect({ connectString: server.connectString }), (c) => c.close());
     const setupStart = performance.now();
     const planted = await buildTree(builder, participants, options.nodes);
     const setupMs = performance.now() - setupStart;
 
-    const scanOnce = (): Promise<ScanResult> => scanRecipes(builder!, { roots: ['/'], maxDepth: 64, maxNodes: options.nodes * 2, concurrency: options.concurrency });
+    const scanOnce = (): Promise<ScanResult> => scanRecipes(builder, { roots: ['/'], maxDepth: 64, maxNodes: options.nodes * 2, concurrency: options.concurrency });
     const rawVisited = await rawWalk(raw, options.concurrency);
     const warm = await scanOnce();
     checkScan(warm, planted, rawVisited);
@@ -233,7 +228,7 @@ async function main(options: Options): Promise<void> {
       gc();
       const cpu = process.cpuUsage();
       const t = performance.now();
-      const visited = await rawWalk(raw!, options.concurrency);
+      const visited = await rawWalk(raw, options.concurrency);
       const ms = performance.now() - t;
       baseCpu.push((cpuMs(cpu) / visited) * 1000);
       if (visited !== rawVisited) throw new Error(`raw walk visited ${visited} znodes, before ${rawVisited}`);
@@ -264,12 +259,7 @@ async function main(options: Options): Promise<void> {
     );
     console.log('');
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    raw?.close();
-    await participants?.close();
-    await builder?.close();
-    await server.stop();
-  }
+  });
 }
 
 // Each run starts on a collected heap: runBench relaunches with --expose-gc.

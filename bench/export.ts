@@ -18,10 +18,9 @@ import { once } from 'node:events';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ZkClient } from '../src/zk/client';
 import { exportSubtree } from '../src/zk/transfer/export';
 import { buildConfigTree } from './trees';
-import { alternate, connectRaw, count, formatMb, gc, parseCounts, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, count, formatMb, gc, parseCounts, printRates, type RawConnection, runBench, startServerAndClients, withCleanUp } from './support';
 
 const ROOT = '/bench-export';
 const GOAL_RATIO = 0.8;
@@ -127,13 +126,9 @@ async function rawExport(client: RawClient, file: string): Promise<number> {
 
 async function main(options: { nodes: number; runs: number }): Promise<void> {
   const started = performance.now();
-  const { server, version } = await startBenchZooKeeper();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-bench-export-'));
-  let client: ZkClient | undefined;
-  let raw: RawClient | undefined;
-  try {
-    client = await ZkClient.connect({ connectString: server.connectString });
-    raw = await connectRaw<RawClient>(server.connectString);
+  await withCleanUp(async (cleanUp) => {
+    const { server, version, client, raw } = await startServerAndClients<RawClient>(cleanUp);
+    const dir = cleanUp.tempDir('zke-bench-export-');
     const setupStart = performance.now();
     await buildConfigTree(client, ROOT, options.nodes, 1000);
     const setupMs = performance.now() - setupStart;
@@ -145,7 +140,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
       const before = process.memoryUsage().heapUsed;
       let peak = before;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
-      const report = await exportSubtree(client!, ROOT, out.write, { format: 'json', maxNodes: options.nodes * 2 });
+      const report = await exportSubtree(client, ROOT, out.write, { format: 'json', maxNodes: options.nodes * 2 });
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().heapUsed);
       await out.close();
@@ -177,7 +172,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
     const runRaw = async (): Promise<void> => {
       gc();
       const t = performance.now();
-      const n = await rawExport(raw!, rawFile);
+      const n = await rawExport(raw, rawFile);
       if (n !== expected) throw new Error(`raw exported ${n}, before ${expected}`);
       base.push(n / ((performance.now() - t) / 1000));
     };
@@ -188,12 +183,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
     console.log(`ours/raw ${ratio.toFixed(2)}; goal ≥ ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'MISSED'}`);
     console.log(`peak heap growth during an export ${formatMb(peakGrowth, 1)} = ${heapRatio.toFixed(2)}x the file (${formatMb(fileSize, 1)}); goal < ${GOAL_HEAP}x: ${heapRatio < GOAL_HEAP ? 'met' : 'MISSED'}`);
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    raw?.close();
-    await client?.close();
-    await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 runBench(() => main(parseArgs(process.argv.slice(2))), { exposeGc: true });

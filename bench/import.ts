@@ -16,12 +16,11 @@
 // when a result is wrong (a copy that does not hold every node), never on time.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ZkClient } from '../src/zk/client';
 import { exportSubtree } from '../src/zk/transfer/export';
 import { applyImport, planImport } from '../src/zk/transfer/import';
 import { readImportFile, type ImportNode } from '../src/zk/transfer/importFormat';
 import { buildConfigTree } from './trees';
-import { alternate, connectRaw, count, gc, median, parseCounts, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, count, gc, median, parseCounts, printRates, type RawConnection, runBench, startServerAndClients, withCleanUp } from './support';
 
 const SOURCE = '/bench-import-source';
 const GOAL_RAW = 0.8;
@@ -68,19 +67,15 @@ async function* chunks(text: string): AsyncGenerator<string> {
 
 async function main(options: { nodes: number; runs: number; sequentialRuns: number }): Promise<void> {
   const started = performance.now();
-  const { server, version } = await startBenchZooKeeper();
-  let client: ZkClient | undefined;
-  let raw: RawClient | undefined;
-  try {
-    client = await ZkClient.connect({ connectString: server.connectString });
-    raw = await connectRaw<RawClient>(server.connectString);
+  await withCleanUp(async (cleanUp) => {
+    const { server, version, client, raw } = await startServerAndClients<RawClient>(cleanUp);
     await buildConfigTree(client, SOURCE, options.nodes, 1000);
     let file = '';
     await exportSubtree(client, SOURCE, (chunk) => void (file += chunk), { format: 'json', maxNodes: options.nodes * 2 });
     const nodes = (await readImportFile(chunks(file))).nodes;
     let round = 0;
     const check = async (root: string): Promise<void> => {
-      const total = (await client!.getAllChildrenNumber(root)) + 1;
+      const total = (await client.getAllChildrenNumber(root)) + 1;
       if (total !== nodes.length) throw new Error(`${root} holds ${total} nodes, the file ${nodes.length}`);
     };
     const ours: number[] = [];
@@ -92,8 +87,8 @@ async function main(options: { nodes: number; runs: number; sequentialRuns: numb
       gc();
       const t = performance.now();
       const source = await readImportFile(chunks(file));
-      const plan = await planImport(client!, root, source);
-      const report = await applyImport(client!, plan);
+      const plan = await planImport(client, root, source);
+      const report = await applyImport(client, plan);
       const seconds = (performance.now() - t) / 1000;
       if (report.failed.length > 0) throw new Error(`ours failed: ${JSON.stringify(report.failed[0])}`);
       await check(root);
@@ -104,7 +99,7 @@ async function main(options: { nodes: number; runs: number; sequentialRuns: numb
       const root = `/bench-import-raw-${round++}`;
       gc();
       const t = performance.now();
-      await rawPipelined(raw!, root, nodes);
+      await rawPipelined(raw, root, nodes);
       const seconds = (performance.now() - t) / 1000;
       await check(root);
       if (record) pipelined.push(nodes.length / seconds);
@@ -113,7 +108,7 @@ async function main(options: { nodes: number; runs: number; sequentialRuns: numb
       const root = `/bench-import-seq-${round++}`;
       gc();
       const t = performance.now();
-      await rawSequential(raw!, root, nodes);
+      await rawSequential(raw, root, nodes);
       const seconds = (performance.now() - t) / 1000;
       await check(root);
       sequential.push(nodes.length / seconds);
@@ -142,11 +137,7 @@ async function main(options: { nodes: number; runs: number; sequentialRuns: numb
     console.log(`ours/raw pipelined ${ratio.toFixed(2)}; goal ≥ ${GOAL_RAW}: ${ratio >= GOAL_RAW ? 'met' : 'MISSED'}`);
     console.log(`ours/one at a time ${overSequential.toFixed(1)}x; goal ≥ ${GOAL_SEQUENTIAL}x: ${overSequential >= GOAL_SEQUENTIAL ? 'met' : 'MISSED'}`);
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    raw?.close();
-    await client?.close();
-    await server.stop();
-  }
+  });
 }
 
 runBench(() => main(parseArgs(process.argv.slice(2))), { exposeGc: true });

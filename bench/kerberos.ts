@@ -21,7 +21,7 @@ import type * as KerberosLib from '../scripts/lib/kerberos';
 import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
 import { ZkClient, type ZkClientOptions } from '../src/zk/client';
 import { createKerberosProvider } from '../src/zk/security/kerberos';
-import { formatMs, median, parseCounts, printTable, repoRoot, runBench } from './support';
+import { formatMs, median, parseCounts, printTable, repoRoot, runBench, withCleanUp } from './support';
 
 interface Options {
   runs: number;
@@ -54,14 +54,12 @@ async function main(options: Options): Promise<void> {
   const zookeeper = require(path.join(root, 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kerberos = require(path.join(root, 'scripts', 'lib', 'kerberos.js')) as typeof KerberosLib;
-  const kdc = await kerberos.startKdc({ install: true });
-  const servers: ZooKeeperLib.ZooKeeperServer[] = [];
-  try {
+  await withCleanUp(async (cleanUp) => {
+    const kdc = cleanUp.add(await kerberos.startKdc({ install: true }), (k) => k.dispose());
     const [krbServer, digestServer] = await Promise.all([
-      zookeeper.startZooKeeper({ install: true, kerberos: kerberos.zooKeeperKerberos(kdc) }),
-      zookeeper.startZooKeeper({ install: true, sasl: { users: { bob: 'bob-secret' } } }),
+      zookeeper.startZooKeeper({ install: true, kerberos: kerberos.zooKeeperKerberos(kdc) }).then((s) => cleanUp.add(s, () => s.stop())),
+      zookeeper.startZooKeeper({ install: true, sasl: { users: { bob: 'bob-secret' } } }).then((s) => cleanUp.add(s, () => s.stop())),
     ]);
-    servers.push(krbServer, digestServer);
     const alice = kdc.principals.alice;
     const ccache = await kdc.kinit('alice');
     const warmProvider = createKerberosProvider({ principal: alice.principal, keytab: alice.keytab, krb5Conf: kdc.krb5Conf });
@@ -95,10 +93,7 @@ async function main(options: Options): Promise<void> {
         return [k.name, formatMs(median(values), 1), range(values), `${(median(values) / digest).toFixed(2)}x`];
       }),
     );
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    await kdc.dispose();
-  }
+  });
 }
 
 runBench(() => main(parseArgs(process.argv.slice(2))));

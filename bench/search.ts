@@ -14,10 +14,9 @@
 // only when a result is wrong (a planted needle missed, one too many, a different node count), never on time.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ZkClient } from '../src/zk/client';
 import { searchTree, type SearchOutcome } from '../src/zk/search';
 import { buildConfigTree } from './trees';
-import { alternate, connectRaw, count, gc, parseCounts, printRates, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { alternate, count, gc, parseCounts, printRates, type RawConnection, runBench, startServerAndClients, withCleanUp } from './support';
 
 const ROOT = '/bench-search';
 const GOAL_RATIO = 0.8;
@@ -94,17 +93,13 @@ function check(what: string, visited: number, found: readonly string[], planted:
 
 async function main(options: { nodes: number; runs: number }): Promise<void> {
   const started = performance.now();
-  const { server, version } = await startBenchZooKeeper();
-  let client: ZkClient | undefined;
-  let raw: RawClient | undefined;
-  try {
-    client = await ZkClient.connect({ connectString: server.connectString });
-    raw = await connectRaw<RawClient>(server.connectString);
+  await withCleanUp(async (cleanUp) => {
+    const { server, version, client, raw } = await startServerAndClients<RawClient>(cleanUp);
     const setupStart = performance.now();
     const planted = await buildConfigTree(client, ROOT, options.nodes, NEEDLE_EVERY);
     const setupMs = performance.now() - setupStart;
     const needle = Buffer.from('needle');
-    const searchOnce = (): Promise<SearchOutcome> => searchTree(client!, { root: ROOT, dataPattern: 'needle', caseSensitive: true }, { maxNodes: options.nodes * 2, maxResults: options.nodes });
+    const searchOnce = (): Promise<SearchOutcome> => searchTree(client, { root: ROOT, dataPattern: 'needle', caseSensitive: true }, { maxNodes: options.nodes * 2, maxResults: options.nodes });
     const rawWarm = await rawSearch(raw, needle);
     check('raw', rawWarm.visited, rawWarm.found, planted, rawWarm.visited);
     const warm = await searchOnce();
@@ -130,7 +125,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
     const runRaw = async (): Promise<void> => {
       gc();
       const t = performance.now();
-      const result = await rawSearch(raw!, needle);
+      const result = await rawSearch(raw, needle);
       const ms = performance.now() - t;
       check('raw', result.visited, result.found, planted, rawWarm.visited);
       base.push(result.visited / (ms / 1000));
@@ -140,11 +135,7 @@ async function main(options: { nodes: number; runs: number }): Promise<void> {
     console.log('');
     console.log(`ours/raw ${ratio.toFixed(2)}; goal ≥ ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'MISSED'}; matches ${count(warm.results.length)} of ${count(planted.size)} planted (every run)`);
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    raw?.close();
-    await client?.close();
-    await server.stop();
-  }
+  });
 }
 
 runBench(() => main(parseArgs(process.argv.slice(2))), { exposeGc: true });

@@ -3,8 +3,10 @@
 // statistics, number formatting, the result table and the --expose-gc relaunch.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as ZooKeeperLib from '../scripts/lib/zookeeper';
+import type { ZkClient } from '../src/zk/client';
 
 /** The repository root: the nearest folder above this file holding package.json (works from bench/ and out/bench/). */
 export function repoRoot(): string {
@@ -77,6 +79,72 @@ export async function startBenchZooKeeper(): Promise<{ server: ZooKeeperLib.ZooK
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * What a bench started and must undo however it ends: clients, servers, temporary folders. Steps are
+ * undone in the reverse order they were added (a client before its server, a server before the
+ * folder it writes in), and each runs even when one before it failed: a bench that dies half-way
+ * must not leave a ZooKeeper or a folder behind.
+ */
+export class BenchCleanUp {
+  private readonly steps: (() => unknown)[] = [];
+
+  /** Registers how to undo `thing` and returns it: `const client = cleanUp.add(await connect(), (c) => c.close())`. */
+  add<T>(thing: T, undo: (thing: T) => unknown): T {
+    this.steps.push(() => undo(thing));
+    return thing;
+  }
+
+  /** A new temporary folder (under the OS's), removed with everything in it. */
+  tempDir(prefix: string): string {
+    return this.add(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), (dir) => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+
+  /** Undoes every step, last added first; throws the first failure once all have run. */
+  async run(): Promise<void> {
+    const failures: unknown[] = [];
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
+  }
+}
+
+/**
+ * Runs `body` and then undoes what it added to its BenchCleanUp. When `body` fails, its error is the
+ * one reported (a clean-up failure after it is printed, not thrown over it).
+ */
+export async function withCleanUp<T>(body: (cleanUp: BenchCleanUp) => Promise<T>): Promise<T> {
+  const cleanUp = new BenchCleanUp();
+  let result: T;
+  try {
+    result = await body(cleanUp);
+  } catch (error) {
+    await cleanUp.run().catch((also: unknown) => console.error(`the clean-up after that failure failed too: ${also instanceof Error ? also.message : String(also)}`));
+    throw error;
+  }
+  await cleanUp.run();
+  return result;
+}
+
+/**
+ * The set-up of the benches that compare this client with node-zookeeper-client: a throwaway
+ * ZooKeeper, a ZkClient and a raw connection to it, each undone by `cleanUp`.
+ */
+export async function startServerAndClients<T extends RawConnection>(cleanUp: BenchCleanUp): Promise<{ server: ZooKeeperLib.ZooKeeperServer; version: string; client: ZkClient; raw: T }> {
+  const { server, version } = await startBenchZooKeeper();
+  cleanUp.add(server, (s) => s.stop());
+  // Loaded here, not at the top: benches that time module loading (bundle-load) import this file too.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ZkClient: Client } = require('../src/zk/client') as { ZkClient: typeof ZkClient };
+  const client = cleanUp.add(await Client.connect({ connectString: server.connectString }), (c) => c.close());
+  const raw = cleanUp.add(await connectRaw<T>(server.connectString), (r) => r.close());
+  return { server, version, client, raw };
 }
 
 /** What connectRaw() needs of a node-zookeeper-client client; each bench extends it with the calls it makes. */

@@ -11,7 +11,6 @@
 // each. Prints the median and range of each side and TLS/plain of the medians against the goal
 // (≤ 1.2); also the connect time (TCP + TLS handshake + session) of each. Exits non-zero only when
 // a result is wrong, never on time.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +22,7 @@ import type { MultiOp } from '../src/zk/multi';
 import { tlsTransport } from '../src/zk/security/tls';
 import { loadTlsSettings } from '../src/zk/security/tlsFiles';
 import { listChildren, loadStats } from '../src/tree/pageLoader';
-import { alternate, count, formatMs, median, parseFlags, printTable, repoRoot, runBench } from './support';
+import { alternate, count, formatMs, median, parseFlags, printTable, repoRoot, runBench, withCleanUp } from './support';
 
 const PAGE_SIZE = 500;
 const GOAL_RATIO = 1.2;
@@ -79,19 +78,15 @@ async function main(options: Options): Promise<void> {
   const zookeeper = require(path.join(root, 'scripts', 'lib', 'zookeeper.js')) as typeof ZooKeeperLib;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const certsLib = require(path.join(root, 'scripts', 'lib', 'certs.js')) as typeof CertsLib;
-  const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zke-bench-tls-'));
-  const certs = certsLib.makeCertificates(certDir);
-  const server = await zookeeper.startZooKeeper({ install: true, tls: { keyStore: certs.serverKeyStore, trustStore: certs.ca } });
-  const clients: ZkClient[] = [];
-  try {
+  await withCleanUp(async (cleanUp) => {
+    const certs = certsLib.makeCertificates(cleanUp.tempDir('zke-bench-tls-'));
+    const server = cleanUp.add(await zookeeper.startZooKeeper({ install: true, tls: { keyStore: certs.serverKeyStore, trustStore: certs.ca } }), (s) => s.stop());
     let started = performance.now();
-    const plain = await ZkClient.connect({ connectString: server.connectString });
+    const plain = cleanUp.add(await ZkClient.connect({ connectString: server.connectString }), (c) => c.close());
     const plainConnectMs = performance.now() - started;
-    clients.push(plain);
     started = performance.now();
-    const overTls = await ZkClient.connect({ connectString: server.secureConnectString!, transport: tlsTransport(loadTlsSettings({ ca: certs.ca })) });
+    const overTls = cleanUp.add(await ZkClient.connect({ connectString: server.secureConnectString!, transport: tlsTransport(loadTlsSettings({ ca: certs.ca })) }), (c) => c.close());
     const tlsConnectMs = performance.now() - started;
-    clients.push(overTls);
 
     started = performance.now();
     await createChildren(plain, options.children);
@@ -117,11 +112,7 @@ async function main(options: Options): Promise<void> {
     );
     const ratio = median(tlsMs) / median(plainMs);
     console.log(`\nTLS/plain of the medians: ${ratio.toFixed(2)}x (goal ≤ ${GOAL_RATIO}x): ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'}`);
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-    await server.stop();
-    fs.rmSync(certDir, { recursive: true, force: true });
-  }
+  });
 }
 
 runBench(() => main(parseArgs(process.argv.slice(2))));

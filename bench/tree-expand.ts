@@ -25,7 +25,7 @@ import { ZkClient } from '../src/zk/client';
 import { forEachLimit } from '../src/zk/concurrency';
 import type { MultiOp } from '../src/zk/multi';
 import type { ZnodeStat } from '../src/zk/stat';
-import { connectRaw, count, formatMb, formatMs, gc, median, parseFlags, percentile, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { count, formatMb, formatMs, gc, median, parseFlags, percentile, printTable, type RawConnection, runBench, startServerAndClients, withCleanUp } from './support';
 
 const PAGE_SIZE = 500;
 const GOAL_RATIO = 1.5;
@@ -252,12 +252,8 @@ const mb = (bytes: number): string => formatMb(bytes, 2);
 
 async function main(options: Options): Promise<void> {
   const started = performance.now();
-  const { server, version } = await startBenchZooKeeper();
-  let client: ZkClient | undefined;
-  let raw: RawClient | undefined;
-  try {
-    client = await ZkClient.connect({ connectString: server.connectString });
-    raw = await connectRaw<RawClient>(server.connectString);
+  await withCleanUp(async (cleanUp) => {
+    const { server, version, client, raw } = await startServerAndClients<RawClient>(cleanUp);
     await client.create(ROOT);
     const setupStart = performance.now();
     for (const size of options.sizes) await createChildren(client, `${ROOT}/n${size}`, size);
@@ -297,8 +293,8 @@ async function main(options: Options): Promise<void> {
       const memRows: string[][] = [];
       for (const size of memorySizes) {
         const parent = `${ROOT}/n${size}`;
-        const ours = await heapHeldBy(async () => (await expandOurs(client!, parent)).listing);
-        const base = await heapHeldBy(() => expandRaw(raw!, parent));
+        const ours = await heapHeldBy(async () => (await expandOurs(client, parent)).listing);
+        const base = await heapHeldBy(() => expandRaw(raw, parent));
         const per10k = 10000 / size;
         memRows.push([count(size), mb(ours), mb(ours * per10k), mb(base * per10k), (ours / base).toFixed(2)]);
       }
@@ -307,11 +303,7 @@ async function main(options: Options): Promise<void> {
     }
     console.log('');
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    raw?.close();
-    await client?.close();
-    await server.stop();
-  }
+  });
 }
 
 // Measuring memory needs global.gc(): runBench runs it again with --expose-gc.

@@ -20,7 +20,7 @@ import { ZkClient } from '../src/zk/client';
 import { EventLog } from '../src/zk/watch/eventLog';
 import type { WatchCapture, WatchEventRecord } from '../src/zk/watch/types';
 import { WatchManager } from '../src/zk/watch/watchManager';
-import { connectRaw, formatMs, median, parseFlags, percentile, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
+import { connectRaw, formatMs, median, parseFlags, percentile, printTable, type RawConnection, runBench, startBenchZooKeeper, withCleanUp } from './support';
 import { WriterProcess } from './watch-writer';
 
 const GOAL_RATIO = 2;
@@ -193,16 +193,14 @@ async function measure(
 
 async function main(options: Options): Promise<void> {
   const started = performance.now();
-  const { server, version } = await startBenchZooKeeper();
-  let writer: WriterProcess | undefined;
-  let rawClient: RawClient | undefined;
-  try {
+  await withCleanUp(async (cleanUp) => {
+    const { server, version } = cleanUp.add(await startBenchZooKeeper(), (zk) => zk.server.stop());
     const setup = await ZkClient.connect({ connectString: server.connectString });
     await setup.create(NODE, Buffer.from('start'));
     await setup.close();
-    writer = await WriterProcess.start(server.connectString);
+    const writer = cleanUp.add(await WriterProcess.start(server.connectString), (w) => w.close());
     const { offsetMs, roundTripMs } = await writer.clockOffset();
-    rawClient = await connectRaw<RawClient>(server.connectString);
+    const rawClient = cleanUp.add(await connectRaw<RawClient>(server.connectString), (c) => c.close());
     const waiter = new Waiter();
     const raw = new RawWatch(rawClient, waiter);
     await raw.arm();
@@ -251,11 +249,7 @@ async function main(options: Options): Promise<void> {
     for (const verdict of verdicts) console.log(verdict);
     console.log('');
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    rawClient?.close();
-    await writer?.close();
-    await server.stop();
-  }
+  });
 }
 
 runBench(() => main(parseArgs(process.argv.slice(2))));

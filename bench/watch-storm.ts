@@ -26,7 +26,7 @@ import { forEachLimit } from '../src/zk/concurrency';
 import type { MultiOp } from '../src/zk/multi';
 import { EventLog } from '../src/zk/watch/eventLog';
 import { WatchManager } from '../src/zk/watch/watchManager';
-import { count, formatMb, formatMs, gc, median, parseFlags, printTable, runBench, startBenchZooKeeper } from './support';
+import { count, formatMb, formatMs, gc, median, parseFlags, printTable, runBench, startBenchZooKeeper, withCleanUp } from './support';
 import { WriterProcess, type StormResult } from './watch-writer';
 
 const ROOT = '/bench-watch-storm';
@@ -214,14 +214,12 @@ async function stormOnce(
 
 async function main(options: Options): Promise<void> {
   const started = performance.now();
-  const { server, version } = await startBenchZooKeeper();
-  let writer: WriterProcess | undefined;
-  let checker: ZkClient | undefined;
-  try {
-    checker = await ZkClient.connect({ connectString: server.connectString });
+  await withCleanUp(async (cleanUp) => {
+    const { server, version } = cleanUp.add(await startBenchZooKeeper(), (zk) => zk.server.stop());
+    const checker = cleanUp.add(await ZkClient.connect({ connectString: server.connectString }), (c) => c.close());
     const leaves = leafPaths(options.nodes);
     await createTree(checker, leaves);
-    writer = await WriterProcess.start(server.connectString);
+    const writer = cleanUp.add(await WriterProcess.start(server.connectString), (w) => w.close());
 
     console.log(`watch-storm: ${count(options.rate)} changes a second for ${options.seconds} s on a watched subtree of ${count(options.nodes)} nodes (setData of ${DATA_BYTES} bytes, round robin)`);
     console.log(
@@ -305,11 +303,7 @@ async function main(options: Options): Promise<void> {
     );
     console.log('');
     console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } finally {
-    await writer?.close();
-    await checker?.close();
-    await server.stop();
-  }
+  });
 }
 
 // Memory is measured after global.gc(): runBench runs it again with --expose-gc.

@@ -37,8 +37,7 @@ const log = (message) => out('stdout').write(`[test] ${message}\n`);
  * otherwise wait for each in turn. The unit tier spends most of its time waiting (sessions
  * expiring, servers stopping and starting), which leaves room for the type check and lint
  * (static), the Kerberos tier (its own KDC and servers) and the extension tier (its own ZooKeeper,
- * VS Code server and browser; a third of it is waiting for the extension's 20 s operation timeout
- * in the fault tests). Every server is on ports of its own. Each tier keeps its own counts, floor
+ * VS Code server and browser). Every server is on ports of its own. Each tier keeps its own counts, floor
  * and verdict; only the clock is shared. ZKE_TIERS_ONE_BY_ONE=1 runs them one after the other.
  */
 const BESIDE = process.env.ZKE_TIERS_ONE_BY_ONE === '1' ? {} : { unit: ['static', 'kerberos', 'extension'] };

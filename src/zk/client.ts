@@ -8,7 +8,7 @@ import { parentPath, validatePath } from './paths';
 import { formatHex64, type ZnodeStat } from './stat';
 import { WireConnection, WireState, type WireReply } from './wire/connection';
 import { JuteReader, JuteWriter } from './wire/jute';
-import { AddWatchMode, CreateFlag, DEFAULT_JUTE_MAXBUFFER, EventType, OpCode, WatcherType } from './wire/protocol';
+import { AddWatchMode, CreateFlag, DEFAULT_JUTE_MAXBUFFER, ErrorCodeName, EventType, OpCode, WatcherType } from './wire/protocol';
 import { readAcl, readStat, writeAcl } from './wire/records';
 import { isTransportProblem, type Transport } from './wire/transport';
 import { answersPlainText, speaksTls } from './security/detect';
@@ -62,8 +62,11 @@ export interface ZkClientOptions {
    * password (kept in memory only), or GSSAPI (Kerberos: a ticket cache, a keytab or a password).
    */
   sasl?: { mechanism: 'DIGEST-MD5'; user: string; password: string } | GssapiOptions;
-  /** A request without a reply after this long fails with OPERATIONTIMEOUT. */
-  operationTimeoutMs?: number;
+  /**
+   * A request without a reply after this long fails with OPERATIONTIMEOUT. A function is asked at
+   * each request, so a changed setting applies to the next operation without a reconnect.
+   */
+  operationTimeoutMs?: number | (() => number);
   /** How long ZkClient.connect waits for the first session. */
   connectTimeoutMs?: number;
   /** The servers' jute.maxbuffer: larger requests are refused before they are sent. */
@@ -130,8 +133,13 @@ export class ZkClient implements Disposable {
   /** Every notification the server sends on this client's connection (one-shot and persistent watches). */
   readonly onAnyWatchEvent = this.watchEventEmitter.event;
   readonly sessionTimeoutMs: number;
-  readonly operationTimeoutMs: number;
   readonly maxPacketBytes: number;
+  /**
+   * The servers (host:port as the socket names them) that answered whoAmI UNIMPLEMENTED. Such a
+   * server (before 3.7) also closes the connection after that answer, so asking it again would cost
+   * a reconnect each time; a server of the ensemble not in here is still asked (it may be newer).
+   */
+  private readonly serversWithoutWhoAmI = new Set<string>();
 
   constructor(private readonly options: ZkClientOptions) {
     const parsed = parseConnectString(options.connectString);
@@ -139,7 +147,6 @@ export class ZkClient implements Disposable {
     this.parsed = parsed;
     this.digest = [...(options.digest ?? [])];
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 30000;
-    this.operationTimeoutMs = options.operationTimeoutMs ?? 30000;
     this.maxPacketBytes = options.maxPacketBytes ?? DEFAULT_JUTE_MAXBUFFER;
     this.gssapi = options.sasl?.mechanism === 'GSSAPI' ? new GssapiLogin(options.sasl) : undefined;
     this.wire = this.createWire();
@@ -159,6 +166,12 @@ export class ZkClient implements Disposable {
 
   get state(): ConnectionState {
     return this.current;
+  }
+
+  /** How long the next request waits for its reply before failing with OPERATIONTIMEOUT. */
+  get operationTimeoutMs(): number {
+    const option = this.options.operationTimeoutMs;
+    return (typeof option === 'function' ? option() : option) ?? 30000;
   }
 
   get connectString(): string {
@@ -475,9 +488,16 @@ export class ZkClient implements Disposable {
 
   /** The identities the server associates with this session (ZooKeeper 3.7+). */
   async whoAmI(): Promise<{ scheme: string; user: string }[]> {
-    return this.call('ask the server who this session is', undefined, OpCode.whoAmI, null, (r) => r.vector(() => ({ scheme: r.string() ?? '', user: r.string() ?? '' })), {
-      feature: 'whoAmI',
-      minVersion: '3.7',
+    const operation = 'ask the server who this session is';
+    const details = { feature: 'whoAmI', minVersion: '3.7' };
+    const server = this.serverAddress;
+    if (server !== undefined && this.serversWithoutWhoAmI.has(server)) throw new ZkError('UNIMPLEMENTED', operation, undefined, undefined, details);
+    const read = (r: JuteReader): { scheme: string; user: string }[] => r.vector(() => ({ scheme: r.string() ?? '', user: r.string() ?? '' }));
+    return this.call(operation, undefined, OpCode.whoAmI, null, read, details, (err) => {
+      // Noted while the answer is read, so on the socket that carried it: the server that refused
+      // (a request sent while disconnected goes to whichever server comes next), before it closes.
+      const refusedBy = this.serverAddress;
+      if (ErrorCodeName[err] === 'UNIMPLEMENTED' && refusedBy !== undefined) this.serversWithoutWhoAmI.add(refusedBy);
     });
   }
 
@@ -699,10 +719,11 @@ export class ZkClient implements Disposable {
       const limit = this.maxPacketBytes - (packetBytes - dataLength);
       return Promise.reject(new ZkError('DATATOOLARGE', operation, path, undefined, { size: dataLength, limit }));
     }
+    const timeoutMs = this.operationTimeoutMs;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new ZkError('OPERATIONTIMEOUT', operation, path, undefined, { timeoutMs: this.operationTimeoutMs, state: this.current }));
-      }, this.operationTimeoutMs);
+        reject(new ZkError('OPERATIONTIMEOUT', operation, path, undefined, { timeoutMs, state: this.current }));
+      }, timeoutMs);
       this.wire.send(opcode, body, (reply: WireReply) => {
         clearTimeout(timer);
         onReply?.(reply.err);

@@ -19,8 +19,22 @@ function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
   return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
 }
 
+/**
+ * The operation timeout these tests set (zookeeper.operationTimeout, seconds). A request lost in a
+ * partition fails only when it runs out: the default 20 s would be waited out once per test, and
+ * what these tests check (what is left, what the messages say) does not depend on its length.
+ */
+const OPERATION_TIMEOUT_S = 3;
+
+/** Sets zookeeper.operationTimeout and waits until the extension host reads the new value. */
+async function setOperationTimeout(seconds: number | undefined): Promise<void> {
+  const config = () => vscode.workspace.getConfiguration('zookeeper');
+  await config().update('operationTimeout', seconds, vscode.ConfigurationTarget.Global);
+  await eventually(() => config().get<number>('operationTimeout') === (seconds ?? 20), 10000, `zookeeper.operationTimeout = ${String(seconds)}`);
+}
+
 describe('faults: partitions during a delete and a save, changes while disconnected', function () {
-  // Hang guard: a stopped deletion waits for the extension's operation timeout (20 s).
+  // Hang guard: a stopped deletion waits for the extension's operation timeout (3 s here).
   this.timeout(180000);
   const connectString = process.env.ZK_TEST_CONNECT!;
   let api: ZooKeeperExplorerApi;
@@ -32,9 +46,11 @@ describe('faults: partitions during a delete and a save, changes while disconnec
   before(async () => {
     api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
     other = await ZkClient.connect({ connectString });
+    await setOperationTimeout(OPERATION_TIMEOUT_S);
   });
 
   after(async () => {
+    await setOperationTimeout(undefined);
     await other.close();
   });
 
@@ -51,7 +67,7 @@ describe('faults: partitions during a delete and a save, changes while disconnec
     await deleteTree(other, base);
   });
 
-  /** A connection through the proxy with the longest session the server grants (40 s): the operation timeout (20 s) comes first. */
+  /** A connection through the proxy with the longest session the server grants (40 s): the operation timeout comes first. */
   const addProxiedConnection = async (): Promise<void> => {
     await run(COMMANDS.addConnection, { name, connectString: proxy.connectString, sessionTimeoutMs: 40000 });
     await run(COMMANDS.connect, { connection: name });
@@ -112,7 +128,7 @@ describe('faults: partitions during a delete and a save, changes while disconnec
     for (const failure of goneButFailed) assert.match(failure.message, /may still be applied|check whether the change was applied/, failure.message);
     assert.equal(result.deleted + goneButFailed.length, all.length - left.length);
     assert.ok(
-      result.failed.some((f) => /no answer from ZooKeeper within 20000 ms/.test(f.message)),
+      result.failed.some((f) => f.message.includes(`no answer from ZooKeeper within ${OPERATION_TIMEOUT_S * 1000} ms`)),
       result.failed.map((f) => f.message).join('\n'),
     );
   });
@@ -138,9 +154,13 @@ describe('faults: partitions during a delete and a save, changes while disconnec
     assert.equal(total, all.length);
     assert.equal(deleted + notDeleted, total, 'every node is counted once, deleted or not');
     assert.ok(left.length > 0 && left.length <= notDeleted, `${left.length} left, ${notDeleted} reported not deleted`);
-    // Nodes counted as not deleted that are gone anyway: only deletes whose answer was lost (at most one per request in flight).
-    assert.ok(total - left.length - deleted <= 32, `${total - left.length - deleted} deletes of unknown outcome`);
-    assert.match(match[5], /no answer from ZooKeeper within 20000 ms|may still be applied|check whether the change was applied/);
+    // Nodes counted as not deleted that are gone anyway: only those of the one deleting request that
+    // passed before the partition (the second is dropped with its chunk) and whose answer was lost.
+    // That request is a multi batch of leaves (src/zk/subtree.ts DELETE_BATCH_OPS): at most the 100
+    // leaves, never the base or a parent (a parent is deleted after its children's answer). The bound
+    // was 32, one node per request in flight, before deletes were batched: 50 was seen on main.
+    assert.ok(total - left.length - deleted <= 100, `${total - left.length - deleted} deletes of unknown outcome`);
+    assert.match(match[5], new RegExp(`no answer from ZooKeeper within ${OPERATION_TIMEOUT_S * 1000} ms|may still be applied|check whether the change was applied`));
   });
 
   it('a partition during a save (zk:// writeFile): the save fails saying it may not have been applied; nothing was written, and saving again works', async () => {
@@ -149,6 +169,8 @@ describe('faults: partitions during a delete and a save, changes while disconnec
     await addProxiedConnection();
     const uri = vscode.Uri.from({ scheme: 'zk', authority: name, path: node });
     assert.equal(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString(), 'before');
+    // A change of the setting applies to the next request of a connection already open.
+    await setOperationTimeout(2);
     const sub = proxy.onClientData(() => {
       if (proxy.requestsSent(OpCode.setData) >= 1) {
         sub.dispose();
@@ -163,7 +185,7 @@ describe('faults: partitions during a delete and a save, changes while disconnec
       message = error instanceof Error ? error.message : String(error);
     }
     assert.equal(proxy.mode, 'blackhole', 'the partition came with the save');
-    assert.match(message, /no answer from ZooKeeper within 20000 ms.*may still be applied|check whether the change was applied/s);
+    assert.match(message, /no answer from ZooKeeper within 2000 ms.*may still be applied/s);
     // The request was dropped by the partition: the node is unchanged, and the error said it might be.
     await run(COMMANDS.disconnect, { connection: name });
     proxy.pass();
@@ -174,6 +196,7 @@ describe('faults: partitions during a delete and a save, changes while disconnec
     await vscode.workspace.fs.writeFile(uri, Buffer.from('saved again'));
     const saved = await other.get(node);
     assert.deepEqual([saved.data.toString(), saved.stat.version], ['saved again', 1]);
+    await setOperationTimeout(OPERATION_TIMEOUT_S);
   });
 
   it('a change made while the user had disconnected (the Disconnect and Connect commands) is reported as changed while disconnected', async () => {

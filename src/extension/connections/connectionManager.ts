@@ -37,6 +37,7 @@ export class ConnectionManager implements vscode.Disposable {
     this.security = new SecuritySecrets(credentials.secrets);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('zookeeper.operationTimeout')) this.operationTimeoutMs = readOperationTimeoutMs();
         if (affectsConnections(event)) this.reload();
       }),
       // Granting trust brings the workspace's connection definitions into effect.
@@ -44,6 +45,12 @@ export class ConnectionManager implements vscode.Disposable {
     );
     this.reload();
   }
+
+  /**
+   * zookeeper.operationTimeout in ms, kept here and renewed when the setting changes: every request
+   * of every connection asks for it, and a search or export sends tens of thousands.
+   */
+  private operationTimeoutMs = readOperationTimeoutMs();
 
   private connectTimeoutMs(): number {
     return vscode.workspace.getConfiguration('zookeeper').get<number>('connectTimeoutMs', 10000);
@@ -63,7 +70,7 @@ export class ConnectionManager implements vscode.Disposable {
       const existing = this.connections.get(config.name);
       if (existing) existing.origin = origins.get(config.name) ?? 'user';
       if (!existing) {
-        const connection = new ZkConnection(config, this.credentials, this.log.scoped(config.name), () => this.connectTimeoutMs(), userLevelConnectString, this.security);
+        const connection = new ZkConnection(config, this.credentials, this.log.scoped(config.name), () => this.connectTimeoutMs(), userLevelConnectString, this.security, () => this.operationTimeoutMs);
         connection.origin = origins.get(config.name) ?? 'user';
         connection.onDidChange((c) => this.stateEmitter.fire(c));
         connection.onDidRenewSession((c) => this.renewedEmitter.fire(c));
@@ -172,4 +179,10 @@ export class ConnectionManager implements vscode.Disposable {
     this.renewedEmitter.dispose();
     this.refusedEmitter.dispose();
   }
+}
+
+/** The operation timeout setting (seconds, 1 to 600, default 20) in ms; a value out of range is brought into it. */
+function readOperationTimeoutMs(): number {
+  const seconds = vscode.workspace.getConfiguration('zookeeper').get<number>('operationTimeout', 20);
+  return Math.round(Math.min(600, Math.max(1, Number.isFinite(seconds) ? seconds : 20)) * 1000);
 }

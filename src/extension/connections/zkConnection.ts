@@ -112,6 +112,8 @@ export class ZkConnection implements vscode.Disposable {
     /** The user-level connect string of this name, which credentials stored before address binding are bound to. */
     private readonly userLevelConnectString: (name: string) => string | undefined = () => undefined,
     private readonly security?: SecuritySecrets,
+    /** zookeeper.operationTimeout in ms, asked at each request: a changed setting applies to the next operation. */
+    private readonly operationTimeoutMs: () => number = () => 20000,
   ) {}
 
   get name(): string {
@@ -215,7 +217,7 @@ export class ZkConnection implements vscode.Disposable {
         connectString: config.connectString,
         sessionTimeoutMs: config.sessionTimeoutMs ?? 30000,
         connectTimeoutMs: this.connectTimeoutMs(),
-        operationTimeoutMs: 20000,
+        operationTimeoutMs: this.operationTimeoutMs,
         ...(digest ? { digest: [digest] } : {}),
         ...(secured.transport ? { transport: secured.transport } : {}),
         ...(secured.sasl ? { sasl: secured.sasl } : {}),

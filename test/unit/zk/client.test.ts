@@ -619,6 +619,19 @@ describe('ZkClient against a real ZooKeeper', function () {
       await rejectsWith(c.get('/'), 'OPERATIONTIMEOUT', /no answer from ZooKeeper within 800 ms \(connection suspended\)/);
     });
 
+    it('an operation timeout given as a function is read at each request: a change applies to the next one, on the same connection', async () => {
+      let timeoutMs = 600;
+      const c = await proxied({ operationTimeoutMs: () => timeoutMs, sessionTimeoutMs: 20000 });
+      const accepted = proxy.accepted;
+      proxy.blackHole();
+      await rejectsWith(c.get('/'), 'OPERATIONTIMEOUT', /no answer from ZooKeeper within 600 ms/);
+      timeoutMs = 900;
+      assert.equal(c.operationTimeoutMs, 900);
+      await rejectsWith(c.get('/'), 'OPERATIONTIMEOUT', /no answer from ZooKeeper within 900 ms/);
+      proxy.pass();
+      assert.equal(proxy.accepted, accepted, 'one connection throughout');
+    });
+
     it('keeps its session across a real server restart within the session timeout', async () => {
       const lone = await zookeeper.startZooKeeper({ install: true });
       const c = await ZkClient.connect({ connectString: lone.connectString, sessionTimeoutMs: 20000, spinDelayMs: 100 });

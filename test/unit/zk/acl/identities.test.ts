@@ -65,4 +65,72 @@ describe('sessionIdentities (whoAmI, and its fallback for servers before 3.7)', 
     assert.ok(proxy.accepted > accepted, 'the server closed the connection; the client came back on a new one');
     assert.equal(client.sessionId, sessionId, 'the same session');
   });
+
+  const proxies: FaultProxy[] = [];
+  /** A proxy of its own that makes the real server look older than 3.7 (whoAmI renamed to an opcode it does not know). */
+  async function oldServerProxy(): Promise<FaultProxy> {
+    const own = await startFaultProxy((await sharedZooKeeper()).connectString);
+    own.renameRequests(OpCode.whoAmI, UNKNOWN_OPCODE);
+    proxies.push(own);
+    return own;
+  }
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
+  });
+
+  /** True once a read is served: after a dropped connection, only on the new one. */
+  const served = (client: ZkClient) => () => client.getChildren('/').then((r) => r.children.includes('zookeeper'), () => false);
+
+  it('a server that refused whoAmI is not asked again: later answers are derived without a request, and cost no reconnect', async () => {
+    const old = await oldServerProxy();
+    const client = await ZkClient.connect({ connectString: old.connectString, digest });
+    clients.push(client);
+    let drops = 0;
+    client.onStateChange(({ state, previous }) => {
+      if (previous === 'connected' && state !== 'connected') drops++;
+    });
+    const first = await sessionIdentities(client, digest);
+    assert.equal(first.source, 'derived');
+    assert.equal(old.requestsSent(OpCode.whoAmI), 1, 'asked once');
+    // The one reconnect the refusal costs (the server closes the connection after UNIMPLEMENTED).
+    await eventually(async () => old.accepted === 2 && (await served(client)()), 30000, 'the reconnect after the refusal, and a read served there');
+    assert.equal(drops, 1, 'the refusal dropped the connection once');
+    for (let i = 0; i < 3; i++) {
+      const again = await sessionIdentities(client, digest);
+      assert.equal(again.source, 'derived');
+      assert.match(again.note ?? '', /does not answer whoAmI/);
+      assert.deepEqual(again.identities, first.identities);
+    }
+    // Asked, whoAmI would have been counted before its answer could come back; then a read served
+    // on the same connection, which a server closing it after a refusal would never answer there.
+    assert.equal(old.requestsSent(OpCode.whoAmI), 1, 'not asked again');
+    assert.ok(await served(client)(), 'a read served after the derived answers');
+    assert.equal(old.accepted, 2, 'no further connection');
+    assert.equal(drops, 1, 'no further drop');
+    // The client's own whoAmI answers alike without asking (the script console calls it).
+    await assert.rejects(client.whoAmI(), (error: unknown) => error instanceof Error && /needs ZooKeeper 3\.7 or newer/.test(error.message));
+    assert.equal(old.requestsSent(OpCode.whoAmI), 1);
+  });
+
+  it('another server of the ensemble is asked again (it may be newer): what one server refused is remembered for that server only', async () => {
+    const [a, b] = [await oldServerProxy(), await oldServerProxy()];
+    // Pinned to a at first: b closes every connection at once, as a server that is down does.
+    b.refuse();
+    const client = await ZkClient.connect({ connectString: `${a.connectString},${b.connectString}`, digest });
+    clients.push(client);
+    assert.equal(client.serverAddress, a.connectString);
+    assert.equal((await sessionIdentities(client, digest)).source, 'derived');
+    await eventually(async () => a.accepted === 2 && (await served(client)()), 30000, 'the reconnect to a after its refusal');
+    assert.equal((await sessionIdentities(client, digest)).source, 'derived');
+    assert.equal(a.requestsSent(OpCode.whoAmI), 1, 'a is not asked twice');
+    // Now a goes down and b comes up: the session moves to b, which has not been asked.
+    b.pass();
+    a.refuse();
+    await eventually(async () => client.serverAddress === b.connectString && (await served(client)()), 30000, 'the session moved to b');
+    const onB = await sessionIdentities(client, digest);
+    assert.equal(onB.source, 'derived');
+    assert.equal(b.requestsSent(OpCode.whoAmI), 1, 'b was asked');
+    assert.equal(a.requestsSent(OpCode.whoAmI), 1);
+  });
 });
