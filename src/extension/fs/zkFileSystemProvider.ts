@@ -17,6 +17,7 @@ import { documentUri, parseDocumentUri, type DocumentAddress } from './documentA
 import { AutoSaveGuard } from './autoSaveGuard';
 import { DeletedNodes } from './deletedNodes';
 import { asFileSystemErrors } from './fileSystemErrors';
+import { refuseInvalidJson } from './jsonGuard';
 import { findDocument, sameText } from './openDocuments';
 import { SaveConflicts, type SaveAnswer, type SaveConflict } from './saveConflicts';
 import { StatCache, type StatAndFacts } from './statCache';
@@ -220,6 +221,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         if (error instanceof CodecError) throw new vscode.FileSystemError(vscode.l10n.t('Could not save "{0}": {1} Nothing was written.', address.path, error.message));
         throw error;
       }
+      refuseInvalidJson(uri, address.path, bytes);
       const client = await connection.connect();
       const key = uri.toString();
       this.remember(address, key);

@@ -1,0 +1,188 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
+import { COMMANDS } from '../../src/extension/commandIds';
+import type { OpenNodeResult } from '../../src/extension/commands/dataCommands';
+import type { ExplorerNode } from '../../src/tree/explorerItems';
+import { ZkClient } from '../../src/zk/client';
+import { deleteTree } from '../../src/zk/subtree';
+
+// Complaints users have about other ZooKeeper tools (shared/notes/what-users-ask.md), tried on this
+// extension where no other test already proves that they do not apply. Another client (a separate
+// ZkClient) plays "someone else" and reads what really reached the server.
+
+const EXTENSION_ID = 'zookeeper-explorer.zookeeper-explorer';
+
+function connectString(): string {
+  const value = process.env.ZK_TEST_CONNECT;
+  assert.ok(value, 'ZK_TEST_CONNECT must name the test ZooKeeper (the test runner sets it)');
+  return value;
+}
+
+function run<T>(command: string, args: Record<string, unknown>): Promise<T> {
+  return Promise.resolve(vscode.commands.executeCommand<T>(command, args));
+}
+
+describe('what users of other ZooKeeper tools complain about', function () {
+  this.timeout(60000);
+  const stamp = Date.now();
+  const name = `complaints-${stamp}`;
+  const base = `/ext-complaints-${stamp}`;
+  let api: ZooKeeperExplorerApi;
+  let other: ZkClient;
+
+  const label = (node: ExplorerNode): string => {
+    const value = api.explorer.getTreeItem(node).label;
+    return typeof value === 'string' ? value : (value?.label ?? '');
+  };
+
+  /** The explorer's element of a path, reached like a user expanding every ancestor. */
+  async function nodeShown(path: string): Promise<ExplorerNode> {
+    const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection.name === name)!;
+    let [node] = await api.explorer.getChildren(connectionNode);
+    for (const segment of path.split('/').filter(Boolean)) {
+      const next = (await api.explorer.getChildren(node)).find((c) => c.kind === 'znode' && label(c) === segment);
+      assert.ok(next, `${segment} is shown under its parent`);
+      node = next;
+    }
+    return node;
+  }
+
+  async function replaceAll(document: vscode.TextDocument, text: string): Promise<void> {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+    assert.ok(await vscode.workspace.applyEdit(edit), 'edit applied');
+  }
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ZooKeeperExplorerApi>(EXTENSION_ID)!.activate();
+    await run(COMMANDS.addConnection, { name, connectString: connectString() });
+    await run(COMMANDS.connect, { connection: name });
+    other = await ZkClient.connect({ connectString: connectString() });
+    await other.create(base);
+  });
+
+  afterEach(async () => {
+    // Leave no unsaved editors behind (closing them would ask), then close everything.
+    for (const document of vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'zk' && d.isDirty)) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.revert').then(undefined, () => undefined);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    await run(COMMANDS.removeConnection, { connection: name }).catch(() => undefined);
+    if (other) await deleteTree(other, base).catch(() => undefined);
+    await other?.close();
+  });
+
+  it('"invalid JSON was saved without a word": a JSON document that no longer parses is refused with where and why; as Plain Text it saves', async () => {
+    const path = `${base}/app.json`;
+    await other.create(path, Buffer.from('{"a":1}'));
+    const opened = await run<OpenNodeResult>(COMMANDS.openNode, { connection: name, path });
+    let document = await vscode.workspace.openTextDocument(vscode.Uri.parse(opened.uri));
+    assert.equal(document.languageId, 'json', 'the node opens as JSON');
+
+    // Valid JSON saves as before.
+    await replaceAll(document, '{"a":2}');
+    assert.equal(await document.save(), true, 'valid JSON saves');
+    assert.equal((await other.get(path)).data.toString(), '{"a":2}');
+
+    // Broken JSON: the editor's save fails, the server keeps its data and version, the edit stays.
+    await replaceAll(document, '{\n  "a": 3,\n}');
+    assert.equal(await document.save(), false, 'the save of broken JSON fails');
+    assert.ok(document.isDirty, 'the edit stays unsaved');
+    let server = await other.get(path);
+    assert.equal(server.data.toString(), '{"a":2}', 'nothing was written');
+    assert.equal(server.stat.version, 1);
+    // The sentence VS Code's "Failed to save" shows: what, where, and the way out.
+    const refused = await Promise.resolve(vscode.workspace.fs.writeFile(document.uri, Buffer.from('{\n  "a": 3,\n}'))).then(
+      () => assert.fail('a write of broken JSON into the open JSON document is refused'),
+      (error: unknown) => error as Error,
+    );
+    assert.match(refused.message, /Could not save ".*app\.json": it is open as JSON and is not valid JSON \(.*line 3, column 1\)\. Nothing was written\. .*Plain Text/);
+
+    // Cleared data is deliberate, not broken JSON: it saves.
+    await replaceAll(document, '');
+    assert.equal(await document.save(), true, 'empty data saves');
+    assert.equal((await other.get(path)).data.length, 0);
+
+    // The way out: the same text in the Plain Text language mode is saved as it is.
+    await replaceAll(document, '{"a": 3,}');
+    document = await vscode.languages.setTextDocumentLanguage(document, 'plaintext');
+    assert.equal(await document.save(), true, 'as Plain Text it saves');
+    server = await other.get(path);
+    assert.equal(server.data.toString(), '{"a": 3,}');
+  });
+
+  it('"saving unchanged compact JSON re-indented it and bumped the version": Save on an unedited node writes nothing', async () => {
+    const path = `${base}/compact`;
+    const compact = '{"a":[1,2,{"b":null}],"c":"\u00e9"}';
+    await other.create(path, Buffer.from(compact));
+    const opened = await run<OpenNodeResult>(COMMANDS.openNode, { connection: name, path });
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(opened.uri));
+    await vscode.window.showTextDocument(document);
+    assert.equal(document.languageId, 'json');
+    assert.equal(document.getText(), compact, 'shown exactly as stored, not re-indented');
+    // Save (Ctrl+S) in the editor: its promise settles once VS Code is done with the save.
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    const server = await other.get(path);
+    assert.equal(server.data.toString(), compact, 'every byte as it was');
+    assert.equal(server.stat.version, 0, 'no write: the version did not move');
+  });
+
+  it('"failed to view the node that has more than 300k children": a huge node warns before it is listed; listed anyway, a reply over 1 MB arrives in ranges', async function () {
+    // Hang guard only: creating and deleting 100,001 nodes on a busy 2-core machine.
+    this.timeout(600000);
+    const huge = `${base}/huge`;
+    await other.create(huge);
+    // 100,001 children, just over the explorer's threshold; names long enough that the one
+    // getChildren reply (about 2.4 MB) is over the servers' default jute.maxbuffer (1 MB), the
+    // size that drops Java clients (zkui, ZooInspector) with ConnectionLoss.
+    const count = 100_001;
+    const childName = (i: number): string => `member-${String(i).padStart(10, '0')}`;
+    for (let i = 0; i < count; i += 1000) {
+      const ops = [];
+      for (let j = i; j < Math.min(count, i + 1000); j++) ops.push({ type: 'create' as const, path: `${huge}/${childName(j)}` });
+      await other.multi(ops);
+    }
+    assert.equal((await other.exists(huge))?.numChildren, count);
+
+    await run(COMMANDS.refresh, { connection: name, path: base });
+    const hugeNode = await nodeShown(huge);
+    const client = api.connections.get(name)!.activeClient!;
+    const originalGetChildren = client.getChildren.bind(client);
+    const listed: string[] = [];
+    client.getChildren = async (...args: Parameters<ZkClient['getChildren']>) => {
+      listed.push(args[0]);
+      return originalGetChildren(...args);
+    };
+    try {
+      // Expanded, it says how many children there are and offers to list them: nothing was listed.
+      const warning = await api.explorer.getChildren(hugeNode);
+      assert.equal(warning.length, 1);
+      assert.equal(warning[0].kind, 'message');
+      const message = warning[0];
+      assert.match(message.text, /^100,001 children: .*click to list/);
+      assert.deepEqual(listed.filter((p) => p === huge), [], 'the huge node is not listed before the user asks');
+
+      // The message's own command lists it anyway: ranges of 500, the last holding the 100,001st child.
+      assert.ok(message.command, 'the warning row is clickable');
+      await vscode.commands.executeCommand(message.command.command, ...((message.command.arguments ?? []) as unknown[]));
+      const ranges = await api.explorer.getChildren(await nodeShown(huge));
+      assert.deepEqual(listed.filter((p) => p === huge).length, 1, 'one getChildren, now that the user asked');
+      assert.equal(ranges.length, Math.ceil(count / 500));
+      assert.ok(ranges.every((r) => r.kind === 'range'));
+      assert.equal(label(ranges[0]), `${childName(0)} … ${childName(499)}`);
+      const last = await api.explorer.getChildren(ranges[ranges.length - 1]);
+      assert.deepEqual(last.map(label), [childName(count - 1)]);
+      // The session survived the 2.4 MB reply: still the same connection, answering.
+      assert.equal(api.connections.get(name)!.activeClient, client, 'the same session');
+      assert.equal((await client.exists(huge))?.numChildren, count);
+    } finally {
+      client.getChildren = originalGetChildren;
+    }
+    await deleteTree(other, huge);
+  });
+});
