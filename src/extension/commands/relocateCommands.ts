@@ -37,7 +37,7 @@ export function registerRelocateCommands(subscriptions: vscode.Disposable[], log
     const args = asArgs(arg);
     let typed: string | undefined;
     if (args) {
-      if (typeof args.to !== 'string') throw new UserError('Pass the new path: { connection, path, to: "/…" }.');
+      if (typeof args.to !== 'string') throw new UserError(vscode.l10n.t('Pass the new path: { connection, path, to: "/…" }.'));
       typed = args.to;
     } else {
       const name = baseName(path);
