@@ -191,6 +191,35 @@ describe('what users of other ZooKeeper tools complain about', function () {
     assert.equal(await other.exists(`${dir}/holder-2`), undefined);
   });
 
+  it('"we run dozens of clusters": several connections at once, each row with its name and full connect string (several hosts, a chroot) that confines it', async () => {
+    const chroot = `${base}/tenant`;
+    await other.create(chroot);
+    await other.create(`${chroot}/only-in-tenant`);
+    const [host, port] = connectString().split(',')[0].split(':');
+    const multi = `${host}:${port},localhost:${port}${chroot}`;
+    const second = `${name}-tenant`;
+    await run(COMMANDS.addConnection, { name: second, connectString: multi });
+    try {
+      await run(COMMANDS.connect, { connection: second });
+      const rows = (await api.explorer.getChildren()).filter((n) => n.kind === 'connection' && [name, second].includes(n.connection.name));
+      assert.equal(rows.length, 2, 'both connections are listed');
+      for (const node of rows) {
+        const item = api.explorer.getTreeItem(node);
+        const expected = node.kind === 'connection' && node.connection.name === second ? multi : connectString();
+        assert.equal(label(node), node.kind === 'connection' ? node.connection.name : '', 'the row is named after the connection');
+        assert.ok(String(item.description).includes(expected), `the row shows "${expected}": ${String(item.description)}`);
+        assert.match(String(item.description), /connected/);
+      }
+      // Both sessions are open at once, and the chroot confines the second one.
+      assert.ok(api.connections.get(name)!.activeClient && api.connections.get(second)!.activeClient);
+      const tenantRow = rows.find((n) => n.kind === 'connection' && n.connection.name === second)!;
+      const [root] = await api.explorer.getChildren(tenantRow);
+      assert.deepEqual((await api.explorer.getChildren(root)).map(label), ['only-in-tenant']);
+    } finally {
+      await run(COMMANDS.removeConnection, { connection: second });
+    }
+  });
+
   it('"failed to view the node that has more than 300k children": a huge node warns before it is listed; listed anyway, a reply over 1 MB arrives in ranges', async function () {
     // Hang guard only: creating and deleting 100,001 nodes on a busy 2-core machine.
     this.timeout(600000);
