@@ -7,6 +7,8 @@ import type { ExplorerNode } from '../../src/tree/explorerItems';
 import { Perm } from '../../src/zk/acl';
 import { ZkClient } from '../../src/zk/client';
 import { deleteTree } from '../../src/zk/subtree';
+import { startFaultProxy } from '../support/faultProxy';
+import { expireSession } from '../support/session';
 
 // Complaints users have about other ZooKeeper tools (shared/notes/what-users-ask.md), tried on this
 // extension where no other test already proves that they do not apply. Another client (a separate
@@ -217,6 +219,64 @@ describe('what users of other ZooKeeper tools complain about', function () {
       assert.deepEqual((await api.explorer.getChildren(root)).map(label), ['only-in-tenant']);
     } finally {
       await run(COMMANDS.removeConnection, { connection: second });
+    }
+  });
+
+  it('"two Session lost dialogs", "freezing after session expired": an expiry with a watch in place is ONE warning, and the tree and the watch work on the new session', async () => {
+    // Its own connection, through a fault proxy: the expiry is made by black-holing it, not raced.
+    const proxy = await startFaultProxy(connectString());
+    const expiring = `${name}-expiry`;
+    const watched = `${base}/watched-through-expiry`;
+    await other.create(watched, Buffer.from('v0'));
+    // The extension shares this API object (same extension): its warnings pass through here.
+    const warnings: string[] = [];
+    const window = vscode.window as { showWarningMessage: (...args: unknown[]) => unknown };
+    const original = window.showWarningMessage;
+    window.showWarningMessage = (...args: unknown[]) => {
+      warnings.push(String(args[0]));
+      return Promise.resolve(undefined);
+    };
+    try {
+      await run(COMMANDS.addConnection, { name: expiring, connectString: proxy.connectString, sessionTimeoutMs: 4000 });
+      await run(COMMANDS.connect, { connection: expiring });
+      await run(COMMANDS.watch, { connection: expiring, path: watched, kind: 'data' });
+      const connection = api.connections.get(expiring)!;
+      const client = connection.activeClient!;
+      const before = client.sessionId;
+      // The last word about an expiry: the watches' summary once they are set again on the new session.
+      const resynced = new Promise<void>((resolve) => {
+        const sub = api.watches.service.onDidReceiveNotice((notice) => {
+          if (notice.connection === expiring && /new ZooKeeper session/.test(notice.message)) {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+      await expireSession(client, proxy, connectString());
+      await resynced;
+      assert.notEqual(client.sessionId, before, 'a new session');
+      // Everything said about this expiry has been said by now (the summary is the last of it).
+      assert.equal(warnings.length, 1, `one warning, not one per part of the extension:\n${warnings.join('\n')}`);
+      assert.match(warnings[0], /session with .* expired .* A new session has started/);
+      // Not frozen: the tree lists, and the watch reports a change made on the new session.
+      const connectionNode = (await api.explorer.getChildren()).find((n) => n.kind === 'connection' && n.connection === connection)!;
+      const [root] = await api.explorer.getChildren(connectionNode);
+      assert.equal(root?.kind, 'znode', 'the tree works on the new session');
+      const seen = new Promise<void>((resolve) => {
+        const sub = api.watches.service.onDidReceiveEvent((event) => {
+          if (event.connection === expiring && event.path === watched && event.type === 'dataChanged') {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+      await other.set(watched, Buffer.from('v1'));
+      await seen;
+    } finally {
+      window.showWarningMessage = original;
+      await run(COMMANDS.unwatch, { connection: expiring, path: watched }).catch(() => undefined);
+      await run(COMMANDS.removeConnection, { connection: expiring }).catch(() => undefined);
+      await proxy.close();
     }
   });
 
