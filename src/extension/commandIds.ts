@@ -13,6 +13,8 @@ export const COMMANDS = {
   openNode: 'zookeeper.openNode',
   createNode: 'zookeeper.createNode',
   deleteNode: 'zookeeper.deleteNode',
+  moveNode: 'zookeeper.moveNode',
+  copyNode: 'zookeeper.copyNode',
   showStat: 'zookeeper.showStat',
   showAcl: 'zookeeper.showAcl',
   setAcl: 'zookeeper.setAcl',

@@ -12,6 +12,7 @@ import { ZkUri } from '../zkUri';
 import { askCreateRequest, createdMessage, createNode, createRequestFromArgs } from './createNode';
 import { deleteNodeInteractively, deleteNodeQuietly } from './deleteNode';
 import { askPath, missingPathMessage } from './goToPath';
+import { registerRelocateCommands } from './relocateCommands';
 import { asArgs, resolveConnection, resolveNode } from './resolve';
 import { registerCommand } from './registerCommand';
 import { stagingHook } from '../staging/hook';
@@ -135,4 +136,6 @@ export function registerNodeCommands(subscriptions: vscode.Disposable[], log: Lo
     explorer.setFilter(connection, path, undefined);
     return { connection: connection.name, path, filter: null };
   });
+
+  registerRelocateCommands(subscriptions, log, connections, refreshParentOf, reveal);
 }

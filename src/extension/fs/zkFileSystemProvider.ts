@@ -17,6 +17,7 @@ import { documentUri, parseDocumentUri, type DocumentAddress } from './documentA
 import { AutoSaveGuard } from './autoSaveGuard';
 import { DeletedNodes } from './deletedNodes';
 import { asFileSystemErrors } from './fileSystemErrors';
+import { refuseInvalidJson } from './jsonGuard';
 import { findDocument, sameText } from './openDocuments';
 import { SaveConflicts, type SaveAnswer, type SaveConflict } from './saveConflicts';
 import { StatCache, type StatAndFacts } from './statCache';
@@ -223,6 +224,16 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       const client = await connection.connect();
       const key = uri.toString();
       this.remember(address, key);
+      // A save that would write what the server already holds at the version read (Ctrl+S on an unedited
+      // document, an edit typed and undone) writes nothing: another tool bumped the version on every such
+      // save, waking every watcher of the node for no change. A node with a staged change goes to staging,
+      // which decides (saving the server's data again undoes the staged change).
+      const base = this.bases.get(key);
+      if (base && this.staging?.stagedData(address.connection, address.path) === undefined && (await this.holdsAlready(client, address.path, base, bytes))) {
+        this.log.info(`save of ${address.connection}:${address.path}: the server holds exactly this data at version ${base.version}; nothing written`);
+        return;
+      }
+      refuseInvalidJson(uri, address.path, bytes);
       // Staged editing: the save becomes a staged change (checked against the version read here) instead of a write.
       if (this.staging && (await this.staging.stageSave(address.connection, address.path, bytes, this.bases.get(key)?.version ?? this.lastStatVersions.get(key)))) return;
       let answer: SaveAnswer | undefined;
@@ -622,6 +633,17 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   private permissions(connection: ZkConnection, view: DataView, binary: boolean): { permissions?: vscode.FilePermission } {
     const readOnly = connection.readOnly || view === 'hexdump' || (view === 'text' && binary);
     return readOnly ? { permissions: vscode.FilePermission.Readonly } : {};
+  }
+
+  /** Whether the node is still the one read (same czxid and version) and holds exactly these bytes. */
+  private async holdsAlready(client: ZkClient, path: string, base: Base, bytes: Uint8Array): Promise<boolean> {
+    try {
+      const { data, stat } = await client.get(path);
+      return stat.czxid === base.czxid && stat.version === base.version && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(data);
+    } catch (error) {
+      if (isZkError(error, 'NONODE') || isZkError(error, 'NOAUTH')) return false; // the save's own path says what happened
+      throw error;
+    }
   }
 
   private makeBase(stat: ZnodeStat, size: number): Base {

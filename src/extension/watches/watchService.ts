@@ -141,7 +141,9 @@ export class WatchService implements vscode.Disposable {
     this.logger[notice.level === 'warning' ? 'warn' : 'info'](`${connection}: ${notice.message}`);
     this.noticeEmitter.fire(entry);
     this.watchesEmitter.fire();
-    if (notice.level === 'warning') void vscode.window.showWarningMessage(`ZooKeeper ${connection}: ${notice.message}`);
+    // A session expiry is announced once, by the connection (extension.ts); its watch notices stay in the
+    // Watches panel and the log instead of adding two more warnings for the same event.
+    if (notice.level === 'warning' && notice.about !== 'session') void vscode.window.showWarningMessage(`ZooKeeper ${connection}: ${notice.message}`);
   }
 
   /** Adds a watch (kept across restarts) and sets it on the server when connected. */

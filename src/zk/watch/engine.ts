@@ -522,8 +522,8 @@ export class WatchEngine {
     this.eventEmitter.fire(record);
   }
 
-  notice(level: WatchNotice['level'], message: string): void {
+  notice(level: WatchNotice['level'], message: string, about?: WatchNotice['about']): void {
     if (this.disposed) return;
-    this.noticeEmitter.fire({ time: Date.now(), level, message });
+    this.noticeEmitter.fire({ time: Date.now(), level, message, ...(about ? { about } : {}) });
   }
 }

@@ -27,7 +27,7 @@ export class Resync {
       engine.notice('info', t('Lost the connection to ZooKeeper: watch events pause until it is back. Changes made meanwhile are reported when it returns.'));
     } else if (state === 'expired') {
       this.sessionLost = true;
-      engine.notice('warning', t('The ZooKeeper session expired, and with it every watch it held. A new session is being set up; the watches will be set again on it.'));
+      engine.notice('warning', t('The ZooKeeper session expired, and with it every watch it held. A new session is being set up; the watches will be set again on it.'), 'session');
     } else if ((state === 'connected' || state === 'readOnly') && previous === 'suspended' && !this.sessionLost) {
       // The client re-adds its persistent watches right after this state change: queue the re-reads behind them.
       queueMicrotask(() => void this.run('reconnect'));
@@ -86,7 +86,8 @@ export class Resync {
             ? t('{0} of {1} watched node changed while the session was gone{2}.', paths.length, count, list)
             : t('{0} of {1} watched nodes changed while the session was gone{2}.', paths.length, count, list));
     const failed = failures.length > 0 ? ` ${t('Could not read again: {0}.', failures.join('; '))}` : '';
-    engine.notice(reason === 'session' || failures.length > 0 ? 'warning' : 'info', what + failed);
+    // After an expiry the summary is part of it (see WatchNotice.about), unless a watch could not be set again.
+    engine.notice(reason === 'session' || failures.length > 0 ? 'warning' : 'info', what + failed, reason === 'session' && failures.length === 0 ? 'session' : undefined);
   }
 
   private async resyncWatch(w: ActiveWatch, reason: 'reconnect' | 'session'): Promise<void> {

@@ -63,6 +63,11 @@ export interface WatchNotice {
   time: number;
   level: 'info' | 'warning';
   message: string;
+  /**
+   * 'session': part of a session expiry and renewal, which the connection itself announces once; a UI
+   * lists these with the watches rather than notifying each (users counted three toasts per expiry).
+   */
+  about?: 'session';
 }
 
 export interface WatchManagerOptions {
