@@ -22,8 +22,11 @@
 //     ratios (the floor varied 116-204 ms on a quiet machine: a ratio of medians alone wanders);
 //   open a small JSON node: click on the row -> its text in the editor; "first" is the first node
 //     opened after a window reload, "later" a node opened after that;
-//   activation: "Developer: Show Running Extensions" after a reload (its figure is the extension's
-//     code loading + activate call time, what Developer: Startup Performance lists too).
+//   activation, after each reload, two rows: VS Code's figure ("Developer: Show Running Extensions":
+//     Load Code + Call Activate), and ours, from "Developer: Startup Performance": our require() alone
+//     (between the extension host's will/didLoadExtensionCode marks of ours) + Call Activate. VS Code's
+//     "Load Code" clock also runs while the extensions activated in the same tick before us are required
+//     (bench/startupPerformance.ts: why, and how they are named); the goal (≤ 40 ms) is on ours.
 // Raw floors (node-zookeeper-client 1.1.3, same ZooKeeper, same run): getChildren + the first 500
 // exists (first row), getChildren + every exists (all rows), walk-then-delete level by level.
 // Exits non-zero only when something did not work, never on a time.
@@ -36,6 +39,7 @@ import { forEachLimit } from '../src/zk/concurrency';
 import { deleteTree } from '../src/zk/subtree';
 import type { MultiOp } from '../src/zk/multi';
 import { openWorkbench, type WorkbenchSession } from '../test/e2e/support/workbench';
+import { describeLoadedInside, ownFigure, readStartupPerformance, vscodeFigure, type StartupFigures } from './startupPerformance';
 import { connectRaw, count, median, parseFlags, printTable, runBench, startBenchZooKeeper, type RawConnection } from './support';
 
 const SECTIONS = ['open', '10k', '1k', 'reexpand', 'delete', '50k'] as const;
@@ -495,6 +499,7 @@ async function main(): Promise<void> {
 
     // ---- activation and first open, each after a reload ----
     const activation: number[] = [];
+    const startup: StartupFigures[] = [];
     const firstOpen: number[] = [];
     const laterOpen: number[] = [];
     let doc = 0;
@@ -531,6 +536,9 @@ async function main(): Promise<void> {
       // activation is VS Code's own, once per window, in the extension host our command runs in, and a
       // click that lands during it waits for it (measured: the first click after the first open).
       await page.locator('#status\\.editor\\.mode', { hasText: 'JSON' }).first().waitFor({ timeout: 60_000 });
+      // Ours and VS Code's figure apart (bench/startupPerformance.ts says why they differ).
+      const figures = await readStartupPerformance(wb);
+      startup.push(figures);
       await wb.runCommand('Developer: Show Running Extensions');
       // Under development the row shows the extension's id (no marketplace entry), installed its name.
       const time = page.locator('.monaco-list-row', { hasText: /zookeeper-explorer\.zookeeper-explorer|ZooKeeper Explorer/ }).locator('.activation-time').first();
@@ -539,6 +547,8 @@ async function main(): Promise<void> {
       const ms = /([\d.]+)\s*ms/.exec(text);
       if (!ms) throw new Error(`Running Extensions shows "${text}" for ZooKeeper Explorer`);
       activation.push(Number(ms[1]));
+      // The same activation, read twice: Running Extensions' figure is Load Code + Call Activate.
+      if (Number(ms[1]) !== vscodeFigure(figures)) trace(`Running Extensions says ${ms[1]} ms, Startup Performance ${vscodeFigure(figures)} ms`);
       await page.locator('.monaco-list-row', { hasText: /JSON Language Features|vscode\.json-language-features/ }).locator('.activation-time').first().waitFor({ timeout: 60_000 });
       await page.keyboard.press('Escape');
       await wb.runCommand('View: Close All Editors');
@@ -546,7 +556,10 @@ async function main(): Promise<void> {
       await wb.runCommand('View: Close All Editors');
       // Its twelve rows out of the way of the wide nodes' (a reload expands it again).
       await collapse(wb, 'aa-json');
-      process.stdout.write(`reload ${i + 1}: activation ${ms[1]} ms, first open ${fmt(firstOpen[i])}, later ${fmt(laterOpen[i])}\n`);
+      process.stdout.write(
+        `reload ${i + 1}: activation ${ms[1]} ms (VS Code: load code ${figures.loadCode} + call activate ${figures.callActivate}; ours: require ${figures.ownLoad ?? '?'} + call activate ${figures.callActivate} = ${ownFigure(figures) ?? '?'} ms; ` +
+          `required inside our load-code clock: ${describeLoadedInside(figures)}), first open ${fmt(firstOpen[i])}, later ${fmt(laterOpen[i])}\n`,
+      );
     }
 
     // ---- wide nodes ----
@@ -685,7 +698,19 @@ async function main(): Promise<void> {
     if (options.sections.has('open')) {
       rows.push({ what: 'open a small JSON node, first in the window: click -> text', ours: firstOpen, goal: 150 });
       rows.push({ what: 'open a small JSON node, later: click -> text', ours: laterOpen, goal: 150 });
-      rows.push({ what: 'activation (Running Extensions: code loading + activate)', ours: activation, goal: 40 });
+      rows.push({
+        what: 'activation, ours: our require() + activate call',
+        ours: startup.map(ownFigure).filter((v): v is number => v !== undefined),
+        goal: 40,
+        note: `Startup Performance: our willLoad/didLoadExtensionCode marks + Call Activate${startup.some((f) => f.ownLoad === undefined) ? `; no marks in ${startup.filter((f) => f.ownLoad === undefined).length} reload(s)` : ''}`,
+      });
+      const others = new Map<string, number>();
+      for (const f of startup) for (const l of f.loadedInside) others.set(l.id, (others.get(l.id) ?? 0) + 1);
+      rows.push({
+        what: "activation, VS Code's figure (Running Extensions)",
+        ours: activation,
+        note: `also counts other extensions required in the same tick: ${[...others].map(([id, n]) => `${id.replace(/^vscode\./, '')} in ${n}/${startup.length}`).join(', ') || 'none'}`,
+      });
     }
 
     let bigFailure = '';

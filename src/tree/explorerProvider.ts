@@ -430,7 +430,13 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const pins = this.pins.get(key) ?? new Set<string>();
     pins.add(name);
     this.pins.set(key, pins);
-    this.listings.get(key)?.pin(name);
+    const listing = this.listings.get(key);
+    if (!listing || listing.pinned.has(name)) return;
+    listing.pin(name);
+    // The filter hides it and VS Code already holds the parent's children (the filter's rows): without
+    // a redraw, the reveal that follows finds no such row and Go to Path selects nothing (seen in e2e:
+    // Go to Path into a filtered wide node). A reveal waits for the tree's pending refresh.
+    if (listing.hiddenPins().includes(name)) this.changeEmitter.fire(this.znodeItem(connection, parent, undefined));
   }
 
   /** Reloads one node (or connection, or everything); expanded descendants keep their expansion. */

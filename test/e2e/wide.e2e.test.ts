@@ -46,6 +46,20 @@ describe('e2e: a node with 10,000 children', function () {
     await expandPath(wb!, ['demo', '/', wide]);
   }
 
+  /** Each test starts from the node unfiltered, whatever an earlier one (failed or not) left. */
+  async function clearFilter(): Promise<void> {
+    const filterRow = row(wb!, /^Filter "/);
+    if ((await filterRow.count()) === 0) return;
+    await filterRow.first().click();
+    await filterRow.first().waitFor({ state: 'detached', timeout: 30_000 });
+  }
+
+  async function filter(glob: string, shown: RegExp): Promise<void> {
+    await contextMenu(wb!, wide, 'Filter Children…');
+    await answer(page(), `Filter the children of /${wide}`, glob);
+    await row(wb!, shown).waitFor({ timeout: 30_000 });
+  }
+
   it('shows 20 ranges at once; the last one opens by keyboard to the 10,000th child', async function () {
     this.timeout(120_000);
     await showWide();
@@ -77,14 +91,11 @@ describe('e2e: a node with 10,000 children', function () {
   it('the filter shows its matches directly, or in ranges of the matches when there are many', async function () {
     this.timeout(120_000);
     await showWide();
-    await contextMenu(wb!, wide, 'Filter Children…');
-    await answer(page(), `Filter the children of /${wide}`, 'item-099*');
-    await row(wb!, /^Filter "item-099\*": 100 of 10,000 children/).waitFor({ timeout: 30_000 });
+    await clearFilter();
+    await filter('item-099*', /^Filter "item-099\*": 100 of 10,000 children/);
     await row(wb!, child(9900)).waitFor({ timeout: 30_000 });
     assert.equal(await row(wb!, rangeLabel(0, 499)).count(), 0, 'the ranges of the whole node went with the filter');
-    await contextMenu(wb!, wide, 'Filter Children…');
-    await answer(page(), `Filter the children of /${wide}`, 'item-00*');
-    await row(wb!, /^Filter "item-00\*": 1,000 of 10,000 children/).waitFor({ timeout: 30_000 });
+    await filter('item-00*', /^Filter "item-00\*": 1,000 of 10,000 children/);
     await row(wb!, rangeLabel(500, 999)).waitFor({ timeout: 30_000 });
     await wb!.screenshot('wide-node-filtered-ranges');
     await row(wb!, /^Filter "item-00\*"/).click();
@@ -95,6 +106,7 @@ describe('e2e: a node with 10,000 children', function () {
   it('Go to Path into it opens the range that holds the node and selects it', async function () {
     this.timeout(120_000);
     await showWide();
+    await clearFilter();
     await wb!.runCommand('ZooKeeper: Go to Path…');
     const quick = page().locator('.quick-input-widget');
     await quick.locator('.quick-input-title', { hasText: 'Go to a znode on demo' }).waitFor({ timeout: 30_000 });
@@ -105,6 +117,27 @@ describe('e2e: a node with 10,000 children', function () {
     await expanded(wb!, rangeLabel(7500, 7999)).waitFor({ timeout: 30_000 });
     await row(wb!, child(7777)).and(page().locator('[aria-selected="true"]')).waitFor({ timeout: 30_000 });
     await wb!.screenshot('wide-node-go-to-path');
+  });
+
+  it('Go to Path to a child the filter hides shows it after the matches, selected, the filter kept', async function () {
+    this.timeout(120_000);
+    await showWide();
+    await clearFilter();
+    await filter('item-00*', /^Filter "item-00\*": 1,000 of 10,000 children/);
+    await wb!.runCommand('ZooKeeper: Go to Path…');
+    const quick = page().locator('.quick-input-widget');
+    await quick.locator('.quick-input-title', { hasText: 'Go to a znode on demo' }).waitFor({ timeout: 30_000 });
+    await quick.locator('input.input').fill(`/${wide}/${child(7777)}`);
+    await quick.locator('.monaco-list-row', { hasText: child(7777) }).first().waitFor({ timeout: 30_000 });
+    await page().keyboard.press('Enter');
+    await quick.waitFor({ state: 'hidden', timeout: 30_000 });
+    // A direct child of the wide node (level 4: demo, /, the node, the child), not inside a range of the matches.
+    const target = row(wb!, child(7777)).and(page().locator('[aria-selected="true"]'));
+    await target.waitFor({ timeout: 30_000 });
+    assert.equal(await target.getAttribute('aria-level'), '4');
+    assert.equal(await row(wb!, /^Filter "item-00\*": 1,000 of 10,000 children/).count(), 1, 'the filter stays');
+    await wb!.screenshot('wide-node-go-to-path-filtered');
+    await clearFilter();
   });
 
   /**

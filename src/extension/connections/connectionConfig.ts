@@ -242,20 +242,28 @@ export async function writeConnectionConfigs(connections: readonly ConnectionCon
   await configuration.update(KEY, connections, target);
   // The write can resolve before this extension host has been given the new value (seen under load in
   // code-server): reading the settings right away would build connections from the old list, and a
-  // connect just after an edit would go to the old address. Wait for the new value (bounded: when a
-  // list at another level wins, it never comes and the change event reloads anyway).
+  // connect just after an edit would go to the old address (or meet credentials already carried over
+  // to the new one). Wait until this host sees the value at the level written. That level, not the
+  // effective value: when a list at another level wins, the effective value never changes, but the
+  // written level's always arrives. A hang guard far above an honest wait only keeps a lost event
+  // from blocking the command for ever (the change event reloads anyway).
   const wanted = JSON.stringify(connections);
-  const current = (): string => JSON.stringify(vscode.workspace.getConfiguration(SECTION).get(KEY));
-  if (current() === wanted) return;
+  const written = (): string => {
+    const now = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>(KEY);
+    return JSON.stringify(
+      target === vscode.ConfigurationTarget.WorkspaceFolder ? now?.workspaceFolderValue : target === vscode.ConfigurationTarget.Workspace ? now?.workspaceValue : now?.globalValue,
+    );
+  };
+  if (written() === wanted) return;
   await new Promise<void>((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
       subscription.dispose();
       resolve();
     };
-    const timer = setTimeout(done, 5000);
+    const timer = setTimeout(done, 60_000);
     const subscription = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsConnections(event) && current() === wanted) done();
+      if (affectsConnections(event) && written() === wanted) done();
     });
   });
 }
