@@ -103,17 +103,22 @@ describe('e2e: a node with 10,000 children', function () {
     await row(wb!, rangeLabel(1000, 1499)).waitFor({ timeout: 30_000 });
   });
 
+  /** ZooKeeper: Go to Path… to the i-th child, as a user types it; returns once the picker has closed. */
+  async function goToChild(i: number): Promise<void> {
+    await wb!.runCommand('ZooKeeper: Go to Path…');
+    const quick = page().locator('.quick-input-widget');
+    await quick.locator('.quick-input-title', { hasText: 'Go to a znode on demo' }).waitFor({ timeout: 30_000 });
+    await quick.locator('input.input').fill(`/${wide}/${child(i)}`);
+    await quick.locator('.monaco-list-row', { hasText: child(i) }).first().waitFor({ timeout: 30_000 });
+    await page().keyboard.press('Enter');
+    await quick.waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+
   it('Go to Path into it opens the range that holds the node and selects it', async function () {
     this.timeout(120_000);
     await showWide();
     await clearFilter();
-    await wb!.runCommand('ZooKeeper: Go to Path…');
-    const quick = page().locator('.quick-input-widget');
-    await quick.locator('.quick-input-title', { hasText: 'Go to a znode on demo' }).waitFor({ timeout: 30_000 });
-    await quick.locator('input.input').fill(`/${wide}/${child(7777)}`);
-    await quick.locator('.monaco-list-row', { hasText: child(7777) }).first().waitFor({ timeout: 30_000 });
-    await page().keyboard.press('Enter');
-    await quick.waitFor({ state: 'hidden', timeout: 30_000 });
+    await goToChild(7777);
     await expanded(wb!, rangeLabel(7500, 7999)).waitFor({ timeout: 30_000 });
     await row(wb!, child(7777)).and(page().locator('[aria-selected="true"]')).waitFor({ timeout: 30_000 });
     await wb!.screenshot('wide-node-go-to-path');
@@ -124,13 +129,7 @@ describe('e2e: a node with 10,000 children', function () {
     await showWide();
     await clearFilter();
     await filter('item-00*', /^Filter "item-00\*": 1,000 of 10,000 children/);
-    await wb!.runCommand('ZooKeeper: Go to Path…');
-    const quick = page().locator('.quick-input-widget');
-    await quick.locator('.quick-input-title', { hasText: 'Go to a znode on demo' }).waitFor({ timeout: 30_000 });
-    await quick.locator('input.input').fill(`/${wide}/${child(7777)}`);
-    await quick.locator('.monaco-list-row', { hasText: child(7777) }).first().waitFor({ timeout: 30_000 });
-    await page().keyboard.press('Enter');
-    await quick.waitFor({ state: 'hidden', timeout: 30_000 });
+    await goToChild(7777);
     // A direct child of the wide node (level 4: demo, /, the node, the child), not inside a range of the matches.
     const target = row(wb!, child(7777)).and(page().locator('[aria-selected="true"]'));
     await target.waitFor({ timeout: 30_000 });
