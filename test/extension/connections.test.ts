@@ -109,19 +109,30 @@ describe('connections', function () {
   it('a Connect shows its connection in the tree without taking the status bar back from one switched to since', async () => {
     const revealed = `${name}-revealed`;
     const switched = `${name}-switched`;
-    await run(COMMANDS.addConnection, { name: revealed, connectString });
-    await run(COMMANDS.addConnection, { name: switched, connectString });
     const explorer = api.explorer;
     const listChildren = explorer.getChildren.bind(explorer);
     // The positive signal: the tree lists the revealed connection's children, the reveal's last step
     // (the workbench selects the row, when it does, before it expands it; messages arrive in order).
     let expanded!: () => void;
     const listed = new Promise<void>((resolve) => (expanded = resolve));
-    explorer.getChildren = (element?: ExplorerNode) => {
+    // A reveal reaches only rows the workbench holds, and a hidden view fetches none: an earlier test
+    // may have left the sidebar closed (cc22d: the reveal did nothing, and this waited 30 s). The view
+    // is shown first, then the connections are added, and the Connect waits until the view has listed them.
+    let rootListed!: () => void;
+    const rootHasIt = new Promise<void>((resolve) => (rootListed = resolve));
+    explorer.getChildren = async (element?: ExplorerNode) => {
       if (element?.kind === 'connection' && element.connection.name === revealed) expanded();
-      return listChildren(element);
+      const children = await listChildren(element);
+      if (!element && children.some((c) => c.kind === 'connection' && c.connection.name === revealed)) rootListed();
+      return children;
     };
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('zookeeper.explorer.focus');
     try {
+      // Added while the view shows: the root's new listing (with the patch above in place) is the signal.
+      await run(COMMANDS.addConnection, { name: revealed, connectString });
+      await run(COMMANDS.addConnection, { name: switched, connectString });
+      await Promise.race([rootHasIt, new Promise((_, reject) => setTimeout(() => reject(new Error('the shown view never listed the new connection')), 30_000))]);
       await run(COMMANDS.connect, { connection: revealed });
       assert.equal(api.connections.active?.name, revealed, 'a Connect that worked makes the connection active');
       // The user switches at once (the status bar menu's "Switch to"), before the workbench has revealed anything.
