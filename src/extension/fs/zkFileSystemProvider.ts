@@ -228,8 +228,10 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       // document, an edit typed and undone) writes nothing: another tool bumped the version on every such
       // save, waking every watcher of the node for no change. A node with a staged change goes to staging,
       // which decides (saving the server's data again undoes the staged change).
+      // Asked only when the length is the one read (base.size is the document's length then): an edit
+      // that changes the length cannot hold the same bytes, and most saves are spared the extra read.
       const base = this.bases.get(key);
-      if (base && this.staging?.stagedData(address.connection, address.path) === undefined && (await this.holdsAlready(client, address.path, base, bytes))) {
+      if (base && bytes.byteLength === base.size && this.staging?.stagedData(address.connection, address.path) === undefined && (await this.holdsAlready(client, address.path, base, bytes))) {
         this.log.info(`save of ${address.connection}:${address.path}: the server holds exactly this data at version ${base.version}; nothing written`);
         return;
       }
