@@ -213,6 +213,23 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
     await session.screenshot('lazy-metrics-restored');
   });
 
+  /**
+   * Runs test/e2e/fresh/<script>.js as the extension tests of a fresh extension host (its own server and
+   * profile), with the demo connection; returns its exit code and every line it logged.
+   */
+  async function runFresh(script: string, env: Record<string, string> = {}): Promise<{ code: number; lines: string[] }> {
+    const lines: string[] = [];
+    const code = await host.runExtensionTests({
+      extensionDevelopmentPath: PROJECT_ROOT,
+      extensionTestsPath: path.join(__dirname, 'fresh', `${script}.js`),
+      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
+      env: { ZK_E2E_CONNECT: connectString, ...env },
+      log: () => undefined,
+      onLog: (_type: string, text: string) => lines.push(text),
+    });
+    return { code, lines };
+  }
+
   // VS Code (1.10x, code-server 4.139.1) restores after a reload the editors of a file system (zk://, so
   // a Compare diff) and webviews with a serializer, but not a document of a content provider: a watch
   // event's diff, a staged change's diff, an import plan or a cluster result is not brought back (tried
@@ -222,15 +239,7 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
   it('a document of each lazy feature, opened first in a fresh extension host, activates the extension, loads its feature and shows its answer', async function () {
     this.timeout(240_000);
     if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
-    const lines: string[] = [];
-    const code = await host.runExtensionTests({
-      extensionDevelopmentPath: PROJECT_ROOT,
-      extensionTestsPath: path.join(__dirname, 'fresh', 'featureDocumentsFirst.js'),
-      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
-      env: { ZK_E2E_CONNECT: connectString },
-      log: () => undefined,
-      onLog: (_type: string, text: string) => lines.push(text),
-    });
+    const { code, lines } = await runFresh('featureDocumentsFirst');
     assert.equal(code, 0, `the feature-documents-first run failed:\n${lines.join('\n')}`);
     assert.ok(lines.some((l) => l.includes('FEATURE_DOCUMENTS_FIRST ok')), `no success line from the run:\n${lines.join('\n')}`);
   });
@@ -238,15 +247,7 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
   /** One vscode.workspace.fs call made first in a window of its own, then again once the extension is active (test/e2e/fresh/zkUriFirstUse.ts). */
   async function firstUse(op: string): Promise<{ first: Record<string, unknown>; second: Record<string, unknown>; activeAfterFirst: boolean }> {
     if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
-    const lines: string[] = [];
-    const code = await host.runExtensionTests({
-      extensionDevelopmentPath: PROJECT_ROOT,
-      extensionTestsPath: path.join(__dirname, 'fresh', 'zkUriFirstUse.js'),
-      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
-      env: { ZK_E2E_CONNECT: connectString, ZKE_FIRST_USE: op },
-      log: () => undefined,
-      onLog: (_type: string, text: string) => lines.push(text),
-    });
+    const { code, lines } = await runFresh('zkUriFirstUse', { ZKE_FIRST_USE: op });
     assert.equal(code, 0, `the ${op} first run failed:\n${lines.join('\n')}`);
     const line = lines.find((l) => l.includes('ZK_FIRST_USE '));
     assert.ok(line, `no outcome line from the ${op} run:\n${lines.join('\n')}`);
@@ -280,15 +281,7 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
     if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
     // test/e2e/fresh/commandsFirst.ts: the first command activates the extension, each lazy feature's
     // first command is its stand-in (which loads the bundle and runs the real one).
-    const lines: string[] = [];
-    const code = await host.runExtensionTests({
-      extensionDevelopmentPath: PROJECT_ROOT,
-      extensionTestsPath: path.join(__dirname, 'fresh', 'commandsFirst.js'),
-      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
-      env: { ZK_E2E_CONNECT: connectString },
-      log: () => undefined,
-      onLog: (_type: string, text: string) => lines.push(text),
-    });
+    const { code, lines } = await runFresh('commandsFirst');
     assert.equal(code, 0, `the commands-first run failed:\n${lines.join('\n')}`);
     assert.ok(lines.some((l) => /COMMANDS_FIRST ok: \d+ commands answered/.test(l)), `no success line from the run:\n${lines.join('\n')}`);
   });
@@ -298,15 +291,7 @@ describe('e2e: every entry point works when it is the first thing used (lazily l
     if (!connectString) throw new Error('ZK_E2E_CONNECT names the demo ZooKeeper (npm test sets it)');
     // Another extension's view of it: a test run whose only code reads zk://demo/config/app first
     // (test/e2e/fresh/zkUriFirst.ts, which also checks that the extension was not active before).
-    const lines: string[] = [];
-    const code = await host.runExtensionTests({
-      extensionDevelopmentPath: PROJECT_ROOT,
-      extensionTestsPath: path.join(__dirname, 'fresh', 'zkUriFirst.js'),
-      settings: { 'zookeeper.connections': [{ name: 'demo', connectString }], 'zookeeper.walkthrough.openOnFirstRun': false },
-      env: { ZK_E2E_CONNECT: connectString },
-      log: () => undefined,
-      onLog: (_type: string, text: string) => lines.push(text),
-    });
+    const { code, lines } = await runFresh('zkUriFirst');
     assert.equal(code, 0, `the zk:// first run failed:\n${lines.join('\n')}`);
     assert.ok(lines.some((l) => l.includes('ZK_URI_FIRST ok')), `no success line from the run:\n${lines.join('\n')}`);
   });
