@@ -8,7 +8,9 @@ import { findDocument } from './openDocuments';
  * say a word, and the program reading the node finds out in production (users of another VS Code
  * ZooKeeper extension lost configuration that way). The way out is deliberate: fix the text, or switch
  * the editor to Plain Text to store it as it is. Empty data is let through: clearing a node is common
- * and deliberate. Only editors are checked; workspace.fs callers write raw bytes as asked.
+ * and deliberate. Only documents open in the JSON mode are checked: a workspace.fs write to a node no
+ * editor shows writes raw bytes as asked, but one to a document open as JSON meets the same refusal
+ * (VS Code's save and that write reach writeFile alike).
  */
 export function refuseInvalidJson(uri: vscode.Uri, path: string, bytes: Uint8Array): void {
   if (findDocument(uri)?.languageId !== 'json') return;
