@@ -30,6 +30,8 @@ interface Base {
   mtime: number;
   /** Length of the view's rendering, as stat reports it. */
   size: number;
+  /** Length of the node's own data at that version (a hex or base64 rendering is longer). */
+  dataLength: number;
   ephemeral: boolean;
   /** The rendered text, kept only for reads made while the document had unsaved changes. */
   text?: string;
@@ -228,10 +230,11 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
       // document, an edit typed and undone) writes nothing: another tool bumped the version on every such
       // save, waking every watcher of the node for no change. A node with a staged change goes to staging,
       // which decides (saving the server's data again undoes the staged change).
-      // Asked only when the length is the one read (base.size is the document's length then): an edit
-      // that changes the length cannot hold the same bytes, and most saves are spared the extra read.
+      // Asked only when the data to write is as long as the data read: an edit that changes its length
+      // cannot hold the same bytes, and most saves are spared the extra read. (The data's length, not
+      // the document's: a hex or base64 document is longer than the bytes it stands for.)
       const base = this.bases.get(key);
-      if (base && bytes.byteLength === base.size && this.staging?.stagedData(address.connection, address.path) === undefined && (await this.holdsAlready(client, address.path, base, bytes))) {
+      if (base && bytes.byteLength === base.dataLength && this.staging?.stagedData(address.connection, address.path) === undefined && (await this.holdsAlready(client, address.path, base, bytes))) {
         this.log.info(`save of ${address.connection}:${address.path}: the server holds exactly this data at version ${base.version}; nothing written`);
         return;
       }
@@ -649,7 +652,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
   }
 
   private makeBase(stat: ZnodeStat, size: number): Base {
-    return { czxid: stat.czxid, version: stat.version, ctime: stat.ctime, mtime: stat.mtime, size, ephemeral: isEphemeral(stat) };
+    return { czxid: stat.czxid, version: stat.version, ctime: stat.ctime, mtime: stat.mtime, size, dataLength: stat.dataLength, ephemeral: isEphemeral(stat) };
   }
 
   private textOf(view: DataView, data: Uint8Array, rendered: Uint8Array): string | undefined {
