@@ -277,6 +277,32 @@ describe('credentials', function () {
       assert.deepEqual(await api.connections.credentials.describe(name), [{ address: `localhost:${port}`, user }]);
     });
 
+    it('a connect asked for while an edit moves the address (as the tree asks, at the disconnect) opens at the new address with the carried credentials', async () => {
+      const name = unique('edited');
+      const port = connectString.split(':').pop()!;
+      await addConnection({ name, connectString, digest: { user, password } });
+      await run(COMMANDS.connect, { connection: name });
+      const connection = api.connections.get(name)!;
+      // The tree's getChildren connects (not explicitly) when the connection's status changes; this asks
+      // at the same moment, on purpose: the edit's disconnect, before the credentials move.
+      let during: Promise<ZkClient> | undefined;
+      const subscription = connection.onDidChange((c) => {
+        if (c.status === 'disconnected' && !during) during = c.connect();
+      });
+      try {
+        await run(COMMANDS.editConnection, { connection: name, connectString: `localhost:${port}`, carryCredentials: true });
+      } finally {
+        subscription.dispose();
+      }
+      assert.ok(during, 'the edit disconnected the open session');
+      const client = await during;
+      assert.equal(connection.config.connectString, `localhost:${port}`);
+      await run(COMMANDS.connect, { connection: name });
+      assert.ok(connection.activeClient === client, 'the session opened during the edit is the one kept: it was opened with the new address');
+      assert.deepEqual(await readGuarded(name), ['inside']);
+      assert.deepEqual(await api.connections.credentials.describe(name), [{ address: `localhost:${port}`, user }]);
+    });
+
     it('the password never appears in any log file', async () => {
       const name = unique('logged');
       const newPassword = unique('pw2');

@@ -141,15 +141,23 @@ export class ConnectionManager implements vscode.Disposable {
   async update(name: string, config: ConnectionConfig, options: { carryCredentials?: boolean } = {}): Promise<void> {
     const previous = this.get(name)?.config;
     const renamed = name !== config.name;
-    const moved = previous !== undefined && addressKey(previous.connectString) !== addressKey(config.connectString);
-    if (renamed || moved) await this.get(name)?.disconnect();
+    // The address the connection leaves, when it moves to another.
+    const movedFrom = previous !== undefined && addressKey(previous.connectString) !== addressKey(config.connectString) ? previous.connectString : undefined;
+    const connection = this.get(name);
+    // A new name or address closes the session, and no connect may open one until the settings hold the
+    // edit (a connect in between would use the old address with credentials already moved).
+    if ((renamed || movedFrom !== undefined) && connection) return connection.whileEditing(() => this.applyUpdate(name, config, renamed, movedFrom, options));
+    return this.applyUpdate(name, config, renamed, movedFrom, options);
+  }
+
+  private async applyUpdate(name: string, config: ConnectionConfig, renamed: boolean, movedFrom: string | undefined, options: { carryCredentials?: boolean }): Promise<void> {
     // A workspace's definition must never take the credentials the user's own definition of the name uses.
     const userAddress = this.get(name)?.origin === 'user' ? undefined : userLevelConnectString(name);
     if (renamed) await this.credentials.rename(name, config.name, userAddress);
     if (renamed && userAddress === undefined) await this.security.rename(name, config.name);
-    if (moved && options.carryCredentials) {
-      const keepFrom = userAddress !== undefined && !renamed && addressKey(userAddress) === addressKey(previous.connectString);
-      await this.credentials.carryOver(config.name, previous.connectString, config.connectString, keepFrom);
+    if (movedFrom !== undefined && options.carryCredentials) {
+      const keepFrom = userAddress !== undefined && !renamed && addressKey(userAddress) === addressKey(movedFrom);
+      await this.credentials.carryOver(config.name, movedFrom, config.connectString, keepFrom);
     }
     await writeConnectionConfigs(this.list().map((c) => (c.name === name ? config : c.config)));
     this.reload();

@@ -97,6 +97,8 @@ export class ZkConnection implements vscode.Disposable {
   origin: ConnectionOrigin = 'user';
   /** The user disconnected it: only an explicit connect opens a session again (see DisconnectedError). */
   private heldClosed = false;
+  /** An edit of the definition in progress (see whileEditing): connects wait for it. */
+  private editing: Promise<void> | undefined;
   /** The digest users the open session is authenticated as (never a password), in the order added. */
   private users: string[] = [];
   /** Who the server says the open session is (whoAmI), read after connecting, addauth and a new session. */
@@ -185,6 +187,7 @@ export class ZkConnection implements vscode.Disposable {
    * Connect (the command, the tree's Connect item, the status bar), which lifts that.
    */
   connect(options: { explicit?: boolean } = {}): Promise<ZkClient> {
+    if (this.editing) return this.editing.then(() => this.connect(options));
     if (this.client) return Promise.resolve(this.client);
     if (options.explicit) this.heldClosed = false;
     else if (this.heldClosed) return Promise.reject(new DisconnectedError(this.name));
@@ -387,6 +390,30 @@ export class ZkConnection implements vscode.Disposable {
    * Closes the session. `byUser`: the user asked for it (the Disconnect command), so nothing implicit
    * reconnects until the user connects again; other closes (an edit of the address, removal) do not hold.
    */
+  /**
+   * Closes the session for an edit of the address or the name, and holds every connect until `edit`
+   * is done, so each one opens with the definition after the edit. Without the hold, the disconnect's
+   * own status change made the tree ask for children, which opened a session again with the old
+   * address while the edit was moving the credentials to the new one: that attempt was refused
+   * ("changed from <new> to <old>"), and a Connect right after the edit joined it (seen in CI).
+   */
+  async whileEditing<T>(edit: () => Promise<T>): Promise<T> {
+    const done = (async () => {
+      await this.disconnect();
+      return edit();
+    })();
+    const held = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.editing = held;
+    try {
+      return await done;
+    } finally {
+      if (this.editing === held) this.editing = undefined;
+    }
+  }
+
   async disconnect(options: { byUser?: boolean } = {}): Promise<void> {
     if (options.byUser) this.heldClosed = true;
     const pending = this.pending;
