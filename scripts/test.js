@@ -122,13 +122,15 @@ function ensureNodeModules() {
 
 /**
  * The lines every runner prints (scripts/lib/mochaSummaryReporter.js, test/support/mochaSuite.ts,
- * test/e2e/run.ts): `PREFIX_PENDING: <title>` per pending test, then `PREFIX passed=N failed=M`.
+ * test/e2e/run.ts): `PREFIX_PENDING: <title>` per pending test, `PREFIX_FAILED: <title> :: <why>` per
+ * failure, then `PREFIX passed=N failed=M`.
  * Undefined when the summary is missing (the runner crashed before its end).
  */
 function summaryCounts(output, prefix) {
   const match = new RegExp(`${prefix} passed=(\\d+) failed=(\\d+)`).exec(output);
   const pending = [...output.matchAll(new RegExp(`${prefix}_PENDING: (.*)$`, 'gm'))].map((m) => m[1].trim());
-  return match ? { passed: Number(match[1]), failed: Number(match[2]), pending } : undefined;
+  const failures = [...output.matchAll(new RegExp(`${prefix}_FAILED: (.*)$`, 'gm'))].map((m) => m[1].trim());
+  return match ? { passed: Number(match[1]), failed: Number(match[2]), pending, failures } : undefined;
 }
 
 async function build() {
@@ -276,7 +278,7 @@ async function tierExtension() {
       { label: 'English', tests: path.join(root, 'out', 'test', 'extension', 'index.js'), extraArgs: [], afterStart: undefined },
       { label: 'zh-cn', tests: path.join(root, 'out', 'test', 'extension', 'zh-cn', 'index.js'), extraArgs: null, afterStart: (vscode) => waitForLanguagePack(vscode.userDataDir, 'zh-cn') },
     ];
-    const total = { passed: 0, failed: 0, pending: [] };
+    const total = { passed: 0, failed: 0, pending: [], failures: [] };
     const packDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'zke-language-pack-'));
     const runPass = async (pass) => {
       if (pass.extraArgs === null) pass.extraArgs = localeServerArgs(buildZhCnLanguagePack({ dir: packDir, log }));
@@ -329,6 +331,7 @@ async function tierExtension() {
         total.passed += counts.passed;
         total.failed += counts.failed;
         total.pending.push(...counts.pending);
+        total.failures.push(...(counts.failures ?? []));
       }
     } finally {
       fs.rmSync(packDir, { recursive: true, force: true });
@@ -349,9 +352,9 @@ async function tierPackage() {
       kerberized = await startZooKeeper({ install: true, log, kerberos: zooKeeperKerberos(kdc) });
       const alice = kdc.principals.alice;
       const kerberos = { connectString: kerberized.connectString, principal: alice.principal, keytab: alice.keytab, krb5Conf: kdc.krb5Conf };
-      const { passed, failed, pending, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString, kerberos });
+      const { passed, failed, pending, failures, vsixBytes, files } = await checkPackagedExtension({ log, connectString: server.connectString, kerberos });
       log(`package: ${(vsixBytes / 1024).toFixed(1)} KiB, ${files.length} entries`);
-      return { passed, failed, pending };
+      return { passed, failed, pending, failures };
     } finally {
       await kerberized?.stop();
       await kdc.dispose();
@@ -408,6 +411,7 @@ async function main() {
   const lines = [];
   const notes = [];
   const pending = [];
+  const failures = [];
   /** Runs one tier; its verdict is recorded by `record`, in the order of `tiers`. */
   const runTier = async (tier) => {
     const tierStart = Date.now();
@@ -448,6 +452,7 @@ async function main() {
     const { counts, verdict, seconds } = await results.get(tier);
     notes.push(...verdict.notes);
     for (const title of counts.pending ?? []) pending.push(`${tier}: ${title}`);
+    for (const line of counts.failures ?? []) failures.push(`${tier}: ${line}`);
     totals.passed += counts.passed;
     totals.failed += counts.failed + verdict.failed;
     const pendingText = counts.pending?.length ? `, ${counts.pending.length} pending` : '';
@@ -459,6 +464,11 @@ async function main() {
   if (pending.length > 0) {
     log(`${pending.length} pending (skipped) test(s), not run:`);
     for (const title of pending) log(`  - ${title}`);
+  }
+  // Last but one, so the tail of a CI log names what failed (each tier's own output has the details).
+  if (failures.length > 0) {
+    log(`${failures.length} failed test(s):`);
+    for (const line of failures) log(`  ✗ ${line}`);
   }
   log(`total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   announceGreps(greps, 'END');

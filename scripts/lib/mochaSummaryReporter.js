@@ -3,6 +3,8 @@
 // (mocha's CLI: `--reporter scripts/lib/mochaSummaryReporter.js`). The in-VS-Code suites
 // (test/support/mochaSuite.ts) and the e2e runner (test/e2e/run.ts) print the same lines:
 //   <PREFIX>_PENDING: <full title>          one per pending (skipped) test
+//   <PREFIX>_FAILED: <full title> :: <why>  one per failure (the error's first line), so the end of
+//                                           a long CI log names what failed
 //   <PREFIX> passed=N failed=M pending=P    last
 // PREFIX comes from `--reporter-option prefix=UNIT_TESTS` (default MOCHA_TESTS).
 // `--reporter-option durations=<file.json>` also writes, at the end, how long each test file's tests
@@ -10,6 +12,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const Mocha = require('mocha');
+const { failureLine } = require('./failureLine');
 
 const { EVENT_RUN_END, EVENT_TEST_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
@@ -22,9 +25,14 @@ class SummaryReporter extends Mocha.reporters.Spec {
     let failed = 0;
     /** @type {string[]} */
     const pending = [];
+    /** @type {string[]} */
+    const failures = [];
     runner.on(EVENT_TEST_PASS, () => passed++);
     // Hook failures and a forbidden `.only` arrive here too: each one fails the tier.
-    runner.on(EVENT_TEST_FAIL, () => failed++);
+    runner.on(EVENT_TEST_FAIL, (test, error) => {
+      failed++;
+      failures.push(failureLine(test.fullTitle(), error));
+    });
     runner.on(EVENT_TEST_PENDING, (test) => pending.push(test.fullTitle()));
     /** @type {Record<string, number>} */
     const durations = {};
@@ -35,6 +43,7 @@ class SummaryReporter extends Mocha.reporters.Spec {
     // After the spec reporter's own epilogue, which it registers (once) on the same event.
     runner.once(EVENT_RUN_END, () => {
       for (const title of pending) console.log(`${prefix}_PENDING: ${title}`);
+      for (const line of failures) console.log(`${prefix}_FAILED: ${line}`);
       console.log(`${prefix} passed=${passed} failed=${failed} pending=${pending.length}`);
       if (durationsFile) {
         try {

@@ -45,6 +45,8 @@ export interface PackageCheckResult {
   failed: number;
   /** Full titles of the in-VS-Code suite's pending (skipped) tests. */
   pending: string[];
+  /** One line per failure (`<title> :: <why>`, scripts/lib/failureLine.js), the suite's and the checks' own. */
+  failures: string[];
   /** Size of the .vsix file. */
   vsixBytes: number;
   /** Entry names in the .vsix, e.g. "extension/dist/extension.js". */

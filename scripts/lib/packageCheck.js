@@ -288,7 +288,8 @@ async function ensureCompiledSuite(root, log) {
 function summaryCounts(output) {
   const m = new RegExp(`${SUMMARY_PREFIX} passed=(\\d+) failed=(\\d+)`).exec(output);
   const pending = [...output.matchAll(new RegExp(`${SUMMARY_PREFIX}_PENDING: (.*)$`, 'gm'))].map((p) => p[1].trim());
-  return m ? { passed: Number(m[1]), failed: Number(m[2]), pending } : undefined;
+  const failures = [...output.matchAll(new RegExp(`${SUMMARY_PREFIX}_FAILED: (.*)$`, 'gm'))].map((p) => p[1].trim());
+  return m ? { passed: Number(m[1]), failed: Number(m[2]), pending, failures } : undefined;
 }
 
 async function runInstalledSuite({ root, extensionsDir, extensionTestsPath, tempRoot, manifest, connectString, connectionName, kerberos, log, onLog, timeoutMs, verbose }) {
@@ -363,6 +364,8 @@ async function checkPackagedExtension(opts) {
   const counts = { passed: 0, failed: 0 };
   /** @type {string[]} titles of the in-VS-Code suite's pending tests */
   let pending = [];
+  /** @type {string[]} one line per failure, for the end of scripts/test.js's summary */
+  const failures = [];
   const t0 = Date.now();
   const step = async (name, fn) => {
     const started = Date.now();
@@ -388,6 +391,7 @@ async function checkPackagedExtension(opts) {
   } else {
     counts.failed++;
     for (const p of problems) log(`contents: FAIL ${p}`);
+    failures.push(`the .vsix's contents :: ${problems.join('; ')}`);
   }
 
   const tempRoot = await fsp.mkdtemp(path.join(os.tmpdir(), 'zke-package-'));
@@ -402,6 +406,7 @@ async function checkPackagedExtension(opts) {
     } catch (err) {
       counts.failed++;
       log(`install: FAIL ${err instanceof Error ? err.message : String(err)}`);
+      failures.push(`install with code-server's CLI :: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (installedAt) {
       try {
@@ -412,9 +417,11 @@ async function checkPackagedExtension(opts) {
         counts.passed += suite.passed;
         counts.failed += suite.failed;
         pending = suite.pending;
+        failures.push(...(suite.failures ?? []));
       } catch (err) {
         counts.failed++;
         log(`in-VS-Code suite: FAIL ${err instanceof Error ? err.message : String(err)}`);
+        failures.push(`in-VS-Code suite :: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   } finally {
@@ -423,7 +430,7 @@ async function checkPackagedExtension(opts) {
   }
   timings.total = Date.now() - t0;
   log(`package check: ${counts.passed} passed, ${counts.failed} failed; ${Object.entries(timings).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}${reused ? ' (reused .vsix)' : ''}`);
-  return { ...counts, pending, vsixBytes, files, vsix, reused, timings };
+  return { ...counts, pending, failures, vsixBytes, files, vsix, reused, timings };
 }
 
 module.exports = { checkPackagedExtension, listZip, checkVsixEntries, installVsix, SUMMARY_PREFIX };

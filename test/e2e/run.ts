@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { closeSharedBrowser, settleClosedWindows, useSharedBrowser } from './support/workbench';
+import { failureLine } from '../support/failureLine';
 
 export const SUMMARY_PREFIX = 'E2E_TESTS';
 
@@ -82,12 +83,16 @@ export async function runE2E(grep?: string): Promise<number> {
   let passed = 0;
   let failed = 0;
   const pending: string[] = [];
+  const failures: string[] = [];
   const timing = new Timing();
   try {
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       runner.on('pass', () => passed++);
-      runner.on('fail', () => failed++);
+      runner.on('fail', (test, error) => {
+        failed++;
+        failures.push(failureLine(test.fullTitle(), error));
+      });
       runner.on('pending', (test) => pending.push(test.fullTitle()));
       timing.listen(runner);
     });
@@ -100,6 +105,7 @@ export async function runE2E(grep?: string): Promise<number> {
   await closeSharedBrowser();
   timing.print();
   for (const title of pending) console.log(`${SUMMARY_PREFIX}_PENDING: ${title}`);
+  for (const line of failures) console.log(`${SUMMARY_PREFIX}_FAILED: ${line}`);
   console.log(`${SUMMARY_PREFIX} passed=${passed} failed=${failed} pending=${pending.length}`);
   return failed > 0 ? 1 : 0;
 }

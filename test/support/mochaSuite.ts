@@ -4,12 +4,14 @@
 // scripts/lib/packageCheck.js and scripts/test.js; the unit tier's scripts/lib/mochaSummaryReporter.js
 // prints the same):
 //   <prefix>_PENDING: <full title>        one per pending (skipped) test
+//   <prefix>_FAILED: <title> :: <why>     one per failure (scripts/lib/failureLine.js)
 //   <prefix> passed=N failed=M pending=P
 // `.only` is forbidden (forbidOnly): a focused test left in a file would silently skip the rest.
 // Whether a tier ran enough tests is for scripts/test.js to judge (scripts/test-floors.json).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { failureLine } from './failureLine';
 
 export interface MochaSuiteOptions {
   /** Folder holding the compiled test files. */
@@ -50,11 +52,15 @@ export async function runMochaSuite(options: MochaSuiteOptions): Promise<void> {
   let passed = 0;
   let failed = 0;
   const pending: string[] = [];
+  const failures: string[] = [];
   await new Promise<void>((resolve, reject) => {
     try {
       const runner = mocha.run(() => resolve());
       runner.on('pass', () => passed++);
-      runner.on('fail', () => failed++);
+      runner.on('fail', (test, error) => {
+        failed++;
+        failures.push(failureLine(test.fullTitle(), error));
+      });
       runner.on('pending', (test) => pending.push(test.fullTitle()));
     } catch (err) {
       // a test file that throws while loading
@@ -64,6 +70,7 @@ export async function runMochaSuite(options: MochaSuiteOptions): Promise<void> {
     }
   }).finally(() => {
     for (const title of pending) console.log(`${prefix}_PENDING: ${title}`);
+  for (const line of failures) console.log(`${prefix}_FAILED: ${line}`);
     console.log(`${prefix} passed=${passed} failed=${failed} pending=${pending.length}`);
   });
   if (failed > 0) throw new Error(`${failed} ${label} test(s) failed`);
