@@ -303,6 +303,29 @@ describe('credentials', function () {
       assert.deepEqual(await api.connections.credentials.describe(name), [{ address: `localhost:${port}`, user }]);
     });
 
+    it('a connect asked for while a rename is under way opens no session under the old name: it says so, and the new name connects', async () => {
+      const name = unique('renaming');
+      const renamed = `${name}-new`;
+      await addConnection({ name, connectString, digest: { user, password } });
+      await run(COMMANDS.connect, { connection: name });
+      const old = api.connections.get(name)!;
+      let during: Promise<ZkClient> | undefined;
+      const subscription = old.onDidChange((c) => {
+        if (c.status === 'disconnected' && !during) during = c.connect();
+      });
+      connections.track(renamed);
+      try {
+        await run(COMMANDS.editConnection, { connection: name, name: renamed });
+      } finally {
+        subscription.dispose();
+      }
+      assert.ok(during, 'the rename disconnected the open session');
+      await assert.rejects(during, new RegExp(`"${name}" was renamed or removed meanwhile`));
+      assert.equal(old.activeClient, undefined, 'no session left open under the old name');
+      await run(COMMANDS.connect, { connection: renamed });
+      assert.deepEqual(await readGuarded(renamed), ['inside']);
+    });
+
     it('the password never appears in any log file', async () => {
       const name = unique('logged');
       const newPassword = unique('pw2');

@@ -99,6 +99,8 @@ export class ZkConnection implements vscode.Disposable {
   private heldClosed = false;
   /** An edit of the definition in progress (see whileEditing): connects wait for it. */
   private editing: Promise<void> | undefined;
+  /** Renamed or removed: a connect that waited for the edit must not open a session nothing would close. */
+  private disposed = false;
   /** The digest users the open session is authenticated as (never a password), in the order added. */
   private users: string[] = [];
   /** Who the server says the open session is (whoAmI), read after connecting, addauth and a new session. */
@@ -188,6 +190,7 @@ export class ZkConnection implements vscode.Disposable {
    */
   connect(options: { explicit?: boolean } = {}): Promise<ZkClient> {
     if (this.editing) return this.editing.then(() => this.connect(options));
+    if (this.disposed) return Promise.reject(new UserError(vscode.l10n.t('The ZooKeeper connection "{0}" was renamed or removed meanwhile. Choose the connection again.', this.name)));
     if (this.client) return Promise.resolve(this.client);
     if (options.explicit) this.heldClosed = false;
     else if (this.heldClosed) return Promise.reject(new DisconnectedError(this.name));
@@ -440,6 +443,7 @@ export class ZkConnection implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.disconnect().catch((error: unknown) => this.log.error('disconnect on dispose failed', error));
     this.changeEmitter.dispose();
     this.renewedEmitter.dispose();
