@@ -104,4 +104,24 @@ describe('staged changes (zookeeper.stagedEditing, zookeeper.commitStaged)', fun
     await run('zookeeper.discardChange', { connection: name, path: `${base}/a` });
     assert.equal(a.isDirty, false);
   });
+  it('Move or Rename… and Copy To… refuse while a staged change waits under the source or at the target, and work once it is discarded', async () => {
+    await probe.create(`${base}/tree`);
+    await probe.create(`${base}/tree/conf`, text('conf=1'));
+    await saveAs(`${base}/tree/conf`, 'conf=staged');
+    await assert.rejects(run('zookeeper.moveNode', { connection: name, path: `${base}/tree`, to: `${base}/moved` }), /"[^"]*\/tree" was not moved: staged changes wait at [^ ]*\/tree\/conf\. Commit or discard them first/);
+    await assert.rejects(run('zookeeper.copyNode', { connection: name, path: `${base}/tree`, to: `${base}/copy` }), /was not copied: staged changes wait at [^ ]*\/tree\/conf\./);
+    assert.equal(await probe.exists(`${base}/moved`), undefined, 'nothing moved');
+    assert.equal(await probe.exists(`${base}/copy`), undefined, 'nothing copied');
+    await run('zookeeper.discardChange', { connection: name, path: `${base}/tree/conf` });
+
+    // A staged creation at the target: the move would collide with it at commit.
+    await run('zookeeper.createNode', { connection: name, path: `${base}/target`, data: 'x' });
+    await assert.rejects(run('zookeeper.moveNode', { connection: name, path: `${base}/tree`, to: `${base}/target` }), /was not moved: staged changes wait at [^ ]*\/target\./);
+    await run('zookeeper.discardChange', { connection: name, path: `${base}/target` });
+
+    // Nothing staged any more: the move goes to the server at once, data and all.
+    await run('zookeeper.moveNode', { connection: name, path: `${base}/tree`, to: `${base}/moved` });
+    assert.deepEqual((await probe.get(`${base}/moved/conf`)).data, text('conf=1'));
+    assert.equal(await probe.exists(`${base}/tree`), undefined);
+  });
 });

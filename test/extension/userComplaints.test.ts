@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ZooKeeperExplorerApi } from '../../src/extension/extension';
 import { COMMANDS } from '../../src/extension/commandIds';
@@ -8,7 +9,8 @@ import { Perm } from '../../src/zk/acl';
 import { ZkClient } from '../../src/zk/client';
 import { deleteTree } from '../../src/zk/subtree';
 import { startFaultProxy } from '../support/faultProxy';
-import { expireSession } from '../support/session';
+import { vscodeLogFiles } from './support/connections';
+import { eventually, expireSession } from '../support/session';
 
 // Complaints users have about other ZooKeeper tools (shared/notes/what-users-ask.md), tried on this
 // extension where no other test already proves that they do not apply. Another client (a separate
@@ -99,6 +101,18 @@ describe('what users of other ZooKeeper tools complain about', function () {
     const server = await other.get(path);
     assert.equal(server.data.toString(), '{"a":2}', 'nothing was written');
     assert.equal(server.stat.version, 1);
+    // What the refusal says (VS Code's notification shows it; the log keeps it): where and why, and never
+    // the data around the mistake, here an unquoted password (V8's own message quotes it).
+    await replaceAll(document, '{\n  "user": "app",\n  "password": s3cr3t-pw\n}');
+    assert.equal(await document.save(), false, 'the save of an unquoted value fails');
+    const logged = `save of ${name}:${path} refused: open as JSON and not valid JSON (a value was expected`;
+    await eventually(() => vscodeLogFiles().some((file) => fs.readFileSync(file, 'utf8').includes(logged)), 20000, `"${logged}" in a log file`);
+    const line = vscodeLogFiles()
+      .flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'))
+      .find((l) => l.includes(logged))!;
+    assert.match(line, /line 3, column 15\); nothing written/);
+    assert.equal(/s3cr3t/.test(line), false, line);
+    assert.equal((await other.get(path)).stat.version, 1, 'nothing was written');
     // Cleared data is deliberate, not broken JSON: it saves.
     await replaceAll(document, '');
     assert.equal(await document.save(), true, 'empty data saves');
@@ -143,6 +157,29 @@ describe('what users of other ZooKeeper tools complain about', function () {
       const description = typeof item.description === 'string' ? item.description : '';
       assert.equal(/\bephemeral\b/.test(description), marked.includes(rowName), `${rowName}: "${description}"`);
     }
+  });
+
+  it('Move or Rename… refuses while an editor holds unsaved changes under the node (they could be saved nowhere), and moves once they are reverted', async () => {
+    const dir = `${base}/dirty`;
+    await other.create(dir);
+    await other.create(`${dir}/app`);
+    await other.create(`${dir}/app/conf`, Buffer.from('a=1'));
+    const opened = await run<OpenNodeResult>(COMMANDS.openNode, { connection: name, path: `${dir}/app/conf` });
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(opened.uri));
+    await vscode.window.showTextDocument(document);
+    await replaceAll(document, 'a=2');
+    assert.ok(document.isDirty);
+    await assert.rejects(run(COMMANDS.moveNode, { connection: name, path: `${dir}/app`, to: `${dir}/app-v2` }), /"[^"]*\/app" was not moved: [^ ]*\/app\/conf has unsaved changes in an editor\. Save or revert them first\./);
+    assert.ok(await other.exists(`${dir}/app/conf`), 'nothing moved');
+    assert.equal(document.getText(), 'a=2', 'the edit is still there');
+    // A copy leaves the source where it is: the unsaved edit is not at stake, and the copy takes the server's data.
+    await run(COMMANDS.copyNode, { connection: name, path: `${dir}/app`, to: `${dir}/app-copy` });
+    assert.equal((await other.get(`${dir}/app-copy/conf`)).data.toString(), 'a=1');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(document.isDirty, false);
+    await run(COMMANDS.moveNode, { connection: name, path: `${dir}/app`, to: `${dir}/app-v2` });
+    assert.equal((await other.get(`${dir}/app-v2/conf`)).data.toString(), 'a=1');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('"copy/rename of subtrees": Move or Rename… and Copy To… carry a subtree with its data and ACLs, in the tree too; the menu offers them', async () => {

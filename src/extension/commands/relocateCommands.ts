@@ -5,7 +5,9 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import type { ZkConnection } from '../connections/zkConnection';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
-import { ZkUri } from '../zkUri';
+import { parseDocumentUri } from '../fs/documentAddress';
+import { stagingHook } from '../staging/hook';
+import { ZK_SCHEME, ZkUri } from '../zkUri';
 import type { Reveal } from './nodeCommands';
 import { asArgs, resolveNode } from './resolve';
 import { registerCommand } from './registerCommand';
@@ -56,6 +58,7 @@ export function registerRelocateCommands(subscriptions: vscode.Disposable[], log
     const problem = problemOf(typed);
     if (problem) throw new UserError(problem);
     const to = normalizeUserPath(typed);
+    refuseOverPendingWork(connection.name, path, to, move);
     const from = ZkUri.create(connection.name, path).toUri();
     const target = ZkUri.create(connection.name, to).toUri();
     if (move) await vscode.workspace.fs.rename(from, target, { overwrite: false });
@@ -69,4 +72,43 @@ export function registerRelocateCommands(subscriptions: vscode.Disposable[], log
 
   registerCommand(subscriptions, log, COMMANDS.moveNode, (arg?: unknown) => relocate(arg, true));
   registerCommand(subscriptions, log, COMMANDS.copyNode, (arg?: unknown) => relocate(arg, false));
+}
+
+/** Up to three paths, then how many more. */
+function listPaths(paths: string[]): string {
+  return paths.length > 3 ? vscode.l10n.t('{0} and {1} more', paths.slice(0, 3).join(', '), paths.length - 3) : paths.join(', ');
+}
+
+/**
+ * Move and Copy work on the server's data at once, so work not yet on the server would be lost or
+ * left behind: a staged change under the source (a move strands it at the old path, where a later
+ * commit would re-create the node; a copy takes the server's data, not the staged data the editor
+ * shows) or at the target, and, for a move, an editor with unsaved changes under the source (it would
+ * be marked deleted, and its save could not go anywhere). Refused with what to do, nothing moved.
+ */
+function refuseOverPendingWork(connection: string, path: string, to: string, move: boolean): void {
+  const staged = [...new Set([...(stagingHook.current?.stagedPathsUnder(connection, path) ?? []), ...(stagingHook.current?.stagedPathsUnder(connection, to) ?? [])])];
+  if (staged.length > 0) {
+    throw new UserError(
+      move
+        ? vscode.l10n.t('"{0}" was not moved: staged changes wait at {1}. Commit or discard them first (the ZooKeeper Changes view).', path, listPaths(staged))
+        : vscode.l10n.t('"{0}" was not copied: staged changes wait at {1}. Commit or discard them first (the ZooKeeper Changes view).', path, listPaths(staged)),
+    );
+  }
+  if (!move) return;
+  const prefix = `${path}/`;
+  const dirty = new Set<string>();
+  for (const document of vscode.workspace.textDocuments) {
+    if (!document.isDirty || document.uri.scheme !== ZK_SCHEME) continue;
+    let address: { connection: string; path: string };
+    try {
+      address = parseDocumentUri(document.uri);
+    } catch {
+      continue; // not a node's document
+    }
+    if (address.connection === connection && (address.path === path || address.path.startsWith(prefix))) dirty.add(address.path);
+  }
+  if (dirty.size > 0) {
+    throw new UserError(vscode.l10n.t('"{0}" was not moved: {1} has unsaved changes in an editor. Save or revert them first.', path, listPaths([...dirty].sort())));
+  }
 }

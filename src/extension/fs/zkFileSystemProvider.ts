@@ -238,7 +238,7 @@ export class ZkFileSystemProvider implements vscode.FileSystemProvider, vscode.D
         this.log.info(`save of ${address.connection}:${address.path}: the server holds exactly this data at version ${base.version}; nothing written`);
         return;
       }
-      refuseInvalidJson(uri, address.path, bytes);
+      refuseInvalidJson(uri, address.path, bytes, (why) => this.log.warn(`save of ${address.connection}:${address.path} refused: open as JSON and not valid JSON (${why}); nothing written`));
       // Staged editing: the save becomes a staged change (checked against the version read here) instead of a write.
       if (this.staging && (await this.staging.stageSave(address.connection, address.path, bytes, this.bases.get(key)?.version ?? this.lastStatVersions.get(key)))) return;
       let answer: SaveAnswer | undefined;

@@ -11,6 +11,8 @@ export interface StagingHook {
   stageSave(connection: string, path: string, data: Uint8Array, readVersion: number | undefined): Promise<boolean>;
   /** The staged data of a node, served to editors in place of the server's while it is staged. */
   stagedData(connection: string, path: string): Uint8Array | undefined;
+  /** The paths at or under `path` with a staged change (staged or held back), sorted. */
+  stagedPathsUnder(connection: string, path: string): string[];
   stageCreate(connection: ZkConnection, request: CreateRequest): Promise<{ staged: true; path: string } | undefined>;
   stageDelete(connection: ZkConnection, path: string, recursive: boolean): Promise<{ staged: true; path: string; nodes: number } | undefined>;
 }

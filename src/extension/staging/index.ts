@@ -130,6 +130,11 @@ class StagingService implements StagingHook, vscode.TextDocumentContentProvider,
     return true;
   }
 
+  stagedPathsUnder(connection: string, path: string): string[] {
+    const prefix = path === '/' ? '/' : `${path}/`;
+    return [...(this.entries.get(connection)?.keys() ?? [])].filter((p) => p === path || p.startsWith(prefix)).sort();
+  }
+
   stagedData(connection: string, path: string): Uint8Array | undefined {
     const change = this.entries.get(connection)?.get(path)?.change;
     return change && change.kind !== 'delete' ? change.data : undefined;
