@@ -35,6 +35,41 @@ describe('connections', function () {
     await run(COMMANDS.removeConnection, { connection: name });
   });
 
+  it('edits of the connection list made at once (automation with Promise.all) all land: adds, edits and removes, none lost; one name added twice is refused once', async () => {
+    const names = [1, 2, 3, 4].map((i) => `${name}-many-${i}`);
+    const inSettings = (): { name: string; sessionTimeoutMs?: number }[] => vscode.workspace.getConfiguration('zookeeper').get<{ name: string; sessionTimeoutMs?: number }[]>('connections') ?? [];
+    try {
+      await Promise.all(names.map((n) => run(COMMANDS.addConnection, { name: n, connectString })));
+      for (const n of names) {
+        assert.ok(api.connections.get(n), `${n} is a connection`);
+        assert.ok(inSettings().some((c) => c.name === n), `${n} is in the settings`);
+      }
+      await Promise.all([
+        run(COMMANDS.editConnection, { connection: names[0], sessionTimeoutMs: 7000 }),
+        run(COMMANDS.editConnection, { connection: names[1], sessionTimeoutMs: 8000 }),
+        run(COMMANDS.removeConnection, { connection: names[2] }),
+        run(COMMANDS.editConnection, { connection: names[3], name: `${names[3]}-renamed` }),
+      ]);
+      const listed = new Map(inSettings().map((c) => [c.name, c]));
+      assert.equal(listed.get(names[0])?.sessionTimeoutMs, 7000);
+      assert.equal(listed.get(names[1])?.sessionTimeoutMs, 8000);
+      assert.equal(listed.has(names[2]), false, 'removed');
+      assert.equal(listed.has(names[3]), false, 'renamed away');
+      assert.ok(listed.has(`${names[3]}-renamed`), 'renamed');
+      assert.equal(api.connections.get(names[0])?.config.sessionTimeoutMs, 7000);
+
+      const twice = `${name}-twice`;
+      names.push(twice);
+      const outcomes = await Promise.allSettled([run(COMMANDS.addConnection, { name: twice, connectString }), run(COMMANDS.addConnection, { name: twice, connectString })]);
+      assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected']);
+      const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+      assert.match(String(refused.reason), new RegExp(`A connection named "${twice}" already exists`));
+      assert.equal(inSettings().filter((c) => c.name === twice).length, 1, 'one definition of the name');
+    } finally {
+      for (const n of [...names, `${names[3]}-renamed`]) if (api.connections.get(n)) await run(COMMANDS.removeConnection, { connection: n });
+    }
+  });
+
   it('recovers from a session expiry by itself and says so', async () => {
     // Its own connection, through a fault proxy: the expiry is made by black-holing it, not raced.
     const proxy = await startFaultProxy(connectString);

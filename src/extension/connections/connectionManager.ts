@@ -16,6 +16,8 @@ export class ConnectionManager implements vscode.Disposable {
   readonly onDidRenewSession = this.renewedEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private lastUsed: string | undefined;
+  /** The edits of the list waiting to run, one at a time (see serially). */
+  private editQueue: Promise<void> = Promise.resolve();
   /** The list of connections changed (added, removed, edited). */
   readonly onDidChangeConnections = this.listEmitter.event;
   /** One connection's state changed. */
@@ -130,8 +132,26 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   async add(config: ConnectionConfig): Promise<void> {
-    await writeConnectionConfigs([...this.list().map((c) => c.config), config]);
-    this.reload();
+    return this.serially(async () => {
+      // Checked again here: another add of the same name may have gone first while this one waited.
+      if (this.connections.has(config.name)) throw new UserError(vscode.l10n.t('A connection named "{0}" already exists.', config.name));
+      await writeConnectionConfigs([...this.list().map((c) => c.config), config]);
+      this.reload();
+    });
+  }
+
+  /**
+   * Runs the edits of the connection list one at a time. Each writes the whole list as this window
+   * knows it, so two at once (automation adding connections with Promise.all) each wrote the list
+   * without the other's change, and all but the last were lost.
+   */
+  private serially<T>(body: () => Promise<T>): Promise<T> {
+    const run = this.editQueue.then(body, body);
+    this.editQueue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /**
@@ -139,6 +159,12 @@ export class ConnectionManager implements vscode.Disposable {
    * `carryCredentials` (the user confirmed that they are meant for the new address too).
    */
   async update(name: string, config: ConnectionConfig, options: { carryCredentials?: boolean } = {}): Promise<void> {
+    return this.serially(() => this.updateNow(name, config, options));
+  }
+
+  private async updateNow(name: string, config: ConnectionConfig, options: { carryCredentials?: boolean }): Promise<void> {
+    if (!this.connections.has(name)) throw new UserError(vscode.l10n.t('There is no ZooKeeper connection named "{0}". Add one first.', name));
+    if (name !== config.name && this.connections.has(config.name)) throw new UserError(vscode.l10n.t('A connection named "{0}" already exists.', config.name));
     const previous = this.get(name)?.config;
     const renamed = name !== config.name;
     // The address the connection leaves, when it moves to another.
@@ -169,6 +195,10 @@ export class ConnectionManager implements vscode.Disposable {
    * user's own credentials).
    */
   async remove(name: string): Promise<void> {
+    return this.serially(() => this.removeNow(name));
+  }
+
+  private async removeNow(name: string): Promise<void> {
     const connection = this.get(name);
     await connection?.disconnect();
     await writeConnectionConfigs(this.list().filter((c) => c.name !== name).map((c) => c.config));
