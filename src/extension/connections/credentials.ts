@@ -62,6 +62,28 @@ export class CredentialStore {
     return `zookeeper.digest/${connection}`;
   }
 
+  /** Per name, the last change queued (see serially). */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  /**
+   * Runs a read-modify-write of the records of `names` after every change of them queued before: two
+   * at once (credentials set for two addresses of one name by automation) each read the record
+   * without the other's entry, and the second write lost the first.
+   */
+  private serially<T>(names: string[], body: () => Promise<T>): Promise<T> {
+    const before = Promise.all(names.map((n) => this.queues.get(n) ?? Promise.resolve()));
+    const run = before.then(body);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const n of names) this.queues.set(n, settled);
+    void settled.then(() => {
+      for (const n of names) if (this.queues.get(n) === settled) this.queues.delete(n);
+    });
+    return run;
+  }
+
   /**
    * The record of a name. Records stored before credentials were bound to an address are plain
    * `{ user, password }`: they are bound to `legacyAddress` (the user-level definition of the name,
@@ -128,9 +150,11 @@ export class CredentialStore {
   }
 
   async set(connection: string, connectString: string, credentials: DigestCredentials): Promise<void> {
-    const record = (await this.read(connection)) ?? { v: 2, byAddress: {} };
-    record.byAddress[addressKey(connectString)] = { user: credentials.user, password: credentials.password };
-    await this.write(connection, record);
+    return this.serially([connection], async () => {
+      const record = (await this.read(connection)) ?? { v: 2, byAddress: {} };
+      record.byAddress[addressKey(connectString)] = { user: credentials.user, password: credentials.password };
+      await this.write(connection, record);
+    });
   }
 
   /**
@@ -139,10 +163,12 @@ export class CredentialStore {
    * "connect without" marker; without any, the record is deleted from SecretStorage.
    */
   async revoke(connection: string, connectString: string): Promise<void> {
-    const record = await this.read(connection);
-    if (!record) return;
-    record.byAddress[addressKey(connectString)] = null;
-    await this.write(connection, record);
+    return this.serially([connection], async () => {
+      const record = await this.read(connection);
+      if (!record) return;
+      record.byAddress[addressKey(connectString)] = null;
+      await this.write(connection, record);
+    });
   }
 
   /**
@@ -150,15 +176,17 @@ export class CredentialStore {
    * user's own definition of the old name, which stays when a workspace's definition is renamed).
    */
   async rename(from: string, to: string, keepAddress?: string): Promise<void> {
-    if (from === to) return;
-    const record = await this.read(from);
-    if (!record) return;
-    const keep = keepAddress === undefined ? undefined : addressKey(keepAddress);
-    const moved: StoredRecord = { v: 2, byAddress: {} };
-    const stays: StoredRecord = { v: 2, byAddress: {} };
-    for (const [address, entry] of Object.entries(record.byAddress)) (address === keep ? stays : moved).byAddress[address] = entry;
-    await this.write(to, moved);
-    await this.write(from, stays);
+    return this.serially([from, to], async () => {
+      if (from === to) return;
+      const record = await this.read(from);
+      if (!record) return;
+      const keep = keepAddress === undefined ? undefined : addressKey(keepAddress);
+      const moved: StoredRecord = { v: 2, byAddress: {} };
+      const stays: StoredRecord = { v: 2, byAddress: {} };
+      for (const [address, entry] of Object.entries(record.byAddress)) (address === keep ? stays : moved).byAddress[address] = entry;
+      await this.write(to, moved);
+      await this.write(from, stays);
+    });
   }
 
   /**
@@ -166,25 +194,29 @@ export class CredentialStore {
    * the address). With `keepFrom` (the user's own definition still uses `fromAddress`) they are copied.
    */
   async carryOver(connection: string, fromAddress: string, toAddress: string, keepFrom = false): Promise<boolean> {
-    const record = await this.read(connection);
-    const entry = record?.byAddress[addressKey(fromAddress)];
-    if (!record || !entry) return false;
-    record.byAddress[addressKey(toAddress)] = entry;
-    if (!keepFrom) delete record.byAddress[addressKey(fromAddress)];
-    await this.write(connection, record);
-    return true;
+    return this.serially([connection], async () => {
+      const record = await this.read(connection);
+      const entry = record?.byAddress[addressKey(fromAddress)];
+      if (!record || !entry) return false;
+      record.byAddress[addressKey(toAddress)] = entry;
+      if (!keepFrom) delete record.byAddress[addressKey(fromAddress)];
+      await this.write(connection, record);
+      return true;
+    });
   }
 
   /** Deletes everything stored for a name, except what `keepAddress` (another definition of the name that stays) needs. */
   async delete(connection: string, keepAddress?: string): Promise<void> {
-    if (keepAddress !== undefined) {
-      const key = addressKey(keepAddress);
-      const kept = (await this.read(connection, keepAddress))?.byAddress[key];
-      if (kept) {
-        await this.write(connection, { v: 2, byAddress: { [key]: kept } });
-        return;
+    return this.serially([connection], async () => {
+      if (keepAddress !== undefined) {
+        const key = addressKey(keepAddress);
+        const kept = (await this.read(connection, keepAddress))?.byAddress[key];
+        if (kept) {
+          await this.write(connection, { v: 2, byAddress: { [key]: kept } });
+          return;
+        }
       }
-    }
-    await this.secrets.delete(this.key(connection));
+      await this.secrets.delete(this.key(connection));
+    });
   }
 }

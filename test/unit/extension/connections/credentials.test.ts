@@ -102,4 +102,36 @@ describe('extension/connections/credentials', () => {
     assert.deepEqual(await store.lookup('prod', 'zk1:2181'), { kind: 'digest', digest: ops }, 'revoking another address first does not lose it');
     assert.deepEqual(await store.lookup('prod', 'evil:2181'), { kind: 'declined' });
   });
+  it('changes of one name made at once all land (each waits for the one before): two addresses set together, then a carry-over beside a revoke', async () => {
+    const { store } = setup();
+    await Promise.all([store.set('prod', 'zk1:2181', ops), store.set('prod', 'zk2:2181', { user: 'app', password: 'p' }), store.set('dev', 'zk3:2181', ops)]);
+    assert.deepEqual(await store.describe('prod'), [
+      { address: 'zk1:2181', user: 'ops' },
+      { address: 'zk2:2181', user: 'app' },
+    ]);
+    assert.deepEqual(await store.describe('dev'), [{ address: 'zk3:2181', user: 'ops' }]);
+    await Promise.all([store.carryOver('prod', 'zk1:2181', 'zk9:2181'), store.revoke('prod', 'zk2:2181'), store.rename('dev', 'qa')]);
+    assert.deepEqual(await store.describe('prod'), [
+      { address: 'zk2:2181', user: null },
+      { address: 'zk9:2181', user: 'ops' },
+    ]);
+    assert.deepEqual(await store.describe('qa'), [{ address: 'zk3:2181', user: 'ops' }]);
+  });
+
+  it('a change that fails (the keychain refused the write) does not hold up the changes queued after it', async () => {
+    const { secrets, store } = setup();
+    const storeOnce = secrets.store.bind(secrets);
+    let refuse = true;
+    secrets.store = (key: string, value: string): Promise<void> => {
+      if (refuse) {
+        refuse = false;
+        return Promise.reject(new Error('keychain locked'));
+      }
+      return storeOnce(key, value);
+    };
+    const [first, second] = await Promise.allSettled([store.set('prod', 'zk1:2181', ops), store.set('prod', 'zk2:2181', ops)]);
+    assert.equal(first.status, 'rejected');
+    assert.equal(second.status, 'fulfilled');
+    assert.deepEqual(await store.describe('prod'), [{ address: 'zk2:2181', user: 'ops' }]);
+  });
 });
