@@ -82,3 +82,32 @@ export async function walkQueue(roots: readonly string[], concurrency: number, v
     if (queue.length === 0) resolve();
   });
 }
+
+/**
+ * Runs read-modify-write steps one at a time per key: a step starts after every step queued before
+ * it on any of its keys has settled (fulfilled or not). For stores written whole (a settings list, a
+ * keychain record), where two steps at once would each write without the other's change.
+ */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  run<T>(keys: readonly string[], step: () => Promise<T>): Promise<T> {
+    const before = Promise.all(keys.map((k) => this.tails.get(k) ?? Promise.resolve()));
+    const result = before.then(step);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const k of keys) this.tails.set(k, settled);
+    // Forget a key once nothing is queued on it, so the map holds only keys in use.
+    void settled.then(() => {
+      for (const k of keys) if (this.tails.get(k) === settled) this.tails.delete(k);
+    });
+    return result;
+  }
+
+  /** Keys with a step queued or running (for tests). */
+  get size(): number {
+    return this.tails.size;
+  }
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { KeyedQueue } from '../../zk/concurrency';
 import { UserError } from '../errors';
 import type { Logger } from '../logging';
 import { affectsConnections, connectionOrigins, readConnectionConfigs, userLevelConnectString, writeConnectionConfigs, type ConnectionConfig } from './connectionConfig';
@@ -16,8 +17,8 @@ export class ConnectionManager implements vscode.Disposable {
   readonly onDidRenewSession = this.renewedEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private lastUsed: string | undefined;
-  /** The edits of the list waiting to run, one at a time (see serially). */
-  private editQueue: Promise<void> = Promise.resolve();
+  /** The edits of the list, run one at a time (see serially). */
+  private readonly edits = new KeyedQueue();
   /** The list of connections changed (added, removed, edited). */
   readonly onDidChangeConnections = this.listEmitter.event;
   /** One connection's state changed. */
@@ -146,12 +147,7 @@ export class ConnectionManager implements vscode.Disposable {
    * without the other's change, and all but the last were lost.
    */
   private serially<T>(body: () => Promise<T>): Promise<T> {
-    const run = this.editQueue.then(body, body);
-    this.editQueue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.edits.run(['connections'], body);
   }
 
   /**

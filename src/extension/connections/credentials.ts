@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { KeyedQueue } from '../../zk/concurrency';
 import { normalizeConnectString } from '../../zk/connectString';
 
 export interface DigestCredentials {
@@ -62,27 +63,12 @@ export class CredentialStore {
     return `zookeeper.digest/${connection}`;
   }
 
-  /** Per name, the last change queued (see serially). */
-  private readonly queues = new Map<string, Promise<void>>();
-
   /**
-   * Runs a read-modify-write of the records of `names` after every change of them queued before: two
-   * at once (credentials set for two addresses of one name by automation) each read the record
-   * without the other's entry, and the second write lost the first.
+   * Changes of one name run one at a time: two at once (credentials set for two addresses of a name
+   * by automation) each read the record without the other's entry, and the second write lost the first.
    */
-  private serially<T>(names: string[], body: () => Promise<T>): Promise<T> {
-    const before = Promise.all(names.map((n) => this.queues.get(n) ?? Promise.resolve()));
-    const run = before.then(body);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    for (const n of names) this.queues.set(n, settled);
-    void settled.then(() => {
-      for (const n of names) if (this.queues.get(n) === settled) this.queues.delete(n);
-    });
-    return run;
-  }
+  private readonly queue = new KeyedQueue();
+
 
   /**
    * The record of a name. Records stored before credentials were bound to an address are plain
@@ -150,7 +136,7 @@ export class CredentialStore {
   }
 
   async set(connection: string, connectString: string, credentials: DigestCredentials): Promise<void> {
-    return this.serially([connection], async () => {
+    return this.queue.run([connection], async () => {
       const record = (await this.read(connection)) ?? { v: 2, byAddress: {} };
       record.byAddress[addressKey(connectString)] = { user: credentials.user, password: credentials.password };
       await this.write(connection, record);
@@ -163,7 +149,7 @@ export class CredentialStore {
    * "connect without" marker; without any, the record is deleted from SecretStorage.
    */
   async revoke(connection: string, connectString: string): Promise<void> {
-    return this.serially([connection], async () => {
+    return this.queue.run([connection], async () => {
       const record = await this.read(connection);
       if (!record) return;
       record.byAddress[addressKey(connectString)] = null;
@@ -176,7 +162,7 @@ export class CredentialStore {
    * user's own definition of the old name, which stays when a workspace's definition is renamed).
    */
   async rename(from: string, to: string, keepAddress?: string): Promise<void> {
-    return this.serially([from, to], async () => {
+    return this.queue.run([from, to], async () => {
       if (from === to) return;
       const record = await this.read(from);
       if (!record) return;
@@ -194,7 +180,7 @@ export class CredentialStore {
    * the address). With `keepFrom` (the user's own definition still uses `fromAddress`) they are copied.
    */
   async carryOver(connection: string, fromAddress: string, toAddress: string, keepFrom = false): Promise<boolean> {
-    return this.serially([connection], async () => {
+    return this.queue.run([connection], async () => {
       const record = await this.read(connection);
       const entry = record?.byAddress[addressKey(fromAddress)];
       if (!record || !entry) return false;
@@ -207,7 +193,7 @@ export class CredentialStore {
 
   /** Deletes everything stored for a name, except what `keepAddress` (another definition of the name that stays) needs. */
   async delete(connection: string, keepAddress?: string): Promise<void> {
-    return this.serially([connection], async () => {
+    return this.queue.run([connection], async () => {
       if (keepAddress !== undefined) {
         const key = addressKey(keepAddress);
         const kept = (await this.read(connection, keepAddress))?.byAddress[key];

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { KeyedQueue } from '../../zk/concurrency';
 import { addressKey } from './credentials';
 
 /** What is kept for one server address of a connection. */
@@ -19,6 +20,9 @@ interface StoredSecurity {
  * same name with another address is never sent them. A SASL password is also bound to its user.
  */
 export class SecuritySecrets {
+  /** Changes of one name run one at a time: each writes the name's whole record (see KeyedQueue). */
+  private readonly queue = new KeyedQueue();
+
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
   private key(connection: string): string {
@@ -51,12 +55,14 @@ export class SecuritySecrets {
   }
 
   async setSasl(connection: string, connectString: string, sasl: { user: string; password: string } | null): Promise<void> {
-    const record = await this.read(connection);
-    const address = addressKey(connectString);
-    const entry = (record.byAddress[address] ??= {});
-    if (sasl) entry.sasl = { user: sasl.user, password: sasl.password };
-    else delete entry.sasl;
-    await this.write(connection, record);
+    return this.queue.run([connection], async () => {
+      const record = await this.read(connection);
+      const address = addressKey(connectString);
+      const entry = (record.byAddress[address] ??= {});
+      if (sasl) entry.sasl = { user: sasl.user, password: sasl.password };
+      else delete entry.sasl;
+      await this.write(connection, record);
+    });
   }
 
   async keyPassphrase(connection: string, connectString: string): Promise<string | undefined> {
@@ -64,24 +70,30 @@ export class SecuritySecrets {
   }
 
   async setKeyPassphrase(connection: string, connectString: string, passphrase: string | null): Promise<void> {
-    const record = await this.read(connection);
-    const address = addressKey(connectString);
-    const entry = (record.byAddress[address] ??= {});
-    if (passphrase === null) delete entry.tlsKeyPassphrase;
-    else entry.tlsKeyPassphrase = passphrase;
-    await this.write(connection, record);
+    return this.queue.run([connection], async () => {
+      const record = await this.read(connection);
+      const address = addressKey(connectString);
+      const entry = (record.byAddress[address] ??= {});
+      if (passphrase === null) delete entry.tlsKeyPassphrase;
+      else entry.tlsKeyPassphrase = passphrase;
+      await this.write(connection, record);
+    });
   }
 
   /** The connection was renamed: its secrets move with it. */
   async rename(from: string, to: string): Promise<void> {
-    if (from === to) return;
-    const record = await this.read(from);
-    if (Object.keys(record.byAddress).length === 0) return;
-    await this.write(to, record);
-    await this.secrets.delete(this.key(from));
+    return this.queue.run([from, to], async () => {
+      if (from === to) return;
+      const record = await this.read(from);
+      if (Object.keys(record.byAddress).length === 0) return;
+      await this.write(to, record);
+      await this.secrets.delete(this.key(from));
+    });
   }
 
   async delete(connection: string): Promise<void> {
-    await this.secrets.delete(this.key(connection));
+    return this.queue.run([connection], async () => {
+      await this.secrets.delete(this.key(connection));
+    });
   }
 }

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { CredentialStore, UNKNOWN_ADDRESS } from '../../../../src/extension/connections/credentials';
+import { SecuritySecrets } from '../../../../src/extension/connections/securitySecrets';
 
 class MemorySecrets {
   readonly values = new Map<string, string>();
@@ -133,5 +134,16 @@ describe('extension/connections/credentials', () => {
     assert.equal(first.status, 'rejected');
     assert.equal(second.status, 'fulfilled');
     assert.deepEqual(await store.describe('prod'), [{ address: 'zk2:2181', user: 'ops' }]);
+  });
+});
+
+describe('extension/connections/securitySecrets', () => {
+  it('a SASL password and a TLS key passphrase set at once for one name are both kept', async () => {
+    const secrets = new MemorySecrets();
+    const security = new SecuritySecrets(secrets as unknown as vscode.SecretStorage);
+    await Promise.all([security.setSasl('prod', 'zk1:2181', { user: 'svc', password: 'pw' }), security.setKeyPassphrase('prod', 'zk1:2181', 'key-pass'), security.setSasl('prod', 'zk2:2181', { user: 'b', password: 'q' })]);
+    assert.equal(await security.saslPassword('prod', 'zk1:2181', 'svc'), 'pw');
+    assert.equal(await security.keyPassphrase('prod', 'zk1:2181'), 'key-pass');
+    assert.equal(await security.saslPassword('prod', 'zk2:2181', 'b'), 'q');
   });
 });
