@@ -9,7 +9,9 @@
  * @param {string} title @param {unknown} error @returns {string}
  */
 function failureLine(title, error) {
-  const message = error instanceof Error ? error.message : String(error);
+  // Mocha's parallel mode hands over a plain object with the error's fields, not an Error.
+  const message =
+    error instanceof Error ? error.message : typeof error === 'object' && error !== null && typeof (/** @type {{ message?: unknown }} */ (error).message) === 'string' ? String(/** @type {{ message: string }} */ (error).message) : String(error);
   const first = message.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
   const line = `${title.replace(/\s+/g, ' ')} :: ${first}`;
   return line.length > 400 ? `${line.slice(0, 399)}…` : line;

@@ -52,9 +52,10 @@ async function notificationWith(wb: WorkbenchSession, texts: string[], timeoutMs
 async function hideNotificationCentre(wb: WorkbenchSession): Promise<void> {
   const centre = wb.page.locator('.notifications-center.visible');
   if ((await centre.count()) === 0) return;
-  // runCommand presses Escape first, which is what hides the centre when it has the focus; the
-  // command is listed only while the centre is still visible.
-  await wb.runCommand('Notifications: Hide Notifications').catch(() => undefined);
+  // Escape hides the centre when it has the focus; the command is listed only while it is still visible.
+  await wb.page.keyboard.press('Escape');
+  if (await centre.waitFor({ state: 'detached', timeout: 2_000 }).then(() => true, () => false)) return;
+  await wb.runCommand('Notifications: Hide Notifications', { optional: true });
   await wb.page.keyboard.press('Escape');
   await centre.waitFor({ state: 'detached', timeout: 10_000 });
 }
@@ -112,7 +113,7 @@ describe('e2e: edit a node, meet a conflict', function () {
 
   /** Runs a palette command when the palette offers it (e.g. "Close All Editors" with editors open). */
   async function runIfAny(session: WorkbenchSession, title: string): Promise<void> {
-    await session.runCommand(title).catch(() => undefined);
+    await session.runCommand(title, { optional: true });
   }
 
   /** A line of the visible editor (editors of other tests may be open behind it). */
@@ -423,24 +424,40 @@ describe('e2e: auto-save does not write zk:// documents', function () {
     assert.deepEqual((await probe!.get(path)).data, Buffer.from([0, 1, 0xfe, 0xff]));
   });
 
-  it('"Turn On Auto-Save for ZooKeeper" opts in: then typing is written by itself', async function () {
-    this.timeout(120_000);
-    const page = wb!.page;
-    const explained = await notificationWith(wb!, ['does not auto-save zk:// documents']);
-    await explained.getByRole('button', { name: 'Turn On Auto-Save for ZooKeeper' }).click();
-    for (const deadline = Date.now() + 15_000; wb!.server.readSettings()['zookeeper.editor.autoSave'] !== true; ) {
-      assert.ok(Date.now() < deadline, 'zookeeper.editor.autoSave is true in the user settings');
-      await page.waitForTimeout(200);
-    }
-    const { path, name } = await freshNode('opted-in', Buffer.from('retries=1\n'));
-    await open(name);
-    await typeAtEnd('retries=1', '0');
-    for (const deadline = Date.now() + 30_000; (await probe!.get(path)).stat.version === 0; ) {
-      assert.ok(Date.now() < deadline, 'auto-save wrote the node');
-      await page.waitForTimeout(200);
-    }
-    assert.equal((await probe!.get(path)).data.toString(), 'retries=10\n');
-    await page.locator('.tab.active:not(.dirty)', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  // A window of its own: the explanation is shown once per profile, and the test must not depend on a
+  // notification an earlier test left in the centre (cc23b: the centre was empty by then).
+  describe('in a profile not yet told', function () {
+    useWorkbench(
+      () => openWorkbench({ theme: 'light', settings: { 'zookeeper.connections': [{ name: 'e2e', connectString }], 'files.autoSave': 'afterDelay' } }),
+      (session) => (wb = session),
+    );
+
+    it('"Turn On Auto-Save for ZooKeeper" opts in: then typing is written by itself', async function () {
+      this.timeout(120_000);
+      const page = wb!.page;
+      const refused = await freshNode('before-opt-in', Buffer.from('limit=1\n'));
+      await open(refused.name);
+      await typeAtEnd('limit=1', '0');
+      const explained = await notificationWith(wb!, ['does not auto-save zk:// documents']);
+      assert.equal((await probe!.get(refused.path)).stat.version, 0, 'refused before the opt-in');
+      await explained.getByRole('button', { name: 'Turn On Auto-Save for ZooKeeper' }).click();
+      for (const deadline = Date.now() + 15_000; wb!.server.readSettings()['zookeeper.editor.autoSave'] !== true; ) {
+        assert.ok(Date.now() < deadline, 'zookeeper.editor.autoSave is true in the user settings');
+        await page.waitForTimeout(200);
+      }
+      await hideNotificationCentre(wb!);
+      await wb!.runCommand('File: Revert File');
+      // VS Code does not auto-save a document again after its auto-save failed: the next one typed in is.
+      const { path, name } = await freshNode('opted-in', Buffer.from('retries=1\n'));
+      await open(name);
+      await typeAtEnd('retries=1', '0');
+      for (const deadline = Date.now() + 30_000; (await probe!.get(path)).stat.version === 0; ) {
+        assert.ok(Date.now() < deadline, 'auto-save wrote the node');
+        await page.waitForTimeout(200);
+      }
+      assert.equal((await probe!.get(path)).data.toString(), 'retries=10\n');
+      await page.locator('.tab.active:not(.dirty)', { hasText: name }).first().waitFor({ timeout: 15_000 });
+    });
   });
 });
 

@@ -73,8 +73,12 @@ export interface WorkbenchSession {
   folder: string;
   /** Waits until the workbench shows its activity bar and status bar and the extension host runs. */
   waitUntilReady(timeoutMs?: number): Promise<void>;
-  /** F1, types the command's title, picks the entry with exactly that title. */
-  runCommand(title: string): Promise<void>;
+  /**
+   * F1, types the command's title, picks the entry with exactly that title (tried again up to three times on a loaded machine). `optional`:
+   * a command the palette lists only in some states ("Close All Editors" with editors open): one try
+   * of 10 s, and a command not listed is no error.
+   */
+  runCommand(title: string, options?: { optional?: boolean }): Promise<void>;
   /** Clicks the activity-bar item whose aria-label starts with title (no-op when already open). */
   openView(title: string): Promise<void>;
   /** Drags the sash right of the sidebar until the sidebar is about `width` pixels wide. */
@@ -341,6 +345,32 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
   const activityItem = (title: string): Locator =>
     activityBar.locator('li.action-item', { has: page.locator(`a.action-label[aria-label^=${cssString(title)}]`) });
 
+  /** Opens the command palette, types `>title` and waits for the command's own row (`timeoutMs` each step). */
+  const findCommandRow = async (title: string, timeoutMs: number): Promise<Locator> => {
+    const widget = page.locator('.quick-input-widget');
+    await page.keyboard.press('Escape');
+    // Right after a reload the workbench shows before its keybindings listen, and an F1 pressed
+    // then is lost: press it again until the palette shows (hang guard).
+    for (const deadline = Date.now() + timeoutMs; ; ) {
+      await page.keyboard.press('F1');
+      if (await widget.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
+      if (Date.now() > deadline) throw new Error(`the command palette did not open for "${title}" (F1) within ${timeoutMs / 1000} s`);
+    }
+    await widget.locator('input.input').fill(`>${title}`, { timeout: timeoutMs });
+    const row = widget
+      .locator('.monaco-list-row[role="option"]')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+      .first();
+    try {
+      // A hang guard, not a limit: on a busy machine the palette lists a command after seconds.
+      await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch {
+      const shown = await attributes(widget.locator('.monaco-list-row[role="option"]'), 'aria-label');
+      throw new Error(`command "${title}" not found in the command palette; it shows: ${JSON.stringify(shown)}`);
+    }
+    return row;
+  };
+
   const session: WorkbenchSession = {
     page,
     server,
@@ -367,29 +397,29 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
       }
     },
 
-    async runCommand(title: string) {
-      const widget = page.locator('.quick-input-widget');
-      await page.keyboard.press('Escape');
-      // Right after a reload the workbench shows before its keybindings listen, and an F1 pressed
-      // then is lost: press it again until the palette shows (30 s hang guard).
-      for (const deadline = Date.now() + 30_000; ; ) {
-        await page.keyboard.press('F1');
-        if (await widget.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
-        if (Date.now() > deadline) throw new Error(`the command palette did not open for "${title}" (F1) within 30 s`);
+    async runCommand(title: string, options: { optional?: boolean } = {}) {
+      if (options.optional) {
+        const listed = await findCommandRow(title, 10_000).catch(() => undefined);
+        if (!listed) {
+          await page.keyboard.press('Escape');
+          return;
+        }
+        await listed.click();
+        return;
       }
-      const input = widget.locator('input.input');
-      await input.fill(`>${title}`);
-      const row = widget
-        .locator('.monaco-list-row[role="option"]')
-        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
-        .first();
-      try {
-        // A hang guard, not a limit: on a busy machine the palette lists a command after seconds.
-        await row.waitFor({ state: 'visible', timeout: 30_000 });
-      } catch {
-        const shown = await attributes(widget.locator('.monaco-list-row[role="option"]'), 'aria-label');
-        await page.keyboard.press('Escape');
-        throw new Error(`command "${title}" not found in the command palette; it shows: ${JSON.stringify(shown)}`);
+      // Up to three tries of finding the command, each from a closed palette: on a loaded machine the
+      // palette has opened and closed again under a second F1, or listed the command only after the
+      // wait (cc23b: "Notifications: Show Notifications" listed, yet not found; a fill that timed out).
+      // Only the finding is tried again, never the click: no command runs twice.
+      let row: Locator | undefined;
+      for (let attempt = 1; !row; attempt++) {
+        try {
+          row = await findCommandRow(title, attempt < 3 ? 15_000 : 30_000);
+        } catch (error) {
+          await page.keyboard.press('Escape');
+          if (attempt === 3) throw error;
+          log(`command palette, try ${attempt} for "${title}": ${error instanceof Error ? error.message.split('\n')[0] : String(error)}; trying again`);
+        }
       }
       await row.click();
       // Not waiting for the palette to close: some commands open a picker of their own.

@@ -12,6 +12,8 @@ describe('failureLine (the end-of-run list of failed tests)', () => {
   it('takes what was thrown when it is not an Error, and an empty message', () => {
     assert.equal(failureLine('t', 'Timeout of 2000ms exceeded'), 't :: Timeout of 2000ms exceeded');
     assert.equal(failureLine('t', new Error('')), 't :: ');
+    // mocha --parallel hands the reporter a plain object with the error's fields
+    assert.equal(failureLine('t', { message: 'batches 5\n+ expected', name: 'AssertionError' }), 't :: batches 5');
   });
 
   it('cuts a long line at 400 characters, marking the cut', () => {
