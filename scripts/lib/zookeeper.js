@@ -265,7 +265,11 @@ function createNode({ setup, dir, port, jvmOptions = [], containerCheckIntervalM
     const why = status() ? `exited (${status()}) before serving` : `did not serve within ${readyTimeoutMs} ms`;
     proc.kill('SIGKILL');
     await waitExit(proc);
-    throw new Error(`${label} on ${HOST}:${port} ${why}. Last lines of its log:\n${tail(logFile)}`);
+    // Said apart from the tail: the JVM logs on after the bind fails, and the exception can scroll out
+    // of the last lines (cc23c), where the caller's retry on a taken port looked for it.
+    const whole = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+    const taken = /BindException|Address already in use/.test(whole) ? ' A port it was given was taken (BindException in its log).' : '';
+    throw new Error(`${label} on ${HOST}:${port} ${why}.${taken} Last lines of its log:\n${tail(logFile)}`);
   }
 
   /** Sends `signal` (default SIGKILL) and, unless it is one that does not end a process, waits for the exit. */
@@ -350,7 +354,8 @@ async function startZooKeeper(options = {}) {
     jvmOptions.push(`-Djava.security.auth.login.config=${jaas}`, `-Djava.security.krb5.conf=${k.krb5Conf}`);
   }
 
-  // Ports we pick ourselves can be taken by someone else before the JVM binds them: retry once.
+  // Ports we pick ourselves can be taken by someone else before the JVM binds them (a port is free when
+  // picked, then another test's server or client takes it): fresh ports, up to three tries.
   for (let attempt = 1; ; attempt++) {
     const [port, adminPort, securePort] = await pickPorts(options.port, options.adminPort, ...(options.tls ? [options.tls.securePort] : []));
     const config = {
@@ -386,7 +391,7 @@ async function startZooKeeper(options = {}) {
     try {
       await node.start();
     } catch (err) {
-      const retry = attempt === 1 && !options.port && /Address already in use|BindException/.test(String(err));
+      const retry = attempt < 3 && !options.port && /Address already in use|BindException/.test(String(err));
       if (!retry) {
         if (ownsDir) removeTempDir(dir);
         throw err;

@@ -74,9 +74,9 @@ export interface WorkbenchSession {
   /** Waits until the workbench shows its activity bar and status bar and the extension host runs. */
   waitUntilReady(timeoutMs?: number): Promise<void>;
   /**
-   * F1, types the command's title, picks the entry with exactly that title (tried again up to three times on a loaded machine). `optional`:
-   * a command the palette lists only in some states ("Close All Editors" with editors open): one try
-   * of 10 s, and a command not listed is no error.
+   * F1, types the command's title, picks the entry with exactly that title; finding it is tried up to
+   * three times on a loaded machine. `optional`: a command the palette lists only in some states
+   * ("Close All Editors" with editors open): one try of 10 s, and a command not listed is no error.
    */
   runCommand(title: string, options?: { optional?: boolean }): Promise<void>;
   /** Clicks the activity-bar item whose aria-label starts with title (no-op when already open). */
