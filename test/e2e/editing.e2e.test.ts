@@ -258,7 +258,7 @@ describe('e2e: edit a node, meet a conflict', function () {
       this.timeout(150_000);
       const page = wb!.page;
       await wb!.setTheme(theme);
-      await runIfAny(wb!, 'View: Close All Editors');
+      await wb!.closeAllEditors();
       const bin = `/config/e2e-tabs-${theme}-${stamp}`;
       await probe!.create(bin, Buffer.from([0x7b, 0, 0xff, 0x10, 0x41]));
       created.push(bin);

@@ -192,7 +192,7 @@ describe('e2e zh-cn: ZooKeeper Explorer in Chinese on the demo world', function 
       }
       await page.locator('.notifications-center .notification-list-item', { hasText: /demo:\/zh-import 的导入计划/ }).getByRole('button', { name: '取消' }).first().click();
       assert.equal(await probe.exists('/zh-import/logging'), undefined, 'nothing is written without Apply');
-      await wb!.runCommand('View: Close All Editors', { optional: true });
+      await wb!.closeAllEditors();
     } finally {
       if (await probe.exists('/zh-import')) await deleteTree(probe, '/zh-import');
       await probe.close();

@@ -82,7 +82,7 @@ describe('e2e: Import… with a plan, on the demo world', function () {
   /** Right-click /config-copy, Import…, the file, "Create, update and delete": the plan document and the question. */
   async function planImport(): Promise<void> {
     const page = wb!.page;
-    await wb!.runCommand('View: Close All Editors', { optional: true });
+    await wb!.closeAllEditors();
     await wb!.openView('ZooKeeper');
     await wb!.widenSidebar(420);
     await expandPath(wb!, ['demo', '/']);
@@ -175,7 +175,7 @@ describe('e2e: staged changes and the ZooKeeper Changes view, on the demo world'
   /** Three staged edits: two saves and a delete; the Source Control view lists them. */
   async function stageThree(): Promise<void> {
     await prepare();
-    await wb!.runCommand('View: Close All Editors', { optional: true });
+    await wb!.closeAllEditors();
     await wb!.openView('ZooKeeper');
     await wb!.widenSidebar(420);
     await expandPath(wb!, ['demo', '/']);

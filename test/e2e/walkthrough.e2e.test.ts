@@ -117,7 +117,7 @@ describe('e2e: the Get Started walkthrough on the demo world', function () {
   /** Closes every editor; an unsaved sample script is not saved ("Don't Save" in VS Code's question). */
   async function closeEditors(): Promise<void> {
     const page = wb!.page;
-    await wb!.runCommand('View: Close All Editors', { optional: true });
+    await wb!.closeAllEditors();
     const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: "Don't Save" });
     for (const deadline = Date.now() + 20_000; (await page.locator('.tabs-container .tab').count()) > 0; ) {
       assert.ok(Date.now() < deadline, 'the editors did not close');
@@ -175,7 +175,7 @@ describe('e2e: the Get Started walkthrough on the demo world', function () {
       await wb!.setTheme(theme);
       await closeEditors();
       await hidePanel();
-      await wb!.runCommand('Notifications: Clear All Notifications', { optional: true });
+      await wb!.runCommand('Notifications: Clear All Notifications');
       await probe!.set(NODE, Buffer.from(CHECKOUT(false)));
 
       // connect / browse: the demo world in the explorer, a JSON node open beside it.
@@ -210,7 +210,7 @@ describe('e2e: the Get Started walkthrough on the demo world', function () {
       await wb!.screenshot('walkthrough-save');
       await conflict.getByRole('button', { name: 'Discard My Changes' }).click();
       await page.locator('.tab.active:not(.dirty)', { hasText: NAME }).first().waitFor({ timeout: 20_000 });
-      await wb!.runCommand('Notifications: Clear All Notifications', { optional: true });
+      await wb!.runCommand('Notifications: Clear All Notifications');
 
       // watch: the node watched (again), a change shows in the panel.
       await wb!.openView('ZooKeeper');

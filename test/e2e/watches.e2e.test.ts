@@ -127,7 +127,7 @@ describe('e2e: watches and the ZooKeeper Watches panel on the demo world', funct
       const page = wb!.page;
       await wb!.setTheme(theme);
       await page.keyboard.press('Escape');
-      await wb!.runCommand('View: Close All Editors', { optional: true });
+      await wb!.closeAllEditors();
       await ensureWatched('/config/app', 'Data');
       const version = await changeConfig('compare', theme);
       await wb!.runCommand('ZooKeeper: Focus on ZooKeeper Watches View');

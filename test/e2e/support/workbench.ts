@@ -76,9 +76,11 @@ export interface WorkbenchSession {
   /**
    * F1, types the command's title, picks the entry with exactly that title; finding it is tried up to
    * three times on a loaded machine. `optional`: a command the palette lists only in some states
-   * ("Close All Editors" with editors open): one try of 10 s, and a command not listed is no error.
+   * ("Revert and Close Editor" with an editor open): one try of 30 s, and a command not listed is no error.
    */
   runCommand(title: string, options?: { optional?: boolean }): Promise<void>;
+  /** "View: Close All Editors" when an editor is open (the palette lists it only then). */
+  closeAllEditors(): Promise<void>;
   /** Clicks the activity-bar item whose aria-label starts with title (no-op when already open). */
   openView(title: string): Promise<void>;
   /** Drags the sash right of the sidebar until the sidebar is about `width` pixels wide. */
@@ -399,7 +401,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
 
     async runCommand(title: string, options: { optional?: boolean } = {}) {
       if (options.optional) {
-        const listed = await findCommandRow(title, 10_000).catch(() => undefined);
+        const listed = await findCommandRow(title, 30_000).catch(() => undefined);
         if (!listed) {
           await page.keyboard.press('Escape');
           return;
@@ -423,6 +425,11 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<WorkbenchSe
       }
       await row.click();
       // Not waiting for the palette to close: some commands open a picker of their own.
+    },
+
+    async closeAllEditors() {
+      if ((await page.locator('.tabs-container .tab').count()) === 0) return;
+      await session.runCommand('View: Close All Editors');
     },
 
     async openView(title: string) {
