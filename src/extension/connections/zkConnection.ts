@@ -390,10 +390,6 @@ export class ZkConnection implements vscode.Disposable {
   }
 
   /**
-   * Closes the session. `byUser`: the user asked for it (the Disconnect command), so nothing implicit
-   * reconnects until the user connects again; other closes (an edit of the address, removal) do not hold.
-   */
-  /**
    * Closes the session for an edit of the address or the name, and holds every connect until `edit`
    * is done, so each one opens with the definition after the edit. Without the hold, the disconnect's
    * own status change made the tree ask for children, which opened a session again with the old
@@ -417,6 +413,10 @@ export class ZkConnection implements vscode.Disposable {
     }
   }
 
+  /**
+   * Closes the session. `byUser`: the user asked for it (the Disconnect command), so nothing implicit
+   * reconnects until the user connects again; other closes (an edit of the address, removal) do not hold.
+   */
   async disconnect(options: { byUser?: boolean } = {}): Promise<void> {
     if (options.byUser) this.heldClosed = true;
     const pending = this.pending;
